@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { createLogger, memorySink, maskText, redact, REDACTED } from './index'
+
+describe('maskText', () => {
+  it('keeps only the last 4 digits of a 13-digit card number and a 16-digit NIK', () => {
+    expect(maskText('kartu 0009999000001 nik 9999734602235274.')).toBe('kartu *********0001 nik ************5274.')
+  })
+  it('leaves shorter and longer digit runs alone', () => {
+    expect(maskText('noUrut A12, kode 123456789012, panjang 12345678901234567')).toBe(
+      'noUrut A12, kode 123456789012, panjang 12345678901234567',
+    )
+  })
+  it('masks identifiers glued to letters or inside paths', () => {
+    expect(maskText('/peserta/0009999000002')).toBe('/peserta/*********0002')
+    expect(maskText('nik=9999717671405788&x')).toBe('nik=************5788&x')
+  })
+})
+
+describe('redact', () => {
+  it('removes secret headers by key name at any depth, case-insensitively', () => {
+    const out = redact({
+      headers: { 'X-Signature': 'abc=', 'x-authorization': 'Basic dTpwOjA5NQ==', USER_KEY: 'k', 'X-cons-id': '99999' },
+      nested: [{ deeper: { userKey: 'k2', password: 'p', noKartu: '0009999000003' } }],
+    }) as any
+    expect(out.headers['X-Signature']).toBe(REDACTED)
+    expect(out.headers['x-authorization']).toBe(REDACTED)
+    expect(out.headers.USER_KEY).toBe(REDACTED)
+    expect(out.headers['X-cons-id']).toBe('99999')
+    expect(out.nested[0].deeper).toEqual({ userKey: REDACTED, password: REDACTED, noKartu: '*********0003' })
+    expect(JSON.stringify(out)).not.toMatch(/abc=|dTpwOjA5NQ|0009999000003/)
+  })
+  it('handles Headers, Map, errors and cycles without throwing', () => {
+    const h = new Headers({ 'x-signature': 'sig', accept: 'application/json' })
+    const cyc: any = { a: 1 }
+    cyc.self = cyc
+    const err = Object.assign(new Error('gagal untuk 9999734602235274'), { user_key: 'u' })
+    const out = redact({ h, m: new Map([['X-Authorization', 'Basic x']]), cyc, err }) as any
+    expect(out.h['x-signature']).toBe(REDACTED)
+    expect(out.h.accept).toBe('application/json')
+    expect(out.m['X-Authorization']).toBe(REDACTED)
+    expect(out.cyc.self).toBe('[cycle]')
+    expect(out.err.message).toBe('gagal untuk ************5274')
+    expect(out.err.user_key).toBe(REDACTED)
+  })
+  it('masks integers that look like card numbers', () => {
+    expect(redact(9999734602235274)).toBe('************5274')
+    expect(redact(42)).toBe(42)
+  })
+})
+
+describe('createLogger', () => {
+  it('writes masked structured records through the sink and honours the level', () => {
+    const { sink, records } = memorySink()
+    const log = createLogger({ scope: 'pcare', level: 'info', sink, now: () => 0 })
+    log.debug('hidden')
+    log.info('GET peserta/0009999000001', { 'x-signature': 's', status: 200 })
+    log.child('antrean', { nik: '9999734602235274' }).warn('retry')
+    expect(records).toHaveLength(2)
+    expect(records[0]).toMatchObject({ level: 'info', scope: 'pcare', msg: 'GET peserta/*********0001', status: 200 })
+    expect(records[0]['x-signature']).toBe(REDACTED)
+    expect(records[1]).toMatchObject({ scope: 'pcare.antrean', nik: '************5274', ts: '1970-01-01T00:00:00.000Z' })
+  })
+  it('does not let fields overwrite the record level', () => {
+    const { sink, records } = memorySink()
+    createLogger({ sink }).error('x', { level: 'debug' })
+    expect(records[0].level).toBe('error')
+  })
+})
