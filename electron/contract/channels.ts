@@ -1,0 +1,5 @@
+/**
+ * Channel names without the schemas, for the preload: it only forwards, so it needs no zod.
+ * contract.test.ts keeps this list equal to the contract's keys.
+ */
+export const channelNames = ['app.info', 'sync.status', 'settings.get', 'settings.update'] as const

@@ -1,0 +1,68 @@
+import { Settings, SettingsPatch } from '../../contract'
+import type { DB } from '../db'
+
+/** Defaults for a fresh install: demo remotes until an admin configures real ones. */
+export const defaultSettings: Settings = {
+  faskesName: 'Faskes Demo',
+  kdPPK: null,
+  locale: 'id',
+  ledger: { org: 'Puskesmas', peerEndpoint: null, channel: 'bpjs-main' },
+  pcare: {
+    baseUrl: null,
+    antreanBaseUrl: null,
+    kunjunganPath: 'kunjungan/V1',
+    postContentType: 'text/plain',
+    timeoutMs: 30_000,
+  },
+  updater: { url: null },
+}
+
+/**
+ * Non-secret settings as one JSON row per top-level key. Secrets never come here: they go to the
+ * OS keychain through the credentials store.
+ */
+export class SettingsStore {
+  constructor(private readonly db: DB) {}
+
+  get(): Settings {
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]
+    const stored: Record<string, unknown> = {}
+    for (const r of rows) stored[r.key] = JSON.parse(r.value)
+    const merged: Record<string, unknown> = { ...defaultSettings }
+    for (const [k, v] of Object.entries(stored)) {
+      const def = (defaultSettings as Record<string, unknown>)[k]
+      merged[k] = def && typeof def === 'object' && v && typeof v === 'object' ? { ...def, ...v } : v
+    }
+    // Parse, not cast: a value written by an older version that no longer validates falls back to the default.
+    const parsed = Settings.safeParse(merged)
+    return parsed.success ? parsed.data : { ...defaultSettings, ...pickValid(merged) }
+  }
+
+  update(patch: SettingsPatch): Settings {
+    const valid = SettingsPatch.parse(patch)
+    const current = this.get()
+    const next = { ...current } as Record<string, unknown>
+    for (const [k, v] of Object.entries(valid)) {
+      const cur = (current as Record<string, unknown>)[k]
+      next[k] = cur && typeof cur === 'object' && v && typeof v === 'object' ? { ...cur, ...v } : v
+    }
+    const checked = Settings.parse(next)
+    const upsert = this.db.prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
+    const now = Date.now()
+    this.db.transaction(() => {
+      for (const k of Object.keys(valid)) upsert.run(k, JSON.stringify((checked as Record<string, unknown>)[k]), now)
+    })()
+    return checked
+  }
+}
+
+function pickValid(merged: Record<string, unknown>): Partial<Settings> {
+  const out: Record<string, unknown> = {}
+  for (const [k, schema] of Object.entries(Settings.shape)) {
+    const r = (schema as { safeParse(v: unknown): { success: boolean } }).safeParse(merged[k])
+    if (r.success) out[k] = merged[k]
+  }
+  return out as Partial<Settings>
+}

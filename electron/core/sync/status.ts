@@ -1,0 +1,34 @@
+import type { SyncStatus } from '../../contract'
+import type { DB } from '../db'
+
+export type Connectivity = Partial<Record<'ledger' | 'pcare' | 'antrean', boolean | null>>
+
+/**
+ * Status-bar numbers, read from the outbox itself so they survive restarts and can't drift from the truth.
+ * `online` comes from the connectivity monitor (last call or probe), not from the DB.
+ */
+export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus {
+  const counts = db
+    .prepare(
+      `SELECT target,
+              sum(status IN ('pending', 'failed_transient')) AS pending,
+              sum(status = 'in_flight') AS in_flight,
+              sum(status = 'failed_permanent') AS failed,
+              max(CASE WHEN status = 'done' THEN done_at END) AS last_success
+         FROM outbox GROUP BY target`,
+    )
+    .all() as { target: string; pending: number; in_flight: number; failed: number; last_success: number | null }[]
+  const byTarget = new Map(counts.map((c) => [c.target, c]))
+  const targets = (['ledger', 'pcare', 'antrean'] as const).map((target) => {
+    const c = byTarget.get(target)
+    return {
+      target,
+      online: connectivity[target] ?? null,
+      pending: c?.pending ?? 0,
+      inFlight: c?.in_flight ?? 0,
+      failed: c?.failed ?? 0,
+      lastSuccessAt: c?.last_success ?? null,
+    }
+  })
+  return { targets }
+}
