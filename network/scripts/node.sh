@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# npm run network:node -- <stop|start|restart> <node|group>...
+# Stop/start single nodes for fault tests, keeping their data. Nodes: orderer0 orderer1 orderer2 peer-bpjs peer-rs
+# peer-puskesmas chaincode; groups: orderers, peers, all. `start` waits until the node reports healthy.
+# Examples: npm run network:node -- stop peer-rs ; npm run network:node -- stop orderers ; ... -- start orderers
+set -euo pipefail
+source "$(dirname "$0")/fabric-bin.sh"
+source "$(dirname "$0")/nodes.sh"
+[ $# -ge 2 ] || die "usage: node.sh <stop|start|restart> <node|orderers|peers|all>..."
+action=$1; shift
+names=()
+for a in "$@"; do
+  case "$a" in
+    orderers) names+=("${ORDERERS[@]}") ;;
+    peers) names+=(peer-bpjs peer-rs peer-puskesmas) ;;
+    all) names+=("${ALL_NODES[@]}") ;;
+    *) names+=("$a") ;;
+  esac
+done
+[ -f "$RT/.generated" ] || die "no network in $RT; run npm run network:up first"
+case "$action" in
+  stop) for n in "${names[@]}"; do stop_node "$n"; done ;;
+  start|restart)
+    ensure_fabric
+    [ "$action" = restart ] && for n in "${names[@]}"; do stop_node "$n"; done
+    for n in "${names[@]}"; do start_node "$n"; done
+    for n in "${names[@]}"; do wait_healthy "$n" 30; done
+    log "healthy: ${names[*]}" ;;
+  *) die "unknown action $action" ;;
+esac

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# npm run network:up — bring the local Fabric network up, idempotently:
+#  fresh machine: build/find binaries, generate crypto + channel genesis blocks, start 3 orderers + 3 peers,
+#                 join channels (osnadmin, peer channel join), deploy chaincode `faskes` (CCaaS), seed demo cards;
+#  stopped network: restart the processes on their existing data; running network: only verify health.
+set -euo pipefail
+source "$(dirname "$0")/fabric-bin.sh"
+source "$(dirname "$0")/nodes.sh"
+
+T0=$(now_ms)
+ensure_fabric
+command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+command -v curl >/dev/null || die "curl is required (apt-get install curl)"
+
+# retry N CMD...: ordering needs an elected Raft leader, which takes a few seconds after (re)start.
+retry() {
+  local n=$1 i; shift
+  for i in $(seq 1 "$n"); do
+    if "$@" >"$RT/last-cmd.log" 2>&1; then return 0; fi
+    sleep 1
+  done
+  cat "$RT/last-cmd.log" >&2
+  die "failed after $n attempts: $*"
+}
+
+# ---------- 1. config (re-copied every time so patches stay in one place) ----------
+mkdir -p "$CFG" "$LOGS" "$PIDS" "$DATA"
+cp -f "$FABRIC_SAMPLECONFIG/core.yaml" "$FABRIC_SAMPLECONFIG/orderer.yaml" "$CFG/"
+chmod u+w "$CFG/core.yaml" "$CFG/orderer.yaml"
+# v2.5 ignores an empty CORE_VM_ENDPOINT, and with the Docker endpoint set /healthz fails without Docker.
+sed -i 's#^\(\s*endpoint:\) unix:///var/run/docker.sock#\1 ""#' "$CFG/core.yaml"
+grep -q 'endpoint: ""' "$CFG/core.yaml" || die "could not blank vm.endpoint in core.yaml"
+
+# ---------- 2. crypto + genesis blocks (once per network) ----------
+if [ ! -f "$RT/.generated" ]; then
+  log "generating crypto (cryptogen) and channel genesis blocks (configtxgen)"
+  rm -rf "$CRYPTO" "$ARTIFACTS" "$DATA"
+  cryptogen generate --config="$NET_DIR/config/crypto-config.yaml" --output="$CRYPTO" >/dev/null
+  mkdir -p "$ARTIFACTS"
+  FABRIC_CFG_PATH="$NET_DIR/config" configtxgen -profile BpjsMain -channelID bpjs-main -outputBlock "$ARTIFACTS/bpjs-main.block" 2>"$LOGS/configtxgen.log"
+  FABRIC_CFG_PATH="$NET_DIR/config" configtxgen -profile BpjsJawa -channelID bpjs-jawa -outputBlock "$ARTIFACTS/bpjs-jawa.block" 2>>"$LOGS/configtxgen.log"
+  date -Is >"$RT/.generated"
+fi
+
+# ---------- 3. processes ----------
+for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
+for org in "${ORGS[@]}"; do start_peer "$org"; done
+for o in "${ORDERERS[@]}"; do wait_healthy "$o" 30; done
+for org in "${ORGS[@]}"; do wait_healthy "$(peer_name "$org")" 30; done
+log "orderers and peers healthy ($(( $(now_ms) - T0 )) ms)"
+
+# ---------- 4. channels ----------
+for ch in "${CHANNELS[@]}"; do
+  for o in "${ORDERERS[@]}"; do
+    osn=(--orderer-address "127.0.0.1:$(ord_admport "$o")" --ca-file "$ORD_TLSCA"
+         --client-cert "$ORD_ADMIN/tls/client.crt" --client-key "$ORD_ADMIN/tls/client.key")
+    if ! osnadmin channel list "${osn[@]}" --channelID "$ch" 2>/dev/null | grep -q '"name": "'"$ch"'"'; then
+      osnadmin channel join "${osn[@]}" --channelID "$ch" --config-block "$ARTIFACTS/$ch.block" >/dev/null
+      log "$o joined $ch"
+    fi
+  done
+  for org in "${ORGS[@]}"; do
+    (
+      peer_admin_env "$org"
+      if ! peer channel list 2>/dev/null | grep -qx "$ch"; then
+        retry 10 peer channel join -b "$ARTIFACTS/$ch.block"
+        log "peer of $org joined $ch"
+      fi
+    )
+  done
+done
+
+# ---------- 5. chaincode package (deterministic: same crypto -> same bytes -> same package id) ----------
+PKG="$RT/chaincode/$CC_NAME.tgz"
+if [ ! -f "$RT/package-id" ]; then
+  log "packaging chaincode $CC_NAME for CCaaS"
+  rm -rf "$RT/chaincode" && mkdir -p "$RT/chaincode/src" "$RT/chaincode/pkg"
+  # Peers dial the chaincode server over TLS; its cert (cryptogen host ccaas.bpjs.local) is issued by the BPJS TLS CA.
+  jq -n --arg addr "$CC_ADDRESS" --rawfile ca "$(org_tlsca BPJS)" \
+    '{address: $addr, dial_timeout: "10s", tls_required: true, client_auth_required: false, root_cert: $ca}' \
+    >"$RT/chaincode/src/connection.json"
+  printf '{"type":"ccaas","label":"%s_%s"}\n' "$CC_NAME" "$CC_VERSION" >"$RT/chaincode/pkg/metadata.json"
+  tarz() { tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=gnu -C "$1" -cf - "${@:2}" | gzip -n; }
+  tarz "$RT/chaincode/src" connection.json >"$RT/chaincode/pkg/code.tar.gz"
+  tarz "$RT/chaincode/pkg" code.tar.gz metadata.json >"$PKG.tmp"
+  mv "$PKG.tmp" "$PKG"
+  FABRIC_CFG_PATH="$CFG" peer lifecycle chaincode calculatepackageid "$PKG" >"$RT/package-id.tmp"
+  mv "$RT/package-id.tmp" "$RT/package-id"
+fi
+PKG_ID=$(cat "$RT/package-id")
+
+for org in "${ORGS[@]}"; do
+  (
+    peer_admin_env "$org"
+    if ! peer lifecycle chaincode queryinstalled --output json 2>/dev/null | jq -e --arg id "$PKG_ID" '.installed_chaincodes[]? | select(.package_id == $id)' >/dev/null; then
+      retry 5 peer lifecycle chaincode install "$PKG"
+      log "installed $PKG_ID on peer of $org"
+    fi
+  )
+done
+
+# ---------- 6. chaincode server ----------
+if [ ! -f "$REPO_DIR/chaincode/dist/index.js" ] || [ -n "$(find "$REPO_DIR/chaincode/src" -newer "$REPO_DIR/chaincode/dist/index.js" -name '*.ts' 2>/dev/null | head -1)" ]; then
+  log "building chaincode (chaincode/: npm run build)"
+  [ -d "$REPO_DIR/chaincode/node_modules" ] || (cd "$REPO_DIR/chaincode" && npm ci --no-audit --no-fund >"$LOGS/chaincode-npm.log" 2>&1)
+  (cd "$REPO_DIR/chaincode" && npm run build --silent >"$LOGS/chaincode-build.log" 2>&1) || die "chaincode build failed; see $LOGS/chaincode-build.log"
+fi
+start_chaincode
+wait_healthy chaincode 30
+
+# ---------- 7. lifecycle: approve x3, commit, per channel ----------
+ORD_ARGS=(-o 127.0.0.1:7050 --tls --cafile "$ORD_TLSCA")
+CC_ARGS=(--name "$CC_NAME" --version "$CC_VERSION" --sequence "$CC_SEQUENCE"
+         --collections-config "$REPO_DIR/chaincode/collections_config.json")
+[ -f "$REPO_DIR/chaincode/collections_config.json" ] || die "chaincode/collections_config.json missing"
+for ch in "${CHANNELS[@]}"; do
+  committed=$( (peer_admin_env BPJS; peer lifecycle chaincode querycommitted --channelID "$ch" --name "$CC_NAME" --output json 2>/dev/null || true) | jq -r '.sequence // 0')
+  if [ "$committed" -ge "$CC_SEQUENCE" ]; then continue; fi
+  for org in "${ORGS[@]}"; do
+    (
+      peer_admin_env "$org"
+      ready=$(peer lifecycle chaincode checkcommitreadiness --channelID "$ch" "${CC_ARGS[@]}" --output json 2>/dev/null | jq -r --arg m "$(org_msp "$org")" '.approvals[$m] // false')
+      if [ "$ready" != true ]; then
+        retry 20 peer lifecycle chaincode approveformyorg "${ORD_ARGS[@]}" --channelID "$ch" "${CC_ARGS[@]}" --package-id "$PKG_ID"
+        log "$org approved $CC_NAME on $ch"
+      fi
+    )
+  done
+  # No --signature-policy: the definition uses the channel's /Channel/Application/Endorsement = MAJORITY (2 of 3 orgs).
+  peers=()
+  for org in "${ORGS[@]}"; do peers+=(--peerAddresses "127.0.0.1:$(org_port "$org")" --tlsRootCertFiles "$(org_tlsca "$org")"); done
+  (peer_admin_env BPJS; retry 20 peer lifecycle chaincode commit "${ORD_ARGS[@]}" --channelID "$ch" "${CC_ARGS[@]}" "${peers[@]}")
+  log "committed $CC_NAME on $ch"
+done
+
+# ---------- 8. health: a chaincode query through every peer ----------
+for ch in "${CHANNELS[@]}"; do
+  for org in "${ORGS[@]}"; do
+    (peer_admin_env "$org"; retry 30 peer chaincode query -C "$ch" -n "$CC_NAME" -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}')
+  done
+done
+log "chaincode answers on all peers of ${CHANNELS[*]} ($(( $(now_ms) - T0 )) ms)"
+
+# ---------- 9. seed demo cards (idempotent by noKartu) ----------
+if [ "${FASKES_SKIP_SEED:-0}" != 1 ]; then
+  (cd "$REPO_DIR" && npx tsx network/scripts/seed.ts) || die "seeding demo cards failed"
+fi
+log "network up in $(( $(now_ms) - T0 )) ms — status: npm run network:status"
