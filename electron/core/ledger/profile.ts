@@ -1,0 +1,104 @@
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Where and as whom the workstation talks to Fabric. Holds only public material (paths to certificates);
+ * the private key is never part of a profile: in the app it comes from the OS keychain, in tests from a file.
+ */
+export interface LedgerProfile {
+  org: LedgerOrg
+  mspId: string
+  /** host:port of the gateway peer. Use a host name (localhost), not an IP: grpc-js warns on IP TLS targets. */
+  peerEndpoint: string
+  /** TLS server name to verify the peer against when it differs from the dialled host (ssl_target_name_override). */
+  hostAlias?: string
+  /** PEM of the TLS CA that signed the peer's TLS cert. */
+  tlsCaCertPath: string
+  /** PEM of the client's enrolment (signing) certificate. */
+  certPath: string
+  channel: string
+  chaincode: string
+}
+
+export type LedgerOrg = 'BPJS' | 'RS' | 'Puskesmas'
+export type LocalUser = 'User1' | 'Admin'
+
+const ORGS: Record<LedgerOrg, { domain: string; port: number }> = {
+  BPJS: { domain: 'bpjs.local', port: 7051 },
+  RS: { domain: 'rs.local', port: 8051 },
+  Puskesmas: { domain: 'puskesmas.local', port: 9051 },
+}
+
+export const LOCAL_CHANNELS = ['bpjs-main', 'bpjs-jawa'] as const
+export const LOCAL_CHAINCODE = 'faskes'
+
+export class LocalNetworkMissingError extends Error {
+  override name = 'LocalNetworkMissingError'
+}
+
+/**
+ * The generated state of the local dev network (network/.runtime). FASKES_NETWORK_RUNTIME overrides; otherwise
+ * search upwards from `from` (default: the working directory) for network/.runtime.
+ */
+export function localRuntimeDir(from: string = process.cwd()): string {
+  const env = process.env.FASKES_NETWORK_RUNTIME
+  if (env) return path.resolve(env)
+  let dir = path.resolve(from)
+  for (;;) {
+    const candidate = path.join(dir, 'network', '.runtime')
+    if (existsSync(candidate)) return candidate
+    const parent = path.dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  throw new LocalNetworkMissingError(
+    'Jaringan Fabric lokal belum dibuat (network/.runtime tidak ditemukan). Jalankan: npm run network:up / ' +
+      'Local Fabric network not found (no network/.runtime). Run: npm run network:up',
+  )
+}
+
+function userDir(runtimeDir: string, org: LedgerOrg, user: LocalUser): string {
+  const { domain } = ORGS[org]
+  return path.join(runtimeDir, 'crypto', 'peerOrganizations', domain, 'users', `${user}@${domain}`, 'msp')
+}
+
+/**
+ * Profile for the cryptogen identities of the local network: User1 per org for the app, Admin for lifecycle work.
+ * The files exist only after `npm run network:up`.
+ */
+export function localNetworkProfile(
+  org: LedgerOrg,
+  options: { channel?: string; user?: LocalUser; runtimeDir?: string } = {},
+): LedgerProfile {
+  const runtimeDir = options.runtimeDir ?? localRuntimeDir()
+  const user = options.user ?? 'User1'
+  const { domain, port } = ORGS[org]
+  const msp = userDir(runtimeDir, org, user)
+  const profile: LedgerProfile = {
+    org,
+    mspId: `${org}MSP`,
+    peerEndpoint: `localhost:${port}`,
+    hostAlias: `peer0.${domain}`,
+    tlsCaCertPath: path.join(runtimeDir, 'crypto', 'peerOrganizations', domain, 'tlsca', `tlsca.${domain}-cert.pem`),
+    certPath: path.join(msp, 'signcerts', `${user}@${domain}-cert.pem`),
+    channel: options.channel ?? 'bpjs-main',
+    chaincode: LOCAL_CHAINCODE,
+  }
+  for (const p of [profile.tlsCaCertPath, profile.certPath]) {
+    if (!existsSync(p)) throw new LocalNetworkMissingError(`Identitas ${user}@${domain} tidak ada / missing: ${p}. Run: npm run network:up`)
+  }
+  return profile
+}
+
+/**
+ * Path of the private key file cryptogen wrote for a local identity. Only for tests, tools and the one-time import
+ * into the OS keychain; the app itself never reads keys from disk.
+ */
+export function localNetworkKeyPath(org: LedgerOrg, user: LocalUser = 'User1', runtimeDir: string = localRuntimeDir()): string {
+  const keystore = path.join(userDir(runtimeDir, org, user), 'keystore')
+  const files = existsSync(keystore) ? readdirSync(keystore) : []
+  // cryptogen v2.5 names it priv_sk; older releases used <ski>_sk.
+  const key = files.find((f) => f === 'priv_sk') ?? files.find((f) => f.endsWith('_sk'))
+  if (!key) throw new LocalNetworkMissingError(`No private key in ${keystore}. Run: npm run network:up`)
+  return path.join(keystore, key)
+}
