@@ -1,0 +1,33 @@
+import { Context } from 'fabric-contract-api';
+import { EntityType, KEY, putJson, scan } from './store';
+
+export interface AuditEntry {
+  entityType: EntityType;
+  entityId: string;
+  action: string;
+  status: string;
+  actorMsp: string;
+  actorId: string;
+  txId: string;
+  timestamp: string;
+  /** The idempotency key of the intent that caused this entry. */
+  requestId: string;
+}
+
+/**
+ * Each entry is written under two index keys (by entity, by actor) with the full entry as value,
+ * so either listing is a single scan without a second lookup. seq keeps several entries of one tx apart.
+ */
+export async function appendAudit(ctx: Context, entry: AuditEntry, sortKey: string, seq: number): Promise<void> {
+  const s = String(seq);
+  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByEntity, [entry.entityType, entry.entityId, sortKey, entry.txId, s]), entry);
+  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByActor, [entry.actorMsp, sortKey, entry.txId, s]), entry);
+}
+
+export async function auditByEntity(ctx: Context, entityType: EntityType, entityId: string): Promise<AuditEntry[]> {
+  return (await scan<AuditEntry>(ctx, KEY.auditByEntity, [entityType, entityId])).map((r) => r.value);
+}
+
+export async function auditByActor(ctx: Context, mspId: string): Promise<AuditEntry[]> {
+  return (await scan<AuditEntry>(ctx, KEY.auditByActor, [mspId])).map((r) => r.value);
+}

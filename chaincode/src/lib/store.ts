@@ -1,0 +1,104 @@
+import { Context } from 'fabric-contract-api';
+import { canonicalStringify } from './canonical';
+import { fail } from './errors';
+
+export type EntityType = 'Card' | 'Visit' | 'Referral' | 'MedicalRecord' | 'Claim';
+export const ENTITY_TYPES: readonly EntityType[] = ['Card', 'Visit', 'Referral', 'MedicalRecord', 'Claim'];
+
+/** Composite key namespaces (LevelDB: lookups are partial-composite-key scans, never rich queries). */
+export const KEY = {
+  /** patient~entity: [noKartu, entityType, txSortKey, entityId] -> {at}; per-patient index in tx-time order. */
+  patientIndex: 'patient~entity',
+  /** claim~visit: [visitId] -> {claimId}; one claim per visit. */
+  claimByVisit: 'claim~visit',
+  /** idem: [contract, id] -> {fn, hash, txId, result}. */
+  idempotency: 'idem',
+  /** audit~entity: [entityType, entityId, txSortKey, txId, seq] -> audit entry. */
+  auditByEntity: 'audit~entity',
+  /** audit~actor: [mspId, txSortKey, txId, seq] -> audit entry. */
+  auditByActor: 'audit~actor',
+} as const;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function entityKey(ctx: Context, type: EntityType, id: string): string {
+  return ctx.stub.createCompositeKey(type, [id]);
+}
+
+export async function getJson<T>(ctx: Context, key: string): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(key);
+  if (!bytes || bytes.length === 0) return undefined;
+  return JSON.parse(decoder.decode(bytes)) as T;
+}
+
+/** Stores canonical JSON and returns the exact string stored (results are returned verbatim). */
+export async function putJson(ctx: Context, key: string, value: unknown): Promise<string> {
+  const text = canonicalStringify(value);
+  await ctx.stub.putState(key, encoder.encode(text));
+  return text;
+}
+
+export async function getEntity<T>(ctx: Context, type: EntityType, id: string): Promise<T | undefined> {
+  return getJson<T>(ctx, entityKey(ctx, type, id));
+}
+
+export async function mustGetEntity<T>(ctx: Context, type: EntityType, id: string): Promise<T> {
+  const found = await getJson<T>(ctx, entityKey(ctx, type, id));
+  if (found === undefined) fail('NOT_FOUND', `${type} ${id} does not exist`);
+  return found;
+}
+
+export interface ScanRow<T> {
+  attributes: string[];
+  value: T;
+}
+
+/** Collects a partial composite key scan (sorted by key on LevelDB) and always closes the iterator. */
+export async function scan<T>(ctx: Context, objectType: string, attrs: string[]): Promise<ScanRow<T>[]> {
+  const rows: ScanRow<T>[] = [];
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attrs);
+  try {
+    for (;;) {
+      const res = await iterator.next();
+      if (res.value && res.value.key) {
+        const { attributes } = ctx.stub.splitCompositeKey(res.value.key);
+        rows.push({ attributes, value: JSON.parse(decoder.decode(res.value.value)) as T });
+      }
+      if (res.done) break;
+    }
+  } finally {
+    await iterator.close();
+  }
+  return rows;
+}
+
+export async function indexForPatient(ctx: Context, noKartu: string, type: EntityType, id: string, sortKey: string, at: string): Promise<void> {
+  await putJson(ctx, ctx.stub.createCompositeKey(KEY.patientIndex, [noKartu, type, sortKey, id]), { at });
+}
+
+export interface PatientEntry<T = unknown> {
+  entityType: EntityType;
+  entityId: string;
+  at: string;
+  sortKey: string;
+  record: T;
+}
+
+/** Entities linked to a card number, resolved to their current records, in tx-time order. */
+export async function listForPatient<T = unknown>(ctx: Context, noKartu: string, type?: EntityType): Promise<PatientEntry<T>[]> {
+  const rows = await scan<{ at: string }>(ctx, KEY.patientIndex, type ? [noKartu, type] : [noKartu]);
+  const out: PatientEntry<T>[] = [];
+  for (const row of rows) {
+    const [, entityType, sortKey, entityId] = row.attributes as [string, EntityType, string, string];
+    const record = await getEntity<T>(ctx, entityType, entityId);
+    if (record !== undefined) out.push({ entityType, entityId, at: row.value.at, sortKey, record });
+  }
+  // Rows come grouped by type (key order); merge into one timeline. Ties break on type then id so
+  // every peer returns the same order.
+  out.sort((a, b) =>
+    a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 :
+    a.entityType < b.entityType ? -1 : a.entityType > b.entityType ? 1 :
+    a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0);
+  return out;
+}
