@@ -29,6 +29,9 @@ export const migration: Migration = {
         status TEXT NOT NULL DEFAULT 'pending'
           CHECK (status IN ('pending', 'in_flight', 'done', 'failed_transient', 'failed_permanent', 'cancelled')),
         attempts INTEGER NOT NULL DEFAULT 0,
+        -- set when a send may have reached the remote (timeout after sending, crash mid-flight):
+        -- the next run asks the remote before it sends again
+        needs_reconcile INTEGER NOT NULL DEFAULT 0,
         next_attempt_at INTEGER NOT NULL,
         last_error_code TEXT,
         last_error_message TEXT,
@@ -61,6 +64,14 @@ export const migration: Migration = {
       ) STRICT;
       CREATE INDEX outbox_attempts_outbox ON outbox_attempts (outbox_id);
       CREATE INDEX outbox_attempts_started ON outbox_attempts (started_at);
+
+      -- One runner per chain (one patient visit per target). Rows outlive a crash; a lock whose owner
+      -- process is gone (same host) or whose lease ran out may be taken over.
+      CREATE TABLE chain_locks (
+        chain_key TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
     `)
   },
 }

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { DB } from '../db'
+import { canonicalJson, sha256Hex } from '../util/canonical'
+
+export type Target = 'ledger' | 'pcare' | 'antrean'
+export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'failed_transient' | 'failed_permanent' | 'cancelled'
+
+export interface OutboxJob {
+  id: number
+  idempotencyKey: string
+  target: Target
+  operation: string
+  chainKey: string
+  seq: number
+  entityType: string
+  entityId: string
+  payload: unknown
+  payloadHash: string
+  status: OutboxStatus
+  attempts: number
+  needsReconcile: boolean
+  nextAttemptAt: number
+  correlationId: string
+  result: unknown
+  createdAt: number
+}
+
+export interface NewJob {
+  target: Target
+  operation: string
+  /** Orders effects of one patient visit: jobs with the same chain run one after another, by seq. */
+  chainKey: string
+  entityType: string
+  entityId: string
+  /** Sanitized intent: what to send, never credentials. */
+  payload: unknown
+  /** Stable across retries and resends; defaults to operation + entity. */
+  idempotencyKey?: string
+}
+
+interface Row {
+  id: number
+  idempotency_key: string
+  target: Target
+  operation: string
+  chain_key: string
+  seq: number
+  entity_type: string
+  entity_id: string
+  payload: string
+  payload_hash: string
+  status: OutboxStatus
+  attempts: number
+  needs_reconcile: number
+  next_attempt_at: number
+  correlation_id: string
+  result: string | null
+  created_at: number
+}
+
+function toJob(r: Row): OutboxJob {
+  return {
+    id: r.id,
+    idempotencyKey: r.idempotency_key,
+    target: r.target,
+    operation: r.operation,
+    chainKey: r.chain_key,
+    seq: r.seq,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    payload: JSON.parse(r.payload),
+    payloadHash: r.payload_hash,
+    status: r.status,
+    attempts: r.attempts,
+    needsReconcile: r.needs_reconcile === 1,
+    nextAttemptAt: r.next_attempt_at,
+    correlationId: r.correlation_id,
+    result: r.result === null ? null : JSON.parse(r.result),
+    createdAt: r.created_at,
+  }
+}
+
+/**
+ * Adds a job. Call it inside the same transaction that writes the local record it belongs to, so either both
+ * exist or neither does. Re-enqueueing the same idempotency key with the same payload is a no-op; with a
+ * different payload it is a bug in the caller and throws.
+ */
+export function enqueue(db: DB, job: NewJob, now = Date.now()): number {
+  const payload = canonicalJson(job.payload)
+  const hash = sha256Hex(payload)
+  const key = job.idempotencyKey ?? `${job.operation}:${job.entityId}`
+  const existing = db.prepare('SELECT id, payload_hash FROM outbox WHERE idempotency_key = ?').get(key) as
+    | { id: number; payload_hash: string }
+    | undefined
+  if (existing) {
+    if (existing.payload_hash !== hash) throw new Error(`Outbox key ${key} already holds a different payload`)
+    return existing.id
+  }
+  const { seq } = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM outbox WHERE chain_key = ?').get(job.chainKey) as {
+    seq: number
+  }
+  const info = db
+    .prepare(
+      `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
+         status, next_attempt_at, correlation_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+    )
+    .run(key, job.target, job.operation, job.chainKey, seq, job.entityType, job.entityId, payload, hash, now, randomUUID(), now, now)
+  return Number(info.lastInsertRowid)
+}
+
+export interface AttemptRecord {
+  startedAt: number
+  durationMs: number
+  outcome: 'ok' | 'transient' | 'permanent' | 'ambiguous' | 'reconciled'
+  httpStatus?: number | null
+  metaCode?: number | null
+  errorCode?: string | null
+  errorMessage?: string | null
+  errorFields?: unknown
+  triggeredBy?: string | null
+  request?: unknown
+  response?: unknown
+}
+
+/** Identifies this process in chain_locks; a lock whose owner process is gone can be taken over at once. */
+export function processOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
+}
+
+function ownerAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':')
+  if (host !== hostname()) return true // another machine on a shared file: trust the lease only
+  try {
+    process.kill(Number(pid), 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Data access for the sync workers. Every state change is one short transaction. */
+export class OutboxStore {
+  constructor(
+    private readonly db: DB,
+    readonly owner: string = processOwnerId(),
+    private readonly leaseMs = 120_000,
+  ) {}
+
+  /**
+   * Heads of chains that may run now: every earlier job of the chain is done or cancelled, the job is due,
+   * and no live runner holds the chain. A permanent failure stays the head and so holds the chain behind it.
+   */
+  readyHeads(target: Target, now: number, limit: number): OutboxJob[] {
+    this.reapLocks(now)
+    const rows = this.db
+      .prepare(
+        `SELECT o.* FROM outbox o
+          WHERE o.target = ? AND o.status IN ('pending', 'failed_transient', 'in_flight') AND o.next_attempt_at <= ?
+            AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq
+                                                     AND p.status NOT IN ('done', 'cancelled'))
+            AND NOT EXISTS (SELECT 1 FROM chain_locks l WHERE l.chain_key = o.chain_key)
+          ORDER BY o.next_attempt_at, o.id LIMIT ?`,
+      )
+      .all(target, now, limit) as Row[]
+    return rows.map(toJob)
+  }
+
+  /** Takes the chain for this process. False when another live runner has it. */
+  tryLock(chainKey: string, now: number): boolean {
+    const info = this.db
+      .prepare(
+        `INSERT INTO chain_locks (chain_key, owner, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (chain_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+           WHERE chain_locks.owner = excluded.owner OR chain_locks.expires_at < ?`,
+      )
+      .run(chainKey, this.owner, now + this.leaseMs, now)
+    return info.changes === 1
+  }
+
+  unlock(chainKey: string): void {
+    this.db.prepare('DELETE FROM chain_locks WHERE chain_key = ? AND owner = ?').run(chainKey, this.owner)
+  }
+
+  /** Drops locks whose lease ran out or whose owner process died on this host. */
+  reapLocks(now: number): void {
+    const locks = this.db.prepare('SELECT chain_key, owner, expires_at FROM chain_locks').all() as {
+      chain_key: string
+      owner: string
+      expires_at: number
+    }[]
+    const del = this.db.prepare('DELETE FROM chain_locks WHERE chain_key = ? AND owner = ?')
+    for (const l of locks) {
+      if (l.owner === this.owner) continue
+      if (l.expires_at < now || !ownerAlive(l.owner)) del.run(l.chain_key, l.owner)
+    }
+  }
+
+  get(id: number): OutboxJob | undefined {
+    const r = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined
+    return r && toJob(r)
+  }
+
+  /** The job the chain must run next, if any (used to keep going after a success without a new scan). */
+  nextInChain(chainKey: string, now: number): OutboxJob | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT * FROM outbox WHERE chain_key = ? AND status NOT IN ('done', 'cancelled') ORDER BY seq LIMIT 1`,
+      )
+      .get(chainKey) as Row | undefined
+    if (!r || r.status === 'failed_permanent' || r.next_attempt_at > now) return undefined
+    return toJob(r)
+  }
+
+  /**
+   * Committed BEFORE the request leaves: if the process dies while sending, the row says in_flight and the next
+   * runner reconciles with the remote instead of sending blind.
+   */
+  markInFlight(id: number, now: number): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE id = ?`)
+      .run(now, id)
+  }
+
+  /** Success: result stored, local record updated by `apply` in the same transaction, attempt logged. */
+  complete(job: OutboxJob, result: unknown, attempt: AttemptRecord, apply?: () => void): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'done', result = ?, needs_reconcile = 0, last_error_code = NULL, last_error_message = NULL,
+             last_error_fields = NULL, done_at = ?, updated_at = ? WHERE id = ?`,
+        )
+        .run(JSON.stringify(result ?? null), attempt.startedAt + attempt.durationMs, attempt.startedAt + attempt.durationMs, job.id)
+      apply?.()
+      this.logAttempt(job, attempt)
+    })()
+  }
+
+  /** Failure: transient ones come back at `nextAttemptAt`; permanent ones wait for a person. */
+  fail(
+    job: OutboxJob,
+    kind: 'transient' | 'permanent',
+    attempt: AttemptRecord,
+    nextAttemptAt: number,
+    needsReconcile: boolean,
+  ): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = ?, next_attempt_at = ?, needs_reconcile = ?, last_error_code = ?, last_error_message = ?,
+             last_error_fields = ?, updated_at = ? WHERE id = ?`,
+        )
+        .run(
+          kind === 'transient' ? 'failed_transient' : 'failed_permanent',
+          nextAttemptAt,
+          needsReconcile ? 1 : 0,
+          attempt.errorCode ?? null,
+          attempt.errorMessage ?? null,
+          attempt.errorFields ? JSON.stringify(attempt.errorFields) : null,
+          attempt.startedAt + attempt.durationMs,
+          job.id,
+        )
+      this.logAttempt(job, attempt)
+    })()
+  }
+
+  private logAttempt(job: OutboxJob, a: AttemptRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO outbox_attempts (outbox_id, correlation_id, started_at, duration_ms, outcome, http_status, meta_code,
+           error_code, error_message, error_fields, triggered_by, request, response)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        job.id,
+        job.correlationId,
+        a.startedAt,
+        a.durationMs,
+        a.outcome,
+        a.httpStatus ?? null,
+        a.metaCode ?? null,
+        a.errorCode ?? null,
+        a.errorMessage ?? null,
+        a.errorFields ? JSON.stringify(a.errorFields) : null,
+        a.triggeredBy ?? null,
+        a.request === undefined ? null : JSON.stringify(a.request),
+        a.response === undefined ? null : JSON.stringify(a.response),
+      )
+  }
+
+  /** Connectivity came back: transient failures of this target are retried now instead of at their backoff time. */
+  pullForward(target: Target, now: number): number {
+    return this.db
+      .prepare(`UPDATE outbox SET next_attempt_at = ? WHERE target = ? AND status = 'failed_transient' AND next_attempt_at > ?`)
+      .run(now, target, now).changes
+  }
+
+  /** Earliest time a not-yet-due job of the target becomes due (the worker sleeps until then). */
+  nextDueAt(target: Target): number | null {
+    const r = this.db
+      .prepare(`SELECT min(next_attempt_at) AS t FROM outbox WHERE target = ? AND status IN ('pending', 'failed_transient', 'in_flight')`)
+      .get(target) as { t: number | null }
+    return r.t
+  }
+}
