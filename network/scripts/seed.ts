@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { connectLedger } from '../../electron/core/ledger/gateway'
+import { chaincodeErrorKind, connectLedger } from '../../electron/core/ledger/gateway'
 import { localNetworkKeyPath, localNetworkProfile } from '../../electron/core/ledger/profile'
 
 interface Peserta {
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     for (const p of active) {
       try {
         await card.evaluateTransaction('ReadStatus', p.noKartu)
-      } catch {
+      } catch (err) {
+        if (chaincodeErrorKind(err) !== 'NOT_FOUND') throw err
         missing.push(p)
       }
     }

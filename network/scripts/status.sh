@@ -23,7 +23,7 @@ if [ $ok -eq 0 ]; then
   source "$(dirname "$0")/fabric-bin.sh"
   FABRIC_BIN="${FABRIC_CACHE}/bin"; [ -x "$FABRIC_BIN/peer" ] || FABRIC_BIN=$(dirname "$(command -v peer)")
   for ch in bpjs-main bpjs-jawa; do
-    if (peer_admin_env BPJS; "$FABRIC_BIN/peer" chaincode query -C "$ch" -n faskes -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}' >/dev/null 2>&1); then
+    if (peer_admin_env BPJS; "$FABRIC_BIN/peer" chaincode query -C "$ch" -n faskes -c '{"Args":["History:ForPatient","0000000000000"]}' >/dev/null 2>&1); then
       echo "chaincode faskes on $ch: OK"
     else echo "chaincode faskes on $ch: FAIL"; ok=1; fi
   done

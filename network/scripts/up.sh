@@ -115,7 +115,7 @@ CC_ARGS=(--name "$CC_NAME" --version "$CC_VERSION" --sequence "$CC_SEQUENCE"
 [ -f "$REPO_DIR/chaincode/collections_config.json" ] || die "chaincode/collections_config.json missing"
 for ch in "${CHANNELS[@]}"; do
   committed=$( (peer_admin_env BPJS; peer lifecycle chaincode querycommitted --channelID "$ch" --name "$CC_NAME" --output json 2>/dev/null || true) | jq -r '.sequence // 0')
-  if [ "$committed" -ge "$CC_SEQUENCE" ]; then continue; fi
+  if [ "${committed:-0}" -ge "$CC_SEQUENCE" ]; then continue; fi
   for org in "${ORGS[@]}"; do
     (
       peer_admin_env "$org"
@@ -133,10 +133,10 @@ for ch in "${CHANNELS[@]}"; do
   log "committed $CC_NAME on $ch"
 done
 
-# ---------- 8. health: a chaincode query through every peer ----------
+# ---------- 8. health: a chaincode query through every peer (a patient with no entries: cheap, always [] ) ----------
 for ch in "${CHANNELS[@]}"; do
   for org in "${ORGS[@]}"; do
-    (peer_admin_env "$org"; retry 30 peer chaincode query -C "$ch" -n "$CC_NAME" -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}')
+    (peer_admin_env "$org"; retry 30 peer chaincode query -C "$ch" -n "$CC_NAME" -c '{"Args":["History:ForPatient","0000000000000"]}')
   done
 done
 log "chaincode answers on all peers of ${CHANNELS[*]} ($(( $(now_ms) - T0 )) ms)"
