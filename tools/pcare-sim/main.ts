@@ -1,0 +1,67 @@
+import { createLogger } from '../../electron/core/log'
+import { startSimulator, SIM_CREDENTIALS } from './server'
+
+/**
+ * `npx tsx tools/pcare-sim/main.ts --port 8787 [--state file.json] [--start-index-quirk]
+ *   [--skew-window 300] [--slow-ms 35000] [--antrean-ref-shape list|array] [--jvalue-on-null-rujuk]`
+ */
+function parseArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`)
+    const next = argv[i + 1]
+    if (next !== undefined && !next.startsWith('--')) {
+      out[a.slice(2)] = next
+      i++
+    } else out[a.slice(2)] = true
+  }
+  return out
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const num = (k: string, d: number): number => {
+    const v = args[k]
+    if (v === undefined) return d
+    const n = Number(v)
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a non-negative number`)
+    return n
+  }
+  const shape = args['antrean-ref-shape']
+  if (shape !== undefined && shape !== 'list' && shape !== 'array') throw new Error('--antrean-ref-shape must be list or array')
+  const sim = await startSimulator({
+    port: num('port', 8787),
+    statePath: typeof args.state === 'string' ? args.state : undefined,
+    startIndexQuirk: args['start-index-quirk'] === true,
+    jvalueOnNullRujukLanjut: args['jvalue-on-null-rujuk'] === true,
+    skewWindowSeconds: num('skew-window', 300),
+    slowMs: num('slow-ms', 35_000),
+    antreanRefShape: shape === 'array' ? 'array' : 'list',
+    logger: createLogger({ scope: 'pcare-sim', level: args.quiet ? 'warn' : 'info' }),
+  })
+  const c = SIM_CREDENTIALS
+  process.stdout.write(
+    [
+      `Simulator PCare berjalan / PCare simulator listening on ${sim.url} (127.0.0.1 only)`,
+      `  PCare base URL:   ${sim.pcareBaseUrl}`,
+      `  Antrean base URL: ${sim.antreanBaseUrl}`,
+      `  Admin:            ${sim.url}/__sim/state | POST /__sim/faults {"mode":"503","count":2} | POST /__sim/reset`,
+      `  Fake test credentials (not real BPJS values), for the CLI:`,
+      `    export PCARE_BASE_URL=${sim.pcareBaseUrl} PCARE_ANTREAN_BASE_URL=${sim.antreanBaseUrl}`,
+      `    export PCARE_CONS_ID=${c.consId} PCARE_SECRET_KEY=${c.secretKey} PCARE_USER_KEY=${c.userKey}`,
+      `    export PCARE_USERNAME=${c.username} PCARE_PASSWORD=${c.password} PCARE_ANTREAN_USER_KEY=${c.antreanUserKey}`,
+      '',
+    ].join('\n'),
+  )
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0))
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`pcare-sim: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(2)
+})
