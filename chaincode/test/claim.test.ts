@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { createCompositeKey } from './fakeStub';
+import { BPJS, Harness, KARTU, PKM, RS, rejects } from './harness';
+
+const submit = (claimId: string, over: Record<string, unknown> = {}) => ({
+  claimId, visitId: 'V1', noKartu: KARTU[0], amount: 185000, kdPPK: '0199R001', ...over,
+});
+
+async function withVisit(): Promise<Harness> {
+  const h = new Harness();
+  await h.issueCard();
+  await h.recordVisit(RS, 'V1');
+  return h;
+}
+
+describe('Claim', () => {
+  it('Submit sets the key-level endorsement policy BPJSMSP.peer AND <submitter>.peer on the claim key', async () => {
+    const h = await withVisit();
+    const c = await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    assert.equal(c.status, 'SUBMITTED');
+    assert.equal(c.submitterMsp, RS);
+    const ep = h.ledger.validationParams.get(createCompositeKey('Claim', ['CL-1']));
+    assert.ok(ep, 'no validation parameter on the claim key');
+    const policy = new KeyEndorsementPolicy(ep);
+    assert.deepEqual(policy.listOrgs().sort(), [BPJS, RS]);
+    // Only the claim key carries the policy.
+    assert.equal(h.ledger.validationParams.size, 1);
+    assert.equal(h.ledger.events.at(-1)!.name, 'Claim.Submit');
+  });
+
+  it('RS cannot approve a claim; BPJS approves once, a second approve is STATE:', async () => {
+    const h = await withVisit();
+    await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    await rejects(h.submit(RS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: 'ok' }), 'FORBIDDEN');
+    await rejects(h.submit(PKM, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: 'no' }), 'FORBIDDEN');
+    const ok = await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-2', claimId: 'CL-1', remarks: 'Sesuai tarif INA-CBG' });
+    assert.equal(ok.status, 'APPROVED');
+    assert.equal(ok.decidedByMsp, BPJS);
+    await rejects(h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-3', claimId: 'CL-1', remarks: '' }), 'STATE', 'APPROVED');
+    await rejects(h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-2', claimId: 'CL-1', remarks: 'terlambat' }), 'STATE');
+    const read = await h.evaluate<{ status: string; remarks: string }>(RS, 'Claim:Read', 'CL-1');
+    assert.deepEqual([read.status, read.remarks], ['APPROVED', 'Sesuai tarif INA-CBG']);
+  });
+
+  it('approve replay returns the stored result with no second audit entry or event', async () => {
+    const h = await withVisit();
+    await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    const intent = JSON.stringify({ requestId: 'AP-1', claimId: 'CL-1', remarks: 'ok' });
+    const first = await h.call(BPJS, 'Claim:Approve', [intent]);
+    const events = h.ledger.events.length;
+    const writes = h.ledger.committedWrites;
+    assert.equal(await h.call(BPJS, 'Claim:Approve', [intent]), first);
+    assert.equal(h.ledger.events.length, events);
+    assert.equal(h.ledger.committedWrites, writes);
+    const audit = await h.evaluate<{ action: string }[]>(BPJS, 'Audit:ListByEntity', 'Claim', 'CL-1');
+    assert.deepEqual(audit.map((a) => a.action), ['Submit', 'Approve']);
+  });
+
+  it('Reject needs remarks and ends in REJECTED', async () => {
+    const h = await withVisit();
+    await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    await rejects(h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: ' ' }), 'INVALID', 'remarks');
+    const r = await h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: 'Diagnosis tidak sesuai' });
+    assert.equal(r.status, 'REJECTED');
+  });
+
+  it('Submit checks the visit: existence, card, PPK, recording org, one claim per visit, amount', async () => {
+    const h = await withVisit();
+    await h.recordVisit(PKM, 'V-PKM');
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { visitId: 'V-none' })), 'NOT_FOUND');
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { noKartu: KARTU[1] })), 'INVALID', 'another card');
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { kdPPK: '0199R999' })), 'INVALID', 'PPK');
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { visitId: 'V-PKM', kdPPK: '0199B001' })), 'FORBIDDEN');
+    await rejects(h.submit(BPJS, 'Claim:Submit', submit('CL-1')), 'FORBIDDEN');
+    for (const amount of [0, -5, '185000']) {
+      await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { amount })), 'INVALID', 'amount');
+    }
+    await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-2')), 'STATE', 'CL-1');
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { amount: 1 })), 'CONFLICT');
+    const pkm = await h.submit(PKM, 'Claim:Submit', submit('CL-3', { visitId: 'V-PKM', kdPPK: '0199B001' }));
+    assert.deepEqual(new KeyEndorsementPolicy(h.ledger.validationParams.get(createCompositeKey('Claim', ['CL-3']))).listOrgs().sort(), [BPJS, PKM]);
+    assert.equal(pkm.submitterMsp, PKM);
+    await rejects(h.evaluate(RS, 'Claim:Read', 'CL-none'), 'NOT_FOUND');
+  });
+});

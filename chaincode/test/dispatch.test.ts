@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'fs';
+import path from 'path';
+import { describe, it } from 'node:test';
+import { JSONSerializer } from 'fabric-contract-api';
+import { contracts } from '../src/index';
+import { FakeLedger } from './fakeStub';
+import { BPJS, KARTU, RS, sha256 } from './harness';
+
+// The real router of fabric-chaincode-node: metadata introspection (needs emitDecoratorMetadata),
+// argument marshalling, ClientIdentity built from an X.509 creator (a throwaway self-signed test cert).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js');
+const cert = readFileSync(path.resolve(__dirname, '../../test/fixtures/user1-test-cert.pem'));
+
+interface Response { status: number; message?: string; payload?: Uint8Array }
+
+function router() {
+  return new ChaincodeFromContract([...contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'faskes-chaincode', '0.1.0');
+}
+
+async function invoke(cc: { Invoke(stub: unknown): Promise<Response> }, ledger: FakeLedger, mspId: string, args: string[]): Promise<Response> {
+  const stub = ledger.newTx({ mspId, args, idBytes: cert });
+  const res = await cc.Invoke(stub);
+  if (res.status === 200) ledger.commit(stub);
+  return res;
+}
+
+describe('contract SPI dispatch', () => {
+  it('exposes exactly the agreed contracts and functions in the generated metadata', () => {
+    const meta = router().metadata.contracts as Record<string, { transactions: { name: string; tag: string[] }[] }>;
+    const fns = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, v.transactions.map((t) => t.name).sort()]));
+    assert.deepEqual(fns, {
+      Card: ['Issue', 'Reactivate', 'ReadStatus', 'Replace', 'Suspend'],
+      Visit: ['ListByPatient', 'Read', 'ReadDetail', 'Record'],
+      Referral: ['Accept', 'Cancel', 'Complete', 'Create', 'ListByPatient', 'Read'],
+      MedicalRecord: ['Anchor', 'Verify'],
+      Claim: ['Approve', 'Read', 'Reject', 'Submit'],
+      Audit: ['ListByActor', 'ListByEntity'],
+      History: ['ForPatient'],
+      'org.hyperledger.fabric': ['GetMetadata'],
+    });
+    const readStatus = meta.Card.transactions.find((t) => t.name === 'ReadStatus')!;
+    assert.deepEqual(readStatus.tag, ['EVALUATE']);
+  });
+
+  it('routes <Contract>:<Fn>, returns the record as payload and errors with the prefix as message', async () => {
+    const cc = router();
+    const ledger = new FakeLedger();
+    const issue = JSON.stringify({ noKartu: KARTU[0], holderHash: sha256('h'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+    const ok = await invoke(cc, ledger, BPJS, ['Card:Issue', issue]);
+    assert.equal(ok.status, 200, ok.message);
+    assert.equal(JSON.parse(Buffer.from(ok.payload!).toString('utf8')).status, 'ACTIVE');
+    const audit = JSON.parse(Buffer.from((await invoke(cc, ledger, RS, ['Audit:ListByEntity', 'Card', KARTU[0]])).payload!).toString('utf8'));
+    assert.equal(audit[0].actorId, 'x509::/C=ID/O=rs.test.invalid/OU=client/CN=User1@rs.test.invalid::/C=ID/O=rs.test.invalid/OU=client/CN=User1@rs.test.invalid');
+    const denied = await invoke(cc, ledger, RS, ['Card:Suspend', JSON.stringify({ requestId: 'S-1', noKartu: KARTU[0], reason: 'x' })]);
+    assert.equal(denied.status, 500);
+    assert.match(denied.message!, /^FORBIDDEN: RSMSP may not suspend cards/);
+    const missing = await invoke(cc, ledger, RS, ['Card:ReadStatus', KARTU[1]]);
+    assert.match(missing.message!, /^NOT_FOUND: /);
+    assert.equal(ledger.events.length, 1);
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256 } from './harness';
+
+describe('MedicalRecord', () => {
+  it('Anchor stores the hash; Verify reports match true/false', async () => {
+    const h = new Harness();
+    const doc = 'PDF bytes of surat rujukan';
+    const rec = await h.submit(RS, 'MedicalRecord:Anchor', { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256(doc), pointerCiphertext: 'b64:Zm9vYmFy' });
+    assert.equal(rec.status, 'ANCHORED');
+    assert.equal(rec.ownerMsp, RS);
+    assert.deepEqual(await h.evaluate(PKM, 'MedicalRecord:Verify', 'MR-1', sha256(doc)), { recordId: 'MR-1', match: true });
+    assert.deepEqual(await h.evaluate(PKM, 'MedicalRecord:Verify', 'MR-1', sha256(doc + 'x')), { recordId: 'MR-1', match: false });
+    await rejects(h.evaluate(PKM, 'MedicalRecord:Verify', 'MR-1', 'nothex'), 'INVALID');
+    await rejects(h.evaluate(PKM, 'MedicalRecord:Verify', 'MR-2', sha256(doc)), 'NOT_FOUND');
+    assert.equal(h.ledger.events.at(-1)!.name, 'MedicalRecord.Anchor');
+  });
+
+  it('Anchor replay is a read; another hash under the same id is CONFLICT', async () => {
+    const h = new Harness();
+    const intent = { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('a'), pointerCiphertext: 'b64:AA==' };
+    const first = await h.call(PKM, 'MedicalRecord:Anchor', [JSON.stringify(intent)]);
+    const writes = h.ledger.committedWrites;
+    assert.equal(await h.call(PKM, 'MedicalRecord:Anchor', [JSON.stringify(intent)]), first);
+    assert.equal(h.ledger.committedWrites, writes);
+    await rejects(h.submit(PKM, 'MedicalRecord:Anchor', { ...intent, docHash: sha256('b') }), 'CONFLICT');
+    await rejects(h.submit(PKM, 'MedicalRecord:Anchor', { ...intent, recordId: 'MR-2', pointerCiphertext: '' }), 'INVALID');
+  });
+});
+
+describe('Audit and History', () => {
+  async function scenario(): Promise<Harness> {
+    const h = new Harness();
+    await h.issueCard();
+    await h.recordVisit(PKM, 'V1');
+    await h.submit(PKM, 'Referral:Create', { referralId: 'RJ-1', noKartu: KARTU[0], visitId: 'V1', fromPPK: '0199B001', toPPK: '0199R001', reason: 'Spesialis', doctor: 'dr. A' });
+    await h.recordVisit(RS, 'V2');
+    await h.submit(RS, 'MedicalRecord:Anchor', { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('d'), pointerCiphertext: 'b64:AA==' });
+    await h.submit(RS, 'Claim:Submit', { claimId: 'CL-1', visitId: 'V2', noKartu: KARTU[0], amount: 250000, kdPPK: '0199R001' });
+    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: '' });
+    await h.submit(RS, 'Referral:Accept', { requestId: 'A-1', referralId: 'RJ-1' });
+    return h;
+  }
+
+  it('ListByEntity and ListByActor return the trail in tx-time order', async () => {
+    const h = await scenario();
+    const claimTrail = await h.evaluate<Record<string, string>[]>(PKM, 'Audit:ListByEntity', 'Claim', 'CL-1');
+    assert.deepEqual(claimTrail.map((a) => [a.action, a.status, a.actorMsp, a.requestId]), [['Submit', 'SUBMITTED', RS, 'CL-1'], ['Approve', 'APPROVED', BPJS, 'AP-1']]);
+    assert.ok(claimTrail[0].timestamp < claimTrail[1].timestamp);
+    const rs = await h.evaluate<Record<string, string>[]>(BPJS, 'Audit:ListByActor', RS);
+    assert.deepEqual(rs.map((a) => `${a.entityType}:${a.action}`), ['Visit:Record', 'MedicalRecord:Anchor', 'Claim:Submit', 'Referral:Accept']);
+    const ts = rs.map((a) => a.timestamp);
+    assert.deepEqual([...ts].sort(), ts);
+    assert.deepEqual((await h.evaluate<unknown[]>(BPJS, 'Audit:ListByActor', BPJS)).length, 2);
+    await rejects(h.evaluate(BPJS, 'Audit:ListByEntity', 'Patient', 'x'), 'INVALID');
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', 'OrdererMSP'), 'INVALID');
+  });
+
+  it('History:ForPatient merges all entity types of the card in tx-time order with current records', async () => {
+    const h = await scenario();
+    const hist = await h.evaluate<{ entityType: string; entityId: string; at: string; record: { status: string } }[]>(RS, 'History:ForPatient', KARTU[0]);
+    assert.deepEqual(hist.map((e) => `${e.entityType}:${e.entityId}`), ['Card:' + KARTU[0], 'Visit:V1', 'Referral:RJ-1', 'Visit:V2', 'MedicalRecord:MR-1', 'Claim:CL-1']);
+    assert.equal(hist.find((e) => e.entityId === 'CL-1')!.record.status, 'APPROVED');
+    assert.equal(hist.find((e) => e.entityId === 'RJ-1')!.record.status, 'ACCEPTED');
+    assert.deepEqual(await h.evaluate(RS, 'History:ForPatient', KARTU[2]), []);
+  });
+
+  it('is deterministic: the same transactions give byte-identical world state', async () => {
+    const [a, b] = [await scenario(), await scenario()];
+    const dump = (h: Harness) => [...h.ledger.state.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`);
+    assert.deepEqual(dump(a), dump(b));
+    assert.ok(dump(a).length > 20);
+  });
+});
