@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { AppInfo, SyncStatus } from '../../electron/contract'
+import { asApiError, call, type ApiError } from './api'
+import { StatusBar } from './components/StatusBar'
+import { usePoll } from './hooks'
+import { I18nProvider, translator, useI18n } from './i18n'
+import { hrefOf, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaces, type Workspace } from './router'
+import { Admin } from './workspaces/Admin'
+import { Pemeriksaan } from './workspaces/Pemeriksaan'
+import { Pendaftaran } from './workspaces/Pendaftaran'
+import { Pengaturan } from './workspaces/Pengaturan'
+
+const SYNC_POLL_MS = 2000
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null)
+  const [loadError, setLoadError] = useState<ApiError | null>(null)
+  const loadInfo = useCallback(() => {
+    setLoadError(null)
+    call('app.info', {}).then(setInfo, (err) => setLoadError(asApiError(err)))
+  }, [])
+  useEffect(loadInfo, [loadInfo])
+  useEffect(() => {
+    if (info) document.documentElement.lang = info.locale
+  }, [info])
+
+  if (!info) {
+    // Before app.info answers there is no locale setting yet: Bahasa Indonesia first.
+    const t = translator('id')
+    return (
+      <main className="boot">
+        {loadError ? (
+          <div role="alert" className="alert">
+            <p>{t('app.loadFailed', { message: loadError.message })}</p>
+            <button type="button" onClick={loadInfo}>
+              {t('app.retry')}
+            </button>
+          </div>
+        ) : (
+          <p>{t('app.loading')}</p>
+        )}
+      </main>
+    )
+  }
+  return (
+    <I18nProvider locale={info.locale}>
+      <Shell info={info} onSettingsSaved={loadInfo} />
+    </I18nProvider>
+  )
+}
+
+function Shell({ info, onSettingsSaved }: { info: AppInfo; onSettingsSaved: () => void }) {
+  const { t } = useI18n()
+  const current = useWorkspace()
+  useWorkspaceShortcuts()
+  const sync = usePoll(() => call('sync.status', {}), SYNC_POLL_MS)
+  const demoKey = info.demo.pcare && info.demo.ledger ? 'demo.both' : info.demo.pcare ? 'demo.pcare' : info.demo.ledger ? 'demo.ledger' : null
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <span className="faskes-name">{info.faskesName}</span>
+          <span className="kdppk">{info.kdPPK ? `kdPPK ${info.kdPPK}` : t('app.kdPPKUnset')}</span>
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <ul className="tabs">
+            {workspaces.map((ws, i) => (
+              <li key={ws}>
+                <a href={hrefOf(ws)} aria-current={ws === current ? 'page' : undefined} aria-keyshortcuts={`Alt+${i + 1}`}>
+                  {t(workspaceLabel[ws])}
+                  <kbd aria-hidden="true">{t('nav.shortcut', { n: i + 1 })}</kbd>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      {demoKey && (
+        <p className="demo-banner" role="note">
+          {t(demoKey)}
+        </p>
+      )}
+      <main className="content">
+        <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+      </main>
+      <StatusBar status={sync.value} error={sync.error} />
+    </div>
+  )
+}
+
+function WorkspaceView({ ws, info, sync, onSettingsSaved }: { ws: Workspace; info: AppInfo; sync: SyncStatus | undefined; onSettingsSaved: () => void }) {
+  switch (ws) {
+    case 'pendaftaran':
+      return <Pendaftaran />
+    case 'pemeriksaan':
+      return <Pemeriksaan />
+    case 'admin':
+      return <Admin info={info} status={sync} />
+    case 'pengaturan':
+      return <Pengaturan onSaved={onSettingsSaved} />
+  }
+}

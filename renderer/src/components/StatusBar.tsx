@@ -1,0 +1,74 @@
+import type { SyncStatus } from '../../../electron/contract'
+import type { ApiError } from '../api'
+import { relativeTime, useI18n, type MessageKey } from '../i18n'
+
+type TargetStatus = SyncStatus['targets'][number]
+
+const onlineKey = (online: boolean | null): MessageKey => (online === null ? 'sync.unknown' : online ? 'sync.online' : 'sync.offline')
+const onlineClass = (online: boolean | null) => (online === null ? 'dot dot-unknown' : online ? 'dot dot-online' : 'dot dot-offline')
+
+/** Always at the bottom: one group per remote target, numbers straight from the outbox. */
+export function StatusBar({ status, error }: { status: SyncStatus | undefined; error: ApiError | undefined }) {
+  const { t } = useI18n()
+  return (
+    <footer className="status-bar" aria-label={t('sync.label')}>
+      {status ? (
+        <ul className="status-targets">
+          {status.targets.map((s) => (
+            <TargetItem key={s.target} status={s} />
+          ))}
+        </ul>
+      ) : (
+        !error && <span className="muted">{t('app.loading')}</span>
+      )}
+      {error && (
+        <span className="status-error" role="alert">
+          {t('sync.unreadable', { message: error.message })}
+        </span>
+      )}
+    </footer>
+  )
+}
+
+function TargetItem({ status }: { status: TargetStatus }) {
+  const { t, locale } = useI18n()
+  const name = t(`target.${status.target}`)
+  const now = Date.now()
+  return (
+    <li className="status-target" aria-label={name}>
+      <span className="status-name">
+        <span className={onlineClass(status.online)} aria-hidden="true" />
+        {name}
+        <span className="status-online">{t(onlineKey(status.online))}</span>
+      </span>
+      <dl className="status-counts">
+        <div>
+          <dt>{t('sync.pending')}</dt>
+          <dd>{status.pending}</dd>
+        </div>
+        {status.inFlight > 0 && (
+          <div>
+            <dt>{t('sync.inFlight')}</dt>
+            <dd>{status.inFlight}</dd>
+          </div>
+        )}
+        <div className={status.failed > 0 ? 'has-failed' : undefined}>
+          <dt>{t('sync.failed')}</dt>
+          <dd>{status.failed}</dd>
+        </div>
+        <div>
+          <dt>{t('sync.lastSuccess')}</dt>
+          <dd>
+            {status.lastSuccessAt === null ? (
+              t('sync.never')
+            ) : (
+              <time dateTime={new Date(status.lastSuccessAt).toISOString()} title={new Date(status.lastSuccessAt).toLocaleString(locale)}>
+                {relativeTime(locale, status.lastSuccessAt, now)}
+              </time>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </li>
+  )
+}

@@ -1,0 +1,239 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
+import type { Settings, SettingsPatch } from '../../../electron/contract'
+import { ApiError, asApiError, call } from '../api'
+import { useFocusFirst } from '../hooks'
+import { useI18n, type Locale, type MessageKey } from '../i18n'
+
+/** Form values as typed, keyed by the contract's field path so server field errors land next to their input. */
+type Form = {
+  faskesName: string
+  kdPPK: string
+  'ledger.org': Settings['ledger']['org']
+  'ledger.peerEndpoint': string
+  'ledger.channel': string
+  'pcare.baseUrl': string
+  'pcare.antreanBaseUrl': string
+  'pcare.kunjunganPath': string
+  'pcare.postContentType': Settings['pcare']['postContentType']
+  'pcare.timeoutMs': string
+  'updater.url': string
+}
+type FieldName = keyof Form
+
+const toForm = (s: Settings): Form => ({
+  faskesName: s.faskesName,
+  kdPPK: s.kdPPK ?? '',
+  'ledger.org': s.ledger.org,
+  'ledger.peerEndpoint': s.ledger.peerEndpoint ?? '',
+  'ledger.channel': s.ledger.channel,
+  'pcare.baseUrl': s.pcare.baseUrl ?? '',
+  'pcare.antreanBaseUrl': s.pcare.antreanBaseUrl ?? '',
+  'pcare.kunjunganPath': s.pcare.kunjunganPath,
+  'pcare.postContentType': s.pcare.postContentType,
+  'pcare.timeoutMs': String(s.pcare.timeoutMs),
+  'updater.url': s.updater.url ?? '',
+})
+
+/** An empty optional field means "not set" (null), which the contract uses for demo/off. */
+const orNull = (v: string) => (v.trim() === '' ? null : v.trim())
+
+/** null when a number field does not hold a whole number: that is caught here, before anything is sent. */
+function toPatch(f: Form): SettingsPatch | null {
+  const timeout = f['pcare.timeoutMs'].trim()
+  if (!/^\d+$/.test(timeout)) return null
+  return {
+    faskesName: f.faskesName.trim(),
+    kdPPK: orNull(f.kdPPK)?.toUpperCase() ?? null,
+    ledger: { org: f['ledger.org'], peerEndpoint: orNull(f['ledger.peerEndpoint']), channel: f['ledger.channel'].trim() },
+    pcare: {
+      baseUrl: orNull(f['pcare.baseUrl']),
+      antreanBaseUrl: orNull(f['pcare.antreanBaseUrl']),
+      kunjunganPath: f['pcare.kunjunganPath'].trim(),
+      postContentType: f['pcare.postContentType'],
+      timeoutMs: Number(timeout),
+    },
+    updater: { url: orNull(f['updater.url']) },
+  }
+}
+
+type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; error: ApiError }
+
+export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
+  const { t } = useI18n()
+  const ref = useRef<HTMLElement>(null)
+  const [form, setForm] = useState<Form | null>(null)
+  const [locale, setLocale] = useState<Locale | null>(null)
+  const [loadError, setLoadError] = useState<ApiError | null>(null)
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' })
+  useFocusFirst(ref, form !== null)
+
+  useEffect(() => {
+    let live = true
+    call('settings.get', {}).then(
+      (s) => {
+        if (!live) return
+        setForm(toForm(s))
+        setLocale(s.locale)
+      },
+      (err) => live && setLoadError(asApiError(err)),
+    )
+    return () => {
+      live = false
+    }
+  }, [])
+
+  const applied = (s: Settings) => {
+    setForm(toForm(s))
+    setLocale(s.locale)
+    onSaved(s)
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!form) return
+    const patch = toPatch(form)
+    if (!patch) {
+      setSave({ kind: 'error', error: new ApiError('INVALID_INPUT', t('settings.hasErrors'), [{ field: 'pcare.timeoutMs', message: t('settings.notNumber') }]) })
+      return
+    }
+    setSave({ kind: 'saving' })
+    try {
+      applied(await call('settings.update', patch))
+      setSave({ kind: 'saved' })
+    } catch (err) {
+      setSave({ kind: 'error', error: asApiError(err) })
+    }
+  }
+
+  // The language switch applies at once: it is a preference, not part of the faskes configuration.
+  const switchLocale = async (next: Locale) => {
+    setLocale(next)
+    try {
+      applied(await call('settings.update', { locale: next }))
+    } catch (err) {
+      setSave({ kind: 'error', error: asApiError(err) })
+    }
+  }
+
+  const error = save.kind === 'error' ? save.error : undefined
+  const field = (name: FieldName, label: MessageKey, control: (p: ControlProps) => ReactNode, hint?: MessageKey) => (
+    <Field name={name} label={t(label)} hint={hint && t(hint)} error={error?.fieldMessage(name)} control={control} />
+  )
+  const text = (name: FieldName, extra: { inputMode?: 'numeric' | 'url' } = {}) => (p: ControlProps) =>
+    form && <input {...p} {...extra} type="text" value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+  const select = (name: FieldName, options: readonly string[]) => (p: ControlProps) =>
+    form && (
+      <select {...p} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    )
+
+  const known = new Set<string>(form ? Object.keys(form) : [])
+  const otherErrors = error?.fields.filter((f) => !known.has(f.field)) ?? []
+
+  return (
+    <section ref={ref} className="workspace" aria-labelledby="ws-title">
+      <h1 id="ws-title" tabIndex={-1}>
+        {t('ws.pengaturan')}
+      </h1>
+      <p className="intro">{t('settings.intro')}</p>
+      {loadError && (
+        <p role="alert" className="alert">
+          {loadError.message}
+        </p>
+      )}
+      {form && locale && (
+        <>
+          <form className="settings" onSubmit={submit} noValidate>
+            <fieldset className="card">
+              <legend>{t('settings.general')}</legend>
+              {field('faskesName', 'settings.faskesName', text('faskesName'))}
+              {field('kdPPK', 'settings.kdPPK', text('kdPPK'), 'settings.kdPPKHint')}
+            </fieldset>
+            <fieldset className="card">
+              <legend>{t('settings.ledger')}</legend>
+              {field('ledger.org', 'settings.ledgerOrg', select('ledger.org', ['Puskesmas', 'RS']))}
+              {field('ledger.peerEndpoint', 'settings.peerEndpoint', text('ledger.peerEndpoint'), 'settings.peerEndpointHint')}
+              {field('ledger.channel', 'settings.channel', text('ledger.channel'))}
+            </fieldset>
+            <fieldset className="card">
+              <legend>{t('settings.pcare')}</legend>
+              {field('pcare.baseUrl', 'settings.pcareBaseUrl', text('pcare.baseUrl', { inputMode: 'url' }), 'settings.pcareBaseUrlHint')}
+              {field('pcare.antreanBaseUrl', 'settings.antreanBaseUrl', text('pcare.antreanBaseUrl', { inputMode: 'url' }))}
+              {field('pcare.kunjunganPath', 'settings.kunjunganPath', text('pcare.kunjunganPath'))}
+              {field('pcare.postContentType', 'settings.postContentType', select('pcare.postContentType', ['text/plain', 'application/json', 'Application/x-www-form-urlencoded']))}
+              {field('pcare.timeoutMs', 'settings.timeoutMs', text('pcare.timeoutMs', { inputMode: 'numeric' }))}
+            </fieldset>
+            <fieldset className="card">
+              <legend>{t('settings.updater')}</legend>
+              {field('updater.url', 'settings.updaterUrl', text('updater.url', { inputMode: 'url' }), 'settings.updaterUrlHint')}
+            </fieldset>
+            <div className="form-actions">
+              <button type="submit" disabled={save.kind === 'saving'}>
+                {save.kind === 'saving' ? t('settings.saving') : t('settings.save')}
+              </button>
+              <div role="status" className="save-status">
+                {save.kind === 'saved' && <span className="ok">{t('settings.saved')}</span>}
+              </div>
+            </div>
+            {error && (
+              <div role="alert" className="alert">
+                <p>{error.fields.length > 0 ? t('settings.hasErrors') : error.message}</p>
+                {otherErrors.length > 0 && (
+                  <ul>
+                    {otherErrors.map((f) => (
+                      <li key={f.field}>
+                        {f.field}: {f.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            )}
+          </form>
+          <fieldset className="card locale-switch">
+            <legend>{t('settings.locale')}</legend>
+            {(['id', 'en'] as const).map((l) => (
+              <label key={l} className="radio">
+                <input type="radio" name="locale" value={l} checked={locale === l} onChange={() => void switchLocale(l)} />
+                {t(`locale.${l}`)}
+              </label>
+            ))}
+          </fieldset>
+        </>
+      )}
+    </section>
+  )
+}
+
+interface ControlProps {
+  id: string
+  name: string
+  'aria-invalid': boolean
+  'aria-describedby': string | undefined
+}
+
+function Field({ name, label, hint, error, control }: { name: string; label: string; hint?: string; error?: string; control: (p: ControlProps) => ReactNode }) {
+  const id = `f-${name.replace('.', '-')}`
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
+  return (
+    <div className={error ? 'field has-error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {control({ id, name, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
