@@ -1,0 +1,7 @@
+export * from './origin'
+export * from './external'
+export * from './permissions'
+export * from './csp'
+export * from './window'
+export * from './protocol'
+export * from './ipc'

@@ -1,0 +1,31 @@
+import type { Result } from '../../contract'
+import { dispatch, type HandlerTable } from '../ipc/dispatch'
+import { isTrustedSender, type AppOrigin, type SenderFrame } from './origin'
+
+export const FORBIDDEN_RESULT: Result<never> = Object.freeze({
+  ok: false,
+  error: Object.freeze({ code: 'FORBIDDEN', message: 'Akses ditolak: permintaan bukan dari halaman aplikasi.' }),
+}) as Result<never>
+
+export interface IpcInvokerOptions {
+  table: HandlerTable
+  appOrigin: AppOrigin
+  /** Told about refused callers and about internal errors inside handlers. */
+  onForbidden?: (channel: string, frameUrl: string | undefined) => void
+  onInternalError?: (channel: string, err: unknown) => void
+}
+
+/**
+ * What each ipcMain.handle calls: the sender-frame check first (a frame that is not the app's own
+ * top-level page gets FORBIDDEN and nothing is dispatched), then the validating dispatcher.
+ * Never throws, so the page always receives a Result.
+ */
+export function createIpcInvoker(options: IpcInvokerOptions) {
+  return (frame: SenderFrame | null | undefined, channel: string, input: unknown): Promise<Result<unknown>> => {
+    if (!isTrustedSender(frame, options.appOrigin)) {
+      options.onForbidden?.(channel, frame?.url)
+      return Promise.resolve(FORBIDDEN_RESULT)
+    }
+    return dispatch(options.table, channel, input, { transport: 'ipc' }, options.onInternalError)
+  }
+}
