@@ -1,0 +1,123 @@
+import { z } from 'zod'
+import { AppError } from '../errors'
+import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
+
+/** The subset of keytar we use; the app passes @github/keytar, loaded lazily so a missing libsecret is a clear error. */
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null>
+  setPassword(service: string, account: string, password: string): Promise<void>
+  deletePassword(service: string, account: string): Promise<boolean>
+}
+
+export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
+export type FabricMsp = 'RSMSP' | 'PuskesmasMSP' | 'BPJSMSP'
+
+const Pcare = z.object({
+  consId: z.string().regex(/^\d{1,12}$/, 'consId berupa angka'),
+  secretKey: z.string().min(1),
+  userKey: z.string().min(1),
+  username: z.string().min(1),
+  // A ':' would make `user:pass:kdAplikasi` ambiguous on the server side.
+  password: z.string().min(1).refine((p) => !p.includes(':'), 'password tidak boleh mengandung ":"'),
+  kdAplikasi: z.string().regex(/^\d{3}$/).default('095'),
+})
+const Antrean = z.object({
+  consId: z.string().regex(/^\d{1,12}$/),
+  secretKey: z.string().min(1),
+  userKey: z.string().min(1),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  kdAplikasi: z.string().optional(),
+})
+const FabricKey = z.string().regex(/-----BEGIN (EC )?PRIVATE KEY-----/, 'bukan kunci privat PEM')
+
+export class KeychainUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super(
+      'UNAVAILABLE',
+      'Keychain sistem operasi tidak tersedia, sehingga kredensial tidak dapat dibaca atau disimpan. ' +
+        'Di Linux pastikan Secret Service (gnome-keyring atau KWallet) berjalan dan terbuka. ' +
+        `(${cause instanceof Error ? cause.message : String(cause)})`,
+    )
+  }
+}
+
+/** Loads @github/keytar; a missing libsecret or native build becomes KeychainUnavailableError, never a fallback. */
+export async function loadKeytar(): Promise<KeychainBackend> {
+  try {
+    const mod = (await import('@github/keytar')) as unknown as KeychainBackend & { default?: KeychainBackend }
+    return mod.default ?? mod
+  } catch (err) {
+    throw new KeychainUnavailableError(err)
+  }
+}
+
+/**
+ * Credentials in the OS keychain, one item per secret. There is deliberately no plaintext fallback: without a
+ * keychain the workstation refuses to store or use real credentials and says why.
+ */
+export class CredentialStore implements CredentialSource {
+  readonly description = 'OS keychain'
+  constructor(
+    private readonly backend: KeychainBackend,
+    private readonly service = KEYCHAIN_SERVICE,
+  ) {}
+
+  private async get(account: string): Promise<string | null> {
+    try {
+      return await this.backend.getPassword(this.service, account)
+    } catch (err) {
+      throw new KeychainUnavailableError(err)
+    }
+  }
+  private async set(account: string, value: string): Promise<void> {
+    try {
+      await this.backend.setPassword(this.service, account, value)
+    } catch (err) {
+      throw new KeychainUnavailableError(err)
+    }
+  }
+  private async del(account: string): Promise<void> {
+    try {
+      await this.backend.deletePassword(this.service, account)
+    } catch (err) {
+      throw new KeychainUnavailableError(err)
+    }
+  }
+
+  async pcare(): Promise<PcareCredentials | null> {
+    const raw = await this.get('pcare')
+    return raw === null ? null : (Pcare.parse(JSON.parse(raw)) as PcareCredentials)
+  }
+  async setPcare(c: z.input<typeof Pcare>): Promise<void> {
+    await this.set('pcare', JSON.stringify(Pcare.parse(c)))
+  }
+  async antrean(): Promise<AntreanCredentials | null> {
+    const raw = await this.get('antrean')
+    return raw === null ? null : Antrean.parse(JSON.parse(raw))
+  }
+  async setAntrean(c: z.input<typeof Antrean>): Promise<void> {
+    await this.set('antrean', JSON.stringify(Antrean.parse(c)))
+  }
+  async fabricKey(msp: FabricMsp): Promise<string | null> {
+    return this.get(`fabric-key:${msp}`)
+  }
+  async setFabricKey(msp: FabricMsp, pem: string): Promise<void> {
+    await this.set(`fabric-key:${msp}`, FabricKey.parse(pem))
+  }
+  async clear(what: 'pcare' | 'antrean' | `fabric-key:${FabricMsp}`): Promise<void> {
+    await this.del(what)
+  }
+
+  /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */
+  async presence(): Promise<{ pcare: boolean; antrean: boolean; fabric: Record<FabricMsp, boolean> }> {
+    const [p, a, rs, pk, bp] = await Promise.all([
+      this.get('pcare'),
+      this.get('antrean'),
+      this.get('fabric-key:RSMSP'),
+      this.get('fabric-key:PuskesmasMSP'),
+      this.get('fabric-key:BPJSMSP'),
+    ])
+    return { pcare: p !== null, antrean: a !== null, fabric: { RSMSP: rs !== null, PuskesmasMSP: pk !== null, BPJSMSP: bp !== null } }
+  }
+}
