@@ -1,0 +1,67 @@
+import type { Database } from 'better-sqlite3'
+import type { PcareClient } from '../pcare/client'
+import type * as T from '../pcare/types'
+import { replaceReferenceLists, type ReferenceKind, type ReferenceLists } from './store'
+
+export interface RefreshOptions {
+  kinds?: ReferenceKind[]
+  /**
+   * PCare has no "all diagnoses" call, only `diagnosa/{keyword}/{start}/{limit}`; the cache is filled by
+   * querying these keywords and merging. The default covers every ICD-10 chapter letter.
+   */
+  diagnosaKeywords?: string[]
+  pageSize?: number
+  /** Upper bound of pages per list, so a misbehaving server cannot keep the refresh looping. */
+  maxPages?: number
+  now?: () => number
+}
+
+const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa']
+
+async function pages<X>(fetchPage: (start: number, limit: number) => Promise<T.PcareList<X> | null>, pageSize: number, maxPages: number): Promise<X[]> {
+  const out: X[] = []
+  for (let i = 0; i < maxPages; i++) {
+    const page = await fetchPage(i * pageSize, pageSize)
+    const list = page?.list ?? []
+    out.push(...list)
+    if (list.length < pageSize || out.length >= (page?.count ?? 0)) break
+  }
+  return out
+}
+
+/**
+ * Fetches the chosen lists from PCare, then writes them all in one transaction. Network first, database
+ * second: a failed fetch throws the PcareError and leaves the existing cache untouched.
+ */
+export async function refreshReferenceData(
+  db: Database,
+  client: PcareClient,
+  opts: RefreshOptions = {},
+): Promise<{ written: ReferenceKind[]; skipped: ReferenceKind[]; counts: Partial<Record<ReferenceKind, number>> }> {
+  const kinds = new Set(opts.kinds ?? ALL)
+  const size = opts.pageSize ?? 500
+  const maxPages = opts.maxPages ?? 200
+  const lists: ReferenceLists = {}
+
+  if (kinds.has('poli')) lists.poli = await pages((s, l) => client.getPoliFktp(s, l), size, maxPages)
+  if (kinds.has('dokter')) lists.dokter = await pages((s, l) => client.getDokter(s, l), size, maxPages)
+  if (kinds.has('kesadaran')) lists.kesadaran = (await client.getKesadaran())?.list ?? []
+  if (kinds.has('statusPulang')) {
+    const jalan = (await client.getStatusPulang(false))?.list ?? []
+    const inap = (await client.getStatusPulang(true))?.list ?? []
+    lists.statusPulang = [...jalan.map((x) => ({ ...x, rawatInap: false })), ...inap.map((x) => ({ ...x, rawatInap: true }))]
+  }
+  if (kinds.has('provider')) lists.provider = await pages((s, l) => client.getProvider(s, l), size, maxPages)
+  if (kinds.has('diagnosa')) {
+    const byCode = new Map<string, T.Diagnosa>()
+    for (const kw of opts.diagnosaKeywords ?? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')) {
+      for (const d of await pages((s, l) => client.searchDiagnosa(kw, s, l), size, maxPages)) byCode.set(d.kdDiag, d)
+    }
+    lists.diagnosa = [...byCode.values()]
+  }
+
+  const result = replaceReferenceLists(db, lists, (opts.now ?? Date.now)())
+  const counts: Partial<Record<ReferenceKind, number>> = {}
+  for (const k of Object.keys(lists) as ReferenceKind[]) counts[k] = lists[k]?.length ?? 0
+  return { ...result, counts }
+}

@@ -1,0 +1,96 @@
+import type { Database } from 'better-sqlite3'
+import type * as T from '../pcare/types'
+
+export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa'
+
+export interface ReferenceLists {
+  poli?: T.Poli[]
+  dokter?: T.Dokter[]
+  kesadaran?: T.Kesadaran[]
+  statusPulang?: Array<T.StatusPulang & { rawatInap: boolean }>
+  provider?: T.Provider[]
+  diagnosa?: T.Diagnosa[]
+}
+
+const TABLES: Record<ReferenceKind, string> = {
+  poli: 'ref_poli',
+  dokter: 'ref_dokter',
+  kesadaran: 'ref_kesadaran',
+  statusPulang: 'ref_status_pulang',
+  provider: 'ref_provider',
+  diagnosa: 'ref_diagnosa',
+}
+
+/**
+ * Replaces the given lists in ONE transaction: a reader sees either the old cache or the new one, and a
+ * failure half way leaves the old cache intact. An empty list never wipes a filled table (an empty answer
+ * from a flaky gateway must not erase what the counter works from); such kinds are reported as skipped.
+ */
+export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetchedAt: number): { written: ReferenceKind[]; skipped: ReferenceKind[] } {
+  const written: ReferenceKind[] = []
+  const skipped: ReferenceKind[] = []
+  const b = (v: boolean): number => (v ? 1 : 0)
+  db.transaction(() => {
+    const put = <X>(kind: ReferenceKind, rows: X[] | undefined, insertSql: string, bind: (x: X) => unknown[]): void => {
+      if (!rows) return
+      if (rows.length === 0) {
+        skipped.push(kind)
+        return
+      }
+      db.prepare(`DELETE FROM ${TABLES[kind]}`).run()
+      const ins = db.prepare(insertSql)
+      for (const row of rows) ins.run(...bind(row), fetchedAt)
+      db.prepare('INSERT INTO ref_refresh (kind, fetched_at, row_count) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET fetched_at = excluded.fetched_at, row_count = excluded.row_count').run(kind, fetchedAt, rows.length)
+      written.push(kind)
+    }
+    put('poli', lists.poli, 'INSERT INTO ref_poli (kd_poli, nm_poli, poli_sakit, fetched_at) VALUES (?, ?, ?, ?)', (x) => [x.kdPoli, x.nmPoli, b(x.poliSakit)])
+    put('dokter', lists.dokter, 'INSERT INTO ref_dokter (kd_dokter, nm_dokter, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdDokter, x.nmDokter])
+    put('kesadaran', lists.kesadaran, 'INSERT INTO ref_kesadaran (kd_sadar, nm_sadar, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSadar, x.nmSadar])
+    put(
+      'statusPulang',
+      lists.statusPulang,
+      'INSERT INTO ref_status_pulang (kd_status_pulang, rawat_inap, nm_status_pulang, fetched_at) VALUES (?, ?, ?, ?)',
+      (x) => [x.kdStatusPulang, b(x.rawatInap), x.nmStatusPulang],
+    )
+    put('provider', lists.provider, 'INSERT INTO ref_provider (kd_provider, nm_provider, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdProvider, x.nmProvider])
+    put(
+      'diagnosa',
+      lists.diagnosa,
+      'INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (kd_diag) DO UPDATE SET nm_diag = excluded.nm_diag, non_spesialis = excluded.non_spesialis',
+      (x) => [x.kdDiag, x.nmDiag, b(x.nonSpesialis)],
+    )
+  }).immediate()
+  return { written, skipped }
+}
+
+export interface RefreshInfo {
+  kind: ReferenceKind
+  fetchedAt: number
+  rowCount: number
+}
+
+export function lastRefreshed(db: Database): RefreshInfo[] {
+  return db
+    .prepare('SELECT kind, fetched_at AS fetchedAt, row_count AS rowCount FROM ref_refresh ORDER BY kind')
+    .all() as RefreshInfo[]
+}
+
+export function listPoli(db: Database): T.Poli[] {
+  return (db.prepare('SELECT kd_poli, nm_poli, poli_sakit FROM ref_poli ORDER BY kd_poli').all() as Array<{ kd_poli: string; nm_poli: string; poli_sakit: number }>).map(
+    (r) => ({ kdPoli: r.kd_poli, nmPoli: r.nm_poli, poliSakit: r.poli_sakit === 1 }),
+  )
+}
+export function listDokter(db: Database): T.Dokter[] {
+  return db.prepare('SELECT kd_dokter AS kdDokter, nm_dokter AS nmDokter FROM ref_dokter ORDER BY nm_dokter').all() as T.Dokter[]
+}
+export function listKesadaran(db: Database): T.Kesadaran[] {
+  return db.prepare('SELECT kd_sadar AS kdSadar, nm_sadar AS nmSadar FROM ref_kesadaran ORDER BY kd_sadar').all() as T.Kesadaran[]
+}
+export function listStatusPulang(db: Database, rawatInap: boolean): T.StatusPulang[] {
+  return db
+    .prepare('SELECT kd_status_pulang AS kdStatusPulang, nm_status_pulang AS nmStatusPulang FROM ref_status_pulang WHERE rawat_inap = ? ORDER BY kd_status_pulang')
+    .all(rawatInap ? 1 : 0) as T.StatusPulang[]
+}
+export function listProvider(db: Database): T.Provider[] {
+  return db.prepare('SELECT kd_provider AS kdProvider, nm_provider AS nmProvider FROM ref_provider ORDER BY kd_provider').all() as T.Provider[]
+}
