@@ -25,6 +25,9 @@ describe('Claim', () => {
     assert.ok(ep, 'no validation parameter on the claim key');
     const policy = new KeyEndorsementPolicy(ep);
     assert.deepEqual(policy.listOrgs().sort(), [BPJS, RS]);
+    // Decoded from the stored bytes: both principals have role PEER (MSPRoleType.PEER = 3), and the
+    // envelope is N-out-of-N, i.e. BPJSMSP.peer AND RSMSP.peer.
+    assert.deepEqual((policy as unknown as { orgs: Record<string, number> }).orgs, { [BPJS]: 3, [RS]: 3 });
     // Only the claim key carries the policy.
     assert.equal(h.ledger.validationParams.size, 1);
     assert.equal(h.ledger.events.at(-1)!.name, 'Claim.Submit');
