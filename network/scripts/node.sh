@@ -3,10 +3,12 @@
 # Stop/start single nodes for fault tests, keeping their data. Nodes: orderer0 orderer1 orderer2 peer-bpjs peer-rs
 # peer-puskesmas chaincode; groups: orderers, peers, all. `start` waits until the node reports healthy.
 # Examples: npm run network:node -- stop peer-rs ; npm run network:node -- stop orderers ; ... -- start orderers
+# `npm run network:node -- ready` waits until a transaction commits again (after restarting orderers the Raft
+# election takes a few seconds; until then submits fail with UNAVAILABLE).
 set -euo pipefail
 source "$(dirname "$0")/fabric-bin.sh"
 source "$(dirname "$0")/nodes.sh"
-[ $# -ge 2 ] || die "usage: node.sh <stop|start|restart> <node|orderers|peers|all>..."
+[ "${1:-}" = ready ] || [ $# -ge 2 ] || die "usage: node.sh <stop|start|restart> <node|orderers|peers|all>...  |  node.sh ready"
 action=$1; shift
 names=()
 for a in "$@"; do
@@ -19,12 +21,14 @@ for a in "$@"; do
 done
 [ -f "$RT/.generated" ] || die "no network in $RT; run npm run network:up first"
 case "$action" in
-  stop) for n in "${names[@]}"; do stop_node "$n"; done ;;
+  stop) for n in "${names[@]}"; do stop_node "$n" & done; wait ;;
   start|restart)
     ensure_fabric
-    [ "$action" = restart ] && for n in "${names[@]}"; do stop_node "$n"; done
+    if [ "$action" = restart ]; then for n in "${names[@]}"; do stop_node "$n" & done; wait; fi
     for n in "${names[@]}"; do start_node "$n"; done
     for n in "${names[@]}"; do wait_healthy "$n" 30; done
     log "healthy: ${names[*]}" ;;
+  ready) # block until a transaction commits (Raft leader elected, peers connected); bounded to 60 s
+    (cd "$REPO_DIR" && npx tsx network/scripts/seed.ts --probe) ;;
   *) die "unknown action $action" ;;
 esac

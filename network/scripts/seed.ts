@@ -3,10 +3,15 @@
  * Idempotent: cards that already exist are skipped, and Card:Issue itself is idempotent by noKartu (same payload ->
  * same result, no second write), so re-running network:up is harmless. holderHash = sha256(NIK): the ledger never
  * holds the NIK itself. Output shows counts only (card numbers are not logged).
+ *
+ * Then an ordering probe: the first card's Issue is submitted again. It is a replay (a read-only tx), yet it goes
+ * through endorsement, Raft ordering and commit, so success means the network accepts writes (after a restart the
+ * Raft leader election takes a few seconds). `--probe` runs only the probe.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { Contract } from '@hyperledger/fabric-gateway'
 import { chaincodeErrorKind, connectLedger } from '../../electron/core/ledger/gateway'
 import { localNetworkKeyPath, localNetworkProfile } from '../../electron/core/ledger/profile'
 
@@ -18,6 +23,14 @@ interface Peserta {
   aktif: boolean
 }
 
+const intentOf = (p: Peserta): string =>
+  JSON.stringify({
+    noKartu: p.noKartu,
+    holderHash: createHash('sha256').update(p.noKTP).digest('hex'),
+    kdProviderPst: p.kdProviderPst,
+    jnsPeserta: p.jnsPeserta,
+  })
+
 async function main(): Promise<void> {
   const all = JSON.parse(readFileSync(path.resolve('tools/demo-data/peserta.json'), 'utf8')) as Peserta[]
   const active = all.filter((p) => p.aktif)
@@ -25,37 +38,45 @@ async function main(): Promise<void> {
   const ledger = await connectLedger(profile, readFileSync(localNetworkKeyPath('BPJS')))
   try {
     const card = ledger.contract('Card')
-    const missing: Peserta[] = []
-    for (const p of active) {
+    if (!process.argv.includes('--probe')) await seed(card, active)
+    const start = Date.now()
+    for (;;) {
       try {
-        await card.evaluateTransaction('ReadStatus', p.noKartu)
+        await card.submitTransaction('Issue', intentOf(active[0]))
+        break
       } catch (err) {
-        if (chaincodeErrorKind(err) !== 'NOT_FOUND') throw err
-        missing.push(p)
+        if (Date.now() - start > 60_000) throw err
+        await new Promise((r) => setTimeout(r, 500))
       }
     }
-    // Pipelined: all submitted first, then all commits awaited (one block instead of one per card).
-    const submitted = await Promise.all(
-      missing.map((p) =>
-        card.submitAsync('Issue', {
-          arguments: [
-            JSON.stringify({
-              noKartu: p.noKartu,
-              holderHash: createHash('sha256').update(p.noKTP).digest('hex'),
-              kdProviderPst: p.kdProviderPst,
-              jnsPeserta: p.jnsPeserta,
-            }),
-          ],
-        }),
-      ),
-    )
-    const statuses = await Promise.all(submitted.map((s) => s.getStatus()))
-    const bad = statuses.filter((s) => !s.successful)
-    if (bad.length) throw new Error(`${bad.length} card issue transactions invalid: ${bad.map((s) => s.code).join(',')}`)
-    console.log(`[seed] demo cards on bpjs-main: ${active.length} active patients, ${missing.length} newly issued, ${active.length - missing.length} already present`)
+    console.log(`[seed] ordering probe: a transaction committed after ${Date.now() - start} ms`)
   } finally {
     ledger.close()
   }
+}
+
+async function seed(card: Contract, active: Peserta[]): Promise<void> {
+  const missing: Peserta[] = []
+  for (const p of active) {
+    try {
+      await card.evaluateTransaction('ReadStatus', p.noKartu)
+    } catch (err) {
+      if (chaincodeErrorKind(err) !== 'NOT_FOUND') throw err
+      missing.push(p)
+    }
+  }
+  // Pipelined: all submitted first, then all commits awaited (one block instead of one per card).
+  const submitted = await Promise.all(
+    missing.map((p) =>
+      card.submitAsync('Issue', {
+        arguments: [intentOf(p)],
+      }),
+    ),
+  )
+  const statuses = await Promise.all(submitted.map((s) => s.getStatus()))
+  const bad = statuses.filter((s) => !s.successful)
+  if (bad.length) throw new Error(`${bad.length} card issue transactions invalid: ${bad.map((s) => s.code).join(',')}`)
+  console.log(`[seed] demo cards on bpjs-main: ${active.length} active patients, ${missing.length} newly issued, ${active.length - missing.length} already present`)
 }
 
 main().catch((err: unknown) => {
