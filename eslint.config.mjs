@@ -1,0 +1,120 @@
+// House rules, checked by `npm run lint` and by test/unit/lint.test.ts.
+// Recommended rules only (no style rules: formatting is not a review topic). The import rules keep the
+// process split honest: core runs under plain Node and the page never reaches main-process code.
+import { builtinModules } from 'node:module'
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const ELECTRON = /^(electron|electron-updater|@electron\/.*)(\/.*)?$/
+// The same pattern for esquery selectors, whose regex literals cannot contain a `/`.
+const ELECTRON_SELECTOR = String(ELECTRON).replaceAll('\\/', '\\u002F')
+
+// Applies to core and contract: they must load under plain Node, where `electron` cannot be required.
+const noElectronMessage =
+  'electron/core and electron/contract run under plain Node and must not import electron (or electron-updater, which requires it). Take the Electron object as a parameter and do the wiring in electron/main.'
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      'out/**',
+      'dist/**',
+      'coverage/**',
+      'test-results/**',
+      'chaincode/**',
+      'network/.runtime/**',
+      '.runtime/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      // TypeScript already reports undefined names; for the few plain JS files the browser is the judge.
+      'no-undef': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Tests may use loose casts on fixtures.
+    files: ['**/*.test.ts', 'test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['electron/core/**', 'electron/contract/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'electron-updater'].map((name) => ({ name, message: noElectronMessage })),
+          patterns: [{ regex: ELECTRON.source, message: noElectronMessage }],
+        },
+      ],
+      // no-restricted-imports does not see require() or import(); these do.
+      'no-restricted-syntax': [
+        'error',
+        { selector: `ImportExpression[source.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
+        { selector: `CallExpression[callee.name='require'][arguments.0.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
+        { selector: `TSImportEqualsDeclaration[moduleReference.expression.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
+      ],
+    },
+  },
+  {
+    files: ['electron/preload/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(core|main)(/|$)',
+              message: 'The preload only forwards to main; it never loads core or main code.',
+            },
+            {
+              // contract/index pulls zod into a sandboxed preload; the channel list lives in contract/channels.
+              regex: '(^|/)contract(/index)?$',
+              allowTypeImports: true,
+              message: 'The preload imports the contract with `import type` only; channel names come from contract/channels.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...['electron', 'electron-updater', 'better-sqlite3', '@github/keytar', 'keytar', '@hyperledger/fabric-gateway', '@grpc/grpc-js'].map(
+              (name) => ({ name, message: 'The page runs in a sandbox with no Node: reach the main process through window.faskes.' }),
+            ),
+            ...nodeBuiltins.map((name) => ({ name, message: 'The page has no Node built-ins: ask the main process through window.faskes.' })),
+          ],
+          patterns: [
+            {
+              regex: '(^|/)electron/(main|core|preload)(/|$)',
+              message: 'The renderer never imports main-process code; only the contract TYPES (import type … from electron/contract).',
+            },
+            {
+              regex: '(^|/)electron/contract(/|$)',
+              allowTypeImports: true,
+              message: 'The renderer may import electron/contract with `import type` only (schemas stay in the main process).',
+            },
+            { regex: ELECTRON.source, message: 'The page never imports Electron; use window.faskes.' },
+            { regex: '^node:', message: 'The page has no Node built-ins: ask the main process through window.faskes.' },
+          ],
+        },
+      ],
+    },
+  },
+)
