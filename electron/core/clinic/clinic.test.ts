@@ -1,0 +1,87 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ExaminationInput, RegistrationInput } from '../../contract'
+import { openDatabase, type DB } from '../db'
+import { recordExamination, registerVisit } from './index'
+import { tempDir } from '../../../test/helpers/tmp'
+
+let tmp: ReturnType<typeof tempDir>
+let db: DB
+const faskes = { kdPPK: '0199B001' }
+const actor = { userId: 'petugas1' }
+const now = new Date(2026, 10, 23, 9, 30).getTime()
+beforeEach(() => {
+  tmp = tempDir()
+  db = openDatabase(join(tmp.dir, 'c.db'))
+  db.prepare(`INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES ('0009999000001', '9999734602235274', 'Siti', '0199B001', 1, 0)`).run()
+})
+afterEach(() => {
+  db.close()
+  tmp.cleanup()
+})
+
+const reg = (over: Partial<RegistrationInput> = {}) => RegistrationInput.parse({ noKartu: '0009999000001', kdPoli: '001', kunjSakit: true, keluhan: 'demam', ...over })
+const exam = (noRawat: string, over: Partial<ExaminationInput> = {}) =>
+  ExaminationInput.parse({
+    noRawat,
+    keluhan: 'demam 2 hari',
+    vitals: { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '37.8' },
+    kdSadar: '01',
+    diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Typhoid fever' }],
+    kdDokter: '001',
+    kdStatusPulang: '3',
+    tindakan: [{ kdTindakan: 'T01', biaya: 10000 }],
+    obat: [{ kdObat: 'O01', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }],
+    claimAmount: 150000,
+    ...over,
+  })
+const jobs = () => db.prepare('SELECT target, operation, chain_key, seq, status FROM outbox ORDER BY id').all()
+
+describe('registerVisit', () => {
+  it('writes the registration and its pendaftaran intent in one transaction', () => {
+    const r = registerVisit(db, faskes, reg({ antrean: true }), actor, now)
+    expect(r.noRawat).toBe('20261123-0001')
+    expect(jobs()).toEqual([
+      { target: 'pcare', operation: 'pendaftaran.add', chain_key: 'pcare:20261123-0001', seq: 1, status: 'pending' },
+      { target: 'antrean', operation: 'antrean.add', chain_key: 'antrean:20261123-0001', seq: 1, status: 'pending' },
+    ])
+    const payload = JSON.parse((db.prepare('SELECT payload FROM outbox WHERE seq = 1 AND target = ?').get('pcare') as { payload: string }).payload)
+    expect(payload).toMatchObject({ tglDaftar: '23-11-2026', noKartu: '0009999000001', kdProviderPeserta: '0199B001', kdTkp: '10' })
+  })
+
+  it('refuses an unchecked card and a second registration to the same poli the same day, writing nothing', () => {
+    expect(() => registerVisit(db, faskes, reg({ noKartu: '0009999000099' }), actor, now)).toThrow(/Periksa status kartu/)
+    registerVisit(db, faskes, reg(), actor, now)
+    expect(() => registerVisit(db, faskes, reg(), actor, now)).toThrow(/sudah terdaftar/)
+    expect(db.prepare('SELECT count(*) AS n FROM registrations').get()).toEqual({ n: 1 })
+    expect(jobs()).toHaveLength(1)
+  })
+})
+
+describe('recordExamination', () => {
+  it('queues kunjungan before tindakan and obat, and visit before claim on the ledger', () => {
+    const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+    const r = recordExamination(db, faskes, exam(noRawat), actor, now)
+    expect(r).toMatchObject({ visitId: '0199B001-20261123-0001', claimId: '0199B001-20261123-0001-C1', referralId: null })
+    expect(jobs()).toEqual([
+      { target: 'pcare', operation: 'pendaftaran.add', chain_key: `pcare:${noRawat}`, seq: 1, status: 'pending' },
+      { target: 'pcare', operation: 'kunjungan.add', chain_key: `pcare:${noRawat}`, seq: 2, status: 'pending' },
+      { target: 'pcare', operation: 'tindakan.add', chain_key: `pcare:${noRawat}`, seq: 3, status: 'pending' },
+      { target: 'pcare', operation: 'obat.add', chain_key: `pcare:${noRawat}`, seq: 4, status: 'pending' },
+      { target: 'ledger', operation: 'Visit:Record', chain_key: `ledger:${noRawat}`, seq: 1, status: 'pending' },
+      { target: 'ledger', operation: 'Claim:Submit', chain_key: `ledger:${noRawat}`, seq: 2, status: 'pending' },
+    ])
+    const visit = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'Visit:Record'`).get() as { payload: string }).payload)
+    // The public intent carries only the hash; the clinical detail travels as transient data.
+    expect(JSON.stringify(visit.intent)).not.toContain('Typhoid')
+    expect(visit.transient.detail).toContain('Typhoid')
+  })
+
+  it('rolls everything back when the examination cannot be saved', () => {
+    const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+    recordExamination(db, faskes, exam(noRawat), actor, now)
+    expect(() => recordExamination(db, faskes, exam(noRawat), actor, now)).toThrow(/sudah disimpan/)
+    expect(jobs()).toHaveLength(6)
+    expect(() => recordExamination(db, faskes, exam('20261123-0999'), actor, now)).toThrow(/tidak ditemukan/)
+  })
+})

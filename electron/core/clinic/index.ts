@@ -1,0 +1,225 @@
+import type { ExaminationInput, RegistrationInput } from '../../contract'
+import type { DB } from '../db'
+import { AppError } from '../errors'
+import { enqueue } from '../sync/outbox'
+import { canonicalJson, sha256Hex } from '../util/canonical'
+import { localIsoDate, toPcareDate } from './dates'
+
+export interface Actor {
+  userId: string
+}
+interface FaskesIdentity {
+  kdPPK: string | null
+}
+
+/** The ledger's visit id: unique across faskes because the local no_rawat is only unique on this workstation. */
+export function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
+  return `${kdPPK ?? 'LOCAL'}-${noRawat}`
+}
+
+/**
+ * Registers a visit at the counter: the registration row and its PCare pendaftaran (and optional Antrean) intents
+ * are written in one transaction. Nothing here waits for the network; the queue number arrives with the sync.
+ */
+export function registerVisit(db: DB, faskes: FaskesIdentity, input: RegistrationInput, actor: Actor, now = Date.now()) {
+  return db.transaction(() => {
+    const patient = db.prepare('SELECT no_kartu, nik, kd_provider, aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
+      | { no_kartu: string; nik: string | null; kd_provider: string | null; aktif: number | null }
+      | undefined
+    if (!patient) {
+      throw new AppError('NOT_FOUND', 'Periksa status kartu peserta terlebih dahulu sebelum mendaftar.', [
+        { field: 'noKartu', message: 'Belum pernah dicek' },
+      ])
+    }
+    const tgl = localIsoDate(now)
+    const dup = db
+      .prepare(`SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled'`)
+      .get(input.noKartu, tgl, input.kdPoli) as { no_rawat: string } | undefined
+    if (dup) throw new AppError('CONFLICT', `Peserta sudah terdaftar di poli ini hari ini (${dup.no_rawat}).`)
+
+    // no_rawat: date + running number of the day, the form the counters already know from SIMRS.
+    const { n } = db.prepare('SELECT count(*) + 1 AS n FROM registrations WHERE tgl_daftar = ?').get(tgl) as { n: number }
+    const noRawat = `${tgl.replaceAll('-', '')}-${String(n).padStart(4, '0')}`
+    db.prepare(
+      `INSERT INTO registrations (no_rawat, no_kartu, tgl_daftar, kd_poli, nm_poli, kd_dokter, kunj_sakit, kd_tkp, keluhan, antrean,
+         created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(noRawat, input.noKartu, tgl, input.kdPoli, input.nmPoli ?? null, input.kdDokter ?? null, input.kunjSakit ? 1 : 0,
+      input.kdTkp, input.keluhan, input.antrean ? 1 : 0, actor.userId, now, now)
+
+    const v = input.vitals ?? {}
+    enqueue(db, {
+      target: 'pcare',
+      operation: 'pendaftaran.add',
+      chainKey: `pcare:${noRawat}`,
+      entityType: 'registration',
+      entityId: noRawat,
+      payload: {
+        kdProviderPeserta: patient.kd_provider ?? faskesOrThrow(faskes),
+        tglDaftar: toPcareDate(tgl),
+        noKartu: input.noKartu,
+        kdPoli: input.kdPoli,
+        keluhan: input.keluhan,
+        kunjSakit: input.kunjSakit,
+        sistole: v.sistole ?? 0,
+        diastole: v.diastole ?? 0,
+        beratBadan: v.beratBadan ?? 0,
+        tinggiBadan: v.tinggiBadan ?? 0,
+        respRate: v.respRate ?? 0,
+        heartRate: v.heartRate ?? 0,
+        lingkarPerut: v.lingkarPerut ?? 0,
+        rujukBalik: 0,
+        kdTkp: input.kdTkp,
+      },
+    }, now)
+    if (input.antrean) {
+      enqueue(db, {
+        target: 'antrean',
+        operation: 'antrean.add',
+        chainKey: `antrean:${noRawat}`,
+        entityType: 'registration',
+        entityId: noRawat,
+        payload: {
+          nomorkartu: input.noKartu,
+          nik: patient.nik ?? '',
+          kodepoli: input.kdPoli,
+          namapoli: input.nmPoli ?? '',
+          tanggalperiksa: tgl,
+          keterangan: input.keluhan,
+        },
+      }, now)
+    }
+    return { noRawat, tglDaftar: tgl }
+  })()
+}
+
+function faskesOrThrow(f: FaskesIdentity): string {
+  if (!f.kdPPK) throw new AppError('INVALID_INPUT', 'Kode PPK faskes belum diatur di Pengaturan.', [{ field: 'kdPPK', message: 'wajib' }])
+  return f.kdPPK
+}
+
+/**
+ * Saves the clinician's examination locally and queues, in order: PCare kunjungan then its tindakan and obat;
+ * on the ledger the visit (clinical detail goes to the private collection via transient data), the referral and
+ * the claim. One transaction: the save is instant and either all of it is queued or none.
+ */
+export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
+  return db.transaction(() => {
+    const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
+      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; status: string }
+      | undefined
+    if (!reg) throw new AppError('NOT_FOUND', `Pendaftaran ${input.noRawat} tidak ditemukan.`)
+    if (reg.status === 'cancelled') throw new AppError('CONFLICT', 'Pendaftaran ini sudah dibatalkan.')
+    if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
+      throw new AppError('CONFLICT', 'Pemeriksaan untuk kunjungan ini sudah disimpan.')
+    }
+    const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
+    const referralId = input.rujukan ? `${visitId}-R1` : null
+    const claimId = input.claimAmount ? `${visitId}-C1` : null
+    db.prepare(
+      `INSERT INTO examinations (no_rawat, data, ledger_visit_id, referral_id, referral_status, claim_id, claim_status, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(reg.no_rawat, JSON.stringify(input), visitId, referralId, referralId ? 'pending' : null, claimId, claimId ? 'pending' : null,
+      actor.userId, now, now)
+    db.prepare(`UPDATE registrations SET status = 'examined', updated_at = ? WHERE no_rawat = ?`).run(now, reg.no_rawat)
+
+    const pcareChain = `pcare:${reg.no_rawat}`
+    const [d1, d2, d3] = input.diagnoses
+    const v = input.vitals
+    const base = { chainKey: pcareChain, entityType: 'examination', entityId: reg.no_rawat } as const
+    enqueue(db, {
+      ...base,
+      target: 'pcare',
+      operation: 'kunjungan.add',
+      payload: {
+        noKunjungan: null,
+        noKartu: reg.no_kartu,
+        tglDaftar: toPcareDate(reg.tgl_daftar),
+        kdPoli: reg.kd_poli,
+        keluhan: input.keluhan,
+        anamnesa: input.anamnesa,
+        kdSadar: input.kdSadar,
+        sistole: v.sistole,
+        diastole: v.diastole,
+        beratBadan: v.beratBadan,
+        tinggiBadan: v.tinggiBadan,
+        respRate: v.respRate,
+        heartRate: v.heartRate,
+        lingkarPerut: v.lingkarPerut,
+        suhu: v.suhu,
+        kdStatusPulang: input.kdStatusPulang,
+        tglPulang: toPcareDate(reg.tgl_daftar),
+        kdDokter: input.kdDokter,
+        kdDiag1: d1.kdDiag,
+        kdDiag2: d2?.kdDiag ?? null,
+        kdDiag3: d3?.kdDiag ?? null,
+        kdPoliRujukInternal: null,
+        rujukLanjut: input.rujukan
+          ? { kdppk: input.rujukan.kdppk, tglEstRujuk: toPcareDate(input.rujukan.tglEstRujuk), subSpesialis: input.rujukan.kdSubSpesialis ? { kdSubSpesialis1: input.rujukan.kdSubSpesialis, kdSarana: input.rujukan.kdSarana ?? null } : null, khusus: null }
+          : null,
+        kdTacc: -1,
+        alasanTacc: null,
+        terapiObat: input.terapiObat,
+        terapiNonObat: input.terapiNonObat,
+        bmhp: '',
+        alergiMakan: '00',
+        alergiUdara: '00',
+        alergiObat: '00',
+        kdPrognosa: '01',
+      },
+    }, now)
+    input.tindakan.forEach((t, i) =>
+      enqueue(db, {
+        ...base,
+        target: 'pcare',
+        operation: 'tindakan.add',
+        idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`,
+        payload: { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: 0 },
+      }, now),
+    )
+    input.obat.forEach((o, i) =>
+      enqueue(db, {
+        ...base,
+        target: 'pcare',
+        operation: 'obat.add',
+        idempotencyKey: `obat.add:${reg.no_rawat}:${i + 1}`,
+        payload: { kdObatSK: 0, racikan: false, kdRacikan: null, obatDPHO: true, kdObat: o.kdObat, signa1: o.signa1, signa2: o.signa2, jmlObat: o.jmlObat, jmlPermintaan: o.jmlObat, nmObatNonDPHO: '' },
+      }, now),
+    )
+
+    const ledgerChain = `ledger:${reg.no_rawat}`
+    const detail = { diagnoses: input.diagnoses, vitals: input.vitals, kdSadar: input.kdSadar, terapiObat: input.terapiObat, terapiNonObat: input.terapiNonObat, tindakan: input.tindakan, obat: input.obat }
+    enqueue(db, {
+      target: 'ledger',
+      operation: 'Visit:Record',
+      chainKey: ledgerChain,
+      entityType: 'visit',
+      entityId: visitId,
+      payload: {
+        intent: { visitId, noKartu: reg.no_kartu, kdPPK: faskes.kdPPK ?? 'LOCAL', tglKunjungan: reg.tgl_daftar, detailHash: sha256Hex(canonicalJson(detail)) },
+        transient: { detail: canonicalJson(detail) },
+      },
+    }, now)
+    if (input.rujukan && referralId) {
+      const r = input.rujukan
+      enqueue(db, {
+        target: 'ledger',
+        operation: 'Referral:Create',
+        chainKey: ledgerChain,
+        entityType: 'referral',
+        entityId: referralId,
+        payload: { intent: { referralId, noKartu: reg.no_kartu, visitId, fromPPK: faskes.kdPPK ?? 'LOCAL', toPPK: r.kdppk, reason: r.alasan, doctor: r.dokter } },
+      }, now)
+    }
+    if (input.claimAmount && claimId) {
+      enqueue(db, {
+        target: 'ledger',
+        operation: 'Claim:Submit',
+        chainKey: ledgerChain,
+        entityType: 'claim',
+        entityId: claimId,
+        payload: { intent: { claimId, visitId, noKartu: reg.no_kartu, amount: input.claimAmount, kdPPK: faskes.kdPPK ?? 'LOCAL' } },
+      }, now)
+    }
+    return { noRawat: reg.no_rawat, visitId, referralId, claimId }
+  })()
+}
