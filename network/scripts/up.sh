@@ -62,9 +62,14 @@ for ch in "${CHANNELS[@]}"; do
   for org in "${ORGS[@]}"; do
     (
       peer_admin_env "$org"
+      # `channel list` can fail for a moment after a restart, so a join saying "already exists" also counts as joined.
       if ! peer channel list 2>/dev/null | grep -qx "$ch"; then
-        retry 10 peer channel join -b "$ARTIFACTS/$ch.block"
-        log "peer of $org joined $ch"
+        for i in $(seq 1 10); do
+          if out=$(peer channel join -b "$ARTIFACTS/$ch.block" 2>&1); then log "peer of $org joined $ch"; break; fi
+          if grep -q "already exists" <<<"$out"; then break; fi
+          [ "$i" -lt 10 ] || { echo "$out" >&2; die "peer of $org could not join $ch"; }
+          sleep 1
+        done
       fi
     )
   done
