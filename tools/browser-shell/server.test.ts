@@ -73,7 +73,7 @@ describe('browser shell server', () => {
     expect([js.status, js.headers['content-type'], js.body]).toEqual([200, 'text/javascript; charset=utf-8', 'console.log("app")'])
     expect((await raw(shell, 'GET', '/assets/app.css')).headers['content-type']).toBe('text/css; charset=utf-8')
     const page = await raw(shell, 'GET', '/browser-shell.js')
-    expect(page.status).toBe(200)
+    expect([page.status, page.headers['content-type']]).toEqual([200, 'text/javascript; charset=utf-8'])
     expect(page.body).toContain("fetch('/rpc'")
     expect((await raw(shell, 'GET', '/assets/missing.js')).status).toBe(404)
   })

@@ -81,7 +81,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       res.setHeader('Allow', 'GET, HEAD')
       return sendError(res, 405, { code: 'INVALID_INPUT', message: 'Metode tidak diizinkan.' })
     }
-    if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf('.js'), pageScript, req.method)
+    if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript, req.method)
     return serveStatic(req, res, pathname)
   }
 

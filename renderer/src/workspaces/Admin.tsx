@@ -19,7 +19,7 @@ export function Admin({ info, status }: { info: AppInfo; status: SyncStatus | un
         <table className="table">
           <thead>
             <tr>
-              <th scope="col"></th>
+              <th scope="col">{t('admin.target')}</th>
               <th scope="col">{t('sync.pending')}</th>
               <th scope="col">{t('sync.inFlight')}</th>
               <th scope="col">{t('sync.failed')}</th>

@@ -66,6 +66,10 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   const [loadError, setLoadError] = useState<ApiError | null>(null)
   const [save, setSave] = useState<SaveState>({ kind: 'idle' })
   useFocusFirst(ref, form !== null)
+  // After a refused save, take the keyboard to the first marked field: it may be scrolled out of view.
+  useEffect(() => {
+    if (save.kind === 'error') ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [save])
 
   useEffect(() => {
     let live = true

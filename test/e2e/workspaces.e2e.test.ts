@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore } from '../../electron/core/app'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { tempDir } from '../helpers/tmp'
+import { launchChromium } from './browser'
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string }[]
+
+// A name that cannot come from defaults or from another run: if the header shows it, it came from this SQLite file.
+const seededName = `Puskesmas Uji ${createHash('sha256').update(String(process.hrtime.bigint())).digest('hex').slice(0, 6)}`
+const seededKdPPK = '0199E2E1'
+
+const tmp = tempDir('faskes-e2e-')
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+
+/** Written straight into the SQLite file before the app starts: settings, and outbox rows the status bar must count. */
+function seedDatabase(dataDir: string) {
+  const core = createCore({ dataDir, version: 'seed' })
+  try {
+    core.settings.update({ faskesName: seededName, kdPPK: seededKdPPK })
+    const now = Date.now()
+    const insert = core.db.prepare(
+      `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
+                           status, next_attempt_at, correlation_id, created_at, updated_at, done_at)
+       VALUES (?, ?, 'seed', ?, 1, 'seed', ?, '{}', 'seed', ?, ?, ?, ?, ?, ?)`,
+    )
+    // One permanent failure for PCare (no worker retries it) and one ledger success five minutes ago.
+    insert.run('e2e-pcare-1', 'pcare', 'e2e-chain-pcare', 'e2e-1', 'failed_permanent', now, 'e2e-corr-1', now, now, null)
+    insert.run('e2e-ledger-1', 'ledger', 'e2e-chain-ledger', 'e2e-2', 'done', now, 'e2e-corr-2', now, now, now - 5 * 60_000)
+  } finally {
+    core.close()
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  seedDatabase(tmp.dir)
+  shell = await startBrowserShell({ port: 0, dataDir: tmp.dir, version: '0.0.0-e2e', rendererDir })
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await shell?.close()
+  tmp.cleanup()
+})
+
+const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+// A string expression: this file is type-checked without the DOM lib.
+const activeId = (page: Page) => page.evaluate<string | null>('document.activeElement ? document.activeElement.id : null')
+const statusOf = (page: Page, target: string) =>
+  page.getByRole('contentinfo', { name: 'Status sinkronisasi' }).getByRole('listitem', { name: target, exact: true })
+
+it('opens on the counter, switches workspaces by keyboard and click, and shows what is in the SQLite file', async () => {
+  const started = performance.now()
+  const page = await browser.context.newPage()
+  const problems: string[] = []
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await heading(page, 'Pendaftaran').waitFor()
+  const pageLoadMs = performance.now() - started
+
+  // Counter workspace by default, its first field focused, faskes identity from SQLite in the header.
+  const header = page.getByRole('banner')
+  await expect.poll(() => header.innerText()).toContain(seededName)
+  expect(await header.innerText()).toContain(seededKdPPK)
+  expect(await page.getByRole('link', { name: 'Pendaftaran' }).getAttribute('aria-current')).toBe('page')
+  await expect.poll(() => activeId(page)).toBe('peserta-id')
+  expect(await page.getByRole('note').innerText()).toMatch(/Mode demo/)
+
+  // Format check happens before anything else, from the keyboard only.
+  await page.keyboard.type('12345')
+  await page.keyboard.press('Enter')
+  await page.getByText('Masukkan 13 digit nomor kartu atau 16 digit NIK').waitFor()
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(peserta[0].noKartu)
+  await page.keyboard.press('Enter')
+  await page.getByText('Format nomor kartu valid.').waitFor()
+
+  // Status bar: counts come from the outbox rows seeded above.
+  await expect.poll(() => statusOf(page, 'PCare').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*1/)
+  expect(await statusOf(page, 'Ledger').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*0[\s\S]*Terakhir berhasil\s*5 menit yang lalu/)
+  expect(await statusOf(page, 'Antrean').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*0[\s\S]*belum pernah/)
+  await page.screenshot({ path: join(shots, '1-pendaftaran.png') })
+
+  // Alt+2: the clinician workspace, by keyboard.
+  await page.keyboard.press('Alt+2')
+  await heading(page, 'Pemeriksaan').waitFor()
+  expect(new URL(page.url()).hash).toBe('#/pemeriksaan')
+  await expect.poll(() => activeId(page)).toBe('ws-title')
+  await page.screenshot({ path: join(shots, '2-pemeriksaan.png') })
+
+  // A click: Admin, whose table reads the same outbox counts.
+  await page.getByRole('link', { name: 'Admin' }).click()
+  await heading(page, 'Admin').waitFor()
+  const pcareRow = page.getByRole('row', { name: /^PCare\b/ })
+  await expect.poll(() => pcareRow.innerText()).toMatch(/^PCare\s+0\s+0\s+1\s+belum pernah$/)
+  await page.screenshot({ path: join(shots, '3-admin.png') })
+
+  // Alt+4: settings show the SQLite values; a bad kdPPK gets a field error, a good save reaches the header and the file.
+  await page.keyboard.press('Alt+4')
+  await heading(page, 'Pengaturan').waitFor()
+  await expect.poll(() => activeId(page)).toBe('f-faskesName')
+  const nameInput = page.getByLabel('Nama faskes')
+  expect(await nameInput.inputValue()).toBe(seededName)
+  const kdInput = page.getByLabel('Kode faskes (kdPPK)')
+  await kdInput.fill('12AB')
+  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByText('kdPPK harus 8 karakter huruf besar/angka').waitFor()
+  expect(await kdInput.getAttribute('aria-invalid')).toBe('true')
+  await expect.poll(() => activeId(page)).toBe('f-kdPPK')
+  await page.screenshot({ path: join(shots, '4-pengaturan-error.png') })
+
+  await kdInput.fill('0199b002')
+  await nameInput.fill(`${seededName} Baru`)
+  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByText('Pengaturan tersimpan.').waitFor()
+  await expect.poll(() => header.innerText()).toContain(`${seededName} Baru`)
+  expect(await header.innerText()).toContain('0199B002')
+  expect(shell.core.settings.get()).toMatchObject({ faskesName: `${seededName} Baru`, kdPPK: '0199B002' })
+
+  // The locale switch applies at once and is stored.
+  await page.getByRole('radio', { name: 'English' }).check()
+  await page.getByRole('heading', { level: 1, name: 'Settings', exact: true }).waitFor()
+  await page.getByRole('contentinfo', { name: 'Sync status' }).waitFor()
+  expect(await page.getByRole('link', { name: 'Registration' }).isVisible()).toBe(true)
+  expect(shell.core.settings.get().locale).toBe('en')
+  await page.screenshot({ path: join(shots, '5-settings-en.png') })
+
+  expect(problems).toEqual([])
+  const totalMs = performance.now() - started
+  console.log(`e2e: page load to counter heading ${pageLoadMs.toFixed(0)} ms; whole flow ${totalMs.toFixed(0)} ms`)
+})
