@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { chaincodeErrorKind } from './gateway'
+import { LocalNetworkMissingError, localNetworkKeyPath, localNetworkProfile } from './profile'
+
+const root = mkdtempSync(path.join(tmpdir(), 'faskes-profile-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+/** The cryptogen file layout for one org, with placeholder PEM text. */
+function fakeCrypto(domain: string, user: string): void {
+  const org = path.join(root, 'crypto', 'peerOrganizations', domain)
+  const msp = path.join(org, 'users', `${user}@${domain}`, 'msp')
+  for (const d of [path.join(org, 'tlsca'), path.join(msp, 'signcerts'), path.join(msp, 'keystore')]) mkdirSync(d, { recursive: true })
+  writeFileSync(path.join(org, 'tlsca', `tlsca.${domain}-cert.pem`), 'ca')
+  writeFileSync(path.join(msp, 'signcerts', `${user}@${domain}-cert.pem`), 'cert')
+  writeFileSync(path.join(msp, 'keystore', 'priv_sk'), 'key')
+}
+
+describe('localNetworkProfile', () => {
+  it('maps an org to its peer endpoint, MSP and cryptogen files', () => {
+    fakeCrypto('rs.local', 'User1')
+    const p = localNetworkProfile('RS', { runtimeDir: root, channel: 'bpjs-jawa' })
+    expect(p).toMatchObject({ org: 'RS', mspId: 'RSMSP', peerEndpoint: 'localhost:8051', hostAlias: 'peer0.rs.local', channel: 'bpjs-jawa', chaincode: 'faskes' })
+    expect(p.certPath).toBe(path.join(root, 'crypto/peerOrganizations/rs.local/users/User1@rs.local/msp/signcerts/User1@rs.local-cert.pem'))
+    expect(localNetworkKeyPath('RS', 'User1', root)).toMatch(/User1@rs\.local\/msp\/keystore\/priv_sk$/)
+  })
+
+  it('says how to create the network when the files are missing', () => {
+    expect(() => localNetworkProfile('Puskesmas', { runtimeDir: root })).toThrow(LocalNetworkMissingError)
+    expect(() => localNetworkProfile('Puskesmas', { runtimeDir: root })).toThrow(/npm run network:up/)
+    expect(() => localNetworkKeyPath('BPJS', 'Admin', root)).toThrow(/npm run network:up/)
+  })
+})
+
+describe('chaincodeErrorKind', () => {
+  it('finds the chaincode prefix in gateway error details', () => {
+    const err = Object.assign(new Error('10 ABORTED: failed to endorse transaction'), {
+      details: [{ address: 'localhost:7051', mspId: 'BPJSMSP', message: 'chaincode response 500, FORBIDDEN: RSMSP may not approve claims' }],
+    })
+    expect(chaincodeErrorKind(err)).toBe('FORBIDDEN')
+    expect(chaincodeErrorKind(new Error('14 UNAVAILABLE: No connection established'))).toBeUndefined()
+    expect(chaincodeErrorKind('NOT_FOUND: x')).toBeUndefined()
+  })
+})
