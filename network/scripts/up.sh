@@ -109,6 +109,9 @@ if [ ! -f "$REPO_DIR/chaincode/dist/index.js" ] || [ -n "$(find "$REPO_DIR/chain
   log "building chaincode (chaincode/: npm run build)"
   [ -d "$REPO_DIR/chaincode/node_modules" ] || (cd "$REPO_DIR/chaincode" && npm ci --no-audit --no-fund >"$LOGS/chaincode-npm.log" 2>&1)
   (cd "$REPO_DIR/chaincode" && npm run build --silent >"$LOGS/chaincode-build.log" 2>&1) || die "chaincode build failed; see $LOGS/chaincode-build.log"
+  # A running server still has the old code loaded. The package id stays the same (CCaaS packages hold only
+  # connection.json), so restarting the process is enough for dev; a definition change needs a new sequence.
+  stop_node chaincode
 fi
 start_chaincode
 wait_healthy chaincode 30
