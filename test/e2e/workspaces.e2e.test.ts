@@ -129,6 +129,17 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   expect(await header.innerText()).toContain('0199B002')
   expect(shell.core.settings.get()).toMatchObject({ faskesName: `${seededName} Baru`, kdPPK: '0199B002' })
 
+  // Polling: a row that appears in the outbox now shows up in the status bar within a few seconds.
+  const now = Date.now()
+  shell.core.db
+    .prepare(
+      `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
+                           status, next_attempt_at, correlation_id, created_at, updated_at)
+       VALUES ('e2e-antrean-1', 'antrean', 'seed', 'e2e-chain-antrean', 1, 'seed', 'e2e-3', '{}', 'seed', 'pending', ?, 'e2e-corr-3', ?, ?)`,
+    )
+    .run(now + 3_600_000, now, now)
+  await expect.poll(() => statusOf(page, 'Antrean').innerText(), { timeout: 6_000 }).toMatch(/Tertunda\s*1/)
+
   // The locale switch applies at once and is stored.
   await page.getByRole('radio', { name: 'English' }).check()
   await page.getByRole('heading', { level: 1, name: 'Settings', exact: true }).waitFor()
