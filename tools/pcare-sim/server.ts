@@ -735,7 +735,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     }
     const sendFault = (mode: FaultMode): boolean => {
       if (mode === '503') {
-        sendHtml(res, 503, '<html><body><h1>503 Service Unavailable</h1><p>The server is temporarily busy.</p></body></html>', {
+        sendJson(res, 503, envelope(service, { status: 503, code: 503, message: 'Service Unavailable', response: null, encrypt: false }, null), {
           'Retry-After': String(f?.retryAfterSeconds ?? 2),
         })
         return true
