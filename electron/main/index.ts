@@ -48,9 +48,13 @@ const csp = buildCsp(devServerUrl ? { devServerOrigin: appOrigin } : {})
 const rendererDir = join(__dirname, '../renderer')
 const preloadPath = join(__dirname, '../preload/index.js')
 
-// Before 'ready': app:// gets standard URL rules and counts as a secure context (getUserMedia needs one).
+// Before 'ready': app:// gets standard URL rules (relative URLs, a real origin for 'self') and counts as a
+// secure context (getUserMedia needs one); codeCache keeps start-up fast like file:// would.
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true },
+  },
 ])
 
 let mainWindow: BrowserWindow | null = null
