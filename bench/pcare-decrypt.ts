@@ -14,7 +14,7 @@ const TS = '1723456789'
 // Grow a realistic diagnosa list until the base64 ciphertext reaches 100 kB.
 const all = syntheticIcd10(20_000)
 let n = 500
-let cipher = ''
+let cipher: string
 for (;;) {
   cipher = encryptPayload({ count: n, list: all.slice(0, n) }, CONS, SECRET, TS)
   if (cipher.length >= 100_000 || n >= all.length) break

@@ -66,7 +66,7 @@ describe('response parser fuzz', () => {
         expect(r.httpStatus).toBe(raw.status)
         seen.ok++
       } catch (e) {
-        if (!(e instanceof PcareError)) throw new Error(`case ${i}: untyped ${String(e)} for ${JSON.stringify(raw).slice(0, 300)}`)
+        if (!(e instanceof PcareError)) throw new Error(`case ${i}: untyped ${String(e)} for ${JSON.stringify(raw).slice(0, 300)}`, { cause: e })
         expect(['transient', 'permanent']).toContain(e.kind)
         expect(REASONS.has(e.reason)).toBe(true)
         // No standalone card number or NIK survives into error text, even from an HTML page.
