@@ -3,6 +3,7 @@
 // process split honest: core runs under plain Node and the page never reaches main-process code.
 import { builtinModules } from 'node:module'
 import js from '@eslint/js'
+import { defineConfig } from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 const ELECTRON = /^(electron|electron-updater|@electron\/.*)(\/.*)?$/
@@ -15,7 +16,7 @@ const noElectronMessage =
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       '**/node_modules/**',
