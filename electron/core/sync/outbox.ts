@@ -203,13 +203,14 @@ export class OutboxStore {
   }
 
   /** The job the chain must run next, if any (used to keep going after a success without a new scan). */
-  nextInChain(chainKey: string, now: number): OutboxJob | undefined {
+  nextInChain(chainKey: string, target: Target, now: number): OutboxJob | undefined {
     const r = this.db
       .prepare(
         `SELECT * FROM outbox WHERE chain_key = ? AND status NOT IN ('done', 'cancelled') ORDER BY seq LIMIT 1`,
       )
       .get(chainKey) as Row | undefined
-    if (!r || r.status === 'failed_permanent' || r.next_attempt_at > now) return undefined
+    // Another target's job next in the chain is left to that target's worker once this lock is released.
+    if (!r || r.target !== target || r.status === 'failed_permanent' || r.next_attempt_at > now) return undefined
     return toJob(r)
   }
 

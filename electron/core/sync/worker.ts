@@ -95,7 +95,7 @@ export class TargetWorker {
     while (job && !this.stopped && !this.paused) {
       const ok = await this.runJob(job)
       if (!ok) return
-      job = this.store.nextInChain(job.chainKey, this.now())
+      job = this.store.nextInChain(job.chainKey, this.target, this.now())
     }
   }
 
@@ -188,12 +188,7 @@ export class TargetWorker {
     this.paused = true
     const probe = async () => {
       if (this.stopped) return
-      let up = false
-      try {
-        up = await this.executor.probe()
-      } catch {
-        up = false
-      }
+      const up = await this.executor.probe().catch(() => false)
       if (up) {
         this.paused = false
         this.setOnline(true)

@@ -1,0 +1,160 @@
+import type { DB } from '../db'
+import { AntreanClient, PcareClient, PcareError } from '../pcare'
+import { SendError, type Executor, type SendSuccess } from './executor'
+import type { OutboxJob } from './outbox'
+
+type Payload = Record<string, unknown>
+
+/** Maps the PCare client's single classification onto the worker's retry vocabulary. */
+export function toSendError(err: unknown, write: boolean): SendError {
+  if (err instanceof SendError) return err
+  if (err instanceof PcareError) {
+    return new SendError(err.kind, err.reason.toUpperCase(), err.message, {
+      // Only a write can have landed; a failed read is simply retried.
+      ambiguous: write && err.mayHaveCommitted,
+      offline: err.reason === 'network',
+      httpStatus: err.httpStatus ?? undefined,
+      metaCode: err.metaCode ?? undefined,
+      fields: err.fields,
+      retryAfterMs: err.retryAfterMs,
+    })
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  return new SendError('transient', 'UNEXPECTED', message, { ambiguous: write })
+}
+
+function noKunjunganOf(db: DB, noRawat: string): string {
+  const row = db.prepare('SELECT no_kunjungan FROM examinations WHERE no_rawat = ?').get(noRawat) as { no_kunjungan: string | null } | undefined
+  // Order guarantees the kunjungan was sent first; a missing number means it was cancelled by an admin.
+  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', 'Kunjungan belum tercatat di PCare; tindakan/obat tidak dapat dikirim.')
+  return row.no_kunjungan
+}
+
+/**
+ * PCare operations. `client` is built per call from the keychain and settings so a credential change applies at once.
+ */
+export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Executor {
+  async function send(job: OutboxJob): Promise<SendSuccess> {
+    const p = job.payload as Payload
+    const c = await client()
+    switch (job.operation) {
+      case 'pendaftaran.add': {
+        try {
+          const noUrut = await c.addPendaftaran(p as never)
+          return { result: { noUrut }, request: p, response: { noUrut } }
+        } catch (err) {
+          // PCare refuses a second pendaftaran of the same card/poli/day: if it is ours, that is success.
+          if (err instanceof PcareError && err.reason === 'duplicate') {
+            const found = await reconcile(job)
+            if (found) return found
+          }
+          throw err
+        }
+      }
+      case 'kunjungan.add': {
+        const noKunjungan = await c.addKunjungan(p as never)
+        return { result: { noKunjungan }, request: p, response: { noKunjungan } }
+      }
+      case 'tindakan.add': {
+        const body = { ...p, noKunjungan: noKunjunganOf(db, job.entityId) }
+        const kdTindakanSK = await c.addTindakan(body as never)
+        return { result: { kdTindakanSK }, request: body, response: { kdTindakanSK } }
+      }
+      case 'obat.add': {
+        const body = { ...p, noKunjungan: noKunjunganOf(db, job.entityId) }
+        const kdObatSK = await c.addObat(body as never)
+        return { result: { kdObatSK }, request: body, response: { kdObatSK } }
+      }
+      default:
+        throw new SendError('permanent', 'UNKNOWN_OPERATION', `Operasi PCare tidak dikenal: ${job.operation}`)
+    }
+  }
+
+  /** Asks PCare whether an earlier, ambiguous send of this job landed. */
+  async function reconcile(job: OutboxJob): Promise<SendSuccess | null> {
+    const p = job.payload as Payload
+    const c = await client()
+    switch (job.operation) {
+      case 'pendaftaran.add': {
+        const list = await c.listPendaftaran(String(p.tglDaftar))
+        const hit = list?.list?.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)
+        return hit ? { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } } : null
+      }
+      case 'kunjungan.add': {
+        const list = await c.getRiwayatKunjungan(String(p.noKartu))
+        const hit = list?.list?.find((x) => x.tglKunjungan === p.tglDaftar && x.poli?.kdPoli === p.kdPoli)
+        return hit ? { result: { noKunjungan: hit.noKunjungan }, response: { noKunjungan: hit.noKunjungan, via: 'kunjungan/peserta' } } : null
+      }
+      case 'tindakan.add': {
+        const list = await c.getTindakanKunjungan(noKunjunganOf(db, job.entityId))
+        const hit = list?.list?.find((x) => x.kdTindakan === p.kdTindakan && x.biaya === p.biaya)
+        return hit ? { result: { kdTindakanSK: String(hit.kdTindakanSK) }, response: { via: 'tindakan/kunjungan' } } : null
+      }
+      case 'obat.add': {
+        const list = await c.getObatKunjungan(noKunjunganOf(db, job.entityId))
+        const hit = list?.list?.find((x) => x.kdObat === p.kdObat)
+        return hit ? { result: { kdObatSK: String(hit.kdObatSK) }, response: { via: 'obat/kunjungan' } } : null
+      }
+      default:
+        return null
+    }
+  }
+
+  return {
+    target: 'pcare',
+    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true))),
+    reconcile: (job) => reconcile(job).catch((err) => Promise.reject(toSendError(err, false))),
+    apply(d, job, result) {
+      const r = result as Payload
+      if (job.operation === 'pendaftaran.add') d.prepare('UPDATE registrations SET no_urut = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noUrut), Date.now(), job.entityId)
+      if (job.operation === 'kunjungan.add') d.prepare('UPDATE examinations SET no_kunjungan = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noKunjungan), Date.now(), job.entityId)
+    },
+    async probe() {
+      try {
+        await (await client()).getKesadaran()
+        return true
+      } catch (err) {
+        // Reachable but refusing (401, 4xx) still means the network is back; the job itself will say what is wrong.
+        return err instanceof PcareError && err.reason !== 'network' && err.reason !== 'timeout' && err.kind === 'permanent'
+      }
+    },
+  }
+}
+
+/** Mobile JKN queue: waits for PCare's noUrut of the same registration, which becomes the queue number. */
+export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): Executor {
+  async function send(job: OutboxJob): Promise<SendSuccess> {
+    const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli FROM registrations WHERE no_rawat = ?').get(job.entityId) as
+      | { no_urut: string | null; kd_dokter: string | null; kd_poli: string }
+      | undefined
+    if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', 'Menunggu nomor urut dari PCare.')
+    const angka = Number(reg.no_urut.replace(/\D/g, '')) || 0
+    const body = {
+      ...(job.payload as Payload),
+      nohp: '',
+      norm: job.entityId,
+      kodedokter: Number(reg.kd_dokter ?? 0),
+      namadokter: '',
+      jampraktek: '08:00-14:00',
+      nomorantrean: `${reg.kd_poli === '002' ? 'B' : 'A'}-${angka}`,
+      angkaantrean: angka,
+    }
+    const r = await (await client()).add(body as never)
+    return { result: { alreadyQueued: r.alreadyQueued, nomorantrean: body.nomorantrean }, request: body, response: r }
+  }
+  return {
+    target: 'antrean',
+    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true))),
+    // Antrean add answers "sudah terdaftar" for a repeat, which the client already treats as success.
+    reconcile: async () => null,
+    apply() {},
+    async probe() {
+      try {
+        await (await client()).refPoli(new Date().toISOString().slice(0, 10))
+        return true
+      } catch (err) {
+        return err instanceof PcareError && err.reason !== 'network' && err.reason !== 'timeout' && err.kind === 'permanent'
+      }
+    },
+  }
+}
