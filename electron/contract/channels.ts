@@ -2,4 +2,24 @@
  * Channel names without the schemas, for the preload: it only forwards, so it needs no zod.
  * contract.test.ts keeps this list equal to the contract's keys.
  */
-export const channelNames = ['app.info', 'sync.status', 'settings.get', 'settings.update'] as const
+export const channelNames = [
+  'app.info',
+  'sync.status',
+  'settings.get',
+  'settings.update',
+  'patient.check',
+  'patient.history',
+  'registration.create',
+  'registration.today',
+  'examination.save',
+  'reference.lists',
+  'reference.diagnosa',
+  'reference.refresh',
+  'outbox.list',
+  'outbox.detail',
+  'outbox.resend',
+  'outbox.cancel',
+  'monitoring.summary',
+  'credentials.status',
+  'credentials.setPcare',
+] as const

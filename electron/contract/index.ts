@@ -137,11 +137,169 @@ export const ExaminationInput = z.object({
 })
 export type ExaminationInput = z.infer<typeof ExaminationInput>
 
+const OutboxStatusE = z.enum(['pending', 'in_flight', 'done', 'failed_transient', 'failed_permanent', 'cancelled'])
+const FieldErr = z.object({ field: z.string(), message: z.string() })
+
+export const PatientView = z.object({
+  noKartu: z.string(),
+  nik: z.string().nullable(),
+  nama: z.string(),
+  sex: z.string().nullable(),
+  tglLahir: z.string().nullable(),
+  jnsPeserta: z.string().nullable(),
+  jnsKelas: z.string().nullable(),
+  kdProvider: z.string().nullable(),
+  nmProvider: z.string().nullable(),
+  aktif: z.boolean().nullable(),
+  ketAktif: z.string().nullable(),
+})
+export const PatientCheck = z.object({
+  source: z.enum(['live', 'cache', 'none']),
+  checkedAt: z.number().nullable(),
+  pcareError: z.string().nullable(),
+  patient: PatientView.nullable(),
+  ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable() }),
+})
+export type PatientCheck = z.infer<typeof PatientCheck>
+
+const JobSync = z.enum(['pending', 'done', 'failed', 'none'])
+export const RegistrationRow = z.object({
+  noRawat: z.string(),
+  noKartu: z.string(),
+  nama: z.string().nullable(),
+  tglDaftar: z.string(),
+  kdPoli: z.string(),
+  nmPoli: z.string().nullable(),
+  keluhan: z.string(),
+  kunjSakit: z.boolean(),
+  noUrut: z.string().nullable(),
+  status: z.enum(['registered', 'examined', 'cancelled']),
+  pcare: JobSync,
+  ledger: JobSync,
+  createdAt: z.number(),
+})
+export type RegistrationRow = z.infer<typeof RegistrationRow>
+
+export const HistoryEntry = z.object({
+  noRawat: z.string(),
+  tglDaftar: z.string(),
+  kdPoli: z.string(),
+  nmPoli: z.string().nullable(),
+  keluhan: z.string(),
+  diagnoses: z.array(z.object({ kdDiag: z.string(), nmDiag: z.string() })),
+  noKunjungan: z.string().nullable(),
+  ledgerTxId: z.string().nullable(),
+  claimStatus: z.string().nullable(),
+  referralStatus: z.string().nullable(),
+})
+export const LedgerHistoryEntry = z.object({ type: z.string(), id: z.string(), status: z.string().nullable(), at: z.string().nullable() })
+
+export const OutboxRow = z.object({
+  id: z.number(),
+  target: Target,
+  operation: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  chainKey: z.string(),
+  seq: z.number(),
+  status: OutboxStatusE,
+  attempts: z.number(),
+  nextAttemptAt: z.number(),
+  lastErrorCode: z.string().nullable(),
+  lastErrorMessage: z.string().nullable(),
+  lastErrorFields: z.array(FieldErr),
+  correlationId: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  doneAt: z.number().nullable(),
+})
+export type OutboxRow = z.infer<typeof OutboxRow>
+export const OutboxAttempt = z.object({
+  id: z.number(),
+  correlationId: z.string(),
+  startedAt: z.number(),
+  durationMs: z.number().nullable(),
+  outcome: z.string(),
+  httpStatus: z.number().nullable(),
+  metaCode: z.number().nullable(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  errorFields: z.array(FieldErr),
+  triggeredBy: z.string().nullable(),
+  request: z.unknown(),
+  response: z.unknown(),
+})
+export const OutboxDetail = OutboxRow.extend({ payload: z.unknown(), result: z.unknown(), attempts: z.array(OutboxAttempt) })
+export type OutboxDetail = z.infer<typeof OutboxDetail>
+export const OutboxFilter = z
+  .object({
+    status: z.array(OutboxStatusE).optional(),
+    target: Target.optional(),
+    operation: z.string().max(60).optional(),
+    from: z.number().int().optional(),
+    to: z.number().int().optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+
+const Pct = z.number().nullable()
+export const Monitoring = z.object({
+  kpi: z.object({ successRate: Pct, p50: Pct, p95: Pct, p99: Pct, pending: z.number(), failed: z.number() }),
+  perDay: z.array(z.object({ day: z.string(), target: Target, operation: z.string(), ok: z.number(), failed: z.number(), successRate: Pct })),
+  latency: z.array(z.object({ operation: z.string(), n: z.number(), p50: Pct, p95: Pct, p99: Pct })),
+  topErrors: z.array(z.object({ code: z.string(), message: z.string().nullable(), n: z.number() })),
+  retryOutcomes: z.array(z.object({ attempts: z.string(), status: OutboxStatusE, n: z.number() })),
+})
+export type Monitoring = z.infer<typeof Monitoring>
+
+export const ReferenceLists = z.object({
+  poli: z.array(z.object({ kdPoli: z.string(), nmPoli: z.string(), poliSakit: z.boolean() })),
+  dokter: z.array(z.object({ kdDokter: z.string(), nmDokter: z.string() })),
+  kesadaran: z.array(z.object({ kdSadar: z.string(), nmSadar: z.string() })),
+  statusPulang: z.array(z.object({ kdStatusPulang: z.string(), nmStatusPulang: z.string() })),
+  refreshedAt: z.number().nullable(),
+})
+export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })
+
+export const CredentialPresence = z.object({
+  available: z.boolean(),
+  error: z.string().nullable(),
+  pcare: z.boolean(),
+  antrean: z.boolean(),
+  fabric: z.object({ RSMSP: z.boolean(), PuskesmasMSP: z.boolean(), BPJSMSP: z.boolean() }),
+})
+export const PcareCredentialsInput = z
+  .object({
+    consId: z.string().regex(/^\d{1,12}$/, 'consId berupa angka'),
+    secretKey: z.string().min(1),
+    userKey: z.string().min(1),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    kdAplikasi: z.string().regex(/^\d{3}$/).default('095'),
+    antreanUserKey: z.string().min(1).optional(),
+  })
+  .strict()
+
 export const contract = {
   'app.info': { input: Empty, output: AppInfo },
   'sync.status': { input: Empty, output: SyncStatus },
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: SettingsPatch, output: Settings },
+  'patient.check': { input: z.object({ query: z.string().max(40) }).strict(), output: PatientCheck },
+  'patient.history': { input: z.object({ noKartu: NoKartu }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerError: z.string().nullable() }) },
+  'registration.create': { input: RegistrationInput, output: z.object({ noRawat: z.string(), tglDaftar: z.string() }) },
+  'registration.today': { input: Empty, output: z.array(RegistrationRow) },
+  'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },
+  'reference.lists': { input: Empty, output: ReferenceLists },
+  'reference.diagnosa': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(20) }).strict(), output: z.array(DiagnosaHit) },
+  'reference.refresh': { input: Empty, output: z.object({ written: z.array(z.string()), skipped: z.array(z.string()) }) },
+  'outbox.list': { input: OutboxFilter, output: z.array(OutboxRow) },
+  'outbox.detail': { input: z.object({ id: z.number().int() }).strict(), output: OutboxDetail },
+  'outbox.resend': { input: z.object({ ids: z.array(z.number().int()).min(1).max(500) }).strict(), output: z.object({ resent: z.array(z.number()), correlationId: z.string() }) },
+  'outbox.cancel': { input: z.object({ ids: z.array(z.number().int()).min(1).max(500), reason: z.string().trim().min(3).max(300) }).strict(), output: z.object({ cancelled: z.array(z.number()) }) },
+  'monitoring.summary': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), output: Monitoring },
+  'credentials.status': { input: Empty, output: CredentialPresence },
+  'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
 } as const
 
 export type Contract = typeof contract

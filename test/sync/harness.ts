@@ -3,12 +3,14 @@ import { join } from 'node:path'
 import { ExaminationInput, RegistrationInput } from '../../electron/contract'
 import { recordExamination, registerVisit } from '../../electron/core/clinic'
 import { openDatabase, type DB } from '../../electron/core/db'
-import { connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
+import { chaincodeErrorKind, connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
 import { localNetworkKeyPath, localNetworkProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine, type EngineOptions, type Remotes } from '../../electron/core/sync/engine'
 import { startSimulator, type SimOptions, type Simulator } from '../../tools/pcare-sim/server'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import type { SimState } from '../../tools/pcare-sim/state'
 import { tempDir } from '../helpers/tmp'
 
 /** Card numbers the network seed issued as ACTIVE (tools/demo-data/peserta.json). */
@@ -60,12 +62,16 @@ export async function simulator(opts: SimOptions = {}): Promise<Simulator> {
 
 const VITALS = { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '37.0' }
 
+/** Registers a visit only: one PCare pendaftaran job. */
+export function register(ws: Workstation, noKartu: string, opts: { kdPoli?: string; now?: number } = {}) {
+  return registerVisit(ws.db, { kdPPK: ws.kdPPK }, RegistrationInput.parse({ noKartu, kdPoli: opts.kdPoli ?? '001', kunjSakit: true, keluhan: 'demam' }), { userId: 'test' }, opts.now ?? Date.now())
+}
+
 /** Registers a visit and records its examination: 4 PCare jobs (pendaftaran, kunjungan, tindakan, obat) and 2 ledger jobs. */
-export function visit(ws: Workstation, noKartu: string, opts: { kdPoli?: string; now?: number; exam?: boolean } = {}) {
+export function visit(ws: Workstation, noKartu: string, opts: { kdPoli?: string; now?: number } = {}) {
   const now = opts.now ?? Date.now()
-  const { noRawat } = registerVisit(ws.db, { kdPPK: ws.kdPPK }, RegistrationInput.parse({ noKartu, kdPoli: opts.kdPoli ?? '001', kunjSakit: true, keluhan: 'demam' }), { userId: 'test' }, now)
-  if (opts.exam === false) return { noRawat }
-  const r = recordExamination(
+  const { noRawat } = register(ws, noKartu, { ...opts, now })
+  return recordExamination(
     ws.db,
     { kdPPK: ws.kdPPK },
     ExaminationInput.parse({
@@ -83,7 +89,6 @@ export function visit(ws: Workstation, noKartu: string, opts: { kdPoli?: string;
     { userId: 'test' },
     now,
   )
-  return { noRawat, ...r }
 }
 
 export function outboxCounts(db: DB): Record<string, number> {
@@ -120,4 +125,108 @@ export async function ledgerAs(org: 'BPJS' | 'RS' | 'Puskesmas', channel = 'bpjs
 
 export function engine(ws: Workstation, sim: Simulator, opts: EngineOptions = {}): SyncEngine {
   return new SyncEngine(ws.db, ws.settings, demoRemotes(sim), { ...FAST, ...opts })
+}
+
+const REPO = join(__dirname, '../..')
+
+/** Fault injection on the local Fabric network (network/scripts/node.sh): stop/start nodes, or `ready`. Bounded. */
+export function networkNode(...args: string[]): void {
+  execFileSync('bash', [join(REPO, 'network/scripts/node.sh'), ...args], { cwd: REPO, stdio: 'pipe', timeout: 90_000 })
+}
+
+export interface QueuedVisit {
+  noRawat: string
+  noKartu: string
+  kdPoli: string
+  tglDaftar: string
+  visitId: string
+  claimId: string
+}
+
+/**
+ * Queues `n` visits on distinct card/poli pairs (PCare and the clinic allow one registration per card, poli and day),
+ * `skip` pairs after the first so successive batches of one test do not collide.
+ */
+export function visits(ws: Workstation, n: number, skip = 0, opts: { polis?: string[]; now?: number } = {}): QueuedVisit[] {
+  const polis = opts.polis ?? ['001', '002', '003', '008', '020', '021', '013']
+  const out: QueuedVisit[] = []
+  for (let i = skip; i < skip + n; i++) {
+    const card = ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu
+    const kdPoli = polis[Math.floor(i / ACTIVE_CARDS.length) % polis.length]
+    if (i >= ACTIVE_CARDS.length * polis.length) throw new Error(`only ${ACTIVE_CARDS.length * polis.length} card/poli pairs per day`)
+    const v = visit(ws, card, { kdPoli, now: opts.now }) as { noRawat: string; visitId: string; claimId: string }
+    const reg = ws.db.prepare('SELECT tgl_daftar FROM registrations WHERE no_rawat = ?').get(v.noRawat) as { tgl_daftar: string }
+    out.push({ noRawat: v.noRawat, noKartu: card, kdPoli, tglDaftar: reg.tgl_daftar, visitId: v.visitId, claimId: v.claimId })
+  }
+  return out
+}
+
+const pcareDate = (iso: string) => iso.split('-').reverse().join('-')
+
+/** Per visit, how many pendaftaran/kunjungan/tindakan/obat the simulator holds: exactly once means [1, 1, 1, 1]. */
+export function simCounts(state: SimState, v: QueuedVisit): [number, number, number, number] {
+  const tgl = pcareDate(v.tglDaftar)
+  const match = (x: { noKartu: string; tglDaftar: string; kdPoli: string }) => x.noKartu === v.noKartu && x.tglDaftar === tgl && x.kdPoli === v.kdPoli
+  const kunjungan = state.kunjungan.filter(match)
+  const nos = new Set(kunjungan.map((k) => k.noKunjungan))
+  return [
+    state.pendaftaran.filter(match).length,
+    kunjungan.length,
+    state.tindakan.filter((t) => nos.has(t.noKunjungan)).length,
+    state.obat.filter((o) => nos.has(o.noKunjungan)).length,
+  ]
+}
+
+export interface DeliveryReport {
+  visits: number
+  /** Visits with a missing PCare record or ledger entry. */
+  losses: number
+  /** Visits with a PCare record or ledger creation entry more than once. */
+  duplicates: number
+  problems: string[]
+}
+
+/**
+ * Counts every visit in the simulator's state and on the ledger (evaluate calls as BPJS: Visit:Read, Claim:Read and
+ * the audit trail, where a second creation would show as a second Record/Submit entry).
+ */
+export async function deliveryReport(state: SimState, list: QueuedVisit[]): Promise<DeliveryReport> {
+  const bpjs = await ledgerAs('BPJS')
+  const problems: string[] = []
+  let losses = 0
+  let duplicates = 0
+  const read = async (contract: string, fn: string, ...args: string[]) => {
+    try {
+      return JSON.parse(Buffer.from(await bpjs.contract(contract).evaluateTransaction(fn, ...args)).toString('utf8'))
+    } catch (err) {
+      if (chaincodeErrorKind(err) === 'NOT_FOUND') return null
+      throw err
+    }
+  }
+  try {
+    for (const v of list) {
+      const c = simCounts(state, v)
+      const visitRec = await read('Visit', 'Read', v.visitId)
+      const claimRec = await read('Claim', 'Read', v.claimId)
+      const visitAudit = ((await read('Audit', 'ListByEntity', 'Visit', v.visitId)) ?? []) as { action: string }[]
+      const claimAudit = ((await read('Audit', 'ListByEntity', 'Claim', v.claimId)) ?? []) as { action: string }[]
+      const ledger = [visitRec ? 1 : 0, claimRec ? 1 : 0, visitAudit.filter((a) => a.action === 'Record').length, claimAudit.filter((a) => a.action === 'Submit').length]
+      const all = [...c, ...ledger]
+      if (all.some((n) => n === 0)) losses++
+      if (all.some((n) => n > 1)) duplicates++
+      if (all.some((n) => n !== 1)) problems.push(`${v.noRawat}: pcare ${c.join('/')} ledger ${ledger.join('/')}`)
+    }
+  } finally {
+    bpjs.close()
+  }
+  return { visits: list.length, losses, duplicates, problems }
+}
+
+/** Polls a condition, bounded. */
+export async function until(what: string, cond: () => boolean, timeoutMs = 30_000, stepMs = 20): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)
+    await new Promise((r) => setTimeout(r, stepMs))
+  }
 }

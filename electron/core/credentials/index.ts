@@ -52,6 +52,17 @@ export async function loadKeytar(): Promise<KeychainBackend> {
   }
 }
 
+/** A backend that loads @github/keytar on first use, so opening the app never blocks on the keychain. */
+export function lazyKeytar(): KeychainBackend {
+  let loaded: Promise<KeychainBackend> | null = null
+  const get = () => (loaded ??= loadKeytar())
+  return {
+    getPassword: async (s, a) => (await get()).getPassword(s, a),
+    setPassword: async (s, a, p) => (await get()).setPassword(s, a, p),
+    deletePassword: async (s, a) => (await get()).deletePassword(s, a),
+  }
+}
+
 /**
  * Credentials in the OS keychain, one item per secret. There is deliberately no plaintext fallback: without a
  * keychain the workstation refuses to store or use real credentials and says why.

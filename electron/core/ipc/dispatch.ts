@@ -5,6 +5,8 @@ import { AppError } from '../errors'
 /** Who is calling; filled by the transport (Electron IPC or the browser shell), never by the page. */
 export interface CallContext {
   transport: 'ipc' | 'browser-shell' | 'test'
+  /** Signed-in user, set by the transport from its session; recorded on resends and local records. */
+  user?: string
 }
 
 export type Handler<C extends Channel> = (input: z.output<(typeof contract)[C]['input']>, ctx: CallContext) => Output<C> | Promise<Output<C>>

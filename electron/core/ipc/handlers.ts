@@ -1,6 +1,12 @@
 import type { HandlerTable } from './dispatch'
 import type { Core } from '../app'
+import { recordExamination, registerVisit } from '../clinic'
+import { checkPatient } from '../clinic/eligibility'
+import { localIsoDate } from '../clinic/dates'
 import { schemaVersion } from '../db'
+import { AppError } from '../errors'
+import { lastRefreshed, listDokter, listKesadaran, listPoli, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
+import { cancel, listOutbox, monitoring, outboxDetail, resend } from '../sync/admin'
 import { syncStatus } from '../sync/status'
 
 /**
@@ -8,6 +14,21 @@ import { syncStatus } from '../sync/status'
  * Electron's ipcMain and the browser shell both dispatch into this same table.
  */
 export function createHandlers(core: Core): HandlerTable {
+  const remotes = core.engine ? { pcare: () => core.engine!.pcareClient(), ledger: () => core.engine!.ledger() } : null
+  const actor = (ctx: { user?: string }) => ({ userId: ctx.user ?? 'workstation' })
+  const needEngine = () => {
+    if (!core.engine) throw new AppError('UNAVAILABLE', 'Layanan sinkronisasi tidak berjalan di sesi ini.')
+    return core.engine
+  }
+  const presence = async () => {
+    const none = { pcare: false, antrean: false, fabric: { RSMSP: false, PuskesmasMSP: false, BPJSMSP: false } }
+    if (!core.credentials) return { available: false, error: 'Keychain tidak dipakai di sesi ini.', ...none }
+    try {
+      return { available: true, error: null, ...(await core.credentials.presence()) }
+    } catch (err) {
+      return { available: false, error: err instanceof Error ? err.message : String(err), ...none }
+    }
+  }
   return {
     'app.info': () => {
       const s = core.settings.get()
@@ -20,8 +41,110 @@ export function createHandlers(core: Core): HandlerTable {
         demo: { ledger: s.ledger.peerEndpoint === null, pcare: s.pcare.baseUrl === null },
       }
     },
-    'sync.status': () => syncStatus(core.db, core.connectivity),
+    'sync.status': () => syncStatus(core.db, core.connectivity()),
     'settings.get': () => core.settings.get(),
     'settings.update': (patch) => core.settings.update(patch),
+
+    'patient.check': ({ query }) => checkPatient(core.db, remotes, query),
+    'patient.history': async ({ noKartu }) => {
+      const local = (
+        core.db
+          .prepare(
+            `SELECT r.no_rawat, r.tgl_daftar, r.kd_poli, r.nm_poli, r.keluhan, e.data, e.no_kunjungan, e.ledger_tx_id, e.claim_status, e.referral_status
+               FROM registrations r LEFT JOIN examinations e ON e.no_rawat = r.no_rawat WHERE r.no_kartu = ? ORDER BY r.created_at DESC LIMIT 100`,
+          )
+          .all(noKartu) as Record<string, string | null>[]
+      ).map((r) => ({
+        noRawat: r.no_rawat!,
+        tglDaftar: r.tgl_daftar!,
+        kdPoli: r.kd_poli!,
+        nmPoli: r.nm_poli,
+        keluhan: r.keluhan ?? '',
+        diagnoses: r.data ? ((JSON.parse(r.data) as { diagnoses: { kdDiag: string; nmDiag: string }[] }).diagnoses ?? []) : [],
+        noKunjungan: r.no_kunjungan,
+        ledgerTxId: r.ledger_tx_id,
+        claimStatus: r.claim_status,
+        referralStatus: r.referral_status,
+      }))
+      if (!remotes) return { local, ledger: null, ledgerError: 'Ledger tidak terhubung.' }
+      try {
+        const bytes = await (await remotes.ledger()).contract('History').evaluateTransaction('ForPatient', noKartu)
+        const entries = JSON.parse(Buffer.from(bytes).toString()) as { entityType: string; entityId: string; at: string; record: { status?: string } }[]
+        return { local, ledger: entries.map((e) => ({ type: e.entityType, id: e.entityId, status: e.record?.status ?? null, at: e.at })), ledgerError: null }
+      } catch (err) {
+        return { local, ledger: null, ledgerError: err instanceof Error ? err.message : String(err) }
+      }
+    },
+    'registration.create': (input, ctx) => {
+      const r = registerVisit(core.db, core.settings.get(), input, actor(ctx))
+      core.engine?.kick()
+      return r
+    },
+    'registration.today': () => {
+      const rows = core.db
+        .prepare(
+          `SELECT r.*, p.nama,
+             (SELECT CASE WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
+                FROM outbox WHERE chain_key = 'pcare:' || r.no_rawat) AS pcare_sync,
+             (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
+                FROM outbox WHERE chain_key = 'ledger:' || r.no_rawat) AS ledger_sync
+           FROM registrations r LEFT JOIN patients p ON p.no_kartu = r.no_kartu WHERE r.tgl_daftar = ? ORDER BY r.created_at`,
+        )
+        .all(localIsoDate(Date.now())) as Record<string, string | number | null>[]
+      return rows.map((r) => ({
+        noRawat: String(r.no_rawat),
+        noKartu: String(r.no_kartu),
+        nama: (r.nama as string | null) ?? null,
+        tglDaftar: String(r.tgl_daftar),
+        kdPoli: String(r.kd_poli),
+        nmPoli: (r.nm_poli as string | null) ?? null,
+        keluhan: String(r.keluhan ?? ''),
+        kunjSakit: r.kunj_sakit === 1,
+        noUrut: (r.no_urut as string | null) ?? null,
+        status: r.status as 'registered' | 'examined' | 'cancelled',
+        pcare: (r.pcare_sync ?? 'none') as 'pending' | 'done' | 'failed' | 'none',
+        ledger: (r.ledger_sync ?? 'none') as 'pending' | 'done' | 'failed' | 'none',
+        createdAt: Number(r.created_at),
+      }))
+    },
+    'examination.save': (input, ctx) => {
+      const r = recordExamination(core.db, core.settings.get(), input, actor(ctx))
+      core.engine?.kick()
+      return r
+    },
+
+    'reference.lists': () => {
+      const info = lastRefreshed(core.db)
+      return {
+        poli: listPoli(core.db),
+        dokter: listDokter(core.db),
+        kesadaran: listKesadaran(core.db),
+        statusPulang: listStatusPulang(core.db, false),
+        refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
+      }
+    },
+    'reference.diagnosa': ({ q, limit }) => searchDiagnosa(core.db, q, limit).map(({ kdDiag, nmDiag, nonSpesialis }) => ({ kdDiag, nmDiag, nonSpesialis })),
+    'reference.refresh': async () => {
+      const r = await refreshReferenceData(core.db, await needEngine().pcareClient())
+      return { written: r.written, skipped: r.skipped }
+    },
+
+    'outbox.list': (filter) => listOutbox(core.db, filter) as never,
+    'outbox.detail': ({ id }) => outboxDetail(core.db, id) as never,
+    'outbox.resend': ({ ids }, ctx) => {
+      const r = resend(core.db, ids, actor(ctx).userId)
+      core.engine?.kick()
+      return r
+    },
+    'outbox.cancel': ({ ids, reason }, ctx) => cancel(core.db, ids, actor(ctx).userId, reason),
+    'monitoring.summary': ({ days }) => monitoring(core.db, days),
+
+    'credentials.status': () => presence(),
+    'credentials.setPcare': async ({ antreanUserKey, ...pcare }) => {
+      if (!core.credentials) throw new AppError('UNAVAILABLE', 'Keychain tidak dipakai di sesi ini.')
+      await core.credentials.setPcare(pcare)
+      if (antreanUserKey) await core.credentials.setAntrean({ ...pcare, userKey: antreanUserKey })
+      return presence()
+    },
   }
 }

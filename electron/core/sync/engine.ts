@@ -96,7 +96,8 @@ export class SyncEngine {
     return { baseUrl: s.baseUrl, antreanBaseUrl: s.antreanBaseUrl ?? s.baseUrl, creds, antrean: (await this.remotes.keychain?.antrean()) ?? null }
   }
 
-  private async pcareClient(): Promise<PcareClient> {
+  /** Also used for interactive reads (eligibility), which never go through the outbox. */
+  async pcareClient(): Promise<PcareClient> {
     const s = this.settings.get().pcare
     const r = await this.pcareCreds()
     const timeout = this.options.pcareTimeoutMs ?? s.timeoutMs
@@ -126,7 +127,7 @@ export class SyncEngine {
   }
 
   /** One gateway connection, rebuilt when the ledger settings change. */
-  private ledger(): Promise<LedgerConnection> {
+  ledger(): Promise<LedgerConnection> {
     const s = this.settings.get().ledger
     const key = JSON.stringify(s)
     if (this.ledgerConn?.key === key) return this.ledgerConn.conn
