@@ -35,10 +35,14 @@ export function listOutbox(db: DB, f: OutboxFilter) {
     where.push(`status IN (${f.status.map(() => '?').join(',')})`)
     args.push(...f.status)
   }
-  if (f.target) (where.push('target = ?'), args.push(f.target))
-  if (f.operation) (where.push('operation = ?'), args.push(f.operation))
-  if (f.from !== undefined) (where.push('created_at >= ?'), args.push(f.from))
-  if (f.to !== undefined) (where.push('created_at < ?'), args.push(f.to))
+  const add = (clause: string, value: unknown) => {
+    where.push(clause)
+    args.push(value)
+  }
+  if (f.target) add('target = ?', f.target)
+  if (f.operation) add('operation = ?', f.operation)
+  if (f.from !== undefined) add('created_at >= ?', f.from)
+  if (f.to !== undefined) add('created_at < ?', f.to)
   const rows = db
     .prepare(`SELECT ${ROW} FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
     .all(...args, Math.min(f.limit ?? 200, 1000)) as (Record<string, unknown> & { lastErrorFields: string | null })[]
