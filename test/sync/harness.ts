@@ -143,18 +143,23 @@ export interface QueuedVisit {
   claimId: string
 }
 
+const DAY_MS = 86_400_000
+
 /**
- * Queues `n` visits on distinct card/poli pairs (PCare and the clinic allow one registration per card, poli and day),
- * `skip` pairs after the first so successive batches of one test do not collide.
+ * Queues `n` visits on distinct card/poli/day triples (PCare and the clinic allow one registration per card, poli and
+ * day), `skip` triples after the first so successive batches of one test do not collide. Past the 77 pairs of one day
+ * (11 active cards x 7 poli) visits go to earlier days, as a backlog of an offline clinic would.
  */
 export function visits(ws: Workstation, n: number, skip = 0, opts: { polis?: string[]; now?: number } = {}): QueuedVisit[] {
   const polis = opts.polis ?? ['001', '002', '003', '008', '020', '021', '013']
+  const perDay = ACTIVE_CARDS.length * polis.length
+  const base = opts.now ?? Date.now()
   const out: QueuedVisit[] = []
   for (let i = skip; i < skip + n; i++) {
     const card = ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu
     const kdPoli = polis[Math.floor(i / ACTIVE_CARDS.length) % polis.length]
-    if (i >= ACTIVE_CARDS.length * polis.length) throw new Error(`only ${ACTIVE_CARDS.length * polis.length} card/poli pairs per day`)
-    const v = visit(ws, card, { kdPoli, now: opts.now }) as { noRawat: string; visitId: string; claimId: string }
+    const now = base - Math.floor(i / perDay) * DAY_MS
+    const v = visit(ws, card, { kdPoli, now }) as { noRawat: string; visitId: string; claimId: string }
     const reg = ws.db.prepare('SELECT tgl_daftar FROM registrations WHERE no_rawat = ?').get(v.noRawat) as { tgl_daftar: string }
     out.push({ noRawat: v.noRawat, noKartu: card, kdPoli, tglDaftar: reg.tgl_daftar, visitId: v.visitId, claimId: v.claimId })
   }

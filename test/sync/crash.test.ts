@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Simulator } from '../../tools/pcare-sim/server'
+import { deliveryReport, outboxCounts, simulator, visits, workstation, type QueuedVisit, type Workstation } from './harness'
+
+process.env.FASKES_LOG_LEVEL ??= 'error'
+
+const REPO = join(__dirname, '../..')
+const MAIN = join(REPO, 'tools/sync-node/main.ts')
+/** CI requirement: at least 20 SIGKILLs that landed while the sync process was running. */
+const KILLS = Number(process.env.CRASH_KILLS ?? 22)
+const MAX_RUNS = KILLS * 2
+const INITIAL_VISITS = 8
+const MAX_VISITS = 30
+
+/** mulberry32: a small seeded PRNG, so a failing run can be replayed with CRASH_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface Child {
+  proc: ChildProcess
+  ready: Promise<void>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; last: Record<string, unknown> | null }>
+}
+
+/** One sync process on the workstation's file, a single node process (no tsx wrapper) so SIGKILL hits the engine itself. */
+function syncNode(ws: Workstation, sim: Simulator, timeLimitMs: number): Child {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, '--db', join(ws.dir, 'faskes.db'), '--sim-url', sim.url, '--fast', '--pcare-timeout-ms', '1500', '--time-limit-ms', String(timeLimitMs)],
+    { cwd: REPO, env: { ...process.env, FASKES_LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  let err = ''
+  let last: Record<string, unknown> | null = null
+  let onReady: () => void = () => {}
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve
+    setTimeout(() => reject(new Error(`sync-node not ready after 30 s; stderr: ${err.slice(-2000)}`)), 30_000).unref()
+  })
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString()
+    for (;;) {
+      const i = out.indexOf('\n')
+      if (i < 0) break
+      const line = out.slice(0, i)
+      out = out.slice(i + 1)
+      try {
+        last = JSON.parse(line) as Record<string, unknown>
+        if (last.event === 'ready') onReady()
+      } catch {
+        /* not ours */
+      }
+    }
+  })
+  proc.stderr!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-20_000)
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; last: Record<string, unknown> | null }>((resolve) =>
+    proc.on('exit', (code, signal) => {
+      onReady() // a process that died before "ready" must not leave the caller waiting
+      resolve({ code, signal, last })
+    }),
+  )
+  return { proc, ready, exited }
+}
+
+let ws: Workstation
+let sim: Simulator
+let current: Child | null = null
+beforeAll(async () => {
+  ws = workstation()
+  sim = await simulator()
+})
+afterAll(async () => {
+  if (current && current.proc.exitCode === null) {
+    current.proc.kill('SIGKILL')
+    await current.exited
+  }
+  await sim.close()
+  ws.cleanup()
+})
+
+describe('crash safety of the sync process', () => {
+  it(`loses and duplicates nothing across ${KILLS}+ SIGKILLs at random points`, async () => {
+    const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31))
+    const rand = prng(seed)
+    console.log(`crash test seed: ${seed} (replay with CRASH_SEED=${seed})`)
+    const all: QueuedVisit[] = visits(ws, INITIAL_VISITS)
+    const prefixes = [undefined, 'pendaftaran', 'kunjungan', 'tindakan', 'obat']
+    let kills = 0
+    let runs = 0
+    let inFlightAtKill = 0
+    let slowHits = 0
+    const started = Date.now()
+
+    while (kills < KILLS && runs < MAX_RUNS) {
+      runs++
+      // A committed-but-slow answer on the next few requests, so kills land while PCare already applied the write.
+      sim.setFault({ mode: 'slow', commit: true, count: 1 + Math.floor(rand() * 3), delayMs: 400 + Math.floor(rand() * 2100), pathPrefix: prefixes[Math.floor(rand() * prefixes.length)] })
+      const before = sim.stats().requests
+      current = syncNode(ws, sim, 60_000)
+      await current.ready
+      // The counter keeps working while the sync process runs: a new visit is written by another process.
+      if (all.length < MAX_VISITS) all.push(...visits(ws, 1, all.length))
+      const delay = 50 + Math.floor(rand() * 1450)
+      await new Promise((r) => setTimeout(r, delay))
+      const alive = current.proc.exitCode === null
+      if (alive) current.proc.kill('SIGKILL')
+      const exit = await current.exited
+      if (alive) {
+        expect(exit.signal).toBe('SIGKILL')
+        kills++
+        inFlightAtKill += (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'in_flight'`).get() as { n: number }).n
+      }
+      if (sim.stats().requests > before) slowHits++
+    }
+    expect(kills).toBeGreaterThanOrEqual(KILLS)
+
+    sim.setFault({ mode: 'none' })
+    current = syncNode(ws, sim, 120_000)
+    const final = await current.exited
+    expect(final.code).toBe(0)
+    expect(final.last).toMatchObject({ event: 'exit', drained: true })
+
+    const report = await deliveryReport(sim.state(), all)
+    const counts = outboxCounts(ws.db)
+    console.log(
+      `crash test: seed ${seed}, ${kills} SIGKILL trials (${runs} runs), ${inFlightAtKill} jobs in flight at a kill, ` +
+        `${all.length} visits / ${all.length * 6} jobs, losses ${report.losses}, duplicates ${report.duplicates}, ` +
+        `outbox ${JSON.stringify(counts)}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
+    expect(report.problems).toEqual([])
+    expect([report.losses, report.duplicates]).toEqual([0, 0])
+    expect(counts).toEqual({ done: all.length * 6 })
+    expect(ws.db.prepare('SELECT count(*) AS n FROM chain_locks').get()).toEqual({ n: 0 })
+    // The kills must actually have interrupted work, or the test proves nothing.
+    expect(inFlightAtKill).toBeGreaterThan(0)
+    expect(slowHits).toBeGreaterThan(0)
+  }, 300_000)
+})

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs'
+import { openDatabase, type DB } from '../../electron/core/db'
+import { createLogger } from '../../electron/core/log'
+import { localRuntimeDir } from '../../electron/core/ledger/profile'
+import { SettingsStore } from '../../electron/core/settings'
+import { SyncEngine } from '../../electron/core/sync/engine'
+import { SIM_CREDENTIALS } from '../pcare-sim/server'
+
+/**
+ * Headless sync process for crash tests and benches: drains an existing workstation database against the DEMO remotes
+ * (the PCare simulator on loopback and the local Fabric network), then exits.
+ *
+ *   npx tsx tools/sync-node/main.ts --db faskes.db --sim-url http://127.0.0.1:8787
+ *       [--time-limit-ms 60000] [--pcare-timeout-ms 1500] [--fast] [--ledger-concurrency 16] [--pcare-concurrency 4]
+ *
+ * Simulator credentials come from PCARE_CONS_ID, PCARE_SECRET_KEY, PCARE_USER_KEY, PCARE_ANTREAN_USER_KEY, PCARE_USERNAME,
+ * PCARE_PASSWORD, PCARE_KD_APLIKASI, defaulting to the simulator's fake values. Only loopback URLs are accepted: real
+ * PCare needs the keychain and the app, never this tool.
+ *
+ * stdout: one JSON line {"event":"ready"} once the engine runs, one {"event":"exit",...} at the end.
+ * Exit 0 when drained or when the time limit is reached ("drained": false tells them apart); 2 on bad arguments.
+ */
+function parseArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`)
+    const next = argv[i + 1]
+    if (next !== undefined && !next.startsWith('--')) {
+      out[a.slice(2)] = next
+      i++
+    } else out[a.slice(2)] = true
+  }
+  return out
+}
+
+/** Same rule as the tests' drain: active jobs not held behind a permanent failure of their chain. */
+function runnable(db: DB): number {
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
+      )
+      .get() as { n: number }
+  ).n
+}
+
+function counts(db: DB): Record<string, number> {
+  const rows = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[]
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]))
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  const num = (k: string, d: number): number => {
+    const v = args[k]
+    if (v === undefined) return d
+    const n = Number(v)
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a non-negative number`)
+    return n
+  }
+  const dbPath = args.db
+  if (typeof dbPath !== 'string' || !existsSync(dbPath)) throw new Error('--db <existing workstation database> is required')
+  const simUrl = args['sim-url']
+  if (typeof simUrl !== 'string') throw new Error('--sim-url http://127.0.0.1:<port> is required')
+  const url = new URL(simUrl)
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('--sim-url must be a loopback address (demo simulator only)')
+  const root = url.origin
+  const env = process.env
+  const creds = {
+    consId: env.PCARE_CONS_ID ?? SIM_CREDENTIALS.consId,
+    secretKey: env.PCARE_SECRET_KEY ?? SIM_CREDENTIALS.secretKey,
+    userKey: env.PCARE_USER_KEY ?? SIM_CREDENTIALS.userKey,
+    username: env.PCARE_USERNAME ?? SIM_CREDENTIALS.username,
+    password: env.PCARE_PASSWORD ?? SIM_CREDENTIALS.password,
+    kdAplikasi: env.PCARE_KD_APLIKASI ?? SIM_CREDENTIALS.kdAplikasi,
+  }
+  const antreanCreds = { ...creds, userKey: env.PCARE_ANTREAN_USER_KEY ?? SIM_CREDENTIALS.antreanUserKey }
+  const limitMs = num('time-limit-ms', 60_000)
+  const fast = args.fast === true
+
+  const db = openDatabase(dbPath)
+  const settings = new SettingsStore(db)
+  const log = createLogger({ scope: 'sync-node', level: (env.FASKES_LOG_LEVEL as 'warn') ?? 'warn' })
+  const engine = new SyncEngine(
+    db,
+    settings,
+    {
+      demoPcare: { baseUrl: `${root}/pcare-rest`, antreanBaseUrl: `${root}/antreanfktp`, credentials: creds, antreanCredentials: antreanCreds },
+      demoLedger: { runtimeDir: localRuntimeDir() },
+    },
+    {
+      ...(fast ? { pollMs: 20, probeMs: 100, backoff: { scale: 0.001 } } : {}),
+      pcareTimeoutMs: args['pcare-timeout-ms'] === undefined ? undefined : num('pcare-timeout-ms', 1500),
+      concurrency: {
+        ...(args['ledger-concurrency'] !== undefined ? { ledger: num('ledger-concurrency', 16) } : {}),
+        ...(args['pcare-concurrency'] !== undefined ? { pcare: num('pcare-concurrency', 4) } : {}),
+      },
+      log,
+    },
+  )
+  const started = Date.now()
+  const finish = async (drained: boolean): Promise<never> => {
+    await engine.stop()
+    process.stdout.write(JSON.stringify({ event: 'exit', drained, ms: Date.now() - started, counts: counts(db) }) + '\n')
+    db.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void finish(runnable(db) === 0))
+  process.on('SIGINT', () => void finish(runnable(db) === 0))
+
+  engine.start()
+  process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, counts: counts(db) }) + '\n')
+  for (;;) {
+    if (runnable(db) === 0 && engine.idle) return finish(true)
+    if (Date.now() - started > limitMs) return finish(false)
+    await new Promise((r) => setTimeout(r, fast ? 50 : 250))
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sync-node: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(2)
+})
