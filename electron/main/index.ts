@@ -20,6 +20,7 @@ import {
 import { autoUpdater } from 'electron-updater'
 import { channelNames } from '../contract/channels'
 import { createCore, type Core } from '../core/app'
+import { demoRemotesFromEnv } from '../core/demo'
 import { createHandlers } from '../core/ipc/handlers'
 import { createLogger } from '../core/log'
 import {
@@ -81,7 +82,10 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
-  core = createCore({ dataDir: app.getPath('userData'), version: app.getVersion() })
+  // The sync engine always runs in the app; configured remotes come from settings + keychain, and the run
+  // command's demo simulator/network (if any) from the environment.
+  core = createCore({ dataDir: app.getPath('userData'), version: app.getVersion(), remotes: demoRemotesFromEnv(process.env) })
+  core.engine?.start()
   const ses = session.defaultSession
 
   ses.webRequest.onHeadersReceived((details, callback) => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join } from 'node:path'
 import type { ErrorShape } from '../../electron/contract'
 import { createCore, type Core } from '../../electron/core/app'
+import type { EngineOptions, Remotes } from '../../electron/core/sync/engine'
 import { dispatch } from '../../electron/core/ipc/dispatch'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger, type Logger } from '../../electron/core/log'
@@ -25,6 +26,9 @@ export interface BrowserShellOptions {
   /** The built renderer (electron-vite's out/renderer). */
   rendererDir: string
   logger?: Logger
+  /** When given, the real sync engine runs against these remotes (demo simulator/network or configured services). */
+  remotes?: Remotes
+  engine?: EngineOptions
 }
 
 export interface BrowserShell {
@@ -55,7 +59,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     throw new Error(`Renderer not built: ${indexFile} is missing. Run \`npx electron-vite build\` first.`)
   }
   const log = options.logger ?? createLogger({ scope: 'browser-shell' })
-  const core = createCore({ dataDir: options.dataDir, version: options.version })
+  const core = createCore({ dataDir: options.dataDir, version: options.version, remotes: options.remotes, engine: options.engine, log })
+  core.engine?.start()
   const handlers = createHandlers(core)
   let port = 0
 
@@ -136,8 +141,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       server.off('error', reject)
       resolveListen()
     })
-  }).catch((err: unknown) => {
-    core.close()
+  }).catch(async (err: unknown) => {
+    await core.close()
     throw err
   })
   port = (server.address() as AddressInfo).port
@@ -150,8 +155,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     close: () =>
       (closed ??= new Promise<void>((done) => {
         server.close(() => {
-          core.close()
-          done()
+          void core.close().then(done, done)
         })
         server.closeAllConnections()
       })),

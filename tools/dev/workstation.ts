@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { openDatabase } from '../../electron/core/db'
+import { demoRemotesFromEnv } from '../../electron/core/demo'
+import { localRuntimeDir } from '../../electron/core/ledger/profile'
+import { SettingsStore } from '../../electron/core/settings'
+import { startBrowserShell } from '../browser-shell/server'
+import { startSimulator } from '../pcare-sim/server'
+
+/**
+ * The workstation where Electron cannot start: the browser shell with the real sync engine. Remotes that are not
+ * configured in the settings fall back to the demo stand-ins, and the screen says so (app.info.demo):
+ * PCare → the simulator started here on 127.0.0.1 (state kept in .runtime/), ledger → the local Fabric network.
+ */
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5180' },
+    'sim-port': { type: 'string', default: '8787' },
+    'data-dir': { type: 'string', default: join(repoRoot, '.runtime', 'workstation') },
+  },
+})
+
+async function main() {
+  const dataDir = values['data-dir']!
+  mkdirSync(dataDir, { recursive: true })
+  // Read the settings once to decide which demo stand-ins are needed.
+  const db = openDatabase(join(dataDir, 'faskes.db'))
+  const settings = new SettingsStore(db).get()
+  db.close()
+
+  const env: NodeJS.ProcessEnv = {}
+  const notes: string[] = []
+  let sim: Awaited<ReturnType<typeof startSimulator>> | null = null
+  if (settings.pcare.baseUrl === null) {
+    mkdirSync(join(repoRoot, '.runtime', 'pcare-sim'), { recursive: true })
+    sim = await startSimulator({ port: Number(values['sim-port']), statePath: join(repoRoot, '.runtime', 'pcare-sim', 'state.json') })
+    env.FASKES_DEMO_PCARE_URL = sim.url
+    notes.push(`PCare: DEMO — simulator BPJS PCare di ${sim.url} (bukan layanan BPJS sungguhan)`)
+  } else notes.push(`PCare: ${settings.pcare.baseUrl} (kredensial dari keychain)`)
+  if (settings.ledger.peerEndpoint === null) {
+    const runtimeDir = localRuntimeDir(repoRoot)
+    if (!existsSync(runtimeDir)) throw new Error('Jaringan Fabric lokal belum ada: jalankan `npm run network:up` dulu (npm start melakukannya).')
+    env.FASKES_DEMO_LEDGER_DIR = runtimeDir
+    notes.push(`Ledger: DEMO — jaringan Fabric lokal (BPJS, RS, Puskesmas) di 127.0.0.1, org ${settings.ledger.org}, kanal ${settings.ledger.channel}`)
+  } else notes.push(`Ledger: peer ${settings.ledger.peerEndpoint}`)
+
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version
+  const shell = await startBrowserShell({
+    port: Number(values.port),
+    dataDir,
+    version,
+    rendererDir: join(repoRoot, 'out', 'renderer'),
+    remotes: demoRemotesFromEnv(env),
+  })
+  console.log(`\nFaskes workstation: ${shell.url}`)
+  for (const n of notes) console.log(`  ${n}`)
+  console.log(`  Data: ${shell.core.dbFile}\n  Stop with Ctrl+C.`)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void shell
+        .close()
+        .then(() => sim?.close())
+        .then(() => process.exit(0))
+    })
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})
