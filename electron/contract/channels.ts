@@ -22,4 +22,10 @@ export const channelNames = [
   'monitoring.summary',
   'credentials.status',
   'credentials.setPcare',
+  'auth.me',
+  'auth.setup',
+  'auth.login',
+  'auth.logout',
+  'users.list',
+  'users.create',
 ] as const

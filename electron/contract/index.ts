@@ -280,6 +280,13 @@ export const PcareCredentialsInput = z
   })
   .strict()
 
+export const Role = z.enum(['counter', 'clinician', 'admin'])
+export type Role = z.infer<typeof Role>
+export const SessionUser = z.object({ username: z.string(), role: Role })
+const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'Nama pengguna 3-40 huruf kecil, angka, titik, garis bawah atau minus')
+const Password = z.string().min(10, 'Kata sandi minimal 10 karakter').max(200)
+const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
+
 export const contract = {
   'app.info': { input: Empty, output: AppInfo },
   'sync.status': { input: Empty, output: SyncStatus },
@@ -300,6 +307,12 @@ export const contract = {
   'monitoring.summary': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), output: Monitoring },
   'credentials.status': { input: Empty, output: CredentialPresence },
   'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
+  'auth.me': { input: Empty, output: z.object({ user: SessionUser.nullable(), setupRequired: z.boolean() }) },
+  'auth.setup': { input: z.object({ username: Username, password: Password }).strict(), output: SessionUser.extend(Enrolment.shape) },
+  'auth.login': { input: z.object({ username: z.string().trim().max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
+  'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
+  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean() })) },
+  'users.create': { input: z.object({ username: Username, password: Password, role: Role }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
 } as const
 
 export type Contract = typeof contract

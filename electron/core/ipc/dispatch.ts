@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { contract, type Channel, type ErrorShape, type Input, type Output, type Result } from '../../contract'
+import { contract, type Channel, type Role, type ErrorShape, type Input, type Output, type Result } from '../../contract'
 import { AppError } from '../errors'
 
 /** Who is calling; filled by the transport (Electron IPC or the browser shell), never by the page. */
@@ -7,6 +7,16 @@ export interface CallContext {
   transport: 'ipc' | 'browser-shell' | 'test'
   /** Signed-in user, set by the transport from its session; recorded on resends and local records. */
   user?: string
+  /** Role of the signed-in user; set together with `user` from the session. */
+  role?: Role
+  /** Where this transport keeps the caller's session token (browser shell: HttpOnly cookie; Electron: per webContents). */
+  session?: SessionCarrier
+}
+
+/** The page never holds the token: the transport reads and writes it, core only sees it here. */
+export interface SessionCarrier {
+  token(): string | undefined
+  set(token: string | null): void
 }
 
 export type Handler<C extends Channel> = (input: z.output<(typeof contract)[C]['input']>, ctx: CallContext) => Output<C> | Promise<Output<C>>

@@ -1,4 +1,7 @@
-import type { HandlerTable } from './dispatch'
+import type { Channel } from '../../contract'
+import { AuthService } from '../auth'
+import { authorize } from '../auth/policy'
+import type { CallContext, Handler, HandlerTable } from './dispatch'
 import type { Core } from '../app'
 import { recordExamination, registerVisit } from '../clinic'
 import { checkPatient } from '../clinic/eligibility'
@@ -14,6 +17,33 @@ import { syncStatus } from '../sync/status'
  * Electron's ipcMain and the browser shell both dispatch into this same table.
  */
 export function createHandlers(core: Core): HandlerTable {
+  const auth = new AuthService(core.db)
+  return withAuth(auth, createTable(core, auth))
+}
+
+/**
+ * Every call: the transport's session token becomes ctx.user/ctx.role, then the channel's role rule is checked
+ * before the handler runs. The page never names its own user.
+ */
+function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
+  const guarded = {} as Record<Channel, Handler<Channel>>
+  for (const channel of Object.keys(table) as Channel[]) {
+    const handler = table[channel] as Handler<Channel>
+    guarded[channel] = (input, ctx) => {
+      const user = auth.resolve(ctx.session?.token())
+      authorize(channel, user, auth.hasUsers())
+      return handler(input, user ? { ...ctx, user: user.username, role: user.role } : { ...ctx, user: undefined, role: undefined })
+    }
+  }
+  return guarded as HandlerTable
+}
+
+function needSession(ctx: CallContext) {
+  if (!ctx.session) throw new AppError('UNAVAILABLE', 'Sesi masuk tidak didukung oleh jalur ini.')
+  return ctx.session
+}
+
+function createTable(core: Core, auth: AuthService): HandlerTable {
   const remotes = core.engine ? { pcare: () => core.engine!.pcareClient(), ledger: () => core.engine!.ledger() } : null
   const actor = (ctx: { user?: string }) => ({ userId: ctx.user ?? 'workstation' })
   const needEngine = () => {
@@ -146,5 +176,28 @@ export function createHandlers(core: Core): HandlerTable {
       if (antreanUserKey) await core.credentials.setAntrean({ ...pcare, userKey: antreanUserKey })
       return presence()
     },
+
+    'auth.me': (_input, ctx) => ({ user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role } : null, setupRequired: auth.setupOpen() }),
+    'auth.setup': ({ username, password }, ctx) => {
+      const session = needSession(ctx)
+      const admin = auth.setupAdmin(username, password)
+      // Any earlier session belonged to the open first-run state; the new admin signs in with a code.
+      session.set(null)
+      return admin
+    },
+    'auth.login': ({ username, password, totp }, ctx) => {
+      const session = needSession(ctx)
+      const { token, user } = auth.login(username, password, totp)
+      auth.logout(session.token())
+      session.set(token)
+      return user
+    },
+    'auth.logout': (_input, ctx) => {
+      auth.logout(ctx.session?.token())
+      ctx.session?.set(null)
+      return { ok: true as const }
+    },
+    'users.list': () => auth.list(),
+    'users.create': ({ username, password, role }) => auth.createUser(username, password, role),
   }
 }

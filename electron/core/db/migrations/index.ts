@@ -2,6 +2,7 @@ import type { Migration } from '../types'
 import { migration as m0001 } from './0001-foundation'
 import { migration as m0002 } from './0002-reference-data'
 import { migration as m0003 } from './0003-clinic'
+import { migration as m0004 } from './0004-users'
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003]
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004]

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createCore, type Core } from '../app'
+import { call } from '../ipc/dispatch'
+import { createHandlers } from '../ipc/handlers'
+import { tempDir } from '../../../test/helpers/tmp'
+import { AuthService, hashPassword, verifyPassword } from './index'
+import { totpAt } from './totp'
+
+const cleanups: (() => void)[] = []
+afterEach(() => cleanups.splice(0).forEach((c) => c()))
+
+function setup(): Core {
+  const tmp = tempDir('faskes-auth-')
+  const core = createCore({ dataDir: tmp.dir, version: 'test' })
+  cleanups.push(() => {
+    void core.close()
+    tmp.cleanup()
+  })
+  return core
+}
+
+/** A transport stand-in that keeps the token like a cookie jar would. */
+function jar() {
+  let token: string | undefined
+  return { token: () => token, set: (t: string | null) => void (token = t ?? undefined), peek: () => token }
+}
+
+describe('passwords', () => {
+  it('scrypt hashes are salted and verify only the right password', () => {
+    const a = hashPassword('kata-sandi-uji-1')
+    expect(a).not.toBe(hashPassword('kata-sandi-uji-1'))
+    expect(a).not.toContain('kata-sandi')
+    expect(verifyPassword('kata-sandi-uji-1', a)).toBe(true)
+    expect(verifyPassword('kata-sandi-uji-2', a)).toBe(false)
+  })
+})
+
+describe('sign-in and roles through the handler table', () => {
+  it('first run creates the admin; then admin channels need the admin session with a TOTP code', async () => {
+    const core = setup()
+    const table = createHandlers(core)
+    const admin = jar()
+    const ctx = (j: ReturnType<typeof jar>) => ({ transport: 'test' as const, session: j })
+
+    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: null, setupRequired: true } })
+    const setupRes = await call(table, 'auth.setup', { username: 'admin', password: 'rahasia-uji-123' }, ctx(admin))
+    if (!setupRes.ok) throw new Error(setupRes.error.message)
+    expect(setupRes.value.otpauthUri).toContain(setupRes.value.secret)
+
+    // Users exist now: an anonymous caller is refused at admin channels, a public one still answers.
+    const anon = jar()
+    expect(await call(table, 'outbox.list', {}, ctx(anon))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect((await call(table, 'app.info', {}, ctx(anon))).ok).toBe(true)
+
+    expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123' }, ctx(admin))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(await call(table, 'auth.login', { username: 'admin', password: 'salah-salah-1', totp: totpAt(setupRes.value.secret, Date.now()) }, ctx(admin))).toMatchObject({ ok: false })
+    const code = totpAt(setupRes.value.secret, Date.now())
+    expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123', totp: code }, ctx(admin))).toEqual({ ok: true, value: { username: 'admin', role: 'admin' } })
+    expect(admin.peek()).toMatch(/^[A-Za-z0-9_-]{40,}$/)
+    // The same code cannot sign in twice, and the token is not stored in the database.
+    const again = jar()
+    expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123', totp: code }, ctx(again))).toMatchObject({ ok: false })
+    expect(JSON.stringify(core.db.prepare('SELECT * FROM sessions').all())).not.toContain(admin.peek())
+    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: { username: 'admin', role: 'admin' }, setupRequired: false } })
+    // First run is closed once the admin has signed in.
+    expect(await call(table, 'auth.setup', { username: 'other', password: 'rahasia-uji-456' }, ctx(anon))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+
+    const created = await call(table, 'users.create', { username: 'loket1', password: 'rahasia-loket-1', role: 'counter' }, ctx(admin))
+    expect(created).toEqual({ ok: true, value: { username: 'loket1', role: 'counter', enrolment: null } })
+    const counter = jar()
+    expect((await call(table, 'auth.login', { username: 'loket1', password: 'rahasia-loket-1' }, ctx(counter))).ok).toBe(true)
+    expect(await call(table, 'outbox.list', {}, ctx(counter))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call(table, 'users.create', { username: 'x-admin', password: 'rahasia-uji-789', role: 'admin' }, ctx(counter))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect((await call(table, 'registration.today', {}, ctx(counter))).ok).toBe(true)
+
+    const list = await call(table, 'users.list', {}, ctx(admin))
+    expect(list.ok && list.value.map((u) => [u.username, u.role, u.totp])).toEqual([
+      ['admin', 'admin', true],
+      ['loket1', 'counter', false],
+    ])
+    expect(await call(table, 'auth.logout', {}, ctx(counter))).toEqual({ ok: true, value: { ok: true } })
+    expect(counter.peek()).toBeUndefined()
+    expect(await call(table, 'registration.today', {}, ctx(counter))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+  })
+
+  it('an expired session resolves to nobody', () => {
+    const core = setup()
+    let now = 1_700_000_000_000
+    const auth = new AuthService(core.db, () => now)
+    auth.createUser('perawat1', 'rahasia-perawat', 'clinician')
+    const { token } = auth.login('perawat1', 'rahasia-perawat', undefined)
+    expect(auth.resolve(token)).toEqual({ username: 'perawat1', role: 'clinician' })
+    now += 13 * 60 * 60 * 1000
+    expect(auth.resolve(token)).toBeNull()
+    expect(auth.resolve('not-a-token')).toBeNull()
+  })
+})

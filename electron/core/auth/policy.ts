@@ -1,0 +1,46 @@
+import type { Channel, Role } from '../../contract'
+import { AppError } from '../errors'
+import type { SessionUser } from './index'
+
+/** 'public' = no sign-in; 'user' = any signed-in role; otherwise the roles allowed. Every channel must be listed. */
+type Rule = 'public' | 'user' | readonly Role[]
+
+const ADMIN = ['admin'] as const
+export const channelPolicy: Record<Channel, Rule> = {
+  'app.info': 'public',
+  'sync.status': 'public',
+  'auth.me': 'public',
+  'auth.setup': 'public',
+  'auth.login': 'public',
+  'auth.logout': 'public',
+  'settings.get': 'user',
+  'reference.lists': 'user',
+  'reference.diagnosa': 'user',
+  'patient.check': ['counter', 'clinician', 'admin'],
+  'patient.history': ['counter', 'clinician', 'admin'],
+  'registration.today': ['counter', 'clinician', 'admin'],
+  'registration.create': ['counter', 'admin'],
+  'examination.save': ['clinician', 'admin'],
+  'settings.update': ADMIN,
+  'reference.refresh': ADMIN,
+  'outbox.list': ADMIN,
+  'outbox.detail': ADMIN,
+  'outbox.resend': ADMIN,
+  'outbox.cancel': ADMIN,
+  'monitoring.summary': ADMIN,
+  'credentials.status': ADMIN,
+  'credentials.setPcare': ADMIN,
+  'users.list': ADMIN,
+  'users.create': ADMIN,
+}
+
+/**
+ * Throws unless `user` may call `channel`. Before the first user exists (first run) there is nobody to sign in as,
+ * so the workstation is open: the first screen then creates the admin, and from that moment the rules apply.
+ */
+export function authorize(channel: Channel, user: SessionUser | null, usersExist: boolean): void {
+  const rule = channelPolicy[channel]
+  if (rule === 'public' || !usersExist) return
+  if (!user) throw new AppError('UNAUTHENTICATED', 'Silakan masuk terlebih dahulu.')
+  if (rule !== 'user' && !rule.includes(user.role)) throw new AppError('FORBIDDEN', 'Peran Anda tidak diizinkan untuk tindakan ini.')
+}
