@@ -8,6 +8,7 @@ import type { AntreanCredentials, PcareCredentials } from '../pcare/credentials'
 import { AppError } from '../errors'
 import type { SettingsStore } from '../settings'
 import type { BackoffOptions } from './backoff'
+import { ChainEventListener } from './events'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
@@ -47,6 +48,8 @@ export interface EngineOptions {
 export class SyncEngine {
   readonly store: OutboxStore
   readonly workers: Record<Target, TargetWorker>
+  /** Updates local statuses from ledger events (e.g. a claim BPJS approved), resuming from its SQLite checkpoint. */
+  readonly events: ChainEventListener
   private ledgerConn: { key: string; conn: Promise<LedgerConnection> } | null = null
 
   constructor(
@@ -63,13 +66,15 @@ export class SyncEngine {
       antrean: new TargetWorker(db, this.store, antreanExecutor(db, () => this.antreanClient()), { ...common, concurrency: c.antrean }),
       ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger()), { ...common, concurrency: c.ledger }),
     }
+    this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs })
   }
 
-  start(): void {
+  start(options: { events?: boolean } = {}): void {
     for (const w of Object.values(this.workers)) w.start()
+    if (options.events ?? true) this.events.start()
   }
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.workers).map((w) => w.stop()))
+    await Promise.all([...Object.values(this.workers).map((w) => w.stop()), this.events.stop()])
     if (this.ledgerConn) (await this.ledgerConn.conn.catch(() => null))?.close()
     this.ledgerConn = null
   }

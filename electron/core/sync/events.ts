@@ -1,0 +1,132 @@
+import type { ChaincodeEvent, Checkpointer, CloseableAsyncIterable } from '@hyperledger/fabric-gateway'
+import type { DB } from '../db'
+import type { Logger } from '../log'
+import type { LedgerConnection } from '../ledger/gateway'
+
+/**
+ * Checkpoint kept in SQLite (ledger_checkpoints). The listener writes it in the SAME transaction as the local status
+ * change an event causes, so a crash can neither lose an event's effect nor apply it twice.
+ */
+export class SqliteCheckpointer implements Checkpointer {
+  constructor(
+    private readonly db: DB,
+    private readonly name: string,
+  ) {}
+  private row() {
+    return this.db.prepare('SELECT block_number AS b, transaction_id AS t FROM ledger_checkpoints WHERE name = ?').get(this.name) as
+      | { b: string; t: string | null }
+      | undefined
+  }
+  getBlockNumber(): bigint | undefined {
+    const r = this.row()
+    return r ? BigInt(r.b) : undefined
+  }
+  getTransactionId(): string | undefined {
+    return this.row()?.t ?? undefined
+  }
+  /** Synchronous core of the checkpoint, for use inside a db transaction. */
+  save(blockNumber: bigint, transactionId: string | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO ledger_checkpoints (name, block_number, transaction_id, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET block_number = excluded.block_number, transaction_id = excluded.transaction_id, updated_at = excluded.updated_at`,
+      )
+      .run(this.name, blockNumber.toString(), transactionId, Date.now())
+  }
+  async checkpointBlock(blockNumber: bigint): Promise<void> {
+    this.save(blockNumber + 1n, null)
+  }
+  async checkpointTransaction(blockNumber: bigint, transactionId: string): Promise<void> {
+    this.save(blockNumber, transactionId)
+  }
+  async checkpointChaincodeEvent(event: ChaincodeEvent): Promise<void> {
+    this.save(event.blockNumber, event.transactionId)
+  }
+}
+
+interface EventPayload {
+  entityType?: string
+  entityId?: string
+  action?: string
+  status?: string
+}
+
+/** Local effect of one chain event: the statuses BPJS (or the other faskes) changed on the ledger. */
+export function applyChainEvent(db: DB, payload: EventPayload): boolean {
+  const now = Date.now()
+  if (payload.entityType === 'Claim' && payload.status) {
+    return db.prepare('UPDATE examinations SET claim_status = ?, updated_at = ? WHERE claim_id = ?').run(payload.status, now, payload.entityId).changes > 0
+  }
+  if (payload.entityType === 'Referral' && payload.status) {
+    return db.prepare('UPDATE examinations SET referral_status = ?, updated_at = ? WHERE referral_id = ?').run(payload.status, now, payload.entityId).changes > 0
+  }
+  if (payload.entityType === 'Card' && payload.status) {
+    return db.prepare('UPDATE patients SET ledger_status = ?, ledger_checked_at = ? WHERE no_kartu = ?').run(payload.status, now, payload.entityId).changes > 0
+  }
+  return false
+}
+
+/**
+ * Follows the chaincode's events from the stored checkpoint (from block 0 on a new workstation), reconnecting with a
+ * pause when the peer goes away. Resumes exactly where it stopped after being offline.
+ */
+export class ChainEventListener {
+  private stopped = true
+  private events: CloseableAsyncIterable<ChaincodeEvent> | null = null
+  private loop: Promise<void> | null = null
+  readonly checkpointer: SqliteCheckpointer
+  /** Events applied since start (for the status page and tests). */
+  applied = 0
+
+  constructor(
+    private readonly db: DB,
+    private readonly connection: () => Promise<LedgerConnection>,
+    private readonly options: { chaincode?: string; retryMs?: number; log?: Logger } = {},
+    name = 'faskes-events',
+  ) {
+    this.checkpointer = new SqliteCheckpointer(db, name)
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.loop = this.run()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.events?.close()
+    await this.loop
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const conn = await this.connection()
+        const hasCheckpoint = this.checkpointer.getBlockNumber() !== undefined
+        this.events = await conn.network.getChaincodeEvents(this.options.chaincode ?? conn.profile.chaincode, {
+          checkpoint: this.checkpointer,
+          ...(hasCheckpoint ? {} : { startBlock: 0n }),
+        })
+        for await (const ev of this.events) {
+          let payload: EventPayload = {}
+          try {
+            payload = JSON.parse(Buffer.from(ev.payload).toString('utf8')) as EventPayload
+          } catch {
+            this.options.log?.warn('chain event with unreadable payload', { event: ev.eventName, tx: ev.transactionId })
+          }
+          this.db.transaction(() => {
+            if (applyChainEvent(this.db, payload)) this.applied++
+            this.checkpointer.save(ev.blockNumber, ev.transactionId)
+          })()
+        }
+      } catch (err) {
+        if (this.stopped) return
+        this.options.log?.warn('chain event stream ended; reconnecting', { err: err instanceof Error ? err.message : String(err) })
+      } finally {
+        this.events = null
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, this.options.retryMs ?? 5000))
+    }
+  }
+}
