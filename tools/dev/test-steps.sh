@@ -25,5 +25,7 @@ step chaincode-unit bash -c 'cd chaincode && npm run -s build && npm test'
 step build npx electron-vite build
 if ! npm run -s network:status >/dev/null 2>&1; then started_network=1; fi
 step network-up npm run -s network:up
+step pcare-simulator npm run -s test:pcare
 step ledger-integration npm run -s test:ledger
+step sync-fault-crash npm run -s test:sync
 step e2e npm run -s test:e2e
