@@ -22,6 +22,7 @@ import { channelNames } from '../contract/channels'
 import { createCore, type Core } from '../core/app'
 import { demoRemotesFromEnv } from '../core/demo'
 import { createHandlers } from '../core/ipc/handlers'
+import { memorySessionCarrier } from '../core/auth/cookie'
 import { createLogger } from '../core/log'
 import {
   APP_SCHEME,
@@ -61,6 +62,8 @@ protocol.registerSchemesAsPrivileged([
 let mainWindow: BrowserWindow | null = null
 let core: Core | null = null
 let updater: UpdaterHandle | null = null
+/** Sign-in tokens per webContents id: main-process memory only, so the page never holds one. */
+const signInSessions = new Map<number, string>()
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would open the same SQLite file; hand over to the first one instead.
@@ -112,7 +115,7 @@ function start(): void {
     onInternalError: (channel, err) => log.error('ipc handler failed', { channel, error: String(err) }),
   })
   for (const channel of channelNames) {
-    ipcMain.handle(channel, (event, input) => invoke(senderFrame(event), channel, input))
+    ipcMain.handle(channel, (event, input) => invoke(senderFrame(event), channel, input, () => memorySessionCarrier(signInSessions, event.sender.id)))
   }
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(!app.isPackaged)))

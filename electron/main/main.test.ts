@@ -104,7 +104,7 @@ afterAll(() => {
   tmp.cleanup()
 })
 
-const appFrame = { senderFrame: { url: 'app://faskes/index.html', parent: null } }
+const appFrame = { senderFrame: { url: 'app://faskes/index.html', parent: null }, sender: { id: 1 } }
 const call = (event: unknown, channel: string, input: unknown) => s.ipc.get(channel)!(event, input) as Promise<any>
 
 describe('main process wiring', () => {

@@ -6,6 +6,7 @@ import { extname, join } from 'node:path'
 import type { ErrorShape } from '../../electron/contract'
 import { createCore, type Core } from '../../electron/core/app'
 import type { EngineOptions, Remotes } from '../../electron/core/sync/engine'
+import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
 import { dispatch } from '../../electron/core/ipc/dispatch'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger, type Logger } from '../../electron/core/log'
@@ -129,7 +130,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return sendError(res, 400, { code: 'INVALID_INPUT', message: 'Permintaan harus berbentuk {"channel": "...", "input": {...}}.' })
     }
     const { channel, input } = parsed as { channel: string; input?: unknown }
-    const result = await dispatch(handlers, channel, input, { transport: 'browser-shell' }, (ch, err) =>
+    const result = await dispatch(handlers, channel, input, { transport: 'browser-shell', session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)) }, (ch, err) =>
       log.error('handler failed', { channel: ch, error: err instanceof Error ? err.message : String(err) }),
     )
     send(res, 200, 'application/json; charset=utf-8', JSON.stringify(result), 'POST')

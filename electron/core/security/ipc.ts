@@ -1,5 +1,5 @@
 import type { Result } from '../../contract'
-import { dispatch, type HandlerTable } from '../ipc/dispatch'
+import { dispatch, type HandlerTable, type SessionCarrier } from '../ipc/dispatch'
 import { isTrustedSender, type AppOrigin, type SenderFrame } from './origin'
 
 export const FORBIDDEN_RESULT: Result<never> = Object.freeze({
@@ -21,11 +21,11 @@ export interface IpcInvokerOptions {
  * Never throws, so the page always receives a Result.
  */
 export function createIpcInvoker(options: IpcInvokerOptions) {
-  return (frame: SenderFrame | null | undefined, channel: string, input: unknown): Promise<Result<unknown>> => {
+  return (frame: SenderFrame | null | undefined, channel: string, input: unknown, session?: () => SessionCarrier): Promise<Result<unknown>> => {
     if (!isTrustedSender(frame, options.appOrigin)) {
       options.onForbidden?.(channel, frame?.url)
       return Promise.resolve(FORBIDDEN_RESULT)
     }
-    return dispatch(options.table, channel, input, { transport: 'ipc' }, options.onInternalError)
+    return dispatch(options.table, channel, input, { transport: 'ipc', session: session?.() }, options.onInternalError)
   }
 }
