@@ -42,7 +42,7 @@ async function collect(conn: LedgerConnection, want: number, mine: (p: Payload) 
     }
   } catch (err) {
     // closing on timeout ends the stream with a CANCELLED error; the length assertion below reports it
-    if (matched.length < want) throw new Error(`only ${matched.length}/${want} events before timeout: ${(err as Error).message}`)
+    if (matched.length < want) throw new Error(`only ${matched.length}/${want} events before timeout: ${(err as Error).message}`, { cause: err })
   } finally {
     clearTimeout(timer)
     events.close()

@@ -14,13 +14,13 @@ export async function connectAs(org: LedgerOrg, channel = 'bpjs-main'): Promise<
       evaluateMs: 5_000,
     })
   } catch (err) {
-    throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`)
+    throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`, { cause: err })
   }
   try {
     await conn.contract('History').evaluateTransaction('ForPatient', '0000000000000')
   } catch (err) {
     conn.close()
-    throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`)
+    throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`, { cause: err })
   }
   return conn
 }

@@ -159,8 +159,8 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       return { written: r.written, skipped: r.skipped }
     },
 
-    'outbox.list': (filter) => listOutbox(core.db, filter) as never,
-    'outbox.detail': ({ id }) => outboxDetail(core.db, id) as never,
+    'outbox.list': (filter) => listOutbox(core.db, filter),
+    'outbox.detail': ({ id }) => outboxDetail(core.db, id),
     'outbox.resend': ({ ids }, ctx) => {
       const r = resend(core.db, ids, actor(ctx).userId)
       core.engine?.kick()

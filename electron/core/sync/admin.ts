@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { OutboxDetail, OutboxRow } from '../../contract'
 import type { DB } from '../db'
 import { AppError } from '../errors'
 import type { OutboxStatus, Target } from './outbox'
@@ -28,7 +29,7 @@ function parseFields(v: string | null): { field: string; message: string }[] {
 }
 
 /** What the admin's failed/pending list shows: newest first, filtered. */
-export function listOutbox(db: DB, f: OutboxFilter) {
+export function listOutbox(db: DB, f: OutboxFilter): OutboxRow[] {
   const where: string[] = []
   const args: unknown[] = []
   if (f.status?.length) {
@@ -46,11 +47,11 @@ export function listOutbox(db: DB, f: OutboxFilter) {
   const rows = db
     .prepare(`SELECT ${ROW} FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
     .all(...args, Math.min(f.limit ?? 200, 1000)) as (Record<string, unknown> & { lastErrorFields: string | null })[]
-  return rows.map((r) => ({ ...r, lastErrorFields: parseFields(r.lastErrorFields) }))
+  return rows.map((r) => ({ ...r, lastErrorFields: parseFields(r.lastErrorFields) })) as OutboxRow[]
 }
 
 /** One job with its sanitized payload and every attempt (request and response as recorded, never headers). */
-export function outboxDetail(db: DB, id: number) {
+export function outboxDetail(db: DB, id: number): OutboxDetail {
   const row = db.prepare(`SELECT ${ROW}, payload, result FROM outbox WHERE id = ?`).get(id) as
     | (Record<string, unknown> & { payload: string; result: string | null; lastErrorFields: string | null })
     | undefined
@@ -64,7 +65,7 @@ export function outboxDetail(db: DB, id: number) {
     )
     .all(id) as (Record<string, unknown> & { errorFields: string | null; request: string | null; response: string | null })[]
   return {
-    ...row,
+    ...(row as unknown as OutboxRow),
     lastErrorFields: parseFields(row.lastErrorFields),
     payload: JSON.parse(row.payload) as unknown,
     result: row.result === null ? null : (JSON.parse(row.result) as unknown),
@@ -73,7 +74,7 @@ export function outboxDetail(db: DB, id: number) {
       errorFields: parseFields(a.errorFields),
       request: a.request === null ? null : (JSON.parse(a.request) as unknown),
       response: a.response === null ? null : (JSON.parse(a.response) as unknown),
-    })),
+    })) as OutboxDetail['attempts'],
   }
 }
 
