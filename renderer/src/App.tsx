@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { AppInfo, SyncStatus } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
+import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { StatusBar } from './components/StatusBar'
 import { usePoll } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
-import { hrefOf, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaces, type Workspace } from './router'
+import { allowedWorkspaces, hrefOf, parseHash, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaceRoles, workspaces, type Workspace } from './router'
 import { Admin } from './workspaces/Admin'
 import { Pemeriksaan } from './workspaces/Pemeriksaan'
 import { Pendaftaran } from './workspaces/Pendaftaran'
@@ -14,17 +15,31 @@ const SYNC_POLL_MS = 2000
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null)
+  const [me, setMe] = useState<Me | null>(null)
   const [loadError, setLoadError] = useState<ApiError | null>(null)
   const loadInfo = useCallback(() => {
     setLoadError(null)
-    call('app.info', {}).then(setInfo, (err) => setLoadError(asApiError(err)))
+    Promise.all([call('app.info', {}), call('auth.me', {})]).then(
+      ([i, m]) => {
+        setInfo(i)
+        setMe(m)
+      },
+      (err) => setLoadError(asApiError(err)),
+    )
   }, [])
   useEffect(loadInfo, [loadInfo])
   useEffect(() => {
     if (info) document.documentElement.lang = info.locale
   }, [info])
 
-  if (!info) {
+  const signedIn = (user: SessionUser) => {
+    setMe({ user, setupRequired: false })
+    // Land on the first workspace this role may use.
+    const allowed = allowedWorkspaces(user.role)
+    if (!allowed.includes(parseHash(window.location.hash))) window.location.hash = hrefOf(allowed[0])
+  }
+
+  if (!info || !me) {
     // Before app.info answers there is no locale setting yet: Bahasa Indonesia first.
     const t = translator('id')
     return (
@@ -44,12 +59,18 @@ export function App() {
   }
   return (
     <I18nProvider locale={info.locale}>
-      <Shell info={info} onSettingsSaved={loadInfo} />
+      {me.user ? (
+        <Shell info={info} user={me.user} onSettingsSaved={loadInfo} onSignedOut={() => setMe({ user: null, setupRequired: false })} />
+      ) : me.setupRequired ? (
+        <FirstRun onSignedIn={signedIn} />
+      ) : (
+        <LoginScreen onSignedIn={signedIn} />
+      )}
     </I18nProvider>
   )
 }
 
-function Shell({ info, onSettingsSaved }: { info: AppInfo; onSettingsSaved: () => void }) {
+function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; user: SessionUser; onSettingsSaved: () => void; onSignedOut: () => void }) {
   const { t } = useI18n()
   const current = useWorkspace()
   useWorkspaceShortcuts()
@@ -65,7 +86,7 @@ function Shell({ info, onSettingsSaved }: { info: AppInfo; onSettingsSaved: () =
         </div>
         <nav aria-label={t('nav.label')}>
           <ul className="tabs">
-            {workspaces.map((ws, i) => (
+            {workspaces.map((ws, i) => workspaceRoles[ws].includes(user.role) && (
               <li key={ws}>
                 <a href={hrefOf(ws)} aria-current={ws === current ? 'page' : undefined} aria-keyshortcuts={`Alt+${i + 1}`}>
                   {t(workspaceLabel[ws])}
@@ -75,6 +96,14 @@ function Shell({ info, onSettingsSaved }: { info: AppInfo; onSettingsSaved: () =
             ))}
           </ul>
         </nav>
+        <div className="user-box">
+          <span>
+            {user.username} · {t(`role.${user.role}`)}
+          </span>
+          <button type="button" className="secondary" onClick={() => void call('auth.logout', {}).finally(onSignedOut)}>
+            {t('auth.logout')}
+          </button>
+        </div>
       </header>
       {demoKey && (
         <p className="demo-banner" role="note">
@@ -82,7 +111,16 @@ function Shell({ info, onSettingsSaved }: { info: AppInfo; onSettingsSaved: () =
         </p>
       )}
       <main className="content">
-        <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+        {workspaceRoles[current].includes(user.role) ? (
+          <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+        ) : (
+          <section className="workspace">
+            <h1 tabIndex={-1}>{t(workspaceLabel[current])}</h1>
+            <p role="alert" className="alert">
+              {t('auth.forbiddenWs')}
+            </p>
+          </section>
+        )}
       </main>
       <StatusBar status={sync.value} error={sync.error} />
     </div>

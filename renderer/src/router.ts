@@ -13,6 +13,16 @@ export const workspaceLabel: Record<Workspace, MessageKey> = {
   pengaturan: 'ws.pengaturan',
 }
 
+type Role = 'counter' | 'clinician' | 'admin'
+/** Who may open each workspace; the handlers check the same roles on every call. */
+export const workspaceRoles: Record<Workspace, readonly Role[]> = {
+  pendaftaran: ['counter', 'admin'],
+  pemeriksaan: ['clinician', 'admin'],
+  admin: ['admin'],
+  pengaturan: ['admin'],
+}
+export const allowedWorkspaces = (role: Role) => workspaces.filter((ws) => workspaceRoles[ws].includes(role))
+
 export function hrefOf(ws: Workspace): string {
   return `#/${ws}`
 }

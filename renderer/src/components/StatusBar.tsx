@@ -40,6 +40,13 @@ function TargetItem({ status }: { status: TargetStatus }) {
         <span className={onlineClass(status.online)} aria-hidden="true" />
         {name}
         <span className="status-online">{t(onlineKey(status.online))}</span>
+        {status.pending + status.inFlight > 0 && (
+          // Indeterminate: how long draining takes depends on the remote, so only "busy" is honest.
+          <span className="status-progress">
+            <progress aria-label={t('sync.syncing', { n: status.pending + status.inFlight })} />
+            {t('sync.syncing', { n: status.pending + status.inFlight })}
+          </span>
+        )}
       </span>
       <dl className="status-counts">
         <div>

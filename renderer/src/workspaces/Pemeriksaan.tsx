@@ -1,20 +1,455 @@
-import { useRef } from 'react'
-import { useFocusFirst } from '../hooks'
-import { useI18n } from '../i18n'
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import type { ExaminationInput, Output } from '../../../electron/contract'
+import { ApiError, asApiError, call } from '../api'
+import { Field } from '../components/Field'
+import { useFocusFirst, usePoll } from '../hooks'
+import { useI18n, type MessageKey } from '../i18n'
+
+type Row = Output<'registration.today'>[number]
+type Lists = Output<'reference.lists'>
+type Hit = Output<'reference.diagnosa'>[number]
+
+const vitalFields: [keyof ExaminationInput['vitals'], MessageKey][] = [
+  ['sistole', 'exam.sistole'],
+  ['diastole', 'exam.diastole'],
+  ['beratBadan', 'exam.berat'],
+  ['tinggiBadan', 'exam.tinggi'],
+  ['lingkarPerut', 'exam.lingkarPerut'],
+  ['respRate', 'exam.respRate'],
+  ['heartRate', 'exam.heartRate'],
+  ['suhu', 'exam.suhu'],
+]
 
 export function Pemeriksaan() {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
-  useFocusFirst(ref)
+  const today = usePoll(() => call('registration.today', {}), 3000)
+  const [lists, setLists] = useState<Lists | null>(null)
+  const [selected, setSelected] = useState<Row | null>(null)
+  const [saved, setSaved] = useState<string | null>(null)
+  useFocusFirst(ref, today.value !== undefined)
+  useEffect(() => {
+    call('reference.lists', {}).then(setLists, () => setLists(null))
+  }, [])
+  const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
+
+  // Arrow keys move between patients; Enter (a button's own key) opens the one with focus.
+  const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+    e.preventDefault()
+    const buttons = Array.from(e.currentTarget.querySelectorAll<HTMLButtonElement>('button'))
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement)
+    buttons[Math.max(0, Math.min(buttons.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus()
+  }
+
   return (
     <section ref={ref} className="workspace" aria-labelledby="ws-title">
       <h1 id="ws-title" tabIndex={-1}>
         {t('ws.pemeriksaan')}
       </h1>
       <p className="intro">{t('pemeriksaan.intro')}</p>
-      <div className="card">
-        <p className="empty">{t('pemeriksaan.notYet')}</p>
+      <div className="exam-layout">
+        <section className="card patient-list" aria-labelledby="list-title">
+          <h2 id="list-title">{t('exam.listTitle')}</h2>
+          {rows.length === 0 ? (
+            <p className="empty">{t('exam.listEmpty')}</p>
+          ) : (
+            <ul onKeyDown={onListKey} className="pick-list">
+              {rows.map((r) => (
+                <li key={r.noRawat}>
+                  <button
+                    type="button"
+                    className={selected?.noRawat === r.noRawat ? 'pick current' : 'pick'}
+                    aria-pressed={selected?.noRawat === r.noRawat}
+                    onClick={() => {
+                      setSelected(r)
+                      setSaved(null)
+                    }}
+                  >
+                    <span className="pick-name">{r.nama ?? r.noKartu}</span>
+                    <span className="muted">
+                      {r.nmPoli ?? r.kdPoli} · {r.noRawat} · {t(`regStatus.${r.status}`)}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <div className="exam-main">
+          {saved && (
+            <p className="card registered" role="status" data-testid="exam-saved">
+              {t('exam.saved', { noRawat: saved })}
+            </p>
+          )}
+          {selected ? (
+            <>
+              <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
+              <History noKartu={selected.noKartu} refreshKey={saved} />
+            </>
+          ) : (
+            <p className="card empty">{t('exam.pick')}</p>
+          )}
+        </div>
       </div>
+    </section>
+  )
+}
+
+type Tindakan = { kdTindakan: string; biaya: string }
+type Obat = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
+
+function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void }) {
+  const { t } = useI18n()
+  const formRef = useRef<HTMLFormElement>(null)
+  useFocusFirst(formRef)
+  const [keluhan, setKeluhan] = useState(row.keluhan)
+  const [vitals, setVitals] = useState<Record<string, string>>({})
+  const [kdSadar, setKdSadar] = useState(lists?.kesadaran[0]?.kdSadar ?? '01')
+  const [kdDokter, setKdDokter] = useState(lists?.dokter[0]?.kdDokter ?? '')
+  const [kdStatusPulang, setKdStatusPulang] = useState(lists?.statusPulang.find((s) => s.kdStatusPulang === '3')?.kdStatusPulang ?? lists?.statusPulang[0]?.kdStatusPulang ?? '3')
+  const [diagnoses, setDiagnoses] = useState<Hit[]>([])
+  const [terapiObat, setTerapiObat] = useState('')
+  const [terapiNonObat, setTerapiNonObat] = useState('')
+  const [tindakan, setTindakan] = useState<Tindakan[]>([])
+  const [obat, setObat] = useState<Obat[]>([])
+  const [rujuk, setRujuk] = useState(false)
+  const [rujukan, setRujukan] = useState({ kdppk: '', nmppk: '', tglEstRujuk: '', alasan: '', dokter: '' })
+  const [claim, setClaim] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    if (error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [error])
+
+  const num = (v: string) => (v.trim() === '' ? undefined : Number(v))
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    // Empty required numbers are caught here so the message is ours, not a type error.
+    const missing = vitalFields.filter(([k]) => !(vitals[k] ?? '').trim()).map(([k]) => ({ field: `vitals.${k}`, message: t('exam.required') }))
+    if (missing.length) {
+      setError(new ApiError('INVALID_INPUT', t('exam.hasErrors'), missing))
+      return
+    }
+    const input: ExaminationInput = {
+      noRawat: row.noRawat,
+      keluhan,
+      anamnesa: '',
+      vitals: {
+        sistole: num(vitals.sistole)!,
+        diastole: num(vitals.diastole)!,
+        beratBadan: num(vitals.beratBadan)!,
+        tinggiBadan: num(vitals.tinggiBadan)!,
+        lingkarPerut: num(vitals.lingkarPerut)!,
+        respRate: num(vitals.respRate)!,
+        heartRate: num(vitals.heartRate)!,
+        suhu: vitals.suhu.trim().replace(',', '.'),
+      },
+      kdSadar,
+      diagnoses: diagnoses.map(({ kdDiag, nmDiag }) => ({ kdDiag, nmDiag })),
+      kdDokter,
+      terapiObat,
+      terapiNonObat,
+      kdStatusPulang,
+      tindakan: tindakan.map((x) => ({ kdTindakan: x.kdTindakan.trim(), biaya: num(x.biaya) ?? 0 })),
+      obat: obat.map((o) => ({ kdObat: o.kdObat.trim(), nmObat: o.nmObat.trim(), signa1: num(o.signa1) ?? 1, signa2: num(o.signa2) ?? 1, jmlObat: num(o.jmlObat) ?? 1 })),
+      rujukan: rujuk ? rujukan : undefined,
+      claimAmount: num(claim),
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const r = await call('examination.save', input)
+      onSaved(r.noRawat)
+    } catch (err) {
+      setError(asApiError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const fe = (f: string) => error?.fieldMessage(f)
+  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFields.map(([k]) => `vitals.${k}`), ...Object.keys(rujukan).map((k) => `rujukan.${k}`)])
+  const other = error?.fields.filter((f) => !known.has(f.field)) ?? []
+
+  return (
+    <form ref={formRef} className="card grid-form exam-form" onSubmit={submit} noValidate aria-labelledby="exam-title">
+      <h2 id="exam-title" className="wide">
+        {t('exam.formTitle', { nama: row.nama ?? row.noKartu, noRawat: row.noRawat })}
+      </h2>
+      <Field id="ex-keluhan" label={t('pendaftaran.keluhan')} error={fe('keluhan')} wide>
+        <input id="ex-keluhan" value={keluhan} aria-invalid={Boolean(fe('keluhan'))} onChange={(e) => setKeluhan(e.target.value)} />
+      </Field>
+      <fieldset className="wide vitals">
+        <legend>{t('exam.vitals')}</legend>
+        {vitalFields.map(([k, label]) => (
+          <Field key={k} id={`ex-${k}`} label={t(label)} error={fe(`vitals.${k}`)}>
+            <input
+              id={`ex-${k}`}
+              inputMode={k === 'suhu' ? 'decimal' : 'numeric'}
+              value={vitals[k] ?? ''}
+              aria-invalid={Boolean(fe(`vitals.${k}`))}
+              onChange={(e) => setVitals({ ...vitals, [k]: e.target.value })}
+            />
+          </Field>
+        ))}
+      </fieldset>
+      <Field id="ex-sadar" label={t('exam.kesadaran')} error={fe('kdSadar')}>
+        <select id="ex-sadar" value={kdSadar} onChange={(e) => setKdSadar(e.target.value)}>
+          {(lists?.kesadaran.length ? lists.kesadaran : [{ kdSadar: '01', nmSadar: 'Compos mentis' }]).map((k) => (
+            <option key={k.kdSadar} value={k.kdSadar}>
+              {k.nmSadar}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="ex-dokter" label={t('pendaftaran.dokter')} error={fe('kdDokter')}>
+        <select id="ex-dokter" value={kdDokter} aria-invalid={Boolean(fe('kdDokter'))} onChange={(e) => setKdDokter(e.target.value)}>
+          <option value="">—</option>
+          {lists?.dokter.map((d) => (
+            <option key={d.kdDokter} value={d.kdDokter}>
+              {d.nmDokter}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <DiagnosisPicker value={diagnoses} onChange={setDiagnoses} error={fe('diagnoses')} />
+      <Field id="ex-terapi" label={t('exam.terapiObat')}>
+        <textarea id="ex-terapi" rows={2} value={terapiObat} onChange={(e) => setTerapiObat(e.target.value)} />
+      </Field>
+      <Field id="ex-nonobat" label={t('exam.terapiNonObat')}>
+        <textarea id="ex-nonobat" rows={2} value={terapiNonObat} onChange={(e) => setTerapiNonObat(e.target.value)} />
+      </Field>
+      <fieldset className="wide rows">
+        <legend>{t('exam.tindakan')}</legend>
+        {tindakan.map((x, i) => (
+          <div className="row" key={i}>
+            <input aria-label={t('exam.kdTindakan')} placeholder={t('exam.kdTindakan')} value={x.kdTindakan} onChange={(e) => setTindakan(tindakan.map((y, j) => (j === i ? { ...y, kdTindakan: e.target.value } : y)))} />
+            <input aria-label={t('exam.biaya')} placeholder={t('exam.biaya')} inputMode="numeric" value={x.biaya} onChange={(e) => setTindakan(tindakan.map((y, j) => (j === i ? { ...y, biaya: e.target.value } : y)))} />
+            <button type="button" className="secondary" onClick={() => setTindakan(tindakan.filter((_, j) => j !== i))}>
+              {t('exam.remove')}
+            </button>
+          </div>
+        ))}
+        <button type="button" className="secondary" onClick={() => setTindakan([...tindakan, { kdTindakan: '', biaya: '0' }])}>
+          {t('exam.addTindakan')}
+        </button>
+      </fieldset>
+      <fieldset className="wide rows">
+        <legend>{t('exam.obat')}</legend>
+        {obat.map((o, i) => (
+          <div className="row" key={i}>
+            {(['kdObat', 'nmObat', 'signa1', 'signa2', 'jmlObat'] as const).map((k) => (
+              <input key={k} aria-label={t(`exam.${k}`)} placeholder={t(`exam.${k}`)} value={o[k]} onChange={(e) => setObat(obat.map((y, j) => (j === i ? { ...y, [k]: e.target.value } : y)))} />
+            ))}
+            <button type="button" className="secondary" onClick={() => setObat(obat.filter((_, j) => j !== i))}>
+              {t('exam.remove')}
+            </button>
+          </div>
+        ))}
+        <button type="button" className="secondary" onClick={() => setObat([...obat, { kdObat: '', nmObat: '', signa1: '3', signa2: '1', jmlObat: '10' }])}>
+          {t('exam.addObat')}
+        </button>
+      </fieldset>
+      <Field id="ex-pulang" label={t('exam.statusPulang')} error={fe('kdStatusPulang')}>
+        <select id="ex-pulang" value={kdStatusPulang} onChange={(e) => setKdStatusPulang(e.target.value)}>
+          {(lists?.statusPulang.length ? lists.statusPulang : [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat Jalan' }]).map((s) => (
+            <option key={s.kdStatusPulang} value={s.kdStatusPulang}>
+              {s.nmStatusPulang}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field id="ex-claim" label={t('exam.claim')} error={fe('claimAmount')} hint={t('exam.claimHint')}>
+        <input id="ex-claim" inputMode="numeric" value={claim} onChange={(e) => setClaim(e.target.value)} />
+      </Field>
+      <label className="radio wide">
+        <input type="checkbox" checked={rujuk} onChange={(e) => setRujuk(e.target.checked)} /> {t('exam.rujuk')}
+      </label>
+      {rujuk && (
+        <fieldset className="wide vitals">
+          <legend>{t('exam.rujukan')}</legend>
+          {(['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter'] as const).map((k) => (
+            <Field key={k} id={`rj-${k}`} label={t(`exam.rj.${k}`)} error={fe(`rujukan.${k}`)}>
+              <input id={`rj-${k}`} type={k === 'tglEstRujuk' ? 'date' : 'text'} value={rujukan[k]} aria-invalid={Boolean(fe(`rujukan.${k}`))} onChange={(e) => setRujukan({ ...rujukan, [k]: e.target.value })} />
+            </Field>
+          ))}
+        </fieldset>
+      )}
+      {error && (
+        <div role="alert" className="alert wide">
+          <p>{error.fields.length ? t('exam.hasErrors') : error.message}</p>
+          {other.length > 0 && (
+            <ul>
+              {other.map((f) => (
+                <li key={f.field}>
+                  {f.field}: {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="form-actions wide">
+        <button type="submit" disabled={busy}>
+          {t('exam.save')}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** Type-ahead over the offline ICD-10 index: ArrowUp/Down to move, Enter to add, at most three. */
+function DiagnosisPicker({ value, onChange, error }: { value: Hit[]; onChange: (v: Hit[]) => void; error?: string }) {
+  const { t } = useI18n()
+  const [q, setQ] = useState('')
+  const [hits, setHits] = useState<Hit[]>([])
+  const [active, setActive] = useState(0)
+  useEffect(() => {
+    if (q.trim().length < 2) {
+      setHits([])
+      return
+    }
+    let live = true
+    const timer = setTimeout(() => {
+      call('reference.diagnosa', { q: q.trim(), limit: 8 }).then(
+        (h) => {
+          if (!live) return
+          setHits(h)
+          setActive(0)
+        },
+        () => live && setHits([]),
+      )
+    }, 120)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [q])
+  const add = (h: Hit) => {
+    if (value.length >= 3 || value.some((d) => d.kdDiag === h.kdDiag)) return
+    onChange([...value, h])
+    setQ('')
+    setHits([])
+  }
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      setActive((a) => Math.max(0, Math.min(hits.length - 1, a + (e.key === 'ArrowDown' ? 1 : -1))))
+    } else if (e.key === 'Enter' && hits[active]) {
+      // Enter picks the highlighted diagnosis instead of submitting the form.
+      e.preventDefault()
+      add(hits[active])
+    }
+  }
+  return (
+    <div className={error ? 'field wide has-error' : 'field wide'}>
+      <label htmlFor="ex-diag">{t('exam.diagnoses')}</label>
+      <ol className="chips">
+        {value.map((d, i) => (
+          <li key={d.kdDiag} data-testid="diagnosis">
+            <strong>{d.kdDiag}</strong> {d.nmDiag} {i === 0 && <span className="muted">({t('exam.primary')})</span>}
+            <button type="button" className="link" aria-label={t('exam.removeDiag', { kd: d.kdDiag })} onClick={() => onChange(value.filter((x) => x.kdDiag !== d.kdDiag))}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ol>
+      <input
+        id="ex-diag"
+        role="combobox"
+        aria-expanded={hits.length > 0}
+        aria-controls="diag-list"
+        aria-activedescendant={hits[active] ? `diag-${hits[active].kdDiag}` : undefined}
+        aria-invalid={Boolean(error)}
+        placeholder={value.length >= 3 ? t('exam.diagFull') : t('exam.diagSearch')}
+        disabled={value.length >= 3}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={onKey}
+        autoComplete="off"
+      />
+      {hits.length > 0 && (
+        <ul id="diag-list" role="listbox" className="suggestions">
+          {hits.map((h, i) => (
+            <li key={h.kdDiag} id={`diag-${h.kdDiag}`} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), add(h))}>
+              <strong>{h.kdDiag}</strong> {h.nmDiag}
+              {!h.nonSpesialis && <span className="muted"> · {t('exam.spesialistik')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string | null }) {
+  const { t } = useI18n()
+  const [h, setH] = useState<Output<'patient.history'> | null>(null)
+  const [err, setErr] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    call('patient.history', { noKartu }).then(
+      (v) => live && setH(v),
+      (e) => live && setErr(asApiError(e).message),
+    )
+    return () => {
+      live = false
+    }
+  }, [noKartu, refreshKey])
+  return (
+    <section className="card" aria-labelledby="hist-title">
+      <h2 id="hist-title">{t('exam.history')}</h2>
+      {err && <p className="alert">{err}</p>}
+      {h && (
+        <>
+          {h.local.length === 0 ? (
+            <p className="empty">{t('exam.historyEmpty')}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('exam.tanggal')}</th>
+                  <th scope="col">{t('pendaftaran.poli')}</th>
+                  <th scope="col">{t('exam.diagnoses')}</th>
+                  <th scope="col">{t('pendaftaran.keluhan')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {h.local.map((v) => (
+                  <tr key={v.noRawat}>
+                    <td>{v.tglDaftar}</td>
+                    <td>{v.nmPoli ?? v.kdPoli}</td>
+                    <td>{v.diagnoses.map((d) => d.kdDiag).join(', ') || '—'}</td>
+                    <td>{v.keluhan}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>{t('exam.ledgerHistory')}</h3>
+          {h.ledger ? (
+            h.ledger.length === 0 ? (
+              <p className="empty">{t('exam.historyEmpty')}</p>
+            ) : (
+              <ul>
+                {h.ledger.map((l) => (
+                  <li key={`${l.type}:${l.id}`}>
+                    {l.type} {l.id} — {l.status ?? '—'} {l.at && <span className="muted">({l.at})</span>}
+                  </li>
+                ))}
+              </ul>
+            )
+          ) : (
+            <p className="muted">{t('exam.ledgerUnavailable', { message: h.ledgerError ?? '' })}</p>
+          )}
+        </>
+      )}
     </section>
   )
 }

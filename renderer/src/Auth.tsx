@@ -1,0 +1,130 @@
+import { useRef, useState, type FormEvent } from 'react'
+import type { Output } from '../../electron/contract'
+import { asApiError, call, type ApiError } from './api'
+import { Field } from './components/Field'
+import { useFocusFirst } from './hooks'
+import { useI18n } from './i18n'
+
+export type Me = Output<'auth.me'>
+export type SessionUser = NonNullable<Me['user']>
+
+/** First run: no user can sign in yet, so this screen creates the admin and shows the TOTP enrolment once. */
+export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
+  const { t } = useI18n()
+  const ref = useRef<HTMLElement>(null)
+  useFocusFirst(ref)
+  const [username, setUsername] = useState('admin')
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const [enrolment, setEnrolment] = useState<Output<'auth.setup'> | null>(null)
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    try {
+      setEnrolment(await call('auth.setup', { username, password }))
+    } catch (err) {
+      setError(asApiError(err))
+    }
+  }
+  return (
+    <main className="boot">
+      <section ref={ref} className="card auth-card" aria-labelledby="setup-title">
+        <h1 id="setup-title" tabIndex={-1}>
+          {t('auth.setupTitle')}
+        </h1>
+        {!enrolment ? (
+          <form onSubmit={submit} noValidate className="auth-form">
+            <p className="intro">{t('auth.setupIntro')}</p>
+            <Field id="setup-username" label={t('auth.username')} error={error?.fieldMessage('username')}>
+              <input id="setup-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+            </Field>
+            <Field id="setup-password" label={t('auth.password')} hint={t('auth.passwordHint')} error={error?.fieldMessage('password')}>
+              <input id="setup-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            </Field>
+            {error && error.fields.length === 0 && (
+              <p role="alert" className="alert">
+                {error.message}
+              </p>
+            )}
+            <button type="submit">{t('auth.createAdmin')}</button>
+          </form>
+        ) : (
+          <>
+            <p>{t('auth.enrolIntro')}</p>
+            <dl className="facts enrol">
+              <div>
+                <dt>{t('auth.secret')}</dt>
+                <dd>
+                  <code data-testid="totp-secret">{enrolment.secret}</code>
+                </dd>
+              </div>
+              <div>
+                <dt>{t('auth.uri')}</dt>
+                <dd>
+                  <code className="wrap">{enrolment.otpauthUri}</code>
+                </dd>
+              </div>
+            </dl>
+            <Login onSignedIn={onSignedIn} presetUser={enrolment.username} />
+          </>
+        )}
+      </section>
+    </main>
+  )
+}
+
+export function LoginScreen({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
+  const { t } = useI18n()
+  return (
+    <main className="boot">
+      <section className="card auth-card" aria-labelledby="login-title">
+        <h1 id="login-title">{t('auth.loginTitle')}</h1>
+        <Login onSignedIn={onSignedIn} />
+      </section>
+    </main>
+  )
+}
+
+function Login({ onSignedIn, presetUser = '' }: { onSignedIn: (u: SessionUser) => void; presetUser?: string }) {
+  const { t } = useI18n()
+  const ref = useRef<HTMLFormElement>(null)
+  useFocusFirst(ref)
+  const [username, setUsername] = useState(presetUser)
+  const [password, setPassword] = useState('')
+  const [totp, setTotp] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    setBusy(true)
+    try {
+      onSignedIn(await call('auth.login', { username: username.trim(), password, totp: totp.trim() || undefined }))
+    } catch (err) {
+      setError(asApiError(err))
+      setBusy(false)
+    }
+  }
+  return (
+    <form ref={ref} onSubmit={submit} noValidate className="auth-form">
+      <Field id="login-username" label={t('auth.username')}>
+        <input id="login-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+      </Field>
+      <Field id="login-password" label={t('auth.password')}>
+        <input id="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      </Field>
+      <Field id="login-totp" label={t('auth.totp')} hint={t('auth.totpHint')} error={error?.fieldMessage('totp')}>
+        <input id="login-totp" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={totp} onChange={(e) => setTotp(e.target.value)} />
+      </Field>
+      {error && (
+        <p role="alert" className="alert">
+          {error.message}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('auth.login')}
+      </button>
+    </form>
+  )
+}
