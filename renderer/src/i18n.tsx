@@ -251,6 +251,8 @@ const id = {
   'status.failed_permanent': "gagal, perlu tindakan",
   'status.cancelled': "dibatalkan",
   'sync.syncing': "Mengirim {n}…",
+  'admin.refresh': 'Perbarui data referensi dari PCare',
+  'admin.refreshed': 'Data referensi diperbarui: {written}',
 } as const
 
 export type MessageKey = keyof typeof id
@@ -502,6 +504,8 @@ const en: Record<MessageKey, string> = {
   'status.failed_permanent': "failed, needs action",
   'status.cancelled': "cancelled",
   'sync.syncing': "Sending {n}…",
+  'admin.refresh': 'Refresh reference data from PCare',
+  'admin.refreshed': 'Reference data refreshed: {written}',
 }
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { id, en }

@@ -8,7 +8,7 @@ export const CHROMIUM = process.env.FASKES_CHROMIUM ?? '/usr/bin/chromium'
  * Debian's Chromium, headless, with a fresh profile each time and no background traffic
  * (the network here reaches only package registries; nothing should try anything else).
  */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(extraArgs: string[] = []): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install it with \`apt-get install -y chromium\``)
   const profile = tempDir('faskes-chromium-')
   const context = await chromium.launchPersistentContext(profile.dir, {
@@ -26,6 +26,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   })
   context.setDefaultTimeout(10_000)

@@ -177,7 +177,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       return presence()
     },
 
-    'auth.me': (_input, ctx) => ({ user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role } : null, setupRequired: auth.setupOpen() }),
+    'auth.me': (_input, ctx) => ({ user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role } : null, setupRequired: !auth.hasUsers() }),
     'auth.setup': ({ username, password }, ctx) => {
       const session = needSession(ctx)
       const admin = auth.setupAdmin(username, password)

@@ -62,6 +62,7 @@ export function Admin({ info, status }: { info: AppInfo; status: SyncStatus | un
             <dd>{info.schemaVersion}</dd>
           </div>
         </dl>
+        <RefreshReference />
       </section>
     </section>
   )
@@ -567,5 +568,32 @@ function Users() {
         </p>
       )}
     </section>
+  )
+}
+
+function RefreshReference() {
+  const { t } = useI18n()
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null)
+  const [busy, setBusy] = useState(false)
+  const run = async () => {
+    setBusy(true)
+    try {
+      const r = await call('reference.refresh', {})
+      setMsg({ ok: true, text: t('admin.refreshed', { written: r.written.join(', ') || '—' }) })
+    } catch (e) {
+      setMsg({ ok: false, text: asApiError(e).message })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <div className="form-actions">
+      <button type="button" disabled={busy} onClick={() => void run()}>
+        {t('admin.refresh')}
+      </button>
+      <span role="status" className={msg?.ok ? 'ok' : 'error'}>
+        {msg?.text}
+      </span>
+    </div>
   )
 }

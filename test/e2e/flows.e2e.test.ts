@@ -1,0 +1,242 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import QRCode from 'qrcode'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore } from '../../electron/core/app'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { launchChromium } from './browser'
+import { freshTotp, signIn, signOut } from './session'
+
+/**
+ * The three workspaces end to end: Debian Chromium with a fake webcam showing a real QR image, the browser shell
+ * running the real sync engine against the PCare simulator and the local Fabric network (`npm run network:up`).
+ * The tests run in order and share one workstation, as one working day at one faskes would.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
+const card = peserta.find((p) => p.aktif)!
+const ADMIN = { username: 'admin', password: 'kata-sandi-admin-e2e' }
+const COUNTER = { username: 'loket1', password: 'kata-sandi-loket-e2e' }
+const CLINICIAN = { username: 'dokter1', password: 'kata-sandi-dokter-e2e' }
+
+const tmp = tempDir('faskes-e2e-flows-')
+let sim: Simulator
+let simPort = 0
+const simState = join(tmp.dir, 'sim-state.json')
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+let adminSecret = ''
+let registeredNoRawat = ''
+const problems: string[] = []
+
+/** The card's QR as a PNG (qrcode), padded into a 640x480 y4m the fake camera loops (ffmpeg). */
+async function qrVideo(text: string): Promise<string> {
+  const png = join(tmp.dir, 'qr.png')
+  const y4m = join(tmp.dir, 'qr.y4m')
+  await QRCode.toFile(png, text, { width: 360, margin: 4 })
+  execFileSync(
+    'ffmpeg',
+    ['-y', '-loglevel', 'error', '-loop', '1', '-i', png, '-t', '2', '-r', '10', '-vf', 'pad=640:480:(ow-iw)/2:(oh-ih)/2:color=white,format=yuv420p', '-pix_fmt', 'yuv420p', y4m],
+    { timeout: 60_000 },
+  )
+  return y4m
+}
+
+const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+const statusOf = (target: string) => page.getByRole('contentinfo', { name: 'Status sinkronisasi' }).getByRole('listitem', { name: target, exact: true })
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number) {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms: ${what}`)
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
+  // A fresh faskes code: the ledger keeps state between runs, so ids must not collide with earlier runs.
+  seed.settings.update({ faskesName: 'Puskesmas E2E', kdPPK: freshKdPPK() })
+  await seed.close()
+  sim = await startSimulator({ port: 0, statePath: simState })
+  simPort = sim.port
+  shell = await startBrowserShell({
+    port: 0,
+    dataDir: tmp.dir,
+    version: '0.0.0-e2e',
+    rendererDir,
+    remotes: demoRemotes(sim),
+    // Retries a hundred times faster than production so a test waits seconds, not minutes.
+    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
+  })
+  browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${await qrVideo(card.noKartu)}`])
+  page = await browser.context.newPage()
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await shell?.close()
+  await sim?.close()
+  tmp.cleanup()
+})
+
+it('first run: creates the admin with TOTP enrolment, signs in, adds counter and clinician users, refreshes reference data', async () => {
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
+  await page.getByLabel('Kata sandi').fill(ADMIN.password)
+  await page.getByRole('button', { name: 'Buat admin' }).click()
+  adminSecret = (await page.getByTestId('totp-secret').innerText()).trim()
+  expect(adminSecret).toMatch(/^[A-Z2-7]{32}$/)
+  expect(await page.getByText(/^otpauth:\/\/totp\//).innerText()).toContain(`secret=${adminSecret}`)
+  await page.screenshot({ path: join(shots, 'flow-0-first-run.png') })
+
+  // A wrong code is refused at the field; the right one signs in.
+  await page.getByLabel('Kata sandi').fill(ADMIN.password)
+  await page.getByLabel('Kode autentikator (admin)').fill('000000')
+  await page.getByRole('button', { name: 'Masuk' }).click()
+  await page.getByText('Kode autentikator salah atau sudah dipakai.').waitFor()
+  await page.getByLabel('Kode autentikator (admin)').fill(await freshTotp(adminSecret))
+  await page.getByRole('button', { name: 'Masuk' }).click()
+  await page.getByRole('button', { name: 'Keluar' }).waitFor()
+
+  await page.getByRole('link', { name: 'Admin' }).click()
+  await heading('Admin').waitFor()
+  for (const [u, role] of [
+    [COUNTER, 'Petugas pendaftaran'],
+    [CLINICIAN, 'Dokter/perawat'],
+  ] as const) {
+    await page.locator('#nu-username').fill(u.username)
+    await page.locator('#nu-password').fill(u.password)
+    await page.locator('#nu-role').selectOption({ label: role })
+    await page.getByRole('button', { name: 'Tambah pengguna' }).click()
+    await page.getByText(`Pengguna ${u.username} dibuat.`).waitFor()
+  }
+  await page.getByRole('button', { name: 'Perbarui data referensi dari PCare' }).click()
+  await page.getByText(/Data referensi diperbarui: .*poli/).waitFor({ timeout: 20_000 })
+  await signOut(page)
+})
+
+it('counter: QR from the webcam → live status → visit registered; then PCare down: cached status, offline registration, drained when PCare is back', async () => {
+  await signIn(page, COUNTER.username, COUNTER.password)
+  await heading('Pendaftaran').waitFor()
+  // Role guard: the admin workspace is not in the counter's navigation and refuses when typed in.
+  expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0)
+
+  const scanAndWait = async () => {
+    await page.evaluate('performance.clearMarks()')
+    await page.keyboard.press('F2')
+    await page.getByTestId('eligibility').waitFor({ timeout: 20_000 })
+    await until('status shown mark', async () => (await page.evaluate<number>("performance.getEntriesByName('faskes:status-shown').length")) > 0, 5000)
+    return page.evaluate<number>(
+      "performance.getEntriesByName('faskes:status-shown')[0].startTime - performance.getEntriesByName('faskes:qr-decoded')[0].startTime",
+    )
+  }
+
+  const liveMs = await scanAndWait()
+  expect(await page.getByLabel('Nomor kartu BPJS atau NIK').inputValue()).toBe(card.noKartu)
+  await expect.poll(() => page.getByTestId('source').innerText()).toContain('Langsung dari PCare')
+  expect(await page.getByTestId('nama').innerText()).toBe(card.nama)
+  expect(await page.getByTestId('card-status').innerText()).toBe('AKTIF')
+  await page.locator('#reg-keluhan').fill('Demam dua hari')
+  await page.locator('#reg-keluhan').press('Enter')
+  await page.getByTestId('registered').waitFor()
+  registeredNoRawat = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]
+  await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 20_000 }).toMatch(/^Nomor urut: \w+/)
+  await page.screenshot({ path: join(shots, 'flow-1-pendaftaran-live.png') })
+
+  // PCare goes away. The same card again: the status comes from the cache, with its time, at once.
+  await sim.close()
+  const cachedMs = await scanAndWait()
+  await expect.poll(() => page.getByTestId('source').innerText()).toMatch(/PCare tidak terhubung — data cache per \d{2}[.:]\d{2}/)
+  expect(await page.getByTestId('nama').innerText()).toBe(card.nama)
+  console.log(`e2e: QR decoded → status shown: live ${liveMs.toFixed(0)} ms, from cache (PCare down) ${cachedMs.toFixed(0)} ms`)
+
+  // Registering offline still works: the visit is stored and waits for PCare.
+  // Another poli: the same card twice in one poli on one day is refused as a duplicate.
+  await page.locator('#reg-poli').selectOption({ index: 1 })
+  await page.locator('#reg-keluhan').fill('Batuk')
+  await page.keyboard.press('Enter')
+  await page.getByTestId('registered').waitFor()
+  expect(await page.getByTestId('no-urut').innerText()).toBe('Nomor urut: menunggu PCare')
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 20_000 }).toMatch(/Terputus[\s\S]*Mengirim [1-9]/)
+  await page.screenshot({ path: join(shots, 'flow-2-pendaftaran-offline.png') })
+
+  // PCare is back on the same port and state: the queue drains, the number arrives, the progress goes away.
+  sim = await startSimulator({ port: simPort, statePath: simState })
+  await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 40_000 }).toMatch(/^Nomor urut: \w+$/)
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 40_000 }).toMatch(/Terhubung[\s\S]*Tertunda\s*0/)
+  expect(await page.getByTestId('today').innerText()).not.toContain('menunggu')
+  await signOut(page)
+})
+
+it('clinician: picks the patient by keyboard, finds a diagnosis by search, saves; a PCare rejection of the visit waits for the admin', async () => {
+  // The simulator rejects the next kunjungan with a field error (JVALUE): the admin test reads and resends it.
+  sim.setFault({ mode: 'jvalue', pathPrefix: 'kunjungan', count: 1 })
+  await signIn(page, CLINICIAN.username, CLINICIAN.password)
+  await heading('Pemeriksaan').waitFor()
+  const first = page.locator('.pick-list button').first()
+  await first.focus()
+  await page.keyboard.press('Enter')
+  await page.getByRole('heading', { name: new RegExp(`Pemeriksaan .*\\(${registeredNoRawat.replace(/[/.]/g, '\\$&')}\\)`) }).waitFor()
+
+  // Saving with empty vitals: errors at the fields, nothing stored.
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await page.locator('#ex-sistole-error').waitFor()
+  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
+  for (const [k, v] of Object.entries(vitals)) await page.locator(`#ex-${k}`).fill(v)
+  await page.locator('#ex-dokter').selectOption({ index: 1 })
+  await page.locator('#ex-diag').fill('demam')
+  await page.locator('#diag-list [role=option]').first().waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('diagnosis').first().waitFor()
+  const diagnosis = await page.getByTestId('diagnosis').first().innerText()
+  expect(diagnosis).toMatch(/^[A-Z]\d{2}/)
+  const started = performance.now()
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await page.getByTestId('exam-saved').waitFor()
+  console.log(`e2e: examination save click → saved shown ${(performance.now() - started).toFixed(0)} ms`)
+  await expect.poll(() => page.locator('.pick-list').innerText()).toContain('sudah diperiksa')
+  await page.screenshot({ path: join(shots, 'flow-3-pemeriksaan.png'), fullPage: true })
+  await signOut(page)
+})
+
+it('admin: sees the failed send with its reason in plain words and the field list, reads the detail, resends, sees it succeed', async () => {
+  await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  await page.getByRole('link', { name: 'Admin' }).click()
+  await heading('Admin').waitFor()
+  const outbox = page.getByTestId('outbox')
+  await expect.poll(() => outbox.innerText().catch(() => ''), { timeout: 30_000 }).toContain('PCare menolak isian')
+  const row = outbox.getByRole('row').filter({ hasText: 'PCare menolak isian' }).first()
+  expect(await row.innerText()).toMatch(/JVALUE/)
+  expect(await row.locator('.field-list li').count()).toBeGreaterThan(0)
+  await page.getByTestId('kpis').waitFor()
+  expect(Number(await page.getByTestId('kpi-failed').innerText())).toBeGreaterThanOrEqual(1)
+  await row.getByRole('button', { name: 'Rincian' }).click()
+  const detail = page.getByTestId('detail')
+  await detail.getByText('Permintaan dan jawaban (disamarkan)').first().click()
+  await expect.poll(() => detail.innerText()).toMatch(/HTTP \d{3}/)
+  // Sanitized: the simulator's (fake) secrets never reach the page.
+  expect(await detail.innerText()).not.toContain(sim.credentials.secretKey)
+  await page.screenshot({ path: join(shots, 'flow-4-admin-failed.png'), fullPage: true })
+
+  await row.getByRole('button', { name: 'Kirim ulang' }).click()
+  await page.getByText('1 kiriman dijadwalkan ulang.').waitFor()
+  await page.locator('.filters select').selectOption({ label: 'terkirim' })
+  await expect.poll(() => outbox.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/kunjungan[\s\S]*terkirim/)
+  await expect.poll(() => page.getByTestId('kpi-failed').innerText(), { timeout: 15_000 }).toBe('0')
+  await page.screenshot({ path: join(shots, 'flow-5-admin-resent.png'), fullPage: true })
+  expect(problems).toEqual([])
+})
