@@ -403,7 +403,7 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
     }
   }, [noKartu, refreshKey])
   return (
-    <section className="card" aria-labelledby="hist-title">
+    <section className="card" aria-labelledby="hist-title" role="region">
       <h2 id="hist-title">{t('exam.history')}</h2>
       {err && <p className="alert">{err}</p>}
       {h && (
