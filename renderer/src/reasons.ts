@@ -5,7 +5,7 @@ import type { Locale } from './i18n'
  * Unknown codes fall back to the stored message, which the executors already write in Bahasa Indonesia.
  */
 const reasons: Record<string, [id: string, en: string]> = {
-  JVALUE: ['PCare menolak isian: ada nilai yang tidak sesuai format. Periksa daftar isian di bawah, perbaiki, lalu kirim ulang.', 'PCare rejected a value with the wrong format. Check the field list, correct it, then resend.'],
+  JVALUE: ['PCare menolak isian: ada nilai yang tidak sesuai format (mis. kode, tanggal atau angka). Periksa data kunjungan, perbaiki bila perlu, lalu kirim ulang.', 'PCare rejected a value with the wrong format (e.g. a code, date or number). Check the visit data, correct it if needed, then resend.'],
   VALIDATION: ['PCare menolak data karena ada isian yang tidak valid. Lihat daftar isian.', 'PCare rejected the data because a field is invalid. See the field list.'],
   PRECONDITION: ['PCare menolak karena syarat belum terpenuhi (misalnya pendaftaran belum ada).', 'PCare refused because a precondition is not met (e.g. no registration yet).'],
   DUPLICATE: ['Data ini sudah tercatat di PCare.', 'This record already exists in PCare.'],

@@ -157,13 +157,13 @@ function Eligibility({ check, locale }: { check: PatientCheck; locale: string })
   return (
     <section className="card eligibility" aria-labelledby="elig-title" data-testid="eligibility">
       <h2 id="elig-title">{t('pendaftaran.statusTitle')}</h2>
-      <p className={check.source === 'live' ? 'source live' : 'source cached'} data-testid="source">
+      {/* The technical cause (e.g. connection refused) is for support, so it sits in the tooltip. */}
+      <p className={check.source === 'live' ? 'source live' : 'source cached'} data-testid="source" title={check.pcareError ?? undefined}>
         {check.source === 'live'
           ? t('pendaftaran.live')
           : check.source === 'cache' && check.checkedAt
             ? t('pendaftaran.cachedAt', { time: when(locale, check.checkedAt) })
             : t('pendaftaran.noData')}
-        {check.pcareError && <span className="muted"> — {check.pcareError}</span>}
       </p>
       {p && (
         <dl className="facts">
