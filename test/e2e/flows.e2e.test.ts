@@ -225,13 +225,17 @@ it('admin: sees the failed send with its reason in plain words, reads the saniti
   expect(await row.innerText()).toMatch(/JVALUE/)
   await page.getByTestId('kpis').waitFor()
   expect(Number(await page.getByTestId('kpi-failed').innerText())).toBeGreaterThanOrEqual(1)
+  await page.getByTestId('kpis').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(shots, 'flow-4-admin-monitoring.png') })
+  await row.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(shots, 'flow-4-admin-failed-list.png') })
   await row.getByRole('button', { name: 'Rincian' }).click()
   const detail = page.getByTestId('detail')
   await detail.getByText('Permintaan dan jawaban (disamarkan)').first().click()
   await expect.poll(() => detail.innerText()).toMatch(/HTTP \d{3}/)
   // Sanitized: the simulator's (fake) secrets never reach the page.
   expect(await detail.innerText()).not.toContain(sim.credentials.secretKey)
-  await page.screenshot({ path: join(shots, 'flow-4-admin-failed.png'), fullPage: true })
+  await page.screenshot({ path: join(shots, 'flow-4-admin-detail.png'), fullPage: true })
 
   await row.getByRole('button', { name: 'Kirim ulang' }).click()
   await page.getByText('1 kiriman dijadwalkan ulang.').waitFor()
