@@ -61,5 +61,10 @@ describe('sync engine against the PCare simulator and the Fabric network', () =>
     const other = failed[0].entity_id === a.noRawat ? b.noRawat : a.noRawat
     expect(rows.filter((r) => r.entity_id === other).every((r) => r.status === 'done')).toBe(true)
     expect(sim.state().kunjungan).toHaveLength(1)
+    // The admin reads what was sent and what PCare answered, without any header or credential.
+    const attempt = ws.db.prepare("SELECT request, response FROM outbox_attempts WHERE outcome = 'permanent'").get() as { request: string; response: string }
+    expect(JSON.parse(attempt.request)).toMatchObject({ kdPoli: '001', kdDiag1: 'A01.0' })
+    expect(JSON.parse(attempt.response)).toMatchObject({ httpStatus: 500 })
+    expect(attempt.request + attempt.response).not.toMatch(/sim-secret|X-signature|user_key|Basic /i)
   })
 })

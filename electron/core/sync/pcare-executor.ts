@@ -5,8 +5,11 @@ import type { OutboxJob } from './outbox'
 
 type Payload = Record<string, unknown>
 
-/** Maps the PCare client's single classification onto the worker's retry vocabulary. */
-export function toSendError(err: unknown, write: boolean): SendError {
+/**
+ * Maps the PCare client's single classification onto the worker's retry vocabulary. `request` is the job's
+ * sanitized body (never headers), kept with the attempt so the admin can see what was sent.
+ */
+export function toSendError(err: unknown, write: boolean, request?: unknown): SendError {
   if (err instanceof SendError) return err
   if (err instanceof PcareError) {
     return new SendError(err.kind, err.reason.toUpperCase(), err.message, {
@@ -17,10 +20,13 @@ export function toSendError(err: unknown, write: boolean): SendError {
       metaCode: err.metaCode ?? undefined,
       fields: err.fields,
       retryAfterMs: err.retryAfterMs,
+      request,
+      // The error is already masked by the client; this is what PCare answered, as the admin needs to read it.
+      response: { httpStatus: err.httpStatus, metaCode: err.metaCode, message: err.message, fields: err.fields },
     })
   }
   const message = err instanceof Error ? err.message : String(err)
-  return new SendError('transient', 'UNEXPECTED', message, { ambiguous: write })
+  return new SendError('transient', 'UNEXPECTED', message, { ambiguous: write, request })
 }
 
 function noKunjunganOf(db: DB, noRawat: string): string {
@@ -102,7 +108,7 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
 
   return {
     target: 'pcare',
-    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true))),
+    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true, job.payload))),
     reconcile: (job) => reconcile(job).catch((err) => Promise.reject(toSendError(err, false))),
     apply(d, job, result) {
       const r = result as Payload
@@ -144,7 +150,7 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
   }
   return {
     target: 'antrean',
-    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true))),
+    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true, job.payload))),
     // Antrean add answers "sudah terdaftar" for a repeat, which the client already treats as success.
     reconcile: async () => null,
     apply() {},
