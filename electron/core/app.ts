@@ -17,7 +17,7 @@ export interface CoreOptions {
    */
   remotes?: Remotes
   engine?: EngineOptions
-  /** Use the OS keychain for credentials (default true when remotes are given). */
+  /** Use the OS keychain (loaded lazily, at first use). Default true; false only where a test must not touch it. */
   keychain?: boolean
   log?: Logger
 }
@@ -41,7 +41,7 @@ export function createCore(options: CoreOptions): Core {
   const db = openDatabase(dbFile)
   const settings = new SettingsStore(db)
   // A missing Secret Service shows up as a clear KeychainUnavailableError at first use, never as a fallback.
-  const credentials = (options.keychain ?? Boolean(options.remotes)) ? new CredentialStore(lazyKeytar()) : null
+  const credentials = (options.keychain ?? true) ? new CredentialStore(lazyKeytar()) : null
   const engine = options.remotes
     ? new SyncEngine(db, settings, { ...options.remotes, keychain: options.remotes.keychain ?? credentials ?? undefined }, { log: options.log, ...options.engine })
     : null

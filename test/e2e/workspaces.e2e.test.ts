@@ -26,11 +26,12 @@ let adminSecret = ''
 const ADMIN_PASSWORD = 'kata-sandi-uji-e2e'
 
 /** Written straight into the SQLite file before the app starts: settings, and outbox rows the status bar must count. */
-function seedDatabase(dataDir: string) {
+async function seedDatabase(dataDir: string) {
   const core = createCore({ dataDir, version: 'seed' })
   try {
     core.settings.update({ faskesName: seededName, kdPPK: seededKdPPK })
-    adminSecret = new AuthService(core.db).createUser('admin', ADMIN_PASSWORD, 'admin').enrolment!.secret
+    // The TOTP seed is sealed with the keychain's key, the same keychain the shell under test uses.
+    adminSecret = (await new AuthService(core.db, () => core.credentials!.sealKey()).createUser('admin', ADMIN_PASSWORD, 'admin')).enrolment!.secret
     const now = Date.now()
     const insert = core.db.prepare(
       `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
@@ -48,7 +49,7 @@ function seedDatabase(dataDir: string) {
 beforeAll(async () => {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
   mkdirSync(shots, { recursive: true })
-  seedDatabase(tmp.dir)
+  await seedDatabase(tmp.dir)
   shell = await startBrowserShell({ port: 0, dataDir: tmp.dir, version: '0.0.0-e2e', rendererDir })
   browser = await launchChromium()
 })

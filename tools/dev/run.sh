@@ -19,4 +19,10 @@ if [ -n "$electron_bin" ] && [ -x "$electron_bin" ] && [ -n "${DISPLAY:-}${WAYLA
   FASKES_DEMO_PCARE_URL=http://127.0.0.1:8787 FASKES_DEMO_LEDGER_DIR="$PWD/network/.runtime" "$electron_bin" .
   exit $?
 fi
+# Headless: the browser shell. Without a desktop session there is no keychain, so a local gnome-keyring under
+# .runtime/ stands in for it (persisted, so saved credentials survive a restart).
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  export FASKES_KEYRING_DIR="$PWD/.runtime/keyring"
+  exec bash tools/dev/with-keyring.sh npx tsx tools/dev/workstation.ts "$@"
+fi
 exec npx tsx tools/dev/workstation.ts "$@"

@@ -83,15 +83,34 @@ describe('sign-in and roles through the handler table', () => {
     expect(await call(table, 'registration.today', {}, ctx(counter))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
   })
 
-  it('an expired session resolves to nobody', () => {
+  it('an expired session resolves to nobody', async () => {
     const core = setup()
     let now = 1_700_000_000_000
-    const auth = new AuthService(core.db, () => now)
-    auth.createUser('perawat1', 'rahasia-perawat', 'clinician')
-    const { token } = auth.login('perawat1', 'rahasia-perawat', undefined)
+    // No keychain here: only admins need one (for their sealed TOTP seed).
+    const auth = new AuthService(core.db, null, () => now)
+    await auth.createUser('perawat1', 'rahasia-perawat', 'clinician')
+    await expect(auth.createUser('admin2', 'rahasia-admin', 'admin')).rejects.toThrow(/Keychain/)
+    const { token } = await auth.login('perawat1', 'rahasia-perawat', undefined)
     expect(auth.resolve(token)).toEqual({ username: 'perawat1', role: 'clinician' })
     now += 13 * 60 * 60 * 1000
     expect(auth.resolve(token)).toBeNull()
     expect(auth.resolve('not-a-token')).toBeNull()
+  })
+})
+
+describe('sealed TOTP seeds', () => {
+  it('keeps only ciphertext in SQLite and verifies codes with the keychain key; another key cannot open it', async () => {
+    const core = setup()
+    const key = Buffer.alloc(32, 7)
+    const now = 1_700_000_000_000
+    const auth = new AuthService(core.db, async () => key, () => now)
+    const { enrolment } = await auth.createUser('admin1', 'rahasia-admin', 'admin')
+    const stored = (core.db.prepare("SELECT totp_secret FROM users WHERE username = 'admin1'").get() as { totp_secret: string }).totp_secret
+    expect(stored.startsWith('v1.')).toBe(true)
+    expect(stored).not.toContain(enrolment!.secret)
+    const code = totpAt(enrolment!.secret, now)
+    expect((await auth.login('admin1', 'rahasia-admin', code)).user.role).toBe('admin')
+    const other = new AuthService(core.db, async () => Buffer.alloc(32, 8), () => now + 30_000)
+    await expect(other.login('admin1', 'rahasia-admin', totpAt(enrolment!.secret, now + 30_000))).rejects.toThrow(/Daftarkan ulang/)
   })
 })

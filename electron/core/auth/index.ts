@@ -1,6 +1,7 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { DB } from '../db'
 import { AppError } from '../errors'
+import { open, seal, type SealKeySource } from './seal'
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp'
 
 export type Role = 'counter' | 'clinician' | 'admin'
@@ -34,6 +35,7 @@ interface UserRow {
   username: string
   password_hash: string
   role: Role
+  /** The TOTP seed sealed with the keychain key (auth/seal.ts), never the seed itself. */
   totp_secret: string | null
   totp_confirmed_at: number | null
   totp_last_step: number | null
@@ -53,8 +55,15 @@ const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'))
 export class AuthService {
   constructor(
     private readonly db: DB,
+    /** Null when this process has no keychain: admins (who need a sealed TOTP seed) can then not be created or sign in. */
+    private readonly sealKey: SealKeySource | null,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private async key(): Promise<Buffer> {
+    if (!this.sealKey) throw new AppError('UNAVAILABLE', 'Keychain sistem operasi diperlukan untuk melindungi faktor kedua admin.')
+    return this.sealKey()
+  }
 
   hasUsers(): boolean {
     return this.db.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined
@@ -68,28 +77,31 @@ export class AuthService {
     return this.db.prepare("SELECT 1 FROM users WHERE role = 'admin' AND totp_confirmed_at IS NOT NULL LIMIT 1").get() === undefined
   }
 
-  setupAdmin(username: string, password: string): TotpEnrolment & SessionUser {
+  async setupAdmin(username: string, password: string): Promise<TotpEnrolment & SessionUser> {
     if (!this.setupOpen()) throw new AppError('FORBIDDEN', 'Admin pertama sudah dibuat. Masuk sebagai admin untuk menambah pengguna.')
+    const key = await this.key()
     return this.db.transaction(() => {
       // Any unconfirmed first-run attempt is replaced, never left as a second admin.
       this.db.prepare('DELETE FROM users').run()
-      return this.insert(username, password, 'admin')
+      return this.insert(username, password, 'admin', key)
     })()
   }
 
-  createUser(username: string, password: string, role: Role): SessionUser & { enrolment: TotpEnrolment | null } {
+  async createUser(username: string, password: string, role: Role): Promise<SessionUser & { enrolment: TotpEnrolment | null }> {
     if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
       throw new AppError('CONFLICT', `Nama pengguna "${username}" sudah dipakai.`, [{ field: 'username', message: 'Nama pengguna sudah dipakai.' }])
     }
-    const u = this.insert(username, password, role)
+    const key = role === 'admin' ? await this.key() : null
+    const u = this.insert(username, password, role, key)
     return { username: u.username, role: u.role, enrolment: role === 'admin' ? { secret: u.secret, otpauthUri: u.otpauthUri } : null }
   }
 
-  private insert(username: string, password: string, role: Role) {
+  private insert(username: string, password: string, role: Role, key: Buffer | null) {
     const secret = role === 'admin' ? newTotpSecret() : null
+    if (secret && !key) throw new AppError('UNAVAILABLE', 'Keychain sistem operasi diperlukan untuk melindungi faktor kedua admin.')
     this.db
       .prepare('INSERT INTO users (username, password_hash, role, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(username, hashPassword(password), role, secret, this.now())
+      .run(username, hashPassword(password), role, secret && key ? seal(key, secret) : null, this.now())
     return { username, role, secret: secret ?? '', otpauthUri: secret ? otpauthUri(ISSUER, username, secret) : '' }
   }
 
@@ -103,13 +115,13 @@ export class AuthService {
   }
 
   /** Returns a new session token (only its hash is stored). One message for every failure: nothing to enumerate. */
-  login(username: string, password: string, totp: string | undefined): { token: string; user: SessionUser } {
+  async login(username: string, password: string, totp: string | undefined): Promise<{ token: string; user: SessionUser }> {
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
     const passwordOk = verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
     if (!row || !passwordOk) throw new AppError('UNAUTHENTICATED', 'Nama pengguna atau kata sandi salah.')
     if (row.totp_secret) {
       if (!totp) throw new AppError('UNAUTHENTICATED', 'Masukkan kode 6 digit dari aplikasi autentikator.', [{ field: 'totp', message: 'Kode autentikator wajib untuk admin.' }])
-      const step = verifyTotp(row.totp_secret, totp, this.now())
+      const step = verifyTotp(open(await this.key(), row.totp_secret), totp, this.now())
       if (step === null || (row.totp_last_step !== null && step <= BigInt(row.totp_last_step))) {
         throw new AppError('UNAUTHENTICATED', 'Kode autentikator salah atau sudah dipakai.', [{ field: 'totp', message: 'Kode salah atau sudah dipakai.' }])
       }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../errors'
 import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
@@ -118,6 +119,18 @@ export class CredentialStore implements CredentialSource {
   }
   async clear(what: 'pcare' | 'antrean' | `fabric-key:${FabricMsp}`): Promise<void> {
     await this.del(what)
+  }
+
+  /**
+   * The per-install key that seals small secrets kept in SQLite (the admins' TOTP seeds). Created on first use;
+   * losing it (a new keychain) means re-enrolling the admins, never a readable seed in the database.
+   */
+  async sealKey(): Promise<Buffer> {
+    const stored = await this.get('local-seal-key')
+    if (stored) return Buffer.from(stored, 'base64')
+    const key = randomBytes(32)
+    await this.set('local-seal-key', key.toString('base64'))
+    return key
   }
 
   /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */

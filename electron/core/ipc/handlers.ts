@@ -17,7 +17,7 @@ import { syncStatus } from '../sync/status'
  * Electron's ipcMain and the browser shell both dispatch into this same table.
  */
 export function createHandlers(core: Core): HandlerTable {
-  const auth = new AuthService(core.db)
+  const auth = new AuthService(core.db, core.credentials ? () => core.credentials!.sealKey() : null)
   return withAuth(auth, createTable(core, auth))
 }
 
@@ -178,16 +178,16 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     },
 
     'auth.me': (_input, ctx) => ({ user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role } : null, setupRequired: !auth.hasUsers() }),
-    'auth.setup': ({ username, password }, ctx) => {
+    'auth.setup': async ({ username, password }, ctx) => {
       const session = needSession(ctx)
-      const admin = auth.setupAdmin(username, password)
+      const admin = await auth.setupAdmin(username, password)
       // Any earlier session belonged to the open first-run state; the new admin signs in with a code.
       session.set(null)
       return admin
     },
-    'auth.login': ({ username, password, totp }, ctx) => {
+    'auth.login': async ({ username, password, totp }, ctx) => {
       const session = needSession(ctx)
-      const { token, user } = auth.login(username, password, totp)
+      const { token, user } = await auth.login(username, password, totp)
       auth.logout(session.token())
       session.set(token)
       return user
