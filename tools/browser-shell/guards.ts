@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs'
-import { extname, resolve, sep } from 'node:path'
+import { resolve, sep } from 'node:path'
+import { contentTypeFor } from '../../electron/core/security/protocol'
 
 /**
  * DNS-rebinding guard: a page from evil.example whose name now resolves to 127.0.0.1 still sends
@@ -50,29 +51,9 @@ function isInside(base: string, full: string): boolean {
   return full === base || full.startsWith(base + sep)
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-}
-
+/** Same table as the Electron app:// protocol, so both shells serve the renderer identically. */
 export function contentTypeOf(file: string): string {
-  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream'
+  return contentTypeFor(file)
 }
 
 /** The tag that loads the page-side window.faskes. */
