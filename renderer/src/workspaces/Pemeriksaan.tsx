@@ -32,6 +32,8 @@ export function Pemeriksaan() {
     call('reference.lists', {}).then(setLists, () => setLists(null))
   }, [])
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
+  // The list is polled: the picked visit's status follows the database (e.g. examined after a save).
+  const current = rows.find((r) => r.noRawat === selected?.noRawat) ?? selected
 
   // Arrow keys move between patients; Enter (a button's own key) opens the one with focus.
   const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
@@ -84,7 +86,11 @@ export function Pemeriksaan() {
           )}
           {selected ? (
             <>
-              <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
+              {current?.status === 'examined' ? (
+                saved !== selected.noRawat && <p className="card">{t('exam.alreadyExamined', { noRawat: selected.noRawat })}</p>
+              ) : (
+                <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
+              )}
               <History noKartu={selected.noKartu} refreshKey={saved} />
             </>
           ) : (
