@@ -123,12 +123,14 @@ describe('crash safety of the sync process', () => {
         inFlightAtKill += (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'in_flight'`).get() as { n: number }).n
       }
       if (sim.stats().requests > before) slowHits++
+      console.log(`run ${runs}: kill after ${delay} ms ${alive ? 'landed' : 'missed (process had exited)'}; ${((Date.now() - started) / 1000).toFixed(1)} s; outbox ${JSON.stringify(outboxCounts(ws.db))}`)
     }
     expect(kills).toBeGreaterThanOrEqual(KILLS)
 
     sim.setFault({ mode: 'none' })
     current = syncNode(ws, sim, 120_000)
     const final = await current.exited
+    console.log(`final run: ${JSON.stringify(final.last)}; ${((Date.now() - started) / 1000).toFixed(1)} s`)
     expect(final.code).toBe(0)
     expect(final.last).toMatchObject({ event: 'exit', drained: true })
 

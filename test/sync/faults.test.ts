@@ -90,6 +90,28 @@ describe('sync faults on the Fabric network (bounded, nodes restarted in finally
   })
 })
 
+describe('retry budget during an ordering outage', () => {
+  it('orderers down: ledger retries follow the backoff schedule instead of every probe (the budget is ~24 h, not minutes)', async () => {
+    networkNode('stop', 'orderers')
+    try {
+      visits(ws, 1)
+      // Schedule scaled to 0.6 s, 3 s, 9 s, 9 s ...: within 12 s a job may be tried about 4 times.
+      const e = engine(ws, sim, { backoff: { scale: 0.01 }, probeMs: 100, onChange: () => seen.push(e.connectivity()) })
+      eng = e
+      e.start()
+      await new Promise((r) => setTimeout(r, 12_000))
+      const worst = ws.db.prepare(`SELECT max(attempts) AS n FROM outbox WHERE target = 'ledger'`).get() as { n: number }
+      // With probeMs = 5 s in production every extra attempt here is one lost every ~6 s there: 96 attempts
+      // (MAX_TRANSIENT_ATTEMPTS) are gone after ~10 min of ordering outage and the job turns failed_permanent.
+      const codes = attempts('ledger').map((a) => `${a.outcome}:${a.error_code}`)
+      expect(worst.n, `attempts: ${codes.join(', ')}; connectivity flips: ${seen.length}`).toBeLessThanOrEqual(6)
+    } finally {
+      networkNode('start', 'orderers')
+      networkNode('ready')
+    }
+  })
+})
+
 describe('sync faults on the PCare simulator', () => {
   it('simulator stopped and restarted on the same port and state file: offline, then drains once', async () => {
     const statePath = join(ws.dir, 'sim-state.json')

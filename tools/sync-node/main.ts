@@ -11,7 +11,7 @@ import { SIM_CREDENTIALS } from '../pcare-sim/server'
  * (the PCare simulator on loopback and the local Fabric network), then exits.
  *
  *   npx tsx tools/sync-node/main.ts --db faskes.db --sim-url http://127.0.0.1:8787
- *       [--time-limit-ms 60000] [--pcare-timeout-ms 1500] [--fast] [--ledger-concurrency 16] [--pcare-concurrency 4]
+ *       [--time-limit-ms 60000] [--pcare-timeout-ms 1500] [--fast] [--ledger-concurrency 16] [--pcare-concurrency 4] [--events]
  *
  * Simulator credentials come from PCARE_CONS_ID, PCARE_SECRET_KEY, PCARE_USER_KEY, PCARE_ANTREAN_USER_KEY, PCARE_USERNAME,
  * PCARE_PASSWORD, PCARE_KD_APLIKASI, defaulting to the simulator's fake values. Only loopback URLs are accepted: real
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void finish(runnable(db) === 0))
   process.on('SIGINT', () => void finish(runnable(db) === 0))
 
-  engine.start()
+  // The chain event listener is not part of draining the outbox, and stopping it while it connects hangs
+  // (ChainEventListener.stop, see test/sync/engine-stop.test.ts); --events turns it on.
+  engine.start({ events: args.events === true })
   process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, counts: counts(db) }) + '\n')
   for (;;) {
     if (runnable(db) === 0 && engine.idle) return finish(true)
