@@ -12,7 +12,7 @@ const MAIN = join(REPO, 'tools/sync-node/main.ts')
 const KILLS = Number(process.env.CRASH_KILLS ?? 22)
 const MAX_RUNS = KILLS * 2
 const INITIAL_VISITS = 8
-const MAX_VISITS = 30
+const MAX_VISITS = 60
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with CRASH_SEED. */
 function prng(seed: number): () => number {
@@ -108,6 +108,8 @@ describe('crash safety of the sync process', () => {
       // A committed-but-slow answer on the next few requests, so kills land while PCare already applied the write.
       sim.setFault({ mode: 'slow', commit: true, count: 1 + Math.floor(rand() * 3), delayMs: 400 + Math.floor(rand() * 2100), pathPrefix: prefixes[Math.floor(rand() * prefixes.length)] })
       const before = sim.stats().requests
+      // Fresh work for every run, so the process is busy (not already drained and gone) when the kill comes.
+      if (all.length < MAX_VISITS) all.push(...visits(ws, 1, all.length))
       current = syncNode(ws, sim, 60_000)
       await current.ready
       // The counter keeps working while the sync process runs: a new visit is written by another process.
