@@ -74,6 +74,7 @@ export class ChainEventListener {
   private stopped = true
   private events: CloseableAsyncIterable<ChaincodeEvent> | null = null
   private loop: Promise<void> | null = null
+  private wake: (() => void) | null = null
   readonly checkpointer: SqliteCheckpointer
   /** Events applied since start (for the status page and tests). */
   applied = 0
@@ -96,6 +97,7 @@ export class ChainEventListener {
   async stop(): Promise<void> {
     this.stopped = true
     this.events?.close()
+    this.wake?.()
     await this.loop
   }
 
@@ -108,6 +110,11 @@ export class ChainEventListener {
           checkpoint: this.checkpointer,
           ...(hasCheckpoint ? {} : { startBlock: 0n }),
         })
+        // stop() may have run while the stream was opening; it could not close what did not exist yet.
+        if (this.stopped) {
+          this.events.close()
+          return
+        }
         for await (const ev of this.events) {
           let payload: EventPayload = {}
           try {
@@ -126,7 +133,13 @@ export class ChainEventListener {
       } finally {
         this.events = null
       }
-      if (!this.stopped) await new Promise((r) => setTimeout(r, this.options.retryMs ?? 5000))
+      if (!this.stopped) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, this.options.retryMs ?? 5000)
+          this.wake = () => (clearTimeout(t), r())
+        })
+        this.wake = null
+      }
     }
   }
 }

@@ -67,9 +67,11 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
       } catch (err) {
         if ((err as Error).name !== 'SubmitError' || i >= SUBMIT_TRIES) {
           // The orderer may or may not have it: next run reads the key before sending a new proposal.
+          // Not `offline`: the worker's probe asks a peer, which still answers while the orderers are down, so an
+          // offline/online flip would pull every job forward at each probe and burn the retry budget in minutes.
+          // The backoff schedule is the right pace for an ordering outage.
           throw new SendError('transient', 'SUBMIT_FAILED', `Orderer tidak menerima transaksi: ${(err as Error).message}`, {
             ambiguous: true,
-            offline: UNREACHABLE.has((err as { code?: number }).code ?? -1),
             request,
           })
         }
