@@ -58,6 +58,10 @@ async function main(): Promise<void> {
     }
     const doneAll = s.reduce((a, r) => a + r.done, 0)
     if (!finished) console.log(`  extrapolated total at the measured rate: ${((total / doneAll) * elapsed / 60).toFixed(1)} min`)
+    const failures = ws.db
+      .prepare(`SELECT target, operation, entity_id, attempts, last_error_code, last_error_message FROM outbox WHERE status = 'failed_permanent' LIMIT 5`)
+      .all()
+    for (const f of failures) console.log(`  failed: ${JSON.stringify(f)}`)
     const st = sim.state()
     console.log(`  simulator: pendaftaran ${st.pendaftaran.length}, kunjungan ${st.kunjungan.length}, tindakan ${st.tindakan.length}, obat ${st.obat.length}`)
   } finally {
