@@ -14,6 +14,7 @@ const reasons: Record<string, [id: string, en: string]> = {
   TIMEOUT: ['PCare tidak menjawab dalam batas waktu. Akan dicoba lagi.', 'PCare did not answer in time. Will retry.'],
   NETWORK: ['Jaringan ke PCare terputus. Akan dicoba lagi saat tersambung.', 'The network to PCare is down. Will retry when connected.'],
   RATE_LIMITED: ['Terlalu banyak permintaan ke PCare; menunggu sebentar.', 'Too many requests to PCare; waiting a moment.'],
+  CLOCK_SKEW: ['PCare menolak waktu permintaan: jam komputer ini berbeda terlalu jauh dari jam server. Periksa jam dan zona waktu komputer; pengiriman dicoba lagi otomatis.', 'PCare refused the request time: this computer\'s clock is too far from the server\'s. Check the clock and time zone; sending is retried automatically.'],
   UNAUTHORIZED: ['PCare menolak kredensial (user key, kata sandi, atau jam komputer tidak tepat). Periksa kredensial dan jam.', 'PCare refused the credentials (user key, password, or the clock is off). Check credentials and the clock.'],
   NOT_REGISTERED: ['Peserta tidak terdaftar di faskes ini menurut PCare.', 'PCare says the member is not registered at this facility.'],
   NOT_FOUND: ['Data tidak ditemukan di PCare.', 'The record was not found in PCare.'],

@@ -181,7 +181,8 @@ describe('authentication', () => {
   })
   it('client clock: inside the window works, outside is refused', async () => {
     expect((await clientWith({}, {}, () => Date.now() - 200_000).getKesadaran()).count).toBe(4)
-    expect(await failure(clientWith({}, {}, () => Date.now() + 3_600_000).getKesadaran())).toMatchObject({ reason: 'unauthorized' })
+    // Refused for the time, not the credentials: transient, so the job is sent once the clock is right again.
+    expect(await failure(clientWith({}, {}, () => Date.now() + 3_600_000).getKesadaran())).toMatchObject({ kind: 'transient', reason: 'clock_skew', httpStatus: 401 })
   })
 })
 
@@ -229,9 +230,9 @@ describe('faults', () => {
     const legacy = new PcareClient({ credentials: sim.credentials, config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, kunjunganPath: 'kunjungan' }, logger: quiet })
     expect(await failure(legacy.addKunjungan(kunjunganInput()))).toMatchObject({ kind: 'permanent', reason: 'not_registered', httpStatus: 404 })
   })
-  it('clock skew on the server → unauthorized; connection reset → transient network', async () => {
+  it('clock skew on the server → transient clock_skew; connection reset → transient network', async () => {
     sim.setFault({ mode: 'skew', count: 1, offsetSeconds: 900 })
-    expect(await failure(ctx.pcare.getKesadaran())).toMatchObject({ reason: 'unauthorized' })
+    expect(await failure(ctx.pcare.getKesadaran())).toMatchObject({ kind: 'transient', reason: 'clock_skew' })
     sim.setFault({ mode: 'reset', count: 1 })
     expect(await failure(ctx.pcare.getKesadaran())).toMatchObject({ kind: 'transient', reason: 'network' })
     expect((await ctx.pcare.getKesadaran()).count).toBe(4)

@@ -11,7 +11,7 @@ let ws: Workstation
 let sim: Simulator
 let eng: SyncEngine | null = null
 /** Connectivity snapshots seen through onChange: proves the worker noticed the outage, not just that it recovered. */
-let seen: { ledger: boolean | null | undefined; pcare: boolean | null | undefined }[] = []
+let seen: ReturnType<SyncEngine['connectivity']>[] = []
 
 beforeEach(async () => {
   ws = workstation()

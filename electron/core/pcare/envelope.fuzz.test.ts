@@ -7,7 +7,7 @@ import { PcareError } from './errors'
 const CTX: DecodeContext = { service: 'pcare', method: 'GET', consId: '99999', secretKey: 'sim-secret-not-real', timestamp: '1723456789', nowMs: 1_723_456_789_000 }
 const CASES = 12_000
 const REASONS = new Set([
-  'network', 'timeout', 'http5xx', 'rate_limited', 'gateway_html', 'bad_body', 'garbage_ciphertext', 'unauthorized',
+  'network', 'timeout', 'http5xx', 'rate_limited', 'gateway_html', 'bad_body', 'garbage_ciphertext', 'unauthorized', 'clock_skew',
   'not_registered', 'not_found', 'validation', 'precondition', 'jvalue', 'start_index', 'duplicate', 'bad_request',
   'rejected', 'http4xx',
 ])

@@ -11,6 +11,7 @@ export type PcareErrorReason =
   | 'bad_body'
   | 'garbage_ciphertext'
   | 'unauthorized'
+  | 'clock_skew'
   | 'not_registered'
   | 'not_found'
   | 'validation'
@@ -95,6 +96,8 @@ const JVALUE = /Newtonsoft\.Json\.Linq\.JValue|JValue/i
 const START_INDEX = /StartIndex cannot be less than zero/i
 const NOT_REGISTERED = /not registered for this service/i
 const DUPLICATE = /sudah terdaftar|sudah ada|duplicate|duplikat/i
+/** A 401 about the request time: the signature was fine but X-timestamp was refused (UNCONFIRMED wording on production). */
+const CLOCK = /timestamp|jam komputer|clock skew/i
 
 /**
  * The single place that decides transient vs permanent (reference/pcare.md §3). Transient failures are
@@ -153,7 +156,9 @@ export function classify(f: FailureFacts): PcareError {
     if (JVALUE.test(text)) return make('permanent', 'jvalue', rawMessage)
     return make('transient', 'http5xx', rawMessage, write)
   }
-  if (status === 401) return make('permanent', 'unauthorized', rawMessage)
+  // A skewed clock is fixed by NTP or a person without touching the data, so the job stays retryable; wrong
+  // credentials are not, and wait for the admin.
+  if (status === 401) return CLOCK.test(text) ? make('transient', 'clock_skew', rawMessage) : make('permanent', 'unauthorized', rawMessage)
   if (status === 400 && START_INDEX.test(text)) return make('permanent', 'start_index', rawMessage)
   if (status === 404) return make('permanent', NOT_REGISTERED.test(text) ? 'not_registered' : 'not_found', rawMessage)
   if (status >= 400 && DUPLICATE.test(text)) return make('permanent', 'duplicate', rawMessage)

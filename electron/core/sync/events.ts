@@ -112,7 +112,14 @@ export class ChainEventListener {
         })
         // stop() may have run while the stream was opening; it could not close what did not exist yet.
         if (this.stopped) {
-          this.events.close()
+          // Closing cancels the gRPC stream; iterate once so the CANCELLED error ends here instead of going unhandled.
+          const events = this.events
+          events.close()
+          try {
+            for await (const _ of events) break
+          } catch {
+            // the cancellation itself
+          }
           return
         }
         for await (const ev of this.events) {

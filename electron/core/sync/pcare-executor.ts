@@ -4,6 +4,8 @@ import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
 
 type Payload = Record<string, unknown>
+const RECONCILE_PAGE = 500
+const RECONCILE_MAX_ROWS = 10_000
 
 /**
  * Maps the PCare client's single classification onto the worker's retry vocabulary. `request` is the job's
@@ -82,9 +84,15 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
     const c = await client()
     switch (job.operation) {
       case 'pendaftaran.add': {
-        const list = await c.listPendaftaran(String(p.tglDaftar))
-        const hit = list?.list?.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)
-        return hit ? { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } } : null
+        // A busy faskes can pass 500 registrations a day: page through the whole day (bounded) before concluding.
+        for (let start = 0; start < RECONCILE_MAX_ROWS; start += RECONCILE_PAGE) {
+          const list = await c.listPendaftaran(String(p.tglDaftar), start, RECONCILE_PAGE)
+          const page = list?.list ?? []
+          const hit = page.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)
+          if (hit) return { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } }
+          if (page.length < RECONCILE_PAGE) return null
+        }
+        throw new SendError('transient', 'RECONCILE_INCOMPLETE', 'Daftar pendaftaran hari ini terlalu panjang untuk diperiksa; dicoba lagi nanti.')
       }
       case 'kunjungan.add': {
         const list = await c.getRiwayatKunjungan(String(p.noKartu))
