@@ -116,11 +116,11 @@ describe('crash safety of the sync process', () => {
       if (all.length < MAX_VISITS) all.push(...visits(ws, 1, all.length))
       const delay = 50 + Math.floor(rand() * 1450)
       await new Promise((r) => setTimeout(r, delay))
-      const alive = current.proc.exitCode === null
-      if (alive) current.proc.kill('SIGKILL')
+      if (current.proc.exitCode === null) current.proc.kill('SIGKILL')
       const exit = await current.exited
+      // The process may drain and exit on its own in the instant before the signal: only a real SIGKILL counts.
+      const alive = exit.signal === 'SIGKILL'
       if (alive) {
-        expect(exit.signal).toBe('SIGKILL')
         kills++
         inFlightAtKill += (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'in_flight'`).get() as { n: number }).n
       }
