@@ -48,7 +48,8 @@ export function parseCardQuery(raw: string): { kind: 'noka' | 'nik'; value: stri
   )
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** Bounds an interactive remote read: the person at the screen gets the local answer instead of a long wait. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout
   return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: tidak ada jawaban dalam ${ms / 1000} detik`)), ms)))]).finally(() => clearTimeout(t))
 }

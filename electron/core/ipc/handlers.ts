@@ -4,7 +4,7 @@ import { authorize } from '../auth/policy'
 import type { CallContext, Handler, HandlerTable } from './dispatch'
 import type { Core } from '../app'
 import { recordExamination, registerVisit } from '../clinic'
-import { checkPatient } from '../clinic/eligibility'
+import { checkPatient, withTimeout } from '../clinic/eligibility'
 import { localIsoDate } from '../clinic/dates'
 import { schemaVersion } from '../db'
 import { AppError } from '../errors'
@@ -98,7 +98,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       }))
       if (!remotes) return { local, ledger: null, ledgerError: 'Ledger tidak terhubung.' }
       try {
-        const bytes = await (await remotes.ledger()).contract('History').evaluateTransaction('ForPatient', noKartu)
+        const bytes = await withTimeout((async () => (await remotes.ledger()).contract('History').evaluateTransaction('ForPatient', noKartu))(), 4000, 'Ledger')
         const entries = JSON.parse(Buffer.from(bytes).toString()) as { entityType: string; entityId: string; at: string; record: { status?: string } }[]
         return { local, ledger: entries.map((e) => ({ type: e.entityType, id: e.entityId, status: e.record?.status ?? null, at: e.at })), ledgerError: null }
       } catch (err) {

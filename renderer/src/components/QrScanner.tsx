@@ -1,4 +1,4 @@
-import { Html5Qrcode, Html5QrcodeSupportedFormats } from 'html5-qrcode'
+import type { Html5Qrcode } from 'html5-qrcode'
 import { useEffect, useRef, useState } from 'react'
 import { useI18n } from '../i18n'
 
@@ -14,24 +14,29 @@ export function QrScanner({ onDecoded, onClose }: { onDecoded: (text: string) =>
   const onDecodedRef = useRef(onDecoded)
   onDecodedRef.current = onDecoded
   useEffect(() => {
-    const scanner = new Html5Qrcode(READER_ID, { formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE], verbose: false })
     let done = false
-    const started = scanner
-      .start(
-        { facingMode: 'environment' },
-        { fps: 10, qrbox: 250 },
-        (text) => {
-          if (done) return
-          done = true
-          performance.mark('faskes:qr-decoded')
-          onDecodedRef.current(text.trim())
-        },
-        () => {},
-      )
+    let scanner: Html5Qrcode | null = null
+    // The decoder is most of the bundle and only the camera needs it: load it when the camera opens.
+    const started = import('html5-qrcode')
+      .then(({ Html5Qrcode, Html5QrcodeSupportedFormats }) => {
+        if (done) return
+        scanner = new Html5Qrcode(READER_ID, { formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE], verbose: false })
+        return scanner.start(
+          { facingMode: 'environment' },
+          { fps: 10, qrbox: 250 },
+          (text) => {
+            if (done) return
+            done = true
+            performance.mark('faskes:qr-decoded')
+            onDecodedRef.current(text.trim())
+          },
+          () => {},
+        )
+      })
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
     return () => {
       done = true
-      void started.then(() => (scanner.isScanning ? scanner.stop() : undefined)).catch(() => {})
+      void started.then(() => (scanner?.isScanning ? scanner.stop() : undefined)).catch(() => {})
     }
   }, [])
   return (
