@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import type { Simulator } from '../../tools/pcare-sim/server'
-import { ChainEventListener } from '../../electron/core/sync/events'
+import { ChainEventListener, firstOwnBlock } from '../../electron/core/sync/events'
 import { ACTIVE_CARDS, drained, engine, ledgerAs, simulator, visit, workstation, type Workstation } from './harness'
 
 let ws: Workstation
@@ -23,6 +23,19 @@ async function until(cond: () => boolean, ms = 60_000) {
   }
 }
 
+it('does not open a stream (or replay the chain) before anything of this workstation is on the ledger', async () => {
+  let connects = 0
+  const listener = new ChainEventListener(ws.db, async () => {
+    connects++
+    throw new Error('should not connect')
+  }, { retryMs: 50 })
+  listener.start()
+  await new Promise((r) => setTimeout(r, 300))
+  await listener.stop()
+  expect(firstOwnBlock(ws.db)).toBeUndefined()
+  expect(connects).toBe(0)
+})
+
 it('updates local claim statuses from chain events and resumes from its SQLite checkpoint after being offline', async () => {
   const a = visit(ws, ACTIVE_CARDS[2].noKartu)
   const b = visit(ws, ACTIVE_CARDS[3].noKartu)
@@ -31,6 +44,8 @@ it('updates local claim statuses from chain events and resumes from its SQLite c
   await drained(ws.db)
   await e.stop()
   expect(claimStatus(a.claimId!)).toBe('SUBMITTED')
+  // A new workstation starts listening at its own first transaction, not at block 0.
+  expect(firstOwnBlock(ws.db)).toBeGreaterThan(0n)
 
   const bpjs = await ledgerAs('BPJS')
   const ws1 = await ledgerAs('Puskesmas')

@@ -51,6 +51,20 @@ interface EventPayload {
   status?: string
 }
 
+/**
+ * Where a workstation without a checkpoint starts listening: the block of its own first committed transaction.
+ * Events before it cannot concern its records, and a new install does not replay the whole chain.
+ */
+export function firstOwnBlock(db: DB): bigint | undefined {
+  const r = db
+    .prepare(
+      `SELECT min(CAST(json_extract(result, '$.blockNumber') AS INTEGER)) AS b FROM outbox
+        WHERE target = 'ledger' AND status = 'done' AND json_extract(result, '$.blockNumber') IS NOT NULL`,
+    )
+    .get() as { b: number | null }
+  return r.b === null ? undefined : BigInt(r.b)
+}
+
 /** Local effect of one chain event: the statuses BPJS (or the other faskes) changed on the ledger. */
 export function applyChainEvent(db: DB, payload: EventPayload): boolean {
   const now = Date.now()
@@ -104,11 +118,17 @@ export class ChainEventListener {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const conn = await this.connection()
         const hasCheckpoint = this.checkpointer.getBlockNumber() !== undefined
+        const startBlock = hasCheckpoint ? undefined : firstOwnBlock(this.db)
+        if (!hasCheckpoint && startBlock === undefined) {
+          // Nothing of this workstation is on the ledger yet, so no event can concern it: look again later.
+          await this.pause()
+          continue
+        }
+        const conn = await this.connection()
         this.events = await conn.network.getChaincodeEvents(this.options.chaincode ?? conn.profile.chaincode, {
           checkpoint: this.checkpointer,
-          ...(hasCheckpoint ? {} : { startBlock: 0n }),
+          ...(startBlock === undefined ? {} : { startBlock }),
         })
         // stop() may have run while the stream was opening; it could not close what did not exist yet.
         if (this.stopped) {
@@ -140,13 +160,17 @@ export class ChainEventListener {
       } finally {
         this.events = null
       }
-      if (!this.stopped) {
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, this.options.retryMs ?? 5000)
-          this.wake = () => (clearTimeout(t), r())
-        })
-        this.wake = null
-      }
+      await this.pause()
     }
+  }
+
+  /** Waits retryMs, or less when stop() is called. */
+  private async pause(): Promise<void> {
+    if (this.stopped) return
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, this.options.retryMs ?? 5000)
+      this.wake = () => (clearTimeout(t), r())
+    })
+    this.wake = null
   }
 }
