@@ -46,7 +46,7 @@ describe('Card', () => {
   it('rejects bad input and unknown cards with typed errors', async () => {
     const bad = await failureOf(submit(bpjs, 'Card', 'Issue', { noKartu: '123', holderHash: 'x', kdProviderPst: 'A', jnsPeserta: 'PBI' }))
     expect(bad).toMatch(/INVALID:/)
-    const missing = await failureOf(evaluate(bpjs, 'Card', 'ReadStatus', '0009999999998'))
+    const missing = await failureOf(bpjs.contract('Card').evaluateTransaction('ReadStatus', '0009999999998'))
     expect(missing).toMatch(/NOT_FOUND:/)
   })
 })
@@ -222,7 +222,7 @@ describe('Regional channel bpjs-jawa', () => {
     try {
       const noKartu = await issueCard(jawa)
       expect(await evaluate(jawa, 'Card', 'ReadStatus', noKartu)).toMatchObject({ status: 'ACTIVE' })
-      expect(await failureOf(evaluate(bpjs, 'Card', 'ReadStatus', noKartu))).toMatch(/NOT_FOUND:/)
+      expect(await failureOf(bpjs.contract('Card').evaluateTransaction('ReadStatus', noKartu))).toMatch(/NOT_FOUND:/)
     } finally {
       jawa.close()
     }

@@ -44,8 +44,19 @@ export const json = <T = Record<string, unknown>>(bytes: Uint8Array): T => JSON.
 export async function submit(conn: LedgerConnection, contract: string, fn: string, intent: unknown): Promise<Record<string, unknown>> {
   return json(await conn.contract(contract).submitTransaction(fn, JSON.stringify(intent)))
 }
+/**
+ * A read that may follow a write made through another org's peer: submit waits for the commit on the submitter's
+ * own peer only, and each peer commits the block on its own a moment later. NOT_FOUND is retried briefly (bounded).
+ */
 export async function evaluate<T = Record<string, unknown>>(conn: LedgerConnection, contract: string, fn: string, ...args: string[]): Promise<T> {
-  return json<T>(await conn.contract(contract).evaluateTransaction(fn, ...args))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return json<T>(await conn.contract(contract).evaluateTransaction(fn, ...args))
+    } catch (err) {
+      if (attempt >= 30 || !/NOT_FOUND:/.test(String((err as Error).message))) throw err
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
 }
 
 /** Issue a new ACTIVE card as BPJS and return its number. */

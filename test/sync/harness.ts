@@ -7,6 +7,7 @@ import { chaincodeErrorKind, connectLedger, type LedgerConnection } from '../../
 import { localNetworkKeyPath, localNetworkProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine, type EngineOptions, type Remotes } from '../../electron/core/sync/engine'
+import { OutboxStore } from '../../electron/core/sync/outbox'
 import { startSimulator, type SimOptions, type Simulator } from '../../tools/pcare-sim/server'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -96,16 +97,9 @@ export function outboxCounts(db: DB): Record<string, number> {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]))
 }
 
-/** Jobs that can still make progress: active, and not held behind a permanent failure of their chain. */
+/** Jobs that can still make progress (OutboxStore.runnableCount). */
 export function runnable(db: DB): number {
-  return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
-           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
-      )
-      .get() as { n: number }
-  ).n
+  return new OutboxStore(db).runnableCount()
 }
 
 /** Waits until nothing can make progress any more, bounded. */

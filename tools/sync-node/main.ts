@@ -34,17 +34,6 @@ function parseArgs(argv: string[]): Record<string, string | true> {
   return out
 }
 
-/** Same rule as the tests' drain: active jobs not held behind a permanent failure of their chain. */
-function runnable(db: DB): number {
-  return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
-           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
-      )
-      .get() as { n: number }
-  ).n
-}
 
 function counts(db: DB): Record<string, number> {
   const rows = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[]
@@ -107,15 +96,15 @@ async function main(): Promise<void> {
     db.close()
     process.exit(0)
   }
-  process.on('SIGTERM', () => void finish(runnable(db) === 0))
-  process.on('SIGINT', () => void finish(runnable(db) === 0))
+  process.on('SIGTERM', () => void finish(engine.store.runnableCount() === 0))
+  process.on('SIGINT', () => void finish(engine.store.runnableCount() === 0))
 
   // The chain event listener is not part of draining the outbox, and stopping it while it connects hangs
   // (ChainEventListener.stop, see test/sync/engine-stop.test.ts); --events turns it on.
   engine.start({ events: args.events === true })
   process.stdout.write(JSON.stringify({ event: 'ready', pid: process.pid, counts: counts(db) }) + '\n')
   for (;;) {
-    if (runnable(db) === 0 && engine.idle) return finish(true)
+    if (engine.store.runnableCount() === 0 && engine.idle) return finish(true)
     if (Date.now() - started > limitMs) return finish(false)
     await new Promise((r) => setTimeout(r, fast ? 50 : 250))
   }

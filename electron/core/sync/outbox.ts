@@ -297,6 +297,21 @@ export class OutboxStore {
       .run(now, target, now).changes
   }
 
+  /**
+   * Jobs that can still make progress: active, and not held behind a permanent failure of their chain (those wait
+   * for a person). Zero means the outbox is drained as far as the machine can take it.
+   */
+  runnableCount(): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
+             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
+        )
+        .get() as { n: number }
+    ).n
+  }
+
   /** Earliest time a not-yet-due job of the target becomes due (the worker sleeps until then). */
   nextDueAt(target: Target): number | null {
     const r = this.db
