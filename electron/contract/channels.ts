@@ -15,6 +15,7 @@ export const channelNames = [
   'reference.lists',
   'reference.diagnosa',
   'reference.refresh',
+  'referral.faskes',
   'outbox.list',
   'outbox.detail',
   'outbox.resend',

@@ -117,7 +117,33 @@ export const Referral = z.object({
   tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   alasan: z.string().trim().min(3).max(500),
   dokter: z.string().trim().min(1).max(120),
+  /**
+   * TACC (Time, Age, Complication, Comorbidity): why a diagnosis PCare marks as treatable at the FKTP
+   * (nonSpesialis) is referred anyway. Required then; core checks it against the cached diagnosa list.
+   */
+  tacc: z.object({ kdTacc: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), alasanTacc: z.string().trim().min(1, 'Alasan TACC wajib diisi').max(200) }).optional(),
 })
+export const FaskesRujukan = z.object({
+  kdppk: z.string(),
+  nmppk: z.string(),
+  alamatPpk: z.string().nullable(),
+  telpPpk: z.string().nullable(),
+  kelas: z.string().nullable(),
+  nmkc: z.string().nullable(),
+  distance: z.number().nullable(),
+  jadwal: z.string().nullable(),
+  jmlRujuk: z.number().nullable(),
+  kapasitas: z.number().nullable(),
+  persentase: z.number().nullable(),
+})
+export const FaskesRujukanAnswer = z.object({
+  source: z.enum(['live', 'cache', 'none']),
+  checkedAt: z.number().nullable(),
+  tglEstRujuk: z.string().nullable(),
+  error: z.string().nullable(),
+  list: z.array(FaskesRujukan),
+})
+export type FaskesRujukanAnswer = z.infer<typeof FaskesRujukanAnswer>
 export const ExaminationInput = z.object({
   noRawat: z.string().min(1).max(40),
   keluhan: z.string().trim().min(1, 'Keluhan wajib diisi').max(500),
@@ -257,6 +283,10 @@ export const ReferenceLists = z.object({
   dokter: z.array(z.object({ kdDokter: z.string(), nmDokter: z.string() })),
   kesadaran: z.array(z.object({ kdSadar: z.string(), nmSadar: z.string() })),
   statusPulang: z.array(z.object({ kdStatusPulang: z.string(), nmStatusPulang: z.string() })),
+  spesialis: z.array(
+    z.object({ kdSpesialis: z.string(), nmSpesialis: z.string(), sub: z.array(z.object({ kdSubSpesialis: z.string(), nmSubSpesialis: z.string(), kdPoliRujuk: z.string().nullable() })) }),
+  ),
+  sarana: z.array(z.object({ kdSarana: z.string(), nmSarana: z.string() })),
   refreshedAt: z.number().nullable(),
 })
 export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })
@@ -299,6 +329,10 @@ export const contract = {
   'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },
   'reference.lists': { input: Empty, output: ReferenceLists },
   'reference.diagnosa': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(20) }).strict(), output: z.array(DiagnosaHit) },
+  'referral.faskes': {
+    input: z.object({ kdSubSpesialis: z.string().regex(/^[0-9A-Z]{1,10}$/), kdSarana: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(), tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal seperti 2026-01-31') }).strict(),
+    output: FaskesRujukanAnswer,
+  },
   'reference.refresh': { input: Empty, output: z.object({ written: z.array(z.string()), skipped: z.array(z.string()) }) },
   'outbox.list': { input: OutboxFilter, output: z.array(OutboxRow) },
   'outbox.detail': { input: z.object({ id: z.number().int() }).strict(), output: OutboxDetail },

@@ -21,6 +21,7 @@ export const channelPolicy: Record<Channel, Rule> = {
   'registration.today': ['counter', 'clinician', 'admin'],
   'registration.create': ['counter', 'admin'],
   'examination.save': ['clinician', 'admin'],
+  'referral.faskes': ['clinician', 'admin'],
   'settings.update': ADMIN,
   'reference.refresh': ADMIN,
   'outbox.list': ADMIN,

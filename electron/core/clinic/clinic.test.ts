@@ -84,4 +84,45 @@ describe('recordExamination', () => {
     expect(jobs()).toHaveLength(6)
     expect(() => recordExamination(db, faskes, exam('20261123-0999'), actor, now)).toThrow(/tidak ditemukan/)
   })
+
+  describe('referral', () => {
+    const rujukan = { kdppk: '0199R001', nmppk: 'RSU CONTOH', kdSpesialis: 'INT', kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24', alasan: 'Perlu evaluasi spesialis', dokter: 'dr. Contoh' }
+    const kunjungan = () => JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'kunjungan.add'`).get() as { payload: string }).payload)
+
+    it('sends the chosen faskes and sub-spesialis to PCare and the referral to the ledger', () => {
+      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      const r = recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
+      expect(r.referralId).toBe('0199B001-20261123-0001-R1')
+      expect(kunjungan()).toMatchObject({
+        kdStatusPulang: '4',
+        rujukLanjut: { kdppk: '0199R001', tglEstRujuk: '24-11-2026', subSpesialis: { kdSubSpesialis1: '26', kdSarana: '1' }, khusus: null },
+        kdTacc: -1,
+        alasanTacc: null,
+      })
+      const ledger = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'Referral:Create'`).get() as { payload: string }).payload)
+      expect(ledger.intent).toMatchObject({ toPPK: '0199R001', fromPPK: '0199B001', reason: 'Perlu evaluasi spesialis' })
+    })
+
+    it('refuses a referral whose status pulang is not Rujuk Vertikal, and Rujuk Vertikal without a referral', () => {
+      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '3', rujukan }), actor, now)).toThrow(/Rujuk Vertikal/)
+      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4' }), actor, now)).toThrow(/memerlukan data rujukan/)
+      expect(db.prepare('SELECT count(*) AS n FROM examinations').get()).toEqual({ n: 0 })
+    })
+
+    it('asks for TACC when a diagnosis is non-spesialistik by the cached list, and sends it', () => {
+      db.prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
+      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      let err: unknown
+      try {
+        recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
+      } catch (e) {
+        err = e
+      }
+      expect(err).toMatchObject({ code: 'INVALID_INPUT', fields: [{ field: 'rujukan.tacc' }] })
+      expect((err as Error).message).toContain('A01.0')
+      recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...rujukan, tacc: { kdTacc: 3, alasanTacc: 'A01.0 - Typhoid fever dengan komplikasi' } } }), actor, now)
+      expect(kunjungan()).toMatchObject({ kdTacc: 3, alasanTacc: 'A01.0 - Typhoid fever dengan komplikasi' })
+    })
+  })
 })

@@ -1,6 +1,7 @@
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import type { DB } from '../db'
 import { AppError } from '../errors'
+import { nonSpesialisCodes } from '../reference/store'
 import { enqueue } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { localIsoDate, toPcareDate } from './dates'
@@ -97,6 +98,31 @@ function faskesOrThrow(f: FaskesIdentity): string {
   return f.kdPPK
 }
 
+/** Status pulang 4 is "Rujuk Vertikal": PCare reads rujukLanjut with it, so one without the other is a half referral. */
+const RUJUK_VERTIKAL = '4'
+
+/**
+ * The referral rules PCare applies when the kunjungan arrives, checked at save so the clinician fixes them now
+ * rather than an admin later: status pulang and referral agree, and a diagnosis PCare marks as treatable at the
+ * FKTP (nonSpesialis, from the cached diagnosa list) is referred only with a TACC reason.
+ */
+function checkReferral(db: DB, input: ExaminationInput): void {
+  if (input.rujukan && input.kdStatusPulang !== RUJUK_VERTIKAL) {
+    throw new AppError('INVALID_INPUT', 'Pasien dirujuk: status pulang harus "Rujuk Vertikal".', [{ field: 'kdStatusPulang', message: 'harus Rujuk Vertikal (4)' }])
+  }
+  if (!input.rujukan && input.kdStatusPulang === RUJUK_VERTIKAL) {
+    throw new AppError('INVALID_INPUT', 'Status pulang "Rujuk Vertikal" memerlukan data rujukan (faskes tujuan).', [{ field: 'rujukan.kdppk', message: 'pilih faskes rujukan' }])
+  }
+  if (input.rujukan && !input.rujukan.tacc) {
+    const codes = nonSpesialisCodes(db, input.diagnoses.map((d) => d.kdDiag))
+    if (codes.length) {
+      throw new AppError('INVALID_INPUT', `Diagnosa ${codes.join(', ')} termasuk non-spesialistik: rujukan memerlukan alasan TACC.`, [
+        { field: 'rujukan.tacc', message: 'TACC wajib untuk diagnosa non-spesialistik' },
+      ])
+    }
+  }
+}
+
 /**
  * Saves the clinician's examination locally and queues, in order: PCare kunjungan then its tindakan and obat;
  * on the ledger the visit (clinical detail goes to the private collection via transient data), the referral and
@@ -112,6 +138,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
       throw new AppError('CONFLICT', 'Pemeriksaan untuk kunjungan ini sudah disimpan.')
     }
+    checkReferral(db, input)
     const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
     const referralId = input.rujukan ? `${visitId}-R1` : null
     const claimId = input.claimAmount ? `${visitId}-C1` : null
@@ -156,8 +183,8 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
         rujukLanjut: input.rujukan
           ? { kdppk: input.rujukan.kdppk, tglEstRujuk: toPcareDate(input.rujukan.tglEstRujuk), subSpesialis: input.rujukan.kdSubSpesialis ? { kdSubSpesialis1: input.rujukan.kdSubSpesialis, kdSarana: input.rujukan.kdSarana ?? null } : null, khusus: null }
           : null,
-        kdTacc: -1,
-        alasanTacc: null,
+        kdTacc: input.rujukan?.tacc?.kdTacc ?? -1,
+        alasanTacc: input.rujukan?.tacc?.alasanTacc ?? null,
         terapiObat: input.terapiObat,
         terapiNonObat: input.terapiNonObat,
         bmhp: '',

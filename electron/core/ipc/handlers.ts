@@ -5,10 +5,11 @@ import type { CallContext, Handler, HandlerTable } from './dispatch'
 import type { Core } from '../app'
 import { recordExamination, registerVisit } from '../clinic'
 import { checkPatient, withTimeout } from '../clinic/eligibility'
+import { findFaskesRujukan } from '../clinic/rujukan'
 import { localIsoDate } from '../clinic/dates'
 import { schemaVersion } from '../db'
 import { AppError } from '../errors'
-import { lastRefreshed, listDokter, listKesadaran, listPoli, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
+import { lastRefreshed, listDokter, listKesadaran, listPoli, listSarana, listSpesialis, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
 import { cancel, listOutbox, monitoring, outboxDetail, resend } from '../sync/admin'
 import { syncStatus } from '../sync/status'
 
@@ -150,10 +151,13 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         dokter: listDokter(core.db),
         kesadaran: listKesadaran(core.db),
         statusPulang: listStatusPulang(core.db, false),
+        spesialis: listSpesialis(core.db),
+        sarana: listSarana(core.db),
         refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
       }
     },
     'reference.diagnosa': ({ q, limit }) => searchDiagnosa(core.db, q, limit).map(({ kdDiag, nmDiag, nonSpesialis }) => ({ kdDiag, nmDiag, nonSpesialis })),
+    'referral.faskes': (q) => findFaskesRujukan(core.db, remotes, q),
     'reference.refresh': async () => {
       const r = await refreshReferenceData(core.db, await needEngine().pcareClient())
       return { written: r.written, skipped: r.skipped }

@@ -10,5 +10,8 @@ export {
   listKesadaran,
   listStatusPulang,
   listProvider,
+  listSpesialis,
+  listSarana,
+  nonSpesialisCodes,
 } from './store'
-export type { ReferenceKind, ReferenceLists, RefreshInfo } from './store'
+export type { ReferenceKind, ReferenceLists, RefreshInfo, SpesialisTree } from './store'

@@ -15,6 +15,8 @@ import {
   listDokter,
   listKesadaran,
   listPoli,
+  listSarana,
+  listSpesialis,
   listStatusPulang,
   refreshReferenceData,
   replaceReferenceLists,
@@ -62,7 +64,10 @@ describe('reference data offline', () => {
   it('refreshes every list from the simulator in one go and reads them back', async () => {
     const db = openDatabase(`${tmp.dir}/refresh.sqlite`)
     const r = await refreshReferenceData(db, client(), { now: () => 1_700_000_000_000, pageSize: 3 })
-    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'poli', 'provider', 'statusPulang'])
+    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang'])
+    // Referral lists: each spesialis with the sub-spesialis PCare gives for it, for the clinician's offline choice.
+    expect(listSpesialis(db).find((s) => s.kdSpesialis === 'INT')?.sub.map((x) => x.kdSubSpesialis).sort()).toEqual(['26', '27'])
+    expect(listSarana(db).map((x) => x.kdSarana)).toContain('1')
     expect(listPoli(db).map((p) => p.kdPoli)).toContain('001')
     expect(listDokter(db)).toHaveLength(4)
     expect(listKesadaran(db)[0]).toEqual({ kdSadar: '01', nmSadar: 'Compos mentis' })
@@ -82,6 +87,18 @@ describe('reference data offline', () => {
     sim.setFault({ mode: 'none' })
     expect(lastRefreshed(db).map((x) => x.fetchedAt)).toEqual([1, 1])
     expect(listDokter(db)).toHaveLength(4)
+    db.close()
+  })
+
+  it('replaces sub-spesialis together with their spesialis, so a dropped one does not linger', () => {
+    const db = openDatabase(`${tmp.dir}/spesialis.sqlite`)
+    const sub = (kdSubSpesialis: string, nm: string) => ({ kdSubSpesialis, nmSubSpesialis: nm, kdPoliRujuk: 'INT' })
+    replaceReferenceLists(db, { spesialis: [{ kdSpesialis: 'INT', nmSpesialis: 'PENYAKIT DALAM', sub: [sub('26', 'PENYAKIT DALAM'), sub('27', 'GINJAL')] }] }, 1)
+    replaceReferenceLists(db, { spesialis: [{ kdSpesialis: 'INT', nmSpesialis: 'PENYAKIT DALAM', sub: [sub('26', 'PENYAKIT DALAM UMUM')] }] }, 2)
+    expect(listSpesialis(db)).toEqual([{ kdSpesialis: 'INT', nmSpesialis: 'PENYAKIT DALAM', sub: [sub('26', 'PENYAKIT DALAM UMUM')] }])
+    // An empty answer keeps both the spesialis and their sub-spesialis.
+    expect(replaceReferenceLists(db, { spesialis: [] }, 3).skipped).toEqual(['spesialis'])
+    expect(listSpesialis(db)[0].sub).toHaveLength(1)
     db.close()
   })
 

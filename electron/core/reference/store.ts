@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type * as T from '../pcare/types'
 
-export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa'
+export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana'
 
 export interface ReferenceLists {
   poli?: T.Poli[]
@@ -10,6 +10,9 @@ export interface ReferenceLists {
   statusPulang?: Array<T.StatusPulang & { rawatInap: boolean }>
   provider?: T.Provider[]
   diagnosa?: T.Diagnosa[]
+  /** Each spesialis with its sub-spesialis (PCare answers those per spesialis). */
+  spesialis?: Array<T.Spesialis & { sub: T.SubSpesialis[] }>
+  sarana?: T.Sarana[]
 }
 
 const TABLES: Record<ReferenceKind, string> = {
@@ -19,6 +22,8 @@ const TABLES: Record<ReferenceKind, string> = {
   statusPulang: 'ref_status_pulang',
   provider: 'ref_provider',
   diagnosa: 'ref_diagnosa',
+  spesialis: 'ref_spesialis',
+  sarana: 'ref_sarana',
 }
 
 /**
@@ -59,6 +64,15 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
       'INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (kd_diag) DO UPDATE SET nm_diag = excluded.nm_diag, non_spesialis = excluded.non_spesialis',
       (x) => [x.kdDiag, x.nmDiag, b(x.nonSpesialis)],
     )
+    // Sub-spesialis rows are replaced together with their spesialis, after it (they reference it).
+    if (lists.spesialis?.length) db.prepare('DELETE FROM ref_subspesialis').run()
+    put('spesialis', lists.spesialis, 'INSERT INTO ref_spesialis (kd_spesialis, nm_spesialis, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSpesialis, x.nmSpesialis])
+    if (lists.spesialis?.length) {
+      // PCare lists a shared sub-spesialis under one spesialis only, as far as seen; the first one wins if not.
+      const sub = db.prepare('INSERT INTO ref_subspesialis (kd_subspesialis, kd_spesialis, nm_subspesialis, kd_poli_rujuk, fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kd_subspesialis) DO NOTHING')
+      for (const sp of lists.spesialis) for (const x of sp.sub) sub.run(x.kdSubSpesialis, sp.kdSpesialis, x.nmSubSpesialis, x.kdPoliRujuk ?? null, fetchedAt)
+    }
+    put('sarana', lists.sarana, 'INSERT INTO ref_sarana (kd_sarana, nm_sarana, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSarana, x.nmSarana])
   }).immediate()
   return { written, skipped }
 }
@@ -93,4 +107,25 @@ export function listStatusPulang(db: Database, rawatInap: boolean): T.StatusPula
 }
 export function listProvider(db: Database): T.Provider[] {
   return db.prepare('SELECT kd_provider AS kdProvider, nm_provider AS nmProvider FROM ref_provider ORDER BY kd_provider').all() as T.Provider[]
+}
+
+export interface SpesialisTree extends T.Spesialis {
+  sub: Array<{ kdSubSpesialis: string; nmSubSpesialis: string; kdPoliRujuk: string | null }>
+}
+export function listSpesialis(db: Database): SpesialisTree[] {
+  const subs = db
+    .prepare('SELECT kd_spesialis AS kdSpesialis, kd_subspesialis AS kdSubSpesialis, nm_subspesialis AS nmSubSpesialis, kd_poli_rujuk AS kdPoliRujuk FROM ref_subspesialis ORDER BY nm_subspesialis')
+    .all() as Array<{ kdSpesialis: string; kdSubSpesialis: string; nmSubSpesialis: string; kdPoliRujuk: string | null }>
+  return (db.prepare('SELECT kd_spesialis AS kdSpesialis, nm_spesialis AS nmSpesialis FROM ref_spesialis ORDER BY nm_spesialis').all() as T.Spesialis[]).map((sp) => ({
+    ...sp,
+    sub: subs.filter((s) => s.kdSpesialis === sp.kdSpesialis).map(({ kdSubSpesialis, nmSubSpesialis, kdPoliRujuk }) => ({ kdSubSpesialis, nmSubSpesialis, kdPoliRujuk })),
+  }))
+}
+export function listSarana(db: Database): T.Sarana[] {
+  return db.prepare('SELECT kd_sarana AS kdSarana, nm_sarana AS nmSarana FROM ref_sarana ORDER BY kd_sarana').all() as T.Sarana[]
+}
+/** Whether the cached diagnosa list marks any of these codes nonSpesialis (to be treated at the FKTP: a referral then needs TACC). */
+export function nonSpesialisCodes(db: Database, codes: string[]): string[] {
+  if (!codes.length) return []
+  return (db.prepare(`SELECT kd_diag FROM ref_diagnosa WHERE non_spesialis = 1 AND kd_diag IN (${codes.map(() => '?').join(',')})`).all(...codes) as { kd_diag: string }[]).map((r) => r.kd_diag)
 }

@@ -3,6 +3,7 @@ import { migration as m0001 } from './0001-foundation'
 import { migration as m0002 } from './0002-reference-data'
 import { migration as m0003 } from './0003-clinic'
 import { migration as m0004 } from './0004-users'
+import { migration as m0005 } from './0005-referral-reference'
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004]
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005]

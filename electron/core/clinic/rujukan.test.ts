@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../../../test/helpers/tmp'
+import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
+import { openDatabase, type DB } from '../db'
+import { createLogger } from '../log'
+import { PcareClient } from '../pcare'
+import type { Remotes } from './eligibility'
+import { findFaskesRujukan } from './rujukan'
+
+const quiet = createLogger({ level: 'error', sink: () => {} })
+let tmp: ReturnType<typeof tempDir>
+let sim: Simulator
+let db: DB
+let remotes: Remotes
+const now = new Date(2026, 10, 23, 9, 30).getTime()
+
+beforeAll(async () => {
+  tmp = tempDir('faskes-rujukan-')
+  sim = await startSimulator({ logger: quiet })
+  db = openDatabase(`${tmp.dir}/r.sqlite`)
+  const client = new PcareClient({
+    credentials: sim.credentials,
+    config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, timeouts: { headersMs: 2000, totalMs: 3000 } },
+    logger: quiet,
+  })
+  remotes = { pcare: async () => client, ledger: async () => Promise.reject(new Error('no ledger in this test')) }
+})
+afterAll(async () => {
+  db.close()
+  await sim.close()
+  tmp.cleanup()
+})
+
+describe('findFaskesRujukan', () => {
+  it('answers live from PCare, then from the last answer with its time when PCare is down', async () => {
+    const live = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
+    expect(live).toMatchObject({ source: 'live', checkedAt: now, tglEstRujuk: '2026-11-24', error: null })
+    expect(live.list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R002'])
+    // The path carried the date the way PCare wants it (the simulator answers 412 for anything else).
+    sim.setFault({ mode: '503' })
+    try {
+      const later = now + 60_000
+      const cached = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-25' }, later)
+      expect(cached).toMatchObject({ source: 'cache', checkedAt: now, tglEstRujuk: '2026-11-24' })
+      expect(cached.error).toMatch(/503|tidak tersedia|Service/i)
+      expect(cached.list).toEqual(live.list)
+      // Another sub-spesialis was never asked: nothing to show, and the reason.
+      const none = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '3', tglEstRujuk: '2026-11-25' }, later)
+      expect(none).toMatchObject({ source: 'none', checkedAt: null, list: [] })
+      expect(none.error).toBeTruthy()
+    } finally {
+      sim.setFault({ mode: 'none' })
+    }
+  })
+
+  it('without PCare configured it still offers the cached answer', async () => {
+    const r = await findFaskesRujukan(db, null, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
+    expect(r).toMatchObject({ source: 'cache', error: 'PCare belum dikonfigurasi.' })
+    expect(r.list).toHaveLength(2)
+  })
+
+  it('refuses a planned date in the past before asking anyone', async () => {
+    await expect(findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', tglEstRujuk: '2026-11-22' }, now)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      fields: [{ field: 'tglEstRujuk', message: 'sebelum hari ini' }],
+    })
+  })
+})

@@ -1,0 +1,57 @@
+import type { DB } from '../db'
+import { AppError } from '../errors'
+import type { FaskesRujukan } from '../pcare/types'
+import { toPcareDate } from './dates'
+import { withTimeout, type Remotes } from './eligibility'
+
+export interface FaskesRujukanQuery {
+  kdSubSpesialis: string
+  /** Optional: PCare's path then carries 0 (UNCONFIRMED: the value clients send for "no sarana"). */
+  kdSarana?: string
+  /** yyyy-MM-dd, the planned referral date. */
+  tglEstRujuk: string
+}
+export interface FaskesRujukanAnswer {
+  /** 'live' = PCare answered now; 'cache' = PCare could not be reached, this is the last answer for the same choice. */
+  source: 'live' | 'cache' | 'none'
+  checkedAt: number | null
+  /** The date the shown list was asked for (a cached list may be for another day). */
+  tglEstRujuk: string | null
+  error: string | null
+  list: FaskesRujukan[]
+}
+
+/**
+ * Receiving hospitals for a vertical referral, with their capacity on the planned date. PCare decides this per
+ * day, so the live answer is preferred; when PCare is slow or down the clinician sees the last answer for the same
+ * sub-spesialis and sarana, with its time, and may still choose from it: the kunjungan waits in the outbox anyway,
+ * and PCare checks the choice when it arrives.
+ */
+export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: FaskesRujukanQuery, now = Date.now(), timeoutMs = 4000): Promise<FaskesRujukanAnswer> {
+  const today = new Date(now)
+  today.setHours(0, 0, 0, 0)
+  if (new Date(`${q.tglEstRujuk}T00:00:00`).getTime() < today.getTime()) {
+    throw new AppError('INVALID_INPUT', 'Tanggal rencana rujukan tidak boleh sebelum hari ini.', [{ field: 'tglEstRujuk', message: 'sebelum hari ini' }])
+  }
+  const sarana = q.kdSarana ?? ''
+  let error: string
+  if (remotes) {
+    try {
+      const client = await remotes.pcare()
+      const answer = await withTimeout(client.getFaskesRujukanSubSpesialis(q.kdSubSpesialis, sarana || '0', toPcareDate(q.tglEstRujuk)), timeoutMs, 'PCare')
+      const list = answer?.list ?? []
+      db.prepare(
+        `INSERT INTO faskes_rujukan_cache (kd_subspesialis, kd_sarana, tgl_est_rujuk, list, fetched_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (kd_subspesialis, kd_sarana) DO UPDATE SET tgl_est_rujuk = excluded.tgl_est_rujuk, list = excluded.list, fetched_at = excluded.fetched_at`,
+      ).run(q.kdSubSpesialis, sarana, q.tglEstRujuk, JSON.stringify(list), now)
+      return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, list }
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err)
+    }
+  } else error = 'PCare belum dikonfigurasi.'
+  const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(q.kdSubSpesialis, sarana) as
+    | { tgl_est_rujuk: string; list: string; fetched_at: number }
+    | undefined
+  if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, list: [] }
+  return { source: 'cache', checkedAt: row.fetched_at, tglEstRujuk: row.tgl_est_rujuk, error, list: JSON.parse(row.list) as FaskesRujukan[] }
+}
