@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util'
 import { createLogger } from '../../electron/core/log'
 import { startSimulator, SIM_CREDENTIALS } from './server'
 
@@ -5,23 +6,13 @@ import { startSimulator, SIM_CREDENTIALS } from './server'
  * `npx tsx tools/pcare-sim/main.ts --port 8787 [--state file.json] [--start-index-quirk]
  *   [--skew-window 300] [--slow-ms 35000] [--antrean-ref-shape list|array] [--jvalue-on-null-rujuk]`
  */
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`)
-    const next = argv[i + 1]
-    if (next !== undefined && !next.startsWith('--')) {
-      out[a.slice(2)] = next
-      i++
-    } else out[a.slice(2)] = true
-  }
-  return out
-}
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  const num = (k: string, d: number): number => {
+  const S = { type: 'string' } as const
+  const B = { type: 'boolean' } as const
+  // strict: an unknown or misspelt flag is an error, not silently ignored.
+  const args = parseArgs({ args: process.argv.slice(2), options: { port: S, state: S, 'start-index-quirk': B, 'jvalue-on-null-rujuk': B, 'skew-window': S, 'slow-ms': S, 'antrean-ref-shape': S, quiet: B }, strict: true }).values
+  const num = (k: keyof typeof args, d: number): number => {
     const v = args[k]
     if (v === undefined) return d
     const n = Number(v)

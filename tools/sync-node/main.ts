@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
 import { openDatabase, type DB } from '../../electron/core/db'
 import { createLogger } from '../../electron/core/log'
@@ -20,20 +21,6 @@ import { SIM_CREDENTIALS } from '../pcare-sim/server'
  * stdout: one JSON line {"event":"ready"} once the engine runs, one {"event":"exit",...} at the end.
  * Exit 0 when drained or when the time limit is reached ("drained": false tells them apart); 2 on bad arguments.
  */
-function parseArgs(argv: string[]): Record<string, string | true> {
-  const out: Record<string, string | true> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`)
-    const next = argv[i + 1]
-    if (next !== undefined && !next.startsWith('--')) {
-      out[a.slice(2)] = next
-      i++
-    } else out[a.slice(2)] = true
-  }
-  return out
-}
-
 
 function counts(db: DB): Record<string, number> {
   const rows = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[]
@@ -41,8 +28,11 @@ function counts(db: DB): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2))
-  const num = (k: string, d: number): number => {
+  const S = { type: 'string' } as const
+  const B = { type: 'boolean' } as const
+  // strict: an unknown or misspelt flag is an error, not silently ignored.
+  const args = parseArgs({ args: process.argv.slice(2), options: { db: S, 'sim-url': S, 'time-limit-ms': S, 'pcare-timeout-ms': S, fast: B, 'ledger-concurrency': S, 'pcare-concurrency': S, events: B }, strict: true }).values
+  const num = (k: keyof typeof args, d: number): number => {
     const v = args[k]
     if (v === undefined) return d
     const n = Number(v)
