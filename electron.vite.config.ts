@@ -23,6 +23,8 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite turns minification off for the renderer by default; on, the bundle is less than half the size.
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
     plugins: [react()],

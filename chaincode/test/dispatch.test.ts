@@ -37,7 +37,7 @@ describe('contract SPI dispatch', () => {
       MedicalRecord: ['Anchor', 'Verify'],
       Claim: ['Approve', 'Read', 'Reject', 'Submit'],
       Audit: ['ListByActor', 'ListByEntity'],
-      History: ['ForPatient'],
+      History: ['ForPatient', 'Recent'],
       'org.hyperledger.fabric': ['GetMetadata'],
     });
     const readStatus = meta.Card.transactions.find((t) => t.name === 'ReadStatus')!;

@@ -65,6 +65,18 @@ describe('Audit and History', () => {
     assert.deepEqual(await h.evaluate(RS, 'History:ForPatient', KARTU[2]), []);
   });
 
+  it('History:Recent gives the newest entries in the same order, with the total, and bounds the limit', async () => {
+    const h = await scenario();
+    const all = await h.evaluate<{ entityId: string }[]>(RS, 'History:ForPatient', KARTU[0]);
+    const recent = await h.evaluate<{ total: number; entries: { entityId: string; record: { status: string } }[] }>(RS, 'History:Recent', KARTU[0], '2');
+    assert.equal(recent.total, all.length);
+    assert.deepEqual(recent.entries.map((e) => e.entityId), all.slice(-2).map((e) => e.entityId));
+    assert.equal(recent.entries[1].record.status, 'APPROVED');
+    assert.deepEqual((await h.evaluate<{ entries: unknown[] }>(RS, 'History:Recent', KARTU[0], '200')).entries, all);
+    assert.deepEqual(await h.evaluate(RS, 'History:Recent', KARTU[2], '5'), { total: 0, entries: [] });
+    for (const bad of ['0', '201', '1.5', 'x']) await rejects(h.evaluate(RS, 'History:Recent', KARTU[0], bad), 'INVALID');
+  });
+
   it('is deterministic: the same transactions give byte-identical world state', async () => {
     const [a, b] = [await scenario(), await scenario()];
     const dump = (h: Harness) => [...h.ledger.state.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`);

@@ -323,7 +323,8 @@ export const contract = {
   'settings.get': { input: Empty, output: Settings },
   'settings.update': { input: SettingsPatch, output: Settings },
   'patient.check': { input: z.object({ query: z.string().max(40) }).strict(), output: PatientCheck },
-  'patient.history': { input: z.object({ noKartu: NoKartu }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerError: z.string().nullable() }) },
+  // ledger: false answers from SQLite alone, so the page can show local visits without waiting for the ledger read.
+  'patient.history': { input: z.object({ noKartu: NoKartu, ledger: z.boolean().default(true) }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerTotal: z.number().int().nullable(), ledgerError: z.string().nullable() }) },
   'registration.create': { input: RegistrationInput, output: z.object({ noRawat: z.string(), tglDaftar: z.string() }) },
   'registration.today': { input: Empty, output: z.array(RegistrationRow) },
   'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },

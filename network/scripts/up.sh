@@ -112,6 +112,10 @@ if [ ! -f "$REPO_DIR/chaincode/dist/index.js" ] || [ -n "$(find "$REPO_DIR/chain
   # A running server still has the old code loaded. The package id stays the same (CCaaS packages hold only
   # connection.json), so restarting the process is enough for dev; a definition change needs a new sequence.
   stop_node chaincode
+elif [ -f "$PIDS/chaincode.pid" ] && [ -n "$(find "$REPO_DIR/chaincode/dist" -newer "$PIDS/chaincode.pid" -name '*.js' 2>/dev/null | head -1)" ]; then
+  # Built by hand (cd chaincode && npm run build) after the server started: it still runs the old code.
+  log "chaincode/dist is newer than the running server: restarting it"
+  stop_node chaincode
 fi
 start_chaincode
 wait_healthy chaincode 30

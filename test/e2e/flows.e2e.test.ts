@@ -8,7 +8,7 @@ import { createCore } from '../../electron/core/app'
 import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
-import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { demoRemotes, freshKdPPK, networkNode } from '../sync/harness'
 import { launchChromium } from './browser'
 import { freshTotp, signIn, signOut } from './session'
 
@@ -48,6 +48,18 @@ async function qrVideo(text: string): Promise<string> {
     { timeout: 60_000 },
   )
   return y4m
+}
+
+/** Vitals, doctor and one diagnosis found by the offline search (the first hit, taken with Enter); returns the chip's text. */
+async function fillExam(diagnosisQuery: string): Promise<string> {
+  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
+  for (const [k, v] of Object.entries(vitals)) await page.locator(`#ex-${k}`).fill(v)
+  await page.locator('#ex-dokter').selectOption({ index: 1 })
+  await page.locator('#ex-diag').fill(diagnosisQuery)
+  await page.locator('#diag-list [role=option]').first().waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('diagnosis').first().waitFor()
+  return page.getByTestId('diagnosis').first().innerText()
 }
 
 const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
@@ -195,14 +207,7 @@ it('clinician: picks the patient by keyboard, finds a diagnosis by search, saves
   // Saving with empty vitals: errors at the fields, nothing stored.
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
   await page.locator('#ex-sistole-error').waitFor()
-  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
-  for (const [k, v] of Object.entries(vitals)) await page.locator(`#ex-${k}`).fill(v)
-  await page.locator('#ex-dokter').selectOption({ index: 1 })
-  await page.locator('#ex-diag').fill('dengue')
-  await page.locator('#diag-list [role=option]').first().waitFor()
-  await page.keyboard.press('Enter')
-  await page.getByTestId('diagnosis').first().waitFor()
-  const diagnosis = await page.getByTestId('diagnosis').first().innerText()
+  const diagnosis = await fillExam('dengue')
   expect(diagnosis).toMatch(/^[A-Z]\d{2}/)
   const started = performance.now()
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
@@ -243,5 +248,93 @@ it('admin: sees the failed send with its reason in plain words, reads the saniti
   await expect.poll(() => outbox.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/kunjungan[\s\S]*terkirim/)
   await expect.poll(() => page.getByTestId('kpi-failed').innerText(), { timeout: 15_000 }).toBe('0')
   await page.screenshot({ path: join(shots, 'flow-5-admin-resent.png'), fullPage: true })
+  expect(problems).toEqual([])
+  await signOut(page)
+})
+
+it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s live list; TACC is asked for a non-spesialistik diagnosis', async () => {
+  await signIn(page, CLINICIAN.username, CLINICIAN.password)
+  await heading('Pemeriksaan').waitFor()
+  await page.locator('.pick-list button').filter({ hasText: 'terdaftar' }).first().click()
+  await page.locator('#ex-sistole').waitFor()
+  // J06.9 is non-spesialistik in PCare's list: treatable at the FKTP, so a referral needs a TACC reason.
+  expect(await fillExam('J06.9')).toContain('J06.9')
+  await page.getByLabel('Rujuk ke faskes lain').check()
+  expect(await page.locator('#ex-pulang').inputValue()).toBe('4')
+  await page.locator('#rj-spesialis').selectOption({ label: 'PENYAKIT DALAM' })
+  await page.locator('#rj-sub').selectOption({ label: 'GINJAL HIPERTENSI' })
+  await expect.poll(() => page.getByTestId('rujukan-source').innerText()).toBe('Langsung dari PCare: 2 faskes rujukan')
+  // Keyboard: focus the first hospital and move to the second with the arrow key.
+  await page.getByRole('radio').first().focus()
+  await page.keyboard.press('ArrowDown')
+  expect(await page.locator('#rj-kdppk').inputValue()).toBe('0199R002')
+  expect(await page.locator('#rj-nmppk').inputValue()).toBe('RS CONTOH SEJAHTERA')
+  await page.locator('#rj-alasan').fill('Hipertensi tidak terkontrol')
+  await page.locator('#rj-dokter').fill('dr. Contoh Perujuk')
+
+  // Without TACC, core refuses the save and says why at the TACC field.
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await expect.poll(() => page.locator('#rj-tacc-error').innerText()).toMatch(/TACC wajib/)
+  await page.locator('#rj-tacc').selectOption('1')
+  expect(await page.locator('#rj-alasanTacc').inputValue()).toBe('< 3 Hari')
+  await page.screenshot({ path: join(shots, 'flow-6-pemeriksaan-rujukan.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await page.getByTestId('exam-saved').waitFor()
+  // PCare takes the kunjungan with the referral; the ledger records the referral (its status comes back into SQLite).
+  await expect.poll(() => sim.state().kunjungan.filter((k) => k.body.rujukLanjut?.kdppk === '0199R002').length, { timeout: 30_000 }).toBe(1)
+  const referralStatus = () =>
+    (shell.core.db.prepare(`SELECT referral_status AS s FROM examinations WHERE data LIKE '%0199R002%'`).get() as { s: string | null } | undefined)?.s
+  await expect.poll(referralStatus, { timeout: 30_000 }).toBe('CREATED')
+  await signOut(page)
+})
+
+it('remotes down (PCare and the ledger peer): the counter registers from the cache, the clinician refers from the last list; both queues drain when they return', async () => {
+  await sim.close()
+  networkNode('stop', 'peer-puskesmas')
+  try {
+    await signIn(page, COUNTER.username, COUNTER.password)
+    await heading('Pendaftaran').waitFor()
+    await page.getByLabel('Nomor kartu BPJS atau NIK').fill(card.noKartu)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('source').innerText(), { timeout: 20_000 }).toMatch(/PCare tidak terhubung — data cache per/)
+    await page.locator('#reg-poli').selectOption({ index: 2 })
+    await page.locator('#reg-keluhan').fill('Kontrol tekanan darah')
+    await page.keyboard.press('Enter')
+    await page.getByTestId('registered').waitFor()
+    expect(await page.getByTestId('no-urut').innerText()).toBe('Nomor urut: menunggu PCare')
+    await signOut(page)
+
+    await signIn(page, CLINICIAN.username, CLINICIAN.password)
+    await heading('Pemeriksaan').waitFor()
+    await page.locator('.pick-list button').filter({ hasText: 'terdaftar' }).first().click()
+    await page.locator('#ex-sistole').waitFor()
+    expect(await fillExam('A91')).toContain('A91')
+    await page.getByLabel('Rujuk ke faskes lain').check()
+    await page.locator('#rj-spesialis').selectOption({ label: 'PENYAKIT DALAM' })
+    await page.locator('#rj-sub').selectOption({ label: 'GINJAL HIPERTENSI' })
+    // PCare is gone: the last list for this choice, with its time, and still choosable.
+    await expect.poll(() => page.getByTestId('rujukan-source').innerText(), { timeout: 20_000 }).toMatch(/PCare tidak terhubung — daftar per \d{2}[.:]\d{2}/)
+    await page.getByRole('radio', { name: /RSU CONTOH/ }).check()
+    expect(await page.locator('#rj-kdppk').inputValue()).toBe('0199R001')
+    await page.locator('#rj-alasan').fill('Demam berdarah dengan tanda bahaya')
+    await page.locator('#rj-dokter').fill('dr. Contoh Perujuk')
+    await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+    await page.getByTestId('exam-saved').waitFor()
+    // Both remotes are shown offline with work waiting.
+    await expect.poll(() => statusOf('PCare').innerText(), { timeout: 30_000 }).toMatch(/Terputus/)
+    await expect.poll(() => statusOf('Ledger').innerText(), { timeout: 60_000 }).toMatch(/Terputus/)
+    expect(await statusOf('Ledger').innerText()).toMatch(/Tertunda\s*[1-9]|Mengirim [1-9]/)
+    await page.screenshot({ path: join(shots, 'flow-7-remotes-down.png'), fullPage: true })
+  } finally {
+    networkNode('start', 'peer-puskesmas')
+    sim = await startSimulator({ port: simPort, statePath: simState })
+  }
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 60_000 }).toMatch(/Terhubung[\s\S]*Tertunda\s*0/)
+  await expect.poll(() => statusOf('Ledger').innerText(), { timeout: 90_000 }).toMatch(/Terhubung[\s\S]*Tertunda\s*0/)
+  expect(await statusOf('PCare').innerText()).toMatch(/Gagal\s*0/)
+  expect(await statusOf('Ledger').innerText()).toMatch(/Gagal\s*0/)
+  expect(sim.state().kunjungan.filter((k) => k.body.rujukLanjut?.kdppk === '0199R001').length).toBe(1)
+  await page.screenshot({ path: join(shots, 'flow-8-drained.png'), fullPage: true })
+  await signOut(page)
   expect(problems).toEqual([])
 })

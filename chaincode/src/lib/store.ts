@@ -85,20 +85,34 @@ export interface PatientEntry<T = unknown> {
   record: T;
 }
 
-/** Entities linked to a card number, resolved to their current records, in tx-time order. */
-export async function listForPatient<T = unknown>(ctx: Context, noKartu: string, type?: EntityType): Promise<PatientEntry<T>[]> {
-  const rows = await scan<{ at: string }>(ctx, KEY.patientIndex, type ? [noKartu, type] : [noKartu]);
-  const out: PatientEntry<T>[] = [];
-  for (const row of rows) {
+type TimelineRow = Omit<PatientEntry, 'record'>;
+
+/**
+ * The links of a card in tx-time order, from the index keys alone (no record reads). Rows come grouped by type
+ * (key order); they are merged into one timeline, ties broken on type then id so every peer returns the same order.
+ */
+export async function patientTimeline(ctx: Context, noKartu: string, type?: EntityType): Promise<TimelineRow[]> {
+  const rows = (await scan<{ at: string }>(ctx, KEY.patientIndex, type ? [noKartu, type] : [noKartu])).map((row) => {
     const [, entityType, sortKey, entityId] = row.attributes as [string, EntityType, string, string];
-    const record = await getEntity<T>(ctx, entityType, entityId);
-    if (record !== undefined) out.push({ entityType, entityId, at: row.value.at, sortKey, record });
-  }
-  // Rows come grouped by type (key order); merge into one timeline. Ties break on type then id so
-  // every peer returns the same order.
-  out.sort((a, b) =>
+    return { entityType, entityId, sortKey, at: row.value.at };
+  });
+  return rows.sort((a, b) =>
     a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 :
     a.entityType < b.entityType ? -1 : a.entityType > b.entityType ? 1 :
     a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0);
+}
+
+/** Timeline rows resolved to their current records (one read each). */
+export async function resolveTimeline<T = unknown>(ctx: Context, rows: TimelineRow[]): Promise<PatientEntry<T>[]> {
+  const out: PatientEntry<T>[] = [];
+  for (const row of rows) {
+    const record = await getEntity<T>(ctx, row.entityType, row.entityId);
+    if (record !== undefined) out.push({ ...row, record });
+  }
   return out;
+}
+
+/** Entities linked to a card number, resolved to their current records, in tx-time order. */
+export async function listForPatient<T = unknown>(ctx: Context, noKartu: string, type?: EntityType): Promise<PatientEntry<T>[]> {
+  return resolveTimeline<T>(ctx, await patientTimeline(ctx, noKartu, type));
 }

@@ -39,6 +39,9 @@ function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
   return guarded as HandlerTable
 }
 
+/** Ledger entries the patient history shows (newest first); the total is shown beside them. */
+const LEDGER_HISTORY_LIMIT = 50
+
 function needSession(ctx: CallContext) {
   if (!ctx.session) throw new AppError('UNAVAILABLE', 'Sesi masuk tidak didukung oleh jalur ini.')
   return ctx.session
@@ -77,7 +80,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'settings.update': (patch) => core.settings.update(patch),
 
     'patient.check': ({ query }) => checkPatient(core.db, remotes, query),
-    'patient.history': async ({ noKartu }) => {
+    'patient.history': async ({ noKartu, ledger: withLedger }) => {
       const local = (
         core.db
           .prepare(
@@ -97,13 +100,19 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         claimStatus: r.claim_status,
         referralStatus: r.referral_status,
       }))
-      if (!remotes) return { local, ledger: null, ledgerError: 'Ledger tidak terhubung.' }
+      if (!withLedger) return { local, ledger: null, ledgerTotal: null, ledgerError: null }
+      if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'Ledger tidak terhubung.' }
       try {
-        const bytes = await withTimeout((async () => (await remotes.ledger()).contract('History').evaluateTransaction('ForPatient', noKartu))(), 4000, 'Ledger')
-        const entries = JSON.parse(Buffer.from(bytes).toString()) as { entityType: string; entityId: string; at: string; record: { status?: string } }[]
-        return { local, ledger: entries.map((e) => ({ type: e.entityType, id: e.entityId, status: e.record?.status ?? null, at: e.at })), ledgerError: null }
+        // The newest entries only: a card used for years links hundreds of entities on the ledger.
+        const bytes = await withTimeout(
+          (async () => (await remotes.ledger()).contract('History').evaluateTransaction('Recent', noKartu, String(LEDGER_HISTORY_LIMIT)))(),
+          4000,
+          'Ledger',
+        )
+        const { total, entries } = JSON.parse(Buffer.from(bytes).toString()) as { total: number; entries: { entityType: string; entityId: string; at: string; record: { status?: string } }[] }
+        return { local, ledger: entries.reverse().map((e) => ({ type: e.entityType, id: e.entityId, status: e.record?.status ?? null, at: e.at })), ledgerTotal: total, ledgerError: null }
       } catch (err) {
-        return { local, ledger: null, ledgerError: err instanceof Error ? err.message : String(err) }
+        return { local, ledger: null, ledgerTotal: null, ledgerError: err instanceof Error ? err.message : String(err) }
       }
     },
     'registration.create': (input, ctx) => {

@@ -4,6 +4,7 @@ import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n, type MessageKey } from '../i18n'
+import { ReferralFields, emptyReferral, toReferral, type ReferralDraft } from './Rujukan'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
@@ -103,6 +104,13 @@ export function Pemeriksaan() {
 }
 
 type Tindakan = { kdTindakan: string; biaya: string }
+const RUJUK_VERTIKAL = '4'
+const REFERRAL_FIELDS = ['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter', 'tacc', 'tacc.alasanTacc']
+/** The workstation's own calendar day, yyyy-MM-dd (the default planned referral date). */
+function isoToday(): string {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
 type Obat = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
 
 function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void }) {
@@ -120,7 +128,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const [tindakan, setTindakan] = useState<Tindakan[]>([])
   const [obat, setObat] = useState<Obat[]>([])
   const [rujuk, setRujuk] = useState(false)
-  const [rujukan, setRujukan] = useState({ kdppk: '', nmppk: '', tglEstRujuk: '', alasan: '', dokter: '' })
+  const [rujukan, setRujukan] = useState<ReferralDraft>(() => emptyReferral(isoToday()))
   const [claim, setClaim] = useState('')
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -160,7 +168,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       kdStatusPulang,
       tindakan: tindakan.map((x) => ({ kdTindakan: x.kdTindakan.trim(), biaya: num(x.biaya) ?? 0 })),
       obat: obat.map((o) => ({ kdObat: o.kdObat.trim(), nmObat: o.nmObat.trim(), signa1: num(o.signa1) ?? 1, signa2: num(o.signa2) ?? 1, jmlObat: num(o.jmlObat) ?? 1 })),
-      rujukan: rujuk ? rujukan : undefined,
+      rujukan: rujuk ? toReferral(rujukan) : undefined,
       claimAmount: num(claim),
     }
     setBusy(true)
@@ -175,7 +183,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
     }
   }
   const fe = (f: string) => error?.fieldMessage(f)
-  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFields.map(([k]) => `vitals.${k}`), ...Object.keys(rujukan).map((k) => `rujukan.${k}`)])
+  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFields.map(([k]) => `vitals.${k}`), ...REFERRAL_FIELDS.map((k) => `rujukan.${k}`)])
   const other = error?.fields.filter((f) => !known.has(f.field)) ?? []
 
   return (
@@ -258,7 +266,15 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
         </button>
       </fieldset>
       <Field id="ex-pulang" label={t('exam.statusPulang')} error={fe('kdStatusPulang')}>
-        <select id="ex-pulang" value={kdStatusPulang} onChange={(e) => setKdStatusPulang(e.target.value)}>
+        <select
+          id="ex-pulang"
+          value={kdStatusPulang}
+          aria-invalid={Boolean(fe('kdStatusPulang'))}
+          onChange={(e) => {
+            setKdStatusPulang(e.target.value)
+            if (e.target.value === RUJUK_VERTIKAL) setRujuk(true)
+          }}
+        >
           {(lists?.statusPulang.length ? lists.statusPulang : [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat Jalan' }]).map((s) => (
             <option key={s.kdStatusPulang} value={s.kdStatusPulang}>
               {s.nmStatusPulang}
@@ -270,17 +286,27 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
         <input id="ex-claim" inputMode="numeric" value={claim} onChange={(e) => setClaim(e.target.value)} />
       </Field>
       <label className="radio wide">
-        <input type="checkbox" checked={rujuk} onChange={(e) => setRujuk(e.target.checked)} /> {t('exam.rujuk')}
+        <input
+          type="checkbox"
+          checked={rujuk}
+          onChange={(e) => {
+            // A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other).
+            setRujuk(e.target.checked)
+            if (e.target.checked) setKdStatusPulang(RUJUK_VERTIKAL)
+            else if (kdStatusPulang === RUJUK_VERTIKAL) setKdStatusPulang('3')
+          }}
+        />{' '}
+        {t('exam.rujuk')}
       </label>
       {rujuk && (
-        <fieldset className="wide vitals">
-          <legend>{t('exam.rujukan')}</legend>
-          {(['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter'] as const).map((k) => (
-            <Field key={k} id={`rj-${k}`} label={t(`exam.rj.${k}`)} error={fe(`rujukan.${k}`)}>
-              <input id={`rj-${k}`} type={k === 'tglEstRujuk' ? 'date' : 'text'} value={rujukan[k]} aria-invalid={Boolean(fe(`rujukan.${k}`))} onChange={(e) => setRujukan({ ...rujukan, [k]: e.target.value })} />
-            </Field>
-          ))}
-        </fieldset>
+        <ReferralFields
+          lists={lists}
+          value={rujukan}
+          onChange={setRujukan}
+          fe={fe}
+          needsTacc={diagnoses.some((d) => d.nonSpesialis)}
+          firstDiagnosis={diagnoses[0] ? `${diagnoses[0].kdDiag} - ${diagnoses[0].nmDiag}` : ''}
+        />
       )}
       {error && (
         <div role="alert" className="alert wide">
@@ -400,10 +426,15 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
   const [err, setErr] = useState<string | null>(null)
   useEffect(() => {
     let live = true
-    call('patient.history', { noKartu }).then(
-      (v) => live && setH(v),
-      (e) => live && setErr(asApiError(e).message),
-    )
+    let full = false
+    const fail = (e: unknown) => live && setErr(asApiError(e).message)
+    // Local visits first: the ledger read lists every entry ever made for the card (about a second for a
+    // well-used card, up to the 4 s bound), and the visit just saved must not wait for it.
+    call('patient.history', { noKartu, ledger: false }).then((v) => live && !full && setH(v), fail)
+    call('patient.history', { noKartu }).then((v) => {
+      full = true
+      if (live) setH(v)
+    }, fail)
     return () => {
       live = false
     }
@@ -449,10 +480,18 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
                     {l.type} {l.id} — {l.status ?? '—'} {l.at && <span className="muted">({l.at})</span>}
                   </li>
                 ))}
+                {h.ledgerTotal !== null && h.ledgerTotal > h.ledger.length && (
+                  <li className="muted">
+                    {t('exam.ledgerMore', { n: h.ledger.length, total: h.ledgerTotal })}
+                  </li>
+                )}
               </ul>
             )
+          ) : h.ledgerError === null ? (
+            // The local-only answer: the ledger read is still on its way.
+            <p className="muted">{t('app.loading')}</p>
           ) : (
-            <p className="muted">{t('exam.ledgerUnavailable', { message: h.ledgerError ?? '' })}</p>
+            <p className="muted">{t('exam.ledgerUnavailable', { message: h.ledgerError })}</p>
           )}
         </>
       )}

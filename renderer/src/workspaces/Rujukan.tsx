@@ -1,0 +1,235 @@
+import { useEffect, useState } from 'react'
+import type { ExaminationInput, Output } from '../../../electron/contract'
+import { asApiError, call } from '../api'
+import { Field, when } from '../components/Field'
+import { useI18n } from '../i18n'
+
+type Lists = Output<'reference.lists'>
+type Answer = Output<'referral.faskes'>
+
+/** What the clinician fills in; strings as typed, turned into the contract's Referral on save. */
+export interface ReferralDraft {
+  kdSpesialis: string
+  kdSubSpesialis: string
+  kdSarana: string
+  tglEstRujuk: string
+  kdppk: string
+  nmppk: string
+  alasan: string
+  dokter: string
+  kdTacc: '' | '1' | '2' | '3' | '4'
+  alasanTacc: string
+}
+
+export function emptyReferral(today: string): ReferralDraft {
+  return { kdSpesialis: '', kdSubSpesialis: '', kdSarana: '', tglEstRujuk: today, kdppk: '', nmppk: '', alasan: '', dokter: '', kdTacc: '', alasanTacc: '' }
+}
+
+export function toReferral(d: ReferralDraft): NonNullable<ExaminationInput['rujukan']> {
+  return {
+    kdppk: d.kdppk.trim().toUpperCase(),
+    nmppk: d.nmppk.trim(),
+    kdSpesialis: d.kdSpesialis || undefined,
+    kdSubSpesialis: d.kdSubSpesialis || undefined,
+    kdSarana: d.kdSarana || undefined,
+    tglEstRujuk: d.tglEstRujuk,
+    alasan: d.alasan,
+    dokter: d.dokter,
+    tacc: d.kdTacc ? { kdTacc: Number(d.kdTacc) as 1 | 2 | 3 | 4, alasanTacc: d.alasanTacc } : undefined,
+  }
+}
+
+/** PCare's fixed TACC reasons (free text only for Complication, where the complicating diagnosis is named). */
+const TIME = ['< 3 Hari', '>= 3 - 7 Hari', '>= 7 Hari']
+const AGE = ['< 1 Bulan', '>= 1 Bulan s/d < 12 Bulan', '>= 1 Tahun s/d < 5 Tahun', '>= 5 Tahun s/d < 12 Tahun', '>= 12 Tahun s/d < 55 Tahun', '>= 55 Tahun']
+const taccReasons = (kd: ReferralDraft['kdTacc']): string[] | null => (kd === '1' || kd === '4' ? TIME : kd === '2' ? AGE : null)
+
+/**
+ * Vertical referral: spesialis → sub-spesialis → sarana from the offline lists, then the receiving hospitals PCare
+ * offers for that choice and date (live, or the last answer with its time when PCare is down). Choosing one fills
+ * the provider code; the code can also be typed when nothing can be looked up.
+ */
+export function ReferralFields({
+  lists,
+  value,
+  onChange,
+  fe,
+  needsTacc,
+  firstDiagnosis,
+}: {
+  lists: Lists | null
+  value: ReferralDraft
+  onChange: (v: ReferralDraft) => void
+  fe: (field: string) => string | undefined
+  /** A chosen diagnosis is non-spesialistik: PCare then requires TACC. */
+  needsTacc: boolean
+  firstDiagnosis: string
+}) {
+  const { t, locale } = useI18n()
+  const [answer, setAnswer] = useState<Answer | null>(null)
+  const [lookupError, setLookupError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [round, setRound] = useState(0)
+  const set = (patch: Partial<ReferralDraft>) => onChange({ ...value, ...patch })
+  const spesialis = lists?.spesialis ?? []
+  const subs = spesialis.find((s) => s.kdSpesialis === value.kdSpesialis)?.sub ?? []
+
+  // Ask as soon as the choice is complete: the clinician keeps typing while PCare answers.
+  useEffect(() => {
+    if (!value.kdSubSpesialis || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)) {
+      setAnswer(null)
+      return
+    }
+    let live = true
+    setBusy(true)
+    setLookupError(null)
+    call('referral.faskes', { kdSubSpesialis: value.kdSubSpesialis, kdSarana: value.kdSarana || undefined, tglEstRujuk: value.tglEstRujuk })
+      .then(
+        (a) => live && setAnswer(a),
+        (err) => {
+          if (!live) return
+          setAnswer(null)
+          setLookupError(asApiError(err).message)
+        },
+      )
+      .finally(() => live && setBusy(false))
+    return () => {
+      live = false
+    }
+  }, [value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, round])
+
+  const reasons = taccReasons(value.kdTacc)
+  return (
+    <fieldset className="wide referral" aria-labelledby="rj-legend">
+      <legend id="rj-legend">{t('exam.rujukan')}</legend>
+      <div className="referral-grid">
+        <Field id="rj-spesialis" label={t('exam.rj.spesialis')}>
+          <select id="rj-spesialis" value={value.kdSpesialis} onChange={(e) => set({ kdSpesialis: e.target.value, kdSubSpesialis: '', kdppk: '', nmppk: '' })}>
+            <option value="">—</option>
+            {spesialis.map((s) => (
+              <option key={s.kdSpesialis} value={s.kdSpesialis}>
+                {s.nmSpesialis}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="rj-sub" label={t('exam.rj.subSpesialis')}>
+          <select id="rj-sub" value={value.kdSubSpesialis} disabled={!subs.length} onChange={(e) => set({ kdSubSpesialis: e.target.value, kdppk: '', nmppk: '' })}>
+            <option value="">—</option>
+            {subs.map((s) => (
+              <option key={s.kdSubSpesialis} value={s.kdSubSpesialis}>
+                {s.nmSubSpesialis}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="rj-sarana" label={t('exam.rj.sarana')}>
+          <select id="rj-sarana" value={value.kdSarana} onChange={(e) => set({ kdSarana: e.target.value })}>
+            <option value="">{t('exam.rj.noSarana')}</option>
+            {lists?.sarana.map((s) => (
+              <option key={s.kdSarana} value={s.kdSarana}>
+                {s.nmSarana}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="rj-tglEstRujuk" label={t('exam.rj.tglEstRujuk')} error={fe('rujukan.tglEstRujuk') ?? fe('tglEstRujuk')}>
+          <input id="rj-tglEstRujuk" type="date" value={value.tglEstRujuk} onChange={(e) => set({ tglEstRujuk: e.target.value })} />
+        </Field>
+      </div>
+      {!spesialis.length && <p className="hint">{t('exam.rj.noLists')}</p>}
+
+      {value.kdSubSpesialis && (
+        <div className="faskes-rujukan" aria-busy={busy}>
+          {answer && (
+            <p className={answer.source === 'live' ? 'source live' : 'source cached'} data-testid="rujukan-source" title={answer.error ?? undefined}>
+              {answer.source === 'live'
+                ? t('exam.rj.live', { n: answer.list.length })
+                : answer.source === 'cache' && answer.checkedAt
+                  ? t('exam.rj.cached', { time: when(locale, answer.checkedAt), tgl: answer.tglEstRujuk ?? '' })
+                  : t('exam.rj.none')}
+            </p>
+          )}
+          {lookupError && <p className="field-error">{lookupError}</p>}
+          {answer && answer.list.length > 0 && (
+            <div role="radiogroup" aria-label={t('exam.rj.choose')} className="faskes-list">
+              {answer.list.map((f) => (
+                <label key={f.kdppk} className={value.kdppk === f.kdppk ? 'faskes current' : 'faskes'}>
+                  <input type="radio" name="rj-faskes" value={f.kdppk} checked={value.kdppk === f.kdppk} onChange={() => set({ kdppk: f.kdppk, nmppk: f.nmppk })} />
+                  <span className="pick-name">
+                    {f.nmppk} <span className="muted">({f.kdppk})</span>
+                  </span>
+                  <span className="muted">
+                    {[
+                      f.kelas ? t('exam.rj.kelas', { kelas: f.kelas }) : null,
+                      f.distance !== null ? `${(f.distance / 1000).toFixed(1)} km` : null,
+                      f.jadwal,
+                      f.kapasitas !== null ? t('exam.rj.kapasitas', { jml: f.jmlRujuk ?? 0, kapasitas: f.kapasitas, persen: f.persentase ?? 0 }) : null,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                </label>
+              ))}
+            </div>
+          )}
+          <button type="button" className="secondary" disabled={busy} onClick={() => setRound(round + 1)}>
+            {t('exam.rj.retry')}
+          </button>
+        </div>
+      )}
+
+      <div className="referral-grid">
+        <Field id="rj-kdppk" label={t('exam.rj.kdppk')} error={fe('rujukan.kdppk')} hint={t('exam.rj.kdppkHint')}>
+          <input id="rj-kdppk" value={value.kdppk} aria-invalid={Boolean(fe('rujukan.kdppk'))} onChange={(e) => set({ kdppk: e.target.value })} />
+        </Field>
+        <Field id="rj-nmppk" label={t('exam.rj.nmppk')} error={fe('rujukan.nmppk')}>
+          <input id="rj-nmppk" value={value.nmppk} onChange={(e) => set({ nmppk: e.target.value })} />
+        </Field>
+        <Field id="rj-alasan" label={t('exam.rj.alasan')} error={fe('rujukan.alasan')}>
+          <input id="rj-alasan" value={value.alasan} aria-invalid={Boolean(fe('rujukan.alasan'))} onChange={(e) => set({ alasan: e.target.value })} />
+        </Field>
+        <Field id="rj-dokter" label={t('exam.rj.dokter')} error={fe('rujukan.dokter')}>
+          <input id="rj-dokter" value={value.dokter} aria-invalid={Boolean(fe('rujukan.dokter'))} onChange={(e) => set({ dokter: e.target.value })} />
+        </Field>
+      </div>
+
+      {(needsTacc || value.kdTacc || fe('rujukan.tacc')) && (
+        <div className="referral-grid">
+          <Field id="rj-tacc" label={t('exam.rj.tacc')} error={fe('rujukan.tacc')} hint={needsTacc ? t('exam.rj.taccHint') : undefined}>
+            <select
+              id="rj-tacc"
+              value={value.kdTacc}
+              aria-invalid={Boolean(fe('rujukan.tacc'))}
+              onChange={(e) => {
+                const kd = e.target.value as ReferralDraft['kdTacc']
+                set({ kdTacc: kd, alasanTacc: kd === '3' ? firstDiagnosis : (taccReasons(kd)?.[0] ?? '') })
+              }}
+            >
+              <option value="">—</option>
+              <option value="1">{t('exam.rj.tacc1')}</option>
+              <option value="2">{t('exam.rj.tacc2')}</option>
+              <option value="3">{t('exam.rj.tacc3')}</option>
+              <option value="4">{t('exam.rj.tacc4')}</option>
+            </select>
+          </Field>
+          {value.kdTacc && (
+            <Field id="rj-alasanTacc" label={t('exam.rj.alasanTacc')} error={fe('rujukan.tacc.alasanTacc')}>
+              {reasons ? (
+                <select id="rj-alasanTacc" value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })}>
+                  {reasons.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input id="rj-alasanTacc" value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })} />
+              )}
+            </Field>
+          )}
+        </div>
+      )}
+    </fieldset>
+  )
+}
