@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -160,4 +160,56 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   expect(problems).toEqual([])
   const totalMs = performance.now() - started
   console.log(`e2e: page load to counter heading ${pageLoadMs.toFixed(0)} ms; whole flow ${totalMs.toFixed(0)} ms`)
+})
+
+it('admin stores PCare credentials through the form: they reach the keychain, never the page or the SQLite file', async () => {
+  shell.core.settings.update({ locale: 'id' })
+  const page = await browser.context.newPage()
+  const problems: string[] = []
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  // Obviously fake values, unique per run so finding them anywhere proves where they went.
+  const marker = createHash('sha256').update(String(process.hrtime.bigint())).digest('hex').slice(0, 12)
+  const secrets = { secretKey: `rahasia-uji-${marker}`, userKey: `kunci-uji-${marker}`, password: `sandi-uji-${marker}` }
+  try {
+    await page.goto(`${shell.url}#/admin`, { waitUntil: 'domcontentloaded' })
+    // The first test's session cookie is still valid in this browser context; sign in only if it is not.
+    await page.getByRole('button', { name: 'Keluar' }).or(page.getByRole('heading', { level: 1, name: 'Masuk' })).first().waitFor()
+    if (!(await page.getByRole('button', { name: 'Keluar' }).isVisible())) await signIn(page, 'admin', ADMIN_PASSWORD, adminSecret)
+    await page.getByRole('link', { name: 'Admin' }).click()
+    await heading(page, 'Admin').waitFor()
+    const presence = page.getByTestId('cred-presence')
+    await expect.poll(() => presence.innerText()).toMatch(/Keychain\s*tersedia[\s\S]*PCare\s*belum ada/i)
+
+    // A consId that is not a number: refused with the reason at the field, nothing stored.
+    await page.locator('#cr-consId').fill('bukan-angka')
+    for (const [k, v] of Object.entries(secrets)) await page.locator(`#cr-${k}`).fill(v)
+    await page.locator('#cr-username').fill('pengguna-uji')
+    await page.getByRole('button', { name: 'Simpan ke keychain' }).click()
+    await page.locator('#cr-consId-error').getByText('consId berupa angka').waitFor()
+    expect(await shell.core.credentials!.pcare()).toBeNull()
+
+    await page.locator('#cr-consId').fill('99999')
+    await page.getByRole('button', { name: 'Simpan ke keychain' }).click()
+    await expect.poll(() => presence.innerText()).toMatch(/PCare\s*tersimpan/)
+    // Stored in the real Secret Service, exactly as typed.
+    expect(await shell.core.credentials!.pcare()).toMatchObject({ consId: '99999', username: 'pengguna-uji', kdAplikasi: '095', ...secrets })
+    // Never shown back: the form is empty, and no secret is anywhere in the page.
+    for (const k of Object.keys(secrets)) expect(await page.locator(`#cr-${k}`).inputValue()).toBe('')
+    const html = await page.content()
+    for (const v of Object.values(secrets)) expect(html).not.toContain(v)
+    await page.screenshot({ path: join(shots, '6-admin-credentials.png'), fullPage: true })
+    // Never in SQLite: neither the database file nor its write-ahead log holds a byte of them.
+    shell.core.db.pragma('wal_checkpoint(PASSIVE)')
+    const files = readdirSync(tmp.dir).filter((n) => n.endsWith('.db') || n.endsWith('.db-wal'))
+    expect(files).toContain('faskes.db')
+    for (const f of files) {
+      const bytes = readFileSync(join(tmp.dir, f))
+      for (const v of Object.values(secrets)) expect(bytes.includes(Buffer.from(v)), `${v} in ${f}`).toBe(false)
+    }
+    expect(problems).toEqual([])
+  } finally {
+    await shell.core.credentials!.clear('pcare')
+    await page.close()
+  }
 })
