@@ -22,7 +22,45 @@ export async function connectAs(org: LedgerOrg, channel = 'bpjs-main'): Promise<
     conn.close()
     throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`, { cause: err })
   }
+  open.add(conn)
+  const close = conn.close.bind(conn)
+  conn.close = () => {
+    open.delete(conn)
+    close()
+  }
   return conn
+}
+
+/** Every open test connection (one per org): their peers are the ones a test reads from next. */
+const open = new Set<LedgerConnection>()
+
+/** Block height of the connection's own peer (qscc GetChainInfo; BlockchainInfo field 1 is the varint height). */
+async function height(conn: LedgerConnection): Promise<bigint> {
+  const info = await conn.network.getContract('qscc').evaluateTransaction('GetChainInfo', conn.network.getName())
+  if (info[0] !== 0x08) throw new Error('unexpected BlockchainInfo encoding')
+  let h = 0n
+  for (let i = 1, shift = 0n; i < info.length; i++, shift += 7n) {
+    h |= BigInt(info[i] & 0x7f) << shift
+    if ((info[i] & 0x80) === 0) break
+  }
+  return h
+}
+
+/**
+ * Waits until every org's peer has the block the submitter's peer just committed. A submit returns once the
+ * submitter's own peer commits; the next step of a cross-org test (RS accepting what Puskesmas created) is endorsed
+ * by another peer, which may be a block behind for a few milliseconds. Bounded: 10 s.
+ */
+async function settle(submitter: LedgerConnection): Promise<void> {
+  const target = await height(submitter)
+  const others = [...open].filter((c) => c !== submitter && c.network.getName() === submitter.network.getName())
+  const end = Date.now() + 10_000
+  for (const c of others) {
+    while ((await height(c)) < target) {
+      if (Date.now() > end) throw new Error(`peer of ${c.profile.mspId} did not reach block ${target} within 10 s`)
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  }
 }
 
 const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`
@@ -42,21 +80,13 @@ const dec = new TextDecoder()
 export const json = <T = Record<string, unknown>>(bytes: Uint8Array): T => JSON.parse(dec.decode(bytes)) as T
 
 export async function submit(conn: LedgerConnection, contract: string, fn: string, intent: unknown): Promise<Record<string, unknown>> {
-  return json(await conn.contract(contract).submitTransaction(fn, JSON.stringify(intent)))
+  const result = json(await conn.contract(contract).submitTransaction(fn, JSON.stringify(intent)))
+  await settle(conn)
+  return result
 }
-/**
- * A read that may follow a write made through another org's peer: submit waits for the commit on the submitter's
- * own peer only, and each peer commits the block on its own a moment later. NOT_FOUND is retried briefly (bounded).
- */
+/** A read through the connection's own peer (writes made by any test connection have reached it: see settle). */
 export async function evaluate<T = Record<string, unknown>>(conn: LedgerConnection, contract: string, fn: string, ...args: string[]): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return json<T>(await conn.contract(contract).evaluateTransaction(fn, ...args))
-    } catch (err) {
-      if (attempt >= 30 || !/NOT_FOUND:/.test(String((err as Error).message))) throw err
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
+  return json<T>(await conn.contract(contract).evaluateTransaction(fn, ...args))
 }
 
 /** Issue a new ACTIVE card as BPJS and return its number. */
@@ -74,6 +104,7 @@ export async function recordVisit(conn: LedgerConnection, noKartu: string, kdPPK
     arguments: [JSON.stringify({ visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) })],
     transientData: { detail },
   })
+  await settle(conn)
   return { visitId, detail }
 }
 
