@@ -80,6 +80,11 @@ export function applyChainEvent(db: DB, payload: EventPayload): boolean {
   return false
 }
 
+/** Delay before reconnect attempt `failures` (1-based; 0 = the stream ended cleanly): doubling, capped at 8x. */
+export function reconnectDelay(retryMs: number, failures: number): number {
+  return retryMs * 2 ** Math.min(Math.max(failures - 1, 0), 3)
+}
+
 /**
  * Follows the chaincode's events from the stored checkpoint (from block 0 on a new workstation), reconnecting with a
  * pause when the peer goes away. Resumes exactly where it stopped after being offline.
@@ -116,7 +121,10 @@ export class ChainEventListener {
   }
 
   private async run(): Promise<void> {
+    // Consecutive failed connections: an outage is logged once, then retried ever more slowly (up to 8x retryMs).
+    let failures = 0
     while (!this.stopped) {
+      let openedAt = 0
       try {
         const hasCheckpoint = this.checkpointer.getBlockNumber() !== undefined
         const startBlock = hasCheckpoint ? undefined : firstOwnBlock(this.db)
@@ -130,6 +138,7 @@ export class ChainEventListener {
           checkpoint: this.checkpointer,
           ...(startBlock === undefined ? {} : { startBlock }),
         })
+        openedAt = Date.now()
         // stop() may have run while the stream was opening; it could not close what did not exist yet.
         if (this.stopped) {
           // Closing cancels the gRPC stream; iterate once so the CANCELLED error ends here instead of going unhandled.
@@ -143,6 +152,7 @@ export class ChainEventListener {
           return
         }
         for await (const ev of this.events) {
+          failures = 0
           let payload: EventPayload = {}
           try {
             payload = JSON.parse(Buffer.from(ev.payload).toString('utf8')) as EventPayload
@@ -156,19 +166,28 @@ export class ChainEventListener {
         }
       } catch (err) {
         if (this.stopped) return
-        this.options.log?.warn('chain event stream ended; reconnecting', { err: err instanceof Error ? err.message : String(err) })
+        // A stream that ran a while before it broke starts a new outage.
+        if (openedAt && Date.now() - openedAt > 8 * this.retryMs) failures = 0
+        failures++
+        const fields = { err: err instanceof Error ? err.message : String(err), failures, retryInMs: reconnectDelay(this.retryMs, failures) }
+        if (failures === 1) this.options.log?.warn('chain event stream ended; reconnecting', fields)
+        else this.options.log?.debug('chain event stream still down', fields)
       } finally {
         this.events = null
       }
-      await this.pause()
+      await this.pause(reconnectDelay(this.retryMs, failures))
     }
   }
 
-  /** Waits retryMs, or less when stop() is called. */
-  private async pause(): Promise<void> {
+  private get retryMs(): number {
+    return this.options.retryMs ?? 5000
+  }
+
+  /** Waits `ms` (retryMs by default), or less when stop() is called. */
+  private async pause(ms = this.retryMs): Promise<void> {
     if (this.stopped) return
     await new Promise<void>((r) => {
-      const t = setTimeout(r, this.options.retryMs ?? 5000)
+      const t = setTimeout(r, ms)
       this.wake = () => (clearTimeout(t), r())
     })
     this.wake = null
