@@ -54,9 +54,17 @@ for ch in "${CHANNELS[@]}"; do
   for o in "${ORDERERS[@]}"; do
     osn=(--orderer-address "127.0.0.1:$(ord_admport "$o")" --ca-file "$ORD_TLSCA"
          --client-cert "$ORD_ADMIN/tls/client.crt" --client-key "$ORD_ADMIN/tls/client.key")
+    # Right after a restart the admin endpoint can fail `list` although the orderer has the channel; the join then
+    # answers 405 "already exists", which counts as joined. A failed connection is retried, then reported.
     if ! osnadmin channel list "${osn[@]}" --channelID "$ch" 2>/dev/null | grep -q '"name": "'"$ch"'"'; then
-      osnadmin channel join "${osn[@]}" --channelID "$ch" --config-block "$ARTIFACTS/$ch.block" >/dev/null
-      log "$o joined $ch"
+      for i in $(seq 1 10); do
+        # osnadmin exits 0 on any HTTP answer: the status line tells what happened (201 = joined).
+        out=$(osnadmin channel join "${osn[@]}" --channelID "$ch" --config-block "$ARTIFACTS/$ch.block" 2>&1) || true
+        if grep -q "Status: 201" <<<"$out"; then log "$o joined $ch"; break; fi
+        if grep -q "already exists" <<<"$out"; then break; fi
+        [ "$i" -lt 10 ] || { echo "$out" >&2; die "$o could not join $ch"; }
+        sleep 1
+      done
     fi
   done
   for org in "${ORGS[@]}"; do
