@@ -261,9 +261,15 @@ it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s l
   expect(await fillExam('J06.9')).toContain('J06.9')
   await page.getByLabel('Rujuk ke faskes lain').check()
   expect(await page.locator('#ex-pulang').inputValue()).toBe('4')
+  // The hospitals follow the choice: ANAK offers the mother-and-child hospital, GINJAL HIPERTENSI does not.
+  const hospitals = page.getByRole('radiogroup', { name: 'Pilih faskes rujukan' })
+  await page.locator('#rj-spesialis').selectOption({ label: 'ANAK' })
+  await page.locator('#rj-sub').selectOption({ label: 'ANAK' })
+  await expect.poll(() => hospitals.innerText().catch(() => '')).toContain('RSIA CONTOH BUNDA')
   await page.locator('#rj-spesialis').selectOption({ label: 'PENYAKIT DALAM' })
   await page.locator('#rj-sub').selectOption({ label: 'GINJAL HIPERTENSI' })
   await expect.poll(() => page.getByTestId('rujukan-source').innerText()).toBe('Langsung dari PCare: 2 faskes rujukan')
+  await expect.poll(() => hospitals.innerText()).not.toContain('RSIA CONTOH BUNDA')
   // Keyboard: focus the first hospital and move to the second with the arrow key.
   await page.getByRole('radio').first().focus()
   await page.keyboard.press('ArrowDown')

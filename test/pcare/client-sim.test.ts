@@ -50,7 +50,9 @@ describe('reference and peserta endpoints', () => {
     expect((await c.getSubSpesialis('INT')).list[0]).toMatchObject({ kdSubSpesialis: '26', kdPoliRujuk: 'INT' })
     expect((await c.getSarana()).list.length).toBeGreaterThan(0)
     expect((await c.getKhusus()).list.map((k) => k.kdKhusus)).toContain('IGD')
-    expect((await c.getFaskesRujukanSubSpesialis('26', '1', TGL)).list[0].kdppk).toBe('0199R001')
+    expect((await c.getFaskesRujukanSubSpesialis('26', '1', TGL)).list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R002'])
+    // The hospitals depend on the sub-spesialis asked for (ANAK: the general and the mother-and-child hospital).
+    expect((await c.getFaskesRujukanSubSpesialis('3', '0', TGL)).list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R003'])
     expect((await c.getFaskesRujukanKhusus('IGD', '0009999000001', TGL)).count).toBe(2)
     expect((await c.searchObatDpho('parasetamol')).list[0].kdObat).toBe('120100362')
     expect((await c.getTindakanRef('10')).list.length).toBe(3)

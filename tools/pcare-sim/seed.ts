@@ -92,7 +92,23 @@ export const FASKES_RUJUKAN: T.FaskesRujukan[] = [
     kdppk: '0199R002', nmppk: 'RS CONTOH SEJAHTERA', alamatPpk: 'JL. CONTOH NO. 2', telpPpk: '0000-000002', kelas: 'D',
     nmkc: 'CONTOH', distance: 6100, jadwal: '08:00 - 12:00', jmlRujuk: 5, kapasitas: 20, persentase: 25,
   },
+  {
+    kdppk: '0199R003', nmppk: 'RSIA CONTOH BUNDA', alamatPpk: 'JL. CONTOH NO. 3', telpPpk: '0000-000003', kelas: 'C',
+    nmkc: 'CONTOH', distance: 3900, jadwal: '07:30 - 13:00', jmlRujuk: 18, kapasitas: 30, persentase: 60,
+  },
 ]
+
+/**
+ * Which sub-spesialis each hospital takes (the real answer depends on the hospitals' schedules): the general
+ * hospital takes every one, the mother-and-child hospital only ANAK and OBGYN. Khusus referrals go to the
+ * general hospitals.
+ */
+export const FASKES_RUJUKAN_SUBSPESIALIS: Record<string, readonly string[] | 'all'> = {
+  '0199R001': 'all',
+  '0199R002': ['26', '27', '19'],
+  '0199R003': ['3', '8'],
+}
+export const FASKES_RUJUKAN_KHUSUS = FASKES_RUJUKAN.filter((f) => f.kdppk !== '0199R003')
 
 export const OBAT_DPHO: T.ObatDpho[] = [
   { kdObat: '120100165', nmObat: 'Amoksisilin kaps 500 mg', sedia: 500 },

@@ -327,12 +327,16 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     ['GET', 'spesialis/:kd/subspesialis', (p) => ok(all(seed.SUBSPESIALIS[p.kd.toUpperCase()] ?? []))],
     ['GET', 'spesialis/rujuk/subspesialis/:sub/sarana/:sarana/tglEstRujuk/:tgl', (p) => {
       if (!DATE_PCARE.test(p.tgl)) throw preconditionFailed([{ field: 'tglEstRujuk', message: 'harus berformat dd-MM-yyyy' }])
-      return ok(all(seed.FASKES_RUJUKAN))
+      const takes = (kdppk: string) => {
+        const subs = seed.FASKES_RUJUKAN_SUBSPESIALIS[kdppk] ?? []
+        return subs === 'all' || subs.includes(p.sub)
+      }
+      return ok(all(seed.FASKES_RUJUKAN.filter((f) => takes(f.kdppk))))
     }],
     ['GET', 'spesialis/rujuk/khusus/:kd/noKartu/:no/tglEstRujuk/:tgl', (p) => {
       if (!DATE_PCARE.test(p.tgl)) throw preconditionFailed([{ field: 'tglEstRujuk', message: 'harus berformat dd-MM-yyyy' }])
       ref(seed.KHUSUS, 'kdKhusus', p.kd.toUpperCase(), 'khusus')
-      return ok(all(seed.FASKES_RUJUKAN))
+      return ok(all(seed.FASKES_RUJUKAN_KHUSUS))
     }],
     ['GET', 'obat/dpho/:kw/:start/:limit', (p) => {
       const kw = p.kw.toLowerCase()

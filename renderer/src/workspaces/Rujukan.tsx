@@ -142,12 +142,18 @@ export function ReferralFields({
       {value.kdSubSpesialis && (
         <div className="faskes-rujukan" aria-busy={busy}>
           {answer && (
-            <p className={answer.source === 'live' ? 'source live' : 'source cached'} data-testid="rujukan-source" title={answer.error ?? undefined}>
+            <p className={answer.source === 'live' ? 'source live' : 'source cached'} data-testid="rujukan-source">
               {answer.source === 'live'
                 ? t('exam.rj.live', { n: answer.list.length })
                 : answer.source === 'cache' && answer.checkedAt
                   ? t('exam.rj.cached', { time: when(locale, answer.checkedAt), tgl: answer.tglEstRujuk ?? '' })
                   : t('exam.rj.none')}
+            </p>
+          )}
+          {/* Why the list is not live: "not reachable" and "PCare refused the request" call for different actions. */}
+          {answer && answer.source !== 'live' && answer.error && (
+            <p className="muted" data-testid="rujukan-error">
+              {answer.error}
             </p>
           )}
           {lookupError && <p className="field-error">{lookupError}</p>}
