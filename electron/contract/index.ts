@@ -114,6 +114,9 @@ export const Referral = z.object({
   kdSpesialis: z.string().max(10).optional(),
   kdSubSpesialis: z.string().max(10).optional(),
   kdSarana: z.string().max(10).optional(),
+  /** A khusus referral (IGD, HDL, THA, HEM…) instead of a spesialis one; THA/HEM also carry kdSubSpesialis. */
+  kdKhusus: z.string().regex(/^[A-Z]{3}$/, 'Kode khusus 3 huruf').optional(),
+  catatan: z.string().trim().max(200).optional(),
   tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   alasan: z.string().trim().min(3).max(500),
   dokter: z.string().trim().min(1).max(120),
@@ -287,6 +290,7 @@ export const ReferenceLists = z.object({
     z.object({ kdSpesialis: z.string(), nmSpesialis: z.string(), sub: z.array(z.object({ kdSubSpesialis: z.string(), nmSubSpesialis: z.string(), kdPoliRujuk: z.string().nullable() })) }),
   ),
   sarana: z.array(z.object({ kdSarana: z.string(), nmSarana: z.string() })),
+  khusus: z.array(z.object({ kdKhusus: z.string(), nmKhusus: z.string() })),
   refreshedAt: z.number().nullable(),
 })
 export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })
@@ -331,7 +335,17 @@ export const contract = {
   'reference.lists': { input: Empty, output: ReferenceLists },
   'reference.diagnosa': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(20) }).strict(), output: z.array(DiagnosaHit) },
   'referral.faskes': {
-    input: z.object({ kdSubSpesialis: z.string().regex(/^[0-9A-Z]{1,10}$/), kdSarana: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(), tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal seperti 2026-01-31') }).strict(),
+    input: z
+      .object({
+        kdSubSpesialis: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
+        kdSarana: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
+        kdKhusus: z.string().regex(/^[A-Z]{3}$/).optional(),
+        /** The khusus lookup is per patient. */
+        noKartu: NoKartu.optional(),
+        tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal seperti 2026-01-31'),
+      })
+      .strict()
+      .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'Pilih sub-spesialis, atau jenis khusus dengan nomor kartu', path: ['kdSubSpesialis'] }),
     output: FaskesRujukanAnswer,
   },
   'reference.refresh': { input: Empty, output: z.object({ written: z.array(z.string()), skipped: z.array(z.string()) }) },

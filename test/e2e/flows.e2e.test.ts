@@ -261,8 +261,14 @@ it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s l
   expect(await fillExam('J06.9')).toContain('J06.9')
   await page.getByLabel('Rujuk ke faskes lain').check()
   expect(await page.locator('#ex-pulang').inputValue()).toBe('4')
-  // The hospitals follow the choice: ANAK offers the mother-and-child hospital, GINJAL HIPERTENSI does not.
   const hospitals = page.getByRole('radiogroup', { name: 'Pilih faskes rujukan' })
+  // A khusus referral (hemodialisa) is looked up for this patient; then back to a spesialis referral.
+  await page.getByRole('radio', { name: /^Khusus/ }).check()
+  await page.locator('#rj-khusus').selectOption({ label: 'HEMODIALISA' })
+  await expect.poll(() => hospitals.innerText().catch(() => '')).toContain('RSU CONTOH')
+  expect(await page.locator('#rj-sub').count()).toBe(0)
+  await page.getByRole('radio', { name: 'Spesialis' }).check()
+  // The hospitals follow the choice: ANAK offers the mother-and-child hospital, GINJAL HIPERTENSI does not.
   await page.locator('#rj-spesialis').selectOption({ label: 'ANAK' })
   await page.locator('#rj-sub').selectOption({ label: 'ANAK' })
   await expect.poll(() => hospitals.innerText().catch(() => '')).toContain('RSIA CONTOH BUNDA')
@@ -271,7 +277,7 @@ it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s l
   await expect.poll(() => page.getByTestId('rujukan-source').innerText()).toBe('Langsung dari PCare: 2 faskes rujukan')
   await expect.poll(() => hospitals.innerText()).not.toContain('RSIA CONTOH BUNDA')
   // Keyboard: focus the first hospital and move to the second with the arrow key.
-  await page.getByRole('radio').first().focus()
+  await hospitals.getByRole('radio').first().focus()
   await page.keyboard.press('ArrowDown')
   expect(await page.locator('#rj-kdppk').inputValue()).toBe('0199R002')
   expect(await page.locator('#rj-nmppk').inputValue()).toBe('RS CONTOH SEJAHTERA')

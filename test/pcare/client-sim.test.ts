@@ -54,6 +54,8 @@ describe('reference and peserta endpoints', () => {
     // The hospitals depend on the sub-spesialis asked for (ANAK: the general and the mother-and-child hospital).
     expect((await c.getFaskesRujukanSubSpesialis('3', '0', TGL)).list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R003'])
     expect((await c.getFaskesRujukanKhusus('IGD', '0009999000001', TGL)).count).toBe(2)
+    expect((await c.getFaskesRujukanKhususSub('THA', '3', '0009999000001', TGL)).count).toBe(2)
+    expect(await failure(c.getFaskesRujukanKhususSub('IGD', '3', '0009999000001', TGL))).toMatchObject({ reason: 'validation', httpStatus: 412 })
     expect((await c.searchObatDpho('parasetamol')).list[0].kdObat).toBe('120100362')
     expect((await c.getTindakanRef('10')).list.length).toBe(3)
   })

@@ -82,6 +82,8 @@ export const KHUSUS: T.Khusus[] = [
   { kdKhusus: 'THA', nmKhusus: 'THALASEMIA' },
   { kdKhusus: 'HEM', nmKhusus: 'HEMOFILI' },
 ]
+/** Khusus referrals whose hospital lookup names a sub-spesialis as well. */
+export const KHUSUS_WITH_SUBSPESIALIS = ['THA', 'HEM']
 
 export const FASKES_RUJUKAN: T.FaskesRujukan[] = [
   {

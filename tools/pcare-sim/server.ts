@@ -338,6 +338,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       ref(seed.KHUSUS, 'kdKhusus', p.kd.toUpperCase(), 'khusus')
       return ok(all(seed.FASKES_RUJUKAN_KHUSUS))
     }],
+    ['GET', 'spesialis/rujuk/khusus/:kd/subspesialis/:sub/noKartu/:no/tglEstRujuk/:tgl', (p) => {
+      if (!DATE_PCARE.test(p.tgl)) throw preconditionFailed([{ field: 'tglEstRujuk', message: 'harus berformat dd-MM-yyyy' }])
+      const kd = p.kd.toUpperCase()
+      ref(seed.KHUSUS, 'kdKhusus', kd, 'khusus')
+      if (!seed.KHUSUS_WITH_SUBSPESIALIS.includes(kd)) throw preconditionFailed([{ field: 'kdKhusus', message: `${kd} tidak memakai sub-spesialis` }])
+      return ok(all(seed.FASKES_RUJUKAN_KHUSUS))
+    }],
     ['GET', 'obat/dpho/:kw/:start/:limit', (p) => {
       const kw = p.kw.toLowerCase()
       return ok(page(seed.OBAT_DPHO.filter((o) => o.kdObat.startsWith(kw) || o.nmObat.toLowerCase().includes(kw)), p.start, p.limit))

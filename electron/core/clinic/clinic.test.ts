@@ -110,6 +110,21 @@ describe('recordExamination', () => {
       expect(db.prepare('SELECT count(*) AS n FROM examinations').get()).toEqual({ n: 0 })
     })
 
+    it('a khusus referral sends its kind and note instead of a sub-spesialis, needs the note, and no TACC', () => {
+      db.prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
+      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      const khusus = { kdppk: '0199R001', nmppk: 'RSU CONTOH', kdKhusus: 'HDL', tglEstRujuk: '2026-11-24', alasan: 'Gagal ginjal kronik', dokter: 'dr. Contoh' }
+      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: khusus }), actor, now)).toThrow(/memerlukan catatan/)
+      expect(() =>
+        recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, kdKhusus: 'THA', catatan: 'transfusi rutin' } }), actor, now),
+      ).toThrow(/THA memerlukan sub-spesialis/)
+      recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, catatan: 'HD rutin 2x seminggu' } }), actor, now)
+      expect(kunjungan()).toMatchObject({
+        rujukLanjut: { kdppk: '0199R001', tglEstRujuk: '24-11-2026', subSpesialis: null, khusus: { kdKhusus: 'HDL', kdSubSpesialis: null, catatan: 'HD rutin 2x seminggu' } },
+        kdTacc: -1,
+      })
+    })
+
     it('asks for TACC when a diagnosis is non-spesialistik by the cached list, and sends it', () => {
       db.prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
       const { noRawat } = registerVisit(db, faskes, reg(), actor, now)

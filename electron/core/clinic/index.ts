@@ -2,6 +2,7 @@ import type { ExaminationInput, RegistrationInput } from '../../contract'
 import type { DB } from '../db'
 import { AppError } from '../errors'
 import { nonSpesialisCodes } from '../reference/store'
+import { KHUSUS_WITH_SUBSPESIALIS } from './rujukan'
 import { enqueue } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { localIsoDate, toPcareDate } from './dates'
@@ -98,6 +99,18 @@ function faskesOrThrow(f: FaskesIdentity): string {
   return f.kdPPK
 }
 
+type Rujukan = NonNullable<ExaminationInput['rujukan']>
+
+/** PCare's rujukLanjut: a spesialis referral names sub-spesialis and sarana, a khusus one its kind and a note. */
+function rujukLanjut(r: Rujukan) {
+  const base = { kdppk: r.kdppk, tglEstRujuk: toPcareDate(r.tglEstRujuk) }
+  if (r.kdKhusus) {
+    const sub = KHUSUS_WITH_SUBSPESIALIS.includes(r.kdKhusus) ? (r.kdSubSpesialis ?? null) : null
+    return { ...base, subSpesialis: null, khusus: { kdKhusus: r.kdKhusus, kdSubSpesialis: sub, catatan: r.catatan ?? '' } }
+  }
+  return { ...base, subSpesialis: r.kdSubSpesialis ? { kdSubSpesialis1: r.kdSubSpesialis, kdSarana: r.kdSarana ?? null } : null, khusus: null }
+}
+
 /** Status pulang 4 is "Rujuk Vertikal": PCare reads rujukLanjut with it, so one without the other is a half referral. */
 const RUJUK_VERTIKAL = '4'
 
@@ -113,7 +126,15 @@ function checkReferral(db: DB, input: ExaminationInput): void {
   if (!input.rujukan && input.kdStatusPulang === RUJUK_VERTIKAL) {
     throw new AppError('INVALID_INPUT', 'Status pulang "Rujuk Vertikal" memerlukan data rujukan (faskes tujuan).', [{ field: 'rujukan.kdppk', message: 'pilih faskes rujukan' }])
   }
-  if (input.rujukan && !input.rujukan.tacc) {
+  const r = input.rujukan
+  if (r?.kdKhusus && !r.catatan) {
+    throw new AppError('INVALID_INPUT', 'Rujukan khusus memerlukan catatan.', [{ field: 'rujukan.catatan', message: 'wajib' }])
+  }
+  if (r?.kdKhusus && KHUSUS_WITH_SUBSPESIALIS.includes(r.kdKhusus) && !r.kdSubSpesialis) {
+    throw new AppError('INVALID_INPUT', `Rujukan khusus ${r.kdKhusus} memerlukan sub-spesialis.`, [{ field: 'rujukan.kdSubSpesialis', message: 'wajib' }])
+  }
+  // TACC explains referring what the FKTP should treat itself; a khusus referral is for a service it cannot give.
+  if (r && !r.kdKhusus && !r.tacc) {
     const codes = nonSpesialisCodes(db, input.diagnoses.map((d) => d.kdDiag))
     if (codes.length) {
       throw new AppError('INVALID_INPUT', `Diagnosa ${codes.join(', ')} termasuk non-spesialistik: rujukan memerlukan alasan TACC.`, [
@@ -180,9 +201,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
         kdDiag2: d2?.kdDiag ?? null,
         kdDiag3: d3?.kdDiag ?? null,
         kdPoliRujukInternal: null,
-        rujukLanjut: input.rujukan
-          ? { kdppk: input.rujukan.kdppk, tglEstRujuk: toPcareDate(input.rujukan.tglEstRujuk), subSpesialis: input.rujukan.kdSubSpesialis ? { kdSubSpesialis1: input.rujukan.kdSubSpesialis, kdSarana: input.rujukan.kdSarana ?? null } : null, khusus: null }
-          : null,
+        rujukLanjut: input.rujukan ? rujukLanjut(input.rujukan) : null,
         kdTacc: input.rujukan?.tacc?.kdTacc ?? -1,
         alasanTacc: input.rujukan?.tacc?.alasanTacc ?? null,
         terapiObat: input.terapiObat,

@@ -59,6 +59,23 @@ describe('findFaskesRujukan', () => {
     expect(r.list).toHaveLength(2)
   })
 
+  it('khusus referrals: per patient, THA/HEM with their sub-spesialis, cached by kind', async () => {
+    const hdl = await findFaskesRujukan(db, remotes, { kdKhusus: 'HDL', noKartu: '0009999000001', tglEstRujuk: '2026-11-24' }, now)
+    expect(hdl).toMatchObject({ source: 'live', error: null })
+    expect(hdl.list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R002'])
+    const tha = await findFaskesRujukan(db, remotes, { kdKhusus: 'THA', kdSubSpesialis: '3', noKartu: '0009999000001', tglEstRujuk: '2026-11-24' }, now)
+    expect(tha.source).toBe('live')
+    await expect(findFaskesRujukan(db, remotes, { kdKhusus: 'THA', noKartu: '0009999000001', tglEstRujuk: '2026-11-24' }, now)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      fields: [{ field: 'kdSubSpesialis', message: 'wajib' }],
+    })
+    await expect(findFaskesRujukan(db, remotes, { kdKhusus: 'HDL', tglEstRujuk: '2026-11-24' }, now)).rejects.toMatchObject({ fields: [{ field: 'noKartu' }] })
+    // Offline, another patient needing hemodialysis sees the last HDL list.
+    const cached = await findFaskesRujukan(db, null, { kdKhusus: 'HDL', noKartu: '0009999000002', tglEstRujuk: '2026-11-24' }, now + 1000)
+    expect(cached).toMatchObject({ source: 'cache', checkedAt: now })
+    expect(cached.list).toEqual(hdl.list)
+  })
+
   it('refuses a planned date in the past before asking anyone', async () => {
     await expect(findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', tglEstRujuk: '2026-11-22' }, now)).rejects.toMatchObject({
       code: 'INVALID_INPUT',

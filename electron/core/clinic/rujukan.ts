@@ -4,8 +4,15 @@ import type { FaskesRujukan } from '../pcare/types'
 import { toPcareDate } from './dates'
 import { withTimeout, type Remotes } from './eligibility'
 
+/** Khusus referrals whose hospital lookup (and kunjungan) also name a sub-spesialis: thalasemia and hemofili. */
+export const KHUSUS_WITH_SUBSPESIALIS: readonly string[] = ['THA', 'HEM']
+
 export interface FaskesRujukanQuery {
-  kdSubSpesialis: string
+  /** Spesialis referral: required. Khusus THA/HEM: required as well. */
+  kdSubSpesialis?: string
+  /** Khusus referral (IGD, HDL, THA, HEM…) instead of a spesialis one; needs the patient's card number. */
+  kdKhusus?: string
+  noKartu?: string
   /** Optional: PCare's path then carries 0 (UNCONFIRMED: the value clients send for "no sarana"). */
   kdSarana?: string
   /** yyyy-MM-dd, the planned referral date. */
@@ -33,23 +40,37 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
   if (new Date(`${q.tglEstRujuk}T00:00:00`).getTime() < today.getTime()) {
     throw new AppError('INVALID_INPUT', 'Tanggal rencana rujukan tidak boleh sebelum hari ini.', [{ field: 'tglEstRujuk', message: 'sebelum hari ini' }])
   }
-  const sarana = q.kdSarana ?? ''
+  const khusus = q.kdKhusus ? { kd: q.kdKhusus, noKartu: q.noKartu, sub: KHUSUS_WITH_SUBSPESIALIS.includes(q.kdKhusus) ? q.kdSubSpesialis : undefined } : null
+  if (khusus && !khusus.noKartu) throw new AppError('INVALID_INPUT', 'Rujukan khusus memerlukan nomor kartu peserta.', [{ field: 'noKartu', message: 'wajib' }])
+  if (khusus && KHUSUS_WITH_SUBSPESIALIS.includes(khusus.kd) && !khusus.sub) {
+    throw new AppError('INVALID_INPUT', `Rujukan khusus ${khusus.kd} memerlukan sub-spesialis.`, [{ field: 'kdSubSpesialis', message: 'wajib' }])
+  }
+  if (!khusus && !q.kdSubSpesialis) throw new AppError('INVALID_INPUT', 'Pilih sub-spesialis tujuan.', [{ field: 'kdSubSpesialis', message: 'wajib' }])
+  // One cached answer per choice; khusus lists are keyed by kind (and sub-spesialis), not by patient.
+  const key = khusus ? `khusus:${khusus.kd}` : q.kdSubSpesialis!
+  const sarana = khusus ? (khusus.sub ?? '') : (q.kdSarana ?? '')
   let error: string
   if (remotes) {
     try {
       const client = await remotes.pcare()
-      const answer = await withTimeout(client.getFaskesRujukanSubSpesialis(q.kdSubSpesialis, sarana || '0', toPcareDate(q.tglEstRujuk)), timeoutMs, 'PCare')
+      const tgl = toPcareDate(q.tglEstRujuk)
+      const request = !khusus
+        ? client.getFaskesRujukanSubSpesialis(key, sarana || '0', tgl)
+        : khusus.sub
+          ? client.getFaskesRujukanKhususSub(khusus.kd, khusus.sub, khusus.noKartu!, tgl)
+          : client.getFaskesRujukanKhusus(khusus.kd, khusus.noKartu!, tgl)
+      const answer = await withTimeout(request, timeoutMs, 'PCare')
       const list = answer?.list ?? []
       db.prepare(
         `INSERT INTO faskes_rujukan_cache (kd_subspesialis, kd_sarana, tgl_est_rujuk, list, fetched_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (kd_subspesialis, kd_sarana) DO UPDATE SET tgl_est_rujuk = excluded.tgl_est_rujuk, list = excluded.list, fetched_at = excluded.fetched_at`,
-      ).run(q.kdSubSpesialis, sarana, q.tglEstRujuk, JSON.stringify(list), now)
+      ).run(key, sarana, q.tglEstRujuk, JSON.stringify(list), now)
       return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, list }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err)
     }
   } else error = 'PCare belum dikonfigurasi.'
-  const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(q.kdSubSpesialis, sarana) as
+  const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(key, sarana) as
     | { tgl_est_rujuk: string; list: string; fetched_at: number }
     | undefined
   if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, list: [] }

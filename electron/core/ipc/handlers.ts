@@ -9,7 +9,7 @@ import { findFaskesRujukan } from '../clinic/rujukan'
 import { localIsoDate } from '../clinic/dates'
 import { schemaVersion } from '../db'
 import { AppError } from '../errors'
-import { lastRefreshed, listDokter, listKesadaran, listPoli, listSarana, listSpesialis, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
+import { lastRefreshed, listDokter, listKesadaran, listKhusus, listPoli, listSarana, listSpesialis, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
 import { cancel, listOutbox, monitoring, outboxDetail, resend } from '../sync/admin'
 import { syncStatus } from '../sync/status'
 
@@ -162,6 +162,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         statusPulang: listStatusPulang(core.db, false),
         spesialis: listSpesialis(core.db),
         sarana: listSarana(core.db),
+        khusus: listKhusus(core.db),
         refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
       }
     },

@@ -213,6 +213,10 @@ export class PcareClient {
   getFaskesRujukanKhusus(kdKhusus: string, noKartu: string, tglEstRujuk: string): Promise<T.PcareList<T.FaskesRujukan>> {
     return this.get(`spesialis/rujuk/khusus/${enc(kdKhusus)}/noKartu/${enc(noKartu)}/tglEstRujuk/${enc(tglEstRujuk)}`)
   }
+  /** Thalassemia (THA) and hemofilia (HEM): the khusus lookup also names the sub-spesialis. */
+  getFaskesRujukanKhususSub(kdKhusus: string, kdSubSpesialis: string, noKartu: string, tglEstRujuk: string): Promise<T.PcareList<T.FaskesRujukan>> {
+    return this.get(`spesialis/rujuk/khusus/${enc(kdKhusus)}/subspesialis/${enc(kdSubSpesialis)}/noKartu/${enc(noKartu)}/tglEstRujuk/${enc(tglEstRujuk)}`)
+  }
   searchObatDpho(keyword: string, start = 0, limit = 100): Promise<T.PcareList<T.ObatDpho>> {
     return this.get(`obat/dpho/${enc(keyword)}/${start}/${limit}`)
   }

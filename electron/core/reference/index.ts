@@ -12,6 +12,7 @@ export {
   listProvider,
   listSpesialis,
   listSarana,
+  listKhusus,
   nonSpesialisCodes,
 } from './store'
 export type { ReferenceKind, ReferenceLists, RefreshInfo, SpesialisTree } from './store'

@@ -15,6 +15,7 @@ import {
   listDokter,
   listKesadaran,
   listPoli,
+  listKhusus,
   listSarana,
   listSpesialis,
   listStatusPulang,
@@ -64,10 +65,11 @@ describe('reference data offline', () => {
   it('refreshes every list from the simulator in one go and reads them back', async () => {
     const db = openDatabase(`${tmp.dir}/refresh.sqlite`)
     const r = await refreshReferenceData(db, client(), { now: () => 1_700_000_000_000, pageSize: 3 })
-    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang'])
+    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'khusus', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang'])
     // Referral lists: each spesialis with the sub-spesialis PCare gives for it, for the clinician's offline choice.
     expect(listSpesialis(db).find((s) => s.kdSpesialis === 'INT')?.sub.map((x) => x.kdSubSpesialis).sort()).toEqual(['26', '27'])
     expect(listSarana(db).map((x) => x.kdSarana)).toContain('1')
+    expect(listKhusus(db).map((x) => x.kdKhusus).sort()).toEqual(['HDL', 'HEM', 'IGD', 'THA'])
     expect(listPoli(db).map((p) => p.kdPoli)).toContain('001')
     expect(listDokter(db)).toHaveLength(4)
     expect(listKesadaran(db)[0]).toEqual({ kdSadar: '01', nmSadar: 'Compos mentis' })

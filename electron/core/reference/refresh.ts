@@ -16,7 +16,7 @@ export interface RefreshOptions {
   now?: () => number
 }
 
-const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa', 'spesialis', 'sarana']
+const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa', 'spesialis', 'sarana', 'khusus']
 
 async function pages<X>(fetchPage: (start: number, limit: number) => Promise<T.PcareList<X> | null>, pageSize: number, maxPages: number): Promise<X[]> {
   const out: X[] = []
@@ -65,6 +65,7 @@ export async function refreshReferenceData(
     for (const sp of (await client.getSpesialis())?.list ?? []) lists.spesialis.push({ ...sp, sub: (await client.getSubSpesialis(sp.kdSpesialis))?.list ?? [] })
   }
   if (kinds.has('sarana')) lists.sarana = (await client.getSarana())?.list ?? []
+  if (kinds.has('khusus')) lists.khusus = (await client.getKhusus())?.list ?? []
 
   const result = replaceReferenceLists(db, lists, (opts.now ?? Date.now)())
   const counts: Partial<Record<ReferenceKind, number>> = {}

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type * as T from '../pcare/types'
 
-export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana'
+export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana' | 'khusus'
 
 export interface ReferenceLists {
   poli?: T.Poli[]
@@ -13,6 +13,7 @@ export interface ReferenceLists {
   /** Each spesialis with its sub-spesialis (PCare answers those per spesialis). */
   spesialis?: Array<T.Spesialis & { sub: T.SubSpesialis[] }>
   sarana?: T.Sarana[]
+  khusus?: T.Khusus[]
 }
 
 const TABLES: Record<ReferenceKind, string> = {
@@ -24,6 +25,7 @@ const TABLES: Record<ReferenceKind, string> = {
   diagnosa: 'ref_diagnosa',
   spesialis: 'ref_spesialis',
   sarana: 'ref_sarana',
+  khusus: 'ref_khusus',
 }
 
 /**
@@ -73,6 +75,7 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
       for (const sp of lists.spesialis) for (const x of sp.sub) sub.run(x.kdSubSpesialis, sp.kdSpesialis, x.nmSubSpesialis, x.kdPoliRujuk ?? null, fetchedAt)
     }
     put('sarana', lists.sarana, 'INSERT INTO ref_sarana (kd_sarana, nm_sarana, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSarana, x.nmSarana])
+    put('khusus', lists.khusus, 'INSERT INTO ref_khusus (kd_khusus, nm_khusus, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdKhusus, x.nmKhusus])
   }).immediate()
   return { written, skipped }
 }
@@ -120,6 +123,9 @@ export function listSpesialis(db: Database): SpesialisTree[] {
     ...sp,
     sub: subs.filter((s) => s.kdSpesialis === sp.kdSpesialis).map(({ kdSubSpesialis, nmSubSpesialis, kdPoliRujuk }) => ({ kdSubSpesialis, nmSubSpesialis, kdPoliRujuk })),
   }))
+}
+export function listKhusus(db: Database): T.Khusus[] {
+  return db.prepare('SELECT kd_khusus AS kdKhusus, nm_khusus AS nmKhusus FROM ref_khusus ORDER BY nm_khusus').all() as T.Khusus[]
 }
 export function listSarana(db: Database): T.Sarana[] {
   return db.prepare('SELECT kd_sarana AS kdSarana, nm_sarana AS nmSarana FROM ref_sarana ORDER BY kd_sarana').all() as T.Sarana[]

@@ -105,7 +105,7 @@ export function Pemeriksaan() {
 
 type Tindakan = { kdTindakan: string; biaya: string }
 const RUJUK_VERTIKAL = '4'
-const REFERRAL_FIELDS = ['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter', 'tacc', 'tacc.alasanTacc']
+const REFERRAL_FIELDS = ['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter', 'tacc', 'tacc.alasanTacc', 'catatan', 'kdSubSpesialis']
 /** The workstation's own calendar day, yyyy-MM-dd (the default planned referral date). */
 function isoToday(): string {
   const d = new Date()
@@ -306,6 +306,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
           fe={fe}
           needsTacc={diagnoses.some((d) => d.nonSpesialis)}
           firstDiagnosis={diagnoses[0] ? `${diagnoses[0].kdDiag} - ${diagnoses[0].nmDiag}` : ''}
+          noKartu={row.noKartu}
         />
       )}
       {error && (

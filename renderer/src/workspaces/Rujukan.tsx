@@ -9,6 +9,9 @@ type Answer = Output<'referral.faskes'>
 
 /** What the clinician fills in; strings as typed, turned into the contract's Referral on save. */
 export interface ReferralDraft {
+  jenis: 'spesialis' | 'khusus'
+  kdKhusus: string
+  catatan: string
   kdSpesialis: string
   kdSubSpesialis: string
   kdSarana: string
@@ -22,20 +25,27 @@ export interface ReferralDraft {
 }
 
 export function emptyReferral(today: string): ReferralDraft {
-  return { kdSpesialis: '', kdSubSpesialis: '', kdSarana: '', tglEstRujuk: today, kdppk: '', nmppk: '', alasan: '', dokter: '', kdTacc: '', alasanTacc: '' }
+  return { jenis: 'spesialis', kdKhusus: '', catatan: '', kdSpesialis: '', kdSubSpesialis: '', kdSarana: '', tglEstRujuk: today, kdppk: '', nmppk: '', alasan: '', dokter: '', kdTacc: '', alasanTacc: '' }
 }
 
+/** Khusus kinds whose lookup also names a sub-spesialis (thalasemia, hemofili); the core enforces the same list. */
+const KHUSUS_WITH_SUB = ['THA', 'HEM']
+const needsSub = (d: ReferralDraft) => d.jenis === 'spesialis' || KHUSUS_WITH_SUB.includes(d.kdKhusus)
+
 export function toReferral(d: ReferralDraft): NonNullable<ExaminationInput['rujukan']> {
+  const khusus = d.jenis === 'khusus'
   return {
     kdppk: d.kdppk.trim().toUpperCase(),
     nmppk: d.nmppk.trim(),
     kdSpesialis: d.kdSpesialis || undefined,
-    kdSubSpesialis: d.kdSubSpesialis || undefined,
-    kdSarana: d.kdSarana || undefined,
+    kdSubSpesialis: (needsSub(d) && d.kdSubSpesialis) || undefined,
+    kdSarana: (!khusus && d.kdSarana) || undefined,
+    kdKhusus: (khusus && d.kdKhusus) || undefined,
+    catatan: khusus ? d.catatan : undefined,
     tglEstRujuk: d.tglEstRujuk,
     alasan: d.alasan,
     dokter: d.dokter,
-    tacc: d.kdTacc ? { kdTacc: Number(d.kdTacc) as 1 | 2 | 3 | 4, alasanTacc: d.alasanTacc } : undefined,
+    tacc: !khusus && d.kdTacc ? { kdTacc: Number(d.kdTacc) as 1 | 2 | 3 | 4, alasanTacc: d.alasanTacc } : undefined,
   }
 }
 
@@ -56,6 +66,7 @@ export function ReferralFields({
   fe,
   needsTacc,
   firstDiagnosis,
+  noKartu,
 }: {
   lists: Lists | null
   value: ReferralDraft
@@ -64,6 +75,8 @@ export function ReferralFields({
   /** A chosen diagnosis is non-spesialistik: PCare then requires TACC. */
   needsTacc: boolean
   firstDiagnosis: string
+  /** The khusus lookup is per patient. */
+  noKartu: string
 }) {
   const { t, locale } = useI18n()
   const [answer, setAnswer] = useState<Answer | null>(null)
@@ -74,16 +87,21 @@ export function ReferralFields({
   const spesialis = lists?.spesialis ?? []
   const subs = spesialis.find((s) => s.kdSpesialis === value.kdSpesialis)?.sub ?? []
 
+  const khusus = value.jenis === 'khusus'
+  const complete = (khusus ? Boolean(value.kdKhusus) : true) && (!needsSub(value) || Boolean(value.kdSubSpesialis))
   // Ask as soon as the choice is complete: the clinician keeps typing while PCare answers.
   useEffect(() => {
-    if (!value.kdSubSpesialis || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)) {
+    if (!complete || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)) {
       setAnswer(null)
       return
     }
     let live = true
     setBusy(true)
     setLookupError(null)
-    call('referral.faskes', { kdSubSpesialis: value.kdSubSpesialis, kdSarana: value.kdSarana || undefined, tglEstRujuk: value.tglEstRujuk })
+    const query = khusus
+      ? { kdKhusus: value.kdKhusus, kdSubSpesialis: needsSub(value) ? value.kdSubSpesialis : undefined, noKartu, tglEstRujuk: value.tglEstRujuk }
+      : { kdSubSpesialis: value.kdSubSpesialis, kdSarana: value.kdSarana || undefined, tglEstRujuk: value.tglEstRujuk }
+    call('referral.faskes', query)
       .then(
         (a) => live && setAnswer(a),
         (err) => {
@@ -96,50 +114,75 @@ export function ReferralFields({
     return () => {
       live = false
     }
-  }, [value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, round])
+  }, [complete, khusus, value.kdKhusus, value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, noKartu, round])
 
   const reasons = taccReasons(value.kdTacc)
   return (
     <fieldset className="wide referral" aria-labelledby="rj-legend">
       <legend id="rj-legend">{t('exam.rujukan')}</legend>
+      <div className="referral-kind" role="radiogroup" aria-label={t('exam.rj.jenis')}>
+        {(['spesialis', 'khusus'] as const).map((j) => (
+          <label key={j} className="radio">
+            <input type="radio" name="rj-jenis" value={j} checked={value.jenis === j} onChange={() => set({ jenis: j, kdppk: '', nmppk: '' })} /> {t(`exam.rj.jenis.${j}`)}
+          </label>
+        ))}
+      </div>
       <div className="referral-grid">
-        <Field id="rj-spesialis" label={t('exam.rj.spesialis')}>
-          <select id="rj-spesialis" value={value.kdSpesialis} onChange={(e) => set({ kdSpesialis: e.target.value, kdSubSpesialis: '', kdppk: '', nmppk: '' })}>
-            <option value="">—</option>
-            {spesialis.map((s) => (
-              <option key={s.kdSpesialis} value={s.kdSpesialis}>
-                {s.nmSpesialis}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="rj-sub" label={t('exam.rj.subSpesialis')}>
-          <select id="rj-sub" value={value.kdSubSpesialis} disabled={!subs.length} onChange={(e) => set({ kdSubSpesialis: e.target.value, kdppk: '', nmppk: '' })}>
-            <option value="">—</option>
-            {subs.map((s) => (
-              <option key={s.kdSubSpesialis} value={s.kdSubSpesialis}>
-                {s.nmSubSpesialis}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="rj-sarana" label={t('exam.rj.sarana')}>
-          <select id="rj-sarana" value={value.kdSarana} onChange={(e) => set({ kdSarana: e.target.value })}>
-            <option value="">{t('exam.rj.noSarana')}</option>
-            {lists?.sarana.map((s) => (
-              <option key={s.kdSarana} value={s.kdSarana}>
-                {s.nmSarana}
-              </option>
-            ))}
-          </select>
-        </Field>
+        {khusus && (
+          <Field id="rj-khusus" label={t('exam.rj.khusus')}>
+            <select id="rj-khusus" value={value.kdKhusus} onChange={(e) => set({ kdKhusus: e.target.value, kdppk: '', nmppk: '' })}>
+              <option value="">—</option>
+              {lists?.khusus.map((k) => (
+                <option key={k.kdKhusus} value={k.kdKhusus}>
+                  {k.nmKhusus}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {needsSub(value) && (
+          <>
+            <Field id="rj-spesialis" label={t('exam.rj.spesialis')}>
+              <select id="rj-spesialis" value={value.kdSpesialis} onChange={(e) => set({ kdSpesialis: e.target.value, kdSubSpesialis: '', kdppk: '', nmppk: '' })}>
+                <option value="">—</option>
+                {spesialis.map((s) => (
+                  <option key={s.kdSpesialis} value={s.kdSpesialis}>
+                    {s.nmSpesialis}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="rj-sub" label={t('exam.rj.subSpesialis')} error={fe('rujukan.kdSubSpesialis')}>
+              <select id="rj-sub" value={value.kdSubSpesialis} disabled={!subs.length} onChange={(e) => set({ kdSubSpesialis: e.target.value, kdppk: '', nmppk: '' })}>
+                <option value="">—</option>
+                {subs.map((s) => (
+                  <option key={s.kdSubSpesialis} value={s.kdSubSpesialis}>
+                    {s.nmSubSpesialis}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </>
+        )}
+        {!khusus && (
+          <Field id="rj-sarana" label={t('exam.rj.sarana')}>
+            <select id="rj-sarana" value={value.kdSarana} onChange={(e) => set({ kdSarana: e.target.value })}>
+              <option value="">{t('exam.rj.noSarana')}</option>
+              {lists?.sarana.map((s) => (
+                <option key={s.kdSarana} value={s.kdSarana}>
+                  {s.nmSarana}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         <Field id="rj-tglEstRujuk" label={t('exam.rj.tglEstRujuk')} error={fe('rujukan.tglEstRujuk') ?? fe('tglEstRujuk')}>
           <input id="rj-tglEstRujuk" type="date" value={value.tglEstRujuk} onChange={(e) => set({ tglEstRujuk: e.target.value })} />
         </Field>
       </div>
       {!spesialis.length && <p className="hint">{t('exam.rj.noLists')}</p>}
 
-      {value.kdSubSpesialis && (
+      {complete && (
         <div className="faskes-rujukan" aria-busy={busy}>
           {answer && (
             <p className={answer.source === 'live' ? 'source live' : 'source cached'} data-testid="rujukan-source">
@@ -198,9 +241,14 @@ export function ReferralFields({
         <Field id="rj-dokter" label={t('exam.rj.dokter')} error={fe('rujukan.dokter')}>
           <input id="rj-dokter" value={value.dokter} aria-invalid={Boolean(fe('rujukan.dokter'))} onChange={(e) => set({ dokter: e.target.value })} />
         </Field>
+        {khusus && (
+          <Field id="rj-catatan" label={t('exam.rj.catatan')} error={fe('rujukan.catatan')}>
+            <input id="rj-catatan" value={value.catatan} aria-invalid={Boolean(fe('rujukan.catatan'))} onChange={(e) => set({ catatan: e.target.value })} />
+          </Field>
+        )}
       </div>
 
-      {(needsTacc || value.kdTacc || fe('rujukan.tacc')) && (
+      {!khusus && (needsTacc || value.kdTacc || fe('rujukan.tacc')) && (
         <div className="referral-grid">
           <Field id="rj-tacc" label={t('exam.rj.tacc')} error={fe('rujukan.tacc')} hint={needsTacc ? t('exam.rj.taccHint') : undefined}>
             <select
