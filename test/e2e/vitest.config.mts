@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.e2e.test.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
+    // Fail at once, with the reason, when the network is down or half up.
+    globalSetup: ['test/helpers/network-ready.ts'],
     pool: 'forks',
     fileParallelism: false,
   },

@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['test/ledger/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Fail at once, with the reason, when the network is down or half up.
+    globalSetup: ['test/helpers/network-ready.ts'],
     pool: 'forks',
     fileParallelism: false,
   },

@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['test/sync/**/*.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    // Fail at once, with the reason, when the network is down or half up.
+    globalSetup: ['test/helpers/network-ready.ts'],
     pool: 'forks',
     fileParallelism: false,
   },
