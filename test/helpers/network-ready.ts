@@ -13,6 +13,6 @@ export default function networkReady(): void {
   } catch (err) {
     const e = err as { stderr?: Buffer; stdout?: Buffer; message: string }
     const detail = `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`.trim().split('\n').slice(-5).join('\n')
-    throw new Error(`The local Fabric network is not ready (npm run network:up; status: npm run network:status).\n${detail || e.message}`)
+    throw new Error(`The local Fabric network is not ready (npm run network:up; status: npm run network:status).\n${detail || e.message}`, { cause: err })
   }
 }
