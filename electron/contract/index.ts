@@ -144,6 +144,8 @@ export const FaskesRujukanAnswer = z.object({
   checkedAt: z.number().nullable(),
   tglEstRujuk: z.string().nullable(),
   error: z.string().nullable(),
+  /** PCare answered and refused the request (e.g. 412 with a field list), as opposed to not answering at all. */
+  refused: z.boolean(),
   list: z.array(FaskesRujukan),
 })
 export type FaskesRujukanAnswer = z.infer<typeof FaskesRujukanAnswer>

@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('findFaskesRujukan', () => {
   it('answers live from PCare, then from the last answer with its time when PCare is down', async () => {
     const live = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
-    expect(live).toMatchObject({ source: 'live', checkedAt: now, tglEstRujuk: '2026-11-24', error: null })
+    expect(live).toMatchObject({ source: 'live', checkedAt: now, tglEstRujuk: '2026-11-24', error: null, refused: false })
     expect(live.list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R002'])
     // The path carried the date the way PCare wants it (the simulator answers 412 for anything else).
     sim.setFault({ mode: '503' })
@@ -48,6 +48,22 @@ describe('findFaskesRujukan', () => {
       const none = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '3', tglEstRujuk: '2026-11-25' }, later)
       expect(none).toMatchObject({ source: 'none', checkedAt: null, list: [] })
       expect(none.error).toBeTruthy()
+    } finally {
+      sim.setFault({ mode: 'none' })
+    }
+  })
+
+  it('tells a refusal by PCare (a permanent error) from PCare not answering', async () => {
+    sim.setFault({ mode: 'jvalue', pathPrefix: 'spesialis', count: 1 })
+    try {
+      const r = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
+      expect(r).toMatchObject({ source: 'cache', refused: true })
+    } finally {
+      sim.setFault({ mode: 'none' })
+    }
+    sim.setFault({ mode: '503' })
+    try {
+      expect(await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)).toMatchObject({ source: 'cache', refused: false })
     } finally {
       sim.setFault({ mode: 'none' })
     }

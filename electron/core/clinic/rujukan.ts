@@ -1,5 +1,6 @@
 import type { DB } from '../db'
 import { AppError } from '../errors'
+import { PcareError } from '../pcare'
 import type { FaskesRujukan } from '../pcare/types'
 import { toPcareDate } from './dates'
 import { withTimeout, type Remotes } from './eligibility'
@@ -25,6 +26,8 @@ export interface FaskesRujukanAnswer {
   /** The date the shown list was asked for (a cached list may be for another day). */
   tglEstRujuk: string | null
   error: string | null
+  /** PCare answered and refused the request (a permanent error), as opposed to not answering at all. */
+  refused: boolean
   list: FaskesRujukan[]
 }
 
@@ -50,6 +53,7 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
   const key = khusus ? `khusus:${khusus.kd}` : q.kdSubSpesialis!
   const sarana = khusus ? (khusus.sub ?? '') : (q.kdSarana ?? '')
   let error: string
+  let refused = false
   if (remotes) {
     try {
       const client = await remotes.pcare()
@@ -65,14 +69,15 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
         `INSERT INTO faskes_rujukan_cache (kd_subspesialis, kd_sarana, tgl_est_rujuk, list, fetched_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (kd_subspesialis, kd_sarana) DO UPDATE SET tgl_est_rujuk = excluded.tgl_est_rujuk, list = excluded.list, fetched_at = excluded.fetched_at`,
       ).run(key, sarana, q.tglEstRujuk, JSON.stringify(list), now)
-      return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, list }
+      return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, refused: false, list }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err)
+      refused = err instanceof PcareError && err.kind === 'permanent'
     }
   } else error = 'PCare belum dikonfigurasi.'
   const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(key, sarana) as
     | { tgl_est_rujuk: string; list: string; fetched_at: number }
     | undefined
-  if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, list: [] }
-  return { source: 'cache', checkedAt: row.fetched_at, tglEstRujuk: row.tgl_est_rujuk, error, list: JSON.parse(row.list) as FaskesRujukan[] }
+  if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, refused, list: [] }
+  return { source: 'cache', checkedAt: row.fetched_at, tglEstRujuk: row.tgl_est_rujuk, error, refused, list: JSON.parse(row.list) as FaskesRujukan[] }
 }

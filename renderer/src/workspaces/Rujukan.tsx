@@ -188,9 +188,11 @@ export function ReferralFields({
             <p className={answer.source === 'live' ? 'source live' : 'source cached'} data-testid="rujukan-source">
               {answer.source === 'live'
                 ? t('exam.rj.live', { n: answer.list.length })
-                : answer.source === 'cache' && answer.checkedAt
-                  ? t('exam.rj.cached', { time: when(locale, answer.checkedAt), tgl: answer.tglEstRujuk ?? '' })
-                  : t('exam.rj.none')}
+                : answer.refused
+                  ? t('exam.rj.refused')
+                  : answer.source === 'cache' && answer.checkedAt
+                    ? t('exam.rj.cached', { time: when(locale, answer.checkedAt), tgl: answer.tglEstRujuk ?? '' })
+                    : t('exam.rj.none')}
             </p>
           )}
           {/* Why the list is not live: "not reachable" and "PCare refused the request" call for different actions. */}
