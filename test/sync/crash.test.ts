@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prng } from '../../tools/pcare-sim/icd10'
 import type { Simulator } from '../../tools/pcare-sim/server'
 import { deliveryReport, outboxCounts, simulator, visits, workstation, type QueuedVisit, type Workstation } from './harness'
 
@@ -12,18 +13,6 @@ const MAIN = join(REPO, 'tools/sync-node/main.ts')
 const KILLS = Number(process.env.CRASH_KILLS ?? 22)
 const MAX_RUNS = KILLS * 2
 const INITIAL_VISITS = 8
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Child {
   proc: ChildProcess
