@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { createLogger } from '../../electron/core/log'
 import { startSimulator, SIM_CREDENTIALS } from './server'
+import { numberFlag } from '../lib/flags'
 
 /**
  * `npx tsx tools/pcare-sim/main.ts --port 8787 [--state file.json] [--start-index-quirk]
@@ -12,22 +13,15 @@ async function main(): Promise<void> {
   const B = { type: 'boolean' } as const
   // strict: an unknown or misspelt flag is an error, not silently ignored.
   const args = parseArgs({ args: process.argv.slice(2), options: { port: S, state: S, 'start-index-quirk': B, 'jvalue-on-null-rujuk': B, 'skew-window': S, 'slow-ms': S, 'antrean-ref-shape': S, quiet: B }, strict: true }).values
-  const num = (k: keyof typeof args, d: number): number => {
-    const v = args[k]
-    if (v === undefined) return d
-    const n = Number(v)
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a non-negative number`)
-    return n
-  }
   const shape = args['antrean-ref-shape']
   if (shape !== undefined && shape !== 'list' && shape !== 'array') throw new Error('--antrean-ref-shape must be list or array')
   const sim = await startSimulator({
-    port: num('port', 8787),
+    port: numberFlag(args, 'port', 8787),
     statePath: typeof args.state === 'string' ? args.state : undefined,
     startIndexQuirk: args['start-index-quirk'] === true,
     jvalueOnNullRujukLanjut: args['jvalue-on-null-rujuk'] === true,
-    skewWindowSeconds: num('skew-window', 300),
-    slowMs: num('slow-ms', 35_000),
+    skewWindowSeconds: numberFlag(args, 'skew-window', 300),
+    slowMs: numberFlag(args, 'slow-ms', 35_000),
     antreanRefShape: shape === 'array' ? 'array' : 'list',
     logger: createLogger({ scope: 'pcare-sim', level: args.quiet ? 'warn' : 'info' }),
   })

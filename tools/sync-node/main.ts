@@ -6,6 +6,7 @@ import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine } from '../../electron/core/sync/engine'
 import { SIM_CREDENTIALS } from '../pcare-sim/server'
+import { numberFlag } from '../lib/flags'
 
 /**
  * Headless sync process for crash tests and benches: drains an existing workstation database against the DEMO remotes
@@ -32,13 +33,6 @@ async function main(): Promise<void> {
   const B = { type: 'boolean' } as const
   // strict: an unknown or misspelt flag is an error, not silently ignored.
   const args = parseArgs({ args: process.argv.slice(2), options: { db: S, 'sim-url': S, 'time-limit-ms': S, 'pcare-timeout-ms': S, fast: B, 'ledger-concurrency': S, 'pcare-concurrency': S, events: B }, strict: true }).values
-  const num = (k: keyof typeof args, d: number): number => {
-    const v = args[k]
-    if (v === undefined) return d
-    const n = Number(v)
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a non-negative number`)
-    return n
-  }
   const dbPath = args.db
   if (typeof dbPath !== 'string' || !existsSync(dbPath)) throw new Error('--db <existing workstation database> is required')
   const simUrl = args['sim-url']
@@ -56,7 +50,7 @@ async function main(): Promise<void> {
     kdAplikasi: env.PCARE_KD_APLIKASI ?? SIM_CREDENTIALS.kdAplikasi,
   }
   const antreanCreds = { ...creds, userKey: env.PCARE_ANTREAN_USER_KEY ?? SIM_CREDENTIALS.antreanUserKey }
-  const limitMs = num('time-limit-ms', 60_000)
+  const limitMs = numberFlag(args, 'time-limit-ms', 60_000)
   const fast = args.fast === true
 
   const db = openDatabase(dbPath)
@@ -71,10 +65,10 @@ async function main(): Promise<void> {
     },
     {
       ...(fast ? { pollMs: 20, probeMs: 100, backoff: { scale: 0.001 } } : {}),
-      pcareTimeoutMs: args['pcare-timeout-ms'] === undefined ? undefined : num('pcare-timeout-ms', 1500),
+      pcareTimeoutMs: args['pcare-timeout-ms'] === undefined ? undefined : numberFlag(args, 'pcare-timeout-ms', 1500),
       concurrency: {
-        ...(args['ledger-concurrency'] !== undefined ? { ledger: num('ledger-concurrency', 16) } : {}),
-        ...(args['pcare-concurrency'] !== undefined ? { pcare: num('pcare-concurrency', 4) } : {}),
+        ...(args['ledger-concurrency'] !== undefined ? { ledger: numberFlag(args, 'ledger-concurrency', 16) } : {}),
+        ...(args['pcare-concurrency'] !== undefined ? { pcare: numberFlag(args, 'pcare-concurrency', 4) } : {}),
       },
       log,
     },
