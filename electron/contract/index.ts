@@ -292,7 +292,8 @@ export const ReferenceLists = z.object({
     z.object({ kdSpesialis: z.string(), nmSpesialis: z.string(), sub: z.array(z.object({ kdSubSpesialis: z.string(), nmSubSpesialis: z.string(), kdPoliRujuk: z.string().nullable() })) }),
   ),
   sarana: z.array(z.object({ kdSarana: z.string(), nmSarana: z.string() })),
-  khusus: z.array(z.object({ kdKhusus: z.string(), nmKhusus: z.string() })),
+  /** subSpesialis: this kind's hospital lookup and kunjungan also name a sub-spesialis (thalasemia, hemofili). */
+  khusus: z.array(z.object({ kdKhusus: z.string(), nmKhusus: z.string(), subSpesialis: z.boolean() })),
   refreshedAt: z.number().nullable(),
 })
 export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })

@@ -5,7 +5,7 @@ import type { CallContext, Handler, HandlerTable } from './dispatch'
 import type { Core } from '../app'
 import { recordExamination, registerVisit } from '../clinic'
 import { checkPatient, withTimeout } from '../clinic/eligibility'
-import { findFaskesRujukan } from '../clinic/rujukan'
+import { KHUSUS_WITH_SUBSPESIALIS, findFaskesRujukan } from '../clinic/rujukan'
 import { localIsoDate } from '../clinic/dates'
 import { schemaVersion } from '../db'
 import { AppError } from '../errors'
@@ -162,7 +162,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         statusPulang: listStatusPulang(core.db, false),
         spesialis: listSpesialis(core.db),
         sarana: listSarana(core.db),
-        khusus: listKhusus(core.db),
+        khusus: listKhusus(core.db).map((k) => ({ ...k, subSpesialis: KHUSUS_WITH_SUBSPESIALIS.includes(k.kdKhusus) })),
         refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
       }
     },

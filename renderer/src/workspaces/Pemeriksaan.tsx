@@ -4,7 +4,7 @@ import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n, type MessageKey } from '../i18n'
-import { ReferralFields, emptyReferral, toReferral, type ReferralDraft } from './Rujukan'
+import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
@@ -168,7 +168,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       kdStatusPulang,
       tindakan: tindakan.map((x) => ({ kdTindakan: x.kdTindakan.trim(), biaya: num(x.biaya) ?? 0 })),
       obat: obat.map((o) => ({ kdObat: o.kdObat.trim(), nmObat: o.nmObat.trim(), signa1: num(o.signa1) ?? 1, signa2: num(o.signa2) ?? 1, jmlObat: num(o.jmlObat) ?? 1 })),
-      rujukan: rujuk ? toReferral(rujukan) : undefined,
+      rujukan: rujuk ? toReferral(rujukan, needsSub(rujukan, lists)) : undefined,
       claimAmount: num(claim),
     }
     setBusy(true)

@@ -28,17 +28,18 @@ export function emptyReferral(today: string): ReferralDraft {
   return { jenis: 'spesialis', kdKhusus: '', catatan: '', kdSpesialis: '', kdSubSpesialis: '', kdSarana: '', tglEstRujuk: today, kdppk: '', nmppk: '', alasan: '', dokter: '', kdTacc: '', alasanTacc: '' }
 }
 
-/** Khusus kinds whose lookup also names a sub-spesialis (thalasemia, hemofili); the core enforces the same list. */
-const KHUSUS_WITH_SUB = ['THA', 'HEM']
-const needsSub = (d: ReferralDraft) => d.jenis === 'spesialis' || KHUSUS_WITH_SUB.includes(d.kdKhusus)
+/** A spesialis referral names a sub-spesialis; so do the khusus kinds the core marks (thalasemia, hemofili). */
+export function needsSub(d: ReferralDraft, lists: Lists | null): boolean {
+  return d.jenis === 'spesialis' || Boolean(lists?.khusus.find((k) => k.kdKhusus === d.kdKhusus)?.subSpesialis)
+}
 
-export function toReferral(d: ReferralDraft): NonNullable<ExaminationInput['rujukan']> {
+export function toReferral(d: ReferralDraft, withSub: boolean): NonNullable<ExaminationInput['rujukan']> {
   const khusus = d.jenis === 'khusus'
   return {
     kdppk: d.kdppk.trim().toUpperCase(),
     nmppk: d.nmppk.trim(),
     kdSpesialis: d.kdSpesialis || undefined,
-    kdSubSpesialis: (needsSub(d) && d.kdSubSpesialis) || undefined,
+    kdSubSpesialis: (withSub && d.kdSubSpesialis) || undefined,
     kdSarana: (!khusus && d.kdSarana) || undefined,
     kdKhusus: (khusus && d.kdKhusus) || undefined,
     catatan: khusus ? d.catatan : undefined,
@@ -88,7 +89,8 @@ export function ReferralFields({
   const subs = spesialis.find((s) => s.kdSpesialis === value.kdSpesialis)?.sub ?? []
 
   const khusus = value.jenis === 'khusus'
-  const complete = (khusus ? Boolean(value.kdKhusus) : true) && (!needsSub(value) || Boolean(value.kdSubSpesialis))
+  const withSub = needsSub(value, lists)
+  const complete = (khusus ? Boolean(value.kdKhusus) : true) && (!withSub || Boolean(value.kdSubSpesialis))
   // Ask as soon as the choice is complete: the clinician keeps typing while PCare answers.
   useEffect(() => {
     if (!complete || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)) {
@@ -99,7 +101,7 @@ export function ReferralFields({
     setBusy(true)
     setLookupError(null)
     const query = khusus
-      ? { kdKhusus: value.kdKhusus, kdSubSpesialis: needsSub(value) ? value.kdSubSpesialis : undefined, noKartu, tglEstRujuk: value.tglEstRujuk }
+      ? { kdKhusus: value.kdKhusus, kdSubSpesialis: withSub ? value.kdSubSpesialis : undefined, noKartu, tglEstRujuk: value.tglEstRujuk }
       : { kdSubSpesialis: value.kdSubSpesialis, kdSarana: value.kdSarana || undefined, tglEstRujuk: value.tglEstRujuk }
     call('referral.faskes', query)
       .then(
@@ -114,7 +116,7 @@ export function ReferralFields({
     return () => {
       live = false
     }
-  }, [complete, khusus, value.kdKhusus, value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, noKartu, round])
+  }, [complete, khusus, withSub, value.kdKhusus, value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, noKartu, round])
 
   const reasons = taccReasons(value.kdTacc)
   return (
@@ -140,7 +142,7 @@ export function ReferralFields({
             </select>
           </Field>
         )}
-        {needsSub(value) && (
+        {withSub && (
           <>
             <Field id="rj-spesialis" label={t('exam.rj.spesialis')}>
               <select id="rj-spesialis" value={value.kdSpesialis} onChange={(e) => set({ kdSpesialis: e.target.value, kdSubSpesialis: '', kdppk: '', nmppk: '' })}>
