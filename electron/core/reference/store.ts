@@ -66,8 +66,7 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
       'INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (kd_diag) DO UPDATE SET nm_diag = excluded.nm_diag, non_spesialis = excluded.non_spesialis',
       (x) => [x.kdDiag, x.nmDiag, b(x.nonSpesialis)],
     )
-    // Sub-spesialis rows are replaced together with their spesialis, after it (they reference it).
-    if (lists.spesialis?.length) db.prepare('DELETE FROM ref_subspesialis').run()
+    // Replacing the spesialis deletes their sub-spesialis too (ON DELETE CASCADE); the new ones follow their parent.
     put('spesialis', lists.spesialis, 'INSERT INTO ref_spesialis (kd_spesialis, nm_spesialis, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSpesialis, x.nmSpesialis])
     if (lists.spesialis?.length) {
       // PCare lists a shared sub-spesialis under one spesialis only, as far as seen; the first one wins if not.
