@@ -107,25 +107,29 @@ export interface TindakanRef {
 
 export type KdTkp = '10' | '20' | '50'
 
-export interface PendaftaranInput {
-  kdProviderPeserta: string
-  tglDaftar: string
-  noKartu: string
-  kdPoli: string
-  keluhan: string
-  kunjSakit: boolean
+/** Vital signs as PCare carries them on pendaftaran and kunjungan alike. */
+export interface PcareVitals {
   sistole: number
   diastole: number
   beratBadan: number
   tinggiBadan: number
   respRate: number
   heartRate: number
+}
+
+export interface PendaftaranInput extends PcareVitals {
+  kdProviderPeserta: string
+  tglDaftar: string
+  noKartu: string
+  kdPoli: string
+  keluhan: string
+  kunjSakit: boolean
   lingkarPerut: number
   rujukBalik: number
   kdTkp: KdTkp
 }
 
-export interface Pendaftaran {
+export interface Pendaftaran extends PcareVitals {
   noUrut: string
   tgldaftar: string
   providerPelayanan: ProviderRef
@@ -133,12 +137,6 @@ export interface Pendaftaran {
   poli: Poli
   keluhan: string
   status: string
-  sistole: number
-  diastole: number
-  beratBadan: number
-  tinggiBadan: number
-  respRate: number
-  heartRate: number
   tkp: { kdTkp: string; nmTkp: string }
 }
 
@@ -149,19 +147,13 @@ export interface RujukLanjut {
   khusus: { kdKhusus: string; kdSubSpesialis: string | null; catatan: string } | null
 }
 
-export interface KunjunganInput {
+export interface KunjunganInput extends PcareVitals {
   noKunjungan: string | null
   noKartu: string
   tglDaftar: string
   kdPoli: string
   keluhan: string
   kdSadar: string
-  sistole: number
-  diastole: number
-  beratBadan: number
-  tinggiBadan: number
-  respRate: number
-  heartRate: number
   lingkarPerut: number
   kdStatusPulang: string
   tglPulang: string
