@@ -107,7 +107,8 @@ export default defineConfig(
               message: 'The renderer never imports main-process code; only the contract TYPES (import type … from electron/contract).',
             },
             {
-              regex: '(^|/)electron/contract(/|$)',
+              // contract/messages is plain data (the server messages in both languages), so it may be imported as a value.
+              regex: '(^|/)electron/contract(/(?!messages$)|$)',
               allowTypeImports: true,
               message: 'The renderer may import electron/contract with `import type` only (schemas stay in the main process).',
             },

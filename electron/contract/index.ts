@@ -14,12 +14,12 @@ const Url = z.url({ protocol: /^https?$/ })
 export const Settings = z.object({
   faskesName: z.string().trim().max(120),
   /** PCare provider code of this faskes, e.g. 0199B001. */
-  kdPPK: z.string().regex(/^[0-9A-Z]{8}$/, 'kdPPK harus 8 karakter huruf besar/angka').nullable(),
+  kdPPK: z.string().regex(/^[0-9A-Z]{8}$/, 'v.kdPPK').nullable(),
   locale: Locale,
   ledger: z.object({
     org: FabricOrg,
     /** host:port of the organisation's peer gateway; null = the local demo network. */
-    peerEndpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{2,5}$/, 'format host:port').nullable(),
+    peerEndpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{2,5}$/, 'v.hostPort').nullable(),
     channel: z.string().regex(/^[a-z][a-z0-9.-]{0,48}$/),
   }),
   pcare: z.object({
@@ -74,10 +74,10 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>
 
 /** 13 digits, leading zeros kept: the printed and QR form of a BPJS card number. */
-export const NoKartu = z.string().regex(/^\d{13}$/, 'Nomor kartu BPJS harus 13 digit angka')
+export const NoKartu = z.string().regex(/^\d{13}$/, 'v.noKartu')
 /** 16 digits: Nomor Induk Kependudukan. */
-export const Nik = z.string().regex(/^\d{16}$/, 'NIK harus 16 digit angka')
-const KdPoli = z.string().regex(/^[0-9A-Z]{3}$/, 'Kode poli 3 karakter')
+export const Nik = z.string().regex(/^\d{16}$/, 'v.nik')
+const KdPoli = z.string().regex(/^[0-9A-Z]{3}$/, 'v.kdPoli')
 const Int = (min: number, max: number, label: string) =>
   z.number().int(`${label} harus bilangan bulat`).min(min, `${label} minimal ${min}`).max(max, `${label} maksimal ${max}`)
 
@@ -345,7 +345,7 @@ export const contract = {
         kdKhusus: z.string().regex(/^[A-Z]{3}$/).optional(),
         /** The khusus lookup is per patient. */
         noKartu: NoKartu.optional(),
-        tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Tanggal seperti 2026-01-31'),
+        tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date'),
       })
       .strict()
       .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'Pilih sub-spesialis, atau jenis khusus dengan nomor kartu', path: ['kdSubSpesialis'] }),
@@ -383,14 +383,22 @@ export const ErrorCode = z.enum([
   'INTERNAL',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
+/**
+ * `message` is Indonesian text (logs, CLI); `key` and `params` name the same message in `contract/messages.ts`,
+ * so the page can show it in the user's language. A message without a key is shown as is.
+ */
 export interface FieldError {
   field: string
   message: string
+  key?: string
+  params?: Record<string, string | number>
 }
-/** What the page receives on failure: a code to branch on and a message a person can read. */
+/** What the page receives on failure: a code to branch on and a message a person can read (see FieldError for key). */
 export interface ErrorShape {
   code: ErrorCode
   message: string
+  key?: string
+  params?: Record<string, string | number>
   fields?: FieldError[]
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorShape }

@@ -1,20 +1,55 @@
 import type { ErrorCode, ErrorShape, FieldError } from '../contract'
+import { formatServerMessage, isServerMessageKey, type MessageParams, type ServerMessageKey } from '../contract/messages'
 
 /**
- * An error meant for a person at the counter: `message` is shown as is (Bahasa Indonesia),
- * `code` lets the UI branch. Anything else that escapes core becomes INTERNAL with a generic message.
+ * A message for a person, by key (see `contract/messages.ts`): `text` is its Indonesian form for logs and the CLI,
+ * `key` and `params` let the page show it in the user's language.
+ */
+export interface Msg {
+  key: ServerMessageKey
+  params?: MessageParams
+  text: string
+}
+
+/** Builds a Msg from a catalogue key; parameters fill `{name}` placeholders. */
+export function msg(key: ServerMessageKey, params?: MessageParams): Msg {
+  return params ? { key, params, text: formatServerMessage('id', key, params) } : { key, text: formatServerMessage('id', key) }
+}
+
+/** A field error by key, e.g. `fieldError('vitals.suhu', msg('v.suhuRange', { min: 34, max: 42 }))`. */
+export function fieldError(field: string, m: Msg): FieldError {
+  return m.params ? { field, message: m.text, key: m.key, params: m.params } : { field, message: m.text, key: m.key }
+}
+
+/**
+ * An error meant for a person at the counter. Give a `msg(key, params)` so the page can show it in either language;
+ * a plain string is shown as is (Indonesian). `code` lets the UI branch. Anything else that escapes core becomes
+ * INTERNAL with a generic message.
  */
 export class AppError extends Error {
+  readonly key?: ServerMessageKey
+  readonly params?: MessageParams
+
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Msg,
     readonly fields?: FieldError[],
   ) {
-    super(message)
+    super(typeof message === 'string' ? message : message.text)
     this.name = 'AppError'
+    if (typeof message !== 'string') {
+      this.key = message.key
+      if (message.params) this.params = message.params
+    }
   }
 
   toShape(): ErrorShape {
-    return this.fields?.length ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message }
+    const shape: ErrorShape = { code: this.code, message: this.message }
+    if (this.key) shape.key = this.key
+    if (this.params) shape.params = this.params
+    if (this.fields?.length) shape.fields = this.fields
+    return shape
   }
 }
+
+export { isServerMessageKey }

@@ -1,4 +1,18 @@
-import type { Channel, ErrorCode, FieldError, Input, Output } from '../../electron/contract'
+import type { Channel, ErrorCode, ErrorShape, FieldError, Input, Output } from '../../electron/contract'
+import { formatServerMessage, isServerMessageKey } from '../../electron/contract/messages'
+
+type Locale = 'id' | 'en'
+let messageLocale: Locale = 'id'
+
+/** The language server messages are shown in; the I18nProvider sets it with the page's locale. */
+export function setMessageLocale(locale: Locale): void {
+  messageLocale = locale
+}
+
+/** A server message in the page's language: by its key when core sent one, else the text as sent. */
+export function localize(m: { message: string; key?: string; params?: Record<string, string | number> }): string {
+  return m.key && isServerMessageKey(m.key) ? formatServerMessage(messageLocale, m.key, m.params) : m.message
+}
 
 /** A failed call, typed: `code` to branch on, `message` to show, `fields` to place next to inputs. */
 export class ApiError extends Error {
@@ -16,6 +30,11 @@ export class ApiError extends Error {
   fieldMessage(field: string): string | undefined {
     return this.fields.find((f) => f.field === field)?.message
   }
+
+  /** An error from core, with its message and field messages in the page's language. */
+  static from(e: ErrorShape): ApiError {
+    return new ApiError(e.code, localize(e), (e.fields ?? []).map((f) => ({ ...f, message: localize(f) })))
+  }
 }
 
 /** Calls one channel and returns its value, or throws ApiError. The page never sees a raw Result. */
@@ -25,10 +44,10 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
     result = await window.faskes.invoke(channel, input)
   } catch {
     // The bridge itself failed (Electron main gone, browser shell stopped): say so instead of crashing.
-    throw new ApiError('UNAVAILABLE', 'Layanan lokal tidak dapat dihubungi.')
+    throw new ApiError('UNAVAILABLE', formatServerMessage(messageLocale, 'err.unavailableLocal'))
   }
   if (result.ok) return result.value
-  throw new ApiError(result.error.code, result.error.message, result.error.fields)
+  throw ApiError.from(result.error)
 }
 
 export function asApiError(err: unknown): ApiError {

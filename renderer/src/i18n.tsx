@@ -1,5 +1,6 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react'
 import type { AppInfo } from '../../electron/contract'
+import { setMessageLocale } from './api'
 
 export type Locale = AppInfo['locale']
 
@@ -595,6 +596,8 @@ interface I18n {
 const I18nContext = createContext<I18n>({ locale: 'id', t: translator('id') })
 
 export function I18nProvider({ locale, children }: { locale: Locale; children: ReactNode }) {
+  // Server messages (errors from core) follow the same locale; set before children render.
+  setMessageLocale(locale)
   const value = useMemo(() => ({ locale, t: translator(locale) }), [locale])
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
 }

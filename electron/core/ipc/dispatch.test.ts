@@ -25,7 +25,7 @@ describe('dispatch', () => {
 
   it('rejects an unknown channel without reaching any handler', async () => {
     const r = await dispatch(createHandlers(core), 'db.exec', { sql: 'DROP TABLE outbox' }, ctx)
-    expect(r).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String) } })
+    expect(r).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: 'Perintah tidak dikenal.', key: 'err.unknownChannel' } })
   })
 
   it('validates input before the handler runs and names the field', async () => {
@@ -40,6 +40,18 @@ describe('dispatch', () => {
     }
     const extra = await dispatch(table, 'app.info', { sneaky: 1 }, ctx)
     expect(extra.ok).toBe(false)
+  })
+
+  it('sends validator issues as catalogue keys, never zod\'s own English text', async () => {
+    const r = await dispatch(createHandlers(core), 'registration.create', { noKartu: '12', kdPoli: '001', kunjSakit: 'ya', keluhan: 'x'.repeat(501) }, ctx)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error).toMatchObject({ code: 'INVALID_INPUT', key: 'err.invalidInput' })
+    const byField = Object.fromEntries((r.error.fields ?? []).map((f) => [f.field, f]))
+    expect(byField.noKartu).toMatchObject({ key: 'v.noKartu', message: 'Nomor kartu BPJS harus 13 digit angka.' })
+    expect(byField.kunjSakit).toMatchObject({ key: 'v.format' })
+    expect(byField.keluhan).toMatchObject({ key: 'v.maxLength', params: { max: 500 }, message: 'Maksimal 500 karakter.' })
+    for (const f of r.error.fields ?? []) expect(f.message).not.toMatch(/Invalid|expected|received|Too (small|big)/)
   })
 
   it('turns an unexpected throw into INTERNAL without leaking its text', async () => {

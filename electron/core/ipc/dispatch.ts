@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { contract, type Channel, type Role, type ErrorShape, type Input, type Output, type Result } from '../../contract'
-import { AppError } from '../errors'
+import { AppError, fieldError, isServerMessageKey, msg, type Msg } from '../errors'
 
 /** Who is calling; filled by the transport (Electron IPC or the browser shell), never by the page. */
 export interface CallContext {
@@ -39,12 +39,13 @@ export async function dispatch(
   onInternalError: (channel: string, err: unknown) => void = () => {},
 ): Promise<Result<unknown>> {
   if (!isChannel(channel)) {
-    return fail({ code: 'UNKNOWN_CHANNEL', message: 'Perintah tidak dikenal.' })
+    return fail(shape('UNKNOWN_CHANNEL', msg('err.unknownChannel')))
   }
   const spec = contract[channel]
-  const parsed = spec.input.safeParse(rawInput ?? {})
+  // reportInput: the issue carries the value, so a missing field reads "required" and a wrong one "format".
+  const parsed = spec.input.safeParse(rawInput ?? {}, { reportInput: true })
   if (!parsed.success) {
-    return fail({ code: 'INVALID_INPUT', message: 'Data yang dikirim tidak valid.', fields: zodFields(parsed.error) })
+    return fail({ ...shape('INVALID_INPUT', msg('err.invalidInput')), fields: zodFields(parsed.error) })
   }
   try {
     const handler = table[channel] as (input: unknown, ctx: CallContext) => unknown
@@ -52,16 +53,16 @@ export async function dispatch(
     const out = spec.output.safeParse(value)
     if (!out.success) {
       onInternalError(channel, out.error)
-      return fail({ code: 'INTERNAL', message: 'Terjadi kesalahan internal. Data Anda tetap tersimpan.' })
+      return fail(shape('INTERNAL', msg('err.internal')))
     }
     return { ok: true, value: out.data }
   } catch (err) {
     if (err instanceof AppError) return fail(err.toShape())
     if (err instanceof z.ZodError) {
-      return fail({ code: 'INVALID_INPUT', message: 'Data yang dikirim tidak valid.', fields: zodFields(err) })
+      return fail({ ...shape('INVALID_INPUT', msg('err.invalidInput')), fields: zodFields(err) })
     }
     onInternalError(channel, err)
-    return fail({ code: 'INTERNAL', message: 'Terjadi kesalahan internal. Data Anda tetap tersimpan.' })
+    return fail(shape('INTERNAL', msg('err.internal')))
   }
 }
 
@@ -74,6 +75,44 @@ function fail(error: ErrorShape): Result<never> {
   return { ok: false, error }
 }
 
-function zodFields(err: z.ZodError) {
-  return err.issues.map((i) => ({ field: i.path.join('.') || '(input)', message: i.message }))
+function shape(code: ErrorShape['code'], m: Msg): ErrorShape {
+  return { code, message: m.text, key: m.key }
+}
+
+/**
+ * Validator issues as field errors staff can read, in either language: a schema's own message is a catalogue key
+ * (e.g. 'v.noKartu'); zod's built-in issues are mapped by kind, so its English text never reaches the page.
+ */
+export function zodFields(err: z.ZodError) {
+  return err.issues.map((i) => fieldError(i.path.join('.') || '(input)', issueMessage(i)))
+}
+
+function issueMessage(i: z.core.$ZodIssue): Msg {
+  if (isServerMessageKey(i.message)) return msg(i.message)
+  switch (i.code) {
+    case 'invalid_type':
+      if (i.input === undefined || i.input === null || i.input === '') return msg('v.required')
+      return msg(i.expected === 'number' || i.expected === 'int' ? 'v.number' : 'v.format')
+    case 'too_small': {
+      const min = Number(i.minimum)
+      if (i.origin === 'string') return min <= 1 ? msg('v.required') : msg('v.minLength', { min })
+      if (i.origin === 'array' || i.origin === 'set') return msg('v.minItems', { min })
+      return msg('v.min', { min })
+    }
+    case 'too_big': {
+      const max = Number(i.maximum)
+      if (i.origin === 'string') return msg('v.maxLength', { max })
+      if (i.origin === 'array' || i.origin === 'set') return msg('v.maxItems', { max })
+      return msg('v.max', { max })
+    }
+    case 'invalid_value':
+    case 'invalid_union':
+      return msg('v.choice')
+    case 'unrecognized_keys':
+      return msg('v.unknownField', { name: i.keys.join(', ') })
+    case 'not_multiple_of':
+      return msg('v.integer')
+    default:
+      return msg('v.format')
+  }
 }
