@@ -117,7 +117,7 @@ describe('browser shell server', () => {
 
   it('dispatches into the handler table: unknown channel, invalid input with fields, and a real write', async () => {
     const unknown = JSON.parse((await rpc(shell, { channel: 'db.drop', input: {} })).body)
-    expect(unknown).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String) } })
+    expect(unknown).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String), key: 'err.unknownChannel' } })
 
     const invalid = JSON.parse((await rpc(shell, { channel: 'settings.update', input: { kdPPK: 'abc' } })).body)
     expect(invalid.ok).toBe(false)
