@@ -8,7 +8,8 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 t0=$(date +%s)
 
 # Chromium drives the e2e suite; gnome-keyring + dbus give keytar a real Secret Service; ffmpeg turns a QR image into
-# the fake webcam's video; jq/curl are used by the network scripts.
+# the fake webcam's video; jq/curl are used by the network scripts; poppler-utils (pdftotext, pdfinfo) reads the PDFs the
+# print e2e makes.
 APT_PACKAGES=(chromium ffmpeg libsecret-1-0 gnome-keyring dbus dbus-x11 jq curl ca-certificates poppler-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
