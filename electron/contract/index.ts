@@ -54,12 +54,21 @@ export const TargetStatus = z.object({
   target: Target,
   /** null until the first call or probe tells. */
   online: z.boolean().nullable(),
+  /** Jobs the worker will send by itself (now or at their next try). */
   pending: z.number().int().nonnegative(),
+  /** Jobs queued behind a permanent failure of their chain: they wait for an admin, nothing is being sent. */
+  blocked: z.number().int().nonnegative(),
   inFlight: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   lastSuccessAt: z.number().int().nullable(),
+  /** The newest send to this target failed and will be retried (its status is "disturbed", never "connected"). */
+  failing: z.boolean(),
 })
-export const SyncStatus = z.object({ targets: z.array(TargetStatus) })
+export const SyncStatus = z.object({
+  targets: z.array(TargetStatus),
+  /** Newest reference-data fetch (ms): pages re-read `reference.lists` when it changes. Null before the first. */
+  referenceAt: z.number().int().nullable(),
+})
 export type SyncStatus = z.infer<typeof SyncStatus>
 
 export const AppInfo = z.object({
@@ -104,18 +113,25 @@ export const RegistrationInput = z.object({
   vitals: Vitals.partial().optional(),
   /** Also take a Mobile JKN (Antrean FKTP) queue number. */
   antrean: z.boolean().default(false),
+  /** 'umum': the patient pays; kept local, nothing goes to PCare (the counter's explicit choice for an inactive card). */
+  penjamin: z.enum(['bpjs', 'umum']).default('bpjs'),
+  /**
+   * The counter registers a card PCare could not be asked about (offline, never checked here). The visit is marked
+   * unverified and the card is checked with PCare before its pendaftaran is sent.
+   */
+  unverified: z.boolean().default(false),
 })
 export type RegistrationInput = z.infer<typeof RegistrationInput>
 
-const Diagnosis = z.object({ kdDiag: z.string().regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, 'Kode ICD-10 seperti J06.9'), nmDiag: z.string().max(200) })
+const Diagnosis = z.object({ kdDiag: z.string().regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, 'v.icd10'), nmDiag: z.string().max(200) })
 export const Referral = z.object({
-  kdppk: z.string().regex(/^[0-9A-Z]{8}$/, 'Kode PPK tujuan 8 karakter'),
+  kdppk: z.string().regex(/^[0-9A-Z]{8}$/, 'v.kdppkTujuan'),
   nmppk: z.string().max(120),
   kdSpesialis: z.string().max(10).optional(),
   kdSubSpesialis: z.string().max(10).optional(),
   kdSarana: z.string().max(10).optional(),
   /** A khusus referral (IGD, HDL, THA, HEM…) instead of a spesialis one; THA/HEM also carry kdSubSpesialis. */
-  kdKhusus: z.string().regex(/^[A-Z]{3}$/, 'Kode khusus 3 huruf').optional(),
+  kdKhusus: z.string().regex(/^[A-Z]{3}$/, 'v.kdKhusus').optional(),
   catatan: z.string().trim().max(200).optional(),
   tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   alasan: z.string().trim().min(3).max(500),
@@ -124,7 +140,7 @@ export const Referral = z.object({
    * TACC (Time, Age, Complication, Comorbidity): why a diagnosis PCare marks as treatable at the FKTP
    * (nonSpesialis) is referred anyway. Required then; core checks it against the cached diagnosa list.
    */
-  tacc: z.object({ kdTacc: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), alasanTacc: z.string().trim().min(1, 'Alasan TACC wajib diisi').max(200) }).optional(),
+  tacc: z.object({ kdTacc: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), alasanTacc: z.string().trim().min(1, 'v.required').max(200) }).optional(),
 })
 export const FaskesRujukan = z.object({
   kdppk: z.string(),
@@ -151,11 +167,11 @@ export const FaskesRujukanAnswer = z.object({
 export type FaskesRujukanAnswer = z.infer<typeof FaskesRujukanAnswer>
 export const ExaminationInput = z.object({
   noRawat: z.string().min(1).max(40),
-  keluhan: z.string().trim().min(1, 'Keluhan wajib diisi').max(500),
+  keluhan: z.string().trim().min(1, 'v.required').max(500),
   anamnesa: z.string().max(2000).default(''),
   vitals: Vitals,
   kdSadar: z.string().regex(/^\d{2}$/),
-  diagnoses: z.array(Diagnosis).min(1, 'Minimal satu diagnosa').max(3, 'Maksimal tiga diagnosa'),
+  diagnoses: z.array(Diagnosis).min(1, 'v.diagnosesMin').max(3, 'v.diagnosesMax'),
   kdDokter: z.string().min(1).max(20),
   terapiObat: z.string().max(2000).default(''),
   terapiNonObat: z.string().max(2000).default(''),
@@ -183,9 +199,13 @@ export const PatientView = z.object({
   nmProvider: z.string().nullable(),
   aktif: z.boolean().nullable(),
   ketAktif: z.string().nullable(),
+  /** Arrears in rupiah (PCare peserta.tunggakan) at the last live check; null when never read. */
+  tunggakan: z.number().nullable(),
 })
 export const PatientCheck = z.object({
   source: z.enum(['live', 'cache', 'none']),
+  /** PCare answered now: no peserta with this card number or NIK. */
+  notFound: z.boolean(),
   checkedAt: z.number().nullable(),
   pcareError: z.string().nullable(),
   patient: PatientView.nullable(),
@@ -204,10 +224,23 @@ export const RegistrationRow = z.object({
   keluhan: z.string(),
   kunjSakit: z.boolean(),
   noUrut: z.string().nullable(),
+  /** From the patients cache: 'L'/'P' and PCare's dd-MM-yyyy birth date; null for a card never read from PCare. */
+  sex: z.string().nullable(),
+  tglLahir: z.string().nullable(),
+  penjamin: z.enum(['bpjs', 'umum']),
+  /** 'rejected': the later PCare check found the card unknown (note null) or inactive (note = PCare's ketAktif). */
+  verification: z.enum(['verified', 'unverified', 'rejected']),
+  verificationNote: z.string().nullable(),
   status: z.enum(['registered', 'examined', 'cancelled']),
   pcare: JobSync,
   ledger: JobSync,
   createdAt: z.number(),
+  /** The doctor chosen at the counter (PCare kdDokter), null when none was. */
+  kdDokter: z.string().nullable(),
+  /** The poli queue: last call (epoch ms), how many calls, and whether the patient came. */
+  calledAt: z.number().nullable(),
+  callCount: z.number().int(),
+  attendance: z.enum(['hadir', 'tidak_hadir']).nullable(),
 })
 export type RegistrationRow = z.infer<typeof RegistrationRow>
 
@@ -243,6 +276,10 @@ export const OutboxRow = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   doneAt: z.number().nullable(),
+  /** The earlier unfinished job of the same visit chain this one waits for; null when it is first in line. */
+  blockedBy: z
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatusE, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable() })
+    .nullable(),
 })
 export type OutboxRow = z.infer<typeof OutboxRow>
 export const OutboxAttempt = z.object({
@@ -297,6 +334,88 @@ export const ReferenceLists = z.object({
   refreshedAt: z.number().nullable(),
 })
 export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })
+/** A cached PCare tindakan: kdTkp 10 RJTP, 20 RITP, 50 promotif; maxTarif is PCare's ceiling in rupiah (null: none given). */
+export const TindakanHit = z.object({ kdTkp: z.enum(['10', '20', '50']), kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable() })
+/** A cached DPHO drug (PCare `obat/dpho`); sedia is PCare's listed stock figure. */
+export const ObatHit = z.object({ kdObat: z.string(), nmObat: z.string(), sedia: z.number().nullable() })
+/** One outbox job of a visit that is not done yet, with what the page needs to say why (see core/sync/unsent.ts). */
+export const UnsentJob = z.object({
+  id: z.number(),
+  target: Target,
+  operation: z.string(),
+  status: z.enum(['pending', 'in_flight', 'failed_transient', 'failed_permanent']),
+  attempts: z.number(),
+  nextAttemptAt: z.number(),
+  lastErrorCode: z.string().nullable(),
+  lastErrorMessage: z.string().nullable(),
+  lastErrorFields: z.array(FieldErr),
+  item: z.string().nullable(),
+  itemName: z.string().nullable(),
+  blockedBy: z
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatusE, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable(), item: z.string().nullable() })
+    .nullable(),
+})
+export type UnsentJob = z.infer<typeof UnsentJob>
+
+const Coded = z.object({ kode: z.string(), nama: z.string().nullable() })
+const PrintFaskes = z.object({ name: z.string(), kdPPK: z.string().nullable() })
+/**
+ * The registration slip as SQLite holds it. The card number is masked by core (last 4 digits kept): the slip goes
+ * home with the patient and is easily lost, so the full number never reaches the page for it.
+ */
+export const PrintSlip = z.object({
+  faskes: PrintFaskes,
+  noRawat: z.string(),
+  /** yyyy-MM-dd, the faskes's day. */
+  tglDaftar: z.string(),
+  /** When the counter registered the visit, epoch ms. */
+  registeredAt: z.number(),
+  kdPoli: z.string(),
+  nmPoli: z.string().nullable(),
+  nmDokter: z.string().nullable(),
+  /** This workstation's number for the visit in its poli today, 1-based, in registration order (cancelled kept). */
+  queueNumber: z.number().int().positive(),
+  /** PCare's noUrut once the pendaftaran is sent; null while it waits (and always for a local-only 'umum' visit). */
+  noUrut: z.string().nullable(),
+  penjamin: z.enum(['bpjs', 'umum']),
+  nama: z.string().nullable(),
+  noKartuMasked: z.string(),
+})
+export type PrintSlip = z.infer<typeof PrintSlip>
+/** The surat rujukan (FKTP vertical referral letter) of a saved examination, as SQLite holds it. */
+export const PrintReferral = z.object({
+  faskesAsal: PrintFaskes,
+  noRawat: z.string(),
+  /** PCare's noKunjungan of the visit, which is the referral number; null until PCare has answered. */
+  noKunjungan: z.string().nullable(),
+  /** yyyy-MM-dd of the visit; the letter is dated when the examination was saved (`writtenAt`, epoch ms). */
+  tglKunjungan: z.string(),
+  writtenAt: z.number(),
+  nmPoli: z.string().nullable(),
+  tujuan: z.object({ kdppk: z.string(), nmppk: z.string(), alamat: z.string().nullable(), telp: z.string().nullable() }),
+  spesialis: Coded.nullable(),
+  subSpesialis: Coded.nullable(),
+  sarana: Coded.nullable(),
+  khusus: Coded.extend({ catatan: z.string().nullable() }).nullable(),
+  /** yyyy-MM-dd: the planned referral date (tglEstRujuk). */
+  tglEstRujuk: z.string(),
+  patient: z.object({
+    nama: z.string().nullable(),
+    noKartu: z.string(),
+    /** yyyy-MM-dd, or null when the card was never answered by PCare here. */
+    tglLahir: z.string().nullable(),
+    /** 'L' or 'P' as PCare writes it. */
+    sex: z.string().nullable(),
+    /** Age on the visit day: whole years and the months beyond them. */
+    umur: z.object({ tahun: z.number().int(), bulan: z.number().int() }).nullable(),
+  }),
+  diagnoses: z.array(z.object({ kdDiag: z.string(), nmDiag: z.string() })),
+  alasan: z.string(),
+  tacc: z.object({ kdTacc: z.number().int(), alasanTacc: z.string() }).nullable(),
+  /** The referring doctor as written on the referral. */
+  dokter: z.string(),
+})
+export type PrintReferral = z.infer<typeof PrintReferral>
 
 export const CredentialPresence = z.object({
   available: z.boolean(),
@@ -307,7 +426,7 @@ export const CredentialPresence = z.object({
 })
 export const PcareCredentialsInput = z
   .object({
-    consId: z.string().regex(/^\d{1,12}$/, 'consId berupa angka'),
+    consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),
     secretKey: z.string().min(1),
     userKey: z.string().min(1),
     username: z.string().min(1),
@@ -317,11 +436,24 @@ export const PcareCredentialsInput = z
   })
   .strict()
 
+/** A poli's doctors on a day (Antrean FKTP ref/dokter, cached); see core/clinic/doctors.ts for the fields. */
+export const DoctorSchedule = z.object({
+  kdPoli: z.string(),
+  tanggal: z.string().nullable(),
+  dokter: z.array(z.object({ kdDokter: z.string(), nmDokter: z.string(), jamPraktek: z.string(), kapasitas: z.number().nullable() })),
+  onDuty: z.string().nullable(),
+  source: z.enum(['live', 'cache', 'none']),
+  fetchedAt: z.number().nullable(),
+  error: z.string().nullable(),
+})
+export type DoctorSchedule = z.infer<typeof DoctorSchedule>
+const KdDokter = z.string().trim().regex(/^[0-9A-Za-z]{1,20}$/, 'v.kdDokter')
+
 export const Role = z.enum(['counter', 'clinician', 'admin'])
 export type Role = z.infer<typeof Role>
 export const SessionUser = z.object({ username: z.string(), role: Role })
-const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'Nama pengguna 3-40 huruf kecil, angka, titik, garis bawah atau minus')
-const Password = z.string().min(10, 'Kata sandi minimal 10 karakter').max(200)
+const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
+const Password = z.string().min(10, 'v.password').max(200)
 const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
 
 export const contract = {
@@ -335,8 +467,20 @@ export const contract = {
   'registration.create': { input: RegistrationInput, output: z.object({ noRawat: z.string(), tglDaftar: z.string() }) },
   'registration.today': { input: Empty, output: z.array(RegistrationRow) },
   'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },
+  'print.slip': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintSlip },
+  'print.rujukan': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintReferral },
   'reference.lists': { input: Empty, output: ReferenceLists },
   'reference.diagnosa': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(20) }).strict(), output: z.array(DiagnosaHit) },
+  'reference.tindakan': {
+    input: z.object({ q: z.string().max(60), kdTkp: z.enum(['10', '20', '50']).optional(), limit: z.number().int().min(1).max(50).default(10) }).strict(),
+    output: z.array(TindakanHit),
+  },
+  'reference.obat': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(10) }).strict(), output: z.array(ObatHit) },
+  /** Per visit, every outbox job not done yet with its reason; from SQLite only. */
+  'registration.unsent': {
+    input: z.object({ noRawat: z.array(z.string().min(1).max(40)).min(1).max(200) }).strict(),
+    output: z.array(z.object({ noRawat: z.string(), jobs: z.array(UnsentJob) })),
+  },
   'referral.faskes': {
     input: z
       .object({
@@ -348,7 +492,7 @@ export const contract = {
         tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date'),
       })
       .strict()
-      .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'Pilih sub-spesialis, atau jenis khusus dengan nomor kartu', path: ['kdSubSpesialis'] }),
+      .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'v.rujukTarget', path: ['kdSubSpesialis'] }),
     output: FaskesRujukanAnswer,
   },
   'reference.refresh': { input: Empty, output: z.object({ written: z.array(z.string()), skipped: z.array(z.string()) }) },
@@ -359,12 +503,17 @@ export const contract = {
   'monitoring.summary': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), output: Monitoring },
   'credentials.status': { input: Empty, output: CredentialPresence },
   'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
-  'auth.me': { input: Empty, output: z.object({ user: SessionUser.nullable(), setupRequired: z.boolean() }) },
+  // kdDokter: the signed-in user's own PCare doctor code (the examination's default doctor).
+  'auth.me': { input: Empty, output: z.object({ user: SessionUser.extend({ kdDokter: z.string().nullable().optional() }).nullable(), setupRequired: z.boolean() }) },
   'auth.setup': { input: z.object({ username: Username, password: Password }).strict(), output: SessionUser.extend(Enrolment.shape) },
   'auth.login': { input: z.object({ username: z.string().trim().max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
-  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean() })) },
-  'users.create': { input: z.object({ username: Username, password: Password, role: Role }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
+  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable() })) },
+  'users.setDokter': { input: z.object({ username: z.string().max(40), kdDokter: KdDokter.nullable() }).strict(), output: z.object({ username: z.string(), kdDokter: z.string().nullable() }) },
+  'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
+  'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },
+  'queue.attendance': { input: z.object({ noRawat: z.string().min(1).max(40), attendance: z.enum(['hadir', 'tidak_hadir']) }).strict(), output: z.object({ attendance: z.enum(['hadir', 'tidak_hadir']), queued: z.boolean() }) },
+  'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
 } as const
 
 export type Contract = typeof contract

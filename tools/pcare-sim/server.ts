@@ -59,6 +59,8 @@ export interface SimOptions {
   jvalueOnNullRujukLanjut?: boolean
   /** Antrean ref lists as {list:[…]} (ssecd, jkn-rust) or a bare array (Khanza). */
   antreanRefShape?: 'list' | 'array'
+  /** Doctors' schedule per Antrean kodepoli (ref/dokter); defaults to the demo schedule in seed.ts. */
+  jadwalDokter?: Record<string, T.AntreanDokter[]>
   slowMs?: number
   now?: () => number
   logger?: Logger
@@ -191,6 +193,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     startIndexQuirk: options.startIndexQuirk ?? false,
     jvalueOnNullRujukLanjut: options.jvalueOnNullRujukLanjut ?? false,
     antreanRefShape: options.antreanRefShape ?? 'list',
+    jadwalDokter: options.jadwalDokter ?? seed.ANTREAN_DOKTER,
     slowMs: options.slowMs ?? 35_000,
     now: options.now ?? Date.now,
   }
@@ -539,7 +542,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     }],
     ['GET', 'ref/dokter/kodepoli/:kp/tanggal/:tgl', (p) => {
       antreanDate(p.tgl)
-      return ok(antreanList(seed.ANTREAN_DOKTER[p.kp] ?? []))
+      return ok(antreanList(opts.jadwalDokter[p.kp] ?? []))
     }],
     ['POST', 'antrean/add', (_p, ctx) => {
       const b = ctx.body as unknown as T.AntreanAddInput
@@ -706,7 +709,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       return sendJson(res, 200, { reset: true })
     }
     if (req.method === 'POST' && path === '/__sim/options') {
-      const allowed = ['skewWindowSeconds', 'startIndexQuirk', 'jvalueOnNullRujukLanjut', 'antreanRefShape', 'slowMs']
+      const allowed = ['skewWindowSeconds', 'startIndexQuirk', 'jvalueOnNullRujukLanjut', 'antreanRefShape', 'jadwalDokter', 'slowMs']
       const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
       if (unknown.length) return sendJson(res, 400, { error: `unknown options: ${unknown.join(', ')}` })
       sim.setOptions(body as Partial<Opts>)

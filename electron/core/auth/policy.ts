@@ -1,5 +1,5 @@
 import type { Channel, Role } from '../../contract'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 import type { SessionUser } from './index'
 
 /** 'public' = no sign-in; 'user' = any signed-in role; otherwise the roles allowed. Every channel must be listed. */
@@ -16,12 +16,17 @@ export const channelPolicy: Record<Channel, Rule> = {
   'settings.get': 'user',
   'reference.lists': 'user',
   'reference.diagnosa': 'user',
+  'reference.tindakan': 'user',
+  'reference.obat': 'user',
+  'registration.unsent': ['counter', 'clinician', 'admin'],
   'patient.check': ['counter', 'clinician', 'admin'],
   'patient.history': ['counter', 'clinician', 'admin'],
   'registration.today': ['counter', 'clinician', 'admin'],
   'registration.create': ['counter', 'admin'],
   'examination.save': ['clinician', 'admin'],
   'referral.faskes': ['clinician', 'admin'],
+  'print.slip': ['counter', 'clinician', 'admin'],
+  'print.rujukan': ['clinician', 'admin'],
   'settings.update': ADMIN,
   'reference.refresh': ADMIN,
   'outbox.list': ADMIN,
@@ -33,6 +38,10 @@ export const channelPolicy: Record<Channel, Rule> = {
   'credentials.setPcare': ADMIN,
   'users.list': ADMIN,
   'users.create': ADMIN,
+  'users.setDokter': ADMIN,
+  'doctors.schedule': ['counter', 'clinician', 'admin'],
+  'queue.call': ['clinician', 'admin'],
+  'queue.attendance': ['clinician', 'admin'],
 }
 
 /**
@@ -42,6 +51,6 @@ export const channelPolicy: Record<Channel, Rule> = {
 export function authorize(channel: Channel, user: SessionUser | null, usersExist: boolean): void {
   const rule = channelPolicy[channel]
   if (rule === 'public' || !usersExist) return
-  if (!user) throw new AppError('UNAUTHENTICATED', 'Silakan masuk terlebih dahulu.')
-  if (rule !== 'user' && !rule.includes(user.role)) throw new AppError('FORBIDDEN', 'Peran Anda tidak diizinkan untuk tindakan ini.')
+  if (!user) throw new AppError('UNAUTHENTICATED', msg('auth.signInFirst'))
+  if (rule !== 'user' && !rule.includes(user.role)) throw new AppError('FORBIDDEN', msg('auth.forbidden'))
 }

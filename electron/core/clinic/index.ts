@@ -1,11 +1,13 @@
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import type { DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import { nonSpesialisCodes } from '../reference/store'
+import { recordDiagnosaPicks } from '../reference/search'
 import { KHUSUS_WITH_SUBSPESIALIS } from './rujukan'
-import { enqueue } from '../sync/outbox'
+import { enqueue, type NewJob } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { localIsoDate, toPcareDate } from './dates'
+import { checkDokter } from './doctors'
 
 export interface Actor {
   userId: string
@@ -22,31 +24,51 @@ export function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
 /**
  * Registers a visit at the counter: the registration row and its PCare pendaftaran (and optional Antrean) intents
  * are written in one transaction. Nothing here waits for the network; the queue number arrives with the sync.
+ * - penjamin 'umum': local only, no PCare or Antrean job (the counter's explicit choice, e.g. for an inactive card).
+ * - a card never read from PCare is accepted only with `unverified` (PCare was unreachable): the visit is marked
+ *   unverified and a `peserta.verify` job runs first in the visit's PCare chain, so the pendaftaran waits for it.
+ * Errors: NOT_FOUND (card never checked), CONFLICT (inactive card as BPJS; already registered at this poli today).
  */
 export function registerVisit(db: DB, faskes: FaskesIdentity, input: RegistrationInput, actor: Actor, now = Date.now()) {
   return db.transaction(() => {
-    const patient = db.prepare('SELECT no_kartu, nik, kd_provider, aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
-      | { no_kartu: string; nik: string | null; kd_provider: string | null; aktif: number | null }
+    const patient = db.prepare('SELECT no_kartu, nik, kd_provider, aktif, ket_aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
+      | { no_kartu: string; nik: string | null; kd_provider: string | null; aktif: number | null; ket_aktif: string | null }
       | undefined
-    if (!patient) {
-      throw new AppError('NOT_FOUND', 'Periksa status kartu peserta terlebih dahulu sebelum mendaftar.', [
-        { field: 'noKartu', message: 'Belum pernah dicek' },
-      ])
+    const bpjs = input.penjamin === 'bpjs'
+    if (!patient && !(bpjs && input.unverified)) {
+      throw new AppError('NOT_FOUND', msg('reg.checkFirst'), [fieldError('noKartu', msg('reg.notChecked'))])
     }
     const tgl = localIsoDate(now)
+    if (input.kdDokter) checkDokter(db, input.kdPoli, tgl, input.kdDokter)
     const dup = db
-      .prepare(`SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled'`)
+      .prepare(`SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled' AND verification != 'rejected'`)
       .get(input.noKartu, tgl, input.kdPoli) as { no_rawat: string } | undefined
-    if (dup) throw new AppError('CONFLICT', `Peserta sudah terdaftar di poli ini hari ini (${dup.no_rawat}).`)
+    if (dup) throw new AppError('CONFLICT', msg('reg.duplicate', { noRawat: dup.no_rawat }))
+    if (bpjs && patient?.aktif === 0) {
+      throw new AppError('CONFLICT', msg('reg.inactive', { ketAktif: patient.ket_aktif ?? '-' }), [fieldError('penjamin', msg('reg.chooseUmum'))])
+    }
+    const verification = patient ? 'verified' : 'unverified'
 
     // no_rawat: date + running number of the day, the form the counters already know from SIMRS.
     const { n } = db.prepare('SELECT count(*) + 1 AS n FROM registrations WHERE tgl_daftar = ?').get(tgl) as { n: number }
     const noRawat = `${tgl.replaceAll('-', '')}-${String(n).padStart(4, '0')}`
     db.prepare(
       `INSERT INTO registrations (no_rawat, no_kartu, tgl_daftar, kd_poli, nm_poli, kd_dokter, kunj_sakit, kd_tkp, keluhan, antrean,
-         created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         penjamin, verification, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(noRawat, input.noKartu, tgl, input.kdPoli, input.nmPoli ?? null, input.kdDokter ?? null, input.kunjSakit ? 1 : 0,
-      input.kdTkp, input.keluhan, input.antrean ? 1 : 0, actor.userId, now, now)
+      input.kdTkp, input.keluhan, bpjs && input.antrean ? 1 : 0, input.penjamin, verification, actor.userId, now, now)
+    if (!bpjs) return { noRawat, tglDaftar: tgl }
+
+    if (!patient) {
+      enqueue(db, {
+        target: 'pcare',
+        operation: 'peserta.verify',
+        chainKey: `pcare:${noRawat}`,
+        entityType: 'registration',
+        entityId: noRawat,
+        payload: { noKartu: input.noKartu },
+      }, now)
+    }
 
     const v = input.vitals ?? {}
     enqueue(db, {
@@ -56,7 +78,8 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
       entityType: 'registration',
       entityId: noRawat,
       payload: {
-        kdProviderPeserta: patient.kd_provider ?? faskesOrThrow(faskes),
+        // Unverified: this faskes until the verify job has read the card's own provider (the executor uses that then).
+        kdProviderPeserta: patient?.kd_provider ?? faskesOrThrow(faskes),
         tglDaftar: toPcareDate(tgl),
         noKartu: input.noKartu,
         kdPoli: input.kdPoli,
@@ -82,7 +105,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
         entityId: noRawat,
         payload: {
           nomorkartu: input.noKartu,
-          nik: patient.nik ?? '',
+          nik: patient?.nik ?? '',
           kodepoli: input.kdPoli,
           namapoli: input.nmPoli ?? '',
           tanggalperiksa: tgl,
@@ -95,7 +118,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
 }
 
 function faskesOrThrow(f: FaskesIdentity): string {
-  if (!f.kdPPK) throw new AppError('INVALID_INPUT', 'Kode PPK faskes belum diatur di Pengaturan.', [{ field: 'kdPPK', message: 'wajib' }])
+  if (!f.kdPPK) throw new AppError('INVALID_INPUT', msg('reg.kdPPKUnset'), [fieldError('kdPPK', msg('v.required'))])
   return f.kdPPK
 }
 
@@ -121,25 +144,23 @@ const RUJUK_VERTIKAL = '4'
  */
 function checkReferral(db: DB, input: ExaminationInput): void {
   if (input.rujukan && input.kdStatusPulang !== RUJUK_VERTIKAL) {
-    throw new AppError('INVALID_INPUT', 'Pasien dirujuk: status pulang harus "Rujuk Vertikal".', [{ field: 'kdStatusPulang', message: 'harus Rujuk Vertikal (4)' }])
+    throw new AppError('INVALID_INPUT', msg('exam.rujukStatus'), [fieldError('kdStatusPulang', msg('exam.rujukStatusField'))])
   }
   if (!input.rujukan && input.kdStatusPulang === RUJUK_VERTIKAL) {
-    throw new AppError('INVALID_INPUT', 'Status pulang "Rujuk Vertikal" memerlukan data rujukan (faskes tujuan).', [{ field: 'rujukan.kdppk', message: 'pilih faskes rujukan' }])
+    throw new AppError('INVALID_INPUT', msg('exam.rujukNeeded'), [fieldError('rujukan.kdppk', msg('exam.rujukPickFaskes'))])
   }
   const r = input.rujukan
   if (r?.kdKhusus && !r.catatan) {
-    throw new AppError('INVALID_INPUT', 'Rujukan khusus memerlukan catatan.', [{ field: 'rujukan.catatan', message: 'wajib' }])
+    throw new AppError('INVALID_INPUT', msg('rujuk.khususNote'), [fieldError('rujukan.catatan', msg('v.required'))])
   }
   if (r?.kdKhusus && KHUSUS_WITH_SUBSPESIALIS.includes(r.kdKhusus) && !r.kdSubSpesialis) {
-    throw new AppError('INVALID_INPUT', `Rujukan khusus ${r.kdKhusus} memerlukan sub-spesialis.`, [{ field: 'rujukan.kdSubSpesialis', message: 'wajib' }])
+    throw new AppError('INVALID_INPUT', msg('rujuk.khususSub', { kdKhusus: r.kdKhusus }), [fieldError('rujukan.kdSubSpesialis', msg('v.required'))])
   }
   // TACC explains referring what the FKTP should treat itself; a khusus referral is for a service it cannot give.
   if (r && !r.kdKhusus && !r.tacc) {
     const codes = nonSpesialisCodes(db, input.diagnoses.map((d) => d.kdDiag))
     if (codes.length) {
-      throw new AppError('INVALID_INPUT', `Diagnosa ${codes.join(', ')} termasuk non-spesialistik: rujukan memerlukan alasan TACC.`, [
-        { field: 'rujukan.tacc', message: 'TACC wajib untuk diagnosa non-spesialistik' },
-      ])
+      throw new AppError('INVALID_INPUT', msg('rujuk.tacc', { codes: codes.join(', ') }), [fieldError('rujukan.tacc', msg('rujuk.taccField'))])
     }
   }
 }
@@ -152,14 +173,15 @@ function checkReferral(db: DB, input: ExaminationInput): void {
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
   return db.transaction(() => {
     const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
-      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; status: string }
+      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; status: string; penjamin: string; verification: string }
       | undefined
-    if (!reg) throw new AppError('NOT_FOUND', `Pendaftaran ${input.noRawat} tidak ditemukan.`)
-    if (reg.status === 'cancelled') throw new AppError('CONFLICT', 'Pendaftaran ini sudah dibatalkan.')
+    if (!reg) throw new AppError('NOT_FOUND', msg('exam.regNotFound', { noRawat: input.noRawat }))
+    if (reg.status === 'cancelled') throw new AppError('CONFLICT', msg('exam.regCancelled'))
     if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
-      throw new AppError('CONFLICT', 'Pemeriksaan untuk kunjungan ini sudah disimpan.')
+      throw new AppError('CONFLICT', msg('exam.alreadySaved'))
     }
     checkReferral(db, input)
+    checkDokter(db, reg.kd_poli, reg.tgl_daftar, input.kdDokter)
     const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
     const referralId = input.rujukan ? `${visitId}-R1` : null
     const claimId = input.claimAmount ? `${visitId}-C1` : null
@@ -169,12 +191,17 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     ).run(reg.no_rawat, JSON.stringify(input), visitId, referralId, referralId ? 'pending' : null, claimId, claimId ? 'pending' : null,
       actor.userId, now, now)
     db.prepare(`UPDATE registrations SET status = 'examined', updated_at = ? WHERE no_rawat = ?`).run(now, reg.no_rawat)
+    recordDiagnosaPicks(db, actor.userId, input.diagnoses.map((d) => d.kdDiag), now)
 
     const pcareChain = `pcare:${reg.no_rawat}`
     const [d1, d2, d3] = input.diagnoses
     const v = input.vitals
     const base = { chainKey: pcareChain, entityType: 'examination', entityId: reg.no_rawat } as const
-    enqueue(db, {
+    // PCare hears of a visit only through its pendaftaran: none for a self-paying (umum) visit or a card PCare refused.
+    const pcareJob = (job: NewJob, at: number) => {
+      if (reg.penjamin === 'bpjs' && reg.verification !== 'rejected') enqueue(db, job, at)
+    }
+    pcareJob({
       ...base,
       target: 'pcare',
       operation: 'kunjungan.add',
@@ -214,7 +241,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
       },
     }, now)
     input.tindakan.forEach((t, i) =>
-      enqueue(db, {
+      pcareJob({
         ...base,
         target: 'pcare',
         operation: 'tindakan.add',
@@ -223,7 +250,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
       }, now),
     )
     input.obat.forEach((o, i) =>
-      enqueue(db, {
+      pcareJob({
         ...base,
         target: 'pcare',
         operation: 'obat.add',

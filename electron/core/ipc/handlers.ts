@@ -7,11 +7,17 @@ import { recordExamination, registerVisit } from '../clinic'
 import { checkPatient, withTimeout } from '../clinic/eligibility'
 import { KHUSUS_WITH_SUBSPESIALIS, findFaskesRujukan } from '../clinic/rujukan'
 import { localIsoDate } from '../clinic/dates'
+import { doctorSchedule, refreshSchedules } from '../clinic/doctors'
+import { callPatient, markAttendance } from '../clinic/queue'
+import { checkUserDokter, setUserDokter, userDokter, userDokterMap } from '../auth/doctor'
 import { schemaVersion } from '../db'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 import { lastRefreshed, listDokter, listKesadaran, listKhusus, listPoli, listSarana, listSpesialis, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
+import { referralLetter, registrationSlip } from '../print'
 import { cancel, listOutbox, monitoring, outboxDetail, resend } from '../sync/admin'
 import { syncStatus } from '../sync/status'
+import { unsentForVisits } from '../sync/unsent'
+import { searchObat, searchTindakan } from '../reference/items'
 
 /**
  * The handler table: one function per contract channel, each a thin call into core.
@@ -43,15 +49,22 @@ function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
 const LEDGER_HISTORY_LIMIT = 50
 
 function needSession(ctx: CallContext) {
-  if (!ctx.session) throw new AppError('UNAVAILABLE', 'Sesi masuk tidak didukung oleh jalur ini.')
+  if (!ctx.session) throw new AppError('UNAVAILABLE', msg('err.noSession'))
   return ctx.session
 }
 
 function createTable(core: Core, auth: AuthService): HandlerTable {
-  const remotes = core.engine ? { pcare: () => core.engine!.pcareClient(), ledger: () => core.engine!.ledger() } : null
+  const remotes = core.engine
+    ? {
+        pcare: () => core.engine!.pcareClient(),
+        ledger: () => core.engine!.ledger(),
+        // The counter's own reads tell the status bar too (an outage is shown before any send fails).
+        report: (target: 'pcare' | 'ledger', reachable: boolean) => core.engine!.workers[target].observe(reachable),
+      }
+    : null
   const actor = (ctx: { user?: string }) => ({ userId: ctx.user ?? 'workstation' })
   const needEngine = () => {
-    if (!core.engine) throw new AppError('UNAVAILABLE', 'Layanan sinkronisasi tidak berjalan di sesi ini.')
+    if (!core.engine) throw new AppError('UNAVAILABLE', msg('err.noEngine'))
     return core.engine
   }
   const presence = async () => {
@@ -77,7 +90,12 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     },
     'sync.status': () => syncStatus(core.db, core.connectivity()),
     'settings.get': () => core.settings.get(),
-    'settings.update': (patch) => core.settings.update(patch),
+    'settings.update': (patch) => {
+      const s = core.settings.update(patch)
+      // A newly configured PCare fills the reference lists at once instead of at the next check.
+      core.engine?.reference?.kick()
+      return s
+    },
 
     'patient.check': ({ query }) => checkPatient(core.db, remotes, query),
     'patient.history': async ({ noKartu, ledger: withLedger }) => {
@@ -123,8 +141,9 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'registration.today': () => {
       const rows = core.db
         .prepare(
-          `SELECT r.*, p.nama,
-             (SELECT CASE WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
+          `SELECT r.*, p.nama, p.sex, p.tgl_lahir,
+             (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending'
+                          WHEN sum(status = 'done') = 0 THEN 'none' ELSE 'done' END
                 FROM outbox WHERE chain_key = 'pcare:' || r.no_rawat) AS pcare_sync,
              (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
                 FROM outbox WHERE chain_key = 'ledger:' || r.no_rawat) AS ledger_sync
@@ -141,10 +160,19 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         keluhan: String(r.keluhan ?? ''),
         kunjSakit: r.kunj_sakit === 1,
         noUrut: (r.no_urut as string | null) ?? null,
+        sex: (r.sex as string | null) ?? null,
+        tglLahir: (r.tgl_lahir as string | null) ?? null,
+        penjamin: r.penjamin as 'bpjs' | 'umum',
+        verification: r.verification as 'verified' | 'unverified' | 'rejected',
+        verificationNote: (r.verification_note as string | null) ?? null,
         status: r.status as 'registered' | 'examined' | 'cancelled',
         pcare: (r.pcare_sync ?? 'none') as 'pending' | 'done' | 'failed' | 'none',
         ledger: (r.ledger_sync ?? 'none') as 'pending' | 'done' | 'failed' | 'none',
         createdAt: Number(r.created_at),
+        kdDokter: (r.kd_dokter as string | null) ?? null,
+        calledAt: (r.called_at as number | null) ?? null,
+        callCount: Number(r.call_count ?? 0),
+        attendance: (r.attendance as 'hadir' | 'tidak_hadir' | null) ?? null,
       }))
     },
     'examination.save': (input, ctx) => {
@@ -152,6 +180,8 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       core.engine?.kick()
       return r
     },
+    'print.slip': ({ noRawat }) => registrationSlip(core.db, core.settings.get(), noRawat),
+    'print.rujukan': ({ noRawat }) => referralLetter(core.db, core.settings.get(), noRawat),
 
     'reference.lists': () => {
       const info = lastRefreshed(core.db)
@@ -166,10 +196,15 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
       }
     },
-    'reference.diagnosa': ({ q, limit }) => searchDiagnosa(core.db, q, limit).map(({ kdDiag, nmDiag, nonSpesialis }) => ({ kdDiag, nmDiag, nonSpesialis })),
+    'reference.diagnosa': ({ q, limit }, ctx) => searchDiagnosa(core.db, q, limit, { userId: ctx.user }).map(({ kdDiag, nmDiag, nonSpesialis }) => ({ kdDiag, nmDiag, nonSpesialis })),
+    'reference.tindakan': ({ q, kdTkp, limit }) => searchTindakan(core.db, q, { kdTkp, limit }),
+    'reference.obat': ({ q, limit }) => searchObat(core.db, q, limit),
+    'registration.unsent': ({ noRawat }) => unsentForVisits(core.db, noRawat),
     'referral.faskes': (q) => findFaskesRujukan(core.db, remotes, q),
     'reference.refresh': async () => {
       const r = await refreshReferenceData(core.db, await needEngine().pcareClient())
+      // Today's doctors per poli come from Antrean FKTP; a faskes without it keeps working from the full dokter list.
+      await refreshSchedules(core.db, () => needEngine().antreanClient(), listPoli(core.db).map((p) => p.kdPoli)).catch(() => null)
       return { written: r.written, skipped: r.skipped }
     },
 
@@ -185,13 +220,17 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
 
     'credentials.status': () => presence(),
     'credentials.setPcare': async ({ antreanUserKey, ...pcare }) => {
-      if (!core.credentials) throw new AppError('UNAVAILABLE', 'Keychain tidak dipakai di sesi ini.')
+      if (!core.credentials) throw new AppError('UNAVAILABLE', msg('err.noKeychain'))
       await core.credentials.setPcare(pcare)
       if (antreanUserKey) await core.credentials.setAntrean({ ...pcare, userKey: antreanUserKey })
+      core.engine?.reference?.kick()
       return presence()
     },
 
-    'auth.me': (_input, ctx) => ({ user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role } : null, setupRequired: !auth.hasUsers() }),
+    'auth.me': (_input, ctx) => ({
+      user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role, kdDokter: userDokter(core.db, ctx.user) } : null,
+      setupRequired: !auth.hasUsers(),
+    }),
     'auth.setup': async ({ username, password }, ctx) => {
       const session = needSession(ctx)
       const admin = await auth.setupAdmin(username, password)
@@ -211,7 +250,23 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       ctx.session?.set(null)
       return { ok: true as const }
     },
-    'users.list': () => auth.list(),
-    'users.create': ({ username, password, role }) => auth.createUser(username, password, role),
+    'users.list': () => {
+      const dokter = userDokterMap(core.db)
+      return auth.list().map((u) => ({ ...u, kdDokter: dokter.get(u.username) ?? null }))
+    },
+    'users.create': async ({ username, password, role, kdDokter }) => {
+      checkUserDokter(core.db, role, kdDokter)
+      const u = await auth.createUser(username, password, role)
+      if (kdDokter) setUserDokter(core.db, username, kdDokter)
+      return u
+    },
+    'users.setDokter': ({ username, kdDokter }) => setUserDokter(core.db, username, kdDokter),
+    'doctors.schedule': ({ kdPoli, force }) => doctorSchedule(core.db, core.engine ? () => core.engine!.antreanClient() : null, kdPoli, { force }),
+    'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),
+    'queue.attendance': ({ noRawat, attendance }) => {
+      const r = markAttendance(core.db, noRawat, attendance)
+      if (r.queued) core.engine?.kick()
+      return r
+    },
   }
 }

@@ -1,7 +1,12 @@
 export { refreshReferenceData } from './refresh'
 export type { RefreshOptions } from './refresh'
-export { searchDiagnosa, getDiagnosa, ftsQuery } from './search'
-export type { DiagnosaHit } from './search'
+export { ReferenceAutoRefresh, dueReferenceKinds, referenceStamp, REFERENCE_MAX_AGE_MS } from './auto'
+export type { AutoRefreshOptions, AutoRefreshState } from './auto'
+export { searchDiagnosa, getDiagnosa, ftsQuery, recordDiagnosaPicks } from './search'
+export type { DiagnosaHit, SearchOptions } from './search'
+export { aliasCodes, DIAGNOSA_ALIASES } from './aliases'
+export { searchTindakan, searchObat, itemNames } from './items'
+export type { TindakanHit, ObatHit } from './items'
 export {
   replaceReferenceLists,
   lastRefreshed,

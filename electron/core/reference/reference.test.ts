@@ -65,7 +65,7 @@ describe('reference data offline', () => {
   it('refreshes every list from the simulator in one go and reads them back', async () => {
     const db = openDatabase(`${tmp.dir}/refresh.sqlite`)
     const r = await refreshReferenceData(db, client(), { now: () => 1_700_000_000_000, pageSize: 3 })
-    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'khusus', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang'])
+    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'khusus', 'obat', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang', 'tindakan'])
     // Referral lists: each spesialis with the sub-spesialis PCare gives for it, for the clinician's offline choice.
     expect(listSpesialis(db).find((s) => s.kdSpesialis === 'INT')?.sub.map((x) => x.kdSubSpesialis).sort()).toEqual(['26', '27'])
     expect(listSarana(db).map((x) => x.kdSarana)).toContain('1')

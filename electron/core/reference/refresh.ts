@@ -10,13 +10,20 @@ export interface RefreshOptions {
    * querying these keywords and merging. The default covers every ICD-10 chapter letter.
    */
   diagnosaKeywords?: string[]
+  /** PCare's DPHO list is a keyword search too (`obat/dpho/{keyword}/…`); the same letters gather the whole list. */
+  obatKeywords?: string[]
   pageSize?: number
   /** Upper bound of pages per list, so a misbehaving server cannot keep the refresh looping. */
   maxPages?: number
   now?: () => number
 }
 
-const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa', 'spesialis', 'sarana', 'khusus']
+const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa', 'spesialis', 'sarana', 'khusus', 'tindakan', 'obat']
+/** Every list the refresh knows; the automatic refresh (auto.ts) checks each for age. */
+export const REFERENCE_KINDS: readonly ReferenceKind[] = ALL
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')
+/** The three places of care PCare lists tindakan for: 10 RJTP (rawat jalan), 20 RITP (rawat inap), 50 promotif. */
+const TKP: T.KdTkp[] = ['10', '20', '50']
 
 async function pages<X>(fetchPage: (start: number, limit: number) => Promise<T.PcareList<X> | null>, pageSize: number, maxPages: number): Promise<X[]> {
   const out: X[] = []
@@ -54,7 +61,7 @@ export async function refreshReferenceData(
   if (kinds.has('provider')) lists.provider = await pages((s, l) => client.getProvider(s, l), size, maxPages)
   if (kinds.has('diagnosa')) {
     const byCode = new Map<string, T.Diagnosa>()
-    for (const kw of opts.diagnosaKeywords ?? 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')) {
+    for (const kw of opts.diagnosaKeywords ?? LETTERS) {
       for (const d of await pages((s, l) => client.searchDiagnosa(kw, s, l), size, maxPages)) byCode.set(d.kdDiag, d)
     }
     lists.diagnosa = [...byCode.values()]
@@ -66,6 +73,17 @@ export async function refreshReferenceData(
   }
   if (kinds.has('sarana')) lists.sarana = (await client.getSarana())?.list ?? []
   if (kinds.has('khusus')) lists.khusus = (await client.getKhusus())?.list ?? []
+  if (kinds.has('tindakan')) {
+    lists.tindakan = []
+    for (const kdTkp of TKP) for (const x of await pages((s, l) => client.getTindakanRef(kdTkp, s, l), size, maxPages)) lists.tindakan.push({ ...x, kdTkp })
+  }
+  if (kinds.has('obat')) {
+    const byCode = new Map<string, T.ObatDpho>()
+    for (const kw of opts.obatKeywords ?? LETTERS) {
+      for (const o of await pages((s, l) => client.searchObatDpho(kw, s, l), size, maxPages)) byCode.set(o.kdObat, o)
+    }
+    lists.obat = [...byCode.values()]
+  }
 
   const result = replaceReferenceLists(db, lists, (opts.now ?? Date.now)())
   const counts: Partial<Record<ReferenceKind, number>> = {}

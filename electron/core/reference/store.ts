@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type * as T from '../pcare/types'
 
-export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana' | 'khusus'
+export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana' | 'khusus' | 'tindakan' | 'obat'
 
 export interface ReferenceLists {
   poli?: T.Poli[]
@@ -14,6 +14,9 @@ export interface ReferenceLists {
   spesialis?: Array<T.Spesialis & { sub: T.SubSpesialis[] }>
   sarana?: T.Sarana[]
   khusus?: T.Khusus[]
+  /** Every TKP's tindakan, each with the kdTkp it was listed under. */
+  tindakan?: Array<T.TindakanRef & { kdTkp: T.KdTkp }>
+  obat?: T.ObatDpho[]
 }
 
 const TABLES: Record<ReferenceKind, string> = {
@@ -26,6 +29,8 @@ const TABLES: Record<ReferenceKind, string> = {
   spesialis: 'ref_spesialis',
   sarana: 'ref_sarana',
   khusus: 'ref_khusus',
+  tindakan: 'ref_tindakan',
+  obat: 'ref_obat',
 }
 
 /**
@@ -75,6 +80,14 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
     }
     put('sarana', lists.sarana, 'INSERT INTO ref_sarana (kd_sarana, nm_sarana, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdSarana, x.nmSarana])
     put('khusus', lists.khusus, 'INSERT INTO ref_khusus (kd_khusus, nm_khusus, fetched_at) VALUES (?, ?, ?)', (x) => [x.kdKhusus, x.nmKhusus])
+    put(
+      'tindakan',
+      lists.tindakan,
+      'INSERT INTO ref_tindakan (kd_tkp, kd_tindakan, nm_tindakan, max_tarif, fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      (x) => [x.kdTkp, x.kdTindakan, x.nmTindakan, typeof x.maxTarif === 'number' ? x.maxTarif : null],
+    )
+    // The DPHO list is gathered from several keyword searches; a drug found twice is stored once.
+    put('obat', lists.obat, 'INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', (x) => [x.kdObat, x.nmObat, typeof x.sedia === 'number' ? x.sedia : null])
   }).immediate()
   return { written, skipped }
 }

@@ -16,7 +16,15 @@ export interface OutboxFilter {
 
 const ROW = `id, target, operation, entity_type AS entityType, entity_id AS entityId, chain_key AS chainKey, seq, status, attempts,
   next_attempt_at AS nextAttemptAt, last_error_code AS lastErrorCode, last_error_message AS lastErrorMessage,
-  last_error_fields AS lastErrorFields, correlation_id AS correlationId, created_at AS createdAt, updated_at AS updatedAt, done_at AS doneAt`
+  last_error_fields AS lastErrorFields, correlation_id AS correlationId, created_at AS createdAt, updated_at AS updatedAt, done_at AS doneAt,
+  (SELECT json_object('id', p.id, 'operation', p.operation, 'status', p.status, 'lastErrorCode', p.last_error_code, 'lastErrorMessage', p.last_error_message)
+     FROM outbox p WHERE p.chain_key = outbox.chain_key AND p.seq < outbox.seq AND p.status NOT IN ('done', 'cancelled')
+    ORDER BY p.seq LIMIT 1) AS blockedBy`
+
+/** The earlier unfinished job of the same chain that this one waits for (null when it is the chain's head). */
+function parseBlocker(v: unknown): OutboxRow['blockedBy'] {
+  return typeof v === 'string' ? (JSON.parse(v) as OutboxRow['blockedBy']) : null
+}
 
 function parseFields(v: string | null): { field: string; message: string }[] {
   if (!v) return []
@@ -47,7 +55,7 @@ export function listOutbox(db: DB, f: OutboxFilter): OutboxRow[] {
   const rows = db
     .prepare(`SELECT ${ROW} FROM outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
     .all(...args, Math.min(f.limit ?? 200, 1000)) as (Record<string, unknown> & { lastErrorFields: string | null })[]
-  return rows.map((r) => ({ ...r, lastErrorFields: parseFields(r.lastErrorFields) })) as OutboxRow[]
+  return rows.map((r) => ({ ...r, lastErrorFields: parseFields(r.lastErrorFields), blockedBy: parseBlocker(r.blockedBy) })) as OutboxRow[]
 }
 
 /** One job with its sanitized payload and every attempt (request and response as recorded, never headers). */
@@ -67,6 +75,7 @@ export function outboxDetail(db: DB, id: number): OutboxDetail {
   return {
     ...(row as unknown as OutboxRow),
     lastErrorFields: parseFields(row.lastErrorFields),
+    blockedBy: parseBlocker(row.blockedBy),
     payload: JSON.parse(row.payload) as unknown,
     result: row.result === null ? null : (JSON.parse(row.result) as unknown),
     attempts: attempts.map((a) => ({

@@ -5,7 +5,8 @@ import { connectLedger, type LedgerConnection } from '../ledger/gateway'
 import { localNetworkKeyPath, localNetworkProfile, type LedgerProfile } from '../ledger/profile'
 import { AntreanClient, PcareClient } from '../pcare'
 import type { AntreanCredentials, PcareCredentials } from '../pcare/credentials'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
+import { ReferenceAutoRefresh, type AutoRefreshOptions } from '../reference/auto'
 import type { SettingsStore } from '../settings'
 import type { BackoffOptions } from './backoff'
 import { ChainEventListener } from './events'
@@ -39,6 +40,11 @@ export interface EngineOptions {
   pcareTimeoutMs?: number
   log?: Logger
   onChange?: () => void
+  /**
+   * Keep the PCare reference lists filled and fresh by themselves (the app turns this on; sync tests and the
+   * headless drain leave it off so their request counts and injected faults stay theirs).
+   */
+  referenceRefresh?: AutoRefreshOptions
 }
 
 /**
@@ -50,6 +56,8 @@ export class SyncEngine {
   readonly workers: Record<Target, TargetWorker>
   /** Updates local statuses from ledger events (e.g. a claim BPJS approved), resuming from its SQLite checkpoint. */
   readonly events: ChainEventListener
+  /** Fetches reference data when a list is empty or stale; null unless `referenceRefresh` was given. */
+  readonly reference: ReferenceAutoRefresh | null
   private ledgerConn: { key: string; conn: Promise<LedgerConnection> } | null = null
 
   constructor(
@@ -67,14 +75,18 @@ export class SyncEngine {
       ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger()), { ...common, concurrency: c.ledger }),
     }
     this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs })
+    this.reference = options.referenceRefresh
+      ? new ReferenceAutoRefresh(db, () => this.pcareClient(), { log: options.log, onChange: options.onChange, ...options.referenceRefresh })
+      : null
   }
 
   start(options: { events?: boolean } = {}): void {
     for (const w of Object.values(this.workers)) w.start()
     if (options.events ?? true) this.events.start()
+    this.reference?.start()
   }
   async stop(): Promise<void> {
-    await Promise.all([...Object.values(this.workers).map((w) => w.stop()), this.events.stop()])
+    await Promise.all([...Object.values(this.workers).map((w) => w.stop()), this.events.stop(), this.reference?.stop()])
     if (this.ledgerConn) (await this.ledgerConn.conn.catch(() => null))?.close()
     this.ledgerConn = null
   }
@@ -93,11 +105,11 @@ export class SyncEngine {
     const s = this.settings.get().pcare
     if (s.baseUrl === null) {
       const demo = this.remotes.demoPcare
-      if (!demo) throw new AppError('UNAVAILABLE', 'PCare belum dikonfigurasi dan simulator demo tidak berjalan.')
+      if (!demo) throw new AppError('UNAVAILABLE', msg('remote.pcareUnconfigured'))
       return { baseUrl: demo.baseUrl, antreanBaseUrl: demo.antreanBaseUrl, creds: demo.credentials, antrean: demo.antreanCredentials }
     }
     const creds = await this.remotes.keychain?.pcare()
-    if (!creds) throw new AppError('UNAVAILABLE', 'Kredensial PCare belum disimpan di keychain.')
+    if (!creds) throw new AppError('UNAVAILABLE', msg('remote.pcareNoCredentials'))
     return { baseUrl: s.baseUrl, antreanBaseUrl: s.antreanBaseUrl ?? s.baseUrl, creds, antrean: (await this.remotes.keychain?.antrean()) ?? null }
   }
 
@@ -119,10 +131,11 @@ export class SyncEngine {
     })
   }
 
-  private async antreanClient(): Promise<AntreanClient> {
+  /** Also used for interactive reads (the doctors' schedule) besides the antrean outbox worker. */
+  async antreanClient(): Promise<AntreanClient> {
     const s = this.settings.get().pcare
     const r = await this.pcareCreds()
-    if (!r.antrean) throw new AppError('UNAVAILABLE', 'Kredensial Antrean FKTP belum disimpan di keychain.')
+    if (!r.antrean) throw new AppError('UNAVAILABLE', msg('remote.antreanNoCredentials'))
     const timeout = this.options.pcareTimeoutMs ?? s.timeoutMs
     return new AntreanClient({
       credentials: r.antrean,
@@ -141,13 +154,13 @@ export class SyncEngine {
       if (old) (await old.conn.catch(() => null))?.close()
       if (s.peerEndpoint === null) {
         const demo = this.remotes.demoLedger
-        if (!demo) throw new AppError('UNAVAILABLE', 'Jaringan ledger belum dikonfigurasi dan jaringan demo tidak berjalan.')
+        if (!demo) throw new AppError('UNAVAILABLE', msg('remote.ledgerUnconfigured'))
         const profile = localNetworkProfile(s.org, { channel: s.channel, runtimeDir: demo.runtimeDir })
         return connectLedger(profile, await readFile(localNetworkKeyPath(s.org, 'User1', demo.runtimeDir)))
       }
       const profile = this.remotes.ledgerProfile
       const key = await this.remotes.keychain?.fabricKey(s.org === 'RS' ? 'RSMSP' : 'PuskesmasMSP')
-      if (!profile || !key) throw new AppError('UNAVAILABLE', 'Identitas Fabric (sertifikat dan kunci di keychain) belum dikonfigurasi.')
+      if (!profile || !key) throw new AppError('UNAVAILABLE', msg('remote.fabricNoIdentity'))
       return connectLedger({ ...profile, peerEndpoint: s.peerEndpoint, channel: s.channel }, key)
     })()
     // A failed connect is retried on the next send instead of being cached.

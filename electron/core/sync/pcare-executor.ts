@@ -1,7 +1,11 @@
+import { cachePeserta } from '../clinic/eligibility'
 import type { DB } from '../db'
+import { msg } from '../errors'
 import { AntreanClient, PcareClient, PcareError } from '../pcare'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
+import { scheduleEntry } from '../clinic/doctors'
+import type { AntreanPanggilInput } from '../pcare/types'
 
 type Payload = Record<string, unknown>
 const RECONCILE_PAGE = 500
@@ -38,6 +42,48 @@ function noKunjunganOf(db: DB, noRawat: string): string {
   return row.no_kunjungan
 }
 
+/** What a `peserta.verify` job learnt: PCare knows the card, and whether it is active (with PCare's own words). */
+interface Verdict {
+  found: boolean
+  aktif: boolean
+  ketAktif: string | null
+}
+
+/**
+ * A pendaftaran registered offline names this faskes as the card's provider; once the verify job has cached the
+ * card, its own provider (kdProviderPst) is sent instead.
+ */
+function withProvider(db: DB, p: Payload): Payload {
+  const row = db.prepare('SELECT kd_provider FROM patients WHERE no_kartu = ?').get(String(p.noKartu)) as { kd_provider: string | null } | undefined
+  return row?.kd_provider ? { ...p, kdProviderPeserta: row.kd_provider } : p
+}
+
+/**
+ * Records the outcome of the re-check of a card registered offline, inside the job's done transaction: an active
+ * card verifies the visit; an unknown or inactive one rejects it (PCare's ketAktif kept as the note) and cancels
+ * every PCare and Antrean job of the visit still waiting, with the reason, so nothing about it reaches PCare.
+ */
+function applyVerdict(db: DB, noRawat: string, v: Verdict, now: number): void {
+  if (v.found && v.aktif) {
+    db.prepare(`UPDATE registrations SET verification = 'verified', verification_note = NULL, updated_at = ? WHERE no_rawat = ?`).run(now, noRawat)
+    return
+  }
+  db.prepare(`UPDATE registrations SET verification = 'rejected', verification_note = ?, updated_at = ? WHERE no_rawat = ?`).run(v.found ? (v.ketAktif ?? '') : null, now, noRawat)
+  const reason = v.found ? msg('verify.inactive', { ketAktif: v.ketAktif ?? '-' }) : msg('verify.notFound')
+  const waiting = db
+    .prepare(`SELECT id, correlation_id FROM outbox WHERE chain_key IN (?, ?) AND status IN ('pending', 'failed_transient', 'failed_permanent')`)
+    .all(`pcare:${noRawat}`, `antrean:${noRawat}`) as { id: number; correlation_id: string }[]
+  for (const j of waiting) {
+    db.prepare(
+      `UPDATE outbox SET status = 'cancelled', last_error_code = 'VERIFY_REJECTED', last_error_message = ?, updated_at = ? WHERE id = ?`,
+    ).run(reason.text, now, j.id)
+    db.prepare(
+      `INSERT INTO outbox_attempts (outbox_id, correlation_id, started_at, duration_ms, outcome, error_code, error_message, triggered_by)
+       VALUES (?, ?, ?, 0, 'permanent', 'CANCELLED', ?, 'peserta.verify')`,
+    ).run(j.id, j.correlation_id, now, reason.text)
+  }
+}
+
 /**
  * PCare operations. `client` is built per call from the keychain and settings so a credential change applies at once.
  */
@@ -46,9 +92,16 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
     const p = job.payload as Payload
     const c = await client()
     switch (job.operation) {
+      case 'peserta.verify': {
+        const peserta = await c.getPeserta(String(p.noKartu))
+        // The cache gets the whole answer (name, provider); the outbox keeps only the verdict, no patient data.
+        if (peserta) cachePeserta(db, peserta, Date.now())
+        const verdict: Verdict = { found: Boolean(peserta), aktif: peserta?.aktif ?? false, ketAktif: peserta?.ketAktif ?? null }
+        return { result: verdict, request: p, response: verdict }
+      }
       case 'pendaftaran.add': {
         try {
-          const noUrut = await c.addPendaftaran(p as never)
+          const noUrut = await c.addPendaftaran(withProvider(db, p) as never)
           return { result: { noUrut }, request: p, response: { noUrut } }
         } catch (err) {
           // PCare refuses a second pendaftaran of the same card/poli/day: if it is ours, that is success.
@@ -116,10 +169,12 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
 
   return {
     target: 'pcare',
-    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true, job.payload))),
+    // A verify is a read: a failed one cannot have landed, so it is simply asked again.
+    send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, job.operation !== 'peserta.verify', job.payload))),
     reconcile: (job) => reconcile(job).catch((err) => Promise.reject(toSendError(err, false))),
     apply(d, job, result) {
       const r = result as Payload
+      if (job.operation === 'peserta.verify') applyVerdict(d, job.entityId, result as Verdict, Date.now())
       if (job.operation === 'pendaftaran.add') d.prepare('UPDATE registrations SET no_urut = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noUrut), Date.now(), job.entityId)
       if (job.operation === 'kunjungan.add') d.prepare('UPDATE examinations SET no_kunjungan = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noKunjungan), Date.now(), job.entityId)
     },
@@ -135,21 +190,32 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
   }
 }
 
-/** Mobile JKN queue: waits for PCare's noUrut of the same registration, which becomes the queue number. */
+/**
+ * Mobile JKN queue: `antrean.add` waits for PCare's noUrut of the same registration, which becomes the queue
+ * number; `antrean.panggil` (hadir / tidak hadir from the poli queue) follows it on the same chain and is sent as queued.
+ */
 export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
-    const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli FROM registrations WHERE no_rawat = ?').get(job.entityId) as
-      | { no_urut: string | null; kd_dokter: string | null; kd_poli: string }
+    if (job.operation === 'antrean.panggil') {
+      const p = job.payload as unknown as AntreanPanggilInput
+      const message = await (await client()).panggil(p)
+      return { result: { status: p.status }, request: p, response: { message } }
+    }
+    if (job.operation !== 'antrean.add') throw new SendError('permanent', 'UNKNOWN_OPERATION', `Operasi Antrean tidak dikenal: ${job.operation}`)
+    const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli, tgl_daftar FROM registrations WHERE no_rawat = ?').get(job.entityId) as
+      | { no_urut: string | null; kd_dokter: string | null; kd_poli: string; tgl_daftar: string }
       | undefined
     if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', 'Menunggu nomor urut dari PCare.')
     const angka = Number(reg.no_urut.replace(/\D/g, '')) || 0
+    // The doctor's name and hours as Antrean's own schedule gave them (clinic/doctors.ts).
+    const dok = reg.kd_dokter ? scheduleEntry(db, reg.kd_poli, reg.tgl_daftar, reg.kd_dokter) : null
     const body = {
       ...(job.payload as Payload),
       nohp: '',
       norm: job.entityId,
       kodedokter: Number(reg.kd_dokter ?? 0),
-      namadokter: '',
-      jampraktek: '08:00-14:00',
+      namadokter: dok?.nmDokter ?? '',
+      jampraktek: dok?.jamPraktek ?? '08:00-14:00',
       nomorantrean: `${reg.kd_poli === '002' ? 'B' : 'A'}-${angka}`,
       angkaantrean: angka,
     }

@@ -5,19 +5,25 @@ export type Connectivity = Partial<Record<'ledger' | 'pcare' | 'antrean', boolea
 
 /**
  * Status-bar numbers, read from the outbox itself so they survive restarts and can't drift from the truth.
- * `online` comes from the connectivity monitor (last call or probe), not from the DB.
+ * `online` comes from the connectivity monitor (last call or probe), not from the DB. A job queued behind a
+ * permanent failure of its chain counts as `blocked`, not `pending`: nothing will send it until a person acts, so the
+ * bar must not say it is sending.
  */
 export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus {
   const counts = db
     .prepare(
       `SELECT target,
-              sum(status IN ('pending', 'failed_transient')) AS pending,
+              sum(status IN ('pending', 'failed_transient') AND NOT blocked) AS pending,
+              sum(status IN ('pending', 'failed_transient') AND blocked) AS blocked,
               sum(status = 'in_flight') AS in_flight,
               sum(status = 'failed_permanent') AS failed,
-              max(CASE WHEN status = 'done' THEN done_at END) AS last_success
-         FROM outbox GROUP BY target`,
+              max(CASE WHEN status = 'done' THEN done_at END) AS last_success,
+              max(CASE WHEN status = 'failed_transient' THEN updated_at END) AS last_transient
+         FROM (SELECT o.*, EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent') AS blocked
+                 FROM outbox o)
+        GROUP BY target`,
     )
-    .all() as { target: string; pending: number; in_flight: number; failed: number; last_success: number | null }[]
+    .all() as { target: string; pending: number; blocked: number; in_flight: number; failed: number; last_success: number | null; last_transient: number | null }[]
   const byTarget = new Map(counts.map((c) => [c.target, c]))
   const targets = (['ledger', 'pcare', 'antrean'] as const).map((target) => {
     const c = byTarget.get(target)
@@ -26,6 +32,7 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
       online: connectivity[target] ?? null,
       pending: c?.pending ?? 0,
       inFlight: c?.in_flight ?? 0,
+      blocked: c?.blocked ?? 0,
       failed: c?.failed ?? 0,
       lastSuccessAt: c?.last_success ?? null,
     }

@@ -29,3 +29,28 @@ it('0007 upgrades a version-6 file in place: old registrations are bpjs and veri
   expect(() => db.prepare(`UPDATE registrations SET attendance = 'mungkin'`).run()).toThrow(/CHECK/)
   db.close()
 })
+
+it('0007 caches tindakan per TKP and DPHO drugs: one row per code and TKP, TKP limited to PCare\'s three', () => {
+  const db = openDatabase(join(tmp.dir, 'm7-items.db'), { migrations: migrations.slice(0, 7) })
+  const tindakan = db.prepare('INSERT INTO ref_tindakan (kd_tkp, kd_tindakan, nm_tindakan, max_tarif, fetched_at) VALUES (?, ?, ?, ?, 1)')
+  tindakan.run('10', '10002', 'Perawatan luka', 30000)
+  tindakan.run('20', '10002', 'Perawatan luka', 45000.5)
+  expect(() => tindakan.run('10', '10002', 'Perawatan luka', 30000)).toThrow(/UNIQUE/)
+  expect(() => tindakan.run('30', '30001', 'Bukan TKP PCare', null)).toThrow(/CHECK/)
+  db.prepare('INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, 1)').run('120100362', 'Parasetamol tab 500 mg', null)
+  expect(() => db.prepare('INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, 1)').run('120100362', 'Lagi', 1)).toThrow(/UNIQUE/)
+  expect(() => db.prepare(`INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES ('x', 'y', 'banyak', 1)`).run()).toThrow(/cannot store TEXT/)
+  db.close()
+})
+
+it('0007 keeps one doctor schedule per poli and day, and a clinician can carry a kd_dokter', () => {
+  const db = openDatabase(join(tmp.dir, 'm7s.db'), { migrations: migrations.slice(0, 7) })
+  const ins = db.prepare(`INSERT INTO doctor_schedule (kd_poli, tanggal, kd_dokter, nm_dokter, jam_praktek, kapasitas) VALUES ('001', '2026-11-29', ?, 'dr. X', '08:00-12:00', 30)`)
+  ins.run('131491')
+  expect(() => ins.run('131491')).toThrow(/UNIQUE/)
+  db.prepare(`INSERT INTO doctor_schedule_fetch (kd_poli, tanggal, fetched_at) VALUES ('001', '2026-11-29', 1)`).run()
+  expect(() => db.prepare(`INSERT INTO doctor_schedule_fetch (kd_poli, tanggal, fetched_at) VALUES ('001', '2026-11-29', 2)`).run()).toThrow(/UNIQUE/)
+  db.prepare(`INSERT INTO users (username, password_hash, role, created_at, kd_dokter) VALUES ('dr.x', 'h', 'clinician', 1, '131491')`).run()
+  expect(db.prepare('SELECT kd_dokter FROM users').get()).toEqual({ kd_dokter: '131491' })
+  db.close()
+})
