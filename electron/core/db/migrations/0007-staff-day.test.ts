@@ -54,3 +54,14 @@ it('0007 keeps one doctor schedule per poli and day, and a clinician can carry a
   expect(db.prepare('SELECT kd_dokter FROM users').get()).toEqual({ kd_dokter: '131491' })
   db.close()
 })
+
+it('0007 diagnosa_picks: one row per user and code, a positive count', () => {
+  const db = openDatabase(join(tmp.dir, 'picks.db'), { migrations: migrations.slice(0, 7) })
+  const add = db.prepare('INSERT INTO diagnosa_picks (user_id, kd_diag, n, last_at) VALUES (?, ?, ?, ?)')
+  add.run('dokter1', 'I10', 1, 1)
+  add.run('dokter2', 'I10', 2, 1)
+  expect(() => add.run('dokter1', 'I10', 1, 2)).toThrow(/UNIQUE|PRIMARY/)
+  expect(() => add.run('dokter1', 'J06.9', 0, 2)).toThrow(/CHECK/)
+  expect(db.prepare('SELECT count(*) AS n FROM diagnosa_picks').get()).toEqual({ n: 2 })
+  db.close()
+})
