@@ -1,5 +1,5 @@
 import type { DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
 import { chaincodeErrorKind } from '../ledger/gateway'
 import { PcareError, type PcareClient } from '../pcare'
@@ -17,10 +17,14 @@ export interface PatientView {
   nmProvider: string | null
   aktif: boolean | null
   ketAktif: string | null
+  /** PCare's peserta.tunggakan: arrears in rupiah at the last live check (null: never read). */
+  tunggakan: number | null
 }
 export interface PatientCheck {
   /** 'live' = PCare answered now; 'cache' = PCare could not be reached and this is the last known status. */
   source: 'live' | 'cache' | 'none'
+  /** PCare answered now that it knows no peserta with this card number or NIK (the cache is not consulted then). */
+  notFound: boolean
   /** When the shown PCare status was read (the "as of" time the counter must see when offline). */
   checkedAt: number | null
   pcareError: string | null
@@ -31,6 +35,11 @@ export interface PatientCheck {
 export interface Remotes {
   pcare(): Promise<PcareClient>
   ledger(): Promise<LedgerConnection>
+  /**
+   * Told whether an interactive read reached the remote, so the status bar reflects the counter's own calls too:
+   * true when it answered (a "not found" included), false when it could not be reached in time.
+   */
+  report?(target: 'pcare' | 'ledger', reachable: boolean): void
 }
 
 /** Validates what the counter typed or scanned: a 13-digit card number or a 16-digit NIK, nothing else. */
@@ -39,19 +48,24 @@ export function parseCardQuery(raw: string): { kind: 'noka' | 'nik'; value: stri
   if (/^\d{13}$/.test(v)) return { kind: 'noka', value: v }
   if (/^\d{16}$/.test(v)) return { kind: 'nik', value: v }
   const digits = /^\d+$/.test(v)
-  throw new AppError(
-    'INVALID_INPUT',
-    digits
-      ? `Nomor terdiri dari ${v.length} digit. Nomor kartu BPJS 13 digit, NIK 16 digit.`
-      : 'Isi harus angka: nomor kartu BPJS (13 digit) atau NIK (16 digit).',
-    [{ field: 'query', message: 'format' }],
-  )
+  const m = digits ? msg('check.digits', { n: v.length }) : msg('check.notDigits')
+  throw new AppError('INVALID_INPUT', m, [fieldError('query', m)])
 }
 
 /** Bounds an interactive remote read: the person at the screen gets the local answer instead of a long wait. */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout
-  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: tidak ada jawaban dalam ${ms / 1000} detik`)), ms)))]).finally(() => clearTimeout(t))
+  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new DeadlineError(`${what}: tidak ada jawaban dalam ${ms / 1000} detik`)), ms)))]).finally(() => clearTimeout(t))
+}
+
+/** The remote did not answer within an interactive deadline (withTimeout). */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError'
+}
+
+/** Whether a failed PCare read means PCare could not be reached (as opposed to an answer that refused). */
+function pcareUnreachable(err: unknown): boolean {
+  return err instanceof DeadlineError || (err instanceof PcareError && (err.reason === 'network' || err.reason === 'timeout'))
 }
 
 interface CacheRow {
@@ -66,6 +80,7 @@ interface CacheRow {
   nm_provider: string | null
   aktif: number | null
   ket_aktif: string | null
+  tunggakan: number | null
   pcare_checked_at: number | null
   ledger_status: string | null
   ledger_checked_at: number | null
@@ -82,6 +97,7 @@ const fromRow = (r: CacheRow): PatientView => ({
   nmProvider: r.nm_provider,
   aktif: r.aktif === null ? null : r.aktif === 1,
   ketAktif: r.ket_aktif,
+  tunggakan: r.tunggakan,
 })
 
 /**
@@ -99,22 +115,16 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
     try {
       const c = await remotes.pcare()
       live = await withTimeout(q.kind === 'noka' ? c.getPeserta(q.value) : c.getPesertaBy('nik', q.value), timeoutMs, 'PCare')
+      remotes.report?.('pcare', true)
     } catch (err) {
-      pcareError = err instanceof PcareError || err instanceof AppError || err instanceof Error ? err.message : String(err)
+      pcareError = err instanceof Error ? err.message : String(err)
+      if (pcareUnreachable(err)) remotes.report?.('pcare', false)
     }
   } else pcareError = 'PCare belum dikonfigurasi.'
 
-  if (live) {
-    db.prepare(
-      `INSERT INTO patients (no_kartu, nik, nama, sex, tgl_lahir, kd_provider, nm_provider, jns_peserta, jns_kelas, aktif, ket_aktif, pcare_checked_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (no_kartu) DO UPDATE SET nik = excluded.nik, nama = excluded.nama, sex = excluded.sex, tgl_lahir = excluded.tgl_lahir,
-         kd_provider = excluded.kd_provider, nm_provider = excluded.nm_provider, jns_peserta = excluded.jns_peserta, jns_kelas = excluded.jns_kelas,
-         aktif = excluded.aktif, ket_aktif = excluded.ket_aktif, pcare_checked_at = excluded.pcare_checked_at, updated_at = excluded.updated_at`,
-    ).run(live.noKartu, live.noKTP || null, live.nama, live.sex, live.tglLahir, live.kdProviderPst?.kdProvider ?? null, live.kdProviderPst?.nmProvider ?? null,
-      live.jnsPeserta?.nama ?? null, live.jnsKelas?.nama ?? null, live.aktif ? 1 : 0, live.ketAktif, now, now)
-  }
-  const row = cached()
+  if (live) cachePeserta(db, live, now)
+  // PCare's "not found" wins over an old cache row: the card is gone now, whatever it was before.
+  const row = live === null ? undefined : cached()
   const noKartu = row?.no_kartu ?? (q.kind === 'noka' ? q.value : null)
 
   const ledger: PatientCheck['ledger'] = { status: row?.ledger_status ?? null, checkedAt: row?.ledger_checked_at ?? null, source: row?.ledger_status ? 'cache' : 'none', error: null }
@@ -125,19 +135,38 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
       const status = String((JSON.parse(Buffer.from(bytes).toString()) as { status?: string }).status ?? '')
       Object.assign(ledger, { status, checkedAt: now, source: 'live' })
       if (row) db.prepare('UPDATE patients SET ledger_status = ?, ledger_checked_at = ? WHERE no_kartu = ?').run(status, now, noKartu)
+      remotes.report?.('ledger', true)
     } catch (err) {
-      if (chaincodeErrorKind(err) === 'NOT_FOUND') Object.assign(ledger, { status: 'TIDAK_TERCATAT', checkedAt: now, source: 'live' })
+      const kind = chaincodeErrorKind(err)
+      // The chaincode answered (with a refusal): the ledger is reachable. Anything else is a transport failure.
+      remotes.report?.('ledger', kind !== undefined)
+      if (kind === 'NOT_FOUND') Object.assign(ledger, { status: LEDGER_NOT_RECORDED, checkedAt: now, source: 'live' })
       else ledger.error = err instanceof Error ? err.message : String(err)
     }
   }
-  if (live === null && !row) {
-    return { source: 'live', checkedAt: now, pcareError: 'Peserta tidak ditemukan di PCare.', patient: null, ledger }
-  }
+  if (live === null) return { source: 'live', notFound: true, checkedAt: now, pcareError: null, patient: null, ledger }
   return {
     source: live ? 'live' : row ? 'cache' : 'none',
+    notFound: false,
     checkedAt: live ? now : (row?.pcare_checked_at ?? null),
     pcareError,
     patient: row ? fromRow(row) : null,
     ledger,
   }
+}
+
+/** The ledger has no Card record for this number (ReadStatus answered NOT_FOUND); the page says it in words. */
+export const LEDGER_NOT_RECORDED = 'NOT_RECORDED'
+
+/** Writes a live PCare peserta answer into the local cache (the offline fallback for later checks). */
+export function cachePeserta(db: DB, live: Peserta, now: number): void {
+  db.prepare(
+    `INSERT INTO patients (no_kartu, nik, nama, sex, tgl_lahir, kd_provider, nm_provider, jns_peserta, jns_kelas, aktif, ket_aktif, tunggakan, pcare_checked_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (no_kartu) DO UPDATE SET nik = excluded.nik, nama = excluded.nama, sex = excluded.sex, tgl_lahir = excluded.tgl_lahir,
+       kd_provider = excluded.kd_provider, nm_provider = excluded.nm_provider, jns_peserta = excluded.jns_peserta, jns_kelas = excluded.jns_kelas,
+       aktif = excluded.aktif, ket_aktif = excluded.ket_aktif, tunggakan = excluded.tunggakan, pcare_checked_at = excluded.pcare_checked_at,
+       updated_at = excluded.updated_at`,
+  ).run(live.noKartu, live.noKTP || null, live.nama, live.sex, live.tglLahir, live.kdProviderPst?.kdProvider ?? null, live.kdProviderPst?.nmProvider ?? null,
+    live.jnsPeserta?.nama ?? null, live.jnsKelas?.nama ?? null, live.aktif ? 1 : 0, live.ketAktif, typeof live.tunggakan === 'number' ? live.tunggakan : null, now, now)
 }

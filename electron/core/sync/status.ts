@@ -1,5 +1,6 @@
 import type { SyncStatus } from '../../contract'
 import type { DB } from '../db'
+import { referenceStamp } from '../reference/auto'
 
 export type Connectivity = Partial<Record<'ledger' | 'pcare' | 'antrean', boolean | null>>
 
@@ -31,11 +32,13 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
       target,
       online: connectivity[target] ?? null,
       pending: c?.pending ?? 0,
-      inFlight: c?.in_flight ?? 0,
       blocked: c?.blocked ?? 0,
+      inFlight: c?.in_flight ?? 0,
       failed: c?.failed ?? 0,
       lastSuccessAt: c?.last_success ?? null,
+      // Reachable or not, the newest outcome is a retryable failure (5xx, timeout): the bar must not say "connected".
+      failing: c?.last_transient != null && (c.last_success == null || c.last_transient > c.last_success),
     }
   })
-  return { targets }
+  return { targets, referenceAt: referenceStamp(db) }
 }

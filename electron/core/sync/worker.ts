@@ -50,6 +50,31 @@ export class TargetWorker {
     this.stopped = false
     this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1000)
     this.kick()
+    // Ask once at start so the status bar never stays "unknown" on a day without sends to this target.
+    void this.executor
+      .probe()
+      .catch(() => false)
+      .then((up) => {
+        if (this.online === null && !this.stopped) this.observe(up)
+      })
+  }
+
+  /**
+   * An outcome seen outside the outbox (an interactive read, the start probe): reachable marks the target online and
+   * resumes a paused worker at once; unreachable pauses it and probes until the remote answers, as a failed send does.
+   */
+  observe(reachable: boolean): void {
+    if (!reachable) return this.goOffline()
+    if (this.paused && !this.stopped) {
+      if (this.probing) clearTimeout(this.probing)
+      this.probing = null
+      this.paused = false
+      this.setOnline(true)
+      this.store.pullForward(this.target, this.now())
+      this.kick()
+      return
+    }
+    this.setOnline(true)
   }
 
   /** Stops taking new jobs and waits for the ones in flight (bounded by their own timeouts). */
