@@ -16,6 +16,7 @@ export interface CoreOptions {
    * Electron pass the demo simulator/network or the configured services.
    */
   remotes?: Remotes
+  /** Engine tuning; the reference lists refresh themselves unless `referenceRefresh: undefined` is passed. */
   engine?: EngineOptions
   /** Use the OS keychain (loaded lazily, at first use). Default true; false only where a test must not touch it. */
   keychain?: boolean
@@ -43,7 +44,7 @@ export function createCore(options: CoreOptions): Core {
   // A missing Secret Service shows up as a clear KeychainUnavailableError at first use, never as a fallback.
   const credentials = (options.keychain ?? true) ? new CredentialStore(lazyKeytar()) : null
   const engine = options.remotes
-    ? new SyncEngine(db, settings, { ...options.remotes, keychain: options.remotes.keychain ?? credentials ?? undefined }, { log: options.log, ...options.engine })
+    ? new SyncEngine(db, settings, { ...options.remotes, keychain: options.remotes.keychain ?? credentials ?? undefined }, { log: options.log, referenceRefresh: {}, ...options.engine })
     : null
   return {
     db,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import { open, seal, type SealKeySource } from './seal'
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp'
 
@@ -61,7 +61,7 @@ export class AuthService {
   ) {}
 
   private async key(): Promise<Buffer> {
-    if (!this.sealKey) throw new AppError('UNAVAILABLE', 'Keychain sistem operasi diperlukan untuk melindungi faktor kedua admin.')
+    if (!this.sealKey) throw new AppError('UNAVAILABLE', msg('auth.keychainRequired'))
     return this.sealKey()
   }
 
@@ -78,7 +78,7 @@ export class AuthService {
   }
 
   async setupAdmin(username: string, password: string): Promise<TotpEnrolment & SessionUser> {
-    if (!this.setupOpen()) throw new AppError('FORBIDDEN', 'Admin pertama sudah dibuat. Masuk sebagai admin untuk menambah pengguna.')
+    if (!this.setupOpen()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
     const key = await this.key()
     return this.db.transaction(() => {
       // Any unconfirmed first-run attempt is replaced, never left as a second admin.
@@ -89,7 +89,7 @@ export class AuthService {
 
   async createUser(username: string, password: string, role: Role): Promise<SessionUser & { enrolment: TotpEnrolment | null }> {
     if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
-      throw new AppError('CONFLICT', `Nama pengguna "${username}" sudah dipakai.`, [{ field: 'username', message: 'Nama pengguna sudah dipakai.' }])
+      throw new AppError('CONFLICT', msg('auth.usernameTaken', { username }), [fieldError('username', msg('auth.usernameTakenField'))])
     }
     const key = role === 'admin' ? await this.key() : null
     const u = this.insert(username, password, role, key)
@@ -98,7 +98,7 @@ export class AuthService {
 
   private insert(username: string, password: string, role: Role, key: Buffer | null) {
     const secret = role === 'admin' ? newTotpSecret() : null
-    if (secret && !key) throw new AppError('UNAVAILABLE', 'Keychain sistem operasi diperlukan untuk melindungi faktor kedua admin.')
+    if (secret && !key) throw new AppError('UNAVAILABLE', msg('auth.keychainRequired'))
     this.db
       .prepare('INSERT INTO users (username, password_hash, role, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(username, hashPassword(password), role, secret && key ? seal(key, secret) : null, this.now())
@@ -118,12 +118,12 @@ export class AuthService {
   async login(username: string, password: string, totp: string | undefined): Promise<{ token: string; user: SessionUser }> {
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
     const passwordOk = verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    if (!row || !passwordOk) throw new AppError('UNAUTHENTICATED', 'Nama pengguna atau kata sandi salah.')
+    if (!row || !passwordOk) throw new AppError('UNAUTHENTICATED', msg('auth.badCredentials'))
     if (row.totp_secret) {
-      if (!totp) throw new AppError('UNAUTHENTICATED', 'Masukkan kode 6 digit dari aplikasi autentikator.', [{ field: 'totp', message: 'Kode autentikator wajib untuk admin.' }])
+      if (!totp) throw new AppError('UNAUTHENTICATED', msg('auth.totpNeeded'), [fieldError('totp', msg('auth.totpRequired'))])
       const step = verifyTotp(open(await this.key(), row.totp_secret), totp, this.now())
       if (step === null || (row.totp_last_step !== null && step <= BigInt(row.totp_last_step))) {
-        throw new AppError('UNAUTHENTICATED', 'Kode autentikator salah atau sudah dipakai.', [{ field: 'totp', message: 'Kode salah atau sudah dipakai.' }])
+        throw new AppError('UNAUTHENTICATED', msg('auth.totpWrong'), [fieldError('totp', msg('auth.totpWrongField'))])
       }
       this.db.prepare('UPDATE users SET totp_last_step = ?, totp_confirmed_at = coalesce(totp_confirmed_at, ?) WHERE username = ?').run(Number(step), this.now(), username)
     }

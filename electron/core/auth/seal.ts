@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 
 /** Where the per-install sealing key comes from: the OS keychain in the app, a fixed buffer in unit tests. */
 export type SealKeySource = () => Promise<Buffer>
@@ -18,7 +18,7 @@ export function seal(key: Buffer, plaintext: string): string {
 }
 
 export function open(key: Buffer, sealed: string): string {
-  if (!sealed.startsWith(PREFIX)) throw new AppError('INTERNAL', 'Data rahasia tersimpan dalam format yang tidak dikenal.')
+  if (!sealed.startsWith(PREFIX)) throw new AppError('INTERNAL', msg('auth.sealFormat'))
   const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64url')
   try {
     const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12))
@@ -26,6 +26,6 @@ export function open(key: Buffer, sealed: string): string {
     return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8')
   } catch {
     // Another machine's keychain, or a changed key: the admin must be re-enrolled; nothing else can be done safely.
-    throw new AppError('UNAUTHENTICATED', 'Faktor kedua admin tidak dapat dibuka dengan kunci di keychain ini. Daftarkan ulang admin.')
+    throw new AppError('UNAUTHENTICATED', msg('auth.sealKeyMismatch'))
   }
 }

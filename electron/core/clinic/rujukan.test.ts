@@ -83,7 +83,7 @@ describe('findFaskesRujukan', () => {
     expect(tha.source).toBe('live')
     await expect(findFaskesRujukan(db, remotes, { kdKhusus: 'THA', noKartu: '0009999000001', tglEstRujuk: '2026-11-24' }, now)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      fields: [{ field: 'kdSubSpesialis', message: 'wajib' }],
+      fields: [{ field: 'kdSubSpesialis', key: 'v.required' }],
     })
     await expect(findFaskesRujukan(db, remotes, { kdKhusus: 'HDL', tglEstRujuk: '2026-11-24' }, now)).rejects.toMatchObject({ fields: [{ field: 'noKartu' }] })
     // Offline, another patient needing hemodialysis sees the last HDL list.
@@ -95,7 +95,7 @@ describe('findFaskesRujukan', () => {
   it('refuses a planned date in the past before asking anyone', async () => {
     await expect(findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', tglEstRujuk: '2026-11-22' }, now)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      fields: [{ field: 'tglEstRujuk', message: 'sebelum hari ini' }],
+      fields: [{ field: 'tglEstRujuk', key: 'rujuk.tglPastField' }],
     })
   })
 })

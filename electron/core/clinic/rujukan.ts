@@ -1,5 +1,5 @@
 import type { DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import { PcareError } from '../pcare'
 import type { FaskesRujukan } from '../pcare/types'
 import { toPcareDate } from './dates'
@@ -41,14 +41,14 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
   const today = new Date(now)
   today.setHours(0, 0, 0, 0)
   if (new Date(`${q.tglEstRujuk}T00:00:00`).getTime() < today.getTime()) {
-    throw new AppError('INVALID_INPUT', 'Tanggal rencana rujukan tidak boleh sebelum hari ini.', [{ field: 'tglEstRujuk', message: 'sebelum hari ini' }])
+    throw new AppError('INVALID_INPUT', msg('rujuk.tglPast'), [fieldError('tglEstRujuk', msg('rujuk.tglPastField'))])
   }
   const khusus = q.kdKhusus ? { kd: q.kdKhusus, noKartu: q.noKartu, sub: KHUSUS_WITH_SUBSPESIALIS.includes(q.kdKhusus) ? q.kdSubSpesialis : undefined } : null
-  if (khusus && !khusus.noKartu) throw new AppError('INVALID_INPUT', 'Rujukan khusus memerlukan nomor kartu peserta.', [{ field: 'noKartu', message: 'wajib' }])
+  if (khusus && !khusus.noKartu) throw new AppError('INVALID_INPUT', msg('rujuk.khususNoKartu'), [fieldError('noKartu', msg('v.required'))])
   if (khusus && KHUSUS_WITH_SUBSPESIALIS.includes(khusus.kd) && !khusus.sub) {
-    throw new AppError('INVALID_INPUT', `Rujukan khusus ${khusus.kd} memerlukan sub-spesialis.`, [{ field: 'kdSubSpesialis', message: 'wajib' }])
+    throw new AppError('INVALID_INPUT', msg('rujuk.khususSub', { kdKhusus: khusus.kd }), [fieldError('kdSubSpesialis', msg('v.required'))])
   }
-  if (!khusus && !q.kdSubSpesialis) throw new AppError('INVALID_INPUT', 'Pilih sub-spesialis tujuan.', [{ field: 'kdSubSpesialis', message: 'wajib' }])
+  if (!khusus && !q.kdSubSpesialis) throw new AppError('INVALID_INPUT', msg('rujuk.pickSub'), [fieldError('kdSubSpesialis', msg('v.required'))])
   // One cached answer per choice; khusus lists are keyed by kind (and sub-spesialis), not by patient.
   const key = khusus ? `khusus:${khusus.kd}` : q.kdSubSpesialis!
   const sarana = khusus ? (khusus.sub ?? '') : (q.kdSarana ?? '')

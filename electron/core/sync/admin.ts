@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { OutboxDetail, OutboxRow } from '../../contract'
 import type { DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 import type { OutboxStatus, Target } from './outbox'
 
 export interface OutboxFilter {
@@ -63,7 +63,7 @@ export function outboxDetail(db: DB, id: number): OutboxDetail {
   const row = db.prepare(`SELECT ${ROW}, payload, result FROM outbox WHERE id = ?`).get(id) as
     | (Record<string, unknown> & { payload: string; result: string | null; lastErrorFields: string | null })
     | undefined
-  if (!row) throw new AppError('NOT_FOUND', `Pengiriman #${id} tidak ditemukan.`)
+  if (!row) throw new AppError('NOT_FOUND', msg('outbox.notFound', { id }))
   const attempts = db
     .prepare(
       `SELECT id, correlation_id AS correlationId, started_at AS startedAt, duration_ms AS durationMs, outcome, http_status AS httpStatus,

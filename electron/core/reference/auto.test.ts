@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../../../test/helpers/tmp'
+import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
+import { openDatabase } from '../db'
+import { createLogger } from '../log'
+import { PcareClient } from '../pcare'
+import { ReferenceAutoRefresh, REFERENCE_MAX_AGE_MS, dueReferenceKinds, referenceStamp } from './auto'
+import { REFERENCE_KINDS } from './refresh'
+import { listPoli, replaceReferenceLists } from './store'
+
+const quiet = createLogger({ level: 'error', sink: () => {} })
+const tmp = tempDir('faskes-ref-auto-')
+let sim: Simulator | null = null
+afterAll(async () => {
+  await sim?.close()
+  tmp.cleanup()
+})
+
+const clientFor = (baseUrl: string, antreanBaseUrl: string, s: Simulator) =>
+  new PcareClient({ credentials: s.credentials, config: { baseUrl, antreanBaseUrl, timeouts: { headersMs: 1000, totalMs: 2000 } }, logger: quiet })
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (check()) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms: ${what}`)
+}
+
+describe('which lists are due', () => {
+  it('every list on a new install; a fetched list until it is a day old; an empty answer counts as fresh for a day', () => {
+    const db = openDatabase(`${tmp.dir}/due.sqlite`)
+    const t0 = 1_800_000_000_000
+    expect(dueReferenceKinds(db, t0)).toEqual([...REFERENCE_KINDS])
+    expect(referenceStamp(db)).toBeNull()
+
+    replaceReferenceLists(db, { poli: [{ kdPoli: '001', nmPoli: 'Umum', poliSakit: true }] }, t0)
+    expect(dueReferenceKinds(db, t0 + 1000)).not.toContain('poli')
+    expect(dueReferenceKinds(db, t0 + REFERENCE_MAX_AGE_MS - 1)).not.toContain('poli')
+    expect(dueReferenceKinds(db, t0 + REFERENCE_MAX_AGE_MS)).toContain('poli')
+    expect(referenceStamp(db)).toBe(t0)
+
+    const answered = new Map([['provider' as const, t0]])
+    expect(dueReferenceKinds(db, t0 + 1000, REFERENCE_MAX_AGE_MS, answered)).not.toContain('provider')
+    expect(dueReferenceKinds(db, t0 + REFERENCE_MAX_AGE_MS, REFERENCE_MAX_AGE_MS, answered)).toContain('provider')
+    db.close()
+  })
+})
+
+describe('automatic refresh against the PCare simulator', () => {
+  let db: ReturnType<typeof openDatabase>
+  beforeAll(() => {
+    db = openDatabase(`${tmp.dir}/auto.sqlite`)
+  })
+  afterAll(() => db.close())
+
+  it('PCare offline at first start: retried until it answers, then the lists are filled once and left alone while fresh', async () => {
+    // Nothing listens on the simulator's port yet: the first attempts fail like an offline PCare.
+    const probe = await startSimulator({ port: 0, logger: quiet })
+    const port = probe.port
+    await probe.close()
+    let changes = 0
+    const auto = new ReferenceAutoRefresh(db, async () => clientFor(probe.pcareBaseUrl, probe.antreanBaseUrl, sim ?? probe), {
+      retryMs: 50,
+      maxRetryMs: 200,
+      checkMs: 60_000,
+      refresh: { diagnosaKeywords: ['J', 'I'], obatKeywords: ['A'] },
+      onChange: () => changes++,
+      log: quiet,
+    })
+    auto.start()
+    try {
+      await until('two failed attempts while PCare is down', () => auto.state().failures >= 2, 10_000)
+      expect(listPoli(db)).toEqual([])
+      expect(referenceStamp(db)).toBeNull()
+
+      sim = await startSimulator({ port, logger: quiet })
+      await until('the poli list filled after PCare came back', () => listPoli(db).length > 0, 20_000)
+      await until('the refresh finished', () => !auto.state().running, 10_000)
+      expect(auto.state()).toEqual({ running: false, failures: 0, lastError: null })
+      expect(changes).toBe(1)
+      expect(referenceStamp(db)).not.toBeNull()
+      expect(dueReferenceKinds(db, Date.now())).toEqual([])
+
+      // Fresh lists: a check asks PCare nothing.
+      const before = sim.stats().requests
+      await auto.runOnce()
+      expect(sim.stats().requests).toBe(before)
+    } finally {
+      await auto.stop()
+    }
+  }, 40_000)
+
+  it('a stale list is fetched again, and only that list', async () => {
+    if (!sim) throw new Error('needs the simulator from the previous test')
+    db.prepare("UPDATE ref_refresh SET fetched_at = fetched_at - ? WHERE kind = 'poli'").run(REFERENCE_MAX_AGE_MS)
+    const old = referenceStamp(db)
+    const s = sim
+    const auto = new ReferenceAutoRefresh(db, async () => clientFor(s.pcareBaseUrl, s.antreanBaseUrl, s), { log: quiet })
+    expect(dueReferenceKinds(db, Date.now())).toEqual(['poli'])
+    await auto.runOnce()
+    expect(dueReferenceKinds(db, Date.now())).toEqual([])
+    expect(referenceStamp(db)).toBeGreaterThan(old!)
+  })
+})

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+import { serverMessages } from '../../electron/contract/messages'
+
+/**
+ * Every message a person reads comes in both languages: core builds errors from catalogue keys (never from a
+ * plain string, which would stay Indonesian on an English page), and each key's two texts take the same
+ * `{params}` (a placeholder only one language names would print raw in the other).
+ */
+const root = resolve(import.meta.dirname, '../..')
+// The renderer's tables, loaded at run time: the node-side tsconfig compiles no JSX, vitest transforms the .tsx.
+const i18nModule = join(root, 'renderer/src/i18n.tsx')
+const { dictionaries } = (await import(i18nModule)) as { dictionaries: Record<'id' | 'en', Record<string, string>> }
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) return sourceFiles(p)
+    return /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [p] : []
+  })
+}
+
+/** True for text written in place: 'x', `x`, `x ${y}`, 'a' + b, and a ternary with such a branch. */
+function isPlainText(node: ts.Expression): boolean {
+  if (ts.isParenthesizedExpression(node)) return isPlainText(node.expression)
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) return true
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return isPlainText(node.left) || isPlainText(node.right)
+  if (ts.isConditionalExpression(node)) return isPlainText(node.whenTrue) || isPlainText(node.whenFalse)
+  return false
+}
+
+/** `new AppError(code, <plain text>)` and field errors written as `{ field, message: <plain text> }` in its third argument. */
+function plainTextAppErrors(fileName: string, text: string): string[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true)
+  const found: string[] = []
+  const where = (n: ts.Node) => `${fileName}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'AppError' && n.arguments) {
+      const [, message, fields] = n.arguments
+      if (message && isPlainText(message)) found.push(`${where(message)} message`)
+      if (fields && ts.isArrayLiteralExpression(fields)) {
+        for (const f of fields.elements) {
+          if (!ts.isObjectLiteralExpression(f)) continue
+          for (const p of f.properties) {
+            if (ts.isPropertyAssignment(p) && p.name.getText(sf) === 'message' && isPlainText(p.initializer)) found.push(`${where(p)} field message`)
+          }
+        }
+      }
+    }
+    ts.forEachChild(n, visit)
+  }
+  visit(sf)
+  return found
+}
+
+describe('server messages are keys', () => {
+  it('no AppError in electron/core is built from a plain string', () => {
+    const found = sourceFiles(join(root, 'electron/core')).flatMap((f) => plainTextAppErrors(relative(root, f), readFileSync(f, 'utf8')))
+    expect(found).toEqual([])
+  })
+
+  it('the scan itself catches each plain-text form and passes keyed ones', () => {
+    const code = [
+      `throw new AppError('CONFLICT', 'Sudah ada.')`,
+      'throw new AppError(\'NOT_FOUND\', `Pendaftaran ${n} tidak ditemukan.`)',
+      `throw new AppError('INVALID_INPUT', ok ? msg('v.required') : 'Salah.')`,
+      `throw new AppError('INVALID_INPUT', msg('v.required'), [{ field: 'x', message: 'wajib' }])`,
+      `throw new AppError('INVALID_INPUT', msg('v.required'), [fieldError('x', msg('v.required'))])`,
+      `throw new AppError('INVALID_INPUT', m, [fieldError('query', m)])`,
+    ].join('\n')
+    expect(plainTextAppErrors('probe.ts', code)).toEqual(['probe.ts:1 message', 'probe.ts:2 message', 'probe.ts:3 message', 'probe.ts:4 field message'])
+  })
+})
+
+const params = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort()
+
+describe.each([
+  ['electron/contract/messages.ts', serverMessages as Record<'id' | 'en', Record<string, string>>],
+  ['renderer/src/i18n.tsx', dictionaries],
+])('%s', (_file, tables) => {
+  it('id and en have the same keys', () => {
+    expect(Object.keys(tables.en).sort()).toEqual(Object.keys(tables.id).sort())
+  })
+
+  it('id and en use the same {params} for every key', () => {
+    const mismatched = Object.keys(tables.id)
+      .filter((k) => params(tables.id[k]).join() !== params(tables.en[k] ?? '').join())
+      .map((k) => `${k}: id {${params(tables.id[k]).join(', ')}} en {${params(tables.en[k] ?? '').join(', ')}}`)
+    expect(mismatched).toEqual([])
+  })
+
+  it('no text is empty', () => {
+    expect(Object.entries({ ...tables.id, ...tables.en }).filter(([, v]) => !v.trim())).toEqual([])
+  })
+})
