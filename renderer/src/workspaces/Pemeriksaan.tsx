@@ -4,6 +4,7 @@ import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n, type MessageKey } from '../i18n'
+import { ReferralPrintButton } from '../print/ReferralPrint'
 import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
 
 type Row = Output<'registration.today'>[number]
@@ -82,13 +83,17 @@ export function Pemeriksaan() {
         <div className="exam-main">
           {saved && (
             <p className="card registered" role="status" data-testid="exam-saved">
-              {t('exam.saved', { noRawat: saved })}
+              {t('exam.saved', { noRawat: saved })} <ReferralPrintButton noRawat={saved} />
             </p>
           )}
           {selected ? (
             <>
               {current?.status === 'examined' ? (
-                saved !== selected.noRawat && <p className="card">{t('exam.alreadyExamined', { noRawat: selected.noRawat })}</p>
+                saved !== selected.noRawat && (
+                  <p className="card">
+                    {t('exam.alreadyExamined', { noRawat: selected.noRawat })} <ReferralPrintButton noRawat={selected.noRawat} />
+                  </p>
+                )
               ) : (
                 <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
               )}

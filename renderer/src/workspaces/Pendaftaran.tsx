@@ -5,6 +5,7 @@ import { Field, when } from '../components/Field'
 import { QrScanner } from '../components/QrScanner'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n } from '../i18n'
+import { SlipButton, useSlipPrint } from '../print/SlipPrint'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
@@ -31,6 +32,7 @@ export function Pendaftaran() {
   const [lists, setLists] = useState<Lists | null>(null)
   const [registered, setRegistered] = useState<string | null>(null)
   const today = usePoll(() => call('registration.today', {}), 2000)
+  const slip = useSlipPrint(registered)
 
   useEffect(() => {
     call('reference.lists', {}).then(setLists, () => setLists(null))
@@ -138,11 +140,12 @@ export function Pendaftaran() {
           }}
         />
       )}
-      {registered && <Registered noRawat={registered} today={today.value} />}
+      {registered && <Registered noRawat={registered} today={today.value} onPrint={slip.open} />}
+      {slip.dialog}
 
       <section className="card" aria-labelledby="queue-title">
         <h2 id="queue-title">{t('pendaftaran.queueTitle')}</h2>
-        <TodayTable rows={today.value} />
+        <TodayTable rows={today.value} onPrint={slip.open} />
       </section>
     </section>
   )
@@ -292,18 +295,19 @@ function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: List
   )
 }
 
-function Registered({ noRawat, today }: { noRawat: string; today: Today | undefined }) {
+function Registered({ noRawat, today, onPrint }: { noRawat: string; today: Today | undefined; onPrint: (noRawat: string) => void }) {
   const { t } = useI18n()
   const row = today?.find((r) => r.noRawat === noRawat)
   return (
     <p className="card registered" role="status" data-testid="registered">
       {t('pendaftaran.registered', { noRawat })}{' '}
-      <strong data-testid="no-urut">{row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}</strong>
+      <strong data-testid="no-urut">{row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}</strong>{' '}
+      <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
     </p>
   )
 }
 
-export function TodayTable({ rows }: { rows: Today | undefined }) {
+export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint?: (noRawat: string) => void }) {
   const { t } = useI18n()
   if (!rows) return <p className="muted">{t('app.loading')}</p>
   if (rows.length === 0) return <p className="empty">{t('pendaftaran.queueEmpty')}</p>
@@ -318,11 +322,12 @@ export function TodayTable({ rows }: { rows: Today | undefined }) {
           <th scope="col">PCare</th>
           <th scope="col">Ledger</th>
           <th scope="col">{t('pendaftaran.status')}</th>
+          {onPrint && <th scope="col">{t('print.print')}</th>}
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.noRawat}>
+          <tr key={r.noRawat} data-no-rawat={r.noRawat}>
             <td>{r.noRawat}</td>
             <td>{r.nama ?? r.noKartu}</td>
             <td>{r.nmPoli ?? r.kdPoli}</td>
@@ -330,6 +335,7 @@ export function TodayTable({ rows }: { rows: Today | undefined }) {
             <td className={`sync-${r.pcare}`}>{t(`syncState.${r.pcare}`)}</td>
             <td className={`sync-${r.ledger}`}>{t(`syncState.${r.ledger}`)}</td>
             <td>{t(`regStatus.${r.status}`)}</td>
+            {onPrint && <td>{r.status !== 'cancelled' && <SlipButton noRawat={r.noRawat} onOpen={onPrint} />}</td>}
           </tr>
         ))}
       </tbody>
