@@ -5,6 +5,7 @@ import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { StatusBar } from './components/StatusBar'
 import { usePoll } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
+import { ReferenceStampProvider } from './reference'
 import { allowedWorkspaces, hrefOf, parseHash, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaceRoles, workspaces, type Workspace } from './router'
 import { Admin } from './workspaces/Admin'
 import { Pemeriksaan } from './workspaces/Pemeriksaan'
@@ -112,7 +113,9 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
       )}
       <main className="content">
         {workspaceRoles[current].includes(user.role) ? (
-          <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+          <ReferenceStampProvider stamp={sync.value?.referenceAt}>
+            <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+          </ReferenceStampProvider>
         ) : (
           <section className="workspace">
             <h1 tabIndex={-1}>{t(workspaceLabel[current])}</h1>

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
 import { Field } from './components/Field'
+import { TotpEnrolment } from './components/TotpEnrolment'
 import { useFocusFirst } from './hooks'
 import { useI18n } from './i18n'
 
@@ -52,20 +53,7 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void 
         ) : (
           <>
             <p>{t('auth.enrolIntro')}</p>
-            <dl className="facts enrol">
-              <div>
-                <dt>{t('auth.secret')}</dt>
-                <dd>
-                  <code data-testid="totp-secret">{enrolment.secret}</code>
-                </dd>
-              </div>
-              <div>
-                <dt>{t('auth.uri')}</dt>
-                <dd>
-                  <code className="wrap">{enrolment.otpauthUri}</code>
-                </dd>
-              </div>
-            </dl>
+            <TotpEnrolment secret={enrolment.secret} otpauthUri={enrolment.otpauthUri} />
             <Login onSignedIn={onSignedIn} presetUser={enrolment.username} />
           </>
         )}

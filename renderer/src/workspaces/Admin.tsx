@@ -2,9 +2,12 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { AppInfo, Output, SyncStatus } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field, when } from '../components/Field'
+import { TotpEnrolment } from '../components/TotpEnrolment'
 import { useFocusFirst } from '../hooks'
 import { relativeTime, useI18n } from '../i18n'
-import { reasonText } from '../reasons'
+import { pcareWords, reasonText } from '../reasons'
+import { DokterOptions, UserDokterCell, useDokterList } from './poli/UserDokter'
+import { OutboxReason } from './admin/OutboxReason'
 
 type Mon = Output<'monitoring.summary'>
 type OutboxRow = Output<'outbox.list'>[number]
@@ -320,8 +323,7 @@ function FailedSends() {
                 </td>
                 <td>{r.entityId}</td>
                 <td data-testid="reason">
-                  {reasonText(locale, r.lastErrorCode, r.lastErrorMessage)}
-                  {r.lastErrorCode && <span className="muted"> ({r.lastErrorCode})</span>}
+                  <OutboxReason row={r} />
                   {r.lastErrorFields.length > 0 && (
                     <ul className="field-list">
                       {r.lastErrorFields.map((f) => (
@@ -395,7 +397,7 @@ function Detail({ id, onClose }: { id: number; onClose: () => void }) {
                   <strong>{when(locale, a.startedAt)}</strong> · {a.outcome}
                   {a.httpStatus !== null && ` · HTTP ${a.httpStatus}`}
                   {a.durationMs !== null && ` · ${a.durationMs} ms`}
-                  {a.errorCode && ` · ${reasonText(locale, a.errorCode, a.errorMessage)}`}
+                  {a.errorCode && ` · ${pcareWords(a.errorCode, a.errorMessage) ? `“${a.errorMessage}” — ` : ''}${reasonText(locale, a.errorCode, a.errorMessage)}`}
                   {a.triggeredBy && <span className="muted"> · {a.triggeredBy}</span>}
                 </p>
                 <details>
@@ -492,7 +494,8 @@ function Credentials() {
 function Users() {
   const { t, locale } = useI18n()
   const [users, setUsers] = useState<Output<'users.list'> | null>(null)
-  const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin' })
+  const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
+  const dokter = useDokterList()
   const [error, setError] = useState<ApiError | null>(null)
   const [created, setCreated] = useState<Output<'users.create'> | null>(null)
   const load = useCallback(() => {
@@ -503,8 +506,8 @@ function Users() {
     e.preventDefault()
     setError(null)
     try {
-      setCreated(await call('users.create', form))
-      setForm({ username: '', password: '', role: form.role })
+      setCreated(await call('users.create', { ...form, kdDokter: form.role !== 'counter' && form.kdDokter ? form.kdDokter : undefined }))
+      setForm({ username: '', password: '', role: form.role, kdDokter: '' })
       load()
     } catch (err) {
       setError(asApiError(err))
@@ -520,6 +523,7 @@ function Users() {
               <th scope="col">{t('auth.username')}</th>
               <th scope="col">{t('admin.role')}</th>
               <th scope="col">TOTP</th>
+              <th scope="col">{t('admin.kdDokter')}</th>
               <th scope="col">{t('admin.created')}</th>
             </tr>
           </thead>
@@ -529,6 +533,9 @@ function Users() {
                 <td>{u.username}</td>
                 <td>{t(`role.${u.role}`)}</td>
                 <td>{u.role === 'admin' ? (u.totp ? '✓' : t('admin.totpPending')) : '—'}</td>
+                <td>
+                  <UserDokterCell key={u.kdDokter ?? ''} username={u.username} role={u.role} kdDokter={u.kdDokter} dokter={dokter} />
+                </td>
                 <td>{when(locale, u.createdAt)}</td>
               </tr>
             ))}
@@ -551,21 +558,26 @@ function Users() {
             ))}
           </select>
         </Field>
+        {form.role !== 'counter' && (
+          <Field id="nu-dokter" label={t('admin.kdDokter')} hint={t('admin.kdDokterHint')} error={error?.fieldMessage('kdDokter')}>
+            <select id="nu-dokter" value={form.kdDokter} onChange={(e) => setForm({ ...form, kdDokter: e.target.value })}>
+              <DokterOptions dokter={dokter} value={form.kdDokter} />
+            </select>
+          </Field>
+        )}
         <div className="form-actions wide">
           <button type="submit">{t('admin.addUser')}</button>
           {error && error.fields.length === 0 && <span className="error">{error.message}</span>}
         </div>
       </form>
       {created && (
-        <p role="status" className="ok">
-          {t('admin.userCreated', { username: created.username })}
-          {created.enrolment && (
-            <>
-              {' '}
-              {t('auth.secret')}: <code>{created.enrolment.secret}</code> · <code className="wrap">{created.enrolment.otpauthUri}</code>
-            </>
-          )}
-        </p>
+        <div role="status">
+          <p className="ok">
+            {t('admin.userCreated', { username: created.username })}
+            {created.enrolment && ` ${t('auth.enrolIntro')}`}
+          </p>
+          {created.enrolment && <TotpEnrolment secret={created.enrolment.secret} otpauthUri={created.enrolment.otpauthUri} testId="new-admin-secret" />}
+        </div>
       )}
     </section>
   )

@@ -4,8 +4,13 @@ import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n, type MessageKey } from '../i18n'
+import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
 import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
+import { DoctorSelect } from './poli/DoctorSelect'
+import { PoliQueue } from './poli/PoliQueue'
+import { ObatFields, TindakanFields, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
+import { UnsentCard, UnsentSummary, useUnsent } from './exam/Unsent'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
@@ -26,14 +31,12 @@ export function Pemeriksaan() {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
   const today = usePoll(() => call('registration.today', {}), 3000)
-  const [lists, setLists] = useState<Lists | null>(null)
+  const lists = useReferenceLists()
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   useFocusFirst(ref, today.value !== undefined)
-  useEffect(() => {
-    call('reference.lists', {}).then(setLists, () => setLists(null))
-  }, [])
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
+  const unsent = useUnsent(rows.map((r) => r.noRawat))
   // The list is polled: the picked visit's status follows the database (e.g. examined after a save).
   const current = rows.find((r) => r.noRawat === selected?.noRawat) ?? selected
 
@@ -52,6 +55,14 @@ export function Pemeriksaan() {
         {t('ws.pemeriksaan')}
       </h1>
       <p className="intro">{t('pemeriksaan.intro')}</p>
+      <PoliQueue
+        rows={rows}
+        polis={lists?.poli ?? []}
+        onOpen={(r) => {
+          setSelected(r)
+          setSaved(null)
+        }}
+      />
       <div className="exam-layout">
         <section className="card patient-list" aria-labelledby="list-title">
           <h2 id="list-title">{t('exam.listTitle')}</h2>
@@ -74,6 +85,7 @@ export function Pemeriksaan() {
                     <span className="muted">
                       {r.nmPoli ?? r.kdPoli} · {r.noRawat} · {t(`regStatus.${r.status}`)}
                     </span>
+                    <UnsentSummary jobs={unsent?.get(r.noRawat)} />
                   </button>
                 </li>
               ))}
@@ -97,6 +109,7 @@ export function Pemeriksaan() {
               ) : (
                 <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
               )}
+              <UnsentCard noRawat={selected.noRawat} jobs={unsent?.get(selected.noRawat)} />
               <History noKartu={selected.noKartu} refreshKey={saved} />
             </>
           ) : (
@@ -108,7 +121,6 @@ export function Pemeriksaan() {
   )
 }
 
-type Tindakan = { kdTindakan: string; biaya: string }
 const RUJUK_VERTIKAL = '4'
 const REFERRAL_FIELDS = ['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter', 'tacc', 'tacc.alasanTacc', 'catatan', 'kdSubSpesialis']
 /** The workstation's own calendar day, yyyy-MM-dd (the default planned referral date). */
@@ -116,7 +128,6 @@ function isoToday(): string {
   const d = new Date()
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
-type Obat = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
 
 function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void }) {
   const { t } = useI18n()
@@ -125,13 +136,14 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const [keluhan, setKeluhan] = useState(row.keluhan)
   const [vitals, setVitals] = useState<Record<string, string>>({})
   const [kdSadar, setKdSadar] = useState(lists?.kesadaran[0]?.kdSadar ?? '01')
-  const [kdDokter, setKdDokter] = useState(lists?.dokter[0]?.kdDokter ?? '')
+  // The counter's choice; without one, DoctorSelect fills in the signed-in clinician's own doctor code.
+  const [kdDokter, setKdDokter] = useState(row.kdDokter ?? '')
   const [kdStatusPulang, setKdStatusPulang] = useState(lists?.statusPulang.find((s) => s.kdStatusPulang === '3')?.kdStatusPulang ?? lists?.statusPulang[0]?.kdStatusPulang ?? '3')
   const [diagnoses, setDiagnoses] = useState<Hit[]>([])
   const [terapiObat, setTerapiObat] = useState('')
   const [terapiNonObat, setTerapiNonObat] = useState('')
-  const [tindakan, setTindakan] = useState<Tindakan[]>([])
-  const [obat, setObat] = useState<Obat[]>([])
+  const [tindakan, setTindakan] = useState<TindakanLine[]>([])
+  const [obat, setObat] = useState<ObatLine[]>([])
   const [rujuk, setRujuk] = useState(false)
   const [rujukan, setRujukan] = useState<ReferralDraft>(() => emptyReferral(isoToday()))
   const [claim, setClaim] = useState('')
@@ -171,8 +183,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       terapiObat,
       terapiNonObat,
       kdStatusPulang,
-      tindakan: tindakan.map((x) => ({ kdTindakan: x.kdTindakan.trim(), biaya: num(x.biaya) ?? 0 })),
-      obat: obat.map((o) => ({ kdObat: o.kdObat.trim(), nmObat: o.nmObat.trim(), signa1: num(o.signa1) ?? 1, signa2: num(o.signa2) ?? 1, jmlObat: num(o.jmlObat) ?? 1 })),
+      tindakan: toTindakanInput(tindakan),
+      obat: toObatInput(obat),
       rujukan: rujuk ? toReferral(rujukan, needsSub(rujukan, lists)) : undefined,
       claimAmount: num(claim),
     }
@@ -222,16 +234,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
           ))}
         </select>
       </Field>
-      <Field id="ex-dokter" label={t('pendaftaran.dokter')} error={fe('kdDokter')}>
-        <select id="ex-dokter" value={kdDokter} aria-invalid={Boolean(fe('kdDokter'))} onChange={(e) => setKdDokter(e.target.value)}>
-          <option value="">—</option>
-          {lists?.dokter.map((d) => (
-            <option key={d.kdDokter} value={d.kdDokter}>
-              {d.nmDokter}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <DoctorSelect id="ex-dokter" kdPoli={row.kdPoli} value={kdDokter} onChange={setKdDokter} all={lists?.dokter ?? []} error={fe('kdDokter')} preselect="me" />
       <DiagnosisPicker value={diagnoses} onChange={setDiagnoses} error={fe('diagnoses')} />
       <Field id="ex-terapi" label={t('exam.terapiObat')}>
         <textarea id="ex-terapi" rows={2} value={terapiObat} onChange={(e) => setTerapiObat(e.target.value)} />
@@ -239,37 +242,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       <Field id="ex-nonobat" label={t('exam.terapiNonObat')}>
         <textarea id="ex-nonobat" rows={2} value={terapiNonObat} onChange={(e) => setTerapiNonObat(e.target.value)} />
       </Field>
-      <fieldset className="wide rows">
-        <legend>{t('exam.tindakan')}</legend>
-        {tindakan.map((x, i) => (
-          <div className="row" key={i}>
-            <input aria-label={t('exam.kdTindakan')} placeholder={t('exam.kdTindakan')} value={x.kdTindakan} onChange={(e) => setTindakan(tindakan.map((y, j) => (j === i ? { ...y, kdTindakan: e.target.value } : y)))} />
-            <input aria-label={t('exam.biaya')} placeholder={t('exam.biaya')} inputMode="numeric" value={x.biaya} onChange={(e) => setTindakan(tindakan.map((y, j) => (j === i ? { ...y, biaya: e.target.value } : y)))} />
-            <button type="button" className="secondary" onClick={() => setTindakan(tindakan.filter((_, j) => j !== i))}>
-              {t('exam.remove')}
-            </button>
-          </div>
-        ))}
-        <button type="button" className="secondary" onClick={() => setTindakan([...tindakan, { kdTindakan: '', biaya: '0' }])}>
-          {t('exam.addTindakan')}
-        </button>
-      </fieldset>
-      <fieldset className="wide rows">
-        <legend>{t('exam.obat')}</legend>
-        {obat.map((o, i) => (
-          <div className="row" key={i}>
-            {(['kdObat', 'nmObat', 'signa1', 'signa2', 'jmlObat'] as const).map((k) => (
-              <input key={k} aria-label={t(`exam.${k}`)} placeholder={t(`exam.${k}`)} value={o[k]} onChange={(e) => setObat(obat.map((y, j) => (j === i ? { ...y, [k]: e.target.value } : y)))} />
-            ))}
-            <button type="button" className="secondary" onClick={() => setObat(obat.filter((_, j) => j !== i))}>
-              {t('exam.remove')}
-            </button>
-          </div>
-        ))}
-        <button type="button" className="secondary" onClick={() => setObat([...obat, { kdObat: '', nmObat: '', signa1: '3', signa2: '1', jmlObat: '10' }])}>
-          {t('exam.addObat')}
-        </button>
-      </fieldset>
+      <TindakanFields value={tindakan} onChange={setTindakan} fe={fe} />
+      <ObatFields value={obat} onChange={setObat} fe={fe} />
       <Field id="ex-pulang" label={t('exam.statusPulang')} error={fe('kdStatusPulang')}>
         <select
           id="ex-pulang"

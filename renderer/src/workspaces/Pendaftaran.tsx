@@ -1,11 +1,16 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output, PatientCheck } from '../../../electron/contract'
 import { asApiError, call, type ApiError } from '../api'
-import { Field, when } from '../components/Field'
+import { Field } from '../components/Field'
 import { QrScanner } from '../components/QrScanner'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n } from '../i18n'
+import { useReferenceLists } from '../reference'
 import { SlipButton, useSlipPrint } from '../print/SlipPrint'
+import { DoctorSelect } from './poli/DoctorSelect'
+import { ageOf } from './counter/age'
+import { CheckOutcome, checkMode, type CheckMode } from './counter/CheckOutcome'
+import { TodayFilter } from './counter/TodayFilter'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
@@ -19,7 +24,7 @@ export function classifyId(raw: string): 'noKartu' | 'nik' | null {
 }
 
 export function Pendaftaran() {
-  const { t, locale } = useI18n()
+  const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
   const idInput = useRef<HTMLInputElement>(null)
   useFocusFirst(ref)
@@ -29,14 +34,13 @@ export function Pendaftaran() {
   const [checking, setChecking] = useState(false)
   const [check, setCheck] = useState<{ query: string; result: PatientCheck } | null>(null)
   const [checkError, setCheckError] = useState<ApiError | null>(null)
-  const [lists, setLists] = useState<Lists | null>(null)
+  // One patient at a time: every check gets a new number, and the register form is keyed by it, so nothing typed
+  // for the previous card (keluhan, poli, errors) survives into the next one.
+  const [checkSeq, setCheckSeq] = useState(0)
+  const lists = useReferenceLists()
   const [registered, setRegistered] = useState<string | null>(null)
   const today = usePoll(() => call('registration.today', {}), 2000)
   const slip = useSlipPrint(registered)
-
-  useEffect(() => {
-    call('reference.lists', {}).then(setLists, () => setLists(null))
-  }, [])
 
   // F2 opens the camera from anywhere on this page (the counter keeps both hands on the keyboard and card).
   useEffect(() => {
@@ -52,11 +56,12 @@ export function Pendaftaran() {
 
   const runCheck = useCallback(async (raw: string) => {
     const v = raw.replace(/\s+/g, '')
+    setCheckSeq((n) => n + 1)
     setRegistered(null)
     setCheckError(null)
+    setCheck(null)
     if (!classifyId(v)) {
       setInvalid(true)
-      setCheck(null)
       idInput.current?.focus()
       return
     }
@@ -76,6 +81,8 @@ export function Pendaftaran() {
     e.preventDefault()
     void runCheck(value)
   }
+
+  const mode: CheckMode = check ? checkMode(classifyId(check.query), check.result) : 'none'
 
   const onDecoded = (text: string) => {
     setScanning(false)
@@ -127,10 +134,11 @@ export function Pendaftaran() {
           {checkError.message}
         </p>
       )}
-      {check && <Eligibility check={check.result} locale={locale} />}
-      {check && !registered && (check.result.patient?.noKartu ?? (classifyId(check.query) === 'noKartu' ? check.query : null)) && (
+      {check && <CheckOutcome query={check.query} kind={classifyId(check.query)} check={check.result} />}
+      {check && !registered && mode !== 'none' && (
         <RegisterForm
-          key={lists ? 'lists' : 'none'}
+          key={`${checkSeq}-${lists?.poli.length ? 'lists' : 'none'}`}
+          mode={mode}
           noKartu={check.result.patient?.noKartu ?? check.query}
           lists={lists}
           onDone={(noRawat) => {
@@ -145,80 +153,26 @@ export function Pendaftaran() {
 
       <section className="card" aria-labelledby="queue-title">
         <h2 id="queue-title">{t('pendaftaran.queueTitle')}</h2>
-        <TodayTable rows={today.value} onPrint={slip.open} />
+        <TodayFilter rows={today.value}>{(rows) => <TodayTable rows={rows} onPrint={slip.open} />}</TodayFilter>
       </section>
     </section>
   )
 }
 
-function Eligibility({ check, locale }: { check: PatientCheck; locale: string }) {
-  const { t } = useI18n()
-  const p = check.patient
-  useEffect(() => {
-    performance.mark('faskes:status-shown')
-  }, [check])
-  return (
-    <section className="card eligibility" aria-labelledby="elig-title" data-testid="eligibility">
-      <h2 id="elig-title">{t('pendaftaran.statusTitle')}</h2>
-      {/* The technical cause (e.g. connection refused) is for support, so it sits in the tooltip. */}
-      <p className={check.source === 'live' ? 'source live' : 'source cached'} data-testid="source" title={check.pcareError ?? undefined}>
-        {check.source === 'live'
-          ? t('pendaftaran.live')
-          : check.source === 'cache' && check.checkedAt
-            ? t('pendaftaran.cachedAt', { time: when(locale, check.checkedAt) })
-            : t('pendaftaran.noData')}
-      </p>
-      {p && (
-        <dl className="facts">
-          <div>
-            <dt>{t('pendaftaran.nama')}</dt>
-            <dd data-testid="nama">{p.nama}</dd>
-          </div>
-          <div>
-            <dt>{t('pendaftaran.cardStatus')}</dt>
-            <dd>
-              <span className={p.aktif ? 'badge badge-ok' : 'badge badge-bad'} data-testid="card-status">
-                {p.aktif ? 'AKTIF' : 'TIDAK AKTIF'}
-              </span>
-              {p.ketAktif && p.ketAktif !== 'AKTIF' && <span className="muted"> {p.ketAktif}</span>}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('pendaftaran.noKartu')}</dt>
-            <dd>{p.noKartu}</dd>
-          </div>
-          <div>
-            <dt>{t('pendaftaran.jnsPeserta')}</dt>
-            <dd>{[p.jnsPeserta, p.jnsKelas].filter(Boolean).join(' · ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('pendaftaran.provider')}</dt>
-            <dd>{[p.kdProvider, p.nmProvider].filter(Boolean).join(' ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('pendaftaran.ledger')}</dt>
-            <dd data-testid="ledger-status">
-              {check.ledger.status ?? t('pendaftaran.ledgerUnknown')}
-              <span className="muted">
-                {' '}
-                {check.ledger.source === 'live' ? t('pendaftaran.ledgerLive') : check.ledger.checkedAt ? t('pendaftaran.cachedAt', { time: when(locale, check.ledger.checkedAt) }) : ''}
-              </span>
-            </dd>
-          </div>
-        </dl>
-      )}
-    </section>
-  )
-}
+/** Fields the form shows its own messages beside; any other error (e.g. on noKartu) is said in the form's alert. */
+const REG_FIELDS = ['kdPoli', 'kdDokter', 'keluhan', 'penjamin']
 
-function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: Lists | null; onDone: (noRawat: string) => void }) {
+function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMode, 'none'>; noKartu: string; lists: Lists | null; onDone: (noRawat: string) => void }) {
   const { t } = useI18n()
   const poli = lists?.poli ?? []
   const [kdPoli, setKdPoli] = useState(poli[0]?.kdPoli ?? '')
-  const [kdDokter, setKdDokter] = useState(lists?.dokter[0]?.kdDokter ?? '')
+  // Set by DoctorSelect to the poli's doctor on duty (or none); never "the first in the list".
+  const [kdDokter, setKdDokter] = useState('')
   const [kunjSakit, setKunjSakit] = useState(true)
   const [keluhan, setKeluhan] = useState('')
   const [antrean, setAntrean] = useState(false)
+  // An inactive card is registered only as self-paying, and only when the counter ticks it (never preselected).
+  const [umum, setUmum] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   const submit = async (e: FormEvent) => {
@@ -233,7 +187,9 @@ function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: List
         kdDokter: kdDokter || undefined,
         kunjSakit,
         keluhan,
-        antrean,
+        antrean: antrean && !umum,
+        penjamin: umum ? 'umum' : 'bpjs',
+        unverified: mode === 'unverified',
       })
       onDone(r.noRawat)
     } catch (err) {
@@ -246,6 +202,18 @@ function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: List
       <h2 id="reg-title" className="wide">
         {t('pendaftaran.registerTitle', { noKartu })}
       </h2>
+      {mode === 'unverified' && (
+        <p className="wide outcome outcome-warn mark-unverified" data-testid="unverified-note">
+          {t('counter.unverifiedNote')}
+        </p>
+      )}
+      {mode === 'inactive' && (
+        <Field id="reg-umum" label={t('counter.penjamin')} error={error?.fieldMessage('penjamin')} wide>
+          <label className="radio">
+            <input id="reg-umum" type="checkbox" checked={umum} onChange={(e) => setUmum(e.target.checked)} /> {t('counter.umum')}
+          </label>
+        </Field>
+      )}
       <Field id="reg-poli" label={t('pendaftaran.poli')} error={error?.fieldMessage('kdPoli')}>
         <select id="reg-poli" value={kdPoli} onChange={(e) => setKdPoli(e.target.value)}>
           {poli.length === 0 && <option value="">{t('pendaftaran.noPoli')}</option>}
@@ -256,16 +224,7 @@ function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: List
           ))}
         </select>
       </Field>
-      <Field id="reg-dokter" label={t('pendaftaran.dokter')} error={error?.fieldMessage('kdDokter')}>
-        <select id="reg-dokter" value={kdDokter} onChange={(e) => setKdDokter(e.target.value)}>
-          <option value="">—</option>
-          {lists?.dokter.map((d) => (
-            <option key={d.kdDokter} value={d.kdDokter}>
-              {d.nmDokter}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <DoctorSelect id="reg-dokter" kdPoli={kdPoli} value={kdDokter} onChange={setKdDokter} all={lists?.dokter ?? []} error={error?.fieldMessage('kdDokter')} preselect="onDuty" />
       <fieldset className="field radios">
         <legend>{t('pendaftaran.kunjungan')}</legend>
         <label className="radio">
@@ -275,13 +234,15 @@ function RegisterForm({ noKartu, lists, onDone }: { noKartu: string; lists: List
           <input type="radio" name="kunj" checked={!kunjSakit} onChange={() => setKunjSakit(false)} /> {t('pendaftaran.sehat')}
         </label>
       </fieldset>
-      <label className="radio">
-        <input type="checkbox" checked={antrean} onChange={(e) => setAntrean(e.target.checked)} /> {t('pendaftaran.antrean')}
-      </label>
+      {mode !== 'inactive' && (
+        <label className="radio">
+          <input type="checkbox" checked={antrean} onChange={(e) => setAntrean(e.target.checked)} /> {t('pendaftaran.antrean')}
+        </label>
+      )}
       <Field id="reg-keluhan" label={t('pendaftaran.keluhan')} error={error?.fieldMessage('keluhan')} wide>
         <input id="reg-keluhan" value={keluhan} onChange={(e) => setKeluhan(e.target.value)} />
       </Field>
-      {error && error.fields.length === 0 && (
+      {error && !error.fields.some((f) => REG_FIELDS.includes(f.field)) && (
         <p role="alert" className="alert wide">
           {error.message}
         </p>
@@ -301,14 +262,39 @@ function Registered({ noRawat, today, onPrint }: { noRawat: string; today: Today
   return (
     <p className="card registered" role="status" data-testid="registered">
       {t('pendaftaran.registered', { noRawat })}{' '}
-      <strong data-testid="no-urut">{row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}</strong>{' '}
+      <strong data-testid="no-urut">
+        {row?.penjamin === 'umum' ? t('counter.registeredUmum') : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
+      </strong>{' '}
       <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
     </p>
   )
 }
 
+/** Payer and verification in words: UMUM, BPJS, BPJS · belum terverifikasi, or the PCare re-check's refusal. */
+function PenjaminMark({ row }: { row: Today[number] }) {
+  const { t } = useI18n()
+  if (row.penjamin === 'umum') return <span className="mark-umum">{t('counter.penjamin.umum')}</span>
+  if (row.verification === 'rejected') {
+    return (
+      <span className="mark-rejected" role="note">
+        {row.verificationNote === null ? t('counter.verification.rejectedNotFound') : t('counter.verification.rejectedInactive', { ket: row.verificationNote || '—' })}
+      </span>
+    )
+  }
+  return (
+    <>
+      {t('counter.penjamin.bpjs')}
+      {row.verification === 'unverified' && <span className="mark-unverified"> · {t('counter.verification.unverified')}</span>}
+    </>
+  )
+}
+
 export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint?: (noRawat: string) => void }) {
   const { t } = useI18n()
+  const ageCell = (tglLahir: string | null) => {
+    const age = ageOf(tglLahir)
+    return age ? t(`counter.age.${age.unit}`, { n: age.n }) : '—'
+  }
   if (!rows) return <p className="muted">{t('app.loading')}</p>
   if (rows.length === 0) return <p className="empty">{t('pendaftaran.queueEmpty')}</p>
   return (
@@ -317,7 +303,12 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
         <tr>
           <th scope="col">{t('pendaftaran.noRawat')}</th>
           <th scope="col">{t('pendaftaran.nama')}</th>
+          <th scope="col">{t('pendaftaran.noKartu')}</th>
+          <th scope="col">{t('counter.col.age')}</th>
+          <th scope="col">{t('counter.col.sex')}</th>
+          <th scope="col">{t('counter.col.tglLahir')}</th>
           <th scope="col">{t('pendaftaran.poli')}</th>
+          <th scope="col">{t('counter.penjamin')}</th>
           <th scope="col">{t('pendaftaran.noUrutCol')}</th>
           <th scope="col">PCare</th>
           <th scope="col">Ledger</th>
@@ -327,11 +318,18 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.noRawat} data-no-rawat={r.noRawat}>
+          <tr key={r.noRawat} data-no-rawat={r.noRawat} className={r.verification === 'rejected' ? 'rejected' : undefined}>
             <td>{r.noRawat}</td>
-            <td>{r.nama ?? r.noKartu}</td>
+            <td>{r.nama ?? '—'}</td>
+            <td>{r.noKartu}</td>
+            <td>{ageCell(r.tglLahir)}</td>
+            <td>{r.sex ?? '—'}</td>
+            <td>{r.tglLahir ?? '—'}</td>
             <td>{r.nmPoli ?? r.kdPoli}</td>
-            <td>{r.noUrut ?? t('pendaftaran.waiting')}</td>
+            <td data-testid="penjamin">
+              <PenjaminMark row={r} />
+            </td>
+            <td>{r.penjamin === 'umum' ? '—' : (r.noUrut ?? t('pendaftaran.waiting'))}</td>
             <td className={`sync-${r.pcare}`}>{t(`syncState.${r.pcare}`)}</td>
             <td className={`sync-${r.ledger}`}>{t(`syncState.${r.ledger}`)}</td>
             <td>{t(`regStatus.${r.status}`)}</td>

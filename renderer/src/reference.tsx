@@ -1,0 +1,34 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
+import type { Output } from '../../electron/contract'
+import { call } from './api'
+
+export type ReferenceLists = Output<'reference.lists'>
+
+/** The reference cache's change stamp from `sync.status` (undefined until the first status arrives). */
+const ReferenceStamp = createContext<number | null | undefined>(undefined)
+
+/** Hands the stamp the shell already polls (`sync.status.referenceAt`) to every page below it. */
+export function ReferenceStampProvider({ stamp, children }: { stamp: number | null | undefined; children: ReactNode }) {
+  return <ReferenceStamp.Provider value={stamp}>{children}</ReferenceStamp.Provider>
+}
+
+/**
+ * The cached PCare lists (poli, dokter, kesadaran…), read once and again whenever core fetched new ones (the first
+ * automatic fetch on a new install, a daily refresh, an admin's refresh): the counter's poli list fills without a
+ * reload. Null until the first answer; a failed read keeps the last lists.
+ */
+export function useReferenceLists(): ReferenceLists | null {
+  const stamp = useContext(ReferenceStamp)
+  const [lists, setLists] = useState<ReferenceLists | null>(null)
+  useEffect(() => {
+    let live = true
+    call('reference.lists', {}).then(
+      (l) => live && setLists(l),
+      () => {},
+    )
+    return () => {
+      live = false
+    }
+  }, [stamp])
+  return lists
+}
