@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react'
+import type { Output } from '../../../../electron/contract'
+import { asApiError, call } from '../../api'
+import { Field } from '../../components/Field'
+import { useI18n } from '../../i18n'
+
+type Schedule = Output<'doctors.schedule'>
+type Dokter = { kdDokter: string; nmDokter: string }
+
+/** HH:MM, always 24-hour (a locale's time format may be 12-hour). */
+function hhmm(at: number): string {
+  const d = new Date(at)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/**
+ * The doctor of a visit, chosen from the poli's schedule of the day (Antrean FKTP, cached in core) when there is
+ * one, else from PCare's whole dokter list (`all`). `preselect` 'onDuty' (the counter) sets the value to the doctor
+ * on duty now each time the poli's schedule arrives, or to none when nobody or several are; 'me' (the examination)
+ * fills an empty value with the signed-in clinician's own doctor code; neither ever picks "the first in the list".
+ */
+export function DoctorSelect({
+  id,
+  kdPoli,
+  value,
+  onChange,
+  all,
+  error,
+  preselect,
+}: {
+  id: string
+  kdPoli: string
+  value: string
+  onChange: (kdDokter: string) => void
+  all: Dokter[]
+  error?: string
+  preselect: 'onDuty' | 'me'
+}) {
+  const { t } = useI18n()
+  const [schedule, setSchedule] = useState<Schedule | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+
+  useEffect(() => {
+    setSchedule(null)
+    setLoadError(null)
+    if (!kdPoli) return
+    let live = true
+    call('doctors.schedule', { kdPoli }).then(
+      (s) => {
+        if (!live) return
+        setSchedule(s)
+        if (preselect === 'onDuty') onChange(s.onDuty ?? '')
+      },
+      (e) => live && setLoadError(asApiError(e).message),
+    )
+    return () => {
+      live = false
+    }
+    // onChange is the parent's setter; re-running on its identity would refetch on every render.
+  }, [kdPoli, preselect])
+
+  useEffect(() => {
+    if (preselect !== 'me' || value) return
+    let live = true
+    call('auth.me', {}).then(
+      (me) => {
+        if (live && me.user?.kdDokter) onChange(me.user.kdDokter)
+      },
+      () => undefined,
+    )
+    return () => {
+      live = false
+    }
+    // Only once per form: a value the clinician cleared on purpose stays cleared.
+  }, [])
+
+  const onSchedule = schedule && schedule.dokter.length > 0
+  const options: (Dokter & { jamPraktek?: string })[] = onSchedule ? schedule.dokter : all
+  // A doctor set earlier (at the counter, or the clinician's own code) stays visible even when off this list;
+  // core says why it is refused.
+  const extra = value && !options.some((d) => d.kdDokter === value) ? (all.find((d) => d.kdDokter === value) ?? { kdDokter: value, nmDokter: value }) : null
+  const onDutyName = schedule?.onDuty ? schedule.dokter.find((d) => d.kdDokter === schedule.onDuty)?.nmDokter : null
+
+  let hint: string
+  if (loadError) hint = t('dokter.loadFailed', { message: loadError })
+  else if (!schedule) hint = kdPoli ? t('app.loading') : ''
+  else if (!onSchedule) hint = schedule.source === 'none' ? t('dokter.noSchedule') : t('dokter.emptySchedule')
+  else {
+    const from = schedule.source === 'live' ? t('dokter.live') : t('dokter.cached', { time: schedule.fetchedAt ? hhmm(schedule.fetchedAt) : '—', tanggal: schedule.tanggal ?? '' })
+    hint = `${from} · ${onDutyName ? t('dokter.onDuty', { nama: onDutyName }) : t('dokter.nobodyOnDuty')}`
+  }
+
+  return (
+    <Field id={id} label={t('pendaftaran.dokter')} error={error} hint={hint}>
+      <select id={id} value={value} aria-invalid={Boolean(error)} aria-describedby={hint ? `${id}-hint` : undefined} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('dokter.none')}</option>
+        {extra && <option value={extra.kdDokter}>{extra.nmDokter}</option>}
+        {options.map((d) => (
+          <option key={d.kdDokter} value={d.kdDokter}>
+            {d.jamPraktek ? `${d.nmDokter} (${d.jamPraktek})` : d.nmDokter}
+          </option>
+        ))}
+      </select>
+    </Field>
+  )
+}

@@ -1,0 +1,174 @@
+import { useEffect, useState, type KeyboardEvent } from 'react'
+import type { Output } from '../../../../electron/contract'
+import { asApiError, call } from '../../api'
+import { useI18n } from '../../i18n'
+
+type Row = Output<'registration.today'>[number]
+type Poli = { kdPoli: string; nmPoli: string }
+
+/** The clinician's poli survives a reload and the next day (one workstation usually serves one room). */
+const POLI_KEY = 'faskes.queuePoli'
+
+function hhmm(at: number): string {
+  const d = new Date(at)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/** PCare's noUrut as a number for ordering ("A7" → 7); a visit without one yet sorts after those with one. */
+const urut = (r: Row) => (r.noUrut ? Number(r.noUrut.replace(/\D/g, '')) || Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER)
+
+/**
+ * The waiting order of one poli: not yet examined, by PCare's noUrut then registration time; patients marked
+ * tidak hadir go to the end (they may still be called again).
+ */
+export function queueOrder(rows: Row[], kdPoli: string): Row[] {
+  return rows
+    .filter((r) => r.kdPoli === kdPoli && r.status === 'registered')
+    .sort((a, b) => Number(a.attendance === 'tidak_hadir') - Number(b.attendance === 'tidak_hadir') || urut(a) - urut(b) || a.createdAt - b.createdAt)
+}
+
+/**
+ * The poli queue of the examination room: pick a poli, call the next patient (Panggil), then Hadir (opens the
+ * examination) or Tidak hadir. Keyboard: ArrowUp/Down choose the patient, Alt+P / Alt+H / Alt+T act on them.
+ * `rows` is the day's polled list; `onOpen` opens the examination of a patient who came.
+ */
+export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[]; onOpen: (row: Row) => void }) {
+  const { t } = useI18n()
+  const [kdPoli, setKdPoli] = useState(() => localStorage.getItem(POLI_KEY) ?? '')
+  // Answers of this page's own calls, shown at once instead of after the next poll.
+  const [local, setLocal] = useState<Record<string, Partial<Row>>>({})
+  const [activeNo, setActiveNo] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  // Polis with patients today come first in the choice even before the reference list is there.
+  const choices = [...polis]
+  for (const r of rows) if (!choices.some((p) => p.kdPoli === r.kdPoli)) choices.push({ kdPoli: r.kdPoli, nmPoli: r.nmPoli ?? r.kdPoli })
+  const queue = queueOrder(rows.map((r) => ({ ...r, ...local[r.noRawat] })), kdPoli)
+  // The next patient: the one chosen in the list, else the first still waiting, else the first marked absent.
+  const active = queue.find((r) => r.noRawat === activeNo) ?? queue.find((r) => r.attendance === null) ?? queue.find((r) => r.attendance === 'tidak_hadir') ?? null
+
+  const choosePoli = (kd: string) => {
+    setKdPoli(kd)
+    localStorage.setItem(POLI_KEY, kd)
+    setActiveNo(null)
+  }
+
+  const act = async (what: 'call' | 'hadir' | 'tidak_hadir') => {
+    if (!active || busy) return
+    if (what !== 'call' && active.callCount === 0) return
+    setBusy(true)
+    setError(null)
+    try {
+      if (what === 'call') {
+        const r = await call('queue.call', { noRawat: active.noRawat })
+        setLocal((l) => ({ ...l, [active.noRawat]: { ...l[active.noRawat], ...r } }))
+      } else {
+        const r = await call('queue.attendance', { noRawat: active.noRawat, attendance: what })
+        setLocal((l) => ({ ...l, [active.noRawat]: { ...l[active.noRawat], attendance: r.attendance } }))
+        setActiveNo(null)
+        if (what === 'hadir') onOpen(active)
+      }
+    } catch (err) {
+      setError(asApiError(err).message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  // The shortcuts work anywhere on the page while the queue is shown (Alt+letter types nothing in a field).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return
+      const k = e.key.toLowerCase()
+      const what = k === 'p' ? 'call' : k === 'h' ? 'hadir' : k === 't' ? 'tidak_hadir' : null
+      if (!what) return
+      e.preventDefault()
+      void act(what)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  })
+
+  const onListKey = (e: KeyboardEvent<HTMLOListElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+    e.preventDefault()
+    const buttons = Array.from(e.currentTarget.querySelectorAll<HTMLButtonElement>('button'))
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement)
+    buttons[Math.max(0, Math.min(buttons.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus()
+  }
+
+  const state = (r: Row) =>
+    r.attendance === 'hadir'
+      ? t('queue.hadir')
+      : r.attendance === 'tidak_hadir'
+        ? t('queue.tidakHadir')
+        : r.calledAt
+          ? t('queue.called', { n: r.callCount, time: hhmm(r.calledAt) })
+          : t('queue.waiting')
+
+  return (
+    <section className="card poli-queue" aria-labelledby="queue-title" data-testid="poli-queue">
+      <h2 id="queue-title">{t('queue.title')}</h2>
+      <div className="field">
+        <label htmlFor="queue-poli">{t('queue.poli')}</label>
+        <select id="queue-poli" value={kdPoli} onChange={(e) => choosePoli(e.target.value)}>
+          <option value="">{t('queue.pickPoli')}</option>
+          {choices.map((p) => (
+            <option key={p.kdPoli} value={p.kdPoli}>
+              {p.nmPoli}
+            </option>
+          ))}
+        </select>
+      </div>
+      {kdPoli &&
+        (queue.length === 0 ? (
+          <p className="empty">{t('queue.empty')}</p>
+        ) : (
+          <>
+            <div className="queue-actions" role="group" aria-label={t('queue.actionsFor', { nama: active?.nama ?? active?.noKartu ?? '' })}>
+              <p>
+                {t('queue.current')} <strong data-testid="queue-current">{active?.nama ?? active?.noKartu}</strong>
+              </p>
+              <button type="button" aria-keyshortcuts="Alt+P" disabled={busy || !active} onClick={() => void act('call')}>
+                {t('queue.panggil')} <kbd>Alt+P</kbd>
+              </button>
+              <button type="button" aria-keyshortcuts="Alt+H" disabled={busy || !active?.callCount} onClick={() => void act('hadir')}>
+                {t('queue.btnHadir')} <kbd>Alt+H</kbd>
+              </button>
+              <button type="button" className="secondary" aria-keyshortcuts="Alt+T" disabled={busy || !active?.callCount} onClick={() => void act('tidak_hadir')}>
+                {t('queue.btnTidakHadir')} <kbd>Alt+T</kbd>
+              </button>
+            </div>
+            <ol className="pick-list" onKeyDown={onListKey} aria-label={t('queue.listLabel')}>
+              {queue.map((r) => (
+                <li key={r.noRawat}>
+                  <button
+                    type="button"
+                    className={r.noRawat === active?.noRawat ? 'pick current' : 'pick'}
+                    aria-pressed={r.noRawat === active?.noRawat}
+                    data-testid="queue-row"
+                    onFocus={() => setActiveNo(r.noRawat)}
+                    onClick={() => setActiveNo(r.noRawat)}
+                  >
+                    <span className="pick-name">
+                      {r.noUrut ? `${r.noUrut} · ` : ''}
+                      {r.nama ?? r.noKartu}
+                    </span>
+                    <span className="muted">
+                      {r.noRawat} · {state(r)}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          </>
+        ))}
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}
