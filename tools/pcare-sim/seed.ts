@@ -173,6 +173,8 @@ interface DemoPeserta {
   aktif: boolean
   ketAktif: string
   noHP: string
+  /** Arrears in rupiah (peserta.tunggakan); absent = none. */
+  tunggakan?: number
 }
 
 /** The demo patients of tools/demo-data/peserta.json expanded to the full PCare peserta shape. */
@@ -198,6 +200,6 @@ export function loadPeserta(file = join(__dirname, '..', 'demo-data', 'peserta.j
     aktif: p.aktif,
     ketAktif: p.ketAktif,
     asuransi: { kdAsuransi: null, nmAsuransi: null, noAsuransi: null, cob: false },
-    tunggakan: 0,
+    tunggakan: p.tunggakan ?? 0,
   }))
 }

@@ -1,11 +1,19 @@
 import type { SyncStatus } from '../../../electron/contract'
 import type { ApiError } from '../api'
 import { relativeTime, useI18n, type MessageKey } from '../i18n'
+import { dateTime } from '../time'
 
 type TargetStatus = SyncStatus['targets'][number]
 
-const onlineKey = (online: boolean | null): MessageKey => (online === null ? 'sync.unknown' : online ? 'sync.online' : 'sync.offline')
-const onlineClass = (online: boolean | null) => (online === null ? 'dot dot-unknown' : online ? 'dot dot-online' : 'dot dot-offline')
+/** Offline wins; "connected" only while the newest send did not fail (a failing target is "disturbed"). */
+const stateOf = (s: TargetStatus): 'unknown' | 'online' | 'offline' | 'failing' =>
+  s.online === false ? 'offline' : s.failing ? 'failing' : s.online === null ? 'unknown' : 'online'
+const stateKey: Record<ReturnType<typeof stateOf>, MessageKey> = {
+  unknown: 'sync.unknown',
+  online: 'sync.online',
+  offline: 'sync.offline',
+  failing: 'sync.failing',
+}
 
 /** Always at the bottom: one group per remote target, numbers straight from the outbox. */
 export function StatusBar({ status, error }: { status: SyncStatus | undefined; error: ApiError | undefined }) {
@@ -37,9 +45,11 @@ function TargetItem({ status }: { status: TargetStatus }) {
   return (
     <li className="status-target" aria-label={name}>
       <span className="status-name">
-        <span className={onlineClass(status.online)} aria-hidden="true" />
+        <span className={`dot dot-${stateOf(status)}`} aria-hidden="true" />
         {name}
-        <span className="status-online">{t(onlineKey(status.online))}</span>
+        <span className="status-online" data-state={stateOf(status)}>
+          {t(stateKey[stateOf(status)])}
+        </span>
         {status.pending + status.inFlight > 0 && (
           // Indeterminate: how long draining takes depends on the remote, so only "busy" is honest.
           <span className="status-progress">
@@ -59,6 +69,13 @@ function TargetItem({ status }: { status: TargetStatus }) {
             <dd>{status.inFlight}</dd>
           </div>
         )}
+        {status.blocked > 0 && (
+          // Queued behind a refused job: not being sent, so not part of "sending" above; an admin decides.
+          <div className="has-failed" data-testid={`blocked-${status.target}`}>
+            <dt>{t('sync.blocked')}</dt>
+            <dd>{status.blocked}</dd>
+          </div>
+        )}
         <div className={status.failed > 0 ? 'has-failed' : undefined}>
           <dt>{t('sync.failed')}</dt>
           <dd>{status.failed}</dd>
@@ -69,7 +86,7 @@ function TargetItem({ status }: { status: TargetStatus }) {
             {status.lastSuccessAt === null ? (
               t('sync.never')
             ) : (
-              <time dateTime={new Date(status.lastSuccessAt).toISOString()} title={new Date(status.lastSuccessAt).toLocaleString(locale)}>
+              <time dateTime={new Date(status.lastSuccessAt).toISOString()} title={dateTime(locale, status.lastSuccessAt)}>
                 {relativeTime(locale, status.lastSuccessAt, now)}
               </time>
             )}

@@ -11,6 +11,7 @@ import { DoctorSelect } from './poli/DoctorSelect'
 import { ageOf } from './counter/age'
 import { CheckOutcome, checkMode, type CheckMode } from './counter/CheckOutcome'
 import { TodayFilter } from './counter/TodayFilter'
+import { UnsentCell, useUnsent } from './exam/Unsent'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
@@ -291,6 +292,7 @@ function PenjaminMark({ row }: { row: Today[number] }) {
 
 export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint?: (noRawat: string) => void }) {
   const { t } = useI18n()
+  const unsent = useUnsent(rows?.map((r) => r.noRawat) ?? [])
   const ageCell = (tglLahir: string | null) => {
     const age = ageOf(tglLahir)
     return age ? t(`counter.age.${age.unit}`, { n: age.n }) : '—'
@@ -312,6 +314,7 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
           <th scope="col">{t('pendaftaran.noUrutCol')}</th>
           <th scope="col">PCare</th>
           <th scope="col">Ledger</th>
+          <th scope="col">{t('unsent.col')}</th>
           <th scope="col">{t('pendaftaran.status')}</th>
           {onPrint && <th scope="col">{t('print.print')}</th>}
         </tr>
@@ -332,6 +335,9 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
             <td>{r.penjamin === 'umum' ? '—' : (r.noUrut ?? t('pendaftaran.waiting'))}</td>
             <td className={`sync-${r.pcare}`}>{t(`syncState.${r.pcare}`)}</td>
             <td className={`sync-${r.ledger}`}>{t(`syncState.${r.ledger}`)}</td>
+            <td>
+              <UnsentCell jobs={unsent?.get(r.noRawat)} />
+            </td>
             <td>{t(`regStatus.${r.status}`)}</td>
             {onPrint && <td>{r.status !== 'cancelled' && <SlipButton noRawat={r.noRawat} onOpen={onPrint} />}</td>}
           </tr>

@@ -1,0 +1,87 @@
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import type { Output } from '../../../../electron/contract'
+import { useI18n } from '../../i18n'
+
+type Row = Output<'registration.today'>[number]
+
+/** Lower case, spaces and dashes dropped: "20261129-0001", "2026 1129 0001" and "Dewi  Lestari" all match as typed. */
+const fold = (s: string) => s.toLowerCase().replace(/[\s-]+/g, '')
+
+/** Rows whose name, card number or no_rawat contains every word of `q`, in poli `kdPoli` ('' = all). */
+export function filterToday(rows: Row[], q: string, kdPoli: string): Row[] {
+  const words = q.trim().split(/\s+/).filter(Boolean).map(fold)
+  return rows.filter((r) => {
+    if (kdPoli && r.kdPoli !== kdPoli) return false
+    const hay = `${fold(r.nama ?? '')}|${r.noKartu}|${fold(r.noRawat)}`
+    return words.every((w) => hay.includes(w))
+  })
+}
+
+/** True when a key press belongs to a field the person is typing in (then "/" is a character, not a shortcut). */
+const typing = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
+
+/**
+ * Search and poli filter above the counter's "Antrean hari ini". "/" focuses the search from anywhere on the page
+ * (outside a field), Escape in the search clears it. The filtered rows are handed to `children`.
+ */
+export function TodayFilter({ rows, children }: { rows: Row[] | undefined; children: (rows: Row[] | undefined) => ReactNode }) {
+  const { t } = useI18n()
+  const [q, setQ] = useState('')
+  const [kdPoli, setKdPoli] = useState('')
+  const search = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === '/' && !e.altKey && !e.ctrlKey && !e.metaKey && !typing(e.target)) {
+        e.preventDefault()
+        search.current?.focus()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+  const polis = useMemo(() => {
+    const m = new Map<string, string>()
+    for (const r of rows ?? []) m.set(r.kdPoli, r.nmPoli ?? r.kdPoli)
+    return [...m].sort((a, b) => a[1].localeCompare(b[1]))
+  }, [rows])
+  const shown = useMemo(() => (rows ? filterToday(rows, q, kdPoli) : undefined), [rows, q, kdPoli])
+  return (
+    <>
+      <div className="today-filter" role="search">
+        <label htmlFor="today-search">
+          {t('counter.search')} <kbd>/</kbd>
+        </label>
+        <input
+          ref={search}
+          id="today-search"
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          aria-keyshortcuts="/"
+          placeholder={t('counter.searchPlaceholder')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQ('')
+          }}
+        />
+        <label htmlFor="today-poli">{t('counter.filterPoli')}</label>
+        <select id="today-poli" value={kdPoli} onChange={(e) => setKdPoli(e.target.value)}>
+          <option value="">{t('counter.allPoli')}</option>
+          {polis.map(([kd, nm]) => (
+            <option key={kd} value={kd}>
+              {nm}
+            </option>
+          ))}
+        </select>
+        {rows && (
+          <span className="muted" role="status" data-testid="today-count">
+            {t('counter.shown', { n: shown?.length ?? 0, total: rows.length })}
+          </span>
+        )}
+      </div>
+      {rows && rows.length > 0 && shown?.length === 0 ? <p className="empty">{t('counter.noMatch')}</p> : children(shown)}
+    </>
+  )
+}
