@@ -21,8 +21,5 @@ export function Field({ id, label, error, hint, children, wide }: { id: string; 
   )
 }
 
-/** Local time as HH:MM (today) or a full date, in the page's locale. */
-export function when(locale: string, at: number): string {
-  const d = new Date(at)
-  return new Date().toDateString() === d.toDateString() ? d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString(locale)
-}
+// Lists and notes import `when` from here; the formatting itself lives in time.ts, the one time helper.
+export { when } from '../time'

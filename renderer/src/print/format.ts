@@ -12,7 +12,4 @@ export function longDate(locale: Locale, when: string | number, weekday = false)
   return new Intl.DateTimeFormat(tag(locale), { weekday: weekday ? 'long' : undefined, day: 'numeric', month: 'long', year: 'numeric' }).format(date)
 }
 
-/** Local wall-clock time of an epoch-ms instant, always 24-hour (HH:MM) whatever the locale. */
-export function clock(locale: Locale, at: number): string {
-  return new Intl.DateTimeFormat(tag(locale), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at))
-}
+export { clock } from '../time'

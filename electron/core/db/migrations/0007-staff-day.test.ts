@@ -65,3 +65,15 @@ it('0007 diagnosa_picks: one row per user and code, a positive count', () => {
   expect(db.prepare('SELECT count(*) AS n FROM diagnosa_picks').get()).toEqual({ n: 2 })
   db.close()
 })
+
+it('0007 patients.tunggakan: empty for rows cached before, an integer (rupiah) after', () => {
+  const file = join(tmp.dir, 'm7-tunggakan.db')
+  const v6 = openDatabase(file, { migrations: migrations.slice(0, 6) })
+  v6.prepare(`INSERT INTO patients (no_kartu, nama, aktif, updated_at) VALUES ('0009999000008', 'X', 1, 1)`).run()
+  v6.close()
+  const db = openDatabase(file, { migrations: migrations.slice(0, 7) })
+  expect(db.prepare('SELECT tunggakan FROM patients').get()).toEqual({ tunggakan: null })
+  db.prepare('UPDATE patients SET tunggakan = 350000').run()
+  expect(() => db.prepare(`UPDATE patients SET tunggakan = 'banyak'`).run()).toThrow(/cannot store TEXT/)
+  db.close()
+})
