@@ -107,8 +107,9 @@ export default defineConfig(
               message: 'The renderer never imports main-process code; only the contract TYPES (import type … from electron/contract).',
             },
             {
-              // contract/messages is plain data (the server messages in both languages), so it may be imported as a value.
-              regex: '(^|/)electron/contract(/(?!messages$)|$)',
+              // contract/messages (the server messages in both languages) and contract/vitals (the vital-sign rules the
+              // page checks while typing) are plain data and pure functions, so they may be imported as values.
+              regex: '(^|/)electron/contract(/(?!messages$|vitals$)|$)',
               allowTypeImports: true,
               message: 'The renderer may import electron/contract with `import type` only (schemas stay in the main process).',
             },

@@ -4,6 +4,7 @@
  * (enforced by lint), so no schema code or Node module reaches the page through this file.
  */
 import { z } from 'zod'
+import { checkVitals } from './vitals'
 
 export const Locale = z.enum(['id', 'en'])
 export const Target = z.enum(['ledger', 'pcare', 'antrean'])
@@ -87,19 +88,24 @@ export const NoKartu = z.string().regex(/^\d{13}$/, 'v.noKartu')
 /** 16 digits: Nomor Induk Kependudukan. */
 export const Nik = z.string().regex(/^\d{16}$/, 'v.nik')
 const KdPoli = z.string().regex(/^[0-9A-Z]{3}$/, 'v.kdPoli')
-const Int = (min: number, max: number, label: string) =>
-  z.number().int(`${label} harus bilangan bulat`).min(min, `${label} minimal ${min}`).max(max, `${label} maksimal ${max}`)
-
-export const Vitals = z.object({
-  sistole: Int(40, 300, 'Sistole'),
-  diastole: Int(20, 200, 'Diastole'),
-  beratBadan: Int(1, 400, 'Berat badan'),
-  tinggiBadan: Int(20, 250, 'Tinggi badan'),
-  lingkarPerut: Int(10, 250, 'Lingkar perut'),
-  respRate: Int(5, 80, 'Frekuensi napas'),
-  heartRate: Int(20, 250, 'Denyut nadi'),
-  suhu: z.string().regex(/^\d{2}(\.\d)?$/, 'Suhu seperti 36.5'),
+const VitalsShape = z.object({
+  sistole: z.number(),
+  diastole: z.number(),
+  /** kg with at most one decimal (a 3.2 kg baby); rounded for PCare by core. */
+  beratBadan: z.number(),
+  tinggiBadan: z.number(),
+  lingkarPerut: z.number(),
+  respRate: z.number(),
+  heartRate: z.number(),
+  /** °C as typed, `36.5` or `36,5`; core sends PCare "36.5". */
+  suhu: z.string().trim(),
 })
+/** Ranges, decimals and sistole above diastole: the rules shared with the page (`./vitals`), each issue a message key. */
+const vitalRules = (v: Partial<z.infer<typeof VitalsShape>>, ctx: z.RefinementCtx) => {
+  for (const i of checkVitals(v, 'any')) ctx.addIssue({ code: 'custom', path: [i.field], message: i.key, params: i.params })
+}
+/** The widest ranges (any poli); the examination save narrows them to the visit's poli (KIA babies vs adults). */
+export const Vitals = VitalsShape.superRefine(vitalRules)
 export type Vitals = z.infer<typeof Vitals>
 
 export const RegistrationInput = z.object({
@@ -110,7 +116,7 @@ export const RegistrationInput = z.object({
   kunjSakit: z.boolean(),
   keluhan: z.string().trim().max(500).default(''),
   kdTkp: z.enum(['10', '20', '50']).default('10'),
-  vitals: Vitals.partial().optional(),
+  vitals: VitalsShape.partial().superRefine(vitalRules).optional(),
   /** Also take a Mobile JKN (Antrean FKTP) queue number. */
   antrean: z.boolean().default(false),
   /** 'umum': the patient pays; kept local, nothing goes to PCare (the counter's explicit choice for an inactive card). */

@@ -86,6 +86,7 @@ describe('the renderer never imports main-process code', () => {
     [`import { type Settings } from '../../../electron/contract'\nexport type S = Settings\n`],
     [`import { useState } from 'react'\nimport { Html5Qrcode } from 'html5-qrcode'\nexport const x = [useState, Html5Qrcode]\n`],
     [`import { t } from '../i18n'\nexport const x = t\n`],
+    [`import { checkVitals } from '../../../electron/contract/vitals'\nexport const x = checkVitals\n`],
   ])('allows %j', async (code) => {
     expect(await ruleIds(code, RENDERER)).toEqual([])
   })

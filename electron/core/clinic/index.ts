@@ -3,6 +3,8 @@ import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { nonSpesialisCodes } from '../reference/store'
 import { recordDiagnosaPicks } from '../reference/search'
+import { pcareBeratBadan, pcareSuhu } from '../../contract/vitals'
+import { assertVitalsForPoli } from './vitals'
 import { KHUSUS_WITH_SUBSPESIALIS } from './rujukan'
 import { enqueue, type NewJob } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
@@ -87,7 +89,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
         kunjSakit: input.kunjSakit,
         sistole: v.sistole ?? 0,
         diastole: v.diastole ?? 0,
-        beratBadan: v.beratBadan ?? 0,
+        beratBadan: pcareBeratBadan(v.beratBadan ?? 0),
         tinggiBadan: v.tinggiBadan ?? 0,
         respRate: v.respRate ?? 0,
         heartRate: v.heartRate ?? 0,
@@ -173,13 +175,14 @@ function checkReferral(db: DB, input: ExaminationInput): void {
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
   return db.transaction(() => {
     const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
-      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; status: string; penjamin: string; verification: string }
+      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; status: string; penjamin: string; verification: string }
       | undefined
     if (!reg) throw new AppError('NOT_FOUND', msg('exam.regNotFound', { noRawat: input.noRawat }))
     if (reg.status === 'cancelled') throw new AppError('CONFLICT', msg('exam.regCancelled'))
     if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
       throw new AppError('CONFLICT', msg('exam.alreadySaved'))
     }
+    assertVitalsForPoli(input.vitals, reg.kd_poli, reg.nm_poli)
     checkReferral(db, input)
     checkDokter(db, reg.kd_poli, reg.tgl_daftar, input.kdDokter)
     const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
@@ -215,12 +218,12 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
         kdSadar: input.kdSadar,
         sistole: v.sistole,
         diastole: v.diastole,
-        beratBadan: v.beratBadan,
+        beratBadan: pcareBeratBadan(v.beratBadan),
         tinggiBadan: v.tinggiBadan,
         respRate: v.respRate,
         heartRate: v.heartRate,
         lingkarPerut: v.lingkarPerut,
-        suhu: v.suhu,
+        suhu: pcareSuhu(v.suhu),
         kdStatusPulang: input.kdStatusPulang,
         tglPulang: toPcareDate(reg.tgl_daftar),
         kdDokter: input.kdDokter,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { contract, type Channel, type Role, type ErrorShape, type Input, type Output, type Result } from '../../contract'
 import { AppError, fieldError, isServerMessageKey, msg, type Msg } from '../errors'
+import type { MessageParams } from '../../contract/messages'
 
 /** Who is calling; filled by the transport (Electron IPC or the browser shell), never by the page. */
 export interface CallContext {
@@ -88,7 +89,8 @@ export function zodFields(err: z.ZodError) {
 }
 
 function issueMessage(i: z.core.$ZodIssue): Msg {
-  if (isServerMessageKey(i.message)) return msg(i.message)
+  // A refinement's own issue may carry the key's parameters (e.g. a vital sign's range).
+  if (isServerMessageKey(i.message)) return msg(i.message, i.code === 'custom' ? (i.params as MessageParams | undefined) : undefined)
   switch (i.code) {
     case 'invalid_type':
       if (i.input === undefined || i.input === null || i.input === '') return msg('v.required')
