@@ -1,4 +1,6 @@
-import type { Locale } from './i18n'
+import type { AppInfo } from '../../electron/contract'
+
+type Locale = AppInfo['locale']
 
 /**
  * The page's one way to write a time: always 24-hour, in either language (a browser's English defaults to
