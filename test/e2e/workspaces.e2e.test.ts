@@ -94,7 +94,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   await page.getByLabel('Nomor kartu BPJS atau NIK').fill(peserta[0].noKartu)
   await page.keyboard.press('Enter')
   // Without remotes and never checked here: the counter is told so instead of seeing a stale or empty status.
-  await page.getByText('PCare tidak terhubung dan peserta ini belum pernah dicek di sini.').waitFor()
+  await page.getByText('PCare tidak terhubung dan kartu ini belum pernah diperiksa di komputer ini.').waitFor()
 
   // Status bar: counts come from the outbox rows seeded above.
   await expect.poll(() => statusOf(page, 'PCare').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*1/)
@@ -106,7 +106,8 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   await page.keyboard.press('Alt+2')
   await heading(page, 'Pemeriksaan').waitFor()
   expect(new URL(page.url()).hash).toBe('#/pemeriksaan')
-  await expect.poll(() => activeId(page)).toBe('ws-title')
+  // Its first field: the poli of the queue.
+  await expect.poll(() => activeId(page)).toBe('queue-poli')
   await page.screenshot({ path: join(shots, '2-pemeriksaan.png') })
 
   // A click: Admin, whose table reads the same outbox counts.

@@ -3,29 +3,20 @@ import type { ExaminationInput, Output } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { useFocusFirst, usePoll } from '../hooks'
-import { useI18n, type MessageKey } from '../i18n'
+import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
 import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
 import { DoctorSelect } from './poli/DoctorSelect'
 import { PoliQueue } from './poli/PoliQueue'
-import { ObatFields, TindakanFields, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
+import { ObatFields, TindakanFields, itemFieldPaths, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
 import { UnsentCard, UnsentSummary, useUnsent } from './exam/Unsent'
+import { DiagnosisPicker } from './exam/DiagnosisPicker'
+import { VitalsFields, useVitals, vitalFieldPaths } from './exam/VitalsFields'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
 type Hit = Output<'reference.diagnosa'>[number]
-
-const vitalFields: [keyof ExaminationInput['vitals'], MessageKey][] = [
-  ['sistole', 'exam.sistole'],
-  ['diastole', 'exam.diastole'],
-  ['beratBadan', 'exam.berat'],
-  ['tinggiBadan', 'exam.tinggi'],
-  ['lingkarPerut', 'exam.lingkarPerut'],
-  ['respRate', 'exam.respRate'],
-  ['heartRate', 'exam.heartRate'],
-  ['suhu', 'exam.suhu'],
-]
 
 export function Pemeriksaan() {
   const { t } = useI18n()
@@ -134,7 +125,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const formRef = useRef<HTMLFormElement>(null)
   useFocusFirst(formRef)
   const [keluhan, setKeluhan] = useState(row.keluhan)
-  const [vitals, setVitals] = useState<Record<string, string>>({})
+  const vitals = useVitals(row.kdPoli, row.nmPoli)
+  const [vitalsFail, setVitalsFail] = useState(false)
   const [kdSadar, setKdSadar] = useState(lists?.kesadaran[0]?.kdSadar ?? '01')
   // The counter's choice; without one, DoctorSelect fills in the signed-in clinician's own doctor code.
   const [kdDokter, setKdDokter] = useState(row.kdDokter ?? '')
@@ -157,26 +149,19 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const num = (v: string) => (v.trim() === '' ? undefined : Number(v))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    // Empty required numbers are caught here so the message is ours, not a type error.
-    const missing = vitalFields.filter(([k]) => !(vitals[k] ?? '').trim()).map(([k]) => ({ field: `vitals.${k}`, message: t('exam.required') }))
-    if (missing.length) {
-      setError(new ApiError('INVALID_INPUT', t('exam.hasErrors'), missing))
+    // The vitals are checked here with core's rules, so each field says what is wrong before anything is sent.
+    const checked = vitals.take()
+    setVitalsFail(!checked)
+    if (!checked) {
+      setError(null)
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
       return
     }
     const input: ExaminationInput = {
       noRawat: row.noRawat,
       keluhan,
       anamnesa: '',
-      vitals: {
-        sistole: num(vitals.sistole)!,
-        diastole: num(vitals.diastole)!,
-        beratBadan: num(vitals.beratBadan)!,
-        tinggiBadan: num(vitals.tinggiBadan)!,
-        lingkarPerut: num(vitals.lingkarPerut)!,
-        respRate: num(vitals.respRate)!,
-        heartRate: num(vitals.heartRate)!,
-        suhu: vitals.suhu.trim().replace(',', '.'),
-      },
+      vitals: checked,
       kdSadar,
       diagnoses: diagnoses.map(({ kdDiag, nmDiag }) => ({ kdDiag, nmDiag })),
       kdDokter,
@@ -200,7 +185,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
     }
   }
   const fe = (f: string) => error?.fieldMessage(f)
-  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFields.map(([k]) => `vitals.${k}`), ...REFERRAL_FIELDS.map((k) => `rujukan.${k}`)])
+  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFieldPaths, ...REFERRAL_FIELDS.map((k) => `rujukan.${k}`)])
+  for (const f of itemFieldPaths(tindakan.length, obat.length)) known.add(f)
   const other = error?.fields.filter((f) => !known.has(f.field)) ?? []
 
   return (
@@ -211,20 +197,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       <Field id="ex-keluhan" label={t('pendaftaran.keluhan')} error={fe('keluhan')} wide>
         <input id="ex-keluhan" value={keluhan} aria-invalid={Boolean(fe('keluhan'))} onChange={(e) => setKeluhan(e.target.value)} />
       </Field>
-      <fieldset className="wide vitals">
-        <legend>{t('exam.vitals')}</legend>
-        {vitalFields.map(([k, label]) => (
-          <Field key={k} id={`ex-${k}`} label={t(label)} error={fe(`vitals.${k}`)}>
-            <input
-              id={`ex-${k}`}
-              inputMode={k === 'suhu' ? 'decimal' : 'numeric'}
-              value={vitals[k] ?? ''}
-              aria-invalid={Boolean(fe(`vitals.${k}`))}
-              onChange={(e) => setVitals({ ...vitals, [k]: e.target.value })}
-            />
-          </Field>
-        ))}
-      </fieldset>
+      <VitalsFields state={vitals} serverMessage={fe} />
       <Field id="ex-sadar" label={t('exam.kesadaran')} error={fe('kdSadar')}>
         <select id="ex-sadar" value={kdSadar} onChange={(e) => setKdSadar(e.target.value)}>
           {(lists?.kesadaran.length ? lists.kesadaran : [{ kdSadar: '01', nmSadar: 'Compos mentis' }]).map((k) => (
@@ -288,6 +261,11 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
           noKartu={row.noKartu}
         />
       )}
+      {vitalsFail && vitals.hasShownIssues && !error && (
+        <p role="alert" className="alert wide">
+          {t('exam.hasErrors')}
+        </p>
+      )}
       {error && (
         <div role="alert" className="alert wide">
           <p>{error.fields.length ? t('exam.hasErrors') : error.message}</p>
@@ -308,95 +286,6 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
         </button>
       </div>
     </form>
-  )
-}
-
-/** Type-ahead over the offline ICD-10 index: ArrowUp/Down to move, Enter to add, at most three. */
-function DiagnosisPicker({ value, onChange, error }: { value: Hit[]; onChange: (v: Hit[]) => void; error?: string }) {
-  const { t } = useI18n()
-  const [q, setQ] = useState('')
-  const [hits, setHits] = useState<Hit[]>([])
-  const [active, setActive] = useState(0)
-  useEffect(() => {
-    if (q.trim().length < 2) {
-      setHits([])
-      return
-    }
-    let live = true
-    const timer = setTimeout(() => {
-      call('reference.diagnosa', { q: q.trim(), limit: 8 }).then(
-        (h) => {
-          if (!live) return
-          setHits(h)
-          setActive(0)
-        },
-        () => live && setHits([]),
-      )
-    }, 120)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [q])
-  const add = (h: Hit) => {
-    if (value.length >= 3 || value.some((d) => d.kdDiag === h.kdDiag)) return
-    onChange([...value, h])
-    setQ('')
-    setHits([])
-  }
-  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault()
-      setActive((a) => Math.max(0, Math.min(hits.length - 1, a + (e.key === 'ArrowDown' ? 1 : -1))))
-    } else if (e.key === 'Enter' && hits[active]) {
-      // Enter picks the highlighted diagnosis instead of submitting the form.
-      e.preventDefault()
-      add(hits[active])
-    }
-  }
-  return (
-    <div className={error ? 'field wide has-error' : 'field wide'}>
-      <label htmlFor="ex-diag">{t('exam.diagnoses')}</label>
-      <ol className="chips">
-        {value.map((d, i) => (
-          <li key={d.kdDiag} data-testid="diagnosis">
-            <strong>{d.kdDiag}</strong> {d.nmDiag} {i === 0 && <span className="muted">({t('exam.primary')})</span>}
-            <button type="button" className="link" aria-label={t('exam.removeDiag', { kd: d.kdDiag })} onClick={() => onChange(value.filter((x) => x.kdDiag !== d.kdDiag))}>
-              ×
-            </button>
-          </li>
-        ))}
-      </ol>
-      <input
-        id="ex-diag"
-        role="combobox"
-        aria-expanded={hits.length > 0}
-        aria-controls="diag-list"
-        aria-activedescendant={hits[active] ? `diag-${hits[active].kdDiag}` : undefined}
-        aria-invalid={Boolean(error)}
-        placeholder={value.length >= 3 ? t('exam.diagFull') : t('exam.diagSearch')}
-        disabled={value.length >= 3}
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-        onKeyDown={onKey}
-        autoComplete="off"
-      />
-      {hits.length > 0 && (
-        <ul id="diag-list" role="listbox" className="suggestions">
-          {hits.map((h, i) => (
-            <li key={h.kdDiag} id={`diag-${h.kdDiag}`} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), add(h))}>
-              <strong>{h.kdDiag}</strong> {h.nmDiag}
-              {!h.nonSpesialis && <span className="muted"> · {t('exam.spesialistik')}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
   )
 }
 

@@ -17,14 +17,16 @@ function hhmm(at: number): string {
 /** PCare's noUrut as a number for ordering ("A7" → 7); a visit without one yet sorts after those with one. */
 const urut = (r: Row) => (r.noUrut ? Number(r.noUrut.replace(/\D/g, '')) || Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER)
 
+/** Waiting first, then those marked tidak hadir (they may be called again), then those already in the room. */
+const RANK = { waiting: 0, tidak_hadir: 1, hadir: 2 } as const
+
 /**
- * The waiting order of one poli: not yet examined, by PCare's noUrut then registration time; patients marked
- * tidak hadir go to the end (they may still be called again).
+ * The order of one poli's queue: not yet examined, grouped by RANK, each group by PCare's noUrut then registration time.
  */
 export function queueOrder(rows: Row[], kdPoli: string): Row[] {
   return rows
     .filter((r) => r.kdPoli === kdPoli && r.status === 'registered')
-    .sort((a, b) => Number(a.attendance === 'tidak_hadir') - Number(b.attendance === 'tidak_hadir') || urut(a) - urut(b) || a.createdAt - b.createdAt)
+    .sort((a, b) => RANK[a.attendance ?? 'waiting'] - RANK[b.attendance ?? 'waiting'] || urut(a) - urut(b) || a.createdAt - b.createdAt)
 }
 
 /**

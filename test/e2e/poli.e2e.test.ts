@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore } from '../../electron/core/app'
+import { AuthService } from '../../electron/core/auth'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { launchChromium } from './browser'
+import { signIn, signOut } from './session'
+
+/**
+ * Doctors and the poli queue (issue 10, items 4 and 7): the admin links a clinician to a PCare doctor code, the
+ * counter registers two patients in one poli with the doctor on duty preselected from Antrean FKTP's schedule,
+ * and the clinician works the poli queue by keyboard (Panggil, Tidak hadir, Panggil, Hadir) into the examination,
+ * which shows the registration's doctor. Browser shell + real sync engine + PCare simulator + Debian Chromium.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
+const [cardA, cardB] = peserta.filter((p) => p.aktif)
+const ADMIN = { username: 'admin', password: 'kata-sandi-admin-poli' }
+const COUNTER = { username: 'loket.poli', password: 'kata-sandi-loket-poli' }
+const CLINICIAN = { username: 'dr.satu', password: 'kata-sandi-dokter-poli' }
+
+const tmp = tempDir('faskes-e2e-poli-')
+let sim: Simulator
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+let adminSecret = ''
+const problems: string[] = []
+const noRawat: Record<'A' | 'B', string> = { A: '', B: '' }
+
+/** "HH:00-HH:59" of an hour `offset` hours from now: a shift that certainly does not cover the present minute. */
+function shiftAway(offset: number): string {
+  const h = String((new Date().getHours() + offset) % 24).padStart(2, '0')
+  return `${h}:00-${h}:59`
+}
+
+const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
+  try {
+    seed.settings.update({ faskesName: 'Puskesmas Poli E2E', kdPPK: freshKdPPK() })
+    // The TOTP seed is sealed with the keychain's key, the same keychain the shell under test uses.
+    adminSecret = (await new AuthService(seed.db, () => seed.credentials!.sealKey()).createUser(ADMIN.username, ADMIN.password, 'admin')).enrolment!.secret
+  } finally {
+    await seed.close()
+  }
+  // Today's schedule: at UMUM one doctor covers the whole day and one works another hour; at KIA the midwife is off now.
+  sim = await startSimulator({
+    port: 0,
+    jadwalDokter: {
+      '001': [
+        { kodedokter: 131491, namadokter: 'dr. Contoh Satu', jampraktek: '00:00-23:59', kapasitas: 30 },
+        { kodedokter: 131492, namadokter: 'dr. Contoh Dua', jampraktek: shiftAway(2), kapasitas: 20 },
+      ],
+      '003': [{ kodedokter: 131494, namadokter: 'Bidan Contoh Empat, A.Md.Keb', jampraktek: shiftAway(3), kapasitas: 25 }],
+    },
+  })
+  shell = await startBrowserShell({
+    port: 0,
+    dataDir: tmp.dir,
+    version: '0.0.0-e2e',
+    rendererDir,
+    remotes: demoRemotes(sim),
+    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
+  })
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await shell?.close()
+  await sim?.close()
+  tmp.cleanup()
+})
+
+it('admin: refreshes reference data, creates a clinician linked to a PCare doctor and a counter user', async () => {
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  await page.getByRole('link', { name: 'Admin' }).click()
+  await heading('Admin').waitFor()
+  await page.getByRole('button', { name: 'Perbarui data referensi dari PCare' }).click()
+  await page.getByText(/Data referensi diperbarui: .*dokter/).waitFor({ timeout: 20_000 })
+
+  await page.locator('#nu-username').fill(CLINICIAN.username)
+  await page.locator('#nu-password').fill(CLINICIAN.password)
+  await page.locator('#nu-role').selectOption('clinician')
+  await page.getByLabel('Dokter PCare', { exact: true }).selectOption('131491')
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click()
+  await page.getByText(`Pengguna ${CLINICIAN.username} dibuat.`).waitFor()
+  // The users table shows the link and can change it in place.
+  await expect.poll(() => page.getByLabel(`Dokter PCare untuk ${CLINICIAN.username}`).inputValue()).toBe('131491')
+
+  await page.locator('#nu-username').fill(COUNTER.username)
+  await page.locator('#nu-password').fill(COUNTER.password)
+  await page.locator('#nu-role').selectOption('counter')
+  // A counter user examines nobody: no doctor field.
+  expect(await page.locator('#nu-dokter').count()).toBe(0)
+  await page.getByRole('button', { name: 'Tambah pengguna' }).click()
+  await page.getByText(`Pengguna ${COUNTER.username} dibuat.`).waitFor()
+  await signOut(page)
+})
+
+it('counter: the poli\'s doctor on duty is preselected, the list follows the poli, two patients registered at UMUM', async () => {
+  await signIn(page, COUNTER.username, COUNTER.password)
+  await heading('Pendaftaran').waitFor()
+  const dokter = page.locator('#reg-dokter')
+  const optionTexts = () => dokter.locator('option').allInnerTexts()
+
+  for (const [key, card] of [['A', cardA], ['B', cardB]] as const) {
+    await page.getByLabel('Nomor kartu BPJS atau NIK').fill(card.noKartu)
+    await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+    await page.locator('#reg-poli').waitFor()
+    if (key === 'A') {
+      // KIA: only the midwife is listed, and she is not on duty now, so nobody is preselected.
+      await page.locator('#reg-poli').selectOption('003')
+      await expect.poll(optionTexts).toEqual(['— tanpa dokter —', `Bidan Contoh Empat, A.Md.Keb (${shiftAway(3)})`])
+      expect(await dokter.inputValue()).toBe('')
+      await page.getByText(/tidak ada satu dokter yang sedang praktik/).waitFor()
+    }
+    // UMUM: its two doctors; the one whose jampraktek covers now is chosen.
+    await page.locator('#reg-poli').selectOption('001')
+    await expect.poll(() => dokter.inputValue()).toBe('131491')
+    // (Listed by their hours.)
+    expect((await optionTexts()).sort()).toEqual(['dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)', '— tanpa dokter —'].sort())
+    await page.getByText('sedang praktik: dr. Contoh Satu').waitFor()
+    if (key === 'A') await page.screenshot({ path: join(shots, 'poli-0-dokter.png') })
+    if (key === 'A') await page.getByLabel('Ambil nomor Antrean FKTP (Mobile JKN)').check()
+    await page.locator('#reg-keluhan').fill(key === 'A' ? 'Demam' : 'Batuk')
+    await page.locator('#reg-keluhan').press('Enter')
+    // Wait for this patient's confirmation, not the previous one's.
+    await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '').not.toMatch(key === 'A' ? /^$/ : new RegExp(`^(${noRawat.A})?$`))
+    noRawat[key] = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]!
+    // PCare's noUrut orders the queue.
+    await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 20_000 }).toMatch(/^Nomor urut: \w+$/)
+  }
+  expect(noRawat.A).not.toBe(noRawat.B)
+  await page.screenshot({ path: join(shots, 'poli-1-pendaftaran.png') })
+  await signOut(page)
+})
+
+it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir — opens the examination with the registration\'s doctor', async () => {
+  await signIn(page, CLINICIAN.username, CLINICIAN.password)
+  await page.keyboard.press('Alt+2')
+  await heading('Pemeriksaan').waitFor()
+  const queue = page.getByTestId('poli-queue')
+  await page.locator('#queue-poli').selectOption('001')
+  const rows = queue.getByTestId('queue-row')
+  await expect.poll(() => rows.count()).toBe(2)
+  expect(await rows.nth(0).innerText()).toContain(cardA.nama)
+  expect(await rows.nth(1).innerText()).toContain(cardB.nama)
+  expect(await queue.getByTestId('queue-current').innerText()).toBe(cardA.nama)
+  // Hadir and Tidak hadir wait for a call.
+  expect(await queue.getByRole('button', { name: /^Hadir/ }).isDisabled()).toBe(true)
+
+  await page.keyboard.press('Alt+P')
+  await expect.poll(() => rows.nth(0).innerText()).toMatch(/dipanggil 1× · \d{2}:\d{2}/)
+  await page.keyboard.press('Alt+T')
+  // Absent: to the end of the queue, and the next patient is the current one.
+  await expect.poll(() => queue.getByTestId('queue-current').innerText()).toBe(cardB.nama)
+  await expect.poll(() => rows.nth(1).innerText()).toContain('tidak hadir')
+
+  await page.keyboard.press('Alt+P')
+  await expect.poll(() => rows.nth(0).innerText()).toMatch(/dipanggil 1×/)
+  await page.keyboard.press('Alt+H')
+  await page.getByRole('heading', { name: `Pemeriksaan ${cardB.nama} (${noRawat.B})` }).waitFor()
+  // The doctor chosen at the counter, from UMUM's schedule only.
+  await expect.poll(() => page.locator('#ex-dokter').inputValue()).toBe('131491')
+  expect(await page.locator('#ex-dokter option').allInnerTexts()).not.toContain('Bidan Contoh Empat, A.Md.Keb')
+  await page.screenshot({ path: join(shots, 'poli-2-queue.png') })
+
+  // The poli is remembered across a reload.
+  await page.reload({ waitUntil: 'domcontentloaded' })
+  await heading('Pemeriksaan').waitFor()
+  await expect.poll(() => page.locator('#queue-poli').inputValue()).toBe('001')
+
+  // What the database and BPJS were told: A took an Antrean number, so its tidak hadir went to antrean/panggil.
+  const core = createCore({ dataDir: tmp.dir, version: 'check' })
+  try {
+    const reg = (n: string) => core.db.prepare('SELECT call_count, attendance, called_at IS NOT NULL AS called FROM registrations WHERE no_rawat = ?').get(n)
+    expect(reg(noRawat.A)).toEqual({ call_count: 1, attendance: 'tidak_hadir', called: 1 })
+    expect(reg(noRawat.B)).toEqual({ call_count: 1, attendance: 'hadir', called: 1 })
+  } finally {
+    await core.close()
+  }
+  await expect.poll(() => sim.state().antrean.find((a) => a.nomorkartu === cardA.noKartu)?.status, { timeout: 30_000 }).toBe('tidak_hadir')
+  expect(problems).toEqual([])
+  await signOut(page)
+})
