@@ -37,10 +37,16 @@ export function PrintDialog({
   const closeRef = useRef(onClose)
   closeRef.current = onClose
 
-  // Focus moves into the dialog and back to the opener when it closes.
+  // Modal: the app behind is inert (no focus, no clicks, hidden from screen readers) while the preview is open;
+  // focus moves into the dialog and back to the opener when it closes.
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    return () => opener?.focus()
+    const app = document.getElementById('root')
+    app?.setAttribute('inert', '')
+    return () => {
+      app?.removeAttribute('inert')
+      opener?.focus()
+    }
   }, [])
   useEffect(() => {
     if (ready) printRef.current?.focus()
