@@ -11,5 +11,3 @@ export function longDate(locale: Locale, when: string | number, weekday = false)
   const date = typeof when === 'string' ? new Date(y, m - 1, d) : new Date(when)
   return new Intl.DateTimeFormat(tag(locale), { weekday: weekday ? 'long' : undefined, day: 'numeric', month: 'long', year: 'numeric' }).format(date)
 }
-
-export { clock } from '../time'
