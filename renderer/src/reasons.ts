@@ -7,7 +7,8 @@ import type { Locale } from './i18n'
 const reasons: Record<string, [id: string, en: string]> = {
   JVALUE: ['PCare menolak isian: ada nilai yang tidak sesuai format (mis. kode, tanggal atau angka). Periksa data kunjungan, perbaiki bila perlu, lalu kirim ulang.', 'PCare rejected a value with the wrong format (e.g. a code, date or number). Check the visit data, correct it if needed, then resend.'],
   VALIDATION: ['PCare menolak data karena ada isian yang tidak valid. Lihat daftar isian.', 'PCare rejected the data because a field is invalid. See the field list.'],
-  PRECONDITION: ['PCare menolak karena syarat belum terpenuhi (misalnya pendaftaran belum ada).', 'PCare refused because a precondition is not met (e.g. no registration yet).'],
+  // PCare answers 424 for a master code it does not know (reference/pcare.md §3), e.g. "Kode tindakan 99999 tidak ditemukan".
+  PRECONDITION: ['PCare tidak mengenali kode data master (poli, dokter, diagnosa, tindakan atau obat). Perbaiki kodenya di PCare atau batalkan baris ini.', 'PCare does not know a master code (poli, doctor, diagnosis, procedure or drug). Correct it in PCare or cancel this line.'],
   DUPLICATE: ['Data ini sudah tercatat di PCare.', 'This record already exists in PCare.'],
   HTTP5XX: ['Server PCare sedang bermasalah (galat 5xx). Akan dicoba lagi otomatis.', 'The PCare server had an error (5xx). It will be retried automatically.'],
   GATEWAY_HTML: ['Gerbang BPJS mengirim halaman galat, bukan data. Akan dicoba lagi.', 'The BPJS gateway returned an error page instead of data. Will retry.'],
@@ -29,11 +30,32 @@ const reasons: Record<string, [id: string, en: string]> = {
   PEER_UNREACHABLE: ['Peer ledger tidak dapat dihubungi. Akan dicoba lagi saat tersambung.', 'The ledger peer cannot be reached. Will retry when connected.'],
   UNEXPECTED: ['Galat tak terduga saat mengirim; akan dicoba lagi.', 'Unexpected error while sending; will retry.'],
   CANCELLED: ['Dibatalkan oleh admin.', 'Cancelled by an admin.'],
+  START_INDEX: ['PCare menolak halaman daftar yang diminta (indeks awal). Akan dicoba lagi.', 'PCare refused the requested page of a list (start index). Will retry.'],
+  UNKNOWN_OPERATION: ['Jenis pengiriman ini tidak dikenal oleh versi aplikasi ini. Perbarui aplikasi atau batalkan.', 'This kind of delivery is unknown to this version of the app. Update the app or cancel.'],
+  RECONCILE_INCOMPLETE: ['Daftar pendaftaran hari ini di PCare terlalu panjang untuk diperiksa sekarang; dicoba lagi nanti.', "Today's registration list in PCare is too long to check now; will try again later."],
+  VERIFY_REJECTED: ['Kartu ditolak saat diperiksa ulang di PCare; pendaftaran tidak dikirim.', 'The card was refused when checked again in PCare; the registration was not sent.'],
+  RESEND_REQUESTED: ['Dikirim ulang oleh admin.', 'Resent by an admin.'],
+  ENDORSE_FAILED: ['Peer ledger tidak menyetujui transaksi; akan dicoba lagi.', 'The ledger peers did not endorse the transaction; will retry.'],
+  SUBMIT_FAILED: ['Orderer ledger tidak menerima transaksi; akan dicoba lagi.', 'The ledger orderer did not accept the transaction; will retry.'],
+  COMMIT_STATUS_UNKNOWN: ['Belum diketahui apakah transaksi ledger tercatat; akan diperiksa lagi.', 'Not yet known whether the ledger transaction was committed; will check again.'],
+  MVCC_CONFLICT: ['Transaksi ledger bertabrakan dengan perubahan lain pada data yang sama; akan dicoba lagi.', 'The ledger transaction clashed with another change to the same record; will retry.'],
+  LEDGER_ERROR: ['Galat ledger; akan dicoba lagi.', 'Ledger error; will retry.'],
+  UNCONFIGURED: ['PCare belum dikonfigurasi (alamat atau kredensial) di Pengaturan.', 'PCare is not configured (address or credentials) in Settings.'],
+}
+
+/** Codes whose stored message is PCare's own answer (metaData.message), not a sentence of ours. */
+const PCARE_WORDS = new Set(['JVALUE', 'VALIDATION', 'PRECONDITION', 'DUPLICATE', 'NOT_FOUND', 'NOT_REGISTERED', 'BAD_REQUEST', 'REJECTED', 'HTTP4XX', 'UNAUTHORIZED'])
+
+/** PCare's own words for a refusal, to be shown first and as said; null when the failure carries none. */
+export function pcareWords(code: string | null, message: string | null): string | null {
+  return code && PCARE_WORDS.has(code) && message?.trim() ? message.trim() : null
 }
 
 export function reasonText(locale: Locale, code: string | null, message: string | null): string {
   if (!code) return message ?? ''
   const i = locale === 'id' ? 0 : 1
+  // The admin's own reason for a cancel is kept with it; show it rather than only "cancelled".
+  if (code === 'CANCELLED' && message?.trim()) return `${reasons.CANCELLED[i]} ${message.trim()}`
   if (reasons[code]) return reasons[code][i]
   if (code.startsWith('CHAINCODE_STATE') || code === 'CHAINCODE_CONFLICT')
     return locale === 'id' ? 'Ledger menolak karena status data tidak sesuai (mis. sudah diproses atau belum ada). ' + (message ?? '') : 'The ledger refused because the record is in the wrong state. ' + (message ?? '')

@@ -75,7 +75,7 @@ const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`)
 
 function Monitoring() {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const [days, setDays] = useState(7)
   const [m, setM] = useState<Mon | null>(null)
   const [err, setErr] = useState<string | null>(null)
@@ -155,8 +155,9 @@ function Monitoring() {
               <h3>{t('admin.topErrors')}</h3>
               <ul>
                 {m.topErrors.map((e) => (
-                  <li key={e.code}>
-                    <strong>{e.code}</strong> × {e.n}
+                  <li key={`${e.code}:${e.message}`}>
+                    {/* PCare's own words when it refused; our sentence for the rest. */}
+                    <strong>{pcareWords(e.code, e.message) ? `“${e.message}”` : reasonText(locale, e.code, e.message)}</strong> <span className="muted">({e.code})</span> × {e.n}
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,37 @@
+import type { Output } from '../../../../electron/contract'
+import { useI18n } from '../../i18n'
+import { pcareWords, reasonText } from '../../reasons'
+
+type OutboxRow = Output<'outbox.list'>[number]
+
+/**
+ * The admin's reason cell: PCare's own words first (what it refused and why, as PCare said it), then our explanation
+ * and the code; for a job queued behind another, which one it waits for and that one's words.
+ */
+export function OutboxReason({ row }: { row: OutboxRow }) {
+  const { t, locale } = useI18n()
+  const words = row.target === 'pcare' ? pcareWords(row.lastErrorCode, row.lastErrorMessage) : null
+  const b = row.blockedBy
+  return (
+    <>
+      {words && (
+        <p className="remote-words" data-testid="pcare-words">
+          <strong>{t('admin.pcareSays')}</strong> “{words}”
+        </p>
+      )}
+      {(row.lastErrorCode || !b) && (
+        <span className={words ? 'muted' : undefined}>
+          {reasonText(locale, row.lastErrorCode, row.lastErrorMessage)}
+          {row.lastErrorCode && ` (${row.lastErrorCode})`}
+        </span>
+      )}
+      {b && (
+        <p data-testid="blocked-by">
+          {b.status === 'failed_permanent'
+            ? t('admin.waitsRefused', { id: b.id, operation: b.operation, message: b.lastErrorMessage ?? reasonText(locale, b.lastErrorCode, null) })
+            : t('admin.waitsFor', { id: b.id, operation: b.operation })}
+        </p>
+      )}
+    </>
+  )
+}

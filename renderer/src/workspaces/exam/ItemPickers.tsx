@@ -1,0 +1,281 @@
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import type { ExaminationInput, Output } from '../../../../electron/contract'
+import { call } from '../../api'
+import { useI18n } from '../../i18n'
+
+type TindakanHit = Output<'reference.tindakan'>[number]
+type ObatHit = Output<'reference.obat'>[number]
+
+/** One tindakan line of the form. An empty name means a code typed by hand that the cached PCare list lacks. */
+export type TindakanLine = { kdTindakan: string; nmTindakan: string; biaya: string }
+/** One drug line: the DPHO drug, signa (times a day x amount per time) and the quantity given; name empty as above. */
+export type ObatLine = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
+
+const count = (v: string, fallback: number) => (v.trim() === '' ? fallback : Number(v.trim()))
+
+/** The lines as the contract takes them; empty numbers fall back to PCare's usual defaults (biaya 0, signa 1x1, 1). */
+export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
+  return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0) }))
+}
+export function toObatInput(lines: ObatLine[]): ExaminationInput['obat'] {
+  return lines.map((o) => ({ kdObat: o.kdObat, nmObat: o.nmObat, signa1: count(o.signa1, 1), signa2: count(o.signa2, 1), jmlObat: count(o.jmlObat, 1) }))
+}
+
+/** A drug line's numbers: signa (times a day x amount per time) and the quantity given. */
+const NUMBERS = [
+  ['signa1', 'exam.signa1'],
+  ['signa2', 'exam.signa2'],
+  ['jmlObat', 'exam.jmlObat'],
+] as const
+
+/** The field paths these lines show their own errors under (the form lists any other field error itself). */
+export function itemFieldPaths(tindakan: number, obat: number): string[] {
+  return [
+    ...Array.from({ length: tindakan }, (_, i) => `tindakan.${i}.biaya`),
+    ...Array.from({ length: obat }, (_, i) => NUMBERS.map(([k]) => `obat.${i}.${k}`)).flat(),
+  ]
+}
+
+/** A PCare code as a clinician may type it when the cached list lacks it: digits and capitals, no spaces. */
+const CODE = /^[0-9A-Z]{3,20}$/i
+
+/**
+ * A type-ahead over one cached PCare list, like the diagnosis picker: ArrowUp/Down move, Enter picks, Escape closes.
+ * When the query is a code the list lacks, the last option takes it as typed (PCare will judge it at send time).
+ */
+function ItemCombobox<H>({
+  id,
+  label,
+  hint,
+  search,
+  keyOf,
+  render,
+  codeOption,
+  onPick,
+}: {
+  id: string
+  label: string
+  hint: string
+  search: (q: string) => Promise<H[]>
+  keyOf: (h: H) => string
+  render: (h: H) => ReactNode
+  codeOption: (code: string) => string
+  onPick: (h: H | { code: string }) => void
+}) {
+  const { t } = useI18n()
+  const [q, setQ] = useState('')
+  const [hits, setHits] = useState<H[]>([])
+  const [searched, setSearched] = useState('')
+  const [active, setActive] = useState(0)
+  useEffect(() => {
+    const query = q.trim()
+    if (query.length < 2) {
+      setHits([])
+      setSearched('')
+      return
+    }
+    let live = true
+    const timer = setTimeout(() => {
+      search(query).then(
+        (h) => {
+          if (!live) return
+          setHits(h)
+          setSearched(query)
+          setActive(0)
+        },
+        () => live && (setHits([]), setSearched(query)),
+      )
+    }, 100)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [q, search])
+  const query = q.trim()
+  const typed = searched === query && CODE.test(query) && !hits.some((h) => keyOf(h).toUpperCase() === query.toUpperCase()) ? query.toUpperCase() : null
+  const options = hits.length + (typed ? 1 : 0)
+  const pick = (i: number) => {
+    if (i < hits.length) onPick(hits[i])
+    else if (typed) onPick({ code: typed })
+    else return
+    setQ('')
+    setHits([])
+    setSearched('')
+  }
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      setActive((a) => Math.max(0, Math.min(options - 1, a + (e.key === 'ArrowDown' ? 1 : -1))))
+    } else if (e.key === 'Enter' && options > 0) {
+      // Enter picks the highlighted line instead of submitting the form.
+      e.preventDefault()
+      pick(Math.min(active, options - 1))
+    } else if (e.key === 'Escape' && q) {
+      e.preventDefault()
+      setQ('')
+    }
+  }
+  const listId = `${id}-list`
+  const notFound = searched !== '' && searched === query && options === 0
+  return (
+    <div className="field item-search">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        role="combobox"
+        aria-expanded={options > 0}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-describedby={`${id}-hint`}
+        aria-activedescendant={options > 0 ? `${id}-opt-${Math.min(active, options - 1)}` : undefined}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={onKey}
+        autoComplete="off"
+      />
+      <p id={`${id}-hint`} className="hint">
+        {hint} <kbd>↓</kbd> <kbd>↑</kbd> <kbd>Enter</kbd>
+      </p>
+      {options > 0 && (
+        <ul id={listId} role="listbox" aria-label={label} className="suggestions">
+          {hits.map((h, i) => (
+            <li key={keyOf(h) + i} id={`${id}-opt-${i}`} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), pick(i))}>
+              {render(h)}
+            </li>
+          ))}
+          {typed && (
+            <li id={`${id}-opt-${hits.length}`} role="option" aria-selected={active === hits.length} className={active === hits.length ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), pick(hits.length))}>
+              {codeOption(typed)}
+            </li>
+          )}
+        </ul>
+      )}
+      {notFound && (
+        <p className="hint" role="status">
+          {t('items.notFound')}
+        </p>
+      )}
+    </div>
+  )
+}
+
+/** Focuses the first input of the line just added, so the clinician types its numbers next without the mouse. */
+function useFocusNewLine(length: number, prefix: string) {
+  const last = useRef(length)
+  useEffect(() => {
+    if (length > last.current) document.getElementById(`${prefix}-${length - 1}`)?.focus()
+    last.current = length
+  }, [length, prefix])
+}
+
+const searchTindakan = (q: string) => call('reference.tindakan', { q, limit: 8 })
+const searchObat = (q: string) => call('reference.obat', { q, limit: 8 })
+
+/** The tindakan lines: picked by name from PCare's cached list; biaya starts at PCare's maxTarif. */
+export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[]; onChange: (v: TindakanLine[]) => void; fe: (field: string) => string | undefined }) {
+  const { t } = useI18n()
+  useFocusNewLine(value.length, 'tdk-biaya')
+  const set = (i: number, patch: Partial<TindakanLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  return (
+    <fieldset className="wide rows items" data-testid="tindakan-fields">
+      <legend>{t('exam.tindakan')}</legend>
+      <ItemCombobox<TindakanHit>
+        id="tdk-search"
+        label={t('items.tindakanSearch')}
+        hint={t('items.tindakanHint')}
+        search={searchTindakan}
+        keyOf={(h) => h.kdTindakan}
+        render={(h) => (
+          <>
+            {h.nmTindakan} <span className="muted">· {h.kdTindakan}{h.maxTarif ? ` · ${t('items.maxTarif', { rp: h.maxTarif.toLocaleString('id-ID') })}` : ''}{h.kdTkp !== '10' ? ` · ${t(`items.tkp${h.kdTkp}`)}` : ''}</span>
+          </>
+        )}
+        codeOption={(code) => t('items.useCode', { code })}
+        onPick={(h) =>
+          onChange([
+            ...value,
+            'code' in h
+              ? { kdTindakan: h.code, nmTindakan: '', biaya: '0' }
+              : { kdTindakan: h.kdTindakan, nmTindakan: h.nmTindakan, biaya: String(Math.round(h.maxTarif ?? 0)) },
+          ])
+        }
+      />
+      {value.length > 0 && (
+        <ol className="item-lines">
+          {value.map((x, i) => (
+            <li key={`${x.kdTindakan}-${i}`} className="item-line" data-testid="tindakan-line">
+              <span className="item-name">
+                <strong>{x.nmTindakan || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: x.kdTindakan })}</span>
+              </span>
+              <div className={fe(`tindakan.${i}.biaya`) ? 'field has-error' : 'field'}>
+                <label htmlFor={`tdk-biaya-${i}`}>{t('exam.biaya')}</label>
+                <input id={`tdk-biaya-${i}`} inputMode="numeric" value={x.biaya} aria-invalid={Boolean(fe(`tindakan.${i}.biaya`))} onChange={(e) => set(i, { biaya: e.target.value })} />
+                {fe(`tindakan.${i}.biaya`) && <p className="field-error" role="alert">{fe(`tindakan.${i}.biaya`)}</p>}
+              </div>
+              <button type="button" className="secondary" aria-label={t('items.removeLine', { name: x.nmTindakan || x.kdTindakan })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                {t('exam.remove')}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </fieldset>
+  )
+}
+
+/** The drug lines: picked by name from PCare's cached DPHO list, then signa (times x amount) and quantity. */
+export function ObatFields({ value, onChange, fe }: { value: ObatLine[]; onChange: (v: ObatLine[]) => void; fe: (field: string) => string | undefined }) {
+  const { t } = useI18n()
+  useFocusNewLine(value.length, 'obt-signa1')
+  const set = (i: number, patch: Partial<ObatLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  return (
+    <fieldset className="wide rows items" data-testid="obat-fields">
+      <legend>{t('exam.obat')}</legend>
+      <ItemCombobox<ObatHit>
+        id="obt-search"
+        label={t('items.obatSearch')}
+        hint={t('items.obatHint')}
+        search={searchObat}
+        keyOf={(h) => h.kdObat}
+        render={(h) => (
+          <>
+            {h.nmObat} <span className="muted">· {h.kdObat}</span>
+          </>
+        )}
+        codeOption={(code) => t('items.useCode', { code })}
+        onPick={(h) =>
+          onChange([
+            ...value,
+            'code' in h
+              ? { kdObat: h.code, nmObat: '', signa1: '3', signa2: '1', jmlObat: '10' }
+              : { kdObat: h.kdObat, nmObat: h.nmObat, signa1: '3', signa2: '1', jmlObat: '10' },
+          ])
+        }
+      />
+      {value.length > 0 && (
+        <ol className="item-lines">
+          {value.map((o, i) => (
+            <li key={`${o.kdObat}-${i}`} className="item-line" data-testid="obat-line">
+              <span className="item-name">
+                <strong>{o.nmObat || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: o.kdObat })}</span>
+              </span>
+              {NUMBERS.map(([k, label]) => {
+                const err = fe(`obat.${i}.${k}`)
+                return (
+                  <div key={k} className={err ? 'field num has-error' : 'field num'}>
+                    <label htmlFor={`obt-${k}-${i}`}>{t(label)}</label>
+                    <input id={`obt-${k}-${i}`} inputMode="numeric" value={o[k]} aria-invalid={Boolean(err)} onChange={(e) => set(i, { [k]: e.target.value })} />
+                    {err && <p className="field-error" role="alert">{err}</p>}
+                  </div>
+                )
+              })}
+              <button type="button" className="secondary" aria-label={t('items.removeLine', { name: o.nmObat || o.kdObat })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
+                {t('exam.remove')}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+    </fieldset>
+  )
+}

@@ -1,0 +1,130 @@
+import type { Output, UnsentJob } from '../../../../electron/contract'
+import { call } from '../../api'
+import { usePoll } from '../../hooks'
+import { useI18n, type MessageKey, type Translate } from '../../i18n'
+import { reasonText } from '../../reasons'
+
+type Unsent = Output<'registration.unsent'>
+const POLL_MS = 3000
+
+/**
+ * What is still unsent per visit (noRawat → jobs), polled with the lists that show it. One call covers every row;
+ * `undefined` until the first answer.
+ */
+export function useUnsent(noRawats: string[]): Map<string, UnsentJob[]> | undefined {
+  const key = noRawats.slice(0, 200)
+  const r = usePoll<Unsent>(() => (key.length ? call('registration.unsent', { noRawat: key }) : Promise.resolve([])), POLL_MS)
+  return r.value ? new Map(r.value.map((v) => [v.noRawat, v.jobs])) : undefined
+}
+
+/** Operation names in words; an unknown one is shown as PCare or the ledger names it. */
+const OPS: Record<string, MessageKey> = {
+  'peserta.verify': 'op.pesertaVerify',
+  'pendaftaran.add': 'op.pendaftaran',
+  'kunjungan.add': 'op.kunjungan',
+  'tindakan.add': 'op.tindakan',
+  'obat.add': 'op.obat',
+  'antrean.add': 'op.antrean',
+  'antrean.panggil': 'op.antreanPanggil',
+  'Visit:Record': 'op.visit',
+  'Referral:Create': 'op.referral',
+  'Claim:Submit': 'op.claim',
+}
+
+/** HH:MM on a 24-hour clock, whatever the locale prefers. */
+function hhmm(at: number): string {
+  const d = new Date(at)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/** "Tindakan 99999" / "Obat Parasetamol tab 500 mg (120100362)": the operation and the line it carries. */
+export function jobLabel(t: Translate, job: { operation: string; item: string | null; itemName?: string | null }): string {
+  const op = OPS[job.operation] ? t(OPS[job.operation]) : job.operation
+  if (!job.item) return op
+  return job.itemName ? `${op} ${job.itemName} (${job.item})` : `${op} ${job.item}`
+}
+
+/** The remote's own words when it refused, quoted; our explanation when it said nothing readable. */
+function refusal(t: Translate, locale: 'id' | 'en', target: string, code: string | null, message: string | null): string {
+  const who = t(`target.${target as 'pcare'}`)
+  return message ? t('unsent.refused', { who, message }) : t('unsent.refusedNoWords', { who, reason: reasonText(locale, code, message) })
+}
+
+/** Why one job is not sent yet, as a sentence (the remote's words, what it waits for, or when it is tried next). */
+export function unsentReason(t: Translate, locale: 'id' | 'en', job: UnsentJob, now = Date.now()): string {
+  if (job.status === 'failed_permanent') return refusal(t, locale, job.target, job.lastErrorCode, job.lastErrorMessage)
+  const b = job.blockedBy
+  if (b) {
+    const what = jobLabel(t, { operation: b.operation, item: b.item })
+    return b.status === 'failed_permanent'
+      ? t('unsent.behindRefused', { what, message: b.lastErrorMessage ?? reasonText(locale, b.lastErrorCode, null) })
+      : t('unsent.behind', { what })
+  }
+  if (job.status === 'in_flight') return t('unsent.sending')
+  if (job.status === 'failed_transient') return t('unsent.retryAt', { reason: reasonText(locale, job.lastErrorCode, job.lastErrorMessage), time: hhmm(job.nextAttemptAt) })
+  return job.nextAttemptAt > now ? t('unsent.queuedAt', { time: hhmm(job.nextAttemptAt) }) : t('unsent.queued')
+}
+
+/**
+ * One short line for a patient list: the first refusal with PCare's own words, else how many jobs wait. Nothing when
+ * everything was sent.
+ */
+export function UnsentSummary({ jobs }: { jobs: UnsentJob[] | undefined }) {
+  const { t, locale } = useI18n()
+  if (!jobs?.length) return null
+  const refused = jobs.find((j) => j.status === 'failed_permanent')
+  return refused ? (
+    <span className="unsent-summary refused" data-testid="unsent-summary">
+      {jobLabel(t, refused)}: {refusal(t, locale, refused.target, refused.lastErrorCode, refused.lastErrorMessage)}
+    </span>
+  ) : (
+    <span className="unsent-summary muted" data-testid="unsent-summary">
+      {t('unsent.count', { n: jobs.length })}
+    </span>
+  )
+}
+
+/** Every unsent job of one visit with its reason, as a list (the clinician's detail, the counter's expanded row). */
+export function UnsentLines({ jobs }: { jobs: UnsentJob[] }) {
+  const { t, locale } = useI18n()
+  return (
+    <ul className="unsent-lines" data-testid="unsent-lines">
+      {jobs.map((j) => (
+        <li key={j.id} className={j.status === 'failed_permanent' ? 'refused' : undefined}>
+          <strong>{jobLabel(t, j)}</strong> <span className="muted">· {t(`target.${j.target}`)} · {t(`status.${j.status}`)}</span>
+          <br />
+          {unsentReason(t, locale, j)}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** The selected patient's card on the clinician's page: what of this visit has not reached PCare or the ledger yet. */
+export function UnsentCard({ noRawat, jobs }: { noRawat: string; jobs: UnsentJob[] | undefined }) {
+  const { t } = useI18n()
+  if (!jobs?.length) return null
+  return (
+    <section className="card unsent" aria-labelledby={`unsent-${noRawat}`} data-testid="unsent-card">
+      <h2 id={`unsent-${noRawat}`}>{t('unsent.title', { noRawat })}</h2>
+      <UnsentLines jobs={jobs} />
+    </section>
+  )
+}
+
+/**
+ * The counter's table cell: a disclosure (keyboard: Tab to it, Enter or Space opens) with the count, opening onto
+ * the reasons. A dash when everything was sent.
+ */
+export function UnsentCell({ jobs }: { jobs: UnsentJob[] | undefined }) {
+  const { t } = useI18n()
+  if (!jobs) return null
+  if (!jobs.length) return <span className="muted">{t('unsent.none')}</span>
+  const refused = jobs.some((j) => j.status === 'failed_permanent')
+  return (
+    <details className={refused ? 'unsent-cell refused' : 'unsent-cell'} data-testid="unsent-cell">
+      <summary>{refused ? t('unsent.countRefused', { n: jobs.length }) : t('unsent.count', { n: jobs.length })}</summary>
+      <UnsentLines jobs={jobs} />
+    </details>
+  )
+}

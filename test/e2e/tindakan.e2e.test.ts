@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { RegistrationInput } from '../../electron/contract'
+import { createCore } from '../../electron/core/app'
+import { AuthService } from '../../electron/core/auth'
+import { registerVisit } from '../../electron/core/clinic'
+import { createLogger } from '../../electron/core/log'
+import { PcareClient } from '../../electron/core/pcare'
+import { refreshReferenceData } from '../../electron/core/reference'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { launchChromium } from './browser'
+import { signIn, signOut } from './session'
+
+/**
+ * Tindakan and obat by name, and a PCare refusal that reaches people: the clinician picks a procedure and a drug from
+ * PCare's cached lists by name (keyboard only) and saves; a second visit carries a tindakan code PCare does not know.
+ * The real sync engine sends both to the PCare simulator, which refuses 99999 as PCare does (424, "Kode tindakan 99999
+ * tidak ditemukan"). The clinician then reads PCare's words on their own list, the obat says what it waits for, the
+ * status bar does not claim to be sending, and the admin list puts PCare's message first.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const cards = (JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]).filter((p) => p.aktif)
+const ADMIN = { username: 'admin', password: 'kata-sandi-admin-tdk' }
+const CLINICIAN = { username: 'dokter1', password: 'kata-sandi-dokter-tdk' }
+const REFUSAL = 'Kode tindakan 99999 tidak ditemukan'
+
+const tmp = tempDir('faskes-e2e-tindakan-')
+let sim: Simulator
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+let adminSecret = ''
+let good = ''
+let refused = ''
+const problems: string[] = []
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  sim = await startSimulator({ port: 0 })
+  // The workstation as the counter leaves it: reference lists refreshed from PCare, two patients registered.
+  const core = createCore({ dataDir: tmp.dir, version: 'seed' })
+  try {
+    core.settings.update({ faskesName: 'Puskesmas Tindakan', kdPPK: freshKdPPK() })
+    const auth = new AuthService(core.db, () => core.credentials!.sealKey())
+    adminSecret = (await auth.createUser(ADMIN.username, ADMIN.password, 'admin')).enrolment!.secret
+    await auth.createUser(CLINICIAN.username, CLINICIAN.password, 'clinician')
+    const client = new PcareClient({
+      credentials: sim.credentials,
+      config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, timeouts: { headersMs: 2000, totalMs: 4000 } },
+      logger: createLogger({ level: 'error', sink: () => {} }),
+    })
+    await refreshReferenceData(core.db, client)
+    const patient = core.db.prepare('INSERT OR REPLACE INTO patients (no_kartu, nama, kd_provider, aktif, updated_at) VALUES (?, ?, ?, 1, ?)')
+    const reg = (p: (typeof cards)[number]) => {
+      patient.run(p.noKartu, p.nama, '0199B001', Date.now())
+      return registerVisit(core.db, { kdPPK: core.settings.get().kdPPK }, RegistrationInput.parse({ noKartu: p.noKartu, kdPoli: '001', kdDokter: '131491', kunjSakit: true, keluhan: 'luka di kaki' }), { userId: 'loket1' }).noRawat
+    }
+    good = reg(cards[0])
+    refused = reg(cards[1])
+  } finally {
+    await core.close()
+  }
+  shell = await startBrowserShell({
+    port: 0,
+    dataDir: tmp.dir,
+    version: '0.0.0-e2e',
+    rendererDir,
+    remotes: demoRemotes(sim),
+    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
+  })
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await shell?.close()
+  await sim?.close()
+  tmp.cleanup()
+})
+
+const activeId = () => page.evaluate<string | null>('document.activeElement ? document.activeElement.id : null')
+const patientButton = (noRawat: string) => page.locator('.patient-list button.pick', { hasText: noRawat })
+const pcareStatus = () => page.getByRole('contentinfo', { name: 'Status sinkronisasi' }).getByRole('listitem', { name: 'PCare', exact: true })
+
+/** Vitals and one diagnosis (by code, Enter); the doctor comes from the registration. */
+async function fillExam() {
+  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '60', tinggiBadan: '165', lingkarPerut: '80', respRate: '18', heartRate: '80', suhu: '36.8' }
+  for (const [k, v] of Object.entries(vitals)) await page.locator(`#ex-${k}`).fill(v)
+  await page.locator('#ex-diag').fill('T14')
+  await page.locator('#diag-list [role=option]').first().waitFor()
+  await page.keyboard.press('Enter')
+  await page.getByTestId('diagnosis').first().waitFor()
+}
+
+/** Types into a picker and takes the highlighted line with Enter, as a clinician at the keyboard does. */
+async function pick(label: string, query: string, option: RegExp) {
+  await page.getByRole('combobox', { name: label }).focus()
+  await page.keyboard.type(query)
+  await page.getByRole('option', { name: option }).waitFor()
+  await page.keyboard.press('Enter')
+}
+
+it('clinician picks a tindakan and an obat by name, keyboard only, with labelled fields and PCare\'s tariff, and saves', async () => {
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await signIn(page, CLINICIAN.username, CLINICIAN.password)
+  await page.getByRole('link', { name: 'Pemeriksaan' }).click()
+  await patientButton(good).click()
+  await fillExam()
+
+  // By name, not by code: "luka" finds PCare's "Perawatan luka"; the biaya starts at PCare's maxTarif and takes focus.
+  const started = performance.now()
+  await pick('Cari tindakan (nama atau kode)', 'luka', /Perawatan luka/)
+  const pickMs = performance.now() - started
+  const tindakan = page.getByTestId('tindakan-line')
+  await expect.poll(() => tindakan.count()).toBe(1)
+  expect(await tindakan.innerText()).toMatch(/Perawatan luka[\s\S]*kode 10002/)
+  await expect.poll(() => activeId()).toBe('tdk-biaya-0')
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).inputValue()).toBe('30000')
+
+  // The drug by part of its name and strength; signa and jumlah are labelled inputs, typed in order from the keyboard.
+  await pick('Cari obat (nama atau kode DPHO)', 'amlo 5', /Amlodipin tab 5 mg/)
+  await expect.poll(() => activeId()).toBe('obt-signa1-0')
+  for (const v of ['1', '1', '30']) {
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type(v)
+    await page.keyboard.press('Tab')
+  }
+  const obat = page.getByTestId('obat-line')
+  expect(await obat.innerText()).toMatch(/Amlodipin tab 5 mg[\s\S]*kode 120100881/)
+  const value = (label: string) => page.getByLabel(label, { exact: true }).inputValue()
+  expect([await value('Signa (kali)'), await value('Signa (jumlah)'), await value('Jumlah')]).toEqual(['1', '1', '30'])
+  await page.screenshot({ path: join(shots, 'tindakan-1-picked.png'), fullPage: true })
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await page.getByTestId('exam-saved').waitFor()
+  console.log(`[e2e tindakan] pick by name (type + list + Enter): ${pickMs.toFixed(0)} ms`)
+})
+
+it('a tindakan code PCare refuses: the clinician reads PCare\'s words on their list, the obat says why it waits, the bar does not say sending', async () => {
+  await patientButton(refused).click()
+  await fillExam()
+  // A code the cached list lacks is still accepted as typed, marked as such; PCare judges it at send time.
+  await pick('Cari tindakan (nama atau kode)', '99999', /Pakai kode 99999/)
+  expect(await page.getByTestId('tindakan-line').innerText()).toMatch(/Kode di luar daftar[\s\S]*kode 99999/)
+  await pick('Cari obat (nama atau kode DPHO)', 'parasetamol', /Parasetamol tab 500 mg/)
+  await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await page.getByTestId('exam-saved').waitFor()
+
+  // The engine sends pendaftaran, kunjungan, then the tindakan, which PCare refuses: the list entry says so in PCare's words.
+  const entry = patientButton(refused).getByTestId('unsent-summary')
+  await expect.poll(() => entry.textContent().catch(() => ''), { timeout: 60_000, interval: 250 }).toContain(REFUSAL)
+  expect(await entry.innerText()).toMatch(/^Tindakan 99999: Ditolak PCare: “Kode tindakan 99999 tidak ditemukan”/)
+  // The selected visit's card: the refused line, and the obat behind it with the reason it waits.
+  const lines = page.getByTestId('unsent-card').getByTestId('unsent-lines')
+  await expect.poll(() => lines.innerText()).toContain('Obat Parasetamol tab 500 mg (120100362)')
+  const text = await lines.innerText()
+  expect(text).toContain(`Ditolak PCare: “${REFUSAL}”`)
+  expect(text).toContain(`Menunggu Tindakan 99999, yang ditolak: “${REFUSAL}”.`)
+
+  // The other visit's PCare work all went through: nothing refused on its entry.
+  await expect.poll(() => patientButton(good).innerText(), { timeout: 30_000 }).not.toMatch(/Ditolak/)
+  // Only the blocked obat is left for PCare: held, not "Mengirim".
+  await expect.poll(() => pcareStatus().innerText(), { timeout: 30_000, interval: 250 }).toMatch(/Tertahan\s*1/)
+  const bar = await pcareStatus().innerText()
+  expect(bar).not.toMatch(/Mengirim/)
+  expect(bar).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*1/)
+  await page.screenshot({ path: join(shots, 'tindakan-2-clinician-refused.png'), fullPage: true })
+})
+
+it('the admin list shows PCare\'s message first, and the obat names the refused job it waits for', async () => {
+  await signOut(page)
+  await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  await page.getByRole('link', { name: 'Admin' }).click()
+  const outbox = page.getByTestId('outbox')
+  const tindakanRow = outbox.getByRole('row').filter({ hasText: 'tindakan.add' })
+  await tindakanRow.waitFor()
+  const reason = tindakanRow.getByTestId('reason')
+  // PCare's words come first in the cell; our explanation (and the code) after them.
+  expect(await reason.innerText()).toMatch(new RegExp(`^Kata PCare: “${REFUSAL}”\\s+PCare tidak mengenali kode data master`))
+
+  // The status filter (its label wraps the select, so its name also carries the chosen option).
+  await page.getByRole('combobox', { name: /^Status/ }).selectOption({ label: 'tertunda' })
+  const obatRow = outbox.getByRole('row').filter({ hasText: 'obat.add' })
+  await obatRow.waitFor()
+  expect(await obatRow.getByTestId('blocked-by').innerText()).toMatch(new RegExp(`^Menunggu #\\d+ \\(tindakan\\.add\\) yang ditolak: “${REFUSAL}”\\.$`))
+  await page.screenshot({ path: join(shots, 'tindakan-3-admin.png'), fullPage: true })
+  expect(problems).toEqual([])
+})
