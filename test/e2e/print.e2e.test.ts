@@ -257,6 +257,24 @@ it('clinician: a saved examination with a referral prints the surat rujukan on A
   for (const words of ['SURAT RUJUKAN FKTP', noKunjungan()!, patient.noKartu, 'I10', 'dr. Contoh Perujuk']) expect(narrow).toContain(words)
   await page.keyboard.press('Escape')
   await dialog().waitFor({ state: 'detached' })
+
+  // English mode prints the same letter in English, dates included; the paper choice (80 mm) was remembered.
+  shell.core.settings.update({ locale: 'en' })
+  await page.reload({ waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { level: 1, name: 'Examination' }).waitFor()
+  await page.locator('.pick-list button').filter({ hasText: noRawat }).click()
+  await page.getByRole('button', { name: /^Print referral letter/ }).click()
+  await dialog().waitFor()
+  expect(await page.getByRole('radio', { name: 'Thermal 80 mm' }).isChecked()).toBe(true)
+  await page.getByRole('radio', { name: 'A5' }).check()
+  const english = pdfText(await printToPdf('rujukan-a5-en')).replace(/\s+/g, ' ')
+  for (const words of ['FKTP REFERRAL LETTER', `Referral no. ${noKunjungan()}`, `BPJS card no. ${patient.noKartu}`, 'Female', 'Specialist doctor, GINJAL HIPERTENSI (27)', 'Collegial regards,']) {
+    expect(english).toContain(words)
+  }
+  expect(english).toContain(new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(Number(y), Number(m) - 1, Number(d))))
+  await page.keyboard.press('Escape')
+  shell.core.settings.update({ locale: 'id' })
+  await page.reload({ waitUntil: 'domcontentloaded' })
   expect(problems).toEqual([])
   await signOut(page)
 })
