@@ -165,7 +165,10 @@ export const FaskesRujukanAnswer = z.object({
   source: z.enum(['live', 'cache', 'none']),
   checkedAt: z.number().nullable(),
   tglEstRujuk: z.string().nullable(),
+  /** Why the list is not live, as sent by PCare or the client (Indonesian; PCare's own words when refused). */
   error: z.string().nullable(),
+  /** The same as a code the page words in its language (PCare's reason upper-cased, TIMEOUT, UNCONFIGURED…). */
+  errorCode: z.string().nullable(),
   /** PCare answered and refused the request (e.g. 412 with a field list), as opposed to not answering at all. */
   refused: z.boolean(),
   list: z.array(FaskesRujukan),

@@ -95,3 +95,51 @@ describe.each([
     expect(Object.entries({ ...tables.id, ...tables.en }).filter(([, v]) => !v.trim())).toEqual([])
   })
 })
+
+/**
+ * Every code the sync executors, the worker and the admin actions store on a failed or changed job, found in the
+ * source: SendError codes (a template's fixed head, e.g. CHAINCODE_, stands for its family), PCare's error reasons
+ * (stored upper-cased) and codes written by SQL.
+ */
+function syncErrorCodes(): string[] {
+  const codes = new Set<string>()
+  for (const f of sourceFiles(join(root, 'electron/core'))) {
+    const text = readFileSync(f, 'utf8')
+    const sf = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true)
+    const visit = (n: ts.Node): void => {
+      if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'SendError' && n.arguments?.[1]) {
+        const code = n.arguments[1]
+        if (ts.isStringLiteral(code)) codes.add(code.text)
+        else if (ts.isTemplateExpression(code)) codes.add(`${code.head.text}X`)
+      }
+      if (ts.isTypeAliasDeclaration(n) && n.name.text === 'PcareErrorReason' && ts.isUnionTypeNode(n.type)) {
+        for (const t of n.type.types) if (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal)) codes.add(t.literal.text.toUpperCase())
+      }
+      ts.forEachChild(n, visit)
+    }
+    visit(sf)
+    for (const m of text.matchAll(/error_code = '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1])
+    // The worker names its own outcome codes (e.g. RETRY_LIMIT) by assignment.
+    if (f.includes('/sync/')) for (const m of text.matchAll(/\bcode = '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1])
+    for (const m of text.matchAll(/'(?:transient|permanent)', '([A-Z][A-Z0-9_]+)'/g)) codes.add(m[1])
+  }
+  return [...codes].sort()
+}
+
+describe('sync error codes have words', () => {
+  it('finds the codes in the source (the scan still sees them)', () => {
+    const codes = syncErrorCodes()
+    for (const c of ['NETWORK', 'JVALUE', 'PEER_UNREACHABLE', 'RETRY_LIMIT', 'NO_KUNJUNGAN', 'CHAINCODE_X']) expect(codes).toContain(c)
+  })
+
+  it('each code reads as a sentence in both languages, not as the code or the raw message', async () => {
+    const { reasonText } = (await import(join(root, 'renderer/src/reasons.ts'))) as { reasonText: (l: 'id' | 'en', code: string | null, m: string | null) => string }
+    const raw = 'raw message'
+    const missing = syncErrorCodes().filter((code) => {
+      const id = reasonText('id', code, raw)
+      const en = reasonText('en', code, raw)
+      return id === raw || en === raw || id === code || en === code || id === en
+    })
+    expect(missing).toEqual([])
+  })
+})

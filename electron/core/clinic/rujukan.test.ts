@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('findFaskesRujukan', () => {
   it('answers live from PCare, then from the last answer with its time when PCare is down', async () => {
     const live = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
-    expect(live).toMatchObject({ source: 'live', checkedAt: now, tglEstRujuk: '2026-11-24', error: null, refused: false })
+    expect(live).toMatchObject({ source: 'live', checkedAt: now, tglEstRujuk: '2026-11-24', error: null, errorCode: null, refused: false })
     expect(live.list.map((f) => f.kdppk)).toEqual(['0199R001', '0199R002'])
     // The path carried the date the way PCare wants it (the simulator answers 412 for anything else).
     sim.setFault({ mode: '503' })
@@ -57,13 +57,13 @@ describe('findFaskesRujukan', () => {
     sim.setFault({ mode: 'jvalue', pathPrefix: 'spesialis', count: 1 })
     try {
       const r = await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
-      expect(r).toMatchObject({ source: 'cache', refused: true })
+      expect(r).toMatchObject({ source: 'cache', refused: true, errorCode: 'JVALUE' })
     } finally {
       sim.setFault({ mode: 'none' })
     }
     sim.setFault({ mode: '503' })
     try {
-      expect(await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)).toMatchObject({ source: 'cache', refused: false })
+      expect(await findFaskesRujukan(db, remotes, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)).toMatchObject({ source: 'cache', refused: false, errorCode: 'HTTP5XX' })
     } finally {
       sim.setFault({ mode: 'none' })
     }

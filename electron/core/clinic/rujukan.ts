@@ -3,6 +3,7 @@ import { AppError, fieldError, msg } from '../errors'
 import { PcareError } from '../pcare'
 import type { FaskesRujukan } from '../pcare/types'
 import { toPcareDate } from './dates'
+import { pcareErrorCode } from './remote-code'
 import { withTimeout, type Remotes } from './eligibility'
 
 /** Khusus referrals whose hospital lookup (and kunjungan) also name a sub-spesialis: thalasemia and hemofili. */
@@ -26,6 +27,8 @@ export interface FaskesRujukanAnswer {
   /** The date the shown list was asked for (a cached list may be for another day). */
   tglEstRujuk: string | null
   error: string | null
+  /** `error` as a code the page words in its language (see remote-code.ts). */
+  errorCode: string | null
   /** PCare answered and refused the request (a permanent error), as opposed to not answering at all. */
   refused: boolean
   list: FaskesRujukan[]
@@ -53,6 +56,7 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
   const key = khusus ? `khusus:${khusus.kd}` : q.kdSubSpesialis!
   const sarana = khusus ? (khusus.sub ?? '') : (q.kdSarana ?? '')
   let error: string
+  let errorCode: string
   let refused = false
   if (remotes) {
     try {
@@ -69,15 +73,19 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
         `INSERT INTO faskes_rujukan_cache (kd_subspesialis, kd_sarana, tgl_est_rujuk, list, fetched_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (kd_subspesialis, kd_sarana) DO UPDATE SET tgl_est_rujuk = excluded.tgl_est_rujuk, list = excluded.list, fetched_at = excluded.fetched_at`,
       ).run(key, sarana, q.tglEstRujuk, JSON.stringify(list), now)
-      return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, refused: false, list }
+      return { source: 'live', checkedAt: now, tglEstRujuk: q.tglEstRujuk, error: null, errorCode: null, refused: false, list }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err)
+      errorCode = pcareErrorCode(err)
       refused = err instanceof PcareError && err.kind === 'permanent'
     }
-  } else error = 'PCare belum dikonfigurasi.'
+  } else {
+    error = 'PCare belum dikonfigurasi.'
+    errorCode = 'UNCONFIGURED'
+  }
   const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(key, sarana) as
     | { tgl_est_rujuk: string; list: string; fetched_at: number }
     | undefined
-  if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, refused, list: [] }
-  return { source: 'cache', checkedAt: row.fetched_at, tglEstRujuk: row.tgl_est_rujuk, error, refused, list: JSON.parse(row.list) as FaskesRujukan[] }
+  if (!row) return { source: 'none', checkedAt: null, tglEstRujuk: null, error, errorCode, refused, list: [] }
+  return { source: 'cache', checkedAt: row.fetched_at, tglEstRujuk: row.tgl_est_rujuk, error, errorCode, refused, list: JSON.parse(row.list) as FaskesRujukan[] }
 }

@@ -3,6 +3,7 @@ import type { ExaminationInput, Output } from '../../../electron/contract'
 import { asApiError, call } from '../api'
 import { Field, when } from '../components/Field'
 import { useI18n } from '../i18n'
+import { reasonText } from '../reasons'
 
 type Lists = Output<'reference.lists'>
 type Answer = Output<'referral.faskes'>
@@ -200,7 +201,8 @@ export function ReferralFields({
           {/* Why the list is not live: "not reachable" and "PCare refused the request" call for different actions. */}
           {answer && answer.source !== 'live' && answer.error && (
             <p className="muted" data-testid="rujukan-error">
-              {answer.error}
+              {/* A refusal is PCare's own words; anything else is said in the page's language. */}
+              {answer.refused ? answer.error : reasonText(locale, answer.errorCode, answer.error)}
             </p>
           )}
           {lookupError && <p className="field-error">{lookupError}</p>}
