@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
 import type { KdTkp } from '../pcare/types'
 
 /** A cached PCare tindakan (procedure) for the clinician's picker; maxTarif is PCare's ceiling in rupiah, null when PCare gave none. */
@@ -25,6 +25,16 @@ function words(query: string): string[] {
     .split(/[^\p{L}\p{N}.]+/u)
     .filter((w) => w.length > 0)
     .slice(0, 6)
+}
+
+/** Prepared once per database and SQL text (the text varies only with the number of words and the TKP filter). */
+const statements = new WeakMap<Database, Map<string, Statement>>()
+function prepared(db: Database, sql: string): Statement {
+  let byText = statements.get(db)
+  if (!byText) statements.set(db, (byText = new Map()))
+  let stmt = byText.get(sql)
+  if (!stmt) byText.set(sql, (stmt = db.prepare(sql)))
+  return stmt
 }
 
 /** `%`, `_` and `\` typed by a person are plain characters in the code-prefix LIKE. */
@@ -58,22 +68,19 @@ export function searchTindakan(db: Database, query: string, opts: { kdTkp?: KdTk
   const m = nameOrCode('kd_tindakan', 'nm_tindakan', query)
   if (!m) return []
   const limit = Math.max(1, Math.min(opts.limit ?? 10, 50))
-  return db
-    .prepare(
-      `SELECT kd_tkp AS kdTkp, kd_tindakan AS kdTindakan, nm_tindakan AS nmTindakan, max_tarif AS maxTarif FROM ref_tindakan
+  return prepared(
+    db,
+    `SELECT kd_tkp AS kdTkp, kd_tindakan AS kdTindakan, nm_tindakan AS nmTindakan, max_tarif AS maxTarif FROM ref_tindakan
         WHERE ${m.where} ${opts.kdTkp ? 'AND kd_tkp = @kdTkp' : ''}
         ORDER BY ${m.rank}, kd_tkp <> '10', nm_tindakan LIMIT @limit`,
-    )
-    .all({ ...m.args, ...(opts.kdTkp ? { kdTkp: opts.kdTkp } : {}), limit }) as TindakanHit[]
+  ).all({ ...m.args, ...(opts.kdTkp ? { kdTkp: opts.kdTkp } : {}), limit }) as TindakanHit[]
 }
 
 /** Offline DPHO drug search by name words or code prefix, from the cached list. At most 50 hits. */
 export function searchObat(db: Database, query: string, limit = 10): ObatHit[] {
   const m = nameOrCode('kd_obat', 'nm_obat', query)
   if (!m) return []
-  return db
-    .prepare(`SELECT kd_obat AS kdObat, nm_obat AS nmObat, sedia FROM ref_obat WHERE ${m.where} ORDER BY ${m.rank}, nm_obat LIMIT @limit`)
-    .all({ ...m.args, limit: Math.max(1, Math.min(limit, 50)) }) as ObatHit[]
+  return prepared(db, `SELECT kd_obat AS kdObat, nm_obat AS nmObat, sedia FROM ref_obat WHERE ${m.where} ORDER BY ${m.rank}, nm_obat LIMIT @limit`).all({ ...m.args, limit: Math.max(1, Math.min(limit, 50)) }) as ObatHit[]
 }
 
 /** Names of cached tindakan and drug codes, for saying which item of a visit is still unsent. Unknown codes are absent. */
