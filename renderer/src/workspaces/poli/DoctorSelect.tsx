@@ -3,15 +3,10 @@ import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
 import { Field } from '../../components/Field'
 import { useI18n } from '../../i18n'
+import { clock } from '../../time'
 
 type Schedule = Output<'doctors.schedule'>
 type Dokter = { kdDokter: string; nmDokter: string }
-
-/** HH:MM, always 24-hour (a locale's time format may be 12-hour). */
-function hhmm(at: number): string {
-  const d = new Date(at)
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
-}
 
 /**
  * The doctor of a visit, chosen from the poli's schedule of the day (Antrean FKTP, cached in core) when there is
@@ -36,7 +31,7 @@ export function DoctorSelect({
   error?: string
   preselect: 'onDuty' | 'me'
 }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const [schedule, setSchedule] = useState<Schedule | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
 
@@ -86,7 +81,7 @@ export function DoctorSelect({
   else if (!schedule) hint = kdPoli ? t('app.loading') : ''
   else if (!onSchedule) hint = schedule.source === 'none' ? t('dokter.noSchedule') : t('dokter.emptySchedule')
   else {
-    const from = schedule.source === 'live' ? t('dokter.live') : t('dokter.cached', { time: schedule.fetchedAt ? hhmm(schedule.fetchedAt) : '—', tanggal: schedule.tanggal ?? '' })
+    const from = schedule.source === 'live' ? t('dokter.live') : t('dokter.cached', { time: schedule.fetchedAt ? clock(locale, schedule.fetchedAt) : '—', tanggal: schedule.tanggal ?? '' })
     hint = `${from} · ${onDutyName ? t('dokter.onDuty', { nama: onDutyName }) : t('dokter.nobodyOnDuty')}`
   }
 

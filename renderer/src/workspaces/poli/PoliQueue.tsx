@@ -2,17 +2,13 @@ import { useEffect, useState, type KeyboardEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
 import { useI18n } from '../../i18n'
+import { clock } from '../../time'
 
 type Row = Output<'registration.today'>[number]
 type Poli = { kdPoli: string; nmPoli: string }
 
 /** The clinician's poli survives a reload and the next day (one workstation usually serves one room). */
 const POLI_KEY = 'faskes.queuePoli'
-
-function hhmm(at: number): string {
-  const d = new Date(at)
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
-}
 
 /** PCare's noUrut as a number for ordering ("A7" → 7); a visit without one yet sorts after those with one. */
 const urut = (r: Row) => (r.noUrut ? Number(r.noUrut.replace(/\D/g, '')) || Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER)
@@ -35,7 +31,7 @@ export function queueOrder(rows: Row[], kdPoli: string): Row[] {
  * `rows` is the day's polled list; `onOpen` opens the examination of a patient who came.
  */
 export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[]; onOpen: (row: Row) => void }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const [kdPoli, setKdPoli] = useState(() => localStorage.getItem(POLI_KEY) ?? '')
   // Answers of this page's own calls, shown at once instead of after the next poll.
   const [local, setLocal] = useState<Record<string, Partial<Row>>>({})
@@ -106,7 +102,7 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
       : r.attendance === 'tidak_hadir'
         ? t('queue.tidakHadir')
         : r.calledAt
-          ? t('queue.called', { n: r.callCount, time: hhmm(r.calledAt) })
+          ? t('queue.called', { n: r.callCount, time: clock(locale, r.calledAt) })
           : t('queue.waiting')
 
   return (
