@@ -72,8 +72,16 @@ export function registrationSlip(db: DB, faskes: PrintFaskes, noRawat: string): 
     .prepare('SELECT count(*) AS n FROM registrations WHERE tgl_daftar = ? AND kd_poli = ? AND (created_at < ? OR (created_at = ? AND no_rawat <= ?))')
     .get(reg.tgl_daftar, reg.kd_poli, reg.created_at, reg.created_at, reg.no_rawat) as { n: number }
   const patient = db.prepare('SELECT nama FROM patients WHERE no_kartu = ?').get(reg.no_kartu) as { nama: string } | undefined
+  // PCare's doctor list first; the poli's schedule of that day (Antrean FKTP ref/dokter) names the same code too.
   const dokter = reg.kd_dokter
-    ? ((db.prepare('SELECT nm_dokter FROM ref_dokter WHERE kd_dokter = ?').get(reg.kd_dokter) as { nm_dokter: string } | undefined)?.nm_dokter ?? null)
+    ? ((
+        db
+          .prepare(
+            `SELECT coalesce((SELECT nm_dokter FROM ref_dokter WHERE kd_dokter = @kd),
+                             (SELECT nm_dokter FROM doctor_schedule WHERE kd_dokter = @kd AND kd_poli = @poli AND tanggal = @tgl)) AS nm`,
+          )
+          .get({ kd: reg.kd_dokter, poli: reg.kd_poli, tgl: reg.tgl_daftar }) as { nm: string | null }
+      ).nm ?? null)
     : null
   return {
     faskes: { name: faskes.faskesName, kdPPK: faskes.kdPPK },

@@ -98,6 +98,13 @@ describe('registrationSlip', () => {
     expect(JSON.stringify(registrationSlip(db, faskes, a))).not.toContain(CARD_A)
   })
 
+  it("names the doctor from the poli's schedule of the day when PCare's doctor list does not have the code", () => {
+    db.prepare(`INSERT INTO doctor_schedule (kd_poli, tanggal, kd_dokter, nm_dokter, jam_praktek, kapasitas) VALUES ('001', '2026-11-23', '77', 'dr. Jadwal', '07:00-14:00', 20)`).run()
+    db.prepare(`INSERT INTO doctor_schedule_fetch (kd_poli, tanggal, fetched_at) VALUES ('001', '2026-11-23', ?)`).run(at(7, 0))
+    const a = register(CARD_A, '001', at(8, 0), { kdDokter: '77' })
+    expect(registrationSlip(db, faskes, a).nmDokter).toBe('dr. Jadwal')
+  })
+
   it("prints PCare's noUrut once the sync wrote it, and keeps numbers stable when an earlier visit is cancelled", () => {
     const a = register(CARD_A, '001', at(8, 0))
     const b = register(CARD_B, '001', at(8, 1))
