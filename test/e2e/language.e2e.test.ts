@@ -1,0 +1,172 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import jsQR from 'jsqr'
+import type { Page } from 'playwright-core'
+import { PNG } from 'pngjs'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore } from '../../electron/core/app'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { launchChromium } from './browser'
+import { freshTotp } from './session'
+
+/**
+ * First run and language on a fresh install with the PCare simulator: the admin's authenticator secret is shown as
+ * a QR code (decoded here from a screenshot and compared with the otpauth URI), the counter's poli list fills by
+ * itself once PCare answers (no admin refresh, no reload), and a server error reads in the chosen language with
+ * 24-hour times in both.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const ADMIN = { username: 'admin', password: 'kata-sandi-bahasa-e2e' }
+// An active demo card (tools/demo-data/peserta.json).
+const CARD = '0009999000003'
+
+const tmp = tempDir('faskes-e2e-lang-')
+const simState = join(tmp.dir, 'sim-state.json')
+let sim: Simulator | null = null
+let simPort = 0
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+let adminSecret = ''
+const problems: string[] = []
+
+const H24 = /\b([01]\d|2[0-3])[.:][0-5]\d\b/
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
+  seed.settings.update({ faskesName: 'Puskesmas Bahasa E2E', kdPPK: freshKdPPK() })
+  await seed.close()
+  // PCare is not there when the app starts: the simulator's port is taken, then freed, and started later.
+  const probe = await startSimulator({ port: 0, statePath: simState })
+  simPort = probe.port
+  const remotes = demoRemotes(probe)
+  await probe.close()
+  shell = await startBrowserShell({
+    port: 0,
+    dataDir: tmp.dir,
+    version: '0.0.0-e2e',
+    rendererDir,
+    remotes,
+    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000, referenceRefresh: { retryMs: 250, maxRetryMs: 1000 } },
+  })
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await shell?.close()
+  await sim?.close()
+  tmp.cleanup()
+})
+
+it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
+  await page.getByLabel('Kata sandi').fill(ADMIN.password)
+  await page.getByRole('button', { name: 'Buat admin' }).click()
+  adminSecret = (await page.getByTestId('totp-secret').innerText()).trim()
+  const uri = (await page.getByText(/^otpauth:\/\/totp\//).innerText()).trim()
+  expect(uri).toContain(`secret=${adminSecret}`)
+
+  const qr = page.getByRole('img', { name: 'Kode QR untuk aplikasi autentikator' })
+  const png = PNG.sync.read(await qr.screenshot({ path: join(shots, 'language-0-totp-qr.png') }))
+  const decoded = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)
+  expect(decoded?.data).toBe(uri)
+
+  await page.getByLabel('Kata sandi').fill(ADMIN.password)
+  await page.getByLabel('Kode autentikator (admin)').fill(await freshTotp(adminSecret))
+  await page.getByRole('button', { name: 'Masuk' }).click()
+  await page.getByRole('button', { name: 'Keluar' }).waitFor()
+})
+
+it('the counter’s poli list fills by itself once PCare answers, without a reload', async () => {
+  await page.getByRole('link', { name: 'Pendaftaran' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Pendaftaran', exact: true }).waitFor()
+  // Marks this page load: a reload would drop it.
+  await page.evaluate('window.__sameLoad = true')
+  const lists = () => page.evaluate<{ poli: unknown[] }>("window.faskes.invoke('reference.lists', {}).then((r) => r.value)")
+  expect((await lists()).poli).toEqual([])
+
+  sim = await startSimulator({ port: simPort, statePath: simState })
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(CARD)
+  await page.keyboard.press('Enter')
+  await page.getByTestId('eligibility').waitFor({ timeout: 20_000 })
+  const poli = page.locator('#reg-poli option')
+  await expect.poll(async () => (await poli.allInnerTexts()).filter((t) => !t.startsWith('Data poli belum ada')).length, { timeout: 30_000 }).toBeGreaterThan(0)
+  expect(await page.evaluate('window.__sameLoad')).toBe(true)
+  expect((await lists()).poli.length).toBeGreaterThan(0)
+  await page.screenshot({ path: join(shots, 'language-1-poli-filled.png') })
+}, 60_000)
+
+/** Registers CARD at the first poli, then tries again the same day at the same poli: core refuses it as a duplicate. */
+async function duplicateRegistration(registerLabel: string): Promise<string> {
+  await page.locator('#reg-poli').selectOption({ index: 0 })
+  await page.locator('#reg-keluhan').fill('Batuk')
+  await page.getByRole('button', { name: registerLabel }).click()
+  return (await page.getByRole('alert').filter({ hasText: /\(\d{8}-\d{4}\)/ }).first().innerText()).trim()
+}
+
+async function checkCard(label: string) {
+  await page.getByLabel(label).fill(CARD)
+  await page.keyboard.press('Enter')
+  await page.getByTestId('eligibility').waitFor({ timeout: 20_000 })
+}
+
+async function setLocale(name: 'English' | 'Bahasa Indonesia', settingsLink: string) {
+  await page.getByRole('link', { name: settingsLink }).click()
+  await page.getByRole('radio', { name }).check()
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, name === 'English' ? 'en' : 'id')
+}
+
+it('English mode: a server error (duplicate registration) and the wrong sign-in read in English, times in 24 hours; Indonesian mode: the same error in Indonesian', async () => {
+  // First registration of the day for this card (Indonesian page).
+  await page.locator('#reg-poli').selectOption({ index: 0 })
+  await page.locator('#reg-keluhan').fill('Demam')
+  await page.getByRole('button', { name: 'Daftarkan' }).click()
+  await page.getByTestId('registered').waitFor()
+
+  await setLocale('English', 'Pengaturan')
+  await page.getByRole('link', { name: 'Registration' }).click()
+  await checkCard('BPJS card number or NIK')
+  const source = await page.getByTestId('source').innerText()
+  expect(source).toMatch(H24)
+  expect(source).not.toMatch(/\b(AM|PM)\b/i)
+  const en = await duplicateRegistration('Register')
+  expect(en).toMatch(/^This member is already registered at this poli today \(\d{8}-\d{4}\)\.$/)
+  const today = await page.getByTestId('today').innerText()
+  expect(today).not.toMatch(/\b(AM|PM)\b/i)
+  await page.screenshot({ path: join(shots, 'language-2-en-duplicate.png') })
+
+  // A wrong password is refused by core; the login screen follows the saved language.
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+  await page.getByLabel('Username').fill(ADMIN.username)
+  await page.getByLabel('Password').fill('not-the-password')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByText('Wrong user name or password.').waitFor()
+  expect(await page.getByText('Nama pengguna atau kata sandi salah.').count()).toBe(0)
+  await page.getByLabel('Password').fill(ADMIN.password)
+  await page.getByLabel('Authenticator code (admin)').fill(await freshTotp(adminSecret))
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+
+  await setLocale('Bahasa Indonesia', 'Settings')
+  await page.getByRole('link', { name: 'Pendaftaran' }).click()
+  await checkCard('Nomor kartu BPJS atau NIK')
+  const id = await duplicateRegistration('Daftarkan')
+  expect(id).toMatch(/^Peserta sudah terdaftar di poli ini hari ini \(\d{8}-\d{4}\)\.$/)
+  expect(id.match(/\(([^)]+)\)/)![1]).toBe(en.match(/\(([^)]+)\)/)![1])
+  expect(await page.getByTestId('source').innerText()).toMatch(H24)
+  await page.screenshot({ path: join(shots, 'language-3-id-duplicate.png') })
+  expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([])
+}, 90_000)
