@@ -125,7 +125,7 @@ async function checkCard(label: string) {
 async function setLocale(name: 'English' | 'Bahasa Indonesia', settingsLink: string) {
   await page.getByRole('link', { name: settingsLink }).click()
   await page.getByRole('radio', { name }).check()
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, name === 'English' ? 'en' : 'id')
+  await page.waitForFunction(`document.documentElement.lang === '${name === 'English' ? 'en' : 'id'}'`)
 }
 
 it('English mode: a server error (duplicate registration) and the wrong sign-in read in English, times in 24 hours; Indonesian mode: the same error in Indonesian', async () => {
