@@ -33,7 +33,7 @@ export function PrintDialog({
   const [heightPx, setHeightPx] = useState(0)
   const dialogRef = useRef<HTMLDivElement>(null)
   const sheetRef = useRef<HTMLDivElement>(null)
-  const printRef = useRef<HTMLButtonElement>(null)
+  const printButton = useRef<HTMLButtonElement>(null)
   const closeRef = useRef(onClose)
   closeRef.current = onClose
 
@@ -49,7 +49,7 @@ export function PrintDialog({
     }
   }, [])
   useEffect(() => {
-    if (ready) printRef.current?.focus()
+    if (ready) printButton.current?.focus()
     else dialogRef.current?.focus()
   }, [ready])
 
@@ -72,13 +72,14 @@ export function PrintDialog({
     }
   }, [paper, heightPx])
 
+  // The OS dialog shows (and, in Electron, returns) before the preview closes; the preview has done its job either way.
   const print = () => {
     if (!ready) return
     window.print()
     closeRef.current()
   }
-  const printRefFn = useRef(print)
-  printRefFn.current = print
+  const printNow = useRef(print)
+  printNow.current = print
 
   // Ctrl+P prints this sheet rather than the whole page; Esc closes. Captured before the page's own shortcuts.
   useEffect(() => {
@@ -86,7 +87,7 @@ export function PrintDialog({
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'p') {
         e.preventDefault()
         e.stopPropagation()
-        printRefFn.current()
+        printNow.current()
       } else if (e.key === 'Escape') {
         e.preventDefault()
         e.stopPropagation()
@@ -138,7 +139,7 @@ export function PrintDialog({
           )}
           {!ready && !error && <p className="muted">{t('app.loading')}</p>}
           <div className="form-actions">
-            <button ref={printRef} type="button" disabled={!ready} aria-keyshortcuts="Control+P" onClick={print}>
+            <button ref={printButton} type="button" disabled={!ready} aria-keyshortcuts="Control+P" onClick={print}>
               {t('print.print')} <kbd>Ctrl+P</kbd>
             </button>
             <button type="button" className="secondary" aria-keyshortcuts="Escape" onClick={onClose}>
