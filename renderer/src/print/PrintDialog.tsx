@@ -72,7 +72,8 @@ export function PrintDialog({
     }
   }, [paper, heightPx])
 
-  // The OS dialog shows (and, in Electron, returns) before the preview closes; the preview has done its job either way.
+  // window.print() returns once the OS dialog is closed (printed or cancelled); the preview closes then, and Ctrl+P
+  // opens it again.
   const print = () => {
     if (!ready) return
     window.print()
