@@ -29,4 +29,8 @@ export const channelNames = [
   'auth.logout',
   'users.list',
   'users.create',
+  'users.setDokter',
+  'doctors.schedule',
+  'queue.call',
+  'queue.attendance',
 ] as const
