@@ -108,6 +108,8 @@ it('finds "hipertensi" and "ISPA" in Indonesian, and says "Tidak ditemukan" for 
 
   expect(await search('qwxzq')).toEqual([])
   expect(await page.getByTestId('diag-not-found').innerText()).toContain('Tidak ditemukan')
+  await page.locator('#ex-diag').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(shots, 'clinical-0-diagnosa.png') })
   // Enter on "not found" neither adds anything nor submits the form; Escape clears the search.
   await page.locator('#ex-diag').press('Enter')
   await page.locator('#ex-diag').press('Escape')
@@ -115,7 +117,6 @@ it('finds "hipertensi" and "ISPA" in Indonesian, and says "Tidak ditemukan" for 
   expect(await page.getByTestId('diag-not-found').count()).toBe(0)
   expect(await page.getByTestId('diagnosis').count()).toBe(2)
   expect(await page.getByTestId('exam-saved').count()).toBe(0)
-  await page.screenshot({ path: join(shots, 'clinical-0-diagnosa.png') })
 })
 
 it("refuses the issue's vital signs with messages naming the field, which clear when fixed; then saves", async () => {
