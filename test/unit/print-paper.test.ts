@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { pageRule, rememberedPaper } from '../../renderer/src/print/paper'
+import { DEFAULT_PAPER, pageRule } from '../../renderer/src/print/paper'
 
 it('A5 is a fixed sheet with margins; an 80 mm roll is as long as the slip plus slack, never shorter than 40 mm', () => {
   expect(pageRule('a5', 5000)).toBe('@page { size: A5 portrait; margin: 10mm 12mm; }')
@@ -8,7 +8,6 @@ it('A5 is a fixed sheet with margins; an 80 mm roll is as long as the slip plus 
   expect(pageRule('thermal80', 0)).toBe('@page { size: 80mm 40mm; margin: 0; }')
 })
 
-it('without a stored choice a slip goes to the 80 mm roll and a referral letter to A5', () => {
-  expect(rememberedPaper('slip')).toBe('thermal80')
-  expect(rememberedPaper('rujukan')).toBe('a5')
+it('until the counter chooses otherwise, a slip goes to the 80 mm roll and a referral letter to A5', () => {
+  expect(DEFAULT_PAPER).toEqual({ slip: 'thermal80', rujukan: 'a5' })
 })

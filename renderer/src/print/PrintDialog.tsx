@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 import { useI18n } from '../i18n'
-import { pageRule, rememberPaper, rememberedPaper, type Paper, type PrintKind } from './paper'
+import { pageRule, type Paper, type PrintKind } from './paper'
+import { rememberPaper, rememberedPaper } from './remember'
 import './print.css'
 
 /**

@@ -3,29 +3,7 @@ export type Paper = 'thermal80' | 'a5'
 export type PrintKind = 'slip' | 'rujukan'
 
 /** A slip fits a receipt printer; a letter to a hospital is a sheet. The counter may choose otherwise. */
-const DEFAULT_PAPER: Record<PrintKind, Paper> = { slip: 'thermal80', rujukan: 'a5' }
-const storageKey = (kind: PrintKind) => `faskes.print.paper.${kind}`
-
-/**
- * The paper last chosen for this kind of printout on this workstation (the printer is the workstation's, so the
- * choice lives with the page's storage, not in the shared database), else the default.
- */
-export function rememberedPaper(kind: PrintKind): Paper {
-  try {
-    const v = window.localStorage.getItem(storageKey(kind))
-    return v === 'thermal80' || v === 'a5' ? v : DEFAULT_PAPER[kind]
-  } catch {
-    return DEFAULT_PAPER[kind]
-  }
-}
-
-export function rememberPaper(kind: PrintKind, paper: Paper): void {
-  try {
-    window.localStorage.setItem(storageKey(kind), paper)
-  } catch {
-    // Storage refused (a locked-down profile): the choice lasts for this dialog only.
-  }
-}
+export const DEFAULT_PAPER: Record<PrintKind, Paper> = { slip: 'thermal80', rujukan: 'a5' }
 
 /** Millimetres per CSS pixel (CSS fixes 96 px to the inch). */
 const MM_PER_PX = 25.4 / 96
