@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['electron/**/*.test.ts', 'tools/**/*.test.ts', 'test/unit/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'tools/**/*.test.ts', 'test/unit/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -177,9 +177,19 @@ it('a tindakan code PCare refuses: the clinician reads PCare\'s words on their l
   await page.screenshot({ path: join(shots, 'tindakan-2-clinician-refused.png'), fullPage: true })
 })
 
-it('the admin list shows PCare\'s message first, and the obat names the refused job it waits for', async () => {
+it('the counter\'s today list opens each visit\'s unsent work by keyboard; the admin list shows PCare\'s message first and the obat names what it waits for', async () => {
   await signOut(page)
   await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  // The counter's today list: per visit, a small disclosure opened from the keyboard, with the same reasons.
+  await page.getByRole('link', { name: 'Pendaftaran' }).click()
+  const cell = page.locator(`tr[data-no-rawat="${refused}"]`).getByTestId('unsent-cell')
+  await expect.poll(() => cell.locator('summary').innerText().catch(() => '')).toMatch(/belum terkirim, ada yang ditolak$/)
+  await cell.locator('summary').focus()
+  await page.keyboard.press('Enter')
+  expect(await cell.getByTestId('unsent-lines').innerText()).toContain(`Menunggu Tindakan 99999, yang ditolak: “${REFUSAL}”.`)
+  await expect.poll(() => page.locator(`tr[data-no-rawat="${good}"]`).innerText(), { timeout: 30_000 }).toContain('terkirim semua')
+  await page.screenshot({ path: join(shots, 'tindakan-3-counter.png'), fullPage: true })
+
   await page.getByRole('link', { name: 'Admin' }).click()
   const outbox = page.getByTestId('outbox')
   const tindakanRow = outbox.getByRole('row').filter({ hasText: 'tindakan.add' })
@@ -193,6 +203,6 @@ it('the admin list shows PCare\'s message first, and the obat names the refused 
   const obatRow = outbox.getByRole('row').filter({ hasText: 'obat.add' })
   await obatRow.waitFor()
   expect(await obatRow.getByTestId('blocked-by').innerText()).toMatch(new RegExp(`^Menunggu #\\d+ \\(tindakan\\.add\\) yang ditolak: “${REFUSAL}”\\.$`))
-  await page.screenshot({ path: join(shots, 'tindakan-3-admin.png'), fullPage: true })
+  await outbox.screenshot({ path: join(shots, 'tindakan-4-admin.png') })
   expect(problems).toEqual([])
 })

@@ -2,7 +2,7 @@ import type { Output, UnsentJob } from '../../../../electron/contract'
 import { call } from '../../api'
 import { usePoll } from '../../hooks'
 import { useI18n, type MessageKey, type Translate } from '../../i18n'
-import { reasonText } from '../../reasons'
+import { pcareWords, reasonText } from '../../reasons'
 
 type Unsent = Output<'registration.unsent'>
 const POLL_MS = 3000
@@ -44,10 +44,13 @@ export function jobLabel(t: Translate, job: { operation: string; item: string | 
   return job.itemName ? `${op} ${job.itemName} (${job.item})` : `${op} ${job.item}`
 }
 
-/** The remote's own words when it refused, quoted; our explanation when it said nothing readable. */
+/**
+ * A permanent failure: the remote's own words quoted when it refused (PCare's metaData.message, the chaincode's
+ * answer), else our explanation (e.g. the retry limit, which is no refusal).
+ */
 function refusal(t: Translate, locale: 'id' | 'en', target: string, code: string | null, message: string | null): string {
-  const who = t(`target.${target as 'pcare'}`)
-  return message ? t('unsent.refused', { who, message }) : t('unsent.refusedNoWords', { who, reason: reasonText(locale, code, message) })
+  const words = target === 'pcare' ? pcareWords(code, message) : code?.startsWith('CHAINCODE_') ? message : null
+  return words ? t('unsent.refused', { who: t(`target.${target as 'pcare'}`), message: words }) : t('unsent.held', { reason: reasonText(locale, code, message) })
 }
 
 /** Why one job is not sent yet, as a sentence (the remote's words, what it waits for, or when it is tried next). */
