@@ -61,7 +61,7 @@ describe('sign-in and roles through the handler table', () => {
     const again = jar()
     expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123', totp: code }, ctx(again))).toMatchObject({ ok: false })
     expect(JSON.stringify(core.db.prepare('SELECT * FROM sessions').all())).not.toContain(admin.peek())
-    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: { username: 'admin', role: 'admin' }, setupRequired: false } })
+    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: { username: 'admin', role: 'admin', kdDokter: null }, setupRequired: false } })
     // First run is closed once the admin has signed in.
     expect(await call(table, 'auth.setup', { username: 'other', password: 'rahasia-uji-456' }, ctx(anon))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
 
@@ -73,10 +73,23 @@ describe('sign-in and roles through the handler table', () => {
     expect(await call(table, 'users.create', { username: 'x-admin', password: 'rahasia-uji-789', role: 'admin' }, ctx(counter))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect((await call(table, 'registration.today', {}, ctx(counter))).ok).toBe(true)
 
+    // A clinician linked to a PCare doctor code; a counter user cannot be.
+    expect(await call(table, 'users.create', { username: 'dr.satu', password: 'rahasia-dokter-1', role: 'clinician', kdDokter: '131491' }, ctx(admin))).toMatchObject({ ok: true })
+    expect(await call(table, 'users.create', { username: 'loket2', password: 'rahasia-loket-2', role: 'counter', kdDokter: '131491' }, ctx(admin))).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', key: 'user.kdDokterRole' },
+    })
+    expect(await call(table, 'users.setDokter', { username: 'dr.satu', kdDokter: '131492' }, ctx(counter))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call(table, 'users.setDokter', { username: 'dr.satu', kdDokter: '131492' }, ctx(admin))).toEqual({ ok: true, value: { username: 'dr.satu', kdDokter: '131492' } })
+    const doctor = jar()
+    expect((await call(table, 'auth.login', { username: 'dr.satu', password: 'rahasia-dokter-1' }, ctx(doctor))).ok).toBe(true)
+    expect(await call(table, 'auth.me', {}, ctx(doctor))).toMatchObject({ ok: true, value: { user: { username: 'dr.satu', kdDokter: '131492' } } })
+
     const list = await call(table, 'users.list', {}, ctx(admin))
-    expect(list.ok && list.value.map((u) => [u.username, u.role, u.totp])).toEqual([
-      ['admin', 'admin', true],
-      ['loket1', 'counter', false],
+    expect(list.ok && list.value.map((u) => [u.username, u.role, u.totp, u.kdDokter]).sort()).toEqual([
+      ['admin', 'admin', true, null],
+      ['dr.satu', 'clinician', false, '131492'],
+      ['loket1', 'counter', false, null],
     ])
     expect(await call(table, 'auth.logout', {}, ctx(counter))).toEqual({ ok: true, value: { ok: true } })
     expect(counter.peek()).toBeUndefined()
