@@ -105,6 +105,12 @@ describe('registrationSlip', () => {
     expect(registrationSlip(db, faskes, a).nmDokter).toBe('dr. Jadwal')
   })
 
+  it("marks a self-paying 'umum' visit, which never gets a PCare noUrut", () => {
+    db.prepare(`UPDATE patients SET aktif = 0, ket_aktif = 'TIDAK AKTIF' WHERE no_kartu = ?`).run(CARD_A)
+    const a = register(CARD_A, '001', at(8, 0), { penjamin: 'umum' })
+    expect(registrationSlip(db, faskes, a)).toMatchObject({ penjamin: 'umum', noUrut: null, queueNumber: 1 })
+  })
+
   it("prints PCare's noUrut once the sync wrote it, and keeps numbers stable when an earlier visit is cancelled", () => {
     const a = register(CARD_A, '001', at(8, 0))
     const b = register(CARD_B, '001', at(8, 1))
