@@ -12,6 +12,8 @@ export const channelNames = [
   'registration.create',
   'registration.today',
   'examination.save',
+  'print.slip',
+  'print.rujukan',
   'reference.lists',
   'reference.diagnosa',
   'reference.refresh',
