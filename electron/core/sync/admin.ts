@@ -168,7 +168,14 @@ export function monitoring(db: DB, days: number, now = Date.now()) {
     .all(since) as { attempts: string; status: OutboxStatus; n: number }[]
   const totals = perDay.reduce((t, r) => ({ ok: t.ok + r.ok, failed: t.failed + r.failed }), { ok: 0, failed: 0 })
   const counts = db
-    .prepare(`SELECT sum(status IN ('pending', 'failed_transient', 'in_flight')) AS pending, sum(status = 'failed_permanent') AS failed FROM outbox`)
+    // A job queued behind a permanent failure is not pending work: it waits for the admin like the failure itself
+    // (the status bar counts it as blocked, see status.ts).
+    .prepare(
+      `SELECT sum(status IN ('pending', 'failed_transient', 'in_flight')
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')) AS pending,
+              sum(status = 'failed_permanent') AS failed
+         FROM outbox o`,
+    )
     .get() as { pending: number | null; failed: number | null }
   return {
     kpi: {

@@ -9,7 +9,7 @@ import { openDatabase, type DB } from '../db'
 import { createLogger } from '../log'
 import { PcareClient } from '../pcare'
 import { replaceReferenceLists } from '../reference'
-import { cancel, listOutbox } from './admin'
+import { cancel, listOutbox, monitoring } from './admin'
 import { OutboxStore } from './outbox'
 import { pcareExecutor } from './pcare-executor'
 import { syncStatus } from './status'
@@ -110,6 +110,9 @@ describe('what is still unsent for a visit, and why', () => {
   it('the status bar counts the obat as blocked, not as being sent, and the admin list names what it waits for', () => {
     const pcare = syncStatus(db).targets.find((t) => t.target === 'pcare')!
     expect(pcare).toMatchObject({ pending: 0, blocked: 1, inFlight: 0, failed: 1 })
+    // The admin's KPI agrees: PCare's obat is not pending work (only the ledger jobs no worker ran here are).
+    const ledgerLeft = db.prepare(`SELECT count(*) AS n FROM outbox WHERE target = 'ledger' AND status = 'pending'`).get() as { n: number }
+    expect(monitoring(db, 1).kpi).toMatchObject({ pending: ledgerLeft.n, failed: 1 })
     const rows = listOutbox(db, { target: 'pcare', status: ['failed_permanent', 'pending'] })
     const obat = rows.find((r) => r.operation === 'obat.add')!
     const tindakan = rows.find((r) => r.operation === 'tindakan.add')!
