@@ -35,6 +35,10 @@ let page: Page
 let adminSecret = ''
 const problems: string[] = []
 
+/** Common words of our own Indonesian texts; none may show on a page in English. */
+const INDONESIAN = /\b(yang|tidak|belum|dengan|untuk|sudah|dari|atau|menunggu|Terhubung|Terputus|Tertunda|Gagal|Simpan|Periksa|Daftarkan|Keluar|Pengguna|Pengaturan|Pendaftaran|Pemeriksaan|Kirim|Batal|Tanggal|Nama|Pilih|Cari|Semua|Antrean hari ini|Sakit|Sehat|pasien|Pasien|Dokter|Perbarui)\b/g
+/** A workspace tab in the header's navigation (pages may link to a workspace too). */
+const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name })
 const H24 = /\b([01]\d|2[0-3])[.:][0-5]\d\b/
 
 beforeAll(async () => {
@@ -90,7 +94,7 @@ it('first run shows the authenticator secret as a QR code that decodes to the ot
 })
 
 it('the counter’s poli list fills by itself once PCare answers, without a reload', async () => {
-  await page.getByRole('link', { name: 'Pendaftaran' }).click()
+  await nav('Pendaftaran').click()
   await page.getByRole('heading', { level: 1, name: 'Pendaftaran', exact: true }).waitFor()
   // Marks this page load: a reload would drop it.
   await page.evaluate('window.__sameLoad = true')
@@ -123,9 +127,9 @@ async function checkCard(label: string) {
 }
 
 async function setLocale(name: 'English' | 'Bahasa Indonesia', settingsLink: string) {
-  await page.getByRole('link', { name: settingsLink }).click()
+  await nav(settingsLink).click()
   await page.getByRole('radio', { name }).check()
-  await page.waitForFunction(`document.documentElement.lang === '${name === 'English' ? 'en' : 'id'}'`)
+  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(name === 'English' ? 'en' : 'id')
 }
 
 it('English mode: a server error (duplicate registration) and the wrong sign-in read in English, times in 24 hours; Indonesian mode: the same error in Indonesian', async () => {
@@ -136,7 +140,7 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   await page.getByTestId('registered').waitFor()
 
   await setLocale('English', 'Pengaturan')
-  await page.getByRole('link', { name: 'Registration' }).click()
+  await nav('Registration').click()
   await checkCard('BPJS card number or NIK')
   const source = await page.getByTestId('source').innerText()
   expect(source).toMatch(H24)
@@ -146,6 +150,21 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   const today = await page.getByTestId('today').innerText()
   expect(today).not.toMatch(/\b(AM|PM)\b/i)
   await page.screenshot({ path: join(shots, 'language-2-en-duplicate.png') })
+
+  // Every workspace in English: no Indonesian words of ours left (PCare's own list names and patient data excepted).
+  for (const [link, h1] of [['Examination', 'Examination'], ['Admin', 'Admin'], ['Settings', 'Settings'], ['Registration', 'Registration']]) {
+    await nav(link).click()
+    await page.getByRole('heading', { level: 1, name: h1, exact: true }).waitFor()
+    await expect.poll(() => page.getByText(/Loading/).count()).toBe(0)
+    if (link === 'Examination') {
+      // The examination form of today's patient too: vitals, diagnosis, tindakan/obat, referral labels.
+      await page.locator('.patient-list .pick-list button').first().click()
+      await page.locator('#ex-keluhan').waitFor()
+    }
+    await page.screenshot({ path: join(shots, `language-en-${link.toLowerCase()}.png`), fullPage: true })
+    const words = [...(await page.locator('body').innerText()).matchAll(INDONESIAN)].map((m) => m[0])
+    expect(words, `${link} page in English`).toEqual([])
+  }
 
   // A wrong password is refused by core; the login screen follows the saved language.
   await page.getByRole('button', { name: 'Sign out' }).click()
@@ -161,8 +180,10 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   await page.getByRole('button', { name: 'Sign out' }).waitFor()
 
   await setLocale('Bahasa Indonesia', 'Settings')
-  await page.getByRole('link', { name: 'Pendaftaran' }).click()
+  await nav('Pendaftaran').click()
   await checkCard('Nomor kartu BPJS atau NIK')
+  // The same scan finds our words on the Indonesian page, so an empty result in English means something.
+  expect((await page.locator('body').innerText()).match(INDONESIAN)?.length ?? 0).toBeGreaterThan(3)
   const id = await duplicateRegistration('Daftarkan')
   expect(id).toMatch(/^Peserta sudah terdaftar di poli ini hari ini \(\d{8}-\d{4}\)\.$/)
   expect(id.match(/\(([^)]+)\)/)![1]).toBe(en.match(/\(([^)]+)\)/)![1])
