@@ -35,9 +35,10 @@ let adminSecret = ''
 const problems: string[] = []
 const noRawat: Record<'A' | 'B', string> = { A: '', B: '' }
 
-/** "HH:00-HH:59" of an hour `offset` hours from now: a shift that certainly does not cover the present minute. */
+/** "HH:00-HH:59" of an hour `offset` hours from the suite's start: a shift that does not cover the present minute. */
+const startHour = new Date().getHours()
 function shiftAway(offset: number): string {
-  const h = String((new Date().getHours() + offset) % 24).padStart(2, '0')
+  const h = String((startHour + offset) % 24).padStart(2, '0')
   return `${h}:00-${h}:59`
 }
 

@@ -10,6 +10,8 @@ type Poli = { kdPoli: string; nmPoli: string }
 
 /** The clinician's poli survives a reload and the next day (one workstation usually serves one room). */
 const POLI_KEY = 'faskes.queuePoli'
+/** How long this page's own answer outranks the polled list (which is read every 3 s). */
+const LOCAL_MS = 10_000
 
 /**
  * The poli queue of the examination room: pick a poli, call the next patient (Panggil), then Hadir (opens the
@@ -19,8 +21,9 @@ const POLI_KEY = 'faskes.queuePoli'
 export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[]; onOpen: (row: Row) => void }) {
   const { t, locale } = useI18n()
   const [kdPoli, setKdPoli] = useState(() => localStorage.getItem(POLI_KEY) ?? '')
-  // Answers of this page's own calls, shown at once instead of after the next poll.
-  const [local, setLocal] = useState<Record<string, Partial<Row>>>({})
+  // Answers of this page's own calls, shown at once instead of after the next poll; after LOCAL_MS the polled
+  // database values rule again (another workstation may have changed the same visit).
+  const [local, setLocal] = useState<Record<string, { fields: Partial<Row>; until: number }>>({})
   const [activeNo, setActiveNo] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -28,7 +31,8 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
   // Polis with patients today come first in the choice even before the reference list is there.
   const choices = [...polis]
   for (const r of rows) if (!choices.some((p) => p.kdPoli === r.kdPoli)) choices.push({ kdPoli: r.kdPoli, nmPoli: r.nmPoli ?? r.kdPoli })
-  const queue = queueOrder(rows.map((r) => ({ ...r, ...local[r.noRawat] })), kdPoli)
+  const now = Date.now()
+  const queue = queueOrder(rows.map((r) => ((local[r.noRawat]?.until ?? 0) > now ? { ...r, ...local[r.noRawat]!.fields } : r)), kdPoli)
   // The next patient: the one chosen in the list, else the first still waiting, else the first marked absent.
   const active = queue.find((r) => r.noRawat === activeNo) ?? queue.find((r) => r.attendance === null) ?? queue.find((r) => r.attendance === 'tidak_hadir') ?? null
 
@@ -38,6 +42,9 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
     setActiveNo(null)
   }
 
+  const remember = (noRawat: string, fields: Partial<Row>) =>
+    setLocal((l) => ({ ...l, [noRawat]: { fields: { ...((l[noRawat]?.until ?? 0) > Date.now() ? l[noRawat]!.fields : {}), ...fields }, until: Date.now() + LOCAL_MS } }))
+
   const act = async (what: 'call' | 'hadir' | 'tidak_hadir') => {
     if (!active || busy) return
     if (what !== 'call' && active.callCount === 0) return
@@ -46,10 +53,10 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
     try {
       if (what === 'call') {
         const r = await call('queue.call', { noRawat: active.noRawat })
-        setLocal((l) => ({ ...l, [active.noRawat]: { ...l[active.noRawat], ...r } }))
+        remember(active.noRawat, r)
       } else {
         const r = await call('queue.attendance', { noRawat: active.noRawat, attendance: what })
-        setLocal((l) => ({ ...l, [active.noRawat]: { ...l[active.noRawat], attendance: r.attendance } }))
+        remember(active.noRawat, { attendance: r.attendance })
         setActiveNo(null)
         if (what === 'hadir') onOpen(active)
       }
