@@ -342,7 +342,13 @@ export const ReferenceLists = z.object({
   khusus: z.array(z.object({ kdKhusus: z.string(), nmKhusus: z.string(), subSpesialis: z.boolean() })),
   refreshedAt: z.number().nullable(),
 })
-export const DiagnosaHit = z.object({ kdDiag: z.string(), nmDiag: z.string(), nonSpesialis: z.boolean() })
+export const DiagnosaHit = z.object({
+  kdDiag: z.string(),
+  nmDiag: z.string(),
+  nonSpesialis: z.boolean(),
+  /** The Indonesian term or abbreviation that found the code (e.g. `darah tinggi`); absent for code and word hits. */
+  alias: z.string().optional(),
+})
 /** A cached PCare tindakan: kdTkp 10 RJTP, 20 RITP, 50 promotif; maxTarif is PCare's ceiling in rupiah (null: none given). */
 export const TindakanHit = z.object({ kdTkp: z.enum(['10', '20', '50']), kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable() })
 /** A cached DPHO drug (PCare `obat/dpho`); sedia is PCare's listed stock figure. */

@@ -196,7 +196,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
       }
     },
-    'reference.diagnosa': ({ q, limit }, ctx) => searchDiagnosa(core.db, q, limit, { userId: ctx.user }).map(({ kdDiag, nmDiag, nonSpesialis }) => ({ kdDiag, nmDiag, nonSpesialis })),
+    'reference.diagnosa': ({ q, limit }, ctx) => searchDiagnosa(core.db, q, limit, { userId: ctx.user }).map(({ rank: _rank, ...hit }) => hit),
     'reference.tindakan': ({ q, kdTkp, limit }) => searchTindakan(core.db, q, { kdTkp, limit }),
     'reference.obat': ({ q, limit }) => searchObat(core.db, q, limit),
     'registration.unsent': ({ noRawat }) => unsentForVisits(core.db, noRawat),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db'
 import { COMMON_DIAGNOSA, syntheticIcd10 } from '../../../tools/pcare-sim/icd10'
 import { tempDir } from '../../../test/helpers/tmp'
-import { aliasCodes, DIAGNOSA_ALIASES, normalizeTerm } from './aliases'
+import { aliasMatches, DIAGNOSA_ALIASES, normalizeTerm } from './aliases'
 import { recordDiagnosaPicks, searchDiagnosa } from './search'
 import { replaceReferenceLists } from './store'
 
@@ -34,8 +34,8 @@ describe('alias table', () => {
 
   it('normalizes case, punctuation and diacritics', () => {
     expect(normalizeTerm('  Gatal-Gatal ')).toBe('gatal gatal')
-    expect(aliasCodes('GATAL-gatal')[0]).toBe('L29.9')
-    expect(aliasCodes('tb  PARU')[0]).toBe('A15.0')
+    expect(aliasMatches('GATAL-gatal')[0]).toEqual({ kdDiag: 'L29.9', term: 'gatal gatal' })
+    expect(aliasMatches('tb  PARU')[0]).toEqual({ kdDiag: 'A15.0', term: 'tb paru' })
   })
 })
 
@@ -95,6 +95,12 @@ describe('Indonesian search over the full 20,000-entry list', () => {
     expect(codes(q, 5).slice(0, top)).toContain(code)
   })
 
+  it('says which Indonesian term found a code, so the page can show it beside PCare\'s English name', () => {
+    const [first] = searchDiagnosa(db, 'darah ting', 3)
+    expect(first).toMatchObject({ kdDiag: 'I10', alias: 'darah tinggi' })
+    expect(searchDiagnosa(db, 'A09', 1)[0].alias).toBeUndefined()
+  })
+
   it('keeps code and English search as before: exact code first, then the alias and word hits', () => {
     expect(codes('j06', 3)[0]).toBe('J06')
     expect(codes('I10', 3)[0]).toBe('I10')
@@ -105,7 +111,7 @@ describe('Indonesian search over the full 20,000-entry list', () => {
   it('answers nothing for nonsense, so the page can say "Tidak ditemukan"', () => {
     expect(codes('qwxzq')).toEqual([])
     expect(codes('zzzz yyyy')).toEqual([])
-    expect(aliasCodes('qwxzq')).toEqual([])
+    expect(aliasMatches('qwxzq')).toEqual([])
   })
 
   it("puts a clinician's frequent and recent picks first, for that clinician only", () => {

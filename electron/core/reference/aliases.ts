@@ -129,6 +129,7 @@ export function normalizeTerm(s: string): string {
 }
 
 interface IndexedTerm {
+  term: string
   text: string
   words: string[]
   alias: number
@@ -136,7 +137,7 @@ interface IndexedTerm {
 const indexed: IndexedTerm[] = DIAGNOSA_ALIASES.flatMap((a, alias) =>
   a.terms.map((term) => {
     const text = normalizeTerm(term)
-    return { text, words: text.split(' '), alias }
+    return { term, text, words: text.split(' '), alias }
   }),
 )
 
@@ -157,22 +158,32 @@ function matchLevel(q: string, qWords: string[], t: IndexedTerm): 0 | 1 | 2 | nu
   return 2
 }
 
+/** A code the alias table gives for a query, with the term that matched (shown beside PCare's English name). */
+export interface AliasMatch {
+  kdDiag: string
+  term: string
+}
+
 /**
  * The ICD-10 codes the alias table gives for what a clinician typed, best first: aliases whose term equals the
  * query, then those a term of which starts with it, then those matching word by word; ties keep the table's order.
- * Empty when nothing matches. About 600 terms are scanned: microseconds, no database.
+ * Each code once, with its best-matching term. Empty when nothing matches. About 600 terms are scanned:
+ * microseconds, no database.
  */
-export function aliasCodes(query: string): string[] {
+export function aliasMatches(query: string): AliasMatch[] {
   const q = normalizeTerm(query)
   if (!q) return []
   const qWords = q.split(' ')
-  const best = new Map<number, number>()
+  const best = new Map<number, { level: number; term: string }>()
   for (const t of indexed) {
     const level = matchLevel(q, qWords, t)
     if (level === null) continue
     const prev = best.get(t.alias)
-    if (prev === undefined || level < prev) best.set(t.alias, level)
+    if (prev === undefined || level < prev.level) best.set(t.alias, { level, term: t.term })
   }
-  const aliases = [...best].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([alias]) => alias)
-  return [...new Set(aliases.flatMap((a) => DIAGNOSA_ALIASES[a].codes))]
+  const out = new Map<string, AliasMatch>()
+  for (const [alias, m] of [...best].sort((a, b) => a[1].level - b[1].level || a[0] - b[0])) {
+    for (const kdDiag of DIAGNOSA_ALIASES[alias].codes) if (!out.has(kdDiag)) out.set(kdDiag, { kdDiag, term: m.term })
+  }
+  return [...out.values()]
 }

@@ -4,7 +4,8 @@ export { ReferenceAutoRefresh, dueReferenceKinds, referenceStamp, REFERENCE_MAX_
 export type { AutoRefreshOptions, AutoRefreshState } from './auto'
 export { searchDiagnosa, getDiagnosa, ftsQuery, recordDiagnosaPicks } from './search'
 export type { DiagnosaHit, SearchOptions } from './search'
-export { aliasCodes, DIAGNOSA_ALIASES } from './aliases'
+export { aliasMatches, DIAGNOSA_ALIASES } from './aliases'
+export type { AliasMatch } from './aliases'
 export { searchTindakan, searchObat, itemNames } from './items'
 export type { TindakanHit, ObatHit } from './items'
 export {

@@ -1,10 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { Diagnosa } from '../pcare/types'
-import { aliasCodes } from './aliases'
+import { aliasMatches } from './aliases'
 
 export interface DiagnosaHit extends Diagnosa {
   /** Orders the hits of one search, lower first (see searchDiagnosa); not comparable across searches. */
   rank: number
+  /** The Indonesian term or abbreviation that found this code (`darah tinggi` for I10); absent for code and word hits. */
+  alias?: string
 }
 
 const ICD_CODE = /^[A-Za-z]\d{0,2}(\.\d{0,2})?$/
@@ -85,16 +87,16 @@ export function searchDiagnosa(db: Database, query: string, limit = 20, opts: Se
   const code = ICD_CODE.test(q) ? q.toUpperCase() : ''
   const st = prepared(db)
   const fts = (st.fts.all({ code, match, limit: max }) as Array<Row & { rank: number }>).map((r) => hit(r, r.rank))
-  const aliases = aliasCodes(q)
-  const alias = aliases.length ? (st.byCodes.all({ codes: JSON.stringify(aliases) }) as Row[]).map((r) => hit(r, 0)) : []
+  const matches = aliasMatches(q)
+  const term = new Map(matches.map((m) => [m.kdDiag, m.term]))
+  const alias = matches.length ? (st.byCodes.all({ codes: JSON.stringify(matches.map((m) => m.kdDiag)) }) as Row[]).map((r) => hit(r, 0)) : []
 
   const picked: DiagnosaHit[] = []
   if (opts.userId) {
     const now = opts.now ?? Date.now()
-    const inAlias = new Set(aliases)
     const words = ftsWords(q)
     for (const p of userPicks(db, opts.userId, now)) {
-      if (!(inAlias.has(p.row.kdDiag) || (code && p.row.kdDiag.startsWith(code)) || wordsMatch(words, p.words))) continue
+      if (!(term.has(p.row.kdDiag) || (code && p.row.kdDiag.startsWith(code)) || wordsMatch(words, p.words))) continue
       picked.push(hit(p.row, -p.row.n * 0.5 ** (Math.max(0, now - p.row.lastAt) / PICK_HALF_LIFE_MS)))
     }
     picked.sort((a, b) => a.rank - b.rank || a.kdDiag.localeCompare(b.kdDiag))
@@ -112,6 +114,10 @@ export function searchDiagnosa(db: Database, query: string, limit = 20, opts: Se
   picked.forEach(add)
   alias.forEach(add)
   fts.forEach(add)
+  for (const h of out) {
+    const t = term.get(h.kdDiag)
+    if (t) h.alias = t
+  }
   return out
 }
 

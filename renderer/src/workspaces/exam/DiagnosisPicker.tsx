@@ -98,6 +98,7 @@ export function DiagnosisPicker({ value, onChange, error }: { value: Hit[]; onCh
           {hits.map((h, i) => (
             <li key={h.kdDiag} id={`diag-${h.kdDiag}`} role="option" aria-selected={i === active} className={i === active ? 'active' : undefined} onMouseDown={(e) => (e.preventDefault(), add(h))}>
               <strong>{h.kdDiag}</strong> {h.nmDiag}
+              {h.alias && <span className="muted"> · {h.alias}</span>}
               {!h.nonSpesialis && <span className="muted"> · {t('exam.spesialistik')}</span>}
             </li>
           ))}
