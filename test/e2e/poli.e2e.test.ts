@@ -21,7 +21,7 @@ const repoRoot = resolve(import.meta.dirname, '../..')
 const rendererDir = join(repoRoot, 'out', 'renderer')
 const shots = join(repoRoot, 'test-results', 'e2e')
 const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
-const [cardA, cardB] = peserta.filter((p) => p.aktif)
+const [cardA, cardB, cardC] = peserta.filter((p) => p.aktif)
 const ADMIN = { username: 'admin', password: 'kata-sandi-admin-poli' }
 const COUNTER = { username: 'loket.poli', password: 'kata-sandi-loket-poli' }
 const CLINICIAN = { username: 'dr.satu', password: 'kata-sandi-dokter-poli' }
@@ -33,7 +33,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>>
 let page: Page
 let adminSecret = ''
 const problems: string[] = []
-const noRawat: Record<'A' | 'B', string> = { A: '', B: '' }
+const noRawat: Record<'A' | 'B' | 'C', string> = { A: '', B: '', C: '' }
 
 /** "HH:00-HH:59" of an hour `offset` hours from the suite's start: a shift that does not cover the present minute. */
 const startHour = new Date().getHours()
@@ -148,6 +148,18 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
     await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 20_000 }).toMatch(/^Nomor urut: \w+$/)
   }
   expect(noRawat.A).not.toBe(noRawat.B)
+
+  // KIA with nobody on duty: registered without a doctor.
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardC.noKartu)
+  await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await page.locator('#reg-poli').waitFor()
+  await page.locator('#reg-poli').selectOption('003')
+  await page.getByText(/tidak ada satu dokter yang sedang praktik/).waitFor()
+  expect(await dokter.inputValue()).toBe('')
+  await page.locator('#reg-keluhan').fill('Kontrol kehamilan')
+  await page.locator('#reg-keluhan').press('Enter')
+  await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '').not.toMatch(new RegExp(`^(${noRawat.B})?$`))
+  noRawat.C = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]!
   await page.screenshot({ path: join(shots, 'poli-1-pendaftaran.png') })
   await signOut(page)
 })
@@ -179,8 +191,14 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   await page.getByRole('heading', { name: `Pemeriksaan ${cardB.nama} (${noRawat.B})` }).waitFor()
   // The doctor chosen at the counter, from UMUM's schedule only.
   await expect.poll(() => page.locator('#ex-dokter').inputValue()).toBe('131491')
-  expect(await page.locator('#ex-dokter option').allInnerTexts()).not.toContain('Bidan Contoh Empat, A.Md.Keb')
+  const umum = ['— tanpa dokter —', 'dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)'].sort()
+  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort()).toEqual(umum)
   await page.screenshot({ path: join(shots, 'poli-2-queue.png') })
+
+  // A visit registered without a doctor: the examination takes the signed-in clinician's own doctor code.
+  await page.locator('.patient-list .pick-list button').filter({ hasText: noRawat.C }).click()
+  await page.getByRole('heading', { name: `Pemeriksaan ${cardC.nama} (${noRawat.C})` }).waitFor()
+  await expect.poll(() => page.locator('#ex-dokter').inputValue()).toBe('131491')
 
   // The poli is remembered across a reload.
   await page.reload({ waitUntil: 'domcontentloaded' })
@@ -193,6 +211,7 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
     const reg = (n: string) => core.db.prepare('SELECT call_count, attendance, called_at IS NOT NULL AS called FROM registrations WHERE no_rawat = ?').get(n)
     expect(reg(noRawat.A)).toEqual({ call_count: 1, attendance: 'tidak_hadir', called: 1 })
     expect(reg(noRawat.B)).toEqual({ call_count: 1, attendance: 'hadir', called: 1 })
+    expect(core.db.prepare('SELECT kd_dokter FROM registrations WHERE no_rawat = ?').get(noRawat.C)).toEqual({ kd_dokter: null })
   } finally {
     await core.close()
   }

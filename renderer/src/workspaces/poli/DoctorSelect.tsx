@@ -70,7 +70,8 @@ export function DoctorSelect({
   }, [])
 
   const onSchedule = schedule && schedule.dokter.length > 0
-  const options: (Dokter & { jamPraktek?: string })[] = onSchedule ? schedule.dokter : all
+  // While the schedule loads, no list at all: offering every doctor for a moment invites the wrong pick.
+  const options: (Dokter & { jamPraktek?: string })[] = onSchedule ? schedule.dokter : schedule || loadError ? all : []
   // A doctor set earlier (at the counter, or the clinician's own code) stays visible even when off this list;
   // core says why it is refused.
   const extra = value && !options.some((d) => d.kdDokter === value) ? (all.find((d) => d.kdDokter === value) ?? { kdDokter: value, nmDokter: value }) : null
