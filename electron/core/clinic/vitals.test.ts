@@ -75,6 +75,14 @@ it("the contract refuses the issue's values with messages that name the field, n
   }
 })
 
+it('an empty referring doctor reads "Wajib diisi." at rujukan.dokter, not zod\'s "Too small"', async () => {
+  const table = { 'examination.save': () => ({}) } as never
+  const rujukan = { kdppk: '0199R001', nmppk: 'RSUD', tglEstRujuk: '2026-11-30', alasan: 'perlu spesialis', dokter: '  ', kdSubSpesialis: '3' }
+  const r = await dispatch(table, 'examination.save', { ...input('x', babyVitals), kdStatusPulang: '4', rujukan }, { transport: 'test' })
+  expect(r.ok).toBe(false)
+  expect(!r.ok && r.error.fields).toEqual([{ field: 'rujukan.dokter', key: 'v.required', message: 'Wajib diisi.' }])
+})
+
 it('dispatch carries the range parameters so the page shows the message in English too', async () => {
   const table = { 'examination.save': () => ({}) } as never
   const r = await dispatch(table, 'examination.save', input('x', { ...babyVitals, suhu: '98.6' }), { transport: 'test' })
