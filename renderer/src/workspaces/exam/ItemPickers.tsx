@@ -7,11 +7,16 @@ type TindakanHit = Output<'reference.tindakan'>[number]
 type ObatHit = Output<'reference.obat'>[number]
 
 /** One tindakan line of the form. An empty name means a code typed by hand that the cached PCare list lacks. */
-export type TindakanLine = { kdTindakan: string; nmTindakan: string; biaya: string }
+export type TindakanLine = { kdTindakan: string; nmTindakan: string; biaya: string; maxTarif: number | null }
 /** One drug line: the DPHO drug, signa (times a day x amount per time) and the quantity given; name empty as above. */
 export type ObatLine = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
 
 const count = (v: string, fallback: number) => (v.trim() === '' ? fallback : Number(v.trim()))
+/**
+ * These numbers are whole (rupiah, times, pieces): anything but digits is dropped as typed, so "30.000" (an Indonesian
+ * thousands separator) becomes 30000 and a stray letter cannot reach PCare as a wrong number.
+ */
+const digits = (v: string) => v.replace(/\D/g, '')
 
 /** The lines as the contract takes them; empty numbers fall back to PCare's usual defaults (biaya 0, signa 1x1, 1). */
 export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
@@ -195,8 +200,8 @@ export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[];
           onChange([
             ...value,
             'code' in h
-              ? { kdTindakan: h.code, nmTindakan: '', biaya: '0' }
-              : { kdTindakan: h.kdTindakan, nmTindakan: h.nmTindakan, biaya: String(Math.round(h.maxTarif ?? 0)) },
+              ? { kdTindakan: h.code, nmTindakan: '', biaya: '0', maxTarif: null }
+              : { kdTindakan: h.kdTindakan, nmTindakan: h.nmTindakan, biaya: String(Math.round(h.maxTarif ?? 0)), maxTarif: h.maxTarif },
           ])
         }
       />
@@ -209,7 +214,19 @@ export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[];
               </span>
               <div className={fe(`tindakan.${i}.biaya`) ? 'field has-error' : 'field'}>
                 <label htmlFor={`tdk-biaya-${i}`}>{t('exam.biaya')}</label>
-                <input id={`tdk-biaya-${i}`} inputMode="numeric" value={x.biaya} aria-invalid={Boolean(fe(`tindakan.${i}.biaya`))} onChange={(e) => set(i, { biaya: e.target.value })} />
+                <input
+                  id={`tdk-biaya-${i}`}
+                  inputMode="numeric"
+                  value={x.biaya}
+                  aria-invalid={Boolean(fe(`tindakan.${i}.biaya`))}
+                  aria-describedby={x.maxTarif ? `tdk-biaya-${i}-hint` : undefined}
+                  onChange={(e) => set(i, { biaya: digits(e.target.value) })}
+                />
+                {x.maxTarif ? (
+                  <p id={`tdk-biaya-${i}-hint`} className="hint">
+                    {t('items.maxTarif', { rp: x.maxTarif.toLocaleString('id-ID') })}
+                  </p>
+                ) : null}
                 {fe(`tindakan.${i}.biaya`) && <p className="field-error" role="alert">{fe(`tindakan.${i}.biaya`)}</p>}
               </div>
               <button type="button" className="secondary" aria-label={t('items.removeLine', { name: x.nmTindakan || x.kdTindakan })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
@@ -264,7 +281,7 @@ export function ObatFields({ value, onChange, fe }: { value: ObatLine[]; onChang
                 return (
                   <div key={k} className={err ? 'field num has-error' : 'field num'}>
                     <label htmlFor={`obt-${k}-${i}`}>{t(label)}</label>
-                    <input id={`obt-${k}-${i}`} inputMode="numeric" value={o[k]} aria-invalid={Boolean(err)} onChange={(e) => set(i, { [k]: e.target.value })} />
+                    <input id={`obt-${k}-${i}`} inputMode="numeric" value={o[k]} aria-invalid={Boolean(err)} onChange={(e) => set(i, { [k]: digits(e.target.value) })} />
                     {err && <p className="field-error" role="alert">{err}</p>}
                   </div>
                 )
