@@ -40,6 +40,8 @@ export function Pendaftaran() {
   const [checkSeq, setCheckSeq] = useState(0)
   const lists = useReferenceLists()
   const [registered, setRegistered] = useState<string | null>(null)
+  // Known from the form at once, before today's list brings the row: a self-paying visit never waits for PCare.
+  const [registeredUmum, setRegisteredUmum] = useState(false)
   const today = usePoll(() => call('registration.today', {}), 2000)
   const slip = useSlipPrint(registered)
 
@@ -142,14 +144,15 @@ export function Pendaftaran() {
           mode={mode}
           noKartu={check.result.patient?.noKartu ?? check.query}
           lists={lists}
-          onDone={(noRawat) => {
+          onDone={(noRawat, umum) => {
             setRegistered(noRawat)
+            setRegisteredUmum(umum)
             setValue('')
             idInput.current?.focus()
           }}
         />
       )}
-      {registered && <Registered noRawat={registered} today={today.value} onPrint={slip.open} />}
+      {registered && <Registered noRawat={registered} umum={registeredUmum} today={today.value} onPrint={slip.open} />}
       {slip.dialog}
 
       <section className="card" aria-labelledby="queue-title">
@@ -163,7 +166,7 @@ export function Pendaftaran() {
 /** Fields the form shows its own messages beside; any other error (e.g. on noKartu) is said in the form's alert. */
 const REG_FIELDS = ['kdPoli', 'kdDokter', 'keluhan', 'penjamin']
 
-function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMode, 'none'>; noKartu: string; lists: Lists | null; onDone: (noRawat: string) => void }) {
+function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMode, 'none'>; noKartu: string; lists: Lists | null; onDone: (noRawat: string, umum: boolean) => void }) {
   const { t } = useI18n()
   const poli = lists?.poli ?? []
   const [kdPoli, setKdPoli] = useState(poli[0]?.kdPoli ?? '')
@@ -192,7 +195,7 @@ function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMod
         penjamin: umum ? 'umum' : 'bpjs',
         unverified: mode === 'unverified',
       })
-      onDone(r.noRawat)
+      onDone(r.noRawat, umum)
     } catch (err) {
       setError(asApiError(err))
       setBusy(false)
@@ -257,14 +260,14 @@ function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMod
   )
 }
 
-function Registered({ noRawat, today, onPrint }: { noRawat: string; today: Today | undefined; onPrint: (noRawat: string) => void }) {
+function Registered({ noRawat, umum, today, onPrint }: { noRawat: string; umum: boolean; today: Today | undefined; onPrint: (noRawat: string) => void }) {
   const { t } = useI18n()
   const row = today?.find((r) => r.noRawat === noRawat)
   return (
     <p className="card registered" role="status" data-testid="registered">
       {t('pendaftaran.registered', { noRawat })}{' '}
       <strong data-testid="no-urut">
-        {row?.penjamin === 'umum' ? t('counter.registeredUmum') : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
+        {umum ? t('counter.registeredUmum') : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
       </strong>{' '}
       <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
     </p>

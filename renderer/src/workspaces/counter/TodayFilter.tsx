@@ -22,8 +22,9 @@ const typing = (el: EventTarget | null) =>
   el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
 
 /**
- * Search and poli filter above the counter's "Antrean hari ini". "/" focuses the search from anywhere on the page
- * (outside a field), Escape in the search clears it. The filtered rows are handed to `children`.
+ * Search and poli filter above the counter's "Antrean hari ini". Alt+C focuses the search from anywhere (the card
+ * field included, where the counter usually is), "/" does too outside a field; Escape in the search clears it.
+ * Neither clashes with Alt+1..4 (workspaces) or F2 (camera). The filtered rows are handed to `children`.
  */
 export function TodayFilter({ rows, children }: { rows: Row[] | undefined; children: (rows: Row[] | undefined) => ReactNode }) {
   const { t } = useI18n()
@@ -32,7 +33,8 @@ export function TodayFilter({ rows, children }: { rows: Row[] | undefined; child
   const search = useRef<HTMLInputElement>(null)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === '/' && !e.altKey && !e.ctrlKey && !e.metaKey && !typing(e.target)) {
+      const slash = e.key === '/' && !e.altKey && !e.ctrlKey && !e.metaKey && !typing(e.target)
+      if (slash || (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyC')) {
         e.preventDefault()
         search.current?.focus()
       }
@@ -50,7 +52,7 @@ export function TodayFilter({ rows, children }: { rows: Row[] | undefined; child
     <>
       <div className="today-filter" role="search">
         <label htmlFor="today-search">
-          {t('counter.search')} <kbd>/</kbd>
+          {t('counter.search')} <kbd>Alt+C</kbd>
         </label>
         <input
           ref={search}
@@ -58,7 +60,7 @@ export function TodayFilter({ rows, children }: { rows: Row[] | undefined; child
           type="search"
           autoComplete="off"
           spellCheck={false}
-          aria-keyshortcuts="/"
+          aria-keyshortcuts="Alt+C /"
           placeholder={t('counter.searchPlaceholder')}
           value={q}
           onChange={(e) => setQ(e.target.value)}

@@ -1,0 +1,296 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore } from '../../electron/core/app'
+import { AuthService } from '../../electron/core/auth'
+import { createLogger } from '../../electron/core/log'
+import { PcareClient } from '../../electron/core/pcare'
+import { refreshReferenceData } from '../../electron/core/reference'
+import { ageOf } from '../../renderer/src/workspaces/counter/age'
+import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { launchChromium } from './browser'
+import { signIn } from './session'
+
+/**
+ * The counter as issue 10 found it, replayed in Debian Chromium through the browser shell, with the real sync engine
+ * against the PCare simulator and the local Fabric network: the wrong patient's data carried over, outcomes that said
+ * nothing (unknown card and NIK, inactive card, PCare unreachable with a never-seen card), a status bar that said
+ * "connected" or "unknown" when it was neither, and today's list without search. The counter uses the keyboard only.
+ * The tests run in order on one workstation, as one morning at the counter.
+ */
+const repoRoot = resolve(import.meta.dirname, '../..')
+const rendererDir = join(repoRoot, 'out', 'renderer')
+const shots = join(repoRoot, 'test-results', 'e2e')
+const quiet = createLogger({ level: 'error', sink: () => {} })
+const COUNTER = { username: 'loket1', password: 'kata-sandi-loket-e2e' }
+// Demo cards (tools/demo-data/peserta.json).
+const A = { noKartu: '0009999000003', nama: 'Dewi Lestari', tglLahir: '21-01-1973' }
+const B = { noKartu: '0009999000004', nama: 'Agus Setiawan' }
+const INACTIVE = '0009999000010'
+const ARREARS = '0009999000008'
+const UNKNOWN = '0009999000099'
+const UNKNOWN_NIK = '9999000000000001'
+const NEVER_SEEN = { noKartu: '0009999000005', nama: 'Rina Marlina' }
+
+const tmp = tempDir('faskes-e2e-counter-')
+const simState = join(tmp.dir, 'sim-state.json')
+let sim: Simulator
+let simPort = 0
+let shell: BrowserShell
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+const problems: string[] = []
+const timings = { check: [] as number[], register: [] as number[] }
+
+// String expressions: this file is type-checked without the DOM lib.
+const activeId = () => page.evaluate<string | null>('document.activeElement ? document.activeElement.id : null')
+const statusOf = (target: string) => page.getByRole('contentinfo', { name: 'Status sinkronisasi' }).getByRole('listitem', { name: target, exact: true })
+const outcome = () => page.getByTestId('check-outcome').innerText()
+const todayRow = (text: string) => page.getByTestId('today').getByRole('row').filter({ hasText: text })
+
+/** Moves focus with Tab (or Shift+Tab) until the element with `id` has it: the way a clerk reaches a field. Bounded. */
+async function tabTo(id: string, back = false) {
+  for (let i = 0; i < 40; i++) {
+    if ((await activeId()) === id) return
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab')
+  }
+  throw new Error(`#${id} not reached with ${back ? 'Shift+Tab' : 'Tab'} in 40 presses`)
+}
+
+/** Types a card number or NIK into the (focused) card field and presses Enter; returns Enter → status shown, in ms. */
+async function check(id: string): Promise<number> {
+  await tabTo('peserta-id', true)
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(id)
+  await page.evaluate(
+    `performance.clearMarks(); addEventListener('keydown', (e) => { if (e.key === 'Enter') performance.mark('e2e:enter') }, { once: true, capture: true })`,
+  )
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.evaluate<number>("performance.getEntriesByName('faskes:status-shown').length"), { timeout: 20_000 }).toBeGreaterThan(0)
+  const ms = await page.evaluate<number>(
+    "performance.getEntriesByName('faskes:status-shown')[0].startTime - performance.getEntriesByName('e2e:enter')[0].startTime",
+  )
+  timings.check.push(ms)
+  return ms
+}
+
+/** Presses Enter in the focused keluhan field; returns Enter → "Terdaftar" shown, in ms (measured in the page). */
+async function registerWithEnter(): Promise<number> {
+  expect(await activeId()).toBe('reg-keluhan')
+  // The expression ends in undefined: evaluate would otherwise wait for the promise before Enter is pressed.
+  await page.evaluate(`window.__reg = new Promise((resolve) => {
+    let t0 = 0
+    addEventListener('keydown', (e) => { if (e.key === 'Enter') t0 = performance.now() }, { once: true, capture: true })
+    const obs = new MutationObserver(() => {
+      if (t0 && document.querySelector('[data-testid=registered]')) { obs.disconnect(); resolve(performance.now() - t0) }
+    })
+    obs.observe(document.body, { childList: true, subtree: true })
+    setTimeout(() => resolve(-1), 15000)
+  }); undefined`)
+  await page.keyboard.press('Enter')
+  const ms = await page.evaluate<number>('window.__reg')
+  if (ms < 0) throw new Error(`not registered within 15 s; the page says: ${await page.locator('.workspace').innerText()}`)
+  timings.register.push(ms)
+  return ms
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  mkdirSync(shots, { recursive: true })
+  sim = await startSimulator({ port: 0, statePath: simState, logger: quiet })
+  simPort = sim.port
+  const seed = createCore({ dataDir: tmp.dir, version: 'seed', keychain: false })
+  try {
+    // A fresh faskes code: the ledger keeps state between runs.
+    seed.settings.update({ faskesName: 'Puskesmas Loket E2E', kdPPK: freshKdPPK() })
+    await new AuthService(seed.db, null).createUser(COUNTER.username, COUNTER.password, 'counter')
+    const client = new PcareClient({ credentials: sim.credentials, config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl }, logger: quiet })
+    await refreshReferenceData(seed.db, client)
+  } finally {
+    await seed.close()
+  }
+  shell = await startBrowserShell({
+    port: 0,
+    dataDir: tmp.dir,
+    version: '0.0.0-e2e',
+    rendererDir,
+    remotes: demoRemotes(sim),
+    engine: { pollMs: 100, probeMs: 300, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
+  })
+  browser = await launchChromium()
+  page = await browser.context.newPage()
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await signIn(page, COUNTER.username, COUNTER.password)
+  await page.getByRole('heading', { level: 1, name: 'Pendaftaran', exact: true }).waitFor()
+}, 120_000)
+
+afterAll(async () => {
+  if (timings.check.length) {
+    const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
+    console.log(`e2e counter: Enter → status shown ${f(timings.check)} ms; Enter → registered ${f(timings.register)} ms`)
+  }
+  await browser?.close()
+  await shell?.close()
+  await sim?.close()
+  tmp.cleanup()
+})
+
+it('one patient at a time: card A with keluhan, poli and a red "already registered" → card B shows an empty form, no error; Enter registers', async () => {
+  await expect.poll(activeId).toBe('peserta-id')
+  await check(A.noKartu)
+  expect(await outcome()).toContain('Kartu AKTIF')
+  expect(await page.getByTestId('nama').innerText()).toBe(A.nama)
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Demam')
+  await registerWithEnter()
+  await page.getByTestId('registered').waitFor()
+  const first = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]
+
+  // A again, same poli: core refuses it as a duplicate, in red on the form.
+  await check(A.noKartu)
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('KELUHAN PASIEN PERTAMA')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.getByRole('alert').innerText()).toContain(`sudah terdaftar di poli ini hari ini (${first})`)
+  // Then the clerk picks KIA for A by keyboard (type-ahead on the poli list) and does not register.
+  await tabTo('reg-poli', true)
+  await page.keyboard.type('KIA')
+  expect(await page.locator('#reg-poli').inputValue()).toBe('003')
+  await page.screenshot({ path: join(shots, 'counter-1-card-a.png'), fullPage: true })
+
+  // Card B: nothing of A remains.
+  await check(B.noKartu)
+  expect(await page.getByTestId('nama').innerText()).toBe(B.nama)
+  expect(await page.locator('#reg-keluhan').inputValue()).toBe('')
+  expect(await page.locator('#reg-poli').inputValue()).toBe('001')
+  expect(await page.getByRole('alert').count()).toBe(0)
+  expect(await page.locator('.workspace').innerText()).not.toContain('sudah terdaftar')
+  await page.screenshot({ path: join(shots, 'counter-2-card-b-fresh.png'), fullPage: true })
+
+  // B goes to KIA: Enter in the keluhan field registers.
+  await tabTo('reg-poli')
+  await page.keyboard.type('KIA')
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Kontrol kehamilan')
+  await registerWithEnter()
+  await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 20_000 }).toMatch(/^Nomor urut: \w+$/)
+})
+
+it('the status bar is never "unknown" once the remotes were tried, and says "connected" while they answer', async () => {
+  for (const target of ['PCare', 'Ledger', 'Antrean']) {
+    await expect.poll(() => statusOf(target).innerText(), { timeout: 20_000 }).not.toContain('Belum diketahui')
+  }
+  expect(await statusOf('PCare').innerText()).toContain('Terhubung')
+})
+
+it('unknown card and unknown NIK say "Tidak ditemukan" on the page, and offer no registration', async () => {
+  await check(UNKNOWN)
+  expect(await outcome()).toBe(`Tidak ditemukan: tidak ada peserta BPJS dengan nomor kartu ${UNKNOWN}. Periksa nomornya. Tidak dapat didaftarkan sebagai peserta BPJS.`)
+  expect(await page.getByTestId('eligibility').getAttribute('data-outcome')).toBe('notFound')
+  expect(await page.locator('#reg-keluhan').count()).toBe(0)
+  await check(UNKNOWN_NIK)
+  expect(await outcome()).toContain(`Tidak ditemukan: tidak ada peserta BPJS dengan NIK ${UNKNOWN_NIK}.`)
+  expect(await page.locator('#reg-keluhan').count()).toBe(0)
+  await page.screenshot({ path: join(shots, 'counter-3-unknown-nik.png'), fullPage: true })
+})
+
+it('inactive card: PCare\'s reason in words, BPJS refused, registered as umum only after the explicit choice, nothing sent to PCare', async () => {
+  await check(INACTIVE)
+  expect(await outcome()).toContain('Kartu TIDAK AKTIF — keterangan PCare: TIDAK AKTIF.')
+  expect(await page.getByTestId('card-status').innerText()).toBe('TIDAK AKTIF')
+  expect(await page.getByTestId('ledger-status').innerText()).not.toMatch(/TIDAK_TERCATAT|NOT_RECORDED/)
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Batuk')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => page.locator('#reg-umum-error').innerText().catch(() => '')).toContain('Pasien umum')
+  expect(await page.getByTestId('registered').count()).toBe(0)
+  await tabTo('reg-umum', true)
+  await page.keyboard.press('Space')
+  expect(await page.locator('#reg-umum').isChecked()).toBe(true)
+  await tabTo('reg-keluhan')
+  await registerWithEnter()
+  expect(await page.getByTestId('no-urut').innerText()).toBe('Pasien umum: tidak dikirim ke PCare.')
+  await expect.poll(() => todayRow(INACTIVE).innerText()).toContain('UMUM')
+  await page.screenshot({ path: join(shots, 'counter-4-inactive-umum.png'), fullPage: true })
+  // No PCare or Antrean job exists for the visit (so none can ever be sent), and PCare has no pendaftaran for the card.
+  const jobs = shell.core.db
+    .prepare(`SELECT count(*) AS n FROM outbox o JOIN registrations r ON o.entity_id = r.no_rawat WHERE r.no_kartu = ? AND o.target IN ('pcare', 'antrean')`)
+    .get(INACTIVE)
+  expect(jobs).toEqual({ n: 0 })
+  expect(sim.state().pendaftaran.filter((p) => p.noKartu === INACTIVE)).toEqual([])
+})
+
+it('arrears are said on the page with the amount', async () => {
+  await check(ARREARS)
+  expect(await page.getByTestId('arrears').innerText()).toContain('Ada tunggakan iuran: Rp 350.000.')
+})
+
+it('PCare unreachable: a never-seen card registers as "belum terverifikasi"; when PCare is back it is verified, an unknown one is rejected and said on the list', async () => {
+  await sim.close()
+  await check(NEVER_SEEN.noKartu)
+  expect(await outcome()).toContain('PCare tidak terhubung dan kartu ini belum pernah diperiksa di komputer ini.')
+  // The counter's own check told the status bar: not "connected" any more.
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 10_000 }).toContain('Terputus')
+  expect(await page.getByTestId('unverified-note').innerText()).toContain('BELUM TERVERIFIKASI')
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Pusing')
+  await registerWithEnter()
+  await expect.poll(() => todayRow(NEVER_SEEN.noKartu).innerText()).toContain('belum terverifikasi')
+
+  await check(UNKNOWN)
+  expect(await page.getByTestId('eligibility').getAttribute('data-outcome')).toBe('offlineUnknown')
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Nyeri')
+  await registerWithEnter()
+  await page.screenshot({ path: join(shots, 'counter-5-offline-unverified.png'), fullPage: true })
+
+  sim = await startSimulator({ port: simPort, statePath: simState, logger: quiet })
+  await expect.poll(() => todayRow(NEVER_SEEN.noKartu).innerText(), { timeout: 40_000 }).toContain(NEVER_SEEN.nama)
+  expect(await todayRow(NEVER_SEEN.noKartu).innerText()).not.toContain('belum terverifikasi')
+  await expect.poll(() => todayRow(UNKNOWN).innerText(), { timeout: 40_000 }).toContain('DITOLAK: kartu tidak ditemukan di PCare')
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 40_000 }).toMatch(/Terhubung[\s\S]*Tertunda\s*0/)
+  expect(sim.state().pendaftaran.filter((p) => p.noKartu === UNKNOWN)).toEqual([])
+  expect(sim.state().pendaftaran.filter((p) => p.noKartu === NEVER_SEEN.noKartu)).toHaveLength(1)
+  await page.screenshot({ path: join(shots, 'counter-6-verified-and-rejected.png'), fullPage: true })
+})
+
+it('today\'s list: Alt+C to the search, by name, card number and no_rawat; filter by poli; age, sex and birth date shown', async () => {
+  await tabTo('peserta-id', true)
+  await page.keyboard.press('Alt+C')
+  expect(await activeId()).toBe('today-search')
+  const rows = () => page.getByTestId('today').locator('tbody tr')
+  await page.keyboard.type('dewi')
+  await expect.poll(() => rows().count()).toBe(1)
+  const dewi = await rows().first().innerText()
+  const age = ageOf(A.tglLahir)!
+  expect(dewi).toContain(A.tglLahir)
+  expect(dewi).toMatch(new RegExp(`\\b${age.n} th\\b`))
+  expect(dewi).toMatch(/\bP\b/)
+  const noRawat = /\d{8}-\d{4}/.exec(dewi)![0]
+
+  await page.keyboard.press('Escape')
+  await page.keyboard.type(B.noKartu)
+  await expect.poll(() => rows().count()).toBe(1)
+  expect(await rows().first().innerText()).toContain(B.nama)
+
+  await page.keyboard.press('Escape')
+  await page.keyboard.type(noRawat)
+  await expect.poll(() => rows().count()).toBe(1)
+  expect(await rows().first().innerText()).toContain(A.nama)
+
+  // Poli filter by keyboard: only B went to KIA.
+  await page.keyboard.press('Escape')
+  await tabTo('today-poli')
+  await page.keyboard.type('KIA')
+  await expect.poll(() => rows().count()).toBe(1)
+  expect(await rows().first().innerText()).toContain(B.nama)
+  expect(await page.getByTestId('today-count').innerText()).toMatch(/^1 dari \d+$/)
+  await page.screenshot({ path: join(shots, 'counter-7-today-search.png'), fullPage: true })
+  expect(problems).toEqual([])
+})
