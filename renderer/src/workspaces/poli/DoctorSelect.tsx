@@ -82,7 +82,9 @@ export function DoctorSelect({
   else if (!schedule) hint = kdPoli ? t('app.loading') : ''
   else if (!onSchedule) hint = schedule.source === 'none' ? t('dokter.noSchedule') : t('dokter.emptySchedule')
   else {
-    const from = schedule.source === 'live' ? t('dokter.live') : t('dokter.cached', { time: schedule.fetchedAt ? clock(locale, schedule.fetchedAt) : '—', tanggal: schedule.tanggal ?? '' })
+    const time = schedule.fetchedAt ? clock(locale, schedule.fetchedAt) : '—'
+    // A cached answer without an error is simply recent (core does not ask PCare again within minutes).
+    const from = schedule.error === null ? t('dokter.live', { time }) : t('dokter.cached', { time, tanggal: schedule.tanggal ?? '' })
     hint = `${from} · ${onDutyName ? t('dokter.onDuty', { nama: onDutyName }) : t('dokter.nobodyOnDuty')}`
   }
 
