@@ -292,6 +292,8 @@ it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s l
   await page.screenshot({ path: join(shots, 'flow-6-pemeriksaan-rujukan.png'), fullPage: true })
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
   await page.getByTestId('exam-saved').waitFor()
+  // A saved referral can be printed at once (the letter itself is checked in print.e2e.test.ts).
+  await page.getByTestId('exam-saved').getByRole('button', { name: /^Cetak surat rujukan/ }).waitFor()
   // PCare takes the kunjungan with the referral; the ledger records the referral (its status comes back into SQLite).
   await expect.poll(() => sim.state().kunjungan.filter((k) => k.body.rujukLanjut?.kdppk === '0199R002').length, { timeout: 30_000 }).toBe(1)
   const referralStatus = () =>
