@@ -22,30 +22,27 @@ export function fieldError(field: string, m: Msg): FieldError {
 }
 
 /**
- * An error meant for a person at the counter. Give a `msg(key, params)` so the page can show it in either language;
- * a plain string is shown as is (Indonesian). `code` lets the UI branch. Anything else that escapes core becomes
- * INTERNAL with a generic message.
+ * An error meant for a person at the counter, always by catalogue key (`msg(key, params)`) so the page shows it in
+ * the user's language; field errors likewise (`fieldError`). test/unit/messages.test.ts refuses plain text in either.
+ * `code` lets the UI branch. Anything else that escapes core becomes INTERNAL with a generic message.
  */
 export class AppError extends Error {
-  readonly key?: ServerMessageKey
+  readonly key: ServerMessageKey
   readonly params?: MessageParams
 
   constructor(
     readonly code: ErrorCode,
-    message: string | Msg,
+    message: Msg,
     readonly fields?: FieldError[],
   ) {
-    super(typeof message === 'string' ? message : message.text)
+    super(message.text)
     this.name = 'AppError'
-    if (typeof message !== 'string') {
-      this.key = message.key
-      if (message.params) this.params = message.params
-    }
+    this.key = message.key
+    if (message.params) this.params = message.params
   }
 
   toShape(): ErrorShape {
-    const shape: ErrorShape = { code: this.code, message: this.message }
-    if (this.key) shape.key = this.key
+    const shape: ErrorShape = { code: this.code, message: this.message, key: this.key }
     if (this.params) shape.params = this.params
     if (this.fields?.length) shape.fields = this.fields
     return shape

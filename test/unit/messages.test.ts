@@ -31,14 +31,23 @@ function isPlainText(node: ts.Expression): boolean {
   return false
 }
 
+function extendsAppError(n: ts.Node): boolean {
+  let c: ts.Node | undefined = n
+  while (c && !ts.isClassLike(c)) c = c.parent
+  return Boolean(c && (c as ts.ClassLikeDeclaration).heritageClauses?.some((h) => h.types.some((t) => t.expression.getText() === 'AppError')))
+}
+
 /** `new AppError(code, <plain text>)` and field errors written as `{ field, message: <plain text> }` in its third argument. */
 function plainTextAppErrors(fileName: string, text: string): string[] {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true)
   const found: string[] = []
   const where = (n: ts.Node) => `${fileName}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`
   const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'AppError' && n.arguments) {
-      const [, message, fields] = n.arguments
+    const isNew = ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'AppError'
+    // A subclass's super(code, message, fields) builds an AppError too.
+    const isSuper = ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword && extendsAppError(n)
+    if ((isNew || isSuper) && (n as ts.NewExpression | ts.CallExpression).arguments) {
+      const [, message, fields] = (n as ts.NewExpression | ts.CallExpression).arguments!
       if (message && isPlainText(message)) found.push(`${where(message)} message`)
       if (fields && ts.isArrayLiteralExpression(fields)) {
         for (const f of fields.elements) {
@@ -69,8 +78,10 @@ describe('server messages are keys', () => {
       `throw new AppError('INVALID_INPUT', msg('v.required'), [{ field: 'x', message: 'wajib' }])`,
       `throw new AppError('INVALID_INPUT', msg('v.required'), [fieldError('x', msg('v.required'))])`,
       `throw new AppError('INVALID_INPUT', m, [fieldError('query', m)])`,
+      `class E extends AppError { constructor() { super('UNAVAILABLE', 'Tidak tersedia.') } }`,
+      `class F extends Error { constructor() { super('not for people') } }`,
     ].join('\n')
-    expect(plainTextAppErrors('probe.ts', code)).toEqual(['probe.ts:1 message', 'probe.ts:2 message', 'probe.ts:3 message', 'probe.ts:4 field message'])
+    expect(plainTextAppErrors('probe.ts', code)).toEqual(['probe.ts:1 message', 'probe.ts:2 message', 'probe.ts:3 message', 'probe.ts:4 field message', 'probe.ts:7 message'])
   })
 })
 

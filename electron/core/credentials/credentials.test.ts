@@ -29,8 +29,8 @@ describe.runIf(inKeyring)('CredentialStore on gnome-keyring', () => {
 
   it('rejects malformed secrets before they reach the keychain', async () => {
     const store = new CredentialStore(await loadKeytar(), service)
-    await expect(store.setPcare({ ...creds, password: 'a:b' })).rejects.toThrow(/tidak boleh mengandung/)
-    await expect(store.setFabricKey('RSMSP', 'not a key')).rejects.toThrow(/PEM/)
+    await expect(store.setPcare({ ...creds, password: 'a:b' })).rejects.toThrow(/v\.noColon/)
+    await expect(store.setFabricKey('RSMSP', 'not a key')).rejects.toThrow(/v\.pemKey/)
     expect(await store.pcare()).toBeNull()
   })
 })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
 
 /** The subset of keytar we use; the app passes @github/keytar, loaded lazily so a missing libsecret is a clear error. */
@@ -14,12 +14,12 @@ export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
 export type FabricMsp = 'RSMSP' | 'PuskesmasMSP' | 'BPJSMSP'
 
 const Pcare = z.object({
-  consId: z.string().regex(/^\d{1,12}$/, 'consId berupa angka'),
+  consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),
   secretKey: z.string().min(1),
   userKey: z.string().min(1),
   username: z.string().min(1),
   // A ':' would make `user:pass:kdAplikasi` ambiguous on the server side.
-  password: z.string().min(1).refine((p) => !p.includes(':'), 'password tidak boleh mengandung ":"'),
+  password: z.string().min(1).refine((p) => !p.includes(':'), 'v.noColon'),
   kdAplikasi: z.string().regex(/^\d{3}$/).default('095'),
 })
 const Antrean = z.object({
@@ -30,16 +30,11 @@ const Antrean = z.object({
   password: z.string().optional(),
   kdAplikasi: z.string().optional(),
 })
-const FabricKey = z.string().regex(/-----BEGIN (EC )?PRIVATE KEY-----/, 'bukan kunci privat PEM')
+const FabricKey = z.string().regex(/-----BEGIN (EC )?PRIVATE KEY-----/, 'v.pemKey')
 
 export class KeychainUnavailableError extends AppError {
   constructor(cause: unknown) {
-    super(
-      'UNAVAILABLE',
-      'Keychain sistem operasi tidak tersedia, sehingga kredensial tidak dapat dibaca atau disimpan. ' +
-        'Di Linux pastikan Secret Service (gnome-keyring atau KWallet) berjalan dan terbuka. ' +
-        `(${cause instanceof Error ? cause.message : String(cause)})`,
-    )
+    super('UNAVAILABLE', msg('err.keychainUnavailable', { cause: cause instanceof Error ? cause.message : String(cause) }))
   }
 }
 
