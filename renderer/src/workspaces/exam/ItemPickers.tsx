@@ -22,6 +22,7 @@ const digits = (v: string) => v.replace(/\D/g, '')
 export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
   return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0) }))
 }
+/** As toTindakanInput, for the drug lines. */
 export function toObatInput(lines: ObatLine[]): ExaminationInput['obat'] {
   return lines.map((o) => ({ kdObat: o.kdObat, nmObat: o.nmObat, signa1: count(o.signa1, 1), signa2: count(o.signa2, 1), jmlObat: count(o.jmlObat, 1) }))
 }
@@ -111,10 +112,10 @@ function ItemCombobox<H>({
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault()
       setActive((a) => Math.max(0, Math.min(options - 1, a + (e.key === 'ArrowDown' ? 1 : -1))))
-    } else if (e.key === 'Enter' && options > 0) {
-      // Enter picks the highlighted line instead of submitting the form.
+    } else if (e.key === 'Enter' && query) {
+      // Enter picks the highlighted line; with a search typed it never submits the examination half done.
       e.preventDefault()
-      pick(Math.min(active, options - 1))
+      if (options > 0) pick(Math.min(active, options - 1))
     } else if (e.key === 'Escape' && q) {
       e.preventDefault()
       setQ('')
