@@ -71,8 +71,8 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return
-      const k = e.key.toLowerCase()
-      const what = k === 'p' ? 'call' : k === 'h' ? 'hadir' : k === 't' ? 'tidak_hadir' : null
+      // By key position: with Alt held, some layouts (macOS) report another character in e.key.
+      const what = e.code === 'KeyP' ? 'call' : e.code === 'KeyH' ? 'hadir' : e.code === 'KeyT' ? 'tidak_hadir' : null
       if (!what) return
       e.preventDefault()
       void act(what)
