@@ -267,7 +267,7 @@ function Registered({ noRawat, umum, today, onPrint }: { noRawat: string; umum: 
     <p className="card registered" role="status" data-testid="registered">
       {t('pendaftaran.registered', { noRawat })}{' '}
       <strong data-testid="no-urut">
-        {umum ? t('counter.registeredUmum') : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
+        {umum ? t('counter.registeredUmum') : row && row.verification === 'rejected' ? <PenjaminMark row={row} /> : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
       </strong>{' '}
       <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
     </p>
