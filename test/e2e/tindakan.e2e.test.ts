@@ -194,7 +194,7 @@ it('the counter\'s today list opens each visit\'s unsent work by keyboard; the a
   expect(await cell.getByTestId('unsent-lines').innerText()).toContain(`Menunggu Tindakan 99999, yang ditolak: “${REFUSAL}”.`)
   // The other visit: nothing refused (its ledger record may still be on its way, which is not a refusal).
   const goodRow = page.locator(`tr[data-no-rawat="${good}"]`)
-  await expect.poll(() => goodRow.innerText()).toMatch(/terkirim semua|\d+ belum terkirim/)
+  await expect.poll(() => goodRow.innerText()).toMatch(/tidak ada|\d+ belum terkirim/)
   expect(await goodRow.innerText()).not.toMatch(/ditolak/)
   await page.screenshot({ path: join(shots, 'tindakan-3-counter.png'), fullPage: true })
 

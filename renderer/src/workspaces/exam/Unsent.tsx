@@ -117,7 +117,7 @@ export function UnsentCard({ noRawat, jobs }: { noRawat: string; jobs: UnsentJob
 
 /**
  * The counter's table cell: a disclosure (keyboard: Tab to it, Enter or Space opens) with the count, opening onto
- * the reasons. A dash when everything was sent.
+ * the reasons. "None" when nothing is left to send (all sent, or a local-only umum visit).
  */
 export function UnsentCell({ jobs }: { jobs: UnsentJob[] | undefined }) {
   const { t } = useI18n()
