@@ -124,14 +124,18 @@ it('counter: Ctrl+P after a registration prints the slip on 80 mm (default) and 
   noRawat = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]
 
   // Keyboard: Ctrl+P opens the preview with focus on Cetak, 80 mm chosen for a slip.
+  const opened = performance.now()
   await page.keyboard.press('Control+p')
-  await dialog().waitFor()
+  await page.getByTestId('slip-queue').waitFor()
+  const previewMs = performance.now() - opened
   await expect.poll(activeText).toMatch(/^Cetak/)
   expect(await page.getByRole('radio', { name: 'Thermal 80 mm' }).isChecked()).toBe(true)
   await expect.poll(() => page.getByTestId('slip-no-urut').innerText()).toBe('menunggu')
   await page.screenshot({ path: join(shots, 'print-1-slip-preview.png') })
 
+  const printing = performance.now()
   const thermal = await printToPdf('slip-80mm')
+  console.log(`e2e: Ctrl+P → slip preview shown ${previewMs.toFixed(0)} ms; slip printed to PDF ${(performance.now() - printing).toFixed(0)} ms`)
   const info = pdfInfo(thermal)
   expect(info.widthMm).toBeCloseTo(80, 0)
   expect(info.pages).toBe(1)
