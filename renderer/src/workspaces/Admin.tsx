@@ -449,7 +449,8 @@ function Credentials() {
         <dl className="facts" data-testid="cred-presence">
           <div>
             <dt>{t('admin.keychain')}</dt>
-            <dd>{presence.available ? t('admin.available') : (presence.error ?? t('admin.unavailable'))}</dd>
+            {/* The technical cause stays in the tooltip for support; the sentence is in the page's language. */}
+            <dd title={presence.error ?? undefined}>{presence.available ? t('admin.available') : t('admin.keychainUnavailable')}</dd>
           </div>
           <div>
             <dt>PCare</dt>

@@ -360,7 +360,9 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
             // The local-only answer: the ledger read is still on its way.
             <p className="muted">{t('app.loading')}</p>
           ) : (
-            <p className="muted">{t('exam.ledgerUnavailable', { message: h.ledgerError })}</p>
+            <p className="muted" title={h.ledgerError}>
+              {t('exam.ledgerUnavailable')}
+            </p>
           )}
         </>
       )}
