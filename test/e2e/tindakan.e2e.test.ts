@@ -148,7 +148,11 @@ it('clinician picks a tindakan and an obat by name, keyboard only, with labelled
   await page.screenshot({ path: join(shots, 'tindakan-1-picked.png'), fullPage: true })
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
   await page.getByTestId('exam-saved').waitFor()
-  console.log(`[e2e tindakan] pick by name (type + list + Enter): ${pickMs.toFixed(0)} ms`)
+  // The search channel as the page calls it (browser shell over http), printed for the report, not asserted.
+  const calls = (await page.evaluate<number[]>(
+    `(async () => { const out = []; for (let i = 0; i < 40; i++) { const t = performance.now(); await window.faskes.invoke(i % 2 ? 'reference.obat' : 'reference.tindakan', { q: i % 2 ? 'amlo' : 'luka', limit: 8 }); out.push(performance.now() - t) } return out })()`,
+  )).sort((a, b) => a - b)
+  console.log(`[e2e tindakan] pick by name (type + list + Enter): ${pickMs.toFixed(0)} ms; search channel p50 ${calls[20].toFixed(1)} ms, max ${calls[39].toFixed(1)} ms`)
 })
 
 it('a tindakan code PCare refuses: the clinician reads PCare\'s words on their list, the obat says why it waits, the bar does not say sending', async () => {
