@@ -239,6 +239,7 @@ it('clinician: a saved examination with a referral prints the surat rujukan on A
     'SURAT RUJUKAN FKTP',
     `No. rujukan ${noKunjungan()}`,
     'Dokter spesialis GINJAL HIPERTENSI (27)',
+    'Spesialis / sub-spesialis PENYAKIT DALAM (INT) / GINJAL HIPERTENSI (27)',
     'RS CONTOH SEJAHTERA (0199R002)',
     patient.nama,
     `No. kartu BPJS ${patient.noKartu}`,

@@ -127,6 +127,7 @@ function Letter({ data }: { data: PrintReferral }) {
             {data.tujuan.nmppk} ({data.tujuan.kdppk})
             {data.tujuan.alamat && <span className="letter-addr">{[data.tujuan.alamat, data.tujuan.telp].filter(Boolean).join(' · ')}</span>}
           </Row>
+          {data.spesialis && <Row label={t('rujukan.spesialis')}>{[named(data.spesialis), named(data.subSpesialis)].filter(Boolean).join(' / ')}</Row>}
           {data.sarana && <Row label={t('rujukan.sarana')}>{named(data.sarana)}</Row>}
           {data.khusus?.catatan && <Row label={t('rujukan.catatan')}>{data.khusus.catatan}</Row>}
         </tbody>
