@@ -24,7 +24,7 @@ const repoRoot = resolve(import.meta.dirname, '../..')
 const rendererDir = join(repoRoot, 'out', 'renderer')
 const shots = join(repoRoot, 'test-results', 'e2e')
 const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
-const [adult, baby] = peserta.filter((p) => p.aktif)
+const [adult, baby, third] = peserta.filter((p) => p.aktif)
 const CLINICIAN = { username: 'dokter.klinis', password: 'kata-sandi-dokter-klinis' }
 
 const tmp = tempDir('faskes-e2e-clinical-')
@@ -33,7 +33,7 @@ let shell: BrowserShell
 let browser: Awaited<ReturnType<typeof launchChromium>>
 let page: Page
 const problems: string[] = []
-const noRawat = { adult: '', baby: '' }
+const noRawat = { adult: '', baby: '', third: '' }
 
 beforeAll(async () => {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
@@ -54,12 +54,13 @@ beforeAll(async () => {
   await refreshReferenceData(core.db, await core.engine!.pcareClient())
   await new AuthService(core.db, () => core.credentials!.sealKey()).createUser(CLINICIAN.username, CLINICIAN.password, 'clinician')
   const addPatient = core.db.prepare(`INSERT INTO patients (no_kartu, nama, kd_provider, aktif, updated_at) VALUES (?, ?, '0199B001', 1, ?)`)
-  for (const p of [adult, baby]) addPatient.run(p.noKartu, p.nama, Date.now())
+  for (const p of [adult, baby, third]) addPatient.run(p.noKartu, p.nama, Date.now())
   const reg = (noKartu: string, kdPoli: string, nmPoli: string, kdDokter?: string) =>
     registerVisit(core.db, core.settings.get(), RegistrationInput.parse({ noKartu, kdPoli, nmPoli, kdDokter, kunjSakit: true, keluhan: 'kontrol' }), { userId: 'loket1' }).noRawat
   noRawat.adult = reg(adult.noKartu, '001', 'UMUM', DOKTER[0]!.kdDokter)
   // KIA's doctor is left to the clinician, who picks from the poli's schedule.
   noRawat.baby = reg(baby.noKartu, '003', 'KIA')
+  noRawat.third = reg(third.noKartu, '001', 'UMUM', DOKTER[0]!.kdDokter)
   browser = await launchChromium()
   page = await browser.context.newPage()
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
@@ -196,5 +197,24 @@ it('saves a 3.2 kg baby at KIA; PCare receives whole kilograms; the clinician\'s
   )
   expect(mine[0]).toBe('J06.9')
   expect(searchDiagnosa(shell.core.db, 'J0', 3)[0]!.kdDiag).toBe('J00')
+  expect(problems).toEqual([])
+})
+
+it('in English, the same rules speak English: vital-sign messages and "Not found"', async () => {
+  shell.core.settings.update({ locale: 'en' })
+  await page.reload({ waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { level: 1, name: 'Examination', exact: true }).waitFor()
+  await page.getByRole('button', { name: new RegExp(`^${third.nama}`) }).click()
+  await page.getByRole('heading', { name: `Examination of ${third.nama} (${noRawat.third})` }).waitFor()
+  await typeVital('suhu', '98.6')
+  await expect.poll(() => vitalError('suhu').innerText()).toBe('Temperature: enter 34–42 °C, at most one decimal (e.g. 36.5).')
+  await typeVital('sistole', '120')
+  await typeVital('diastole', '130')
+  await expect.poll(() => vitalError('diastole').innerText()).toBe('Diastolic must be lower than systolic.')
+  await page.locator('#ex-diastole').fill('80')
+  await expect.poll(() => vitalError('diastole').count()).toBe(0)
+  expect(await search('qwxzq')).toEqual([])
+  expect(await page.getByTestId('diag-not-found').innerText()).toContain('Not found')
+  expect(await page.locator('body').innerText()).not.toMatch(/Invalid input|Too small|expected (number|string)/)
   expect(problems).toEqual([])
 })
