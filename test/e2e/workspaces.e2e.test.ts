@@ -126,7 +126,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   const kdInput = page.getByLabel('Kode faskes (kdPPK)')
   await kdInput.fill('12AB')
   await page.getByRole('button', { name: 'Simpan' }).click()
-  await page.getByText('kdPPK harus 8 karakter huruf besar/angka').waitFor()
+  await page.getByText('Kode faskes 8 karakter huruf besar/angka').waitFor()
   expect(await kdInput.getAttribute('aria-invalid')).toBe('true')
   await expect.poll(() => activeId(page)).toBe('f-kdPPK')
   await page.screenshot({ path: join(shots, '4-pengaturan-error.png') })
