@@ -78,9 +78,15 @@ describe('doctorSchedule', () => {
   })
 
   it('offline: the last answer with its time and the reason; an earlier day is shown but preselects nobody', async () => {
-    await doctorSchedule(db, antrean, '001', { now: at(9, 0) })
+    const seen: boolean[] = []
+    await doctorSchedule(db, antrean, '001', { now: at(9, 0), report: (up) => seen.push(up) })
     sim.setFault({ mode: '503', pathPrefix: 'ref/dokter' })
-    const later = await doctorSchedule(db, antrean, '001', { now: at(10, 0), force: true })
+    // A 503 is an answer (the status bar is not told "offline"); a closed port is not.
+    const later = await doctorSchedule(db, antrean, '001', { now: at(10, 0), force: true, report: (up) => seen.push(up) })
+    const gone = () =>
+      Promise.resolve(new AntreanClient({ credentials: { ...sim.credentials, userKey: 'x' }, config: { baseUrl: 'http://127.0.0.1:9', antreanBaseUrl: 'http://127.0.0.1:9', timeouts: { headersMs: 500, totalMs: 1000 } }, logger: quiet }))
+    expect(await doctorSchedule(db, gone, '001', { now: at(10, 1), force: true, report: (up) => seen.push(up) })).toMatchObject({ source: 'cache', onDuty: '131491' })
+    expect(seen).toEqual([true, false])
     expect(later).toMatchObject({ source: 'cache', onDuty: '131491', fetchedAt: at(9, 0), tanggal: '2026-11-23' })
     expect(later.error).toBeTruthy()
     const nextDay = await doctorSchedule(db, antrean, '001', { now: at(9, 30, 24) })

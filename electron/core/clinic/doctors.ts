@@ -3,7 +3,7 @@ import { AppError, fieldError, msg } from '../errors'
 import type { AntreanClient } from '../pcare/antrean'
 import type * as T from '../pcare/types'
 import { localIsoDate } from './dates'
-import { withTimeout } from './eligibility'
+import { pcareUnreachable, withTimeout } from './eligibility'
 
 /** One doctor on a poli's schedule for a day. `jamPraktek` is PCare's "HH:MM-HH:MM" in the faskes's local time. */
 export interface ScheduleEntry {
@@ -100,12 +100,13 @@ function view(kdPoli: string, today: string, minutes: number, c: ReturnType<type
  * The schedule of `kdPoli` today (the workstation's day): the cache when fresh, else Antrean FKTP
  * `GET ref/dokter/kodepoli/{kodepoli}/tanggal/{yyyy-MM-dd}` (reference/pcare.md §5; Antrean kodepoli = PCare kdPoli),
  * stored, else the last answer. `client` is null when no Antrean service is configured. Never throws for a remote.
+ * `report` tells the antrean worker (the status bar) whether Antrean FKTP answered, as the card check does for PCare.
  */
 export async function doctorSchedule(
   db: DB,
   client: (() => Promise<AntreanClient>) | null,
   kdPoli: string,
-  opts: { now?: number; force?: boolean; timeoutMs?: number } = {},
+  opts: { now?: number; force?: boolean; timeoutMs?: number; report?: (reachable: boolean) => void } = {},
 ): Promise<DoctorSchedule> {
   const now = opts.now ?? Date.now()
   const today = localIsoDate(now)
@@ -116,8 +117,10 @@ export async function doctorSchedule(
   try {
     const list = await withTimeout((async () => (await client()).refDokter(kdPoli, today))(), opts.timeoutMs ?? SCHEDULE_TIMEOUT_MS, 'Antrean FKTP')
     storeSchedule(db, kdPoli, today, list, now)
+    opts.report?.(true)
     return view(kdPoli, today, minutes, cachedSchedule(db, kdPoli, today, false), 'live', null)
   } catch (err) {
+    if (pcareUnreachable(err)) opts.report?.(false)
     return view(kdPoli, today, minutes, cachedSchedule(db, kdPoli, today), 'cache', err instanceof Error ? err.message : String(err))
   }
 }

@@ -64,7 +64,8 @@ export class DeadlineError extends Error {
 }
 
 /** Whether a failed PCare read means PCare could not be reached (as opposed to an answer that refused). */
-function pcareUnreachable(err: unknown): boolean {
+/** True when PCare (or Antrean FKTP, same transport) did not answer at all, as opposed to answering with a refusal. */
+export function pcareUnreachable(err: unknown): boolean {
   return err instanceof DeadlineError || (err instanceof PcareError && (err.reason === 'network' || err.reason === 'timeout'))
 }
 

@@ -261,7 +261,8 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
       return u
     },
     'users.setDokter': ({ username, kdDokter }) => setUserDokter(core.db, username, kdDokter),
-    'doctors.schedule': ({ kdPoli, force }) => doctorSchedule(core.db, core.engine ? () => core.engine!.antreanClient() : null, kdPoli, { force }),
+    'doctors.schedule': ({ kdPoli, force }) =>
+      doctorSchedule(core.db, core.engine ? () => core.engine!.antreanClient() : null, kdPoli, { force, report: (up) => core.engine?.workers.antrean.observe(up) }),
     'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),
     'queue.attendance': ({ noRawat, attendance }) => {
       const r = markAttendance(core.db, noRawat, attendance)
