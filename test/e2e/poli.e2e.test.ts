@@ -132,8 +132,10 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
       await page.getByText(/tidak ada satu dokter yang sedang praktik/).waitFor()
     }
     // UMUM: its two doctors; the one whose jampraktek covers now is chosen.
+    const switched = performance.now()
     await page.locator('#reg-poli').selectOption('001')
-    await expect.poll(() => dokter.inputValue()).toBe('131491')
+    await expect.poll(() => dokter.inputValue(), { intervals: [10] }).toBe('131491')
+    console.log(`e2e poli: poli chosen → doctor on duty preselected in ${(performance.now() - switched).toFixed(0)} ms (patient ${key})`)
     // (Listed by their hours.)
     expect((await optionTexts()).sort()).toEqual(['dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)', '— tanpa dokter —'].sort())
     await page.getByText('sedang praktik: dr. Contoh Satu').waitFor()
