@@ -40,6 +40,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
     if (!patient && !(bpjs && input.unverified)) {
       throw new AppError('NOT_FOUND', msg('reg.checkFirst'), [fieldError('noKartu', msg('reg.notChecked'))])
     }
+    if (input.vitals) assertVitalsForPoli(input.vitals, input.kdPoli, input.nmPoli ?? null, false)
     const tgl = localIsoDate(now)
     if (input.kdDokter) checkDokter(db, input.kdPoli, tgl, input.kdDokter)
     const dup = db

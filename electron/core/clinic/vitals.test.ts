@@ -96,3 +96,13 @@ it("records each clinician's diagnosis picks on save", () => {
   recordExamination(db, faskes, ExaminationInput.parse(input(a, babyVitals)), { userId: 'bidan1' }, now)
   expect(db.prepare('SELECT user_id, kd_diag, n, last_at FROM diagnosa_picks').all()).toEqual([{ user_id: 'bidan1', kd_diag: 'Z00.0', n: 1, last_at: now }])
 })
+
+it('checks vitals given at the counter against the poli too, and only those given', () => {
+  const reg = (kdPoli: string, vitals: Record<string, unknown>) =>
+    registerVisit(db, faskes, RegistrationInput.parse({ noKartu: '0009999000001', kdPoli, kunjSakit: true, vitals }), { userId: 'loket1' }, now)
+  expect(() => reg('001', { beratBadan: 3.2 })).toThrow(AppError)
+  expect(reg('003', { beratBadan: 3.2 }).noRawat).toMatch(/-0001$/)
+  const pendaftaran = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'pendaftaran.add'`).get() as { payload: string }).payload)
+  expect(pendaftaran).toMatchObject({ beratBadan: 3, sistole: 0 })
+})
+
