@@ -168,22 +168,23 @@ export function monitoring(db: DB, days: number, now = Date.now()) {
     .all(since) as { attempts: string; status: OutboxStatus; n: number }[]
   const totals = perDay.reduce((t, r) => ({ ok: t.ok + r.ok, failed: t.failed + r.failed }), { ok: 0, failed: 0 })
   const counts = db
-    // A job queued behind a permanent failure is not pending work: it waits for the admin like the failure itself
-    // (the status bar counts it as blocked, see status.ts).
-    .prepare(
-      `SELECT sum(status IN ('pending', 'failed_transient', 'in_flight')
-                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')) AS pending,
-              sum(status = 'failed_permanent') AS failed
-         FROM outbox o`,
-    )
+    .prepare(`SELECT sum(status IN ('pending', 'failed_transient', 'in_flight')) AS pending, sum(status = 'failed_permanent') AS failed FROM outbox`)
     .get() as { pending: number | null; failed: number | null }
+  // A job queued behind a permanent failure is not pending work: it waits for the admin like the failure itself (the
+  // status bar counts it as blocked, see status.ts). Counted apart so the chain lookup runs for waiting rows only.
+  const { blocked } = db
+    .prepare(
+      `SELECT count(*) AS blocked FROM outbox o WHERE o.status IN ('pending', 'failed_transient')
+          AND EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
+    )
+    .get() as { blocked: number }
   return {
     kpi: {
       successRate: totals.ok + totals.failed ? totals.ok / (totals.ok + totals.failed) : null,
       p50: percentile(all, 50),
       p95: percentile(all, 95),
       p99: percentile(all, 99),
-      pending: counts.pending ?? 0,
+      pending: (counts.pending ?? 0) - blocked,
       failed: counts.failed ?? 0,
     },
     perDay: perDay.map((r) => ({ ...r, successRate: r.ok + r.failed ? r.ok / (r.ok + r.failed) : null })),

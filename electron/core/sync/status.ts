@@ -14,25 +14,35 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
   const counts = db
     .prepare(
       `SELECT target,
-              sum(status IN ('pending', 'failed_transient') AND NOT blocked) AS pending,
-              sum(status IN ('pending', 'failed_transient') AND blocked) AS blocked,
+              sum(status IN ('pending', 'failed_transient')) AS waiting,
               sum(status = 'in_flight') AS in_flight,
               sum(status = 'failed_permanent') AS failed,
               max(CASE WHEN status = 'done' THEN done_at END) AS last_success,
               max(CASE WHEN status = 'failed_transient' THEN updated_at END) AS last_transient
-         FROM (SELECT o.*, EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent') AS blocked
-                 FROM outbox o)
-        GROUP BY target`,
+         FROM outbox GROUP BY target`,
     )
-    .all() as { target: string; pending: number; blocked: number; in_flight: number; failed: number; last_success: number | null; last_transient: number | null }[]
+    .all() as { target: string; waiting: number; in_flight: number; failed: number; last_success: number | null; last_transient: number | null }[]
+  // Apart, so the chain lookup runs for the few waiting rows (status index) and not for every row ever sent.
+  const blocked = new Map(
+    (
+      db
+        .prepare(
+          `SELECT o.target, count(*) AS n FROM outbox o
+            WHERE o.status IN ('pending', 'failed_transient')
+              AND EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')
+            GROUP BY o.target`,
+        )
+        .all() as { target: string; n: number }[]
+    ).map((r) => [r.target, r.n]),
+  )
   const byTarget = new Map(counts.map((c) => [c.target, c]))
   const targets = (['ledger', 'pcare', 'antrean'] as const).map((target) => {
     const c = byTarget.get(target)
     return {
       target,
       online: connectivity[target] ?? null,
-      pending: c?.pending ?? 0,
-      blocked: c?.blocked ?? 0,
+      pending: (c?.waiting ?? 0) - (blocked.get(target) ?? 0),
+      blocked: blocked.get(target) ?? 0,
       inFlight: c?.in_flight ?? 0,
       failed: c?.failed ?? 0,
       lastSuccessAt: c?.last_success ?? null,
