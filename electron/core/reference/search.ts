@@ -3,7 +3,7 @@ import type { Diagnosa } from '../pcare/types'
 import { aliasMatches } from './aliases'
 
 export interface DiagnosaHit extends Diagnosa {
-  /** Orders the hits of one search, lower first (see searchDiagnosa); not comparable across searches. */
+  /** The hit's place in this search's order (searchDiagnosa), 0 first; not comparable across searches. */
   rank: number
   /** The Indonesian term or abbreviation that found this code (`darah tinggi` for I10); absent for code and word hits. */
   alias?: string
@@ -42,7 +42,8 @@ function prepared(db: Database): Statements {
       // The alias codes PCare lists (a code missing from the cached list is not offered).
       byCodes: db.prepare(`
         SELECT d.kd_diag AS kdDiag, d.nm_diag AS nmDiag, d.non_spesialis AS nonSpesialis
-        FROM json_each(@codes) j JOIN ref_diagnosa d ON d.kd_diag = j.value`),
+        FROM json_each(@codes) j JOIN ref_diagnosa d ON d.kd_diag = j.value
+        ORDER BY j.key`),
       // A clinician's most recent picks, bounded so a long-serving user's search stays as fast as a new one's.
       picks: db.prepare(`
         SELECT p.kd_diag AS kdDiag, d.nm_diag AS nmDiag, d.non_spesialis AS nonSpesialis, p.n, p.last_at AS lastAt
@@ -77,7 +78,7 @@ export interface SearchOptions {
  * Ranking: the exact code first; then this user's earlier picks among the matches (by count, halved every 30 days);
  * then the alias table's codes in its order; then codes starting with the query (shortest first, so `J06` before
  * `J06.9`); then bm25 over code (weight 10) and name (weight 1). Empty when nothing matches (the page says
- * "Tidak ditemukan"). `rank` only orders; lower is better.
+ * "Tidak ditemukan").
  */
 export function searchDiagnosa(db: Database, query: string, limit = 20, opts: SearchOptions = {}): DiagnosaHit[] {
   const q = query.trim()
@@ -114,10 +115,11 @@ export function searchDiagnosa(db: Database, query: string, limit = 20, opts: Se
   picked.forEach(add)
   alias.forEach(add)
   fts.forEach(add)
-  for (const h of out) {
+  out.forEach((h, i) => {
+    h.rank = i
     const t = term.get(h.kdDiag)
     if (t) h.alias = t
-  }
+  })
   return out
 }
 
