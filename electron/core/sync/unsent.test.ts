@@ -73,10 +73,13 @@ beforeAll(async () => {
   const worker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => client), { concurrency: 2, pollMs: 20, probeMs: 100, backoff: { scale: 0.001 }, log: quiet })
   worker.start()
   try {
-    const left = (n: string) => db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND status NOT IN ('done', 'failed_permanent', 'pending')`).get(`pcare:${n}`) as { n: number }
-    const failed = () => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND status = 'failed_permanent'`).get(`pcare:${noRawat}`) as { n: number }).n === 1
-    const okDone = () => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND status <> 'done'`).get(`pcare:${okRawat}`) as { n: number }).n === 0
-    await until(() => failed() && okDone() && left(noRawat).n === 0, 15_000)
+    const count = (chain: string, where: string) => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND ${where}`).get(chain) as { n: number }).n
+    // Settled: the refused visit has its one permanent failure and nothing in flight or retrying; the other is all done.
+    const settled = () =>
+      count(`pcare:${noRawat}`, `status = 'failed_permanent'`) === 1 &&
+      count(`pcare:${noRawat}`, `status IN ('in_flight', 'failed_transient')`) === 0 &&
+      count(`pcare:${okRawat}`, `status <> 'done'`) === 0
+    await until(settled, 15_000)
   } finally {
     await worker.stop()
   }
