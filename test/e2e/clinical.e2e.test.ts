@@ -105,13 +105,15 @@ it('finds "hipertensi" and "ISPA" in Indonesian, and says "Tidak ditemukan" for 
   await expect.poll(() => page.getByTestId('diagnosis').first().innerText()).toMatch(/^I10\b/)
 
   expect((await search('ISPA'))[0]).toMatch(/^J06\.9\b.*· ispa$/)
+  await page.locator('#diag-list').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(shots, 'clinical-0-diagnosa.png') })
   await page.locator('#ex-diag').press('Enter')
   await expect.poll(() => page.getByTestId('diagnosis').allInnerTexts()).toEqual([expect.stringMatching(/^I10/), expect.stringMatching(/^J06\.9/)])
 
   expect(await search('qwxzq')).toEqual([])
   expect(await page.getByTestId('diag-not-found').innerText()).toContain('Tidak ditemukan')
-  await page.locator('#ex-diag').scrollIntoViewIfNeeded()
-  await page.screenshot({ path: join(shots, 'clinical-0-diagnosa.png') })
+  await page.getByTestId('diag-not-found').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: join(shots, 'clinical-0-not-found.png') })
   // Enter on "not found" neither adds anything nor submits the form; Escape clears the search.
   await page.locator('#ex-diag').press('Enter')
   await page.locator('#ex-diag').press('Escape')
