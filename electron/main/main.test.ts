@@ -139,7 +139,7 @@ describe('main process wiring', () => {
     ],
   ])('IPC from %s gets FORBIDDEN and changes nothing', async (_name, event) => {
     const r = await call(event, 'settings.update', { faskesName: 'Diretas' })
-    expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } })
+    expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String), key: 'err.foreignSender' } })
     expect((await call(appFrame, 'settings.get', {})).value.faskesName).not.toBe('Diretas')
   })
 

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { extname, join } from 'node:path'
 import type { ErrorShape } from '../../electron/contract'
+import { formatServerMessage, type ServerMessageKey } from '../../electron/contract/messages'
 import { createCore, type Core } from '../../electron/core/app'
 import type { EngineOptions, Remotes } from '../../electron/core/sync/engine'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
@@ -68,7 +69,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log.error('request failed', { path: req.url, error: err instanceof Error ? err.message : String(err) })
-      if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: 'Terjadi kesalahan internal pada server lokal.' })
+      if (!res.headersSent) sendError(res, 500, keyed('INTERNAL', 'shell.internal'))
       else res.destroy()
     })
   })
@@ -79,13 +80,13 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     if (!isLoopbackHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port)) {
-      return sendError(res, 403, { code: 'FORBIDDEN', message: 'Hanya dapat diakses dari komputer ini (127.0.0.1).' })
+      return sendError(res, 403, keyed('FORBIDDEN', 'shell.localOnly'))
     }
     const pathname = new URL(req.url ?? '/', `http://${HOST}`).pathname
     if (pathname === '/rpc') return handleRpc(req, res)
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
-      return sendError(res, 405, { code: 'INVALID_INPUT', message: 'Metode tidak diizinkan.' })
+      return sendError(res, 405, keyed('INVALID_INPUT', 'shell.method'))
     }
     if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript, req.method)
     return serveStatic(req, res, pathname)
@@ -93,7 +94,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
     const file = resolveStaticPath(options.rendererDir, pathname)
-    if (!file) return sendError(res, 400, { code: 'INVALID_INPUT', message: 'Alamat tidak valid.' })
+    if (!file) return sendError(res, 400, keyed('INVALID_INPUT', 'shell.badPath'))
     const info = await stat(file).catch(() => null)
     if (info?.isFile() && file !== indexFile) {
       return send(res, 200, contentTypeOf(file), await readFile(file), req.method)
@@ -103,31 +104,31 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       const html = injectShellScript(await readFile(indexFile, 'utf8'))
       return send(res, 200, contentTypeOf(indexFile), html, req.method)
     }
-    return sendError(res, 404, { code: 'NOT_FOUND', message: 'Berkas tidak ditemukan.' })
+    return sendError(res, 404, keyed('NOT_FOUND', 'shell.notFound'))
   }
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse) {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST')
-      return sendError(res, 405, { code: 'INVALID_INPUT', message: 'Gunakan POST untuk /rpc.' })
+      return sendError(res, 405, keyed('INVALID_INPUT', 'shell.postOnly'))
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
     if (type !== 'application/json') {
-      return sendError(res, 415, { code: 'INVALID_INPUT', message: 'Isi permintaan harus application/json.' })
+      return sendError(res, 415, keyed('INVALID_INPUT', 'shell.jsonOnly'))
     }
     const body = await readBody(req, MAX_BODY_BYTES)
     if (body === 'too-large') {
       res.setHeader('Connection', 'close')
-      return sendError(res, 413, { code: 'INVALID_INPUT', message: 'Isi permintaan terlalu besar.' })
+      return sendError(res, 413, keyed('INVALID_INPUT', 'shell.tooLarge'))
     }
     let parsed: unknown
     try {
       parsed = JSON.parse(body.toString('utf8'))
     } catch {
-      return sendError(res, 400, { code: 'INVALID_INPUT', message: 'Isi permintaan bukan JSON yang valid.' })
+      return sendError(res, 400, keyed('INVALID_INPUT', 'shell.badJson'))
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as { channel?: unknown }).channel !== 'string') {
-      return sendError(res, 400, { code: 'INVALID_INPUT', message: 'Permintaan harus berbentuk {"channel": "...", "input": {...}}.' })
+      return sendError(res, 400, keyed('INVALID_INPUT', 'shell.shape'))
     }
     const { channel, input } = parsed as { channel: string; input?: unknown }
     const result = await dispatch(handlers, channel, input, { transport: 'browser-shell', session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)) }, (ch, err) =>
@@ -166,6 +167,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, method: string | undefined) {
   res.writeHead(status, { ...baseHeaders, 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
   res.end(method === 'HEAD' ? undefined : body)
+}
+
+/** A transport-level refusal by catalogue key, so the page can show it in its language like core's errors. */
+function keyed(code: ErrorShape['code'], key: ServerMessageKey): ErrorShape {
+  return { code, message: formatServerMessage('id', key), key }
 }
 
 function sendError(res: ServerResponse, status: number, error: ErrorShape) {

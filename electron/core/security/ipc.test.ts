@@ -46,7 +46,7 @@ describe('createIpcInvoker', () => {
     const refused: string[] = []
     const invoke = createIpcInvoker({ table, appOrigin: 'app://faskes', onForbidden: (c) => refused.push(c) })
     const r = await invoke(frame, 'settings.update', { faskesName: 'hacked' })
-    expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } })
+    expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String), key: 'err.foreignSender' } })
     expect(calls).toEqual([])
     expect(refused).toEqual(['settings.update'])
     expect(core.settings.get().faskesName).not.toBe('hacked')
