@@ -12,7 +12,7 @@ import { callPatient, markAttendance } from '../clinic/queue'
 import { checkUserDokter, setUserDokter, userDokter, userDokterMap } from '../auth/doctor'
 import { schemaVersion } from '../db'
 import { AppError, msg } from '../errors'
-import { lastRefreshed, listDokter, listKesadaran, listKhusus, listPoli, listSarana, listSpesialis, listStatusPulang, refreshReferenceData, searchDiagnosa } from '../reference'
+import { lastRefreshed, listDokter, listKesadaran, listKhusus, listPoli, listSarana, listSpesialis, listStatusPulang, refreshFailure, refreshReferenceData, searchDiagnosa } from '../reference'
 import { referralLetter, registrationSlip } from '../print'
 import { cancel, listOutbox, monitoring, outboxDetail, resend } from '../sync/admin'
 import { syncStatus } from '../sync/status'
@@ -202,7 +202,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'registration.unsent': ({ noRawat }) => unsentForVisits(core.db, noRawat),
     'referral.faskes': (q) => findFaskesRujukan(core.db, remotes, q),
     'reference.refresh': async () => {
-      const r = await refreshReferenceData(core.db, await needEngine().pcareClient())
+      const r = await refreshReferenceData(core.db, await needEngine().pcareClient()).catch((err: unknown) => Promise.reject(refreshFailure(err)))
       // Today's doctors per poli come from Antrean FKTP; a faskes without it keeps working from the full dokter list.
       await refreshSchedules(core.db, () => needEngine().antreanClient(), listPoli(core.db).map((p) => p.kdPoli)).catch(() => null)
       return { written: r.written, skipped: r.skipped }

@@ -4,8 +4,9 @@ import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { openDatabase } from '../db'
 import { createLogger } from '../log'
 import { PcareClient } from '../pcare'
-import { ReferenceAutoRefresh, REFERENCE_MAX_AGE_MS, dueReferenceKinds, referenceStamp } from './auto'
-import { REFERENCE_KINDS } from './refresh'
+import { AppError } from '../errors'
+import { ReferenceAutoRefresh, REFERENCE_MAX_AGE_MS, dueReferenceKinds, refreshFailure, referenceStamp } from './auto'
+import { REFERENCE_KINDS, refreshReferenceData } from './refresh'
 import { listPoli, replaceReferenceLists } from './store'
 
 const quiet = createLogger({ level: 'error', sink: () => {} })
@@ -102,5 +103,26 @@ describe('automatic refresh against the PCare simulator', () => {
     await auto.runOnce()
     expect(dueReferenceKinds(db, Date.now())).toEqual([])
     expect(referenceStamp(db)).toBeGreaterThan(old!)
+  })
+})
+
+describe("an admin's refresh PCare did not serve", () => {
+  it('offline reads as "fetched by itself later", a refusal names its HTTP status; both by key', async () => {
+    const db = openDatabase(`${tmp.dir}/failure.sqlite`)
+    const s = await startSimulator({ port: 0, logger: quiet })
+    try {
+      s.setFault({ mode: 'jvalue', pathPrefix: 'poli', count: 1 })
+      const refused = await refreshReferenceData(db, clientFor(s.pcareBaseUrl, s.antreanBaseUrl, s), { kinds: ['poli'] }).catch(refreshFailure)
+      expect(refused).toBeInstanceOf(AppError)
+      expect(refused).toMatchObject({ code: 'UNAVAILABLE', key: 'ref.refreshRefused', params: { status: expect.any(Number) } })
+      await s.close()
+      const offline = await refreshReferenceData(db, clientFor(s.pcareBaseUrl, s.antreanBaseUrl, s), { kinds: ['poli'] }).catch(refreshFailure)
+      expect(offline).toMatchObject({ code: 'UNAVAILABLE', key: 'ref.refreshOffline' })
+      const other = new Error('not from PCare')
+      expect(refreshFailure(other)).toBe(other)
+    } finally {
+      await s.close().catch(() => {})
+      db.close()
+    }
   })
 })

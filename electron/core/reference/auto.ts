@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
+import { AppError, msg } from '../errors'
 import type { Logger } from '../log'
+import { PcareError } from '../pcare/errors'
 import type { PcareClient } from '../pcare/client'
 import { REFERENCE_KINDS, refreshReferenceData, type RefreshOptions } from './refresh'
 import type { ReferenceKind } from './store'
@@ -46,6 +48,17 @@ export function dueReferenceKinds(db: Database, now: number, maxAgeMs = REFERENC
     const answered = answeredAt.get(kind)
     return !fresh && !(answered !== undefined && now - answered < maxAgeMs)
   })
+}
+
+/**
+ * An admin's refresh that PCare did not serve, in words: offline (it will come by itself once PCare answers) or
+ * refused (with PCare's HTTP status), instead of an internal error. Other errors (e.g. not configured) pass through.
+ */
+export function refreshFailure(err: unknown): unknown {
+  if (!(err instanceof PcareError)) return err
+  return err.transient
+    ? new AppError('UNAVAILABLE', msg('ref.refreshOffline'))
+    : new AppError('UNAVAILABLE', msg('ref.refreshRefused', { status: err.httpStatus ?? '—' }))
 }
 
 /**

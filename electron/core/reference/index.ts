@@ -1,6 +1,6 @@
 export { refreshReferenceData } from './refresh'
 export type { RefreshOptions } from './refresh'
-export { ReferenceAutoRefresh, dueReferenceKinds, referenceStamp, REFERENCE_MAX_AGE_MS } from './auto'
+export { ReferenceAutoRefresh, dueReferenceKinds, refreshFailure, referenceStamp, REFERENCE_MAX_AGE_MS } from './auto'
 export type { AutoRefreshOptions, AutoRefreshState } from './auto'
 export { searchDiagnosa, getDiagnosa, ftsQuery, recordDiagnosaPicks } from './search'
 export type { DiagnosaHit, SearchOptions } from './search'

@@ -3,6 +3,7 @@ import type { AppInfo, Output, SyncStatus } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field, when } from '../components/Field'
 import { TotpEnrolment } from '../components/TotpEnrolment'
+import { useReferenceLists } from '../reference'
 import { useFocusFirst } from '../hooks'
 import { relativeTime, useI18n } from '../i18n'
 import { pcareWords, reasonText } from '../reasons'
@@ -586,7 +587,9 @@ function Users() {
 }
 
 function RefreshReference() {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
+  // Core fetches the lists by itself; this says when, and follows each fetch without a reload.
+  const lists = useReferenceLists()
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null)
   const [busy, setBusy] = useState(false)
   const run = async () => {
@@ -608,6 +611,11 @@ function RefreshReference() {
       <span role="status" className={msg?.ok ? 'ok' : 'error'}>
         {msg?.text}
       </span>
+      {lists && (
+        <span className="muted" data-testid="reference-age">
+          {lists.refreshedAt ? t('admin.refreshedAt', { time: when(locale, lists.refreshedAt) }) : t('admin.refreshNever')}
+        </span>
+      )}
     </div>
   )
 }
