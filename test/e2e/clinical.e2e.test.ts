@@ -124,6 +124,8 @@ it('finds "hipertensi" and "ISPA" in Indonesian, and says "Tidak ditemukan" for 
 })
 
 it("refuses the issue's vital signs with messages naming the field, which clear when fixed; then saves", async () => {
+  // Poli umum: adult ranges, no KIA note.
+  expect(await page.getByTestId('vitals-kia').count()).toBe(0)
   for (const suhu of ['98.6', '45.5', '25']) {
     await typeVital('suhu', suhu)
     await expect.poll(() => vitalError('suhu').innerText()).toBe('Suhu: isi 34–42 °C, paling banyak satu desimal (mis. 36,5).')
@@ -165,6 +167,7 @@ it("refuses the issue's vital signs with messages naming the field, which clear 
 
 it('saves a 3.2 kg baby at KIA; PCare receives whole kilograms; the clinician\'s picks lead their next search', async () => {
   await openPatient(baby.nama, noRawat.baby)
+  expect(await page.getByTestId('vitals-kia').innerText()).toContain('bayi baru lahir')
   // The adult range would refuse a newborn; KIA's accepts one.
   for (const [k, v] of [['sistole', '75'], ['diastole', '45'], ['beratBadan', '3,2'], ['tinggiBadan', '50'], ['lingkarPerut', '33'], ['respRate', '48'], ['heartRate', '142'], ['suhu', '36,8']]) await typeVital(k, v)
   expect(await page.locator('.vitals .field-error').count()).toBe(0)

@@ -39,6 +39,7 @@ export function useVitals(kdPoli: string, nmPoli: string | null) {
   const shown = issues.filter((i) => submitted || left.has(i.field) || (i.key === 'v.vital.sistoleDiastole' && left.has('sistole')))
   const local = new Map(shown.map((i) => [i.field, text(i)] as const))
   return {
+    profile,
     values,
     set: (k: VitalKey, v: string) => setValues((old) => ({ ...old, [k]: v })),
     leave: (k: VitalKey) => setLeft((old) => (old.has(k) ? old : new Set(old).add(k))),
@@ -77,6 +78,11 @@ export function VitalsFields({ state, serverMessage }: { state: VitalsState; ser
   return (
     <fieldset className="wide vitals">
       <legend>{t('exam.vitals')}</legend>
+      {state.profile === 'kia' && (
+        <p className="hint wide" data-testid="vitals-kia">
+          {t('exam.vitalsKia')}
+        </p>
+      )}
       {VITAL_KEYS.map((k) => {
         const error = state.message(k, serverMessage)
         return (
