@@ -73,6 +73,12 @@ afterAll(async () => {
   tmp.cleanup()
 })
 
+/** Screenshots the QR image with this accessible name and decodes it (jsQR); null when it does not decode. */
+async function decodeQr(name: string, file: string): Promise<string | null> {
+  const png = PNG.sync.read(await page.getByRole('img', { name }).screenshot({ path: join(shots, file) }))
+  return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data ?? null
+}
+
 it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
   await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
@@ -82,10 +88,7 @@ it('first run shows the authenticator secret as a QR code that decodes to the ot
   const uri = (await page.getByText(/^otpauth:\/\/totp\//).innerText()).trim()
   expect(uri).toContain(`secret=${adminSecret}`)
 
-  const qr = page.getByRole('img', { name: 'Kode QR untuk aplikasi autentikator' })
-  const png = PNG.sync.read(await qr.screenshot({ path: join(shots, 'language-0-totp-qr.png') }))
-  const decoded = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)
-  expect(decoded?.data).toBe(uri)
+  expect(await decodeQr('Kode QR untuk aplikasi autentikator', 'language-0-totp-qr.png')).toBe(uri)
 
   await page.getByLabel('Kata sandi').fill(ADMIN.password)
   await page.getByLabel('Kode autentikator (admin)').fill(await freshTotp(adminSecret))
@@ -165,6 +168,18 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
     const words = [...(await page.locator('body').innerText()).matchAll(INDONESIAN)].map((m) => m[0])
     expect(words, `${link} page in English`).toEqual([])
   }
+
+  // An admin adds a second admin: the new admin's secret is shown as a QR code too (and as text).
+  await nav('Admin').click()
+  await page.locator('#nu-username').fill('admin2')
+  await page.locator('#nu-password').fill('kata-sandi-admin-kedua')
+  await page.locator('#nu-role').selectOption({ label: 'Admin' })
+  await page.getByRole('button', { name: 'Add user' }).click()
+  await page.getByText('User admin2 created.').waitFor()
+  const secret2 = (await page.getByTestId('new-admin-secret').innerText()).trim()
+  const uri2 = (await page.getByText(/^otpauth:\/\/totp\//).innerText()).trim()
+  expect(uri2).toContain(`secret=${secret2}`)
+  expect(await decodeQr('QR code for the authenticator app', 'language-en-second-admin-qr.png')).toBe(uri2)
 
   // A wrong password is refused by core; the login screen follows the saved language.
   await page.getByRole('button', { name: 'Sign out' }).click()
