@@ -1,23 +1,18 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { asApiError, call } from '../../api'
 import { useI18n } from '../../i18n'
+import { useReferenceLists } from '../../reference'
 
 type Dokter = { kdDokter: string; nmDokter: string }
 
-/** PCare's cached dokter list (reference.lists), for linking users to their doctor code. Empty until loaded. */
+const NONE: Dokter[] = []
+
+/**
+ * PCare's cached dokter list (reference.lists), for linking users to their doctor code. Empty until loaded; follows
+ * the automatic reference fetch (a first-run admin may add users before the list has arrived).
+ */
 export function useDokterList(): Dokter[] {
-  const [dokter, setDokter] = useState<Dokter[]>([])
-  useEffect(() => {
-    let live = true
-    call('reference.lists', {}).then(
-      (l) => live && setDokter(l.dokter),
-      () => undefined,
-    )
-    return () => {
-      live = false
-    }
-  }, [])
-  return dokter
+  return useReferenceLists()?.dokter ?? NONE
 }
 
 /** The options of a doctor-code select: none, the list, and a linked code the list no longer has. */
