@@ -43,6 +43,8 @@ function shiftAway(offset: number): string {
 }
 
 const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+/** expect.poll waits 1 s by default; on two shared cores a page update can take longer. */
+const soon = { timeout: 10_000 }
 
 beforeAll(async () => {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
@@ -102,7 +104,7 @@ it('admin: refreshes reference data, creates a clinician linked to a PCare docto
   await page.getByRole('button', { name: 'Tambah pengguna' }).click()
   await page.getByText(`Pengguna ${CLINICIAN.username} dibuat.`).waitFor()
   // The users table shows the link and can change it in place.
-  await expect.poll(() => page.getByLabel(`Dokter PCare untuk ${CLINICIAN.username}`).inputValue()).toBe('131491')
+  await expect.poll(() => page.getByLabel(`Dokter PCare untuk ${CLINICIAN.username}`).inputValue(), soon).toBe('131491')
 
   await page.locator('#nu-username').fill(COUNTER.username)
   await page.locator('#nu-password').fill(COUNTER.password)
@@ -127,14 +129,14 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
     if (key === 'A') {
       // KIA: only the midwife is listed, and she is not on duty now, so nobody is preselected.
       await page.locator('#reg-poli').selectOption('003')
-      await expect.poll(optionTexts).toEqual(['— tanpa dokter —', `Bidan Contoh Empat, A.Md.Keb (${shiftAway(3)})`])
+      await expect.poll(optionTexts, soon).toEqual(['— tanpa dokter —', `Bidan Contoh Empat, A.Md.Keb (${shiftAway(3)})`])
       expect(await dokter.inputValue()).toBe('')
       await page.getByText(/tidak ada satu dokter yang sedang praktik/).waitFor()
     }
     // UMUM: its two doctors; the one whose jampraktek covers now is chosen.
     const switched = performance.now()
     await page.locator('#reg-poli').selectOption('001')
-    await expect.poll(() => dokter.inputValue(), { intervals: [10] }).toBe('131491')
+    await expect.poll(() => dokter.inputValue(), { ...soon, interval: 10 }).toBe('131491')
     console.log(`e2e poli: poli chosen → doctor on duty preselected in ${(performance.now() - switched).toFixed(0)} ms (patient ${key})`)
     // (Listed by their hours.)
     expect((await optionTexts()).sort()).toEqual(['dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)', '— tanpa dokter —'].sort())
@@ -144,7 +146,7 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
     await page.locator('#reg-keluhan').fill(key === 'A' ? 'Demam' : 'Batuk')
     await page.locator('#reg-keluhan').press('Enter')
     // Wait for this patient's confirmation, not the previous one's.
-    await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '').not.toMatch(key === 'A' ? /^$/ : new RegExp(`^(${noRawat.A})?$`))
+    await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '', soon).not.toMatch(key === 'A' ? /^$/ : new RegExp(`^(${noRawat.A})?$`))
     noRawat[key] = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]!
     // PCare's noUrut orders the queue.
     await expect.poll(() => page.getByTestId('no-urut').innerText(), { timeout: 20_000 }).toMatch(/^Nomor urut: \w+$/)
@@ -160,7 +162,7 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
   expect(await dokter.inputValue()).toBe('')
   await page.locator('#reg-keluhan').fill('Kontrol kehamilan')
   await page.locator('#reg-keluhan').press('Enter')
-  await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '').not.toMatch(new RegExp(`^(${noRawat.B})?$`))
+  await expect.poll(async () => /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText().catch(() => ''))?.[1] ?? '', soon).not.toMatch(new RegExp(`^(${noRawat.B})?$`))
   noRawat.C = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]!
   await page.screenshot({ path: join(shots, 'poli-1-pendaftaran.png') })
   await signOut(page)
@@ -173,7 +175,7 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   const queue = page.getByTestId('poli-queue')
   await page.locator('#queue-poli').selectOption('001')
   const rows = queue.getByTestId('queue-row')
-  await expect.poll(() => rows.count()).toBe(2)
+  await expect.poll(() => rows.count(), soon).toBe(2)
   expect(await rows.nth(0).innerText()).toContain(cardA.nama)
   expect(await rows.nth(1).innerText()).toContain(cardB.nama)
   expect(await queue.getByTestId('queue-current').innerText()).toBe(cardA.nama)
@@ -181,43 +183,61 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   expect(await queue.getByRole('button', { name: /^Hadir/ }).isDisabled()).toBe(true)
 
   await page.keyboard.press('Alt+P')
-  await expect.poll(() => rows.nth(0).innerText()).toMatch(/dipanggil 1× · \d{2}[.:]\d{2}/)
+  await expect.poll(() => rows.nth(0).innerText(), soon).toMatch(/dipanggil 1× · \d{2}[.:]\d{2}/)
   await page.keyboard.press('Alt+T')
   // Absent: to the end of the queue, and the next patient is the current one.
-  await expect.poll(() => queue.getByTestId('queue-current').innerText()).toBe(cardB.nama)
-  await expect.poll(() => rows.nth(1).innerText()).toContain('tidak hadir')
+  await expect.poll(() => queue.getByTestId('queue-current').innerText(), soon).toBe(cardB.nama)
+  await expect.poll(() => rows.nth(1).innerText(), soon).toContain('tidak hadir')
 
   await page.keyboard.press('Alt+P')
-  await expect.poll(() => rows.nth(0).innerText()).toMatch(/dipanggil 1×/)
+  await expect.poll(() => rows.nth(0).innerText(), soon).toMatch(/dipanggil 1×/)
   await page.keyboard.press('Alt+H')
   await page.getByRole('heading', { name: `Pemeriksaan ${cardB.nama} (${noRawat.B})` }).waitFor()
   // The doctor chosen at the counter, from UMUM's schedule only.
-  await expect.poll(() => page.locator('#ex-dokter').inputValue()).toBe('131491')
+  await expect.poll(() => page.locator('#ex-dokter').inputValue(), soon).toBe('131491')
   const umum = ['— tanpa dokter —', 'dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)'].sort()
-  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort()).toEqual(umum)
+  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort(), soon).toEqual(umum)
   await page.screenshot({ path: join(shots, 'poli-2-queue.png') })
 
   // A visit registered without a doctor: the examination takes the signed-in clinician's own doctor code.
   await page.locator('.patient-list .pick-list button').filter({ hasText: noRawat.C }).click()
   await page.getByRole('heading', { name: `Pemeriksaan ${cardC.nama} (${noRawat.C})` }).waitFor()
-  await expect.poll(() => page.locator('#ex-dokter').inputValue()).toBe('131491')
+  await expect.poll(() => page.locator('#ex-dokter').inputValue(), soon).toBe('131491')
+
+  // A took an Antrean number, so BPJS hears of the tidak hadir (antrean/panggil status 2).
+  await expect.poll(() => sim.state().antrean.find((a) => a.nomorkartu === cardA.noKartu)?.status, { timeout: 30_000 }).toBe('tidak_hadir')
+
+  // A turns up after all while C's examination is being typed: called again, marked hadir; leaving C's unsaved form
+  // is asked first, and declining keeps what was typed.
+  await page.locator('#ex-keluhan').fill('Kontrol kehamilan, mual')
+  await page.keyboard.press('Alt+P')
+  await expect.poll(() => rows.nth(0).innerText(), soon).toMatch(/dipanggil 2×/)
+  const dialog = page.waitForEvent('dialog')
+  await page.keyboard.press('Alt+H')
+  const asked = await dialog
+  expect(asked.message()).toContain(cardC.nama)
+  await asked.dismiss()
+  await expect.poll(() => rows.nth(0).innerText(), soon).toContain('hadir')
+  expect(await page.locator('#ex-keluhan').inputValue()).toBe('Kontrol kehamilan, mual')
+  await page.getByRole('heading', { name: `Pemeriksaan ${cardC.nama} (${noRawat.C})` }).waitFor()
 
   // The poli is remembered across a reload.
   await page.reload({ waitUntil: 'domcontentloaded' })
   await heading('Pemeriksaan').waitFor()
-  await expect.poll(() => page.locator('#queue-poli').inputValue()).toBe('001')
+  await expect.poll(() => page.locator('#queue-poli').inputValue(), soon).toBe('001')
 
-  // What the database and BPJS were told: A took an Antrean number, so its tidak hadir went to antrean/panggil.
+  // What the database was told.
   const core = createCore({ dataDir: tmp.dir, version: 'check' })
   try {
     const reg = (n: string) => core.db.prepare('SELECT call_count, attendance, called_at IS NOT NULL AS called FROM registrations WHERE no_rawat = ?').get(n)
-    expect(reg(noRawat.A)).toEqual({ call_count: 1, attendance: 'tidak_hadir', called: 1 })
+    expect(reg(noRawat.A)).toEqual({ call_count: 2, attendance: 'hadir', called: 1 })
     expect(reg(noRawat.B)).toEqual({ call_count: 1, attendance: 'hadir', called: 1 })
     expect(core.db.prepare('SELECT kd_dokter FROM registrations WHERE no_rawat = ?').get(noRawat.C)).toEqual({ kd_dokter: null })
   } finally {
     await core.close()
   }
-  await expect.poll(() => sim.state().antrean.find((a) => a.nomorkartu === cardA.noKartu)?.status, { timeout: 30_000 }).toBe('tidak_hadir')
+  // The changed answer follows on the same chain: status 1 hadir.
+  await expect.poll(() => sim.state().antrean.find((a) => a.nomorkartu === cardA.noKartu)?.status, { timeout: 30_000 }).toBe('hadir')
   expect(problems).toEqual([])
   await signOut(page)
 })

@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
 import { useI18n } from '../../i18n'
@@ -10,15 +10,17 @@ type Poli = { kdPoli: string; nmPoli: string }
 
 /** The clinician's poli survives a reload and the next day (one workstation usually serves one room). */
 const POLI_KEY = 'faskes.queuePoli'
+type Action = 'call' | 'hadir' | 'tidak_hadir'
 /** How long this page's own answer outranks the polled list (which is read every 3 s). */
 const LOCAL_MS = 10_000
 
 /**
  * The poli queue of the examination room: pick a poli, call the next patient (Panggil), then Hadir (opens the
  * examination) or Tidak hadir. Keyboard: ArrowUp/Down choose the patient, Alt+P / Alt+H / Alt+T act on them.
- * `rows` is the day's polled list; `onOpen` opens the examination of a patient who came.
+ * `rows` is the day's polled list; `onOpen` opens the examination of a patient who came; `examOpen` is the visit
+ * whose examination form is open and not yet saved (switching away would discard what was typed, so it is asked first).
  */
-export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[]; onOpen: (row: Row) => void }) {
+export function PoliQueue({ rows, polis, onOpen, examOpen = null }: { rows: Row[]; polis: Poli[]; onOpen: (row: Row) => void; examOpen?: Row | null }) {
   const { t, locale } = useI18n()
   const [kdPoli, setKdPoli] = useState(() => localStorage.getItem(POLI_KEY) ?? '')
   // Answers of this page's own calls, shown at once instead of after the next poll; after LOCAL_MS the polled
@@ -45,7 +47,7 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
   const remember = (noRawat: string, fields: Partial<Row>) =>
     setLocal((l) => ({ ...l, [noRawat]: { fields: { ...((l[noRawat]?.until ?? 0) > Date.now() ? l[noRawat]!.fields : {}), ...fields }, until: Date.now() + LOCAL_MS } }))
 
-  const act = async (what: 'call' | 'hadir' | 'tidak_hadir') => {
+  const act = async (what: Action) => {
     if (!active || busy) return
     if (what !== 'call' && active.callCount === 0) return
     setBusy(true)
@@ -58,7 +60,7 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
         const r = await call('queue.attendance', { noRawat: active.noRawat, attendance: what })
         remember(active.noRawat, { attendance: r.attendance })
         setActiveNo(null)
-        if (what === 'hadir') onOpen(active)
+        if (what === 'hadir' && (!examOpen || examOpen.noRawat === active.noRawat || window.confirm(t('queue.leaveExam', { nama: examOpen.nama ?? examOpen.noKartu })))) onOpen(active)
       }
     } catch (err) {
       setError(asApiError(err).message)
@@ -66,6 +68,16 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
       setBusy(false)
     }
   }
+
+  // A shortcut pressed while the previous call is still on its way runs when it returns (one waits; a newer replaces it),
+  // so a quick Alt+P, Alt+T is not lost.
+  const waiting = useRef<Action | null>(null)
+  useEffect(() => {
+    if (busy || !waiting.current) return
+    const next = waiting.current
+    waiting.current = null
+    void act(next)
+  })
 
   // The shortcuts work anywhere on the page while the queue is shown (Alt+letter types nothing in a field).
   useEffect(() => {
@@ -75,7 +87,8 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
       const what = e.code === 'KeyP' ? 'call' : e.code === 'KeyH' ? 'hadir' : e.code === 'KeyT' ? 'tidak_hadir' : null
       if (!what) return
       e.preventDefault()
-      void act(what)
+      if (busy) waiting.current = what
+      else void act(what)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -89,14 +102,13 @@ export function PoliQueue({ rows, polis, onOpen }: { rows: Row[]; polis: Poli[];
     buttons[Math.max(0, Math.min(buttons.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus()
   }
 
-  const state = (r: Row) =>
-    r.attendance === 'hadir'
-      ? t('queue.hadir')
-      : r.attendance === 'tidak_hadir'
-        ? t('queue.tidakHadir')
-        : r.calledAt
-          ? t('queue.called', { n: r.callCount, time: clock(locale, r.calledAt) })
-          : t('queue.waiting')
+  // An absent patient may be called again: the calls stay visible next to "tidak hadir".
+  const state = (r: Row) => {
+    if (r.attendance === 'hadir') return t('queue.hadir')
+    const called = r.calledAt ? t('queue.called', { n: r.callCount, time: clock(locale, r.calledAt) }) : null
+    if (r.attendance === 'tidak_hadir') return called ? `${t('queue.tidakHadir')} · ${called}` : t('queue.tidakHadir')
+    return called ?? t('queue.waiting')
+  }
 
   return (
     <section className="card poli-queue" aria-labelledby="queue-title" data-testid="poli-queue">
