@@ -136,12 +136,18 @@ it('clinician picks a tindakan and an obat by name, keyboard only, with labelled
   // The drug by part of its name and strength; signa and jumlah are labelled inputs, typed in order from the keyboard.
   await pick('Cari obat (nama atau kode DPHO)', 'amlo 5', /Amlodipin tab 5 mg/)
   await expect.poll(() => activeId()).toBe('obt-signa1-0')
+  // Out of the contract's range: said at the field as typed, in plain words, and gone once the value is right.
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type('0')
+  await page.getByTestId('obat-line').getByText('Minimal 1.').waitFor()
+  expect(await page.getByLabel('Signa (kali)', { exact: true }).getAttribute('aria-invalid')).toBe('true')
   for (const v of ['1', '1', '30']) {
     await page.keyboard.press('Control+A')
     await page.keyboard.type(v)
     await page.keyboard.press('Tab')
   }
   const obat = page.getByTestId('obat-line')
+  expect(await obat.innerText()).not.toContain('Minimal')
   expect(await obat.innerText()).toMatch(/Amlodipin tab 5 mg[\s\S]*kode 120100881/)
   const value = (label: string) => page.getByLabel(label, { exact: true }).inputValue()
   expect([await value('Signa (kali)'), await value('Signa (jumlah)'), await value('Jumlah')]).toEqual(['1', '1', '30'])

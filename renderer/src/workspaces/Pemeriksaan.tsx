@@ -186,7 +186,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   }
   const fe = (f: string) => error?.fieldMessage(f)
   const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFieldPaths, ...REFERRAL_FIELDS.map((k) => `rujukan.${k}`)])
-  for (const f of itemFieldPaths(tindakan.length, obat.length)) known.add(f)
+  for (const f of itemFieldPaths(obat.length)) known.add(f)
   const other = error?.fields.filter((f) => !known.has(f.field)) ?? []
 
   return (
@@ -215,8 +215,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       <Field id="ex-nonobat" label={t('exam.terapiNonObat')}>
         <textarea id="ex-nonobat" rows={2} value={terapiNonObat} onChange={(e) => setTerapiNonObat(e.target.value)} />
       </Field>
-      <TindakanFields value={tindakan} onChange={setTindakan} fe={fe} />
-      <ObatFields value={obat} onChange={setObat} fe={fe} />
+      <TindakanFields value={tindakan} onChange={setTindakan} />
+      <ObatFields value={obat} onChange={setObat} />
       <Field id="ex-pulang" label={t('exam.statusPulang')} error={fe('kdStatusPulang')}>
         <select
           id="ex-pulang"

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { ExaminationInput, Output } from '../../../../electron/contract'
+import { formatServerMessage } from '../../../../electron/contract/messages'
 import { call } from '../../api'
 import { useI18n } from '../../i18n'
 
@@ -27,19 +28,32 @@ export function toObatInput(lines: ObatLine[]): ExaminationInput['obat'] {
   return lines.map((o) => ({ kdObat: o.kdObat, nmObat: o.nmObat, signa1: count(o.signa1, 1), signa2: count(o.signa2, 1), jmlObat: count(o.jmlObat, 1) }))
 }
 
-/** A drug line's numbers: signa (times a day x amount per time) and the quantity given. */
+/**
+ * A drug line's numbers: signa (times a day x amount per time) and the quantity given, with the contract's ranges
+ * (ExaminationInput.obat; the page may not import the schema itself). Checked as typed, so a message appears and
+ * clears with the value, and the server's identical check never leaves a stale one behind.
+ */
 const NUMBERS = [
-  ['signa1', 'exam.signa1'],
-  ['signa2', 'exam.signa2'],
-  ['jmlObat', 'exam.jmlObat'],
+  ['signa1', 'exam.signa1', 1, 10],
+  ['signa2', 'exam.signa2', 1, 10],
+  ['jmlObat', 'exam.jmlObat', 1, 1000],
 ] as const
 
-/** The field paths these lines show their own errors under (the form lists any other field error itself). */
-export function itemFieldPaths(tindakan: number, obat: number): string[] {
-  return [
-    ...Array.from({ length: tindakan }, (_, i) => `tindakan.${i}.biaya`),
-    ...Array.from({ length: obat }, (_, i) => NUMBERS.map(([k]) => `obat.${i}.${k}`)).flat(),
-  ]
+/** The range message for a typed whole number, in the page's language; empty is fine (the default applies). */
+function rangeError(locale: 'id' | 'en', v: string, min: number, max: number): string | undefined {
+  if (v === '') return undefined
+  const n = Number(v)
+  if (n < min) return formatServerMessage(locale, 'v.min', { min })
+  if (n > max) return formatServerMessage(locale, 'v.max', { max })
+  return undefined
+}
+
+/**
+ * The field paths the drug lines check themselves, so the form does not list the server's same message again. (A
+ * biaya keeps digits only, which the contract's whole number >= 0 always accepts.)
+ */
+export function itemFieldPaths(obat: number): string[] {
+  return Array.from({ length: obat }, (_, i) => NUMBERS.map(([k]) => `obat.${i}.${k}`)).flat()
 }
 
 /** A PCare code as a clinician may type it when the cached list lacks it: digits and capitals, no spaces. */
@@ -178,7 +192,7 @@ const searchTindakan = (q: string) => call('reference.tindakan', { q, limit: 8 }
 const searchObat = (q: string) => call('reference.obat', { q, limit: 8 })
 
 /** The tindakan lines: picked by name from PCare's cached list; biaya starts at PCare's maxTarif. */
-export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[]; onChange: (v: TindakanLine[]) => void; fe: (field: string) => string | undefined }) {
+export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onChange: (v: TindakanLine[]) => void }) {
   const { t } = useI18n()
   useFocusNewLine(value.length, 'tdk-biaya')
   const set = (i: number, patch: Partial<TindakanLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
@@ -213,13 +227,12 @@ export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[];
               <span className="item-name">
                 <strong>{x.nmTindakan || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: x.kdTindakan })}</span>
               </span>
-              <div className={fe(`tindakan.${i}.biaya`) ? 'field has-error' : 'field'}>
+              <div className="field">
                 <label htmlFor={`tdk-biaya-${i}`}>{t('exam.biaya')}</label>
                 <input
                   id={`tdk-biaya-${i}`}
                   inputMode="numeric"
                   value={x.biaya}
-                  aria-invalid={Boolean(fe(`tindakan.${i}.biaya`))}
                   aria-describedby={x.maxTarif ? `tdk-biaya-${i}-hint` : undefined}
                   onChange={(e) => set(i, { biaya: digits(e.target.value) })}
                 />
@@ -228,7 +241,6 @@ export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[];
                     {t('items.maxTarif', { rp: x.maxTarif.toLocaleString('id-ID') })}
                   </p>
                 ) : null}
-                {fe(`tindakan.${i}.biaya`) && <p className="field-error" role="alert">{fe(`tindakan.${i}.biaya`)}</p>}
               </div>
               <button type="button" className="secondary" aria-label={t('items.removeLine', { name: x.nmTindakan || x.kdTindakan })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
                 {t('exam.remove')}
@@ -242,8 +254,8 @@ export function TindakanFields({ value, onChange, fe }: { value: TindakanLine[];
 }
 
 /** The drug lines: picked by name from PCare's cached DPHO list, then signa (times x amount) and quantity. */
-export function ObatFields({ value, onChange, fe }: { value: ObatLine[]; onChange: (v: ObatLine[]) => void; fe: (field: string) => string | undefined }) {
-  const { t } = useI18n()
+export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (v: ObatLine[]) => void }) {
+  const { t, locale } = useI18n()
   useFocusNewLine(value.length, 'obt-signa1')
   const set = (i: number, patch: Partial<ObatLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
   return (
@@ -277,8 +289,8 @@ export function ObatFields({ value, onChange, fe }: { value: ObatLine[]; onChang
               <span className="item-name">
                 <strong>{o.nmObat || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: o.kdObat })}</span>
               </span>
-              {NUMBERS.map(([k, label]) => {
-                const err = fe(`obat.${i}.${k}`)
+              {NUMBERS.map(([k, label, min, max]) => {
+                const err = rangeError(locale, o[k], min, max)
                 return (
                   <div key={k} className={err ? 'field num has-error' : 'field num'}>
                     <label htmlFor={`obt-${k}-${i}`}>{t(label)}</label>
