@@ -49,6 +49,7 @@ export function Pemeriksaan() {
       <PoliQueue
         rows={rows}
         polis={lists?.poli ?? []}
+        examOpen={current?.status === 'registered' ? current : null}
         onOpen={(r) => {
           setSelected(r)
           setSaved(null)
