@@ -9,7 +9,7 @@ import { openDatabase, type DB } from '../db'
 import { AppError } from '../errors'
 import { createLogger } from '../log'
 import { AntreanClient } from '../pcare'
-import { cachedSchedule, checkDokter, doctorSchedule, onDutyAt, refreshSchedules, type ScheduleEntry } from './doctors'
+import { cachedSchedule, checkDokter, doctorSchedule, onDutyAt, refreshSchedules, storeSchedule, type ScheduleEntry } from './doctors'
 import { registerVisit } from './index'
 
 const quiet = createLogger({ level: 'error', sink: () => {} })
@@ -103,6 +103,16 @@ describe('doctorSchedule', () => {
     sim.setOptions({ jadwalDokter: {} })
     const r = await doctorSchedule(db, antrean, '001', { now: at(9, 1), force: true })
     expect(r).toMatchObject({ source: 'live', dokter: [], onDuty: null })
+  })
+
+  it('keeps two weeks of schedules', () => {
+    const one = [{ kodedokter: 1, namadokter: 'dr. A', jampraktek: '08:00-12:00', kapasitas: 5 }]
+    storeSchedule(db, '001', '2026-11-01', one, 1)
+    storeSchedule(db, '001', '2026-11-15', one, 2)
+    expect(cachedSchedule(db, '001', '2026-11-01', false)).not.toBeNull()
+    storeSchedule(db, '001', '2026-11-16', one, 3)
+    expect(cachedSchedule(db, '001', '2026-11-01', false)).toBeNull()
+    expect(cachedSchedule(db, '001', '2026-11-15', false)?.dokter).toHaveLength(1)
   })
 
   it('refreshSchedules fetches every poli and reports the ones that failed', async () => {

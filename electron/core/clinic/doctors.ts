@@ -58,9 +58,15 @@ export function localMinutes(ms: number): number {
   return d.getHours() * 60 + d.getMinutes()
 }
 
+/** Days of schedules kept: two weeks cover the weekly fallback with room to spare; older days are dropped. */
+export const SCHEDULE_KEEP_DAYS = 14
+
 /** Replaces the cached schedule of one poli and day with PCare's answer (an empty answer is kept: nobody serves). */
 export function storeSchedule(db: DB, kdPoli: string, tanggal: string, list: T.AntreanDokter[], fetchedAt: number): void {
   db.transaction(() => {
+    for (const table of ['doctor_schedule', 'doctor_schedule_fetch']) {
+      db.prepare(`DELETE FROM ${table} WHERE tanggal < date(?, '-${SCHEDULE_KEEP_DAYS} days')`).run(tanggal)
+    }
     db.prepare('DELETE FROM doctor_schedule WHERE kd_poli = ? AND tanggal = ?').run(kdPoli, tanggal)
     const ins = db.prepare('INSERT OR REPLACE INTO doctor_schedule (kd_poli, tanggal, kd_dokter, nm_dokter, jam_praktek, kapasitas) VALUES (?, ?, ?, ?, ?, ?)')
     // Antrean's kodedokter is a number; PCare's kdDokter is the same code as text.
