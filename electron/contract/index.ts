@@ -185,7 +185,8 @@ export const ExaminationInput = z.object({
   terapiObat: z.string().max(2000).default(''),
   terapiNonObat: z.string().max(2000).default(''),
   kdStatusPulang: z.string().regex(/^\d{1,2}$/),
-  tindakan: z.array(z.object({ kdTindakan: z.string().min(1).max(20), nmTindakan: z.string().max(200).optional(), biaya: z.number().int().min(0), keterangan: z.string().max(200).optional() })).max(10).default([]),
+  /** hasil: the result value of a procedure PCare marks withValue (PCare's `hasil` is a whole number; 0 when none). */
+  tindakan: z.array(z.object({ kdTindakan: z.string().min(1).max(20), nmTindakan: z.string().max(200).optional(), biaya: z.number().int().min(0), keterangan: z.string().max(200).optional(), hasil: z.number().int().min(0).optional() })).max(10).default([]),
   obat: z.array(z.object({ kdObat: z.string().min(1).max(20), nmObat: z.string().max(200), signa1: z.number().int().min(1).max(10), signa2: z.number().int().min(1).max(10), jmlObat: z.number().int().min(1).max(1000) })).max(20).default([]),
   rujukan: Referral.optional(),
   /** Claim amount in rupiah; a claim goes to the ledger when set. */
@@ -349,8 +350,11 @@ export const DiagnosaHit = z.object({
   /** The Indonesian term or abbreviation that found the code (e.g. `darah tinggi`); absent for code and word hits. */
   alias: z.string().optional(),
 })
-/** A cached PCare tindakan: kdTkp 10 RJTP, 20 RITP, 50 promotif; maxTarif is PCare's ceiling in rupiah (null: none given). */
-export const TindakanHit = z.object({ kdTkp: z.enum(['10', '20', '50']), kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable() })
+/**
+ * A cached PCare tindakan: kdTkp 10 RJTP, 20 RITP, 50 promotif; maxTarif is PCare's ceiling in rupiah (null: none
+ * given); withValue: the procedure has a result value to send as `hasil`.
+ */
+export const TindakanHit = z.object({ kdTkp: z.enum(['10', '20', '50']), kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable(), withValue: z.boolean() })
 /** A cached DPHO drug (PCare `obat/dpho`); sedia is PCare's listed stock figure. */
 export const ObatHit = z.object({ kdObat: z.string(), nmObat: z.string(), sedia: z.number().nullable() })
 /** One outbox job of a visit that is not done yet, with what the page needs to say why (see core/sync/unsent.ts). */

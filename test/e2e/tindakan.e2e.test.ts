@@ -124,14 +124,23 @@ it('clinician picks a tindakan and an obat by name, keyboard only, with labelled
   const pickMs = performance.now() - started
   const tindakan = page.getByTestId('tindakan-line')
   await expect.poll(() => tindakan.count()).toBe(1)
-  expect(await tindakan.innerText()).toMatch(/Perawatan luka[\s\S]*kode 10002/)
+  expect(await tindakan.getByLabel('Hasil (angka)').count()).toBe(0)
+  expect(await tindakan.first().innerText()).toMatch(/Perawatan luka[\s\S]*kode 10002/)
   await expect.poll(() => activeId()).toBe('tdk-biaya-0')
-  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).inputValue()).toBe('30000')
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('30000')
   // The ceiling stays in view; a biaya typed with a thousands dot keeps its digits only.
-  expect(await tindakan.innerText()).toContain('tarif maks. Rp 30.000')
+  expect(await tindakan.first().innerText()).toContain('tarif maks. Rp 30.000')
   await page.keyboard.press('Control+A')
   await page.keyboard.type('25.000')
-  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).inputValue()).toBe('25000')
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('25000')
+
+  // A procedure PCare marks withValue (blood sugar) asks for its result, a labelled number after the biaya.
+  await pick('Cari tindakan (nama atau kode)', 'gula', /Pemeriksaan gula darah sewaktu/)
+  await expect.poll(() => activeId()).toBe('tdk-biaya-1')
+  await page.keyboard.press('Tab')
+  expect(await activeId()).toBe('tdk-hasil-1')
+  await page.keyboard.type('142')
+  expect(await page.getByLabel('Hasil (angka)', { exact: true }).inputValue()).toBe('142')
 
   // The drug by part of its name and strength; signa and jumlah are labelled inputs, typed in order from the keyboard.
   await pick('Cari obat (nama atau kode DPHO)', 'amlo 5', /Amlodipin tab 5 mg/)
@@ -182,7 +191,8 @@ it('a tindakan code PCare refuses: the clinician reads PCare\'s words on their l
   expect(text).toContain(`Ditolak PCare: “${REFUSAL}”`)
   expect(text).toContain(`Menunggu Tindakan 99999, yang ditolak: “${REFUSAL}”.`)
 
-  // The other visit's PCare work all went through: nothing refused on its entry.
+  // The other visit's PCare work all went through, the blood sugar with its result.
+  await expect.poll(() => sim.state().tindakan.find((x) => x.body.kdTindakan === '10001')?.body.hasil, { timeout: 30_000 }).toBe(142)
   await expect.poll(() => patientButton(good).innerText(), { timeout: 30_000 }).not.toMatch(/Ditolak/)
   // Only the blocked obat is left for PCare: held, not "Mengirim".
   await expect.poll(() => pcareStatus().innerText(), { timeout: 30_000, interval: 250 }).toMatch(/Tertahan\s*1/)

@@ -123,12 +123,12 @@ export const OBAT_DPHO: T.ObatDpho[] = [
 
 export const TINDAKAN: Record<T.KdTkp, T.TindakanRef[]> = {
   '10': [
-    { kdTindakan: '10001', nmTindakan: 'Pemeriksaan gula darah sewaktu', maxTarif: 10000 },
-    { kdTindakan: '10002', nmTindakan: 'Perawatan luka', maxTarif: 30000 },
-    { kdTindakan: '10003', nmTindakan: 'Ekstraksi gigi sulung', maxTarif: 25000 },
+    { kdTindakan: '10001', nmTindakan: 'Pemeriksaan gula darah sewaktu', maxTarif: 10000, withValue: true },
+    { kdTindakan: '10002', nmTindakan: 'Perawatan luka', maxTarif: 30000, withValue: false },
+    { kdTindakan: '10003', nmTindakan: 'Ekstraksi gigi sulung', maxTarif: 25000, withValue: false },
   ],
-  '20': [{ kdTindakan: '20001', nmTindakan: 'Pemasangan infus', maxTarif: 50000 }],
-  '50': [{ kdTindakan: '50001', nmTindakan: 'Penyuluhan kesehatan', maxTarif: 0 }],
+  '20': [{ kdTindakan: '20001', nmTindakan: 'Pemasangan infus', maxTarif: 50000, withValue: false }],
+  '50': [{ kdTindakan: '50001', nmTindakan: 'Penyuluhan kesehatan', maxTarif: 0, withValue: false }],
 }
 
 export const ALERGI: Record<string, Array<{ kdAlergi: string; nmAlergi: string }>> = {

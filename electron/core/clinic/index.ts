@@ -250,7 +250,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
         target: 'pcare',
         operation: 'tindakan.add',
         idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`,
-        payload: { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: 0 },
+        payload: { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: t.hasil ?? 0 },
       }, now),
     )
     input.obat.forEach((o, i) =>

@@ -103,6 +103,11 @@ export interface TindakanRef {
   kdTindakan: string
   nmTindakan: string
   maxTarif: number
+  /**
+   * The procedure has a result value to send as `hasil` (e.g. a blood sugar test). Seen in mLITE's sample list and the
+   * TypeScript client's ReferensiTindakanType (pcare-conformance.md §3 H); absent on older answers, so optional.
+   */
+  withValue?: boolean
 }
 
 export type KdTkp = '10' | '20' | '50'

@@ -41,8 +41,9 @@ describe('tindakan and obat cached from PCare', () => {
   })
 
   it('finds a tindakan by name words in any case, with PCare maxTarif, and by code prefix', () => {
-    expect(searchTindakan(db, 'LUKA')).toEqual([{ kdTkp: '10', kdTindakan: '10002', nmTindakan: 'Perawatan luka', maxTarif: 30000 }])
-    expect(searchTindakan(db, 'gula sewaktu').map((h) => h.kdTindakan)).toEqual(['10001'])
+    expect(searchTindakan(db, 'LUKA')).toEqual([{ kdTkp: '10', kdTindakan: '10002', nmTindakan: 'Perawatan luka', maxTarif: 30000, withValue: false }])
+    // PCare's withValue comes through: a blood sugar test has a result value to send.
+    expect(searchTindakan(db, 'gula sewaktu')).toMatchObject([{ kdTindakan: '10001', withValue: true }])
     // Code-prefix hits are listed by name, as the clinician reads them.
     expect(searchTindakan(db, '1000').map((h) => h.nmTindakan)).toEqual(['Ekstraksi gigi sulung', 'Pemeriksaan gula darah sewaktu', 'Perawatan luka'])
     expect(searchTindakan(db, 'infus', { kdTkp: '10' })).toEqual([])

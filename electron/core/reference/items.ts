@@ -1,12 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { KdTkp } from '../pcare/types'
 
-/** A cached PCare tindakan (procedure) for the clinician's picker; maxTarif is PCare's ceiling in rupiah, null when PCare gave none. */
+/**
+ * A cached PCare tindakan (procedure) for the clinician's picker; maxTarif is PCare's ceiling in rupiah, null when PCare
+ * gave none; withValue: the procedure has a result value (hasil) to send.
+ */
 export interface TindakanHit {
   kdTkp: KdTkp
   kdTindakan: string
   nmTindakan: string
   maxTarif: number | null
+  withValue: boolean
 }
 
 /** A cached DPHO drug; sedia is PCare's stock figure as listed (no unit documented), null when absent. */
@@ -68,12 +72,13 @@ export function searchTindakan(db: Database, query: string, opts: { kdTkp?: KdTk
   const m = nameOrCode('kd_tindakan', 'nm_tindakan', query)
   if (!m) return []
   const limit = Math.max(1, Math.min(opts.limit ?? 10, 50))
-  return prepared(
+  const rows = prepared(
     db,
-    `SELECT kd_tkp AS kdTkp, kd_tindakan AS kdTindakan, nm_tindakan AS nmTindakan, max_tarif AS maxTarif FROM ref_tindakan
+    `SELECT kd_tkp AS kdTkp, kd_tindakan AS kdTindakan, nm_tindakan AS nmTindakan, max_tarif AS maxTarif, with_value AS withValue FROM ref_tindakan
         WHERE ${m.where} ${opts.kdTkp ? 'AND kd_tkp = @kdTkp' : ''}
         ORDER BY ${m.rank}, kd_tkp <> '10', nm_tindakan LIMIT @limit`,
-  ).all({ ...m.args, ...(opts.kdTkp ? { kdTkp: opts.kdTkp } : {}), limit }) as TindakanHit[]
+  ).all({ ...m.args, ...(opts.kdTkp ? { kdTkp: opts.kdTkp } : {}), limit }) as Array<Omit<TindakanHit, 'withValue'> & { withValue: number }>
+  return rows.map((r) => ({ ...r, withValue: r.withValue === 1 }))
 }
 
 /** Offline DPHO drug search by name words or code prefix, from the cached list. At most 50 hits. */

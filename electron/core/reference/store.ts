@@ -83,8 +83,8 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
     put(
       'tindakan',
       lists.tindakan,
-      'INSERT INTO ref_tindakan (kd_tkp, kd_tindakan, nm_tindakan, max_tarif, fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      (x) => [x.kdTkp, x.kdTindakan, x.nmTindakan, typeof x.maxTarif === 'number' ? x.maxTarif : null],
+      'INSERT INTO ref_tindakan (kd_tkp, kd_tindakan, nm_tindakan, max_tarif, with_value, fetched_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      (x) => [x.kdTkp, x.kdTindakan, x.nmTindakan, typeof x.maxTarif === 'number' ? x.maxTarif : null, b(x.withValue === true)],
     )
     // The DPHO list is gathered from several keyword searches; a drug found twice is stored once.
     put('obat', lists.obat, 'INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', (x) => [x.kdObat, x.nmObat, typeof x.sedia === 'number' ? x.sedia : null])

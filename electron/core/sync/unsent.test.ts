@@ -41,7 +41,8 @@ function examine(tindakan: string) {
       diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }],
       kdDokter: '131491',
       kdStatusPulang: '3',
-      tindakan: [{ kdTindakan: tindakan, biaya: 10000 }],
+      // 10001 (blood sugar) is a withValue procedure: its result goes to PCare as hasil.
+      tindakan: [{ kdTindakan: tindakan, biaya: 10000, ...(tindakan === '10001' ? { hasil: 142 } : {}) }],
       obat: [{ kdObat: '120100362', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }],
     }),
     { userId: 'dr.sari' },
@@ -105,6 +106,7 @@ describe('what is still unsent for a visit, and why', () => {
       itemName: 'Parasetamol tab 500 mg',
       blockedBy: { id: tindakan.id, operation: 'tindakan.add', status: 'failed_permanent', item: '99999', lastErrorMessage: 'Kode tindakan 99999 tidak ditemukan' },
     })
+    expect(sim.state().tindakan.find((x) => x.body.kdTindakan === '10001')?.body.hasil).toBe(142)
     // The other visit's PCare chain went through; only its ledger jobs (no ledger worker here) remain.
     expect(clean.jobs.filter((j) => j.target === 'pcare')).toEqual([])
     expect(clean.jobs.map((j) => j.target)).toContain('ledger')

@@ -37,6 +37,8 @@ it('0007 caches tindakan per TKP and DPHO drugs: one row per code and TKP, TKP l
   tindakan.run('20', '10002', 'Perawatan luka', 45000.5)
   expect(() => tindakan.run('10', '10002', 'Perawatan luka', 30000)).toThrow(/UNIQUE/)
   expect(() => tindakan.run('30', '30001', 'Bukan TKP PCare', null)).toThrow(/CHECK/)
+  expect(db.prepare(`SELECT with_value FROM ref_tindakan WHERE kd_tkp = '10'`).get()).toEqual({ with_value: 0 })
+  expect(() => db.prepare(`UPDATE ref_tindakan SET with_value = 2`).run()).toThrow(/CHECK/)
   db.prepare('INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, 1)').run('120100362', 'Parasetamol tab 500 mg', null)
   expect(() => db.prepare('INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, 1)').run('120100362', 'Lagi', 1)).toThrow(/UNIQUE/)
   expect(() => db.prepare(`INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES ('x', 'y', 'banyak', 1)`).run()).toThrow(/cannot store TEXT/)

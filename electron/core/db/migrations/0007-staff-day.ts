@@ -30,6 +30,8 @@ export const migration: Migration = {
         kd_tindakan TEXT NOT NULL,
         nm_tindakan TEXT NOT NULL,
         max_tarif REAL,
+        -- PCare's withValue: the procedure has a result value (hasil) to send with it.
+        with_value INTEGER NOT NULL DEFAULT 0 CHECK (with_value IN (0, 1)),
         fetched_at INTEGER NOT NULL,
         PRIMARY KEY (kd_tkp, kd_tindakan)
       ) STRICT;

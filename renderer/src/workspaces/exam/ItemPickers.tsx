@@ -7,8 +7,11 @@ import { useI18n } from '../../i18n'
 type TindakanHit = Output<'reference.tindakan'>[number]
 type ObatHit = Output<'reference.obat'>[number]
 
-/** One tindakan line of the form. An empty name means a code typed by hand that the cached PCare list lacks. */
-export type TindakanLine = { kdTindakan: string; nmTindakan: string; biaya: string; maxTarif: number | null }
+/**
+ * One tindakan line of the form. An empty name means a code typed by hand that the cached PCare list lacks; `withValue`
+ * (PCare's flag) asks for the procedure's result value, `hasil`.
+ */
+export type TindakanLine = { kdTindakan: string; nmTindakan: string; biaya: string; maxTarif: number | null; withValue: boolean; hasil: string }
 /** One drug line: the DPHO drug, signa (times a day x amount per time) and the quantity given; name empty as above. */
 export type ObatLine = { kdObat: string; nmObat: string; signa1: string; signa2: string; jmlObat: string }
 
@@ -21,7 +24,7 @@ const digits = (v: string) => v.replace(/\D/g, '')
 
 /** The lines as the contract takes them; empty numbers fall back to PCare's usual defaults (biaya 0, signa 1x1, 1). */
 export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
-  return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0) }))
+  return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0), hasil: x.withValue ? count(x.hasil, 0) : undefined }))
 }
 /** As toTindakanInput, for the drug lines. */
 export function toObatInput(lines: ObatLine[]): ExaminationInput['obat'] {
@@ -215,8 +218,8 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
           onChange([
             ...value,
             'code' in h
-              ? { kdTindakan: h.code, nmTindakan: '', biaya: '0', maxTarif: null }
-              : { kdTindakan: h.kdTindakan, nmTindakan: h.nmTindakan, biaya: String(Math.round(h.maxTarif ?? 0)), maxTarif: h.maxTarif },
+              ? { kdTindakan: h.code, nmTindakan: '', biaya: '0', maxTarif: null, withValue: false, hasil: '' }
+              : { kdTindakan: h.kdTindakan, nmTindakan: h.nmTindakan, biaya: String(Math.round(h.maxTarif ?? 0)), maxTarif: h.maxTarif, withValue: h.withValue, hasil: '' },
           ])
         }
       />
@@ -242,6 +245,12 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
                   </p>
                 ) : null}
               </div>
+              {x.withValue && (
+                <div className="field num">
+                  <label htmlFor={`tdk-hasil-${i}`}>{t('items.hasil')}</label>
+                  <input id={`tdk-hasil-${i}`} inputMode="numeric" value={x.hasil} onChange={(e) => set(i, { hasil: digits(e.target.value) })} />
+                </div>
+              )}
               <button type="button" className="secondary" aria-label={t('items.removeLine', { name: x.nmTindakan || x.kdTindakan })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
                 {t('exam.remove')}
               </button>
