@@ -219,6 +219,8 @@ it('the counter\'s today list opens each visit\'s unsent work by keyboard; the a
   await page.screenshot({ path: join(shots, 'tindakan-3-counter.png'), fullPage: true })
 
   await page.getByRole('link', { name: 'Admin' }).click()
+  // The per-target table: no PCare work pending, one job held behind the refusal, one failed.
+  await expect.poll(() => page.getByRole('row', { name: /^PCare\b/ }).first().innerText()).toMatch(/^PCare\s+0 \(\+1 tertahan\)\s+0\s+1\b/)
   const outbox = page.getByTestId('outbox')
   const tindakanRow = outbox.getByRole('row').filter({ hasText: 'tindakan.add' })
   await tindakanRow.waitFor()

@@ -42,7 +42,11 @@ export function Admin({ info, status }: { info: AppInfo; status: SyncStatus | un
             {status?.targets.map((s) => (
               <tr key={s.target}>
                 <th scope="row">{t(`target.${s.target}`)}</th>
-                <td className="num">{s.pending}</td>
+                <td className="num">
+                  {s.pending}
+                  {/* Held behind a refusal: not pending work, but still not sent (the failed list says behind what). */}
+                  {s.blocked > 0 && <span className="muted"> {t('admin.heldCount', { n: s.blocked })}</span>}
+                </td>
                 <td className="num">{s.inFlight}</td>
                 <td className={s.failed > 0 ? 'num has-failed' : 'num'}>{s.failed}</td>
                 <td>{s.lastSuccessAt === null ? t('sync.never') : relativeTime(locale, s.lastSuccessAt, now)}</td>
