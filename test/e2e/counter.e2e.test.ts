@@ -7,7 +7,7 @@ import { AuthService } from '../../electron/core/auth'
 import { createLogger } from '../../electron/core/log'
 import { PcareClient } from '../../electron/core/pcare'
 import { refreshReferenceData } from '../../electron/core/reference'
-import { ageOf } from '../../renderer/src/workspaces/counter/age'
+import { ageOf } from '../../renderer/src/workspaces/counter/rules'
 import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
@@ -202,7 +202,9 @@ it('unknown card and unknown NIK say "Tidak ditemukan" on the page, and offer no
 
 it('inactive card: PCare\'s reason in words, BPJS refused, registered as umum only after the explicit choice, nothing sent to PCare', async () => {
   await check(INACTIVE)
-  expect(await outcome()).toContain('Kartu TIDAK AKTIF — keterangan PCare: TIDAK AKTIF.')
+  // PCare's ketAktif for this card only repeats "TIDAK AKTIF": said once, not twice.
+  expect(await outcome()).toContain('Kartu TIDAK AKTIF menurut PCare.')
+  expect(await page.getByTestId('eligibility').innerText()).not.toMatch(/TIDAK AKTIF\s+TIDAK AKTIF/)
   expect(await page.getByTestId('card-status').innerText()).toBe('TIDAK AKTIF')
   expect(await page.getByTestId('ledger-status').innerText()).not.toMatch(/TIDAK_TERCATAT|NOT_RECORDED/)
   await tabTo('reg-keluhan')

@@ -8,8 +8,8 @@ import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { SlipButton, useSlipPrint } from '../print/SlipPrint'
 import { DoctorSelect } from './poli/DoctorSelect'
-import { ageOf } from './counter/age'
-import { CheckOutcome, checkMode, type CheckMode } from './counter/CheckOutcome'
+import { CheckOutcome } from './counter/CheckOutcome'
+import { ageOf, checkMode, pcareReason, type CheckMode } from './counter/rules'
 import { TodayFilter } from './counter/TodayFilter'
 import { UnsentCell, useUnsent } from './exam/Unsent'
 
@@ -281,7 +281,11 @@ function PenjaminMark({ row }: { row: Today[number] }) {
   if (row.verification === 'rejected') {
     return (
       <span className="mark-rejected" role="note">
-        {row.verificationNote === null ? t('counter.verification.rejectedNotFound') : t('counter.verification.rejectedInactive', { ket: row.verificationNote || '—' })}
+        {row.verificationNote === null
+          ? t('counter.verification.rejectedNotFound')
+          : pcareReason(row.verificationNote)
+            ? t('counter.verification.rejectedInactive', { ket: pcareReason(row.verificationNote)! })
+            : t('counter.verification.rejectedInactiveNoReason')}
       </span>
     )
   }

@@ -2,22 +2,7 @@ import { useEffect } from 'react'
 import type { PatientCheck } from '../../../../electron/contract'
 import { when } from '../../components/Field'
 import { useI18n, type MessageKey } from '../../i18n'
-import { ageOf } from './age'
-
-/**
- * What the counter may do after a check, decided in one place for the outcome panel and the register form:
- * - verified: PCare (live or cached) knows an active card: a BPJS registration.
- * - inactive: a known inactive card: only a self-paying (umum) registration, chosen explicitly.
- * - unverified: PCare unreachable and the card never checked here: a BPJS registration marked "belum terverifikasi".
- * - none: nothing to register (not found, or a NIK nobody knows here).
- */
-export type CheckMode = 'verified' | 'inactive' | 'unverified' | 'none'
-
-export function checkMode(kind: 'noKartu' | 'nik' | null, check: PatientCheck): CheckMode {
-  if (check.notFound) return 'none'
-  if (check.patient) return check.patient.aktif === false ? 'inactive' : 'verified'
-  return kind === 'noKartu' ? 'unverified' : 'none'
-}
+import { ageOf, pcareReason } from './rules'
 
 /** The outcome kinds the page names in words (data-outcome on the panel, one headline each). */
 type Outcome = 'notFound' | 'inactive' | 'active' | 'offlineUnknown'
@@ -50,7 +35,9 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
       : outcome === 'offlineUnknown'
         ? t(byNik ? 'counter.offlineUnknownNik' : 'counter.offlineUnknownCard')
         : outcome === 'inactive'
-          ? t('counter.inactive', { ket: p?.ketAktif || t('counter.noReason') })
+          ? pcareReason(p?.ketAktif ?? null)
+            ? t('counter.inactive', { ket: pcareReason(p?.ketAktif ?? null)! })
+            : t('counter.inactiveNoReason')
           : t('counter.active')
   const hint =
     outcome === 'notFound'
@@ -96,10 +83,10 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
               </span>
             </dd>
           </div>
-          {p.aktif === false && (
+          {p.aktif === false && pcareReason(p.ketAktif) && (
             <div>
               <dt>{t('counter.ketAktif')}</dt>
-              <dd data-testid="ket-aktif">{p.ketAktif || '—'}</dd>
+              <dd data-testid="ket-aktif">{pcareReason(p.ketAktif)}</dd>
             </div>
           )}
           <div>

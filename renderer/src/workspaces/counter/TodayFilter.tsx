@@ -1,21 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { useI18n } from '../../i18n'
+import { filterToday } from './rules'
 
 type Row = Output<'registration.today'>[number]
-
-/** Lower case, spaces and dashes dropped: "20261129-0001", "2026 1129 0001" and "Dewi  Lestari" all match as typed. */
-const fold = (s: string) => s.toLowerCase().replace(/[\s-]+/g, '')
-
-/** Rows whose name, card number or no_rawat contains every word of `q`, in poli `kdPoli` ('' = all). */
-export function filterToday(rows: Row[], q: string, kdPoli: string): Row[] {
-  const words = q.trim().split(/\s+/).filter(Boolean).map(fold)
-  return rows.filter((r) => {
-    if (kdPoli && r.kdPoli !== kdPoli) return false
-    const hay = `${fold(r.nama ?? '')}|${r.noKartu}|${fold(r.noRawat)}`
-    return words.every((w) => hay.includes(w))
-  })
-}
 
 /** True when a key press belongs to a field the person is typing in (then "/" is a character, not a shortcut). */
 const typing = (el: EventTarget | null) =>
