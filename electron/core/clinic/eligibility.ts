@@ -102,8 +102,11 @@ const fromRow = (r: CacheRow): PatientView => ({
 })
 
 /**
- * Card status and eligibility for the counter: PCare and the ledger are asked at once, each with a short deadline;
+ * Card status and eligibility for the counter: PCare, then the ledger, each with a short deadline (`timeoutMs`);
  * whatever cannot answer is replaced by the cached status with its time. A successful answer refreshes the cache.
+ * PCare's "no such peserta" is `notFound` (never a cached row). Each remote's reachability goes to `remotes.report`,
+ * so the status bar follows the counter's own calls. Throws INVALID_INPUT (check.digits / check.notDigits) for
+ * anything but 13 or 16 digits.
  */
 export async function checkPatient(db: DB, remotes: Remotes | null, query: string, now = Date.now(), timeoutMs = 4000): Promise<PatientCheck> {
   const q = parseCardQuery(query)
