@@ -61,7 +61,8 @@ function withProvider(db: DB, p: Payload): Payload {
 /**
  * Records the outcome of the re-check of a card registered offline, inside the job's done transaction: an active
  * card verifies the visit; an unknown or inactive one rejects it (PCare's ketAktif kept as the note) and cancels
- * every PCare and Antrean job of the visit still waiting, with the reason, so nothing about it reaches PCare.
+ * every PCare and Antrean job of the visit still waiting (last error VERIFY_REJECTED with the reason), so nothing
+ * about it reaches PCare. An in-flight Antrean job (it only waits for noUrut) is left; it never gets one.
  */
 function applyVerdict(db: DB, noRawat: string, v: Verdict, now: number): void {
   if (v.found && v.aktif) {
@@ -70,18 +71,12 @@ function applyVerdict(db: DB, noRawat: string, v: Verdict, now: number): void {
   }
   db.prepare(`UPDATE registrations SET verification = 'rejected', verification_note = ?, updated_at = ? WHERE no_rawat = ?`).run(v.found ? (v.ketAktif ?? '') : null, now, noRawat)
   const reason = v.found ? msg('verify.inactive', { ketAktif: v.ketAktif ?? '-' }) : msg('verify.notFound')
-  const waiting = db
-    .prepare(`SELECT id, correlation_id FROM outbox WHERE chain_key IN (?, ?) AND status IN ('pending', 'failed_transient', 'failed_permanent')`)
-    .all(`pcare:${noRawat}`, `antrean:${noRawat}`) as { id: number; correlation_id: string }[]
-  for (const j of waiting) {
-    db.prepare(
-      `UPDATE outbox SET status = 'cancelled', last_error_code = 'VERIFY_REJECTED', last_error_message = ?, updated_at = ? WHERE id = ?`,
-    ).run(reason.text, now, j.id)
-    db.prepare(
-      `INSERT INTO outbox_attempts (outbox_id, correlation_id, started_at, duration_ms, outcome, error_code, error_message, triggered_by)
-       VALUES (?, ?, ?, 0, 'permanent', 'CANCELLED', ?, 'peserta.verify')`,
-    ).run(j.id, j.correlation_id, now, reason.text)
-  }
+  // No attempt row: nothing was sent, and a CANCELLED marker would read "cancelled by an admin". The row's last
+  // error carries the reason to every list that shows the job.
+  db.prepare(
+    `UPDATE outbox SET status = 'cancelled', last_error_code = 'VERIFY_REJECTED', last_error_message = ?, updated_at = ?
+      WHERE chain_key IN (?, ?) AND status IN ('pending', 'failed_transient', 'failed_permanent')`,
+  ).run(reason.text, now, `pcare:${noRawat}`, `antrean:${noRawat}`)
 }
 
 /**
