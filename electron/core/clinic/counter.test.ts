@@ -203,7 +203,10 @@ describe('status bar honesty', () => {
   it('says failing while the newest send to a target failed and will be retried, until a later success', () => {
     const { noRawat } = registerVisit(db, faskes, reg({ unverified: true }), actor)
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ online: true, failing: false })
-    db.prepare(`UPDATE outbox SET status = 'failed_transient', updated_at = 2000 WHERE operation = 'peserta.verify'`).run()
+    // Waiting for PCare's noUrut (an Antrean job's usual "failure") is no sign of a failing remote.
+    db.prepare(`UPDATE outbox SET status = 'failed_transient', last_error_code = 'WAITING_NO_URUT', updated_at = 2000 WHERE operation = 'peserta.verify'`).run()
+    expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: false })
+    db.prepare(`UPDATE outbox SET last_error_code = 'HTTP5XX' WHERE operation = 'peserta.verify'`).run()
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: true })
     db.prepare(`INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash, status,
                   next_attempt_at, correlation_id, created_at, updated_at, done_at)

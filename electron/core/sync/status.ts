@@ -18,7 +18,8 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
               sum(status = 'in_flight') AS in_flight,
               sum(status = 'failed_permanent') AS failed,
               max(CASE WHEN status = 'done' THEN done_at END) AS last_success,
-              max(CASE WHEN status = 'failed_transient' THEN updated_at END) AS last_transient
+              -- An Antrean job waiting for PCare's noUrut is not a failing remote.
+              max(CASE WHEN status = 'failed_transient' AND coalesce(last_error_code, '') != 'WAITING_NO_URUT' THEN updated_at END) AS last_transient
          FROM outbox GROUP BY target`,
     )
     .all() as { target: string; waiting: number; in_flight: number; failed: number; last_success: number | null; last_transient: number | null }[]
