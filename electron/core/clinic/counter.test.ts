@@ -208,6 +208,11 @@ describe('status bar honesty', () => {
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: false })
     db.prepare(`UPDATE outbox SET last_error_code = 'HTTP5XX' WHERE operation = 'peserta.verify'`).run()
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: true })
+    // A record PCare refused is that record's problem (counted as failed); refused credentials are the link's.
+    db.prepare(`UPDATE outbox SET status = 'failed_permanent', last_error_code = 'PRECONDITION' WHERE operation = 'peserta.verify'`).run()
+    expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: false, failed: 1 })
+    db.prepare(`UPDATE outbox SET last_error_code = 'UNAUTHORIZED' WHERE operation = 'peserta.verify'`).run()
+    expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: true })
     db.prepare(`INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash, status,
                   next_attempt_at, correlation_id, created_at, updated_at, done_at)
                 VALUES ('x', 'pcare', 'op', 'c', 1, 'registration', ?, '{}', 'h', 'done', 0, 'c1', 0, 3000, 3000)`).run(noRawat)

@@ -18,8 +18,11 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
               sum(status = 'in_flight') AS in_flight,
               sum(status = 'failed_permanent') AS failed,
               max(CASE WHEN status = 'done' THEN done_at END) AS last_success,
-              -- An Antrean job waiting for PCare's noUrut is not a failing remote.
-              max(CASE WHEN status = 'failed_transient' AND coalesce(last_error_code, '') != 'WAITING_NO_URUT' THEN updated_at END) AS last_transient
+              -- An Antrean job waiting for PCare's noUrut is not a failing remote; refused credentials and the retry
+              -- limit are, though they wait for a person (a refused record is the record's problem, not the link's).
+              max(CASE WHEN (status = 'failed_transient' AND coalesce(last_error_code, '') != 'WAITING_NO_URUT')
+                          OR (status = 'failed_permanent' AND last_error_code IN ('UNAUTHORIZED', 'NOT_REGISTERED', 'RETRY_LIMIT'))
+                       THEN updated_at END) AS last_transient
          FROM outbox GROUP BY target`,
     )
     .all() as { target: string; waiting: number; in_flight: number; failed: number; last_success: number | null; last_transient: number | null }[]
@@ -47,7 +50,7 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
       inFlight: c?.in_flight ?? 0,
       failed: c?.failed ?? 0,
       lastSuccessAt: c?.last_success ?? null,
-      // Reachable or not, the newest outcome is a retryable failure (5xx, timeout): the bar must not say "connected".
+      // Reachable or not, the newest outcome is a failed send (5xx, timeout, refused credentials): never "connected".
       failing: c?.last_transient != null && (c.last_success == null || c.last_transient > c.last_success),
     }
   })
