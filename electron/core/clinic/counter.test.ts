@@ -116,6 +116,13 @@ describe('registerVisit at the counter', () => {
     const { noRawat } = registerVisit(db, faskes, reg({ noKartu: INACTIVE, penjamin: 'umum', antrean: true }), actor)
     expect(registration(noRawat)).toEqual({ penjamin: 'umum', verification: 'verified', verification_note: null })
     expect(jobs()).toEqual([])
+    // A self-paying visit is not BPJS's to pay: a claim amount is refused and nothing is written.
+    expect(codeOf(() => recordExamination(db, faskes, { ...exam(noRawat), claimAmount: 150_000 }, actor))).toEqual({
+      code: 'INVALID_INPUT',
+      key: 'exam.claimNotBpjs',
+      fields: ['claimAmount'],
+    })
+    expect(jobs()).toEqual([])
     // The examination of an umum visit stays local too (PCare never heard of the visit); the ledger still records it.
     recordExamination(db, faskes, exam(noRawat), actor)
     expect((jobs() as { operation: string }[]).map((j) => j.operation)).toEqual(['Visit:Record'])

@@ -186,6 +186,10 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     assertVitalsForPoli(input.vitals, reg.kd_poli, reg.nm_poli)
     checkReferral(db, input)
     checkDokter(db, reg.kd_poli, reg.tgl_daftar, input.kdDokter)
+    // A BPJS claim belongs to a BPJS visit: a self-paying patient, or a card PCare refused, is not BPJS's to pay.
+    if (input.claimAmount && (reg.penjamin !== 'bpjs' || reg.verification === 'rejected')) {
+      throw new AppError('INVALID_INPUT', msg('exam.claimNotBpjs'), [fieldError('claimAmount', msg('exam.claimNotBpjsField'))])
+    }
     const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
     const referralId = input.rujukan ? `${visitId}-R1` : null
     const claimId = input.claimAmount ? `${visitId}-C1` : null
