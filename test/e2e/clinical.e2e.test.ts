@@ -1,18 +1,16 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { RegistrationInput } from '../../electron/contract'
-import { AuthService } from '../../electron/core/auth'
 import { registerVisit } from '../../electron/core/clinic'
 import { refreshReferenceData, searchDiagnosa } from '../../electron/core/reference'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { DOKTER } from '../../tools/pcare-sim/seed'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { signIn } from './session'
+import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, requireBuiltRenderer, shots, startShell } from './workstation'
 
 /**
  * Clinical input (issue 10, items 3 and 5) as a clinician meets it in Chromium: Indonesian diagnosis search
@@ -20,39 +18,28 @@ import { signIn } from './session'
  * the field and clear once the value is right, and a 3.2 kg baby saved at KIA and sent to the PCare simulator in the
  * form PCare takes. Browser shell + real sync engine + PCare simulator + Debian Chromium; SQLite in a temp dir.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
+const peserta = demoPeserta()
 const [adult, baby, third] = peserta.filter((p) => p.aktif)
 const CLINICIAN = { username: 'dokter.klinis', password: 'kata-sandi-dokter-klinis' }
 
 const tmp = tempDir('faskes-e2e-clinical-')
 let sim: Simulator
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
-const problems: string[] = []
+let problems: string[] = []
 const noRawat = { adult: '', baby: '', third: '' }
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
+  requireBuiltRenderer()
   sim = await startSimulator({ port: 0 })
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
-  })
+  shell = await startShell(tmp.dir, demoRemotes(sim))
   // The counter's part, done through core: reference lists from the simulator, a clinician, two checked cards
   // registered today (an adult at UMUM with the doctor chosen at the counter, a baby at KIA).
   const core = shell.core
   core.settings.update({ faskesName: 'Puskesmas Klinis E2E', kdPPK: freshKdPPK() })
   await refreshReferenceData(core.db, await core.engine!.pcareClient())
-  await new AuthService(core.db, () => core.credentials!.sealKey()).createUser(CLINICIAN.username, CLINICIAN.password, 'clinician')
+  await createUser(core, CLINICIAN, 'clinician')
   const addPatient = core.db.prepare(`INSERT INTO patients (no_kartu, nama, kd_provider, aktif, updated_at) VALUES (?, ?, '0199B001', 1, ?)`)
   for (const p of [adult, baby, third]) addPatient.run(p.noKartu, p.nama, Date.now())
   const reg = (noKartu: string, kdPoli: string, nmPoli: string, kdDokter?: string) =>
@@ -61,16 +48,11 @@ beforeAll(async () => {
   // KIA's doctor is left to the clinician, who picks from the poli's schedule.
   noRawat.baby = reg(baby.noKartu, '003', 'KIA')
   noRawat.third = reg(third.noKartu, '001', 'UMUM', DOKTER[0]!.kdDokter)
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  ;({ browser, page, problems } = await openPage())
 }, 60_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

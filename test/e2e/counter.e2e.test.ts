@@ -1,19 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
-import { AuthService } from '../../electron/core/auth'
-import { createLogger } from '../../electron/core/log'
-import { PcareClient } from '../../electron/core/pcare'
-import { refreshReferenceData } from '../../electron/core/reference'
 import { ageOf } from '../../renderer/src/workspaces/counter/rules'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { signIn } from './session'
+import { type BrowserPage, closeAll, createUser, openPage, quiet, refreshFromSimulator, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * The counter as issue 10 found it, replayed in Debian Chromium through the browser shell, with the real sync engine
@@ -22,10 +16,6 @@ import { signIn } from './session'
  * "connected" or "unknown" when it was neither, and today's list without search. The counter uses the keyboard only.
  * The tests run in order on one workstation, as one morning at the counter.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const quiet = createLogger({ level: 'error', sink: () => {} })
 const COUNTER = { username: 'loket1', password: 'kata-sandi-loket-e2e' }
 // Demo cards (tools/demo-data/peserta.json).
 const A = { noKartu: '0009999000003', nama: 'Dewi Lestari', tglLahir: '21-01-1973' }
@@ -41,9 +31,9 @@ const simState = join(tmp.dir, 'sim-state.json')
 let sim: Simulator
 let simPort = 0
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
-const problems: string[] = []
+let problems: string[] = []
 const timings = { check: [] as number[], register: [] as number[] }
 
 // String expressions: this file is type-checked without the DOM lib.
@@ -99,32 +89,21 @@ async function registerWithEnter(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
+  requireBuiltRenderer()
   sim = await startSimulator({ port: 0, statePath: simState, logger: quiet })
   simPort = sim.port
-  const seed = createCore({ dataDir: tmp.dir, version: 'seed', keychain: false })
-  try {
-    // A fresh faskes code: the ledger keeps state between runs.
-    seed.settings.update({ faskesName: 'Puskesmas Loket E2E', kdPPK: freshKdPPK() })
-    await new AuthService(seed.db, null).createUser(COUNTER.username, COUNTER.password, 'counter')
-    const client = new PcareClient({ credentials: sim.credentials, config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl }, logger: quiet })
-    await refreshReferenceData(seed.db, client)
-  } finally {
-    await seed.close()
-  }
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    engine: { pollMs: 100, probeMs: 300, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
-  })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  await seedCore(
+    tmp.dir,
+    async (seed) => {
+      // A fresh faskes code: the ledger keeps state between runs.
+      seed.settings.update({ faskesName: 'Puskesmas Loket E2E', kdPPK: freshKdPPK() })
+      await createUser(seed, COUNTER, 'counter')
+      await refreshFromSimulator(seed.db, sim)
+    },
+    { keychain: false },
+  )
+  shell = await startShell(tmp.dir, demoRemotes(sim), { probeMs: 300 })
+  ;({ browser, page, problems } = await openPage())
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
   await signIn(page, COUNTER.username, COUNTER.password)
   await page.getByRole('heading', { level: 1, name: 'Pendaftaran', exact: true }).waitFor()
@@ -135,9 +114,7 @@ afterAll(async () => {
     const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
     console.log(`e2e counter: Enter → status shown ${f(timings.check)} ms; Enter → registered ${f(timings.register)} ms`)
   }
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

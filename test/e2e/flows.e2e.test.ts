@@ -1,26 +1,21 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import QRCode from 'qrcode'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
-import { demoRemotes, freshKdPPK, networkNode } from '../sync/harness'
-import { launchChromium } from './browser'
+import { demoRemotes, freshKdPPK, networkNode, until } from '../sync/harness'
 import { freshTotp, signIn, signOut } from './session'
+import { type BrowserPage, closeAll, demoPeserta, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * The three workspaces end to end: Debian Chromium with a fake webcam showing a real QR image, the browser shell
  * running the real sync engine against the PCare simulator and the local Fabric network (`npm run network:up`).
  * The tests run in order and share one workstation, as one working day at one faskes would.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
+const peserta = demoPeserta()
 const card = peserta.find((p) => p.aktif)!
 const ADMIN = { username: 'admin', password: 'kata-sandi-admin-e2e' }
 const COUNTER = { username: 'loket1', password: 'kata-sandi-loket-e2e' }
@@ -31,11 +26,11 @@ let sim: Simulator
 let simPort = 0
 const simState = join(tmp.dir, 'sim-state.json')
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
 let adminSecret = ''
 let registeredNoRawat = ''
-const problems: string[] = []
+let problems: string[] = []
 
 /** The card's QR as a PNG (qrcode), padded into a 640x480 y4m the fake camera loops (ffmpeg). */
 async function qrVideo(text: string): Promise<string> {
@@ -65,43 +60,18 @@ async function fillExam(diagnosisQuery: string): Promise<string> {
 const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true })
 const statusOf = (target: string) => page.getByRole('contentinfo', { name: 'Status sinkronisasi' }).getByRole('listitem', { name: target, exact: true })
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms: ${what}`)
-}
-
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
-  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
+  requireBuiltRenderer()
   // A fresh faskes code: the ledger keeps state between runs, so ids must not collide with earlier runs.
-  seed.settings.update({ faskesName: 'Puskesmas E2E', kdPPK: freshKdPPK() })
-  await seed.close()
+  await seedCore(tmp.dir, (seed) => seed.settings.update({ faskesName: 'Puskesmas E2E', kdPPK: freshKdPPK() }))
   sim = await startSimulator({ port: 0, statePath: simState })
   simPort = sim.port
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    // Retries a hundred times faster than production so a test waits seconds, not minutes.
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
-  })
-  browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${await qrVideo(card.noKartu)}`])
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  shell = await startShell(tmp.dir, demoRemotes(sim))
+  ;({ browser, page, problems } = await openPage(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${await qrVideo(card.noKartu)}`]))
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 
@@ -151,7 +121,7 @@ it('counter: QR from the webcam → live status → visit registered; then PCare
     await page.evaluate('performance.clearMarks()')
     await page.keyboard.press('F2')
     await page.getByTestId('eligibility').waitFor({ timeout: 20_000 })
-    await until('status shown mark', async () => (await page.evaluate<number>("performance.getEntriesByName('faskes:status-shown').length")) > 0, 5000)
+    await until('status shown mark', async () => (await page.evaluate<number>("performance.getEntriesByName('faskes:status-shown').length")) > 0, 5000, 200)
     return page.evaluate<number>(
       "performance.getEntriesByName('faskes:status-shown')[0].startTime - performance.getEntriesByName('faskes:qr-decoded')[0].startTime",
     )

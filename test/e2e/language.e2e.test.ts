@@ -1,16 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import jsQR from 'jsqr'
 import type { Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { freshTotp } from './session'
+import { type BrowserPage, closeAll, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * First run and language on a fresh install with the PCare simulator: the admin's authenticator secret is shown as
@@ -18,9 +16,6 @@ import { freshTotp } from './session'
  * itself once PCare answers (no admin refresh, no reload), and a server error reads in the chosen language with
  * 24-hour times in both.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
 const ADMIN = { username: 'admin', password: 'kata-sandi-bahasa-e2e' }
 // An active demo card (tools/demo-data/peserta.json).
 const CARD = '0009999000003'
@@ -30,10 +25,10 @@ const simState = join(tmp.dir, 'sim-state.json')
 let sim: Simulator | null = null
 let simPort = 0
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
 let adminSecret = ''
-const problems: string[] = []
+let problems: string[] = []
 
 /** Common words of our own Indonesian texts; none may show on a page in English. */
 const INDONESIAN = /\b(yang|tidak|belum|dengan|untuk|sudah|dari|atau|menunggu|Terhubung|Terputus|Tertunda|Gagal|Simpan|Periksa|Daftarkan|Keluar|Pengguna|Pengaturan|Pendaftaran|Pemeriksaan|Kirim|Batal|Tanggal|Nama|Pilih|Cari|Semua|Antrean hari ini|Sakit|Sehat|pasien|Pasien|Dokter|Perbarui)\b/g
@@ -42,34 +37,19 @@ const nav = (name: string) => page.getByRole('navigation').getByRole('link', { n
 const H24 = /\b([01]\d|2[0-3])[.:][0-5]\d\b/
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
-  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
-  seed.settings.update({ faskesName: 'Puskesmas Bahasa E2E', kdPPK: freshKdPPK() })
-  await seed.close()
+  requireBuiltRenderer()
+  await seedCore(tmp.dir, (seed) => seed.settings.update({ faskesName: 'Puskesmas Bahasa E2E', kdPPK: freshKdPPK() }))
   // PCare is not there when the app starts: the simulator's port is taken, then freed, and started later.
   const probe = await startSimulator({ port: 0, statePath: simState })
   simPort = probe.port
   const remotes = demoRemotes(probe)
   await probe.close()
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes,
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000, referenceRefresh: { retryMs: 250, maxRetryMs: 1000 } },
-  })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  shell = await startShell(tmp.dir, remotes, { referenceRefresh: { retryMs: 250, maxRetryMs: 1000 } })
+  ;({ browser, page, problems } = await openPage())
 }, 60_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createCore } from '../../electron/core/app'
-import { AuthService } from '../../electron/core/auth'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { signIn, signOut } from './session'
+import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * Doctors and the poli queue (issue 10, items 4 and 7): the admin links a clinician to a PCare doctor code, the
@@ -17,10 +15,7 @@ import { signIn, signOut } from './session'
  * and the clinician works the poli queue by keyboard (Panggil, Tidak hadir, Panggil, Hadir) into the examination,
  * which shows the registration's doctor. Browser shell + real sync engine + PCare simulator + Debian Chromium.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]
+const peserta = demoPeserta()
 const [cardA, cardB, cardC] = peserta.filter((p) => p.aktif)
 const ADMIN = { username: 'admin', password: 'kata-sandi-admin-poli' }
 const COUNTER = { username: 'loket.poli', password: 'kata-sandi-loket-poli' }
@@ -29,10 +24,10 @@ const CLINICIAN = { username: 'dr.satu', password: 'kata-sandi-dokter-poli' }
 const tmp = tempDir('faskes-e2e-poli-')
 let sim: Simulator
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
 let adminSecret = ''
-const problems: string[] = []
+let problems: string[] = []
 const noRawat: Record<'A' | 'B' | 'C', string> = { A: '', B: '', C: '' }
 
 /** "HH:00-HH:59" of an hour `offset` hours from the suite's start: a shift that does not cover the present minute. */
@@ -47,16 +42,11 @@ const heading = (name: string) => page.getByRole('heading', { level: 1, name, ex
 const soon = { timeout: 10_000 }
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
-  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
-  try {
+  requireBuiltRenderer()
+  adminSecret = await seedCore(tmp.dir, async (seed) => {
     seed.settings.update({ faskesName: 'Puskesmas Poli E2E', kdPPK: freshKdPPK() })
-    // The TOTP seed is sealed with the keychain's key, the same keychain the shell under test uses.
-    adminSecret = (await new AuthService(seed.db, () => seed.credentials!.sealKey()).createUser(ADMIN.username, ADMIN.password, 'admin')).enrolment!.secret
-  } finally {
-    await seed.close()
-  }
+    return createUser(seed, ADMIN, 'admin')
+  })
   // Today's schedule: at UMUM one doctor covers the whole day and one works another hour; at KIA the midwife is off now.
   sim = await startSimulator({
     port: 0,
@@ -68,24 +58,12 @@ beforeAll(async () => {
       '003': [{ kodedokter: 131494, namadokter: 'Bidan Contoh Empat, A.Md.Keb', jampraktek: shiftAway(3), kapasitas: 25 }],
     },
   })
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
-  })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  shell = await startShell(tmp.dir, demoRemotes(sim))
+  ;({ browser, page, problems } = await openPage())
 }, 60_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

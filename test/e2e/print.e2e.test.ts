@@ -1,21 +1,19 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import jsQR from 'jsqr'
 import type { Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ExaminationInput } from '../../electron/contract'
-import { createCore } from '../../electron/core/app'
-import { AuthService } from '../../electron/core/auth'
 import { recordExamination } from '../../electron/core/clinic'
 import { refreshReferenceData } from '../../electron/core/reference'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { signIn, signOut } from './session'
+import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * Printouts end to end: the counter prints a registration slip and the clinician a surat rujukan, each to PDF in
@@ -24,11 +22,7 @@ import { signIn, signOut } from './session'
  * words, pdftoppm + jsQR for the slip's QR code). The data comes from the SQLite file of a browser shell running
  * the real sync engine against the PCare simulator (and the local Fabric network).
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; sex: string; tglLahir: string }[]
-const patient = peserta.find((p) => p.noKartu === '0009999000003')!
+const patient = demoPeserta().find((p) => p.noKartu === '0009999000003')!
 const COUNTER = { username: 'loket-cetak', password: 'kata-sandi-loket-cetak' }
 const CLINICIAN = { username: 'dokter-cetak', password: 'kata-sandi-dokter-cetak' }
 const FASKES = 'Puskesmas Cetak Uji'
@@ -37,10 +31,10 @@ const kdPPK = freshKdPPK()
 const tmp = tempDir('faskes-e2e-print-')
 let sim: Simulator
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
 let noRawat = ''
-const problems: string[] = []
+let problems: string[] = []
 
 /** PDF page size in millimetres and page count, from poppler's pdfinfo. */
 function pdfInfo(file: string): { widthMm: number; heightMm: number; pages: number } {
@@ -72,41 +66,24 @@ const dialog = () => page.getByRole('dialog')
 const activeText = () => page.evaluate<string>('document.activeElement ? document.activeElement.textContent : ""')
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
-  const seed = createCore({ dataDir: tmp.dir, version: 'seed' })
-  try {
+  requireBuiltRenderer()
+  await seedCore(tmp.dir, async (seed) => {
     seed.settings.update({ faskesName: FASKES, kdPPK })
-    const auth = new AuthService(seed.db, () => seed.credentials!.sealKey())
-    await auth.createUser(COUNTER.username, COUNTER.password, 'counter')
-    await auth.createUser(CLINICIAN.username, CLINICIAN.password, 'clinician')
-  } finally {
-    await seed.close()
-  }
-  sim = await startSimulator({ port: 0, statePath: join(tmp.dir, 'sim-state.json') })
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
+    await createUser(seed, COUNTER, 'counter')
+    await createUser(seed, CLINICIAN, 'clinician')
   })
+  sim = await startSimulator({ port: 0, statePath: join(tmp.dir, 'sim-state.json') })
+  shell = await startShell(tmp.dir, demoRemotes(sim))
   // The poli, doctor and referral lists the counter and the letter name things from.
   await refreshReferenceData(shell.core.db, await shell.core.engine!.pcareClient())
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  ;({ browser, page, problems } = await openPage())
   // The OS print dialog is the one part a headless browser cannot show: a real window.print() there leaves the page
   // "being printed" and blocks page.pdf. So the call is counted, not made; the PDFs below use the same print CSS.
   await page.addInitScript('window.__prints = 0; window.print = () => { window.__prints++ }')
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

@@ -1,20 +1,14 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { RegistrationInput } from '../../electron/contract'
-import { createCore } from '../../electron/core/app'
-import { AuthService } from '../../electron/core/auth'
 import { registerVisit } from '../../electron/core/clinic'
-import { createLogger } from '../../electron/core/log'
-import { PcareClient } from '../../electron/core/pcare'
-import { refreshReferenceData } from '../../electron/core/reference'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
-import { launchChromium } from './browser'
 import { signIn, signOut } from './session'
+import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, refreshFromSimulator, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * Tindakan and obat by name, and a PCare refusal that reaches people: the clinician picks a procedure and a drug from
@@ -23,10 +17,7 @@ import { signIn, signOut } from './session'
  * tidak ditemukan"). The clinician then reads PCare's words on their own list, the obat says what it waits for, the
  * status bar does not claim to be sending, and the admin list puts PCare's message first.
  */
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const cards = (JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; nama: string; aktif: boolean }[]).filter((p) => p.aktif)
+const cards = demoPeserta().filter((p) => p.aktif)
 const ADMIN = { username: 'admin', password: 'kata-sandi-admin-tdk' }
 const CLINICIAN = { username: 'dokter1', password: 'kata-sandi-dokter-tdk' }
 const REFUSAL = 'Kode tindakan 99999 tidak ditemukan'
@@ -34,30 +25,22 @@ const REFUSAL = 'Kode tindakan 99999 tidak ditemukan'
 const tmp = tempDir('faskes-e2e-tindakan-')
 let sim: Simulator
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let page: Page
 let adminSecret = ''
 let good = ''
 let refused = ''
-const problems: string[] = []
+let problems: string[] = []
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
+  requireBuiltRenderer()
   sim = await startSimulator({ port: 0 })
   // The workstation as the counter leaves it: reference lists refreshed from PCare, two patients registered.
-  const core = createCore({ dataDir: tmp.dir, version: 'seed' })
-  try {
+  await seedCore(tmp.dir, async (core) => {
     core.settings.update({ faskesName: 'Puskesmas Tindakan', kdPPK: freshKdPPK() })
-    const auth = new AuthService(core.db, () => core.credentials!.sealKey())
-    adminSecret = (await auth.createUser(ADMIN.username, ADMIN.password, 'admin')).enrolment!.secret
-    await auth.createUser(CLINICIAN.username, CLINICIAN.password, 'clinician')
-    const client = new PcareClient({
-      credentials: sim.credentials,
-      config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, timeouts: { headersMs: 2000, totalMs: 4000 } },
-      logger: createLogger({ level: 'error', sink: () => {} }),
-    })
-    await refreshReferenceData(core.db, client)
+    adminSecret = await createUser(core, ADMIN, 'admin')
+    await createUser(core, CLINICIAN, 'clinician')
+    await refreshFromSimulator(core.db, sim, { headersMs: 2000, totalMs: 4000 })
     const patient = core.db.prepare('INSERT OR REPLACE INTO patients (no_kartu, nama, kd_provider, aktif, updated_at) VALUES (?, ?, ?, 1, ?)')
     const reg = (p: (typeof cards)[number]) => {
       patient.run(p.noKartu, p.nama, '0199B001', Date.now())
@@ -65,27 +48,13 @@ beforeAll(async () => {
     }
     good = reg(cards[0])
     refused = reg(cards[1])
-  } finally {
-    await core.close()
-  }
-  shell = await startBrowserShell({
-    port: 0,
-    dataDir: tmp.dir,
-    version: '0.0.0-e2e',
-    rendererDir,
-    remotes: demoRemotes(sim),
-    engine: { pollMs: 100, probeMs: 500, backoff: { scale: 0.01 }, pcareTimeoutMs: 2000 },
   })
-  browser = await launchChromium()
-  page = await browser.context.newPage()
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  shell = await startShell(tmp.dir, demoRemotes(sim))
+  ;({ browser, page, problems } = await openPage())
 }, 90_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
-  await sim?.close()
+  await closeAll(browser, shell, sim)
   tmp.cleanup()
 })
 

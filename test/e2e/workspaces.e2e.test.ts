@@ -1,19 +1,15 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
-import { AuthService } from '../../electron/core/auth'
-import { startBrowserShell, type BrowserShell } from '../../tools/browser-shell/server'
+import type { BrowserShell } from '../../tools/browser-shell/server'
 import { tempDir } from '../helpers/tmp'
 import { launchChromium } from './browser'
 import { signIn } from './session'
+import { type BrowserPage, closeAll, createUser, demoPeserta, requireBuiltRenderer, seedCore, shots, startShell, watchProblems } from './workstation'
 
-const repoRoot = resolve(import.meta.dirname, '../..')
-const rendererDir = join(repoRoot, 'out', 'renderer')
-const shots = join(repoRoot, 'test-results', 'e2e')
-const peserta = JSON.parse(readFileSync(join(repoRoot, 'tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string }[]
+const peserta = demoPeserta()
 
 // A name that cannot come from defaults or from another run: if the header shows it, it came from this SQLite file.
 const seededName = `Puskesmas Uji ${createHash('sha256').update(String(process.hrtime.bigint())).digest('hex').slice(0, 6)}`
@@ -21,17 +17,15 @@ const seededKdPPK = '0199E2E1'
 
 const tmp = tempDir('faskes-e2e-')
 let shell: BrowserShell
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: BrowserPage['browser']
 let adminSecret = ''
 const ADMIN_PASSWORD = 'kata-sandi-uji-e2e'
 
 /** Written straight into the SQLite file before the app starts: settings, and outbox rows the status bar must count. */
 async function seedDatabase(dataDir: string) {
-  const core = createCore({ dataDir, version: 'seed' })
-  try {
+  await seedCore(dataDir, async (core) => {
     core.settings.update({ faskesName: seededName, kdPPK: seededKdPPK })
-    // The TOTP seed is sealed with the keychain's key, the same keychain the shell under test uses.
-    adminSecret = (await new AuthService(core.db, () => core.credentials!.sealKey()).createUser('admin', ADMIN_PASSWORD, 'admin')).enrolment!.secret
+    adminSecret = await createUser(core, { username: 'admin', password: ADMIN_PASSWORD }, 'admin')
     const now = Date.now()
     const insert = core.db.prepare(
       `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
@@ -41,22 +35,18 @@ async function seedDatabase(dataDir: string) {
     // One permanent failure for PCare (no worker retries it) and one ledger success five minutes ago.
     insert.run('e2e-pcare-1', 'pcare', 'e2e-chain-pcare', 'e2e-1', 'failed_permanent', now, 'e2e-corr-1', now, now, null)
     insert.run('e2e-ledger-1', 'ledger', 'e2e-chain-ledger', 'e2e-2', 'done', now, 'e2e-corr-2', now, now, now - 5 * 60_000)
-  } finally {
-    core.close()
-  }
+  })
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  mkdirSync(shots, { recursive: true })
+  requireBuiltRenderer()
   await seedDatabase(tmp.dir)
-  shell = await startBrowserShell({ port: 0, dataDir: tmp.dir, version: '0.0.0-e2e', rendererDir })
+  shell = await startShell(tmp.dir)
   browser = await launchChromium()
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await shell?.close()
+  await closeAll(browser, shell)
   tmp.cleanup()
 })
 
@@ -69,9 +59,7 @@ const statusOf = (page: Page, target: string) =>
 it('opens on the counter, switches workspaces by keyboard and click, and shows what is in the SQLite file', async () => {
   const started = performance.now()
   const page = await browser.context.newPage()
-  const problems: string[] = []
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  const problems = watchProblems(page)
 
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
   // Users exist: sign-in first (admin: password and TOTP), then the counter opens.
@@ -166,9 +154,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
 it('admin stores PCare credentials through the form: they reach the keychain, never the page or the SQLite file', async () => {
   shell.core.settings.update({ locale: 'id' })
   const page = await browser.context.newPage()
-  const problems: string[] = []
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`))
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  const problems = watchProblems(page)
   // Obviously fake values, unique per run so finding them anywhere proves where they went.
   const marker = createHash('sha256').update(String(process.hrtime.bigint())).digest('hex').slice(0, 12)
   const secrets = { secretKey: `rahasia-uji-${marker}`, userKey: `kunci-uji-${marker}`, password: `sandi-uji-${marker}` }

@@ -221,10 +221,10 @@ export async function deliveryReport(state: SimState, list: QueuedVisit[]): Prom
   return { visits: list.length, losses, duplicates, problems }
 }
 
-/** Polls a condition, bounded. */
-export async function until(what: string, cond: () => boolean, timeoutMs = 30_000, stepMs = 20): Promise<void> {
+/** Polls a condition (a page query may be async), bounded. */
+export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000, stepMs = 20): Promise<void> {
   const end = Date.now() + timeoutMs
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)
     await new Promise((r) => setTimeout(r, stepMs))
   }
