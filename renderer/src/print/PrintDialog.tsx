@@ -1,9 +1,32 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
+import type { Input, Output } from '../../../electron/contract'
+import { asApiError, call } from '../api'
 import { useI18n } from '../i18n'
 import { pageRule, type Paper, type PrintKind } from './paper'
 import { rememberPaper, rememberedPaper } from './remember'
 import './print.css'
+
+/**
+ * What a preview prints for `noRawat`, read from SQLite each time a preview opens, so what arrived since (PCare's
+ * noUrut, a noKunjungan) is on the sheet; `error` in the page's language when it cannot be read.
+ */
+export function usePrintData<C extends 'print.slip' | 'print.rujukan'>(channel: C, noRawat: string): { data: Output<C> | null; error: string | null } {
+  const [data, setData] = useState<Output<C> | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    // Both channels take { noRawat }; TypeScript cannot see that through the generic channel.
+    call(channel, { noRawat } as Input<C>).then(
+      (d) => live && setData(d),
+      (err) => live && setError(asApiError(err).message),
+    )
+    return () => {
+      live = false
+    }
+  }, [channel, noRawat])
+  return { data, error }
+}
 
 /**
  * A print preview over the page: the sheet exactly as it will print, the paper choice (remembered per kind) and

@@ -1,9 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { PrintReferral } from '../../../electron/contract'
-import { asApiError, call } from '../api'
+import { call } from '../api'
 import { useI18n, type Translate } from '../i18n'
 import { longDate } from './format'
-import { PrintDialog } from './PrintDialog'
+import { PrintDialog, usePrintData } from './PrintDialog'
 
 /**
  * "Cetak surat rujukan" for a saved examination: shown only when the visit was saved with a referral (the letter's
@@ -49,18 +49,7 @@ export function ReferralPrintButton({ noRawat }: { noRawat: string }) {
 /** The surat rujukan of `noRawat`'s saved examination in a print preview, read from SQLite again when it opens. */
 function ReferralPrint({ noRawat, onClose }: { noRawat: string; onClose: () => void }) {
   const { t } = useI18n()
-  const [data, setData] = useState<PrintReferral | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    call('print.rujukan', { noRawat }).then(
-      (d) => live && setData(d),
-      (err) => live && setError(asApiError(err).message),
-    )
-    return () => {
-      live = false
-    }
-  }, [noRawat])
+  const { data, error } = usePrintData('print.rujukan', noRawat)
   return (
     <PrintDialog kind="rujukan" title={t('print.rujukanTitle', { noRawat })} ready={data !== null} error={error} onClose={onClose}>
       {() => data && <Letter data={data} />}

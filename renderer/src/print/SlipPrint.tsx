@@ -1,11 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { PrintSlip } from '../../../electron/contract'
-import { asApiError, call } from '../api'
 import { QrCode } from '../components/QrCode'
 import { useI18n } from '../i18n'
 import { clock } from '../time'
 import { longDate } from './format'
-import { PrintDialog } from './PrintDialog'
+import { PrintDialog, usePrintData } from './PrintDialog'
 import type { Paper } from './paper'
 
 /**
@@ -33,18 +32,7 @@ export function useSlipPrint(current: string | null): { open: (noRawat: string) 
 /** The registration slip of `noRawat` in a print preview; the data is read from SQLite when the dialog opens. */
 function SlipPrint({ noRawat, onClose }: { noRawat: string; onClose: () => void }) {
   const { t } = useI18n()
-  const [data, setData] = useState<PrintSlip | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    call('print.slip', { noRawat }).then(
-      (d) => live && setData(d),
-      (err) => live && setError(asApiError(err).message),
-    )
-    return () => {
-      live = false
-    }
-  }, [noRawat])
+  const { data, error } = usePrintData('print.slip', noRawat)
   return (
     <PrintDialog kind="slip" title={t('print.slipTitle', { noRawat })} ready={data !== null} error={error} onClose={onClose}>
       {(paper) => data && <Slip data={data} paper={paper} />}
