@@ -191,6 +191,30 @@ function useFocusNewLine(length: number, prefix: string) {
   }, [length, prefix])
 }
 
+/** Changes one line of a picked list, or drops it, and hands the new list up. */
+function lineEdits<L>(value: L[], onChange: (v: L[]) => void) {
+  return {
+    set: (i: number, patch: Partial<L>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x))),
+    remove: (i: number) => onChange(value.filter((_, j) => j !== i)),
+  }
+}
+
+/** One picked line: its name (or that PCare's list does not have it) and code, the line's own fields, a remove button. */
+function ItemLine({ testId, name, code, onRemove, children }: { testId: string; name: string; code: string; onRemove: () => void; children: ReactNode }) {
+  const { t } = useI18n()
+  return (
+    <li className="item-line" data-testid={testId}>
+      <span className="item-name">
+        <strong>{name || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code })}</span>
+      </span>
+      {children}
+      <button type="button" className="secondary" aria-label={t('items.removeLine', { name: name || code })} onClick={onRemove}>
+        {t('exam.remove')}
+      </button>
+    </li>
+  )
+}
+
 const searchTindakan = (q: string) => call('reference.tindakan', { q, limit: 8 })
 const searchObat = (q: string) => call('reference.obat', { q, limit: 8 })
 
@@ -198,7 +222,7 @@ const searchObat = (q: string) => call('reference.obat', { q, limit: 8 })
 export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onChange: (v: TindakanLine[]) => void }) {
   const { t } = useI18n()
   useFocusNewLine(value.length, 'tdk-biaya')
-  const set = (i: number, patch: Partial<TindakanLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  const { set, remove } = lineEdits(value, onChange)
   return (
     <fieldset className="wide rows items" data-testid="tindakan-fields">
       <legend>{t('exam.tindakan')}</legend>
@@ -226,10 +250,7 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
       {value.length > 0 && (
         <ol className="item-lines">
           {value.map((x, i) => (
-            <li key={`${x.kdTindakan}-${i}`} className="item-line" data-testid="tindakan-line">
-              <span className="item-name">
-                <strong>{x.nmTindakan || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: x.kdTindakan })}</span>
-              </span>
+            <ItemLine key={`${x.kdTindakan}-${i}`} testId="tindakan-line" name={x.nmTindakan} code={x.kdTindakan} onRemove={() => remove(i)}>
               <div className="field">
                 <label htmlFor={`tdk-biaya-${i}`}>{t('exam.biaya')}</label>
                 <input
@@ -251,10 +272,7 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
                   <input id={`tdk-hasil-${i}`} inputMode="numeric" value={x.hasil} onChange={(e) => set(i, { hasil: digits(e.target.value) })} />
                 </div>
               )}
-              <button type="button" className="secondary" aria-label={t('items.removeLine', { name: x.nmTindakan || x.kdTindakan })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
-                {t('exam.remove')}
-              </button>
-            </li>
+            </ItemLine>
           ))}
         </ol>
       )}
@@ -266,7 +284,7 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
 export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (v: ObatLine[]) => void }) {
   const { t, locale } = useI18n()
   useFocusNewLine(value.length, 'obt-signa1')
-  const set = (i: number, patch: Partial<ObatLine>) => onChange(value.map((x, j) => (j === i ? { ...x, ...patch } : x)))
+  const { set, remove } = lineEdits(value, onChange)
   return (
     <fieldset className="wide rows items" data-testid="obat-fields">
       <legend>{t('exam.obat')}</legend>
@@ -294,10 +312,7 @@ export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (
       {value.length > 0 && (
         <ol className="item-lines">
           {value.map((o, i) => (
-            <li key={`${o.kdObat}-${i}`} className="item-line" data-testid="obat-line">
-              <span className="item-name">
-                <strong>{o.nmObat || t('items.unlisted')}</strong> <span className="muted">{t('items.code', { code: o.kdObat })}</span>
-              </span>
+            <ItemLine key={`${o.kdObat}-${i}`} testId="obat-line" name={o.nmObat} code={o.kdObat} onRemove={() => remove(i)}>
               {NUMBERS.map(([k, label, min, max]) => {
                 const err = rangeError(locale, o[k], min, max)
                 return (
@@ -308,10 +323,7 @@ export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (
                   </div>
                 )
               })}
-              <button type="button" className="secondary" aria-label={t('items.removeLine', { name: o.nmObat || o.kdObat })} onClick={() => onChange(value.filter((_, j) => j !== i))}>
-                {t('exam.remove')}
-              </button>
-            </li>
+            </ItemLine>
           ))}
         </ol>
       )}
