@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ExaminationInput, RegistrationInput } from '../../contract'
+import type { ExaminationInput, RegistrationInput } from '../../contract'
 import { openDatabase, type DB } from '../db'
 import { recordExamination, registerVisit } from './index'
+import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
 
 let tmp: ReturnType<typeof tempDir>
@@ -20,16 +21,10 @@ afterEach(() => {
   tmp.cleanup()
 })
 
-const reg = (over: Partial<RegistrationInput> = {}) => RegistrationInput.parse({ noKartu: '0009999000001', kdPoli: '001', kunjSakit: true, keluhan: 'demam', ...over })
+const reg = (over: Partial<RegistrationInput> = {}) => registrationInput('0009999000001', over)
 const exam = (noRawat: string, over: Partial<ExaminationInput> = {}) =>
-  ExaminationInput.parse({
-    noRawat,
+  examinationInput(noRawat, {
     keluhan: 'demam 2 hari',
-    vitals: { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '37.8' },
-    kdSadar: '01',
-    diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Typhoid fever' }],
-    kdDokter: '001',
-    kdStatusPulang: '3',
     tindakan: [{ kdTindakan: 'T01', biaya: 10000 }],
     obat: [{ kdObat: 'O01', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }],
     claimAmount: 150000,

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ExaminationInput, RegistrationInput } from '../../contract'
+import type { RegistrationInput } from '../../contract'
+import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { openDatabase, type DB } from '../db'
@@ -56,7 +57,7 @@ afterEach(() => {
   tmp.cleanup()
 })
 
-const reg = (over: Partial<RegistrationInput> = {}) => RegistrationInput.parse({ noKartu: ACTIVE, kdPoli: '001', kunjSakit: true, keluhan: 'demam', ...over })
+const reg = (over: Partial<RegistrationInput> = {}) => registrationInput(ACTIVE, over)
 const jobs = () => db.prepare('SELECT operation, status, last_error_code FROM outbox ORDER BY chain_key, seq').all()
 const registration = (noRawat: string) =>
   db.prepare('SELECT penjamin, verification, verification_note FROM registrations WHERE no_rawat = ?').get(noRawat) as {
@@ -117,14 +118,14 @@ describe('registerVisit at the counter', () => {
     expect(registration(noRawat)).toEqual({ penjamin: 'umum', verification: 'verified', verification_note: null })
     expect(jobs()).toEqual([])
     // A self-paying visit is not BPJS's to pay: a claim amount is refused and nothing is written.
-    expect(codeOf(() => recordExamination(db, faskes, { ...exam(noRawat), claimAmount: 150_000 }, actor))).toEqual({
+    expect(codeOf(() => recordExamination(db, faskes, { ...examinationInput(noRawat), claimAmount: 150_000 }, actor))).toEqual({
       code: 'INVALID_INPUT',
       key: 'exam.claimNotBpjs',
       fields: ['claimAmount'],
     })
     expect(jobs()).toEqual([])
     // The examination of an umum visit stays local too (PCare never heard of the visit); the ledger still records it.
-    recordExamination(db, faskes, exam(noRawat), actor)
+    recordExamination(db, faskes, examinationInput(noRawat), actor)
     expect((jobs() as { operation: string }[]).map((j) => j.operation)).toEqual(['Visit:Record'])
   })
 
@@ -138,18 +139,6 @@ describe('registerVisit at the counter', () => {
     ])
   })
 })
-
-function exam(noRawat: string) {
-  return ExaminationInput.parse({
-    noRawat,
-    keluhan: 'demam',
-    vitals: { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '37.8' },
-    kdSadar: '01',
-    diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Typhoid fever' }],
-    kdDokter: '001',
-    kdStatusPulang: '3',
-  })
-}
 
 describe('peserta.verify when PCare is back', () => {
   async function drain(noRawats: string[]) {

@@ -1,10 +1,11 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ExaminationInput, RegistrationInput } from '../../contract'
+import type { ExaminationInput, RegistrationInput } from '../../contract'
 import { recordExamination, registerVisit } from '../clinic'
 import { openDatabase, type DB } from '../db'
 import { AppError } from '../errors'
 import { replaceReferenceLists } from '../reference/store'
+import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
 import { ageOn, isoDate, maskNoKartu, referralLetter, registrationSlip } from './index'
 
@@ -44,16 +45,14 @@ afterEach(() => {
 })
 
 const register = (noKartu: string, kdPoli: string, when: number, over: Partial<RegistrationInput> = {}) =>
-  registerVisit(db, faskes, RegistrationInput.parse({ noKartu, kdPoli, kunjSakit: true, keluhan: 'pusing', ...over }), actor, when).noRawat
+  registerVisit(db, faskes, registrationInput(noKartu, { kdPoli, keluhan: 'pusing', ...over }), actor, when).noRawat
 const examine = (noRawat: string, rujukan?: ExaminationInput['rujukan']) =>
   recordExamination(
     db,
     faskes,
-    ExaminationInput.parse({
-      noRawat,
+    examinationInput(noRawat, {
       keluhan: 'pusing',
       vitals: { sistole: 170, diastole: 100, beratBadan: 70, tinggiBadan: 165, lingkarPerut: 90, respRate: 18, heartRate: 88, suhu: '36.8' },
-      kdSadar: '01',
       diagnoses: [{ kdDiag: 'I10', nmDiag: 'Essential (primary) hypertension' }],
       kdDokter: 'D01',
       kdStatusPulang: rujukan ? '4' : '3',
