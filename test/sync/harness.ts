@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs'
 import type { SimState } from '../../tools/pcare-sim/state'
 import { tempDir } from '../helpers/tmp'
 
+export { until } from '../helpers/until'
+
 /** Card numbers the network seed issued as ACTIVE (tools/demo-data/peserta.json). */
 export const ACTIVE_CARDS = (JSON.parse(readFileSync(join(__dirname, '../../tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; aktif: boolean; noKTP: string }[]).filter((p) => p.aktif)
 
@@ -221,11 +223,3 @@ export async function deliveryReport(state: SimState, list: QueuedVisit[]): Prom
   return { visits: list.length, losses, duplicates, problems }
 }
 
-/** Polls a condition (a page query may be async), bounded. */
-export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000, stepMs = 20): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)
-    await new Promise((r) => setTimeout(r, stepMs))
-  }
-}

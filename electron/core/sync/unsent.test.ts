@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ExaminationInput, RegistrationInput } from '../../contract'
+import { examinationInput, NORMAL_VITALS, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
+import { until } from '../../../test/helpers/until'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { recordExamination, registerVisit } from '../clinic'
 import { openDatabase, type DB } from '../db'
@@ -20,7 +21,6 @@ import { TargetWorker } from './worker'
 // must reach the visit's unsent list with PCare's words, and the obat behind it must say what it waits for.
 const quiet = createLogger({ level: 'error', sink: () => {} })
 const CARD = (JSON.parse(readFileSync(join(__dirname, '../../../tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; aktif: boolean }[]).find((p) => p.aktif)!.noKartu
-const VITALS = { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '37.0' }
 
 let tmp: ReturnType<typeof tempDir>
 let sim: Simulator
@@ -29,18 +29,14 @@ let noRawat: string
 let okRawat: string
 
 function examine(tindakan: string) {
-  const { noRawat: n } = registerVisit(db, { kdPPK: '0199B001' }, RegistrationInput.parse({ noKartu: CARD, kdPoli: tindakan === '99999' ? '001' : '003', kunjSakit: true, keluhan: 'demam' }), { userId: 'test' })
+  const { noRawat: n } = registerVisit(db, { kdPPK: '0199B001' }, registrationInput(CARD, { kdPoli: tindakan === '99999' ? '001' : '003' }), { userId: 'test' })
   recordExamination(
     db,
     { kdPPK: '0199B001' },
-    ExaminationInput.parse({
-      noRawat: n,
-      keluhan: 'demam',
-      vitals: VITALS,
-      kdSadar: '01',
+    examinationInput(n, {
+      vitals: { ...NORMAL_VITALS, suhu: '37.0' },
       diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }],
       kdDokter: '131491',
-      kdStatusPulang: '3',
       // 10001 (blood sugar) is a withValue procedure: its result goes to PCare as hasil.
       tindakan: [{ kdTindakan: tindakan, biaya: 10000, ...(tindakan === '10001' ? { hasil: 142 } : {}) }],
       obat: [{ kdObat: '120100362', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }],
@@ -48,14 +44,6 @@ function examine(tindakan: string) {
     { userId: 'dr.sari' },
   )
   return n
-}
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
 
 beforeAll(async () => {
@@ -80,7 +68,7 @@ beforeAll(async () => {
       count(`pcare:${noRawat}`, `status = 'failed_permanent'`) === 1 &&
       count(`pcare:${noRawat}`, `status IN ('in_flight', 'failed_transient')`) === 0 &&
       count(`pcare:${okRawat}`, `status <> 'done'`) === 0
-    await until(settled, 15_000)
+    await until('the refused visit failed for good and the other delivered', settled, 15_000, 25)
   } finally {
     await worker.stop()
   }
