@@ -9,7 +9,7 @@ import { ReferralPrintButton } from '../print/ReferralPrint'
 import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
 import { DoctorSelect } from './poli/DoctorSelect'
 import { PoliQueue } from './poli/PoliQueue'
-import { ObatFields, TindakanFields, itemFieldPaths, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
+import { ObatFields, TindakanFields, digits, itemFieldPaths, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
 import { UnsentCard, UnsentSummary, useUnsent } from './exam/Unsent'
 import { DiagnosisPicker } from './exam/DiagnosisPicker'
 import { VitalsFields, useVitals, vitalFieldPaths } from './exam/VitalsFields'
@@ -236,7 +236,8 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
         </select>
       </Field>
       <Field id="ex-claim" label={t('exam.claim')} error={fe('claimAmount')} hint={t('exam.claimHint')}>
-        <input id="ex-claim" inputMode="numeric" value={claim} onChange={(e) => setClaim(e.target.value)} />
+        {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
+        <input id="ex-claim" inputMode="numeric" value={claim} onChange={(e) => setClaim(digits(e.target.value))} />
       </Field>
       <label className="radio wide">
         <input

@@ -20,7 +20,7 @@ const count = (v: string, fallback: number) => (v.trim() === '' ? fallback : Num
  * These numbers are whole (rupiah, times, pieces): anything but digits is dropped as typed, so "30.000" (an Indonesian
  * thousands separator) becomes 30000 and a stray letter cannot reach PCare as a wrong number.
  */
-const digits = (v: string) => v.replace(/\D/g, '')
+export const digits = (v: string) => v.replace(/\D/g, '')
 
 /** The lines as the contract takes them; empty numbers fall back to PCare's usual defaults (biaya 0, signa 1x1, 1). */
 export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
