@@ -4,7 +4,7 @@ import { examinationInput, registrationInput } from '../../../test/helpers/clini
 import { tempDir } from '../../../test/helpers/tmp'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { openDatabase, type DB } from '../db'
-import { AppError } from '../errors'
+import { AppError, msg } from '../errors'
 import { createLogger } from '../log'
 import { PcareClient } from '../pcare'
 import { OutboxStore } from '../sync/outbox'
@@ -101,6 +101,12 @@ describe('checkPatient outcomes', () => {
     expect(never.pcareError).toBeTruthy()
     expect(reports).toContainEqual(['pcare', false])
     expect(reports).not.toContainEqual(['pcare', true])
+  })
+
+  it('a PCare address with no credentials saved counts as unreachable: the status bar cannot stay "connected"', async () => {
+    const unconfigured: Remotes = { ...remotesWith(online), pcare: async () => Promise.reject(new AppError('UNAVAILABLE', msg('remote.pcareNoCredentials'))) }
+    expect(await checkPatient(db, unconfigured, '0009999000004', 9000)).toMatchObject({ source: 'none', notFound: false, patient: null })
+    expect(reports).toContainEqual(['pcare', false])
   })
 
   it('PCare’s "not found" wins over an old cache row of the same card', async () => {

@@ -63,9 +63,12 @@ export class DeadlineError extends Error {
   override name = 'DeadlineError'
 }
 
-/** Whether a failed PCare read means PCare could not be reached (as opposed to an answer that refused). */
-/** True when PCare (or Antrean FKTP, same transport) did not answer at all, as opposed to answering with a refusal. */
+/**
+ * True when PCare (or Antrean FKTP, same transport) did not answer at all, or cannot be asked because no address or
+ * credentials are saved (AppError UNAVAILABLE from the engine), as opposed to answering with a refusal.
+ */
 export function pcareUnreachable(err: unknown): boolean {
+  if (err instanceof AppError && err.code === 'UNAVAILABLE') return true
   return err instanceof DeadlineError || (err instanceof PcareError && (err.reason === 'network' || err.reason === 'timeout'))
 }
 

@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type DB } from '../db'
+import { AppError, msg } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import { enqueue, OutboxStore, type OutboxJob } from './outbox'
 import { TargetWorker } from './worker'
@@ -104,6 +105,19 @@ describe('TargetWorker', () => {
     expect(row.attempts).toBe(1)
     expect(row.next_attempt_at - t0).toBeGreaterThanOrEqual(120_000) // Retry-After beats the 1-minute first step
     expect(db.prepare('SELECT http_status, outcome FROM outbox_attempts').get()).toEqual({ http_status: 503, outcome: 'transient' })
+  })
+
+  it('a target with no address or credentials is down (UNCONFIGURED, not ambiguous), never "connected" with unexpected errors', async () => {
+    add('A', 'a1')
+    // The engine throws this when it cannot build a client: nothing went out, so there is nothing to reconcile.
+    const { exec } = scripted(() => new AppError('UNAVAILABLE', msg('remote.pcareNoCredentials')), undefined, () => false)
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, pollMs: 10, probeMs: 60_000 })
+    w.start()
+    await until(() => status('a1') === 'failed_transient')
+    await w.stop()
+    expect(w.online).toBe(false)
+    expect(db.prepare("SELECT last_error_code, needs_reconcile FROM outbox WHERE idempotency_key = 'a1'").get()).toEqual({ last_error_code: 'UNCONFIGURED', needs_reconcile: 0 })
+    expect(db.prepare('SELECT outcome, error_code FROM outbox_attempts').get()).toEqual({ outcome: 'transient', error_code: 'UNCONFIGURED' })
   })
 
   it('reconciles a job left in flight by a crash instead of sending it again', async () => {

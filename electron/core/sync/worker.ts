@@ -1,6 +1,7 @@
 import type { DB } from '../db'
 import type { Logger } from '../log'
 import { MAX_TRANSIENT_ATTEMPTS, retryDelayMs, type BackoffOptions } from './backoff'
+import { AppError } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { AttemptRecord, OutboxJob, OutboxStore } from './outbox'
 
@@ -165,7 +166,11 @@ export class TargetWorker {
     const e =
       err instanceof SendError
         ? err
-        : new SendError('transient', 'UNEXPECTED', err instanceof Error ? err.message : String(err), { ambiguous: true })
+        : // No client could be built (no address or credentials saved): nothing was sent, and the target is not
+          // usable, so it is shown as down and probed, never "connected" with an unexpected error per job.
+          err instanceof AppError && err.code === 'UNAVAILABLE'
+          ? new SendError('transient', 'UNCONFIGURED', err.message, { offline: true })
+          : new SendError('transient', 'UNEXPECTED', err instanceof Error ? err.message : String(err), { ambiguous: true })
     let kind = e.kind
     let code = e.code
     let message = e.message
