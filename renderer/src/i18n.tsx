@@ -187,6 +187,9 @@ const id = {
   'exam.pick': "Pilih pasien dari daftar (panah atas/bawah, Enter).",
   'exam.saved': "Pemeriksaan {noRawat} tersimpan di komputer ini; pengiriman menyusul otomatis.",
   'exam.alreadyExamined': 'Pemeriksaan kunjungan {noRawat} sudah disimpan. Riwayat pasien ada di bawah.',
+  'exam.cardRejected': 'Kartu ditolak PCare: daftar ulang di loket',
+  'exam.cardNotFound': 'kartu tidak ditemukan',
+  'exam.cardRejectedLong': 'Kartu pasien ini ditolak PCare saat diperiksa ulang ({reason}). Pemeriksaan tidak dapat disimpan sampai loket mendaftarkan ulang pasien (sebagai pasien umum atau dengan kartu yang benar).',
   // printouts
   'print.paper': 'Ukuran kertas',
   'print.paper.thermal80': 'Thermal 80 mm',
@@ -643,6 +646,9 @@ const en: Record<MessageKey, string> = {
   'exam.pick': "Pick a patient from the list (arrow keys, Enter).",
   'exam.saved': "Examination {noRawat} saved on this computer; sending follows automatically.",
   'exam.alreadyExamined': 'The examination for visit {noRawat} is already saved. The patient history is below.',
+  'exam.cardRejected': 'Card refused by PCare: register again at the counter',
+  'exam.cardNotFound': 'card not found',
+  'exam.cardRejectedLong': "PCare refused this patient's card when it was checked again ({reason}). The examination cannot be saved until the counter registers the patient again (self-paying, or with the right card).",
   // printouts
   'print.paper': 'Paper',
   'print.paper.thermal80': 'Thermal 80 mm',

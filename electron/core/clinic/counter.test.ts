@@ -184,6 +184,9 @@ describe('peserta.verify when PCare is back', () => {
     ])
     expect(cancelled[0].last_error_message).toMatch(/tidak ditemukan di PCare/)
     expect(cancelled[2].last_error_message).toMatch(/TIDAK AKTIF/)
+    // The clinician is stopped with the reason until the counter registers the patient anew.
+    expect(codeOf(() => recordExamination(db, faskes, examinationInput(inactive), actor))).toMatchObject({ code: 'CONFLICT', key: 'exam.regRejected' })
+    expect(codeOf(() => recordExamination(db, faskes, examinationInput(unknown), actor))).toMatchObject({ code: 'CONFLICT', key: 'exam.regRejectedUnknown' })
     // A rejected visit no longer blocks registering the same card again (e.g. as umum) at the same poli.
     expect(() => registerVisit(db, faskes, reg({ noKartu: INACTIVE, penjamin: 'umum' }), actor)).not.toThrow()
   })

@@ -176,10 +176,15 @@ function checkReferral(db: DB, input: ExaminationInput): void {
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
   return db.transaction(() => {
     const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
-      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; status: string; penjamin: string; verification: string }
+      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; status: string; penjamin: string; verification: string; verification_note: string | null }
       | undefined
     if (!reg) throw new AppError('NOT_FOUND', msg('exam.regNotFound', { noRawat: input.noRawat }))
     if (reg.status === 'cancelled') throw new AppError('CONFLICT', msg('exam.regCancelled'))
+    // PCare refused the card when it was checked again: this visit is nobody's to bill until the counter registers
+    // the patient anew (as umum, or with the right card), so the clinician is stopped with the reason.
+    if (reg.verification === 'rejected') {
+      throw new AppError('CONFLICT', reg.verification_note ? msg('exam.regRejected', { reason: reg.verification_note }) : msg('exam.regRejectedUnknown'))
+    }
     if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
       throw new AppError('CONFLICT', msg('exam.alreadySaved'))
     }

@@ -143,7 +143,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
         .prepare(
           `SELECT r.*, p.nama, p.sex, p.tgl_lahir,
              (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending'
-                          WHEN sum(status = 'done') = 0 THEN 'none' ELSE 'done' END
+                          WHEN sum(status = 'done' AND operation != 'peserta.verify') = 0 THEN 'none' ELSE 'done' END
                 FROM outbox WHERE chain_key = 'pcare:' || r.no_rawat) AS pcare_sync,
              (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
                 FROM outbox WHERE chain_key = 'ledger:' || r.no_rawat) AS ledger_sync

@@ -27,6 +27,9 @@ export function Pemeriksaan() {
   const [saved, setSaved] = useState<string | null>(null)
   useFocusFirst(ref, today.value !== undefined)
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
+  // A card PCare refused on its re-check waits for the counter to register the patient anew: out of the call queue,
+  // and marked in the list so the clinician knows why it cannot be examined.
+  const rejected = (r: Row) => r.verification === 'rejected' && r.status === 'registered'
   const unsent = useUnsent(rows.map((r) => r.noRawat))
   // The list is polled: the picked visit's status follows the database (e.g. examined after a save).
   const current = rows.find((r) => r.noRawat === selected?.noRawat) ?? selected
@@ -47,7 +50,7 @@ export function Pemeriksaan() {
       </h1>
       <p className="intro">{t('pemeriksaan.intro')}</p>
       <PoliQueue
-        rows={rows}
+        rows={rows.filter((r) => !rejected(r))}
         polis={lists?.poli ?? []}
         examOpen={current?.status === 'registered' ? current : null}
         onOpen={(r) => {
@@ -77,6 +80,7 @@ export function Pemeriksaan() {
                     <span className="muted">
                       {r.nmPoli ?? r.kdPoli} · {r.noRawat} · {t(`regStatus.${r.status}`)}
                     </span>
+                    {rejected(r) && <span className="badge badge-bad">{t('exam.cardRejected')}</span>}
                     <UnsentSummary jobs={unsent?.get(r.noRawat)} />
                   </button>
                 </li>
@@ -98,6 +102,10 @@ export function Pemeriksaan() {
                     {t('exam.alreadyExamined', { noRawat: selected.noRawat })} <ReferralPrintButton noRawat={selected.noRawat} />
                   </p>
                 )
+              ) : current && rejected(current) ? (
+                <p className="card alert" role="alert">
+                  {t('exam.cardRejectedLong', { reason: current.verificationNote ?? t('exam.cardNotFound') })}
+                </p>
               ) : (
                 <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
               )}
