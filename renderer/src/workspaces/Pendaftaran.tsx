@@ -333,7 +333,7 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
             <td>{r.nama ?? '—'}</td>
             <td>{r.noKartu}</td>
             <td>{ageCell(r.tglLahir)}</td>
-            <td>{r.sex ?? '—'}</td>
+            <td>{r.sex === 'L' || r.sex === 'P' ? t(`counter.sexShort.${r.sex}`) : '—'}</td>
             <td>{r.tglLahir ?? '—'}</td>
             <td>{r.nmPoli ?? r.kdPoli}</td>
             <td data-testid="penjamin">

@@ -86,7 +86,7 @@ export function VitalsFields({ state, serverMessage }: { state: VitalsState; ser
       {VITAL_KEYS.map((k) => {
         const error = state.message(k, serverMessage)
         return (
-          <Field key={k} id={`ex-${k}`} label={t(LABELS[k])} error={error}>
+          <Field key={k} id={`ex-${k}`} label={t(LABELS[k])} error={error} live>
             <input
               id={`ex-${k}`}
               inputMode={DECIMAL.has(k) ? 'decimal' : 'numeric'}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
 import { Field } from '../../components/Field'
@@ -12,7 +12,8 @@ type Dokter = { kdDokter: string; nmDokter: string }
  * The doctor of a visit, chosen from the poli's schedule of the day (Antrean FKTP, cached in core) when there is
  * one, else from PCare's whole dokter list (`all`). `preselect` 'onDuty' (the counter) sets the value to the doctor
  * on duty now each time the poli's schedule arrives, or to none when nobody or several are; 'me' (the examination)
- * fills an empty value with the signed-in clinician's own doctor code; neither ever picks "the first in the list".
+ * fills an empty value with the signed-in clinician's own doctor code when that doctor serves the poli (on its
+ * schedule, or in the whole list when there is none); neither ever picks "the first in the list".
  */
 export function DoctorSelect({
   id,
@@ -54,13 +55,15 @@ export function DoctorSelect({
     // onChange is the parent's setter; re-running on its identity would refetch on every render.
   }, [kdPoli, preselect])
 
+  // The clinician's own code is fetched once per form, and used only when it serves this poli: preselecting a
+  // doctor the save then refuses (off the poli's schedule) helps nobody.
+  const [myKdDokter, setMyKdDokter] = useState<string | null>(null)
+  const applied = useRef(false)
   useEffect(() => {
     if (preselect !== 'me' || value) return
     let live = true
     call('auth.me', {}).then(
-      (me) => {
-        if (live && me.user?.kdDokter) onChange(me.user.kdDokter)
-      },
+      (me) => live && setMyKdDokter(me.user?.kdDokter ?? null),
       () => undefined,
     )
     return () => {
@@ -68,6 +71,13 @@ export function DoctorSelect({
     }
     // Only once per form: a value the clinician cleared on purpose stays cleared.
   }, [])
+  useEffect(() => {
+    if (applied.current || !myKdDokter || (!schedule && !loadError)) return
+    applied.current = true
+    const serves = schedule && schedule.dokter.length > 0 ? schedule.dokter : all
+    if (!value && serves.some((d) => d.kdDokter === myKdDokter)) onChange(myKdDokter)
+    // Runs when the schedule (or its failure) and the clinician's code are both known; onChange is the parent's setter.
+  }, [myKdDokter, schedule, loadError])
 
   const onSchedule = schedule && schedule.dokter.length > 0
   // While the schedule loads, no list at all: offering every doctor for a moment invites the wrong pick.
