@@ -177,10 +177,14 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort(), soon).toEqual(umum)
   await page.screenshot({ path: join(shots, 'poli-2-queue.png') })
 
-  // A visit registered without a doctor: the examination takes the signed-in clinician's own doctor code.
+  // A KIA visit registered without a doctor: the clinician's own doctor (131491) is not on KIA's schedule, so it is
+  // not preselected (the save would refuse it); the list offers KIA's schedule only.
   await page.locator('.patient-list .pick-list button').filter({ hasText: noRawat.C }).click()
   await page.getByRole('heading', { name: `Pemeriksaan ${cardC.nama} (${noRawat.C})` }).waitFor()
-  await expect.poll(() => page.locator('#ex-dokter').inputValue(), soon).toBe('131491')
+  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort(), soon).toEqual(
+    ['— tanpa dokter —', `Bidan Contoh Empat, A.Md.Keb (${shiftAway(3)})`].sort(),
+  )
+  expect(await page.locator('#ex-dokter').inputValue()).toBe('')
 
   // A took an Antrean number, so BPJS hears of the tidak hadir (antrean/panggil status 2).
   await expect.poll(() => sim.state().antrean.find((a) => a.nomorkartu === cardA.noKartu)?.status, { timeout: 30_000 }).toBe('tidak_hadir')

@@ -69,15 +69,17 @@ export function DoctorSelect({
     return () => {
       live = false
     }
-    // Only once per form: a value the clinician cleared on purpose stays cleared.
+    // Asked once per form.
   }, [])
   useEffect(() => {
-    if (applied.current || !myKdDokter || (!schedule && !loadError)) return
-    applied.current = true
+    if (applied.current || value || !myKdDokter || (!schedule && !loadError)) return
     const serves = schedule && schedule.dokter.length > 0 ? schedule.dokter : all
-    if (!value && serves.some((d) => d.kdDokter === myKdDokter)) onChange(myKdDokter)
-    // Runs when the schedule (or its failure) and the clinician's code are both known; onChange is the parent's setter.
-  }, [myKdDokter, schedule, loadError])
+    if (!serves.some((d) => d.kdDokter === myKdDokter)) return
+    // Once: a value the clinician clears afterwards stays cleared.
+    applied.current = true
+    onChange(myKdDokter)
+    // Runs as the schedule (or its failure), the doctor list and the clinician's code arrive; onChange is the parent's setter.
+  }, [myKdDokter, schedule, loadError, all])
 
   const onSchedule = schedule && schedule.dokter.length > 0
   // While the schedule loads, no list at all: offering every doctor for a moment invites the wrong pick.
