@@ -220,6 +220,8 @@ export const PatientCheck = z.object({
   pcareError: z.string().nullable(),
   patient: PatientView.nullable(),
   ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable() }),
+  /** This card's visits already registered today (not cancelled, not rejected), so the counter sees a repeat at once. */
+  registeredToday: z.array(z.object({ noRawat: z.string(), kdPoli: z.string(), nmPoli: z.string().nullable() })),
 })
 export type PatientCheck = z.infer<typeof PatientCheck>
 

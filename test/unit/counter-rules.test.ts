@@ -30,6 +30,7 @@ describe('what the counter may register after a check', () => {
     pcareError: null,
     patient: null,
     ledger: { status: null, checkedAt: null, source: 'none', error: null },
+    registeredToday: [],
     ...over,
   })
   it('not found: nothing; active: BPJS; inactive: umum only; offline never seen: unverified by card number only', () => {

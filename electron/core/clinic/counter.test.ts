@@ -116,6 +116,14 @@ describe('checkPatient outcomes', () => {
 })
 
 describe('registerVisit at the counter', () => {
+  it('a second check of a card registered today names that visit, so a repeat is seen before Daftarkan', async () => {
+    expect((await checkPatient(db, remotesWith(online), ACTIVE)).registeredToday).toEqual([])
+    const { noRawat } = registerVisit(db, faskes, reg({ nmPoli: 'UMUM' }), actor)
+    expect((await checkPatient(db, remotesWith(online), ACTIVE)).registeredToday).toEqual([{ noRawat, kdPoli: reg().kdPoli, nmPoli: 'UMUM' }])
+    // Yesterday's visits are not today's.
+    expect((await checkPatient(db, remotesWith(online), ACTIVE, Date.now() + 86_400_000)).registeredToday).toEqual([])
+  })
+
   it('refuses an inactive card as BPJS (nothing written), takes it as umum with no PCare or Antrean job', async () => {
     await checkPatient(db, remotesWith(online), INACTIVE)
     expect(codeOf(() => registerVisit(db, faskes, reg({ noKartu: INACTIVE }), actor))).toEqual({ code: 'CONFLICT', key: 'reg.inactive', fields: ['penjamin'] })

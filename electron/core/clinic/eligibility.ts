@@ -4,6 +4,7 @@ import type { LedgerConnection } from '../ledger/gateway'
 import { chaincodeErrorKind } from '../ledger/gateway'
 import { PcareError, type PcareClient } from '../pcare'
 import type { Peserta } from '../pcare/types'
+import { localIsoDate } from './dates'
 
 export interface PatientView {
   noKartu: string
@@ -30,6 +31,8 @@ export interface PatientCheck {
   pcareError: string | null
   patient: PatientView | null
   ledger: { status: string | null; checkedAt: number | null; source: 'live' | 'cache' | 'none'; error: string | null }
+  /** This card's visits registered today (not cancelled, not rejected): a repeat is seen before Daftarkan. */
+  registeredToday: { noRawat: string; kdPoli: string; nmPoli: string | null }[]
 }
 
 export interface Remotes {
@@ -151,8 +154,17 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
       else ledger.error = err instanceof Error ? err.message : String(err)
     }
   }
-  if (live === null) return { source: 'live', notFound: true, checkedAt: now, pcareError: null, patient: null, ledger }
+  if (live === null) return { source: 'live', notFound: true, checkedAt: now, pcareError: null, patient: null, ledger, registeredToday: [] }
+  const registeredToday = noKartu
+    ? (db
+        .prepare(
+          `SELECT no_rawat AS noRawat, kd_poli AS kdPoli, nm_poli AS nmPoli FROM registrations
+            WHERE no_kartu = ? AND tgl_daftar = ? AND status != 'cancelled' AND verification != 'rejected' ORDER BY created_at`,
+        )
+        .all(noKartu, localIsoDate(now)) as PatientCheck['registeredToday'])
+    : []
   return {
+    registeredToday,
     source: live ? 'live' : row ? 'cache' : 'none',
     notFound: false,
     checkedAt: live ? now : (row?.pcare_checked_at ?? null),

@@ -61,6 +61,13 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
           <strong>{t('counter.arrears', { amount: rupiah(p.tunggakan) })}</strong> <span className="outcome-hint">{t('counter.arrearsHint')}</span>
         </p>
       )}
+      {check.registeredToday.length > 0 && (
+        <p className="outcome outcome-warn" data-testid="registered-today">
+          <strong>
+            {t('counter.registeredToday', { visits: check.registeredToday.map((r) => `${r.nmPoli ?? r.kdPoli} (${r.noRawat})`).join(', ') })}
+          </strong>
+        </p>
+      )}
       {/* The technical cause (e.g. connection refused) is for support; the sentence says what it means here. */}
       <p className={check.source === 'live' ? 'source live' : 'source cached'} data-testid="source" title={check.pcareError ?? undefined}>
         {check.source === 'live'
