@@ -3,7 +3,8 @@ import { AppError, fieldError, msg } from '../errors'
 import type { AntreanClient } from '../pcare/antrean'
 import type * as T from '../pcare/types'
 import { localIsoDate } from './dates'
-import { pcareUnreachable, withTimeout } from './eligibility'
+import { withTimeout } from './eligibility'
+import { pcareUnreachable } from './remote-code'
 
 /** One doctor on a poli's schedule for a day. `jamPraktek` is PCare's "HH:MM-HH:MM" in the faskes's local time. */
 export interface ScheduleEntry {

@@ -2,9 +2,10 @@ import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
 import { chaincodeErrorKind } from '../ledger/gateway'
-import { PcareError, type PcareClient } from '../pcare'
+import type { PcareClient } from '../pcare'
 import type { Peserta } from '../pcare/types'
 import { localIsoDate } from './dates'
+import { DeadlineError, pcareUnreachable } from './remote-code'
 
 export interface PatientView {
   noKartu: string
@@ -59,20 +60,6 @@ export function parseCardQuery(raw: string): { kind: 'noka' | 'nik'; value: stri
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout
   return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new DeadlineError(`${what}: tidak ada jawaban dalam ${ms / 1000} detik`)), ms)))]).finally(() => clearTimeout(t))
-}
-
-/** The remote did not answer within an interactive deadline (withTimeout). */
-export class DeadlineError extends Error {
-  override name = 'DeadlineError'
-}
-
-/**
- * True when PCare (or Antrean FKTP, same transport) did not answer at all, or cannot be asked because no address or
- * credentials are saved (AppError UNAVAILABLE from the engine), as opposed to answering with a refusal.
- */
-export function pcareUnreachable(err: unknown): boolean {
-  if (err instanceof AppError && err.code === 'UNAVAILABLE') return true
-  return err instanceof DeadlineError || (err instanceof PcareError && (err.reason === 'network' || err.reason === 'timeout'))
 }
 
 interface CacheRow {

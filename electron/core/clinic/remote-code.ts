@@ -1,6 +1,10 @@
 import { AppError } from '../errors'
 import { PcareError } from '../pcare'
-import { DeadlineError } from './eligibility'
+
+/** The remote did not answer within an interactive deadline (withTimeout in eligibility.ts). */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError'
+}
 
 /**
  * Why an interactive PCare read gave no live answer, as a code the page turns into words of its language
@@ -13,4 +17,13 @@ export function pcareErrorCode(err: unknown): string {
   if (err instanceof DeadlineError) return 'TIMEOUT'
   if (err instanceof AppError && err.code === 'UNAVAILABLE') return 'UNCONFIGURED'
   return 'UNEXPECTED'
+}
+
+/**
+ * True when PCare (or Antrean FKTP, same transport) did not answer at all (NETWORK, TIMEOUT), or cannot be asked
+ * because no address or credentials are saved (UNCONFIGURED), as opposed to answering with a refusal.
+ */
+export function pcareUnreachable(err: unknown): boolean {
+  const code = pcareErrorCode(err)
+  return code === 'NETWORK' || code === 'TIMEOUT' || code === 'UNCONFIGURED'
 }
