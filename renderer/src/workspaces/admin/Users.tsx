@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import type { Output } from '../../../../electron/contract'
+import { ApiError, asApiError, call } from '../../api'
+import { Field, when } from '../../components/Field'
+import { TotpEnrolment } from '../../components/TotpEnrolment'
+import { useI18n } from '../../i18n'
+import { DokterOptions, UserDokterCell, useDokterList } from '../poli/UserDokter'
+
+/** The users with their role, TOTP state and doctor, and the form that adds one (an admin gets a TOTP enrolment). */
+export function Users() {
+  const { t, locale } = useI18n()
+  const [users, setUsers] = useState<Output<'users.list'> | null>(null)
+  const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
+  const dokter = useDokterList()
+  const [error, setError] = useState<ApiError | null>(null)
+  const [created, setCreated] = useState<Output<'users.create'> | null>(null)
+  const load = useCallback(() => {
+    call('users.list', {}).then(setUsers, (e) => setError(asApiError(e)))
+  }, [])
+  useEffect(load, [load])
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    try {
+      setCreated(await call('users.create', { ...form, kdDokter: form.role !== 'counter' && form.kdDokter ? form.kdDokter : undefined }))
+      setForm({ username: '', password: '', role: form.role, kdDokter: '' })
+      load()
+    } catch (err) {
+      setError(asApiError(err))
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="users-title">
+      <h2 id="users-title">{t('admin.usersTitle')}</h2>
+      {users && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('auth.username')}</th>
+              <th scope="col">{t('admin.role')}</th>
+              <th scope="col">TOTP</th>
+              <th scope="col">{t('admin.kdDokter')}</th>
+              <th scope="col">{t('admin.created')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.username}>
+                <td>{u.username}</td>
+                <td>{t(`role.${u.role}`)}</td>
+                <td>{u.role === 'admin' ? (u.totp ? '✓' : t('admin.totpPending')) : '—'}</td>
+                <td>
+                  <UserDokterCell key={u.kdDokter ?? ''} username={u.username} role={u.role} kdDokter={u.kdDokter} dokter={dokter} />
+                </td>
+                <td>{when(locale, u.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form className="grid-form" onSubmit={submit} noValidate>
+        <Field id="nu-username" label={t('auth.username')} error={error?.fieldMessage('username')}>
+          <input id="nu-username" autoComplete="off" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+        </Field>
+        <Field id="nu-password" label={t('auth.password')} hint={t('auth.passwordHint')} error={error?.fieldMessage('password')}>
+          <input id="nu-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+        </Field>
+        <Field id="nu-role" label={t('admin.role')}>
+          <select id="nu-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as typeof form.role })}>
+            {(['counter', 'clinician', 'admin'] as const).map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {form.role !== 'counter' && (
+          <Field id="nu-dokter" label={t('admin.kdDokter')} hint={t('admin.kdDokterHint')} error={error?.fieldMessage('kdDokter')}>
+            <select id="nu-dokter" value={form.kdDokter} onChange={(e) => setForm({ ...form, kdDokter: e.target.value })}>
+              <DokterOptions dokter={dokter} value={form.kdDokter} />
+            </select>
+          </Field>
+        )}
+        <div className="form-actions wide">
+          <button type="submit">{t('admin.addUser')}</button>
+          {error && error.fields.length === 0 && <span className="error">{error.message}</span>}
+        </div>
+      </form>
+      {created && (
+        <div role="status">
+          <p className="ok">
+            {t('admin.userCreated', { username: created.username })}
+            {created.enrolment && ` ${t('auth.enrolIntro')}`}
+          </p>
+          {created.enrolment && <TotpEnrolment secret={created.enrolment.secret} otpauthUri={created.enrolment.otpauthUri} testId="new-admin-secret" />}
+        </div>
+      )}
+    </section>
+  )
+}
