@@ -577,3 +577,6 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorShape 
 export interface FaskesApi {
   invoke<C extends Channel>(channel: C, input: Input<C>): Promise<Result<Output<C>>>
 }
+
+/** The sync error codes (outbox last_error_code / attempt error_code), in their own module for their docstrings. */
+export * from './sync-errors'

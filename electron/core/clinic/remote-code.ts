@@ -1,5 +1,6 @@
 import { AppError } from '../errors'
-import { PcareError } from '../pcare'
+import type { SyncErrorCode } from '../../contract'
+import { PcareError, syncCodeOf } from '../pcare'
 
 /** The remote did not answer within an interactive deadline (withTimeout in eligibility.ts). */
 export class DeadlineError extends Error {
@@ -12,8 +13,8 @@ export class DeadlineError extends Error {
  * TIMEOUT when our deadline passed first, UNCONFIGURED when no PCare is set up (no simulator, no credentials),
  * UNEXPECTED for anything else. The raw message stays beside it for support.
  */
-export function pcareErrorCode(err: unknown): string {
-  if (err instanceof PcareError) return err.reason.toUpperCase()
+export function pcareErrorCode(err: unknown): SyncErrorCode {
+  if (err instanceof PcareError) return syncCodeOf(err.reason)
   if (err instanceof DeadlineError) return 'TIMEOUT'
   if (err instanceof AppError && err.code === 'UNAVAILABLE') return 'UNCONFIGURED'
   return 'UNEXPECTED'

@@ -75,6 +75,14 @@ export class PcareError extends Error {
   }
 }
 
+/**
+ * The sync error code of a reason, as the outbox stores it and the contract lists it (`PCARE_SYNC_CODES` in
+ * contract/sync-errors.ts): the reason upper-cased, e.g. 'rate_limited' → 'RATE_LIMITED'.
+ */
+export function syncCodeOf(reason: PcareErrorReason): Uppercase<PcareErrorReason> {
+  return reason.toUpperCase() as Uppercase<PcareErrorReason>
+}
+
 /** What went wrong, as observed; classify() turns it into the one typed error. */
 export interface FailureFacts {
   /** Set when no usable HTTP answer was read. */

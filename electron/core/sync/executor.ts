@@ -1,3 +1,4 @@
+import type { SyncErrorCode } from '../../contract'
 import type { DB } from '../db'
 import type { OutboxJob, Target } from './outbox'
 
@@ -18,7 +19,9 @@ export interface SendSuccess {
 export class SendError extends Error {
   constructor(
     readonly kind: 'transient' | 'permanent',
-    readonly code: string,
+    /** What went wrong, from the contract's one list (the page words it in the user's language). */
+    readonly code: SyncErrorCode,
+    /** The remote's own words, a library's technical text or the code's parameter; never a sentence of ours. */
     message: string,
     readonly extra: {
       ambiguous?: boolean

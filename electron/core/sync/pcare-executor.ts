@@ -1,7 +1,7 @@
 import { cachePeserta } from '../clinic/eligibility'
 import type { DB } from '../db'
 import { msg } from '../errors'
-import { AntreanClient, PcareClient, PcareError } from '../pcare'
+import { AntreanClient, PcareClient, PcareError, syncCodeOf } from '../pcare'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
 import { scheduleEntry } from '../clinic/doctors'
@@ -18,7 +18,7 @@ const RECONCILE_MAX_ROWS = 10_000
 export function toSendError(err: unknown, write: boolean, request?: unknown): SendError {
   if (err instanceof SendError) return err
   if (err instanceof PcareError) {
-    return new SendError(err.kind, err.reason.toUpperCase(), err.message, {
+    return new SendError(err.kind, syncCodeOf(err.reason), err.message, {
       // Only a write can have landed; a failed read is simply retried.
       ambiguous: write && err.mayHaveCommitted,
       offline: err.reason === 'network',

@@ -95,7 +95,7 @@ describe('TargetWorker', () => {
 
   it('schedules a transient failure with backoff and logs the attempt', async () => {
     add('A', 'a1')
-    const { exec } = scripted(() => new SendError('transient', 'HTTP_503', 'Service Unavailable', { httpStatus: 503, retryAfterMs: 120_000 }))
+    const { exec } = scripted(() => new SendError('transient', 'HTTP5XX', 'Service Unavailable', { httpStatus: 503, retryAfterMs: 120_000 }))
     const t0 = Date.now()
     const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, pollMs: 10 })
     w.start()
