@@ -140,6 +140,23 @@ function ownerAlive(owner: string): boolean {
   }
 }
 
+/*
+ * The worker's hot reads, exported so electron/core/db/query-plan.test.ts checks with EXPLAIN QUERY PLAN the very text
+ * the store runs: each must stay an index search however many done jobs the outbox keeps.
+ */
+/** Parameters: target, now (epoch ms), limit. */
+export const READY_HEADS_SQL = `SELECT o.* FROM outbox o
+  WHERE o.target = ? AND o.status IN ('pending', 'failed_transient', 'in_flight') AND o.next_attempt_at <= ?
+    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq
+                                             AND p.status NOT IN ('done', 'cancelled'))
+    AND NOT EXISTS (SELECT 1 FROM chain_locks l WHERE l.chain_key = o.chain_key)
+  ORDER BY o.next_attempt_at, o.id LIMIT ?`
+/** No parameters; one row `{ n }`. */
+export const RUNNABLE_COUNT_SQL = `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
+  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`
+/** Parameter: target; one row `{ t }`, epoch ms or null. */
+export const NEXT_DUE_AT_SQL = `SELECT min(next_attempt_at) AS t FROM outbox WHERE target = ? AND status IN ('pending', 'failed_transient', 'in_flight')`
+
 /** Data access for the sync workers. Every state change is one short transaction. */
 export class OutboxStore {
   constructor(
@@ -154,16 +171,7 @@ export class OutboxStore {
    */
   readyHeads(target: Target, now: number, limit: number): OutboxJob[] {
     this.reapLocks(now)
-    const rows = this.db
-      .prepare(
-        `SELECT o.* FROM outbox o
-          WHERE o.target = ? AND o.status IN ('pending', 'failed_transient', 'in_flight') AND o.next_attempt_at <= ?
-            AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq
-                                                     AND p.status NOT IN ('done', 'cancelled'))
-            AND NOT EXISTS (SELECT 1 FROM chain_locks l WHERE l.chain_key = o.chain_key)
-          ORDER BY o.next_attempt_at, o.id LIMIT ?`,
-      )
-      .all(target, now, limit) as Row[]
+    const rows = this.db.prepare(READY_HEADS_SQL).all(target, now, limit) as Row[]
     return rows.map(toJob)
   }
 
@@ -304,10 +312,7 @@ export class OutboxStore {
   runnableCount(): number {
     return (
       this.db
-        .prepare(
-          `SELECT count(*) AS n FROM outbox o WHERE o.status IN ('pending', 'in_flight', 'failed_transient')
-             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
-        )
+        .prepare(RUNNABLE_COUNT_SQL)
         .get() as { n: number }
     ).n
   }
@@ -315,7 +320,7 @@ export class OutboxStore {
   /** Earliest time a not-yet-due job of the target becomes due (the worker sleeps until then). */
   nextDueAt(target: Target): number | null {
     const r = this.db
-      .prepare(`SELECT min(next_attempt_at) AS t FROM outbox WHERE target = ? AND status IN ('pending', 'failed_transient', 'in_flight')`)
+      .prepare(NEXT_DUE_AT_SQL)
       .get(target) as { t: number | null }
     return r.t
   }
