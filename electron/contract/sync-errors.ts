@@ -12,7 +12,7 @@ import { z } from 'zod'
 
 /**
  * PCare and Antrean FKTP failures as `core/pcare/errors.ts` classifies them (`PcareErrorReason`, upper-cased by
- * `syncCodeOf`; docs/pcare.md §3 for the statuses and metaData codes behind each).
+ * `syncCodeOf`; docs/pcare.md#metadata-codes-and-what-we-do-with-each for the statuses and metaData codes behind each).
  */
 export const PCARE_SYNC_CODES = [
   'NETWORK',

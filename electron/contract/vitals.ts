@@ -4,7 +4,7 @@
  * functions with no imports, so the renderer may import it as a value (like `contract/messages.ts`).
  *
  * PCare takes sistole, diastole, beratBadan, tinggiBadan, respRate, heartRate and lingkarPerut as JSON integers and
- * suhu as a string like "36.5"; it documents no plausibility limits (`shared/reference/pcare.md`, "vital signs"),
+ * suhu as a string like "36.5"; it documents no plausibility limits (docs/pcare.md#field-formats),
  * so the ranges here are clinical ones. Weight is kept with one decimal (a 3.2 kg baby) and rounded for PCare
  * (`pcareBeratBadan`).
  */
@@ -56,7 +56,7 @@ const ANY = Object.fromEntries(
 
 export const VITAL_RANGES: Readonly<Record<VitalProfile, Readonly<Record<VitalKey, VitalRange>>>> = { umum: UMUM, kia: KIA, any: ANY }
 
-/** PCare poli codes of the mother-and-child polis: 003 KIA, 020 imunisasi (the simulator's and pcare.md's codes). */
+/** PCare poli codes of the mother-and-child polis: 003 KIA, 020 imunisasi (003 from docs/pcare.md#field-formats, 020 the simulator's). */
 const KIA_POLI = new Set(['003', '020'])
 
 /** The profile for a poli, by PCare code or, for a faskes with its own codes, by name (KIA, MTBS, imunisasi, anak). */
@@ -125,7 +125,7 @@ export function pcareSuhu(suhu: string | number): string {
 
 /**
  * Weight as PCare takes it: a whole number of kilograms (every known client sends an int; decimals UNCONFIRMED in
- * pcare.md), at least 1 so a small baby is not sent as 0 ("unknown"). The exact weight stays in the local record.
+ * docs/pcare.md#field-formats), at least 1 so a small baby is not sent as 0 ("unknown"). The exact weight stays in the local record.
  */
 export function pcareBeratBadan(kg: number): number {
   return kg > 0 ? Math.max(1, Math.round(kg)) : 0

@@ -3,7 +3,7 @@ import LZString from 'lz-string'
 
 /*
  * The simulator's side of the scheme, written separately from the client's so a mistake in one is not
- * silently mirrored by the other (reference/pcare.md §1.2–1.3).
+ * silently mirrored by the other (docs/pcare.md#headers-and-signature, #response-envelope-and-decryption).
  */
 
 export function expectedSignature(consId: string, secret: string, timestamp: string): string {

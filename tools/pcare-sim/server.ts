@@ -402,7 +402,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       return { ...ok(null), mutated: true }
     }],
 
-    // The bare path is what production now refuses for add/edit (reference/pcare.md §2.4).
+    // The bare path is what production now refuses for add/edit (docs/pcare.md#kunjungan).
     ['POST', 'kunjungan', () => { throw fail(404, NOT_REGISTERED) }],
     ['PUT', 'kunjungan', () => { throw fail(404, NOT_REGISTERED) }],
     ['POST', 'kunjungan/v1', (_p, ctx) => kunjunganWrite(ctx, false)],
@@ -774,7 +774,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       if (denied) throw denied
       let body: Record<string, unknown> = {}
       if (method === 'POST' || method === 'PUT') {
-        // The server reads the raw body as JSON whatever the Content-Type (reference/pcare.md §1.4).
+        // The server reads the raw body as JSON whatever the Content-Type (docs/pcare.md#content-type).
         let parsed: unknown
         try {
           parsed = JSON.parse(raw)

@@ -105,7 +105,7 @@ function view(kdPoli: string, today: string, minutes: number, c: ReturnType<type
 
 /**
  * The schedule of `kdPoli` today (the workstation's day): the cache when fresh, else Antrean FKTP
- * `GET ref/dokter/kodepoli/{kodepoli}/tanggal/{yyyy-MM-dd}` (reference/pcare.md §5; Antrean kodepoli = PCare kdPoli),
+ * `GET ref/dokter/kodepoli/{kodepoli}/tanggal/{yyyy-MM-dd}` (docs/pcare.md#antrean-fktp; Antrean kodepoli = PCare kdPoli),
  * stored, else the last answer. `client` is null when no Antrean service is configured. Never throws for a remote.
  * `report` tells the antrean worker (the status bar) whether Antrean FKTP answered, as the card check does for PCare.
  */

@@ -37,7 +37,7 @@ export function callPatient(db: DB, noRawat: string, now = Date.now()): { called
 /**
  * Hadir / tidak hadir after a call. When the registration took an Antrean FKTP number, BPJS is told too:
  * `POST antrean/panggil` {tanggalperiksa, kodepoli, nomorkartu, status 1 hadir / 2 tidak hadir, waktu epoch ms}
- * (reference/pcare.md §5), queued on the registration's antrean chain so it follows its antrean/add. Marking the
+ * (docs/pcare.md#antrean-fktp), queued on the registration's antrean chain so it follows its antrean/add. Marking the
  * same answer twice changes nothing; a changed answer (the patient turned up after all) is sent again.
  * `queued` says whether a PCare job was added.
  */

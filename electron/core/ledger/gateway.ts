@@ -73,7 +73,7 @@ export async function connectLedger(
   }
 }
 
-/** Machine prefixes the faskes chaincode puts in front of its error messages (notes/chaincode-api.md). */
+/** Machine prefixes the faskes chaincode puts in front of its error messages (chaincode/README.md#errors). */
 export type ChaincodeErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE'
 
 /**

@@ -145,7 +145,7 @@ export class PcareTransport {
   }
 }
 
-/** The PCare REST catalogue used by the workstation (reference/pcare.md §2). */
+/** The PCare REST catalogue used by the workstation (docs/pcare.md#endpoints). */
 export class PcareClient {
   readonly transport: PcareTransport
   private readonly creds: PcareCredentials

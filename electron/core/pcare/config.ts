@@ -1,4 +1,4 @@
-/** Known gateways (reference/pcare.md §1.1). The v3.0 host answers plain JSON without user_key. */
+/** Known gateways (docs/pcare.md#hosts). The v3.0 host answers plain JSON without user_key. */
 export const PCARE_BASE_URLS = {
   production: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest',
   development: 'https://apijkn-dev.bpjs-kesehatan.go.id/pcare-rest-dev',

@@ -108,7 +108,7 @@ const DUPLICATE = /sudah terdaftar|sudah ada|duplicate|duplikat/i
 const CLOCK = /timestamp|jam komputer|clock skew/i
 
 /**
- * The single place that decides transient vs permanent (reference/pcare.md §3). Transient failures are
+ * The single place that decides transient vs permanent (docs/pcare.md#metadata-codes-and-what-we-do-with-each). Transient failures are
  * worth a retry with backoff; permanent ones need a person (config, credentials or data).
  */
 export function classify(f: FailureFacts): PcareError {

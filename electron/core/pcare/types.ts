@@ -1,4 +1,4 @@
-/** Response and request shapes (reference/pcare.md §2, §5). Dates are dd-MM-yyyy for PCare, yyyy-MM-dd for Antrean. */
+/** Response and request shapes (docs/pcare.md#endpoints, #antrean-fktp). Dates are dd-MM-yyyy for PCare, yyyy-MM-dd for Antrean. */
 
 export interface PcareList<T> {
   count: number
@@ -105,7 +105,7 @@ export interface TindakanRef {
   maxTarif: number
   /**
    * The procedure has a result value to send as `hasil` (e.g. a blood sugar test). Seen in mLITE's sample list and the
-   * TypeScript client's ReferensiTindakanType (pcare-conformance.md §3 H); absent on older answers, so optional.
+   * TypeScript client's ReferensiTindakanType (docs/pcare.md#reference-lists); absent on older answers, so optional.
    */
   withValue?: boolean
 }
