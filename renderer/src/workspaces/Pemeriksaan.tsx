@@ -1,22 +1,24 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { ExaminationInput, Output } from '../../../electron/contract'
-import { ApiError, asApiError, call } from '../api'
+import { asApiError, call } from '../api'
+import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
+import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
-import { ReferralFields, emptyReferral, needsSub, toReferral, type ReferralDraft } from './Rujukan'
+import { ReferralFields, emptyReferral, needsSub, toReferral } from './Rujukan'
 import { DoctorSelect } from './poli/DoctorSelect'
 import { PoliQueue } from './poli/PoliQueue'
-import { ObatFields, TindakanFields, digits, itemFieldPaths, toObatInput, toTindakanInput, type ObatLine, type TindakanLine } from './exam/ItemPickers'
+import { ObatFields, TindakanFields, digits, toObatInput, toTindakanInput } from './exam/ItemPickers'
 import { UnsentCard, UnsentSummary, useUnsent } from './exam/Unsent'
 import { DiagnosisPicker } from './exam/DiagnosisPicker'
-import { VitalsFields, useVitals, vitalFieldPaths } from './exam/VitalsFields'
+import { VitalsFields, vitalsView } from './exam/VitalsFields'
+import { examReducer, initExam, vitalsInput, type ExamEdit } from './exam/examState'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
-type Hit = Output<'reference.diagnosa'>[number]
 
 export function Pemeriksaan() {
   const { t } = useI18n()
@@ -121,180 +123,137 @@ export function Pemeriksaan() {
   )
 }
 
-const RUJUK_VERTIKAL = '4'
-const REFERRAL_FIELDS = ['kdppk', 'nmppk', 'tglEstRujuk', 'alasan', 'dokter', 'tacc', 'tacc.alasanTacc', 'catatan', 'kdSubSpesialis']
 /** The workstation's own calendar day, yyyy-MM-dd (the default planned referral date). */
 function isoToday(): string {
   const d = new Date()
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
+const DEFAULT_KESADARAN = [{ kdSadar: '01', nmSadar: 'Compos mentis' }]
+const DEFAULT_STATUS_PULANG = [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat Jalan' }]
+
 function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void }) {
   const { t } = useI18n()
   const formRef = useRef<HTMLFormElement>(null)
   useFocusFirst(formRef)
-  const [keluhan, setKeluhan] = useState(row.keluhan)
-  const vitals = useVitals(row.kdPoli, row.nmPoli)
-  const [vitalsFail, setVitalsFail] = useState(false)
-  const [kdSadar, setKdSadar] = useState(lists?.kesadaran[0]?.kdSadar ?? '01')
-  // The counter's choice; without one, DoctorSelect fills in the signed-in clinician's own doctor code.
-  const [kdDokter, setKdDokter] = useState(row.kdDokter ?? '')
-  const [kdStatusPulang, setKdStatusPulang] = useState(lists?.statusPulang.find((s) => s.kdStatusPulang === '3')?.kdStatusPulang ?? lists?.statusPulang[0]?.kdStatusPulang ?? '3')
-  const [diagnoses, setDiagnoses] = useState<Hit[]>([])
-  const [terapiObat, setTerapiObat] = useState('')
-  const [terapiNonObat, setTerapiNonObat] = useState('')
-  const [tindakan, setTindakan] = useState<TindakanLine[]>([])
-  const [obat, setObat] = useState<ObatLine[]>([])
-  const [rujuk, setRujuk] = useState(false)
-  const [rujukan, setRujukan] = useState<ReferralDraft>(() => emptyReferral(isoToday()))
-  const [claim, setClaim] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [state, dispatch] = useReducer(examReducer, null, () => initExam(row, lists, emptyReferral(isoToday())))
+  const { draft, error, busy } = state
+  const edit = (patch: ExamEdit) => dispatch({ type: 'edit', patch })
+  const vitals = vitalsView(state.vitals, state.profile, dispatch)
 
+  const focusFirstInvalid = () => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  // After a refused save, the keyboard goes to the first marked field.
   useEffect(() => {
-    if (error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+    if (error) focusFirstInvalid()
   }, [error])
 
   const num = (v: string) => (v.trim() === '' ? undefined : Number(v))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    // The vitals are checked here with core's rules, so each field says what is wrong before anything is sent.
-    const checked = vitals.take()
-    setVitalsFail(!checked)
+    // The vitals are checked with core's rules (the reducer does the same on 'submit'), so each field says what is
+    // wrong before anything is sent.
+    const checked = vitalsInput(state.vitals.values, state.profile)
+    dispatch({ type: 'submit' })
     if (!checked) {
-      setError(null)
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+      // Once the fields show their messages (next frame), the first wrong one takes the keyboard.
+      requestAnimationFrame(focusFirstInvalid)
       return
     }
     const input: ExaminationInput = {
       noRawat: row.noRawat,
-      keluhan,
+      keluhan: draft.keluhan,
       anamnesa: '',
       vitals: checked,
-      kdSadar,
-      diagnoses: diagnoses.map(({ kdDiag, nmDiag }) => ({ kdDiag, nmDiag })),
-      kdDokter,
-      terapiObat,
-      terapiNonObat,
-      kdStatusPulang,
-      tindakan: toTindakanInput(tindakan),
-      obat: toObatInput(obat),
-      rujukan: rujuk ? toReferral(rujukan, needsSub(rujukan, lists)) : undefined,
-      claimAmount: num(claim),
+      kdSadar: draft.kdSadar,
+      diagnoses: draft.diagnoses.map(({ kdDiag, nmDiag }) => ({ kdDiag, nmDiag })),
+      kdDokter: draft.kdDokter,
+      terapiObat: draft.terapiObat,
+      terapiNonObat: draft.terapiNonObat,
+      kdStatusPulang: draft.kdStatusPulang,
+      tindakan: toTindakanInput(draft.tindakan),
+      obat: toObatInput(draft.obat),
+      rujukan: draft.rujuk ? toReferral(draft.rujukan, needsSub(draft.rujukan, lists)) : undefined,
+      claimAmount: num(draft.claim),
     }
-    setBusy(true)
-    setError(null)
     try {
       const r = await call('examination.save', input)
+      dispatch({ type: 'saved' })
       onSaved(r.noRawat)
     } catch (err) {
-      setError(asApiError(err))
-    } finally {
-      setBusy(false)
+      dispatch({ type: 'refused', error: asApiError(err) })
     }
   }
   const fe = (f: string) => error?.fieldMessage(f)
-  const known = new Set(['keluhan', 'kdSadar', 'kdDokter', 'diagnoses', 'kdStatusPulang', 'claimAmount', ...vitalFieldPaths, ...REFERRAL_FIELDS.map((k) => `rujukan.${k}`)])
-  for (const f of itemFieldPaths(obat.length)) known.add(f)
-  const other = error?.fields.filter((f) => !known.has(f.field)) ?? []
 
   return (
     <form ref={formRef} className="card grid-form exam-form" onSubmit={submit} noValidate aria-labelledby="exam-title">
-      <h2 id="exam-title" className="wide">
-        {t('exam.formTitle', { nama: row.nama ?? row.noKartu, noRawat: row.noRawat })}
-      </h2>
-      <Field id="ex-keluhan" label={t('pendaftaran.keluhan')} error={fe('keluhan')} wide>
-        <input id="ex-keluhan" value={keluhan} aria-invalid={Boolean(fe('keluhan'))} onChange={(e) => setKeluhan(e.target.value)} />
-      </Field>
-      <VitalsFields state={vitals} serverMessage={fe} />
-      <Field id="ex-sadar" label={t('exam.kesadaran')} error={fe('kdSadar')}>
-        <select id="ex-sadar" value={kdSadar} onChange={(e) => setKdSadar(e.target.value)}>
-          {(lists?.kesadaran.length ? lists.kesadaran : [{ kdSadar: '01', nmSadar: 'Compos mentis' }]).map((k) => (
-            <option key={k.kdSadar} value={k.kdSadar}>
-              {k.nmSadar}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <DoctorSelect id="ex-dokter" kdPoli={row.kdPoli} value={kdDokter} onChange={setKdDokter} all={lists?.dokter ?? []} error={fe('kdDokter')} preselect="me" />
-      <DiagnosisPicker value={diagnoses} onChange={setDiagnoses} error={fe('diagnoses')} />
-      <Field id="ex-terapi" label={t('exam.terapiObat')}>
-        <textarea id="ex-terapi" rows={2} value={terapiObat} onChange={(e) => setTerapiObat(e.target.value)} />
-      </Field>
-      <Field id="ex-nonobat" label={t('exam.terapiNonObat')}>
-        <textarea id="ex-nonobat" rows={2} value={terapiNonObat} onChange={(e) => setTerapiNonObat(e.target.value)} />
-      </Field>
-      <TindakanFields value={tindakan} onChange={setTindakan} />
-      <ObatFields value={obat} onChange={setObat} />
-      <Field id="ex-pulang" label={t('exam.statusPulang')} error={fe('kdStatusPulang')}>
-        <select
-          id="ex-pulang"
-          value={kdStatusPulang}
-          aria-invalid={Boolean(fe('kdStatusPulang'))}
-          onChange={(e) => {
-            setKdStatusPulang(e.target.value)
-            if (e.target.value === RUJUK_VERTIKAL) setRujuk(true)
-          }}
-        >
-          {(lists?.statusPulang.length ? lists.statusPulang : [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat Jalan' }]).map((s) => (
-            <option key={s.kdStatusPulang} value={s.kdStatusPulang}>
-              {s.nmStatusPulang}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id="ex-claim" label={t('exam.claim')} error={fe('claimAmount')} hint={t('exam.claimHint')}>
-        {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
-        <input id="ex-claim" inputMode="numeric" value={claim} onChange={(e) => setClaim(digits(e.target.value))} />
-      </Field>
-      <label className="radio wide">
-        <input
-          type="checkbox"
-          checked={rujuk}
-          onChange={(e) => {
-            // A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other).
-            setRujuk(e.target.checked)
-            if (e.target.checked) setKdStatusPulang(RUJUK_VERTIKAL)
-            else if (kdStatusPulang === RUJUK_VERTIKAL) setKdStatusPulang('3')
-          }}
-        />{' '}
-        {t('exam.rujuk')}
-      </label>
-      {rujuk && (
-        <ReferralFields
-          lists={lists}
-          value={rujukan}
-          onChange={setRujukan}
-          fe={fe}
-          needsTacc={diagnoses.some((d) => d.nonSpesialis)}
-          firstDiagnosis={diagnoses[0] ? `${diagnoses[0].kdDiag} - ${diagnoses[0].nmDiag}` : ''}
-          noKartu={row.noKartu}
-        />
-      )}
-      {vitalsFail && vitals.hasShownIssues && !error && (
-        <p role="alert" className="alert wide">
-          {t('exam.hasErrors')}
-        </p>
-      )}
-      {error && (
-        <div role="alert" className="alert wide">
-          <p>{error.fields.length ? t('exam.hasErrors') : error.message}</p>
-          {other.length > 0 && (
-            <ul>
-              {other.map((f) => (
-                <li key={f.field}>
-                  {f.field}: {f.message}
-                </li>
-              ))}
-            </ul>
-          )}
+      <FormErrorScope error={error}>
+        <h2 id="exam-title" className="wide">
+          {t('exam.formTitle', { nama: row.nama ?? row.noKartu, noRawat: row.noRawat })}
+        </h2>
+        <Field id="ex-keluhan" name="keluhan" label={t('pendaftaran.keluhan')} wide>
+          <input value={draft.keluhan} onChange={(e) => edit({ keluhan: e.target.value })} />
+        </Field>
+        <VitalsFields state={vitals} serverMessage={fe} />
+        <Field id="ex-sadar" name="kdSadar" label={t('exam.kesadaran')}>
+          <CodeSelect
+            options={lists?.kesadaran.length ? lists.kesadaran : DEFAULT_KESADARAN}
+            code={(k) => k.kdSadar}
+            text={(k) => k.nmSadar}
+            value={draft.kdSadar}
+            onChange={(kdSadar) => edit({ kdSadar })}
+          />
+        </Field>
+        <DoctorSelect id="ex-dokter" name="kdDokter" kdPoli={row.kdPoli} value={draft.kdDokter} onChange={(kdDokter) => edit({ kdDokter })} all={lists?.dokter ?? []} preselect="me" />
+        <DiagnosisPicker value={draft.diagnoses} onChange={(diagnoses) => edit({ diagnoses })} error={fe('diagnoses')} />
+        <Field id="ex-terapi" name="terapiObat" label={t('exam.terapiObat')}>
+          <textarea rows={2} value={draft.terapiObat} onChange={(e) => edit({ terapiObat: e.target.value })} />
+        </Field>
+        <Field id="ex-nonobat" name="terapiNonObat" label={t('exam.terapiNonObat')}>
+          <textarea rows={2} value={draft.terapiNonObat} onChange={(e) => edit({ terapiNonObat: e.target.value })} />
+        </Field>
+        <TindakanFields value={draft.tindakan} onChange={(tindakan) => edit({ tindakan })} />
+        <ObatFields value={draft.obat} onChange={(obat) => edit({ obat })} />
+        <Field id="ex-pulang" name="kdStatusPulang" label={t('exam.statusPulang')}>
+          <CodeSelect
+            options={lists?.statusPulang.length ? lists.statusPulang : DEFAULT_STATUS_PULANG}
+            code={(s) => s.kdStatusPulang}
+            text={(s) => s.nmStatusPulang}
+            value={draft.kdStatusPulang}
+            onChange={(kd) => dispatch({ type: 'statusPulang', kd })}
+          />
+        </Field>
+        <Field id="ex-claim" name="claimAmount" label={t('exam.claim')} hint={t('exam.claimHint')}>
+          {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
+          <input inputMode="numeric" value={draft.claim} onChange={(e) => edit({ claim: digits(e.target.value) })} />
+        </Field>
+        <label className="radio wide">
+          {/* A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other). */}
+          <input type="checkbox" checked={draft.rujuk} onChange={(e) => dispatch({ type: 'rujuk', on: e.target.checked })} /> {t('exam.rujuk')}
+        </label>
+        {draft.rujuk && (
+          <ReferralFields
+            lists={lists}
+            value={draft.rujukan}
+            onChange={(rujukan) => edit({ rujukan })}
+            fe={fe}
+            needsTacc={draft.diagnoses.some((d) => d.nonSpesialis)}
+            firstDiagnosis={draft.diagnoses[0] ? `${draft.diagnoses[0].kdDiag} - ${draft.diagnoses[0].nmDiag}` : ''}
+            noKartu={row.noKartu}
+          />
+        )}
+        {state.vitalsFail && vitals.hasShownIssues && !error && (
+          <p role="alert" className="alert wide">
+            {t('exam.hasErrors')}
+          </p>
+        )}
+        <FormErrors summary={t('exam.hasErrors')} />
+        <div className="form-actions wide">
+          <button type="submit" disabled={busy}>
+            {t('exam.save')}
+          </button>
         </div>
-      )}
-      <div className="form-actions wide">
-        <button type="submit" disabled={busy}>
-          {t('exam.save')}
-        </button>
-      </div>
+      </FormErrorScope>
     </form>
   )
 }

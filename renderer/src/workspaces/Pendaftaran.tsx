@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output, PatientCheck } from '../../../electron/contract'
 import { asApiError, call, type ApiError } from '../api'
+import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
+import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { QrScanner } from '../components/QrScanner'
 import { useFocusFirst, usePoll } from '../hooks'
 import { useI18n } from '../i18n'
@@ -163,9 +165,6 @@ export function Pendaftaran() {
   )
 }
 
-/** Fields the form shows its own messages beside; any other error (e.g. on noKartu) is said in the form's alert. */
-const REG_FIELDS = ['kdPoli', 'kdDokter', 'keluhan', 'penjamin']
-
 function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMode, 'none'>; noKartu: string; lists: Lists | null; onDone: (noRawat: string, umum: boolean) => void }) {
   const { t } = useI18n()
   const poli = lists?.poli ?? []
@@ -203,59 +202,52 @@ function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMod
   }
   return (
     <form className="card grid-form" onSubmit={submit} noValidate aria-labelledby="reg-title">
-      <h2 id="reg-title" className="wide">
-        {t('pendaftaran.registerTitle', { noKartu })}
-      </h2>
-      {mode === 'unverified' && (
-        <p className="wide outcome outcome-warn mark-unverified" data-testid="unverified-note">
-          {t('counter.unverifiedNote')}
-        </p>
-      )}
-      {mode === 'inactive' && (
-        <Field id="reg-umum" label={t('counter.penjamin')} error={error?.fieldMessage('penjamin')} wide>
-          <label className="radio">
-            <input id="reg-umum" type="checkbox" checked={umum} onChange={(e) => setUmum(e.target.checked)} /> {t('counter.umum')}
-          </label>
+      <FormErrorScope error={error}>
+        <h2 id="reg-title" className="wide">
+          {t('pendaftaran.registerTitle', { noKartu })}
+        </h2>
+        {mode === 'unverified' && (
+          <p className="wide outcome outcome-warn mark-unverified" data-testid="unverified-note">
+            {t('counter.unverifiedNote')}
+          </p>
+        )}
+        {mode === 'inactive' && (
+          <Field id="reg-umum" name="penjamin" label={t('counter.penjamin')} wide>
+            {(p) => (
+              <label className="radio">
+                <input {...p} type="checkbox" checked={umum} onChange={(e) => setUmum(e.target.checked)} /> {t('counter.umum')}
+              </label>
+            )}
+          </Field>
+        )}
+        <Field id="reg-poli" name="kdPoli" label={t('pendaftaran.poli')}>
+          <CodeSelect options={lists?.poli ?? null} code={(p) => p.kdPoli} text={(p) => p.nmPoli} value={kdPoli} onChange={setKdPoli} unavailable={t('pendaftaran.noPoli')} />
         </Field>
-      )}
-      <Field id="reg-poli" label={t('pendaftaran.poli')} error={error?.fieldMessage('kdPoli')}>
-        <select id="reg-poli" value={kdPoli} onChange={(e) => setKdPoli(e.target.value)}>
-          {poli.length === 0 && <option value="">{t('pendaftaran.noPoli')}</option>}
-          {poli.map((p) => (
-            <option key={p.kdPoli} value={p.kdPoli}>
-              {p.nmPoli}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <DoctorSelect id="reg-dokter" kdPoli={kdPoli} value={kdDokter} onChange={setKdDokter} all={lists?.dokter ?? []} error={error?.fieldMessage('kdDokter')} preselect="onDuty" />
-      <fieldset className="field radios">
-        <legend>{t('pendaftaran.kunjungan')}</legend>
-        <label className="radio">
-          <input type="radio" name="kunj" checked={kunjSakit} onChange={() => setKunjSakit(true)} /> {t('pendaftaran.sakit')}
-        </label>
-        <label className="radio">
-          <input type="radio" name="kunj" checked={!kunjSakit} onChange={() => setKunjSakit(false)} /> {t('pendaftaran.sehat')}
-        </label>
-      </fieldset>
-      {mode !== 'inactive' && (
-        <label className="radio">
-          <input type="checkbox" checked={antrean} onChange={(e) => setAntrean(e.target.checked)} /> {t('pendaftaran.antrean')}
-        </label>
-      )}
-      <Field id="reg-keluhan" label={t('pendaftaran.keluhan')} error={error?.fieldMessage('keluhan')} wide>
-        <input id="reg-keluhan" value={keluhan} onChange={(e) => setKeluhan(e.target.value)} />
-      </Field>
-      {error && !error.fields.some((f) => REG_FIELDS.includes(f.field)) && (
-        <p role="alert" className="alert wide">
-          {error.message}
-        </p>
-      )}
-      <div className="form-actions wide">
-        <button type="submit" disabled={busy}>
-          {t('pendaftaran.register')} <kbd>Enter</kbd>
-        </button>
-      </div>
+        <DoctorSelect id="reg-dokter" name="kdDokter" kdPoli={kdPoli} value={kdDokter} onChange={setKdDokter} all={lists?.dokter ?? []} preselect="onDuty" />
+        <fieldset className="field radios">
+          <legend>{t('pendaftaran.kunjungan')}</legend>
+          <label className="radio">
+            <input type="radio" name="kunj" checked={kunjSakit} onChange={() => setKunjSakit(true)} /> {t('pendaftaran.sakit')}
+          </label>
+          <label className="radio">
+            <input type="radio" name="kunj" checked={!kunjSakit} onChange={() => setKunjSakit(false)} /> {t('pendaftaran.sehat')}
+          </label>
+        </fieldset>
+        {mode !== 'inactive' && (
+          <label className="radio">
+            <input type="checkbox" checked={antrean} onChange={(e) => setAntrean(e.target.checked)} /> {t('pendaftaran.antrean')}
+          </label>
+        )}
+        <Field id="reg-keluhan" name="keluhan" label={t('pendaftaran.keluhan')} wide>
+          <input value={keluhan} onChange={(e) => setKeluhan(e.target.value)} />
+        </Field>
+        <FormErrors summary={t('form.hasErrors')} />
+        <div className="form-actions wide">
+          <button type="submit" disabled={busy}>
+            {t('pendaftaran.register')} <kbd>Enter</kbd>
+          </button>
+        </div>
+      </FormErrorScope>
     </form>
   )
 }
