@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
 import { Field } from './components/Field'
+import { FormErrorScope, FormErrors } from './components/FormErrors'
 import { TotpEnrolment } from './components/TotpEnrolment'
 import { useFocusFirst } from './hooks'
 import { useI18n } from './i18n'
@@ -36,19 +37,17 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void 
         </h1>
         {!enrolment ? (
           <form onSubmit={submit} noValidate className="auth-form">
-            <p className="intro">{t('auth.setupIntro')}</p>
-            <Field id="setup-username" label={t('auth.username')} error={error?.fieldMessage('username')}>
-              <input id="setup-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-            </Field>
-            <Field id="setup-password" label={t('auth.password')} hint={t('auth.passwordHint')} error={error?.fieldMessage('password')}>
-              <input id="setup-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-            </Field>
-            {error && error.fields.length === 0 && (
-              <p role="alert" className="alert">
-                {error.message}
-              </p>
-            )}
-            <button type="submit">{t('auth.createAdmin')}</button>
+            <FormErrorScope error={error}>
+              <p className="intro">{t('auth.setupIntro')}</p>
+              <Field id="setup-username" name="username" label={t('auth.username')}>
+                <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+              </Field>
+              <Field id="setup-password" name="password" label={t('auth.password')} hint={t('auth.passwordHint')}>
+                <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+              </Field>
+              <FormErrors summary={t('form.hasErrors')} className="alert" />
+              <button type="submit">{t('auth.createAdmin')}</button>
+            </FormErrorScope>
           </form>
         ) : (
           <>
@@ -96,23 +95,21 @@ function Login({ onSignedIn, presetUser = '' }: { onSignedIn: (u: SessionUser) =
   }
   return (
     <form ref={ref} onSubmit={submit} noValidate className="auth-form">
-      <Field id="login-username" label={t('auth.username')}>
-        <input id="login-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
-      </Field>
-      <Field id="login-password" label={t('auth.password')}>
-        <input id="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-      </Field>
-      <Field id="login-totp" label={t('auth.totp')} hint={t('auth.totpHint')} error={error?.fieldMessage('totp')}>
-        <input id="login-totp" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={totp} onChange={(e) => setTotp(e.target.value)} />
-      </Field>
-      {error && (
-        <p role="alert" className="alert">
-          {error.message}
-        </p>
-      )}
-      <button type="submit" disabled={busy}>
-        {t('auth.login')}
-      </button>
+      <FormErrorScope error={error}>
+        <Field id="login-username" name="username" label={t('auth.username')}>
+          <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        </Field>
+        <Field id="login-password" name="password" label={t('auth.password')}>
+          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
+        <Field id="login-totp" name="totp" label={t('auth.totp')} hint={t('auth.totpHint')}>
+          <input inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={totp} onChange={(e) => setTotp(e.target.value)} />
+        </Field>
+        <FormErrors className="alert" />
+        <button type="submit" disabled={busy}>
+          {t('auth.login')}
+        </button>
+      </FormErrorScope>
     </form>
   )
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Settings, SettingsPatch } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
+import { Field, type ControlProps } from '../components/Field'
+import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useFocusFirst } from '../hooks'
 import { useI18n, type Locale, type MessageKey } from '../i18n'
 
@@ -120,14 +122,17 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   }
 
   const error = save.kind === 'error' ? save.error : undefined
+  // Ids as the e2e suites and the first-field focus know them: f-faskesName, f-ledger-org…
   const field = (name: FieldName, label: MessageKey, control: (p: ControlProps) => ReactNode, hint?: MessageKey) => (
-    <Field name={name} label={t(label)} hint={hint && t(hint)} error={error?.fieldMessage(name)} control={control} />
+    <Field id={`f-${name.replace('.', '-')}`} name={name} label={t(label)} hint={hint && t(hint)}>
+      {control}
+    </Field>
   )
   const text = (name: FieldName, extra: { inputMode?: 'numeric' | 'url' } = {}) => (p: ControlProps) =>
-    form && <input {...p} {...extra} type="text" value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+    form && <input {...p} {...extra} name={name} type="text" value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
   const select = (name: FieldName, options: readonly string[]) => (p: ControlProps) =>
     form && (
-      <select {...p} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
+      <select {...p} name={name} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
         {options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -135,9 +140,6 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
         ))}
       </select>
     )
-
-  const known = new Set<string>(form ? Object.keys(form) : [])
-  const otherErrors = error?.fields.filter((f) => !known.has(f.field)) ?? []
 
   return (
     <section ref={ref} className="workspace" aria-labelledby="ws-title">
@@ -153,51 +155,40 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
       {form && locale && (
         <>
           <form className="settings" onSubmit={submit} noValidate>
-            <fieldset className="card">
-              <legend>{t('settings.general')}</legend>
-              {field('faskesName', 'settings.faskesName', text('faskesName'))}
-              {field('kdPPK', 'settings.kdPPK', text('kdPPK'), 'settings.kdPPKHint')}
-            </fieldset>
-            <fieldset className="card">
-              <legend>{t('settings.ledger')}</legend>
-              {field('ledger.org', 'settings.ledgerOrg', select('ledger.org', ['Puskesmas', 'RS']))}
-              {field('ledger.peerEndpoint', 'settings.peerEndpoint', text('ledger.peerEndpoint'), 'settings.peerEndpointHint')}
-              {field('ledger.channel', 'settings.channel', text('ledger.channel'))}
-            </fieldset>
-            <fieldset className="card">
-              <legend>{t('settings.pcare')}</legend>
-              {field('pcare.baseUrl', 'settings.pcareBaseUrl', text('pcare.baseUrl', { inputMode: 'url' }), 'settings.pcareBaseUrlHint')}
-              {field('pcare.antreanBaseUrl', 'settings.antreanBaseUrl', text('pcare.antreanBaseUrl', { inputMode: 'url' }))}
-              {field('pcare.kunjunganPath', 'settings.kunjunganPath', text('pcare.kunjunganPath'))}
-              {field('pcare.postContentType', 'settings.postContentType', select('pcare.postContentType', ['text/plain', 'application/json', 'Application/x-www-form-urlencoded']))}
-              {field('pcare.timeoutMs', 'settings.timeoutMs', text('pcare.timeoutMs', { inputMode: 'numeric' }))}
-            </fieldset>
-            <fieldset className="card">
-              <legend>{t('settings.updater')}</legend>
-              {field('updater.url', 'settings.updaterUrl', text('updater.url', { inputMode: 'url' }), 'settings.updaterUrlHint')}
-            </fieldset>
-            <div className="form-actions">
-              <button type="submit" disabled={save.kind === 'saving'}>
-                {save.kind === 'saving' ? t('settings.saving') : t('settings.save')}
-              </button>
-              <div role="status" className="save-status">
-                {save.kind === 'saved' && <span className="ok">{t('settings.saved')}</span>}
+            <FormErrorScope error={error}>
+              <fieldset className="card">
+                <legend>{t('settings.general')}</legend>
+                {field('faskesName', 'settings.faskesName', text('faskesName'))}
+                {field('kdPPK', 'settings.kdPPK', text('kdPPK'), 'settings.kdPPKHint')}
+              </fieldset>
+              <fieldset className="card">
+                <legend>{t('settings.ledger')}</legend>
+                {field('ledger.org', 'settings.ledgerOrg', select('ledger.org', ['Puskesmas', 'RS']))}
+                {field('ledger.peerEndpoint', 'settings.peerEndpoint', text('ledger.peerEndpoint'), 'settings.peerEndpointHint')}
+                {field('ledger.channel', 'settings.channel', text('ledger.channel'))}
+              </fieldset>
+              <fieldset className="card">
+                <legend>{t('settings.pcare')}</legend>
+                {field('pcare.baseUrl', 'settings.pcareBaseUrl', text('pcare.baseUrl', { inputMode: 'url' }), 'settings.pcareBaseUrlHint')}
+                {field('pcare.antreanBaseUrl', 'settings.antreanBaseUrl', text('pcare.antreanBaseUrl', { inputMode: 'url' }))}
+                {field('pcare.kunjunganPath', 'settings.kunjunganPath', text('pcare.kunjunganPath'))}
+                {field('pcare.postContentType', 'settings.postContentType', select('pcare.postContentType', ['text/plain', 'application/json', 'Application/x-www-form-urlencoded']))}
+                {field('pcare.timeoutMs', 'settings.timeoutMs', text('pcare.timeoutMs', { inputMode: 'numeric' }))}
+              </fieldset>
+              <fieldset className="card">
+                <legend>{t('settings.updater')}</legend>
+                {field('updater.url', 'settings.updaterUrl', text('updater.url', { inputMode: 'url' }), 'settings.updaterUrlHint')}
+              </fieldset>
+              <div className="form-actions">
+                <button type="submit" disabled={save.kind === 'saving'}>
+                  {save.kind === 'saving' ? t('settings.saving') : t('settings.save')}
+                </button>
+                <div role="status" className="save-status">
+                  {save.kind === 'saved' && <span className="ok">{t('settings.saved')}</span>}
+                </div>
               </div>
-            </div>
-            {error && (
-              <div role="alert" className="alert">
-                <p>{error.fields.length > 0 ? t('settings.hasErrors') : error.message}</p>
-                {otherErrors.length > 0 && (
-                  <ul>
-                    {otherErrors.map((f) => (
-                      <li key={f.field}>
-                        {f.field}: {f.message}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+              <FormErrors summary={t('settings.hasErrors')} className="alert" />
+            </FormErrorScope>
           </form>
           <fieldset className="card locale-switch">
             <legend>{t('settings.locale')}</legend>
@@ -211,33 +202,5 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
         </>
       )}
     </section>
-  )
-}
-
-interface ControlProps {
-  id: string
-  name: string
-  'aria-invalid': boolean
-  'aria-describedby': string | undefined
-}
-
-function Field({ name, label, hint, error, control }: { name: string; label: string; hint?: string; error?: string; control: (p: ControlProps) => ReactNode }) {
-  const id = `f-${name.replace('.', '-')}`
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined
-  return (
-    <div className={error ? 'field has-error' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {control({ id, name, 'aria-invalid': Boolean(error), 'aria-describedby': describedBy })}
-      {hint && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { ExaminationInput, Output } from '../../../electron/contract'
 import { asApiError, call } from '../api'
+import { CodeSelect } from '../components/CodeSelect'
 import { Field, when } from '../components/Field'
 import { useI18n } from '../i18n'
 import { reasonText } from '../reasons'
@@ -132,55 +133,42 @@ export function ReferralFields({
       </div>
       <div className="referral-grid">
         {khusus && (
-          <Field id="rj-khusus" label={t('exam.rj.khusus')}>
-            <select id="rj-khusus" value={value.kdKhusus} onChange={(e) => set({ kdKhusus: e.target.value, kdppk: '', nmppk: '' })}>
-              <option value="">—</option>
-              {lists?.khusus.map((k) => (
-                <option key={k.kdKhusus} value={k.kdKhusus}>
-                  {k.nmKhusus}
-                </option>
-              ))}
-            </select>
+          <Field id="rj-khusus" name="rujukan.kdKhusus" label={t('exam.rj.khusus')}>
+            <CodeSelect options={lists?.khusus ?? null} code={(k) => k.kdKhusus} text={(k) => k.nmKhusus} value={value.kdKhusus} onChange={(kdKhusus) => set({ kdKhusus, kdppk: '', nmppk: '' })} empty="—" />
           </Field>
         )}
         {withSub && (
           <>
-            <Field id="rj-spesialis" label={t('exam.rj.spesialis')}>
-              <select id="rj-spesialis" value={value.kdSpesialis} onChange={(e) => set({ kdSpesialis: e.target.value, kdSubSpesialis: '', kdppk: '', nmppk: '' })}>
-                <option value="">—</option>
-                {spesialis.map((s) => (
-                  <option key={s.kdSpesialis} value={s.kdSpesialis}>
-                    {s.nmSpesialis}
-                  </option>
-                ))}
-              </select>
+            <Field id="rj-spesialis" name="rujukan.kdSpesialis" label={t('exam.rj.spesialis')}>
+              <CodeSelect
+                options={lists ? spesialis : null}
+                code={(s) => s.kdSpesialis}
+                text={(s) => s.nmSpesialis}
+                value={value.kdSpesialis}
+                onChange={(kdSpesialis) => set({ kdSpesialis, kdSubSpesialis: '', kdppk: '', nmppk: '' })}
+                empty="—"
+              />
             </Field>
-            <Field id="rj-sub" label={t('exam.rj.subSpesialis')} error={fe('rujukan.kdSubSpesialis')}>
-              <select id="rj-sub" value={value.kdSubSpesialis} disabled={!subs.length} onChange={(e) => set({ kdSubSpesialis: e.target.value, kdppk: '', nmppk: '' })}>
-                <option value="">—</option>
-                {subs.map((s) => (
-                  <option key={s.kdSubSpesialis} value={s.kdSubSpesialis}>
-                    {s.nmSubSpesialis}
-                  </option>
-                ))}
-              </select>
+            <Field id="rj-sub" name="rujukan.kdSubSpesialis" label={t('exam.rj.subSpesialis')}>
+              <CodeSelect
+                options={subs}
+                code={(s) => s.kdSubSpesialis}
+                text={(s) => s.nmSubSpesialis}
+                value={value.kdSubSpesialis}
+                disabled={!subs.length}
+                onChange={(kdSubSpesialis) => set({ kdSubSpesialis, kdppk: '', nmppk: '' })}
+                empty="—"
+              />
             </Field>
           </>
         )}
         {!khusus && (
-          <Field id="rj-sarana" label={t('exam.rj.sarana')}>
-            <select id="rj-sarana" value={value.kdSarana} onChange={(e) => set({ kdSarana: e.target.value })}>
-              <option value="">{t('exam.rj.noSarana')}</option>
-              {lists?.sarana.map((s) => (
-                <option key={s.kdSarana} value={s.kdSarana}>
-                  {s.nmSarana}
-                </option>
-              ))}
-            </select>
+          <Field id="rj-sarana" name="rujukan.kdSarana" label={t('exam.rj.sarana')}>
+            <CodeSelect options={lists?.sarana ?? null} code={(s) => s.kdSarana} text={(s) => s.nmSarana} value={value.kdSarana} onChange={(kdSarana) => set({ kdSarana })} empty={t('exam.rj.noSarana')} />
           </Field>
         )}
-        <Field id="rj-tglEstRujuk" label={t('exam.rj.tglEstRujuk')} error={fe('rujukan.tglEstRujuk') ?? fe('tglEstRujuk')}>
-          <input id="rj-tglEstRujuk" type="date" value={value.tglEstRujuk} onChange={(e) => set({ tglEstRujuk: e.target.value })} />
+        <Field id="rj-tglEstRujuk" name="rujukan.tglEstRujuk" label={t('exam.rj.tglEstRujuk')} error={fe('rujukan.tglEstRujuk') ?? fe('tglEstRujuk')}>
+          <input type="date" value={value.tglEstRujuk} onChange={(e) => set({ tglEstRujuk: e.target.value })} />
         </Field>
       </div>
       {!spesialis.length && <p className="hint">{t('exam.rj.noLists')}</p>}
@@ -235,32 +223,30 @@ export function ReferralFields({
       )}
 
       <div className="referral-grid">
-        <Field id="rj-kdppk" label={t('exam.rj.kdppk')} error={fe('rujukan.kdppk')} hint={t('exam.rj.kdppkHint')}>
-          <input id="rj-kdppk" value={value.kdppk} aria-invalid={Boolean(fe('rujukan.kdppk'))} onChange={(e) => set({ kdppk: e.target.value })} />
+        <Field id="rj-kdppk" name="rujukan.kdppk" label={t('exam.rj.kdppk')} hint={t('exam.rj.kdppkHint')}>
+          <input value={value.kdppk} onChange={(e) => set({ kdppk: e.target.value })} />
         </Field>
-        <Field id="rj-nmppk" label={t('exam.rj.nmppk')} error={fe('rujukan.nmppk')}>
-          <input id="rj-nmppk" value={value.nmppk} onChange={(e) => set({ nmppk: e.target.value })} />
+        <Field id="rj-nmppk" name="rujukan.nmppk" label={t('exam.rj.nmppk')}>
+          <input value={value.nmppk} onChange={(e) => set({ nmppk: e.target.value })} />
         </Field>
-        <Field id="rj-alasan" label={t('exam.rj.alasan')} error={fe('rujukan.alasan')}>
-          <input id="rj-alasan" value={value.alasan} aria-invalid={Boolean(fe('rujukan.alasan'))} onChange={(e) => set({ alasan: e.target.value })} />
+        <Field id="rj-alasan" name="rujukan.alasan" label={t('exam.rj.alasan')}>
+          <input value={value.alasan} onChange={(e) => set({ alasan: e.target.value })} />
         </Field>
-        <Field id="rj-dokter" label={t('exam.rj.dokter')} error={fe('rujukan.dokter')}>
-          <input id="rj-dokter" value={value.dokter} aria-invalid={Boolean(fe('rujukan.dokter'))} onChange={(e) => set({ dokter: e.target.value })} />
+        <Field id="rj-dokter" name="rujukan.dokter" label={t('exam.rj.dokter')}>
+          <input value={value.dokter} onChange={(e) => set({ dokter: e.target.value })} />
         </Field>
         {khusus && (
-          <Field id="rj-catatan" label={t('exam.rj.catatan')} error={fe('rujukan.catatan')}>
-            <input id="rj-catatan" value={value.catatan} aria-invalid={Boolean(fe('rujukan.catatan'))} onChange={(e) => set({ catatan: e.target.value })} />
+          <Field id="rj-catatan" name="rujukan.catatan" label={t('exam.rj.catatan')}>
+            <input value={value.catatan} onChange={(e) => set({ catatan: e.target.value })} />
           </Field>
         )}
       </div>
 
       {!khusus && (needsTacc || value.kdTacc || fe('rujukan.tacc')) && (
         <div className="referral-grid">
-          <Field id="rj-tacc" label={t('exam.rj.tacc')} error={fe('rujukan.tacc')} hint={needsTacc ? t('exam.rj.taccHint') : undefined}>
+          <Field id="rj-tacc" name="rujukan.tacc" label={t('exam.rj.tacc')} hint={needsTacc ? t('exam.rj.taccHint') : undefined}>
             <select
-              id="rj-tacc"
               value={value.kdTacc}
-              aria-invalid={Boolean(fe('rujukan.tacc'))}
               onChange={(e) => {
                 const kd = e.target.value as ReferralDraft['kdTacc']
                 set({ kdTacc: kd, alasanTacc: kd === '3' ? firstDiagnosis : (taccReasons(kd)?.[0] ?? '') })
@@ -274,9 +260,9 @@ export function ReferralFields({
             </select>
           </Field>
           {value.kdTacc && (
-            <Field id="rj-alasanTacc" label={t('exam.rj.alasanTacc')} error={fe('rujukan.tacc.alasanTacc')}>
+            <Field id="rj-alasanTacc" name="rujukan.tacc.alasanTacc" label={t('exam.rj.alasanTacc')}>
               {reasons ? (
-                <select id="rj-alasanTacc" value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })}>
+                <select value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })}>
                   {reasons.map((r) => (
                     <option key={r} value={r}>
                       {r}
@@ -284,7 +270,7 @@ export function ReferralFields({
                   ))}
                 </select>
               ) : (
-                <input id="rj-alasanTacc" value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })} />
+                <input value={value.alasanTacc} onChange={(e) => set({ alasanTacc: e.target.value })} />
               )}
             </Field>
           )}

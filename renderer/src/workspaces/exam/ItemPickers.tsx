@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import type { ExaminationInput, Output } from '../../../../electron/contract'
 import { formatServerMessage } from '../../../../electron/contract/messages'
 import { call } from '../../api'
+import { Field } from '../../components/Field'
 import { useI18n } from '../../i18n'
 
 type TindakanHit = Output<'reference.tindakan'>[number]
@@ -49,14 +50,6 @@ function rangeError(locale: 'id' | 'en', v: string, min: number, max: number): s
   if (n < min) return formatServerMessage(locale, 'v.min', { min })
   if (n > max) return formatServerMessage(locale, 'v.max', { max })
   return undefined
-}
-
-/**
- * The field paths the drug lines check themselves, so the form does not list the server's same message again. (A
- * biaya keeps digits only, which the contract's whole number >= 0 always accepts.)
- */
-export function itemFieldPaths(obat: number): string[] {
-  return Array.from({ length: obat }, (_, i) => NUMBERS.map(([k]) => `obat.${i}.${k}`)).flat()
 }
 
 /** A PCare code as a clinician may type it when the cached list lacks it: digits and capitals, no spaces. */
@@ -251,26 +244,13 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
         <ol className="item-lines">
           {value.map((x, i) => (
             <ItemLine key={`${x.kdTindakan}-${i}`} testId="tindakan-line" name={x.nmTindakan} code={x.kdTindakan} onRemove={() => remove(i)}>
-              <div className="field">
-                <label htmlFor={`tdk-biaya-${i}`}>{t('exam.biaya')}</label>
-                <input
-                  id={`tdk-biaya-${i}`}
-                  inputMode="numeric"
-                  value={x.biaya}
-                  aria-describedby={x.maxTarif ? `tdk-biaya-${i}-hint` : undefined}
-                  onChange={(e) => set(i, { biaya: digits(e.target.value) })}
-                />
-                {x.maxTarif ? (
-                  <p id={`tdk-biaya-${i}-hint`} className="hint">
-                    {t('items.maxTarif', { rp: x.maxTarif.toLocaleString('id-ID') })}
-                  </p>
-                ) : null}
-              </div>
+              <Field id={`tdk-biaya-${i}`} name={`tindakan.${i}.biaya`} label={t('exam.biaya')} hint={x.maxTarif ? t('items.maxTarif', { rp: x.maxTarif.toLocaleString('id-ID') }) : undefined}>
+                <input inputMode="numeric" value={x.biaya} onChange={(e) => set(i, { biaya: digits(e.target.value) })} />
+              </Field>
               {x.withValue && (
-                <div className="field num">
-                  <label htmlFor={`tdk-hasil-${i}`}>{t('items.hasil')}</label>
-                  <input id={`tdk-hasil-${i}`} inputMode="numeric" value={x.hasil} onChange={(e) => set(i, { hasil: digits(e.target.value) })} />
-                </div>
+                <Field id={`tdk-hasil-${i}`} name={`tindakan.${i}.hasil`} label={t('items.hasil')} className="num">
+                  <input inputMode="numeric" value={x.hasil} onChange={(e) => set(i, { hasil: digits(e.target.value) })} />
+                </Field>
               )}
             </ItemLine>
           ))}
@@ -313,16 +293,11 @@ export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (
         <ol className="item-lines">
           {value.map((o, i) => (
             <ItemLine key={`${o.kdObat}-${i}`} testId="obat-line" name={o.nmObat} code={o.kdObat} onRemove={() => remove(i)}>
-              {NUMBERS.map(([k, label, min, max]) => {
-                const err = rangeError(locale, o[k], min, max)
-                return (
-                  <div key={k} className={err ? 'field num has-error' : 'field num'}>
-                    <label htmlFor={`obt-${k}-${i}`}>{t(label)}</label>
-                    <input id={`obt-${k}-${i}`} inputMode="numeric" value={o[k]} aria-invalid={Boolean(err)} onChange={(e) => set(i, { [k]: digits(e.target.value) })} />
-                    {err && <p className="field-error" role="alert">{err}</p>}
-                  </div>
-                )
-              })}
+              {NUMBERS.map(([k, label, min, max]) => (
+                <Field key={k} id={`obt-${k}-${i}`} name={`obat.${i}.${k}`} label={t(label)} error={rangeError(locale, o[k], min, max)} live className="num">
+                  <input inputMode="numeric" value={o[k]} onChange={(e) => set(i, { [k]: digits(e.target.value) })} />
+                </Field>
+              ))}
             </ItemLine>
           ))}
         </ol>

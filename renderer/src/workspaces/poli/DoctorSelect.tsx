@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
+import { CodeSelect } from '../../components/CodeSelect'
 import { Field } from '../../components/Field'
 import { useI18n } from '../../i18n'
 import { clock } from '../../time'
@@ -17,19 +18,20 @@ type Dokter = { kdDokter: string; nmDokter: string }
  */
 export function DoctorSelect({
   id,
+  name,
   kdPoli,
   value,
   onChange,
   all,
-  error,
   preselect,
 }: {
   id: string
+  /** The contract's field path (kdDokter), for the form's server error and its summary. */
+  name: string
   kdPoli: string
   value: string
   onChange: (kdDokter: string) => void
   all: Dokter[]
-  error?: string
   preselect: 'onDuty' | 'me'
 }) {
   const { t, locale } = useI18n()
@@ -83,10 +85,7 @@ export function DoctorSelect({
 
   const onSchedule = schedule && schedule.dokter.length > 0
   // While the schedule loads, no list at all: offering every doctor for a moment invites the wrong pick.
-  const options: (Dokter & { jamPraktek?: string })[] = onSchedule ? schedule.dokter : schedule || loadError ? all : []
-  // A doctor set earlier (at the counter, or the clinician's own code) stays visible even when off this list;
-  // core says why it is refused.
-  const extra = value && !options.some((d) => d.kdDokter === value) ? (all.find((d) => d.kdDokter === value) ?? { kdDokter: value, nmDokter: value }) : null
+  const options: (Dokter & { jamPraktek?: string })[] | null = onSchedule ? schedule.dokter : schedule || loadError ? all : kdPoli ? null : []
   const onDutyName = schedule?.onDuty ? schedule.dokter.find((d) => d.kdDokter === schedule.onDuty)?.nmDokter : null
 
   let hint: string
@@ -101,16 +100,18 @@ export function DoctorSelect({
   }
 
   return (
-    <Field id={id} label={t('pendaftaran.dokter')} error={error} hint={hint}>
-      <select id={id} value={value} aria-invalid={Boolean(error)} aria-describedby={hint ? `${id}-hint` : undefined} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{t('dokter.none')}</option>
-        {extra && <option value={extra.kdDokter}>{extra.nmDokter}</option>}
-        {options.map((d) => (
-          <option key={d.kdDokter} value={d.kdDokter}>
-            {d.jamPraktek ? `${d.nmDokter} (${d.jamPraktek})` : d.nmDokter}
-          </option>
-        ))}
-      </select>
+    <Field id={id} name={name} label={t('pendaftaran.dokter')} hint={hint || undefined}>
+      {/* A doctor set earlier (at the counter, or the clinician's own code) stays visible even when off this list;
+          core says why it is refused. */}
+      <CodeSelect
+        options={options}
+        code={(d) => d.kdDokter}
+        text={(d) => (d.jamPraktek ? `${d.nmDokter} (${d.jamPraktek})` : d.nmDokter)}
+        value={value}
+        onChange={onChange}
+        empty={t('dokter.none')}
+        missing={(kd) => all.find((d) => d.kdDokter === kd)?.nmDokter ?? kd}
+      />
     </Field>
   )
 }
