@@ -11,7 +11,7 @@ import { VisitRecord } from './visit';
 
 export type ClaimStatus = 'SUBMITTED' | 'APPROVED' | 'REJECTED';
 
-export interface ClaimRecord {
+interface ClaimRecord {
   docType: 'Claim';
   claimId: string;
   visitId: string;

@@ -7,7 +7,7 @@ import { entityKey, getEntity, indexForPatient, mustGetEntity, putJson } from '.
 import { arg, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 
-export interface MedicalRecordAnchor {
+interface MedicalRecordAnchor {
   docType: 'MedicalRecord';
   recordId: string;
   noKartu: string;

@@ -9,16 +9,16 @@ import { runWrite } from '../lib/write';
 import { CardRecord } from './card';
 import { VisitRecord } from './visit';
 
-export type ReferralStatus = 'CREATED' | 'ACCEPTED' | 'COMPLETED' | 'CANCELLED';
+type ReferralStatus = 'CREATED' | 'ACCEPTED' | 'COMPLETED' | 'CANCELLED';
 
-export interface ReferralNote {
+interface ReferralNote {
   action: string;
   note: string;
   actorMsp: string;
   at: string;
 }
 
-export interface ReferralRecord {
+interface ReferralRecord {
   docType: 'Referral';
   referralId: string;
   noKartu: string;

@@ -5,7 +5,7 @@
  */
 export type ErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE';
 
-export class ChaincodeError extends Error {
+class ChaincodeError extends Error {
   constructor(readonly kind: ErrorKind, detail: string) {
     super(`${kind}: ${detail}`);
     this.name = 'ChaincodeError';

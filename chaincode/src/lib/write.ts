@@ -7,7 +7,7 @@ import { EntityType, KEY, getJson, putJson } from './store';
 import { TxTime, txTime } from './txtime';
 
 /** One entity touched by a write; the first one is the write's subject (event + returned record). */
-export interface Touched {
+interface Touched {
   entityType: EntityType;
   entityId: string;
   status: string;
@@ -15,7 +15,7 @@ export interface Touched {
   action?: string;
 }
 
-export interface WriteOutcome {
+interface WriteOutcome {
   /** The stored public record returned to the client (and replayed on a duplicate intent). */
   result: unknown;
   touched: [Touched, ...Touched[]];
@@ -37,7 +37,7 @@ interface IdemRecord {
   result: string;
 }
 
-export interface EventPayload {
+interface EventPayload {
   entityType: EntityType;
   entityId: string;
   action: string;

@@ -1,6 +1,6 @@
 import type { SessionCarrier } from '../ipc/dispatch'
 
-export const SESSION_COOKIE = 'faskes_session'
+const SESSION_COOKIE = 'faskes_session'
 
 /**
  * The browser shell's session carrier: the token lives in an HttpOnly, SameSite=Strict cookie, so page

@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** RFC 6238 TOTP with the parameters every authenticator app uses: HMAC-SHA1, 30 s steps, 6 digits. */
-export const STEP_SECONDS = 30
-export const DIGITS = 6
+const STEP_SECONDS = 30
+const DIGITS = 6
 /** Accept the previous and the next step too: clocks of phones and workstations drift. */
-export const WINDOW = 1
+const WINDOW = 1
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 

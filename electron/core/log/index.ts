@@ -1,3 +1,3 @@
 export { createLogger, memorySink } from './logger'
-export type { Logger, LogLevel, LogRecord, LoggerOptions } from './logger'
-export { maskText, redact, isSecretKey, REDACTED } from './mask'
+export type { Logger } from './logger'
+export { maskText, redact, REDACTED } from './mask'

@@ -1,9 +1,9 @@
 import { redact, maskText } from './mask'
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-export interface LogRecord {
+interface LogRecord {
   ts: string
   level: LogLevel
   scope: string
@@ -19,7 +19,7 @@ export interface Logger {
   child(scope: string, fields?: Record<string, unknown>): Logger
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   scope?: string
   level?: LogLevel
   /** Receives each record already masked; default writes one JSON line to stderr. */

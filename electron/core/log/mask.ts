@@ -19,7 +19,7 @@ const SECRET_KEYS = new Set([
 export const REDACTED = '[REDACTED]'
 
 /** Key names compare without case, `-` or `_`, so `X-Signature`, `x_signature` and `userKey` all match. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase().replace(/[-_\s]/g, ''))
 }
 

@@ -3,7 +3,7 @@
  * a small set of https sites (BPJS public pages) may be handed to the OS browser, nothing else.
  * Every check parses with URL and compares exact host names, so look-alikes and userinfo tricks fail.
  */
-export const EXTERNAL_HOST_ALLOWLIST: readonly string[] = ['bpjs-kesehatan.go.id', 'www.bpjs-kesehatan.go.id']
+const EXTERNAL_HOST_ALLOWLIST: readonly string[] = ['bpjs-kesehatan.go.id', 'www.bpjs-kesehatan.go.id']
 
 export function isAllowedExternalUrl(url: unknown, allowlist: readonly string[] = EXTERNAL_HOST_ALLOWLIST): boolean {
   if (typeof url !== 'string') return false

@@ -3,7 +3,7 @@ import { msg } from '../errors'
 import { dispatch, type HandlerTable, type SessionCarrier } from '../ipc/dispatch'
 import { isTrustedSender, type AppOrigin, type SenderFrame } from './origin'
 
-export const FORBIDDEN_RESULT: Result<never> = Object.freeze({
+const FORBIDDEN_RESULT: Result<never> = Object.freeze({
   ok: false,
   error: Object.freeze({ code: 'FORBIDDEN', message: msg('err.foreignSender').text, key: 'err.foreignSender' }),
 }) as Result<never>

@@ -54,7 +54,7 @@ export interface AutoUpdaterLike {
 }
 
 /** setTimeout-like; returns a cancel function. Injected so tests drive time. */
-export type Schedule = (fn: () => void, ms: number) => () => void
+type Schedule = (fn: () => void, ms: number) => () => void
 
 export interface StartUpdaterOptions {
   autoUpdater: AutoUpdaterLike
@@ -75,9 +75,9 @@ export interface UpdaterHandle {
   stop(): void
 }
 
-export const UPDATE_FIRST_CHECK_MS = 60_000
-export const UPDATE_INTERVAL_MS = 6 * 60 * 60_000
-export const UPDATE_RETRY_MS = 30 * 60_000
+const UPDATE_FIRST_CHECK_MS = 60_000
+const UPDATE_INTERVAL_MS = 6 * 60 * 60_000
+const UPDATE_RETRY_MS = 30 * 60_000
 
 /**
  * Starts periodic checks. Download happens in the background and installs when the app quits,
