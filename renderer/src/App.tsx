@@ -3,7 +3,7 @@ import type { AppInfo, SyncStatus } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { StatusBar } from './components/StatusBar'
-import { usePoll } from './hooks'
+import { useCall } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
 import { ReferenceStampProvider } from './reference'
 import { allowedWorkspaces, hrefOf, parseHash, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaceRoles, workspaces, type Workspace } from './router'
@@ -75,7 +75,7 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
   const { t } = useI18n()
   const current = useWorkspace()
   useWorkspaceShortcuts()
-  const sync = usePoll(() => call('sync.status', {}), SYNC_POLL_MS)
+  const sync = useCall('sync.status', {}, { pollMs: SYNC_POLL_MS })
   const demoKey = info.demo.pcare && info.demo.ledger ? 'demo.both' : info.demo.pcare ? 'demo.pcare' : info.demo.ledger ? 'demo.ledger' : null
 
   return (

@@ -1,33 +1,103 @@
-import { useEffect, useRef, useState, type RefObject } from 'react'
-import { asApiError, type ApiError } from './api'
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
+import type { Channel, Input, Output } from '../../electron/contract'
+import { asApiError, call, type ApiError } from './api'
+import { createPoller, type Poller } from './poller'
+
+/** What `useCall` hands the page. */
+export interface CallState<T> {
+  /**
+   * The last good answer to the current input, kept while a later poll fails. Undefined until it arrives, unless
+   * `keepPrevious` keeps the answer to the previous input meanwhile.
+   */
+  value: T | undefined
+  /** The failure of the latest call for the current input; cleared by its next success. */
+  error: ApiError | undefined
+  /** True until the first call for the current input settled (not on every poll, so nothing flickers). */
+  loading: boolean
+  /** Ask again now (after a save, say); waits for a call in flight instead of overlapping it. */
+  reload: () => void
+}
+
+/** Options of `useCall`. */
+export interface CallOptions {
+  /** Ask again this many milliseconds after each answer; without it, once per input and on `reload()`. */
+  pollMs?: number
+  /**
+   * While a changed input is being asked, keep showing the previous input's answer (a filtered table that should not
+   * blink empty on every keystroke). Off by default: an answer about another visit is usually wrong to show.
+   */
+  keepPrevious?: boolean
+}
+
+type Answers<T> = { valueKey: string | null; value: T | undefined; errorKey: string | null; error: ApiError | undefined }
+type Tagged<T> = { key: string } & ({ ok: true; value: T } | { ok: false; error: ApiError })
+const NO_ANSWER: Answers<never> = { valueKey: null, value: undefined, errorKey: null, error: undefined }
 
 /**
- * Calls `load` now and then every `intervalMs` after the previous call settled (never overlapping),
- * until unmount. Keeps the last good value when a call fails, and reports the failure separately.
+ * The one way the page reads data from core: calls `channel` with `input` at once and, with `pollMs`, again that
+ * long after each answer, never two calls at a time (see `createPoller`), until unmount. `input` is compared by
+ * value (its JSON), so an object literal written in render does not re-ask; a changed input asks at once (after a
+ * call in flight settled), and an answer to an older input is dropped. `input: null` asks nothing, for a question
+ * that is not complete yet (value undefined, not loading). Errors arrive as `ApiError` in `error`, never thrown.
  */
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number): { value: T | undefined; error: ApiError | undefined } {
-  const [state, setState] = useState<{ value: T | undefined; error: ApiError | undefined }>({ value: undefined, error: undefined })
-  const loadRef = useRef(load)
-  loadRef.current = load
+export function useCall<C extends Channel>(channel: C, input: Input<C> | null, opts: CallOptions = {}): CallState<Output<C>> {
+  const key = input === null ? null : JSON.stringify(input)
+  const [answers, setAnswers] = useState<Answers<Output<C>>>(NO_ANSWER)
+  // The poller reads the input of the latest render, so a changed input needs no new poller (and cannot overlap).
+  const latest = useRef({ input, key })
+  latest.current = { input, key }
+  const poller = useRef<Poller | null>(null)
+  const asked = useRef<string | null>(null)
+  const active = key !== null
+  const { pollMs, keepPrevious = false } = opts
+
   useEffect(() => {
-    let stopped = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const tick = async () => {
+    if (!active) return
+    const load = async (): Promise<Tagged<Output<C>>> => {
+      const { input: i, key: k } = latest.current
+      asked.current = k
       try {
-        const value = await loadRef.current()
-        if (!stopped) setState({ value, error: undefined })
+        return { key: k ?? '', ok: true, value: await call(channel, i as Input<C>) }
       } catch (err) {
-        if (!stopped) setState((s) => ({ value: s.value, error: asApiError(err) }))
+        return { key: k ?? '', ok: false, error: asApiError(err) }
       }
-      if (!stopped) timer = setTimeout(tick, intervalMs)
     }
-    void tick()
+    const settle = (r: Tagged<Output<C>>) => {
+      if (r.key !== latest.current.key) return
+      setAnswers((s) => (r.ok ? { valueKey: r.key, value: r.value, errorKey: null, error: undefined } : { ...s, errorKey: r.key, error: r.error }))
+    }
+    // load() never throws: its failures come back tagged with their input, like its answers.
+    const p = createPoller(load, { value: settle, error: () => undefined }, { pollMs })
+    poller.current = p
     return () => {
-      stopped = true
-      clearTimeout(timer)
+      p.stop()
+      poller.current = null
+      // A question that goes away takes its answers with it: a later one starts empty.
+      setAnswers(NO_ANSWER)
     }
-  }, [intervalMs])
-  return state
+  }, [channel, pollMs, active])
+
+  useEffect(() => {
+    if (key !== null && asked.current !== key) poller.current?.reload()
+  }, [key])
+
+  const reload = useCallback(() => poller.current?.reload(), [])
+  const hasValue = key !== null && answers.valueKey === key
+  const hasError = key !== null && answers.errorKey === key
+  return {
+    value: hasValue || (key !== null && keepPrevious) ? answers.value : undefined,
+    error: hasError ? answers.error : undefined,
+    loading: key !== null && !hasValue && !hasError,
+    reload,
+  }
+}
+
+/**
+ * Today's registrations at this facility (`registration.today`, cancelled ones included), asked again `pollMs`
+ * milliseconds after each answer so rows registered elsewhere and their send states show up without a reload.
+ */
+export function useTodayRegistrations(pollMs: number): CallState<Output<'registration.today'>> {
+  return useCall('registration.today', {}, { pollMs })
 }
 
 /**

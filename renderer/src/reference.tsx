@@ -1,6 +1,6 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react'
 import type { Output } from '../../electron/contract'
-import { call } from './api'
+import { useCall } from './hooks'
 
 export type ReferenceLists = Output<'reference.lists'>
 
@@ -19,16 +19,13 @@ export function ReferenceStampProvider({ stamp, children }: { stamp: number | nu
  */
 export function useReferenceLists(): ReferenceLists | null {
   const stamp = useContext(ReferenceStamp)
-  const [lists, setLists] = useState<ReferenceLists | null>(null)
+  const { value, reload } = useCall('reference.lists', {})
+  // Mounting asked already; each later stamp means core holds newer lists.
+  const seen = useRef(stamp)
   useEffect(() => {
-    let live = true
-    call('reference.lists', {}).then(
-      (l) => live && setLists(l),
-      () => {},
-    )
-    return () => {
-      live = false
-    }
-  }, [stamp])
-  return lists
+    if (seen.current === stamp) return
+    seen.current = stamp
+    reload()
+  }, [stamp, reload])
+  return value ?? null
 }

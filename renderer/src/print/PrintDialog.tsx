@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
 import type { Input, Output } from '../../../electron/contract'
-import { asApiError, call } from '../api'
+import { useCall } from '../hooks'
 import { useI18n } from '../i18n'
 import { pageRule, type Paper, type PrintKind } from './paper'
 import { rememberPaper, rememberedPaper } from './remember'
@@ -12,20 +12,9 @@ import './print.css'
  * noUrut, a noKunjungan) is on the sheet; `error` in the page's language when it cannot be read.
  */
 export function usePrintData<C extends 'print.slip' | 'print.rujukan'>(channel: C, noRawat: string): { data: Output<C> | null; error: string | null } {
-  const [data, setData] = useState<Output<C> | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    // Both channels take { noRawat }; TypeScript cannot see that through the generic channel.
-    call(channel, { noRawat } as Input<C>).then(
-      (d) => live && setData(d),
-      (err) => live && setError(asApiError(err).message),
-    )
-    return () => {
-      live = false
-    }
-  }, [channel, noRawat])
-  return { data, error }
+  // Both channels take { noRawat }; TypeScript cannot see that through the generic channel.
+  const r = useCall(channel, { noRawat } as Input<C>)
+  return { data: r.value ?? null, error: r.error?.message ?? null }
 }
 
 /**

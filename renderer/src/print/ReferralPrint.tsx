@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { PrintReferral } from '../../../electron/contract'
-import { call } from '../api'
+import { useCall } from '../hooks'
 import { useI18n, type Translate } from '../i18n'
 import { longDate } from './format'
 import { PrintDialog, usePrintData } from './PrintDialog'
@@ -11,20 +11,9 @@ import { PrintDialog, usePrintData } from './PrintDialog'
  */
 export function ReferralPrintButton({ noRawat }: { noRawat: string }) {
   const { t } = useI18n()
-  const [data, setData] = useState<PrintReferral | null>(null)
+  // NOT_FOUND here means "no referral on this visit": nothing to print, so nothing to show (the error is not shown).
+  const data = useCall('print.rujukan', { noRawat }).value
   const [open, setOpen] = useState(false)
-  useEffect(() => {
-    let live = true
-    setData(null)
-    // NOT_FOUND here means "no referral on this visit": nothing to print, so nothing to show.
-    call('print.rujukan', { noRawat }).then(
-      (d) => live && setData(d),
-      () => undefined,
-    )
-    return () => {
-      live = false
-    }
-  }, [noRawat])
   useEffect(() => {
     if (!data) return
     const onKey = (e: KeyboardEvent) => {

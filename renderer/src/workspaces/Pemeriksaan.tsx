@@ -4,7 +4,7 @@ import { asApiError, call } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
-import { useFocusFirst, usePoll } from '../hooks'
+import { useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
@@ -23,7 +23,7 @@ type Lists = Output<'reference.lists'>
 export function Pemeriksaan() {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
-  const today = usePoll(() => call('registration.today', {}), 3000)
+  const today = useTodayRegistrations(3000)
   const lists = useReferenceLists()
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)

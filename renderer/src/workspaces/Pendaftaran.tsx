@@ -5,7 +5,7 @@ import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { QrScanner } from '../components/QrScanner'
-import { useFocusFirst, usePoll } from '../hooks'
+import { useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { SlipButton, useSlipPrint } from '../print/SlipPrint'
@@ -44,7 +44,7 @@ export function Pendaftaran() {
   const [registered, setRegistered] = useState<string | null>(null)
   // Known from the form at once, before today's list brings the row: a self-paying visit never waits for PCare.
   const [registeredUmum, setRegisteredUmum] = useState(false)
-  const today = usePoll(() => call('registration.today', {}), 2000)
+  const today = useTodayRegistrations(2000)
   const slip = useSlipPrint(registered)
 
   // F2 opens the camera from anywhere on this page (the counter keeps both hands on the keyboard and card).

@@ -1,20 +1,23 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { ApiError, asApiError, call } from '../../api'
 import { Field } from '../../components/Field'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 
 /** Which secrets the keychain holds, and the form that stores PCare's (never read back into the page). */
 export function Credentials() {
   const { t } = useI18n()
-  const [presence, setPresence] = useState<Output<'credentials.status'> | null>(null)
+  const status = useCall('credentials.status', {})
+  // A save answers with the new presence: shown at once, without asking again.
+  const [stored, setPresence] = useState<Output<'credentials.status'> | null>(null)
+  const presence = stored ?? status.value
   const empty = { consId: '', secretKey: '', userKey: '', username: '', password: '', kdAplikasi: '095', antreanUserKey: '' }
   const [form, setForm] = useState(empty)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [saveError, setError] = useState<ApiError | null>(null)
+  // The form's refusal first; else why the presence could not be read.
+  const error = saveError ?? status.error
   const [saved, setSaved] = useState(false)
-  useEffect(() => {
-    call('credentials.status', {}).then(setPresence, (e) => setError(asApiError(e)))
-  }, [])
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)

@@ -1,11 +1,8 @@
-import { useEffect, useState } from 'react'
-import type { Output } from '../../../../electron/contract'
-import { asApiError, call } from '../../api'
+import { useState } from 'react'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { pcareWords, reasonText } from '../../reasons'
 import { Bars } from './Bars'
-
-type Mon = Output<'monitoring.summary'>
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`)
@@ -14,22 +11,8 @@ const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`)
 export function Monitoring() {
   const { t, locale } = useI18n()
   const [days, setDays] = useState(7)
-  const [m, setM] = useState<Mon | null>(null)
-  const [err, setErr] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      call('monitoring.summary', { days }).then(
-        (v) => live && (setM(v), setErr(null)),
-        (e) => live && setErr(asApiError(e).message),
-      )
-    void load()
-    const timer = setInterval(load, 5000)
-    return () => {
-      live = false
-      clearInterval(timer)
-    }
-  }, [days])
+  const { value: m, error } = useCall('monitoring.summary', { days }, { pollMs: 5000, keepPrevious: true })
+  const err = error?.message
   const perDay = new Map<string, { ok: number; failed: number }>()
   const perOp = new Map<string, { ok: number; failed: number }>()
   for (const r of m?.perDay ?? []) {

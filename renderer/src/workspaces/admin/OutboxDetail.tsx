@@ -1,18 +1,13 @@
-import { useEffect, useState } from 'react'
-import type { Output } from '../../../../electron/contract'
-import { asApiError, call } from '../../api'
 import { when } from '../../components/Field'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { pcareWords, reasonText } from '../../reasons'
 
 /** One outbox job: its payload and every attempt with request and response. */
 export function OutboxDetail({ id, onClose }: { id: number; onClose: () => void }) {
   const { t, locale } = useI18n()
-  const [d, setD] = useState<Output<'outbox.detail'> | null>(null)
-  const [err, setErr] = useState<string | null>(null)
-  useEffect(() => {
-    call('outbox.detail', { id }).then(setD, (e) => setErr(asApiError(e).message))
-  }, [id])
+  const { value: d, error } = useCall('outbox.detail', { id })
+  const err = error?.message
   return (
     <section className="detail" aria-labelledby="detail-title" data-testid="detail">
       <div className="card-head">

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
 import { when } from '../../components/Field'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { OutboxDetail } from './OutboxDetail'
 import { OutboxReason } from './OutboxReason'
@@ -23,25 +24,25 @@ export function OutboxList() {
   const [operation, setOperation] = useState('')
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
-  const [rows, setRows] = useState<OutboxRow[] | null>(null)
   const [selected, setSelected] = useState<Set<number>>(new Set())
   const [detailId, setDetailId] = useState<number | null>(null)
   const [reason, setReason] = useState('')
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null)
-  const load = useCallback(() => {
-    call('outbox.list', {
+  const list = useCall(
+    'outbox.list',
+    {
       status: statusSets[statusKey],
       operation: operation.trim() || undefined,
       from: from ? new Date(`${from}T00:00:00`).getTime() : undefined,
       to: to ? new Date(`${to}T23:59:59`).getTime() : undefined,
       limit: 200,
-    }).then(setRows, (e) => setMsg({ ok: false, text: asApiError(e).message }))
-  }, [statusKey, operation, from, to])
-  useEffect(() => {
-    load()
-    const timer = setInterval(load, 3000)
-    return () => clearInterval(timer)
-  }, [load])
+    },
+    // The table stays while a changed filter is asked (typing in the endpoint filter changes it per key).
+    { pollMs: 3000, keepPrevious: true },
+  )
+  const rows = list.value
+  // A failed read of the list speaks in the same status line as the actions.
+  const status = list.error ? { ok: false, text: list.error.message } : msg
   const ids = [...selected]
   const act = async (kind: 'resend' | 'cancel', which: number[]) => {
     try {
@@ -54,7 +55,7 @@ export function OutboxList() {
         setReason('')
       }
       setSelected(new Set())
-      load()
+      list.reload()
     } catch (e) {
       setMsg({ ok: false, text: asApiError(e).message })
     }
@@ -162,8 +163,8 @@ export function OutboxList() {
         <button type="button" className="danger" disabled={ids.length === 0 || reason.trim().length < 3} onClick={() => void act('cancel', ids)}>
           {t('admin.cancelSelected', { n: ids.length })}
         </button>
-        <span role="status" className={msg?.ok ? 'ok' : 'error'}>
-          {msg?.text}
+        <span role="status" className={status?.ok ? 'ok' : 'error'}>
+          {status?.text}
         </span>
       </div>
       {detailId !== null && <OutboxDetail id={detailId} onClose={() => setDetailId(null)} />}

@@ -1,30 +1,30 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { ApiError, asApiError, call } from '../../api'
 import { Field, when } from '../../components/Field'
 import { TotpEnrolment } from '../../components/TotpEnrolment'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { DokterOptions, UserDokterCell, useDokterList } from '../poli/UserDokter'
 
 /** The users with their role, TOTP state and doctor, and the form that adds one (an admin gets a TOTP enrolment). */
 export function Users() {
   const { t, locale } = useI18n()
-  const [users, setUsers] = useState<Output<'users.list'> | null>(null)
+  const list = useCall('users.list', {})
+  const users = list.value
   const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
   const dokter = useDokterList()
-  const [error, setError] = useState<ApiError | null>(null)
+  const [saveError, setError] = useState<ApiError | null>(null)
+  // The form's refusal first; else why the list could not be read.
+  const error = saveError ?? list.error
   const [created, setCreated] = useState<Output<'users.create'> | null>(null)
-  const load = useCallback(() => {
-    call('users.list', {}).then(setUsers, (e) => setError(asApiError(e)))
-  }, [])
-  useEffect(load, [load])
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)
     try {
       setCreated(await call('users.create', { ...form, kdDokter: form.role !== 'counter' && form.kdDokter ? form.kdDokter : undefined }))
       setForm({ username: '', password: '', role: form.role, kdDokter: '' })
-      load()
+      list.reload()
     } catch (err) {
       setError(asApiError(err))
     }

@@ -1,10 +1,8 @@
-import type { Output, UnsentJob } from '../../../../electron/contract'
-import { call } from '../../api'
-import { usePoll } from '../../hooks'
+import type { UnsentJob } from '../../../../electron/contract'
+import { useCall } from '../../hooks'
 import { useI18n, type MessageKey, type Translate } from '../../i18n'
 import { pcareWords, reasonText } from '../../reasons'
 
-type Unsent = Output<'registration.unsent'>
 const POLL_MS = 3000
 
 /**
@@ -13,7 +11,9 @@ const POLL_MS = 3000
  */
 export function useUnsent(noRawats: string[]): Map<string, UnsentJob[]> | undefined {
   const key = noRawats.slice(0, 200)
-  const r = usePoll<Unsent>(() => (key.length ? call('registration.unsent', { noRawat: key }) : Promise.resolve([])), POLL_MS)
+  // No rows, nothing to ask: an empty answer at once. A row added to the list keeps the others' answers meanwhile.
+  const r = useCall('registration.unsent', key.length ? { noRawat: key } : null, { pollMs: POLL_MS, keepPrevious: true })
+  if (!key.length) return new Map()
   return r.value ? new Map(r.value.map((v) => [v.noRawat, v.jobs])) : undefined
 }
 
