@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retryDelayMs } from './backoff'
+import { attemptsWithin, BASE_DELAYS_MS, MAX_TRANSIENT_ATTEMPTS, reconnectDelay, RETRY_BUDGET_MS, retryDelayMs } from './backoff'
 
 describe('retryDelayMs', () => {
   it('follows 1, 5, 15, 15 minutes with jitter inside +-20 %', () => {
@@ -14,5 +14,34 @@ describe('retryDelayMs', () => {
   })
   it('scales for tests', () => {
     expect(retryDelayMs(2, undefined, { random: () => 0.5, scale: 0.001 })).toBe(300)
+  })
+})
+
+describe('the attempt limit', () => {
+  it('is the number of attempts that start within the 24 h budget on the schedule', () => {
+    // Walk the schedule the way the worker does (delay before attempt n+1 = retryDelayMs(n) at mid jitter).
+    const startOf = (n: number) => {
+      let t = 0
+      for (let a = 1; a < n; a++) t += retryDelayMs(a, undefined, { random: () => 0.5 })
+      return t
+    }
+    expect(startOf(MAX_TRANSIENT_ATTEMPTS)).toBeLessThanOrEqual(RETRY_BUDGET_MS)
+    expect(startOf(MAX_TRANSIENT_ATTEMPTS + 1)).toBeGreaterThan(RETRY_BUDGET_MS)
+    // About a day of trying, as before the limit was derived (96 was written by hand).
+    expect(MAX_TRANSIENT_ATTEMPTS).toBeGreaterThanOrEqual(94)
+    expect(MAX_TRANSIENT_ATTEMPTS).toBeLessThanOrEqual(100)
+  })
+  it('follows the schedule it is given', () => {
+    expect(attemptsWithin(0, BASE_DELAYS_MS)).toBe(1)
+    expect(attemptsWithin(10, [10])).toBe(2)
+    expect(attemptsWithin(35, [5, 10])).toBe(5) // at 0, 5, 15, 25 and 35 (the budget's last instant still counts)
+    expect(attemptsWithin(34, [5, 10])).toBe(4)
+    expect(() => attemptsWithin(100, [0])).toThrow()
+  })
+})
+
+describe('reconnectDelay', () => {
+  it('doubles per consecutive failure and stops at 8x', () => {
+    expect([0, 1, 2, 3, 4, 5, 50, 5000].map((n) => reconnectDelay(5000, n))).toEqual([5000, 5000, 10_000, 20_000, 40_000, 40_000, 40_000, 40_000])
   })
 })

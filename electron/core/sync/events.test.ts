@@ -1,23 +1,22 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
 import { openDatabase, type DB } from '../db'
 import { createLogger, memorySink } from '../log'
-import { ChainEventListener, reconnectDelay } from './events'
+import { reconnectDelay } from './backoff'
+import { ChainEventListener } from './events'
 
 let tmp: ReturnType<typeof tempDir>
 let db: DB
 beforeEach(() => {
+  vi.useFakeTimers()
   tmp = tempDir()
   db = openDatabase(join(tmp.dir, 'e.db'))
 })
 afterEach(() => {
+  vi.useRealTimers()
   db.close()
   tmp.cleanup()
-})
-
-it('reconnectDelay doubles per consecutive failure and stops at 8x', () => {
-  expect([0, 1, 2, 3, 4, 5, 50].map((n) => reconnectDelay(5000, n))).toEqual([5000, 5000, 10_000, 20_000, 40_000, 40_000, 40_000])
 })
 
 it('a peer that stays down is logged once, then retried ever more slowly', async () => {
@@ -30,20 +29,45 @@ it('a peer that stays down is logged once, then retried ever more slowly', async
       attempts.push(Date.now())
       throw new Error('14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:9051')
     },
-    { retryMs: 20, log },
+    { retryMs: 1000, log },
   )
   // A checkpoint exists, so the listener tries to connect at once (a new workstation waits for its own first block).
   listener.checkpointer.save(5n, null)
   listener.start()
-  const end = Date.now() + 3000
-  while (attempts.length < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 10))
+  // Each step: let the due reconnect run, then wait until the loop is parked in its next pause.
+  for (let i = 0; i < 7; i++) {
+    await listener.whenIdle()
+    await vi.advanceTimersToNextTimerAsync()
+  }
   await listener.stop()
-  expect(attempts.length).toBeGreaterThanOrEqual(6)
+  expect(attempts).toHaveLength(8)
   const gaps = attempts.slice(1).map((t, i) => t - attempts[i])
-  // 20, 40, 80, 160, 160 ms (timers fire late, never early).
-  expect(gaps[0]).toBeGreaterThanOrEqual(19)
-  expect(gaps[2]).toBeGreaterThanOrEqual(79)
-  expect(gaps[4]).toBeGreaterThanOrEqual(159)
+  expect(gaps).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => reconnectDelay(1000, n)))
+  expect(gaps).toEqual([1000, 2000, 4000, 8000, 8000, 8000, 8000])
   expect(lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual(['chain event stream ended; reconnecting'])
-  expect(lines.filter((l) => l.level === 'debug').length).toBeGreaterThanOrEqual(attempts.length - 2)
+  expect(lines.filter((l) => l.level === 'debug')).toHaveLength(7)
+})
+
+it('whenIdle waits out a connection attempt in progress, and stop() ends a pause at once', async () => {
+  let release: (() => void) | null = null
+  const listener = new ChainEventListener(
+    db,
+    () =>
+      new Promise((_, reject) => {
+        release = () => reject(new Error('14 UNAVAILABLE: No connection established'))
+      }),
+    { retryMs: 60_000 },
+  )
+  listener.checkpointer.save(5n, null)
+  listener.start()
+  let idle = false
+  void listener.whenIdle().then(() => (idle = true))
+  await vi.advanceTimersByTimeAsync(0)
+  expect(idle).toBe(false)
+  release!()
+  await vi.advanceTimersByTimeAsync(0)
+  expect(idle).toBe(true)
+  // Parked in a one-minute pause; stop does not wait for it.
+  await listener.stop()
+  expect(vi.getTimerCount()).toBe(0)
 })

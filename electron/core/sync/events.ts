@@ -2,6 +2,9 @@ import type { ChaincodeEvent, Checkpointer, CloseableAsyncIterable } from '@hype
 import type { DB } from '../db'
 import type { Logger } from '../log'
 import type { LedgerConnection } from '../ledger/gateway'
+import { EVENTS_RETRY_MAX_FACTOR, EVENTS_RETRY_MS, reconnectDelay } from './backoff'
+import { classifyLedgerError } from './ledger-errors'
+import { realScheduler, type Scheduler } from './scheduler'
 
 /**
  * Checkpoint kept in SQLite (ledger_checkpoints). The listener writes it in the SAME transaction as the local status
@@ -80,20 +83,29 @@ export function applyChainEvent(db: DB, payload: EventPayload): boolean {
   return false
 }
 
-/** Delay before reconnect attempt `failures` (1-based; 0 = the stream ended cleanly): doubling, capped at 8x. */
-export function reconnectDelay(retryMs: number, failures: number): number {
-  return retryMs * 2 ** Math.min(Math.max(failures - 1, 0), 3)
+/** Options of the chain-event listener. */
+export interface ChainEventListenerOptions {
+  /** Chaincode whose events are followed; the connection profile's by default. */
+  chaincode?: string
+  /** First reconnect delay and the "nothing of ours on the ledger yet" look-again interval; EVENTS_RETRY_MS by default. */
+  retryMs?: number
+  /** Clock and timers of the reconnect pauses; the real ones by default. */
+  scheduler?: Scheduler
+  log?: Logger
 }
 
 /**
  * Follows the chaincode's events from the stored checkpoint (from block 0 on a new workstation), reconnecting with a
- * pause when the peer goes away. Resumes exactly where it stopped after being offline.
+ * pause when the peer goes away (reconnectDelay in backoff.ts). Resumes exactly where it stopped after being offline.
  */
 export class ChainEventListener {
   private stopped = true
   private events: CloseableAsyncIterable<ChaincodeEvent> | null = null
   private loop: Promise<void> | null = null
   private wake: (() => void) | null = null
+  /** True while the loop waits: out a pause, or for the next event on an open stream. */
+  private parked = false
+  private idleWaiters: (() => void)[] = []
   readonly checkpointer: SqliteCheckpointer
   /** Events applied since start (for the status page and tests). */
   applied = 0
@@ -101,7 +113,7 @@ export class ChainEventListener {
   constructor(
     private readonly db: DB,
     private readonly connection: () => Promise<LedgerConnection>,
-    private readonly options: { chaincode?: string; retryMs?: number; log?: Logger } = {},
+    private readonly options: ChainEventListenerOptions = {},
     name = 'faskes-events',
   ) {
     this.checkpointer = new SqliteCheckpointer(db, name)
@@ -118,6 +130,25 @@ export class ChainEventListener {
     this.events?.close()
     this.wake?.()
     await this.loop
+    this.setParked(true)
+  }
+
+  /**
+   * Resolves once the loop waits (out a reconnect pause, or for the next event of an open stream) or has stopped:
+   * what it could do with the time and events so far is done. Tests advance their clock, then await this.
+   */
+  whenIdle(): Promise<void> {
+    if (this.parked || this.stopped) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private setParked(value: boolean) {
+    this.parked = value
+    if (value) for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+
+  private get scheduler(): Scheduler {
+    return this.options.scheduler ?? realScheduler
   }
 
   private async run(): Promise<void> {
@@ -138,7 +169,7 @@ export class ChainEventListener {
           checkpoint: this.checkpointer,
           ...(startBlock === undefined ? {} : { startBlock }),
         })
-        openedAt = Date.now()
+        openedAt = this.scheduler.now()
         // stop() may have run while the stream was opening; it could not close what did not exist yet.
         if (this.stopped) {
           // Closing cancels the gRPC stream; iterate once so the CANCELLED error ends here instead of going unhandled.
@@ -151,7 +182,10 @@ export class ChainEventListener {
           }
           return
         }
+        // Waiting for the next event is idle time (whenIdle); handling one is not.
+        this.setParked(true)
         for await (const ev of this.events) {
+          this.setParked(false)
           failures = 0
           let payload: EventPayload = {}
           try {
@@ -163,16 +197,19 @@ export class ChainEventListener {
             if (applyChainEvent(this.db, payload)) this.applied++
             this.checkpointer.save(ev.blockNumber, ev.transactionId)
           })()
+          this.setParked(true)
         }
       } catch (err) {
         if (this.stopped) return
         // A stream that ran a while before it broke starts a new outage.
-        if (openedAt && Date.now() - openedAt > 8 * this.retryMs) failures = 0
+        if (openedAt && this.scheduler.now() - openedAt > EVENTS_RETRY_MAX_FACTOR * this.retryMs) failures = 0
         failures++
-        const fields = { err: err instanceof Error ? err.message : String(err), failures, retryInMs: reconnectDelay(this.retryMs, failures) }
+        const { code, message } = classifyLedgerError(err, 'events')
+        const fields = { code, err: message, failures, retryInMs: reconnectDelay(this.retryMs, failures) }
         if (failures === 1) this.options.log?.warn('chain event stream ended; reconnecting', fields)
         else this.options.log?.debug('chain event stream still down', fields)
       } finally {
+        this.setParked(false)
         this.events = null
       }
       await this.pause(reconnectDelay(this.retryMs, failures))
@@ -180,16 +217,18 @@ export class ChainEventListener {
   }
 
   private get retryMs(): number {
-    return this.options.retryMs ?? 5000
+    return this.options.retryMs ?? EVENTS_RETRY_MS
   }
 
   /** Waits `ms` (retryMs by default), or less when stop() is called. */
   private async pause(ms = this.retryMs): Promise<void> {
     if (this.stopped) return
     await new Promise<void>((r) => {
-      const t = setTimeout(r, ms)
-      this.wake = () => (clearTimeout(t), r())
+      const t = this.scheduler.setTimeout(r, ms)
+      this.wake = () => (this.scheduler.clearTimeout(t), r())
+      this.setParked(true)
     })
+    this.setParked(false)
     this.wake = null
   }
 }

@@ -1,17 +1,21 @@
 import type { DB } from '../db'
 import type { Logger } from '../log'
-import { MAX_TRANSIENT_ATTEMPTS, retryDelayMs, type BackoffOptions } from './backoff'
+import { MAX_TRANSIENT_ATTEMPTS, POLL_INTERVAL_MS, PROBE_INTERVAL_MS, retryDelayMs, type BackoffOptions } from './backoff'
 import { AppError } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { AttemptRecord, OutboxJob, OutboxStore } from './outbox'
+import { realScheduler, type Scheduler } from './scheduler'
 
 export interface WorkerOptions {
   /** Chains run in parallel; jobs of one chain never do. For the ledger this is the pipelining depth. */
   concurrency: number
+  /** Outbox scan interval; POLL_INTERVAL_MS by default. */
   pollMs?: number
+  /** Probe interval while the target is offline; PROBE_INTERVAL_MS by default. */
   probeMs?: number
   backoff?: BackoffOptions
-  now?: () => number
+  /** Clock and timers; the real ones by default, a test's own to run hours of retries at once. */
+  scheduler?: Scheduler
   log?: Logger
   /** Called whenever the worker's view changes (online state, a job finished): the UI refreshes its status. */
   onChange?: () => void
@@ -21,14 +25,28 @@ export interface WorkerOptions {
  * Drains one target's share of the outbox. Order: one runner per chain, chain heads only, a permanent failure
  * holds its chain. Safety: a job is marked in_flight before it is sent, and a job found in_flight (crash) or
  * flagged ambiguous is reconciled with the remote before it is sent again.
+ * Pace: a failed job waits its retry delay (backoff.ts); an offline remote pauses the worker, which probes it and pulls
+ * the backlog forward when it answers, unless that probe has been seen to be blind (see `probeBlind`).
  */
 export class TargetWorker {
   private running = new Set<string>()
-  private timer: NodeJS.Timeout | null = null
+  private timer: unknown = null
   private stopped = true
   private paused = false
   private ticking = false
-  private probing: NodeJS.Timeout | null = null
+  private probing: unknown = null
+  private idleWaiters: (() => void)[] = []
+  /** Bumped at each pause and resume, so a probe answer that arrives after either is dropped. */
+  private probeGen = 0
+  /** When a probe or an outside read last declared the remote up and pulled the backlog forward; null after a success. */
+  private resumedAt: number | null = null
+  /**
+   * A job failed "offline" after the remote was declared up and before anything succeeded: the probe answers while the
+   * sends cannot (an outage the probe cannot see). Until a success, resuming leaves every job at its retry time, so the
+   * jobs follow the backoff schedule instead of being pulled forward at probe speed (which spent the 24 h budget in
+   * minutes).
+   */
+  private probeBlind = false
   online: boolean | null = null
   lastError: string | null = null
 
@@ -42,14 +60,17 @@ export class TargetWorker {
   get target() {
     return this.executor.target
   }
+  private get scheduler(): Scheduler {
+    return this.options.scheduler ?? realScheduler
+  }
   private now() {
-    return (this.options.now ?? Date.now)()
+    return this.scheduler.now()
   }
 
   start(): void {
     if (!this.stopped) return
     this.stopped = false
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1000)
+    this.schedulePoll()
     this.kick()
     // Ask once at start so the status bar never stays "unknown" on a day without sends to this target.
     void this.executor
@@ -67,12 +88,9 @@ export class TargetWorker {
   observe(reachable: boolean): void {
     if (!reachable) return this.goOffline()
     if (this.paused && !this.stopped) {
-      if (this.probing) clearTimeout(this.probing)
+      if (this.probing !== null) this.scheduler.clearTimeout(this.probing)
       this.probing = null
-      this.paused = false
-      this.setOnline(true)
-      this.store.pullForward(this.target, this.now())
-      this.kick()
+      this.resume()
       return
     }
     this.setOnline(true)
@@ -81,15 +99,30 @@ export class TargetWorker {
   /** Stops taking new jobs and waits for the ones in flight (bounded by their own timeouts). */
   async stop(): Promise<void> {
     this.stopped = true
-    if (this.timer) clearInterval(this.timer)
-    if (this.probing) clearTimeout(this.probing)
+    if (this.timer !== null) this.scheduler.clearTimeout(this.timer)
+    if (this.probing !== null) this.scheduler.clearTimeout(this.probing)
     this.timer = this.probing = null
-    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20))
+    await this.whenIdle()
   }
 
   /** True when nothing is running; used by tests and benches to wait for a drain. */
   get idle(): boolean {
     return this.running.size === 0
+  }
+
+  /** Resolves once no job is being sent or reconciled (at once if none is); timers still pending do not count. */
+  whenIdle(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private schedulePoll() {
+    this.timer = this.scheduler.setTimeout(() => {
+      this.timer = null
+      if (this.stopped) return
+      this.kick()
+      this.schedulePoll()
+    }, this.options.pollMs ?? POLL_INTERVAL_MS)
   }
 
   kick(): void {
@@ -107,6 +140,7 @@ export class TargetWorker {
           this.store.unlock(job.chainKey)
           this.options.onChange?.()
           this.kick()
+          if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
         })
       }
     } catch (err) {
@@ -159,6 +193,9 @@ export class TargetWorker {
       response: res.response,
     }
     this.store.complete(job, res.result, attempt, () => this.executor.apply(this.db, job, res.result))
+    // A send went through: the remote is up for real, so the probe may be trusted again.
+    this.resumedAt = null
+    this.probeBlind = false
     this.setOnline(true)
   }
 
@@ -169,7 +206,8 @@ export class TargetWorker {
         : // No client could be built (no address or credentials saved): nothing was sent, and the target is not
           // usable, so it is shown as down and probed, never "connected" with an unexpected error per job.
           err instanceof AppError && err.code === 'UNAVAILABLE'
-          ? new SendError('transient', 'UNCONFIGURED', err.message, { offline: true })
+          ? // The catalogue key of what is missing (e.g. remote.pcareNoCredentials); the page words UNCONFIGURED itself.
+            new SendError('transient', 'UNCONFIGURED', err.key, { offline: true })
           : new SendError('transient', 'UNEXPECTED', err instanceof Error ? err.message : String(err), { ambiguous: true })
     let kind = e.kind
     let code = e.code
@@ -177,7 +215,9 @@ export class TargetWorker {
     if (kind === 'transient' && attempts >= MAX_TRANSIENT_ATTEMPTS) {
       kind = 'permanent'
       code = 'RETRY_LIMIT'
-      message = `Gagal ${attempts} kali berturut-turut; terakhir: ${e.message}`
+      // Not a sentence (the page words RETRY_LIMIT in its language; the row keeps the attempt count): the last
+      // failure's own code and detail, for support.
+      message = `${e.code}: ${e.message}`
     }
     const now = this.now()
     const next = kind === 'transient' ? now + retryDelayMs(Math.max(attempts, 1), e.extra.retryAfterMs, this.options.backoff) : now
@@ -202,7 +242,13 @@ export class TargetWorker {
     )
     this.lastError = message
     this.options.log?.warn('sync job failed', { target: this.target, op: job.operation, id: job.id, kind, code })
-    if (e.extra.offline) this.goOffline()
+    if (e.extra.offline) {
+      if (this.resumedAt !== null && !this.probeBlind) {
+        this.probeBlind = true
+        this.options.log?.warn('sync probe says up but sends fail offline; retries follow the backoff schedule', { target: this.target, code })
+      }
+      this.goOffline()
+    }
   }
 
   private setOnline(value: boolean) {
@@ -216,18 +262,32 @@ export class TargetWorker {
     this.setOnline(false)
     if (this.paused) return
     this.paused = true
+    const probeMs = this.options.probeMs ?? PROBE_INTERVAL_MS
+    const gen = ++this.probeGen
     const probe = async () => {
+      this.probing = null
       if (this.stopped) return
       const up = await this.executor.probe().catch(() => false)
-      if (up) {
-        this.paused = false
-        this.setOnline(true)
-        this.store.pullForward(this.target, this.now())
-        this.kick()
-      } else {
-        this.probing = setTimeout(probe, this.options.probeMs ?? 5000)
-      }
+      // Stopped meanwhile, or an outside read already resumed the worker: this probe's answer is moot.
+      if (this.stopped || gen !== this.probeGen) return
+      if (up) this.resume()
+      else this.probing = this.scheduler.setTimeout(() => void probe(), probeMs)
     }
-    this.probing = setTimeout(probe, this.options.probeMs ?? 5000)
+    this.probing = this.scheduler.setTimeout(() => void probe(), probeMs)
+  }
+
+  /**
+   * The remote answers again: send again. Jobs that failed while it was down are pulled forward to now, unless the
+   * probe is known to be blind to the current outage (then each job keeps its retry time).
+   */
+  private resume() {
+    this.probeGen++
+    this.paused = false
+    this.setOnline(true)
+    if (!this.probeBlind) {
+      this.resumedAt = this.now()
+      this.store.pullForward(this.target, this.resumedAt)
+    }
+    this.kick()
   }
 }
