@@ -3,7 +3,7 @@ import type { Settings, SettingsPatch } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field, type ControlProps } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
-import { useFocusFirst } from '../hooks'
+import { useCall, useFocusFirst } from '../hooks'
 import { useI18n, type Locale, type MessageKey } from '../i18n'
 
 /** Form values as typed, keyed by the contract's field path so server field errors land next to their input. */
@@ -63,30 +63,19 @@ type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { k
 export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
-  const [form, setForm] = useState<Form | null>(null)
-  const [locale, setLocale] = useState<Locale | null>(null)
-  const [loadError, setLoadError] = useState<ApiError | null>(null)
+  const loaded = useCall('settings.get', {})
+  const loadError = loaded.error
+  // The form starts from the stored settings and is the admin's own from the first keystroke (or the last save).
+  const [edited, setForm] = useState<Form | null>(null)
+  const form = edited ?? (loaded.value ? toForm(loaded.value) : null)
+  const [chosen, setLocale] = useState<Locale | null>(null)
+  const locale = chosen ?? loaded.value?.locale ?? null
   const [save, setSave] = useState<SaveState>({ kind: 'idle' })
   useFocusFirst(ref, form !== null)
   // After a refused save, take the keyboard to the first marked field: it may be scrolled out of view.
   useEffect(() => {
     if (save.kind === 'error') ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }, [save])
-
-  useEffect(() => {
-    let live = true
-    call('settings.get', {}).then(
-      (s) => {
-        if (!live) return
-        setForm(toForm(s))
-        setLocale(s.locale)
-      },
-      (err) => live && setLoadError(asApiError(err)),
-    )
-    return () => {
-      live = false
-    }
-  }, [])
 
   const applied = (s: Settings) => {
     setForm(toForm(s))
