@@ -7,8 +7,12 @@ import { z } from 'zod'
 import { checkVitals } from './vitals'
 
 export const Locale = z.enum(['id', 'en'])
+/** A remote the outbox delivers to (Antrean FKTP is PCare's queue service). */
 export const Target = z.enum(['ledger', 'pcare', 'antrean'])
+export type Target = z.infer<typeof Target>
+/** The faskes org this workstation's ledger identity belongs to (BPJS is the other party, never a workstation). */
 export const FabricOrg = z.enum(['RS', 'Puskesmas'])
+export type FabricOrg = z.infer<typeof FabricOrg>
 const Empty = z.object({}).strict()
 const Url = z.url({ protocol: /^https?$/ })
 
@@ -88,6 +92,9 @@ export const NoKartu = z.string().regex(/^\d{13}$/, 'v.noKartu')
 /** 16 digits: Nomor Induk Kependudukan. */
 export const Nik = z.string().regex(/^\d{16}$/, 'v.nik')
 const KdPoli = z.string().regex(/^[0-9A-Z]{3}$/, 'v.kdPoli')
+/** PCare kdTkp (tempat kunjungan/pelayanan): 10 RJTP (outpatient), 20 RITP (inpatient), 50 promotif. */
+export const KdTkp = z.enum(['10', '20', '50'])
+export type KdTkp = z.infer<typeof KdTkp>
 const VitalsShape = z.object({
   sistole: z.number(),
   diastole: z.number(),
@@ -115,7 +122,7 @@ export const RegistrationInput = z.object({
   kdDokter: z.string().max(20).optional(),
   kunjSakit: z.boolean(),
   keluhan: z.string().trim().max(500).default(''),
-  kdTkp: z.enum(['10', '20', '50']).default('10'),
+  kdTkp: KdTkp.default('10'),
   vitals: VitalsShape.partial().superRefine(vitalRules).optional(),
   /** Also take a Mobile JKN (Antrean FKTP) queue number. */
   antrean: z.boolean().default(false),
@@ -161,9 +168,27 @@ export const FaskesRujukan = z.object({
   kapasitas: z.number().nullable(),
   persentase: z.number().nullable(),
 })
+/** Which receiving hospitals to ask PCare for: a spesialis referral (kdSubSpesialis) or a khusus one (kdKhusus + noKartu). */
+export const FaskesRujukanQuery = z
+  .object({
+    /** Spesialis referral: required. Khusus THA/HEM: required as well. */
+    kdSubSpesialis: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
+    /** Optional: PCare's path then carries 0 (UNCONFIRMED: the value clients send for "no sarana"). */
+    kdSarana: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
+    /** Khusus referral (IGD, HDL, THA, HEM…) instead of a spesialis one; the khusus lookup is per patient, so it needs noKartu. */
+    kdKhusus: z.string().regex(/^[A-Z]{3}$/).optional(),
+    noKartu: NoKartu.optional(),
+    /** yyyy-MM-dd, the planned referral date. */
+    tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date'),
+  })
+  .strict()
+  .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'v.rujukTarget', path: ['kdSubSpesialis'] })
+export type FaskesRujukanQuery = z.infer<typeof FaskesRujukanQuery>
 export const FaskesRujukanAnswer = z.object({
+  /** 'live' = PCare answered now; 'cache' = PCare could not be reached, this is the last answer for the same choice. */
   source: z.enum(['live', 'cache', 'none']),
   checkedAt: z.number().nullable(),
+  /** The date the shown list was asked for (a cached list may be for another day). */
   tglEstRujuk: z.string().nullable(),
   /** Why the list is not live, as sent by PCare or the client (Indonesian; PCare's own words when refused). */
   error: z.string().nullable(),
@@ -194,7 +219,9 @@ export const ExaminationInput = z.object({
 })
 export type ExaminationInput = z.infer<typeof ExaminationInput>
 
-const OutboxStatusE = z.enum(['pending', 'in_flight', 'done', 'failed_transient', 'failed_permanent', 'cancelled'])
+/** An outbox job's state; core/sync/outbox.ts moves jobs between them. */
+export const OutboxStatus = z.enum(['pending', 'in_flight', 'done', 'failed_transient', 'failed_permanent', 'cancelled'])
+export type OutboxStatus = z.infer<typeof OutboxStatus>
 const FieldErr = z.object({ field: z.string(), message: z.string() })
 
 export const PatientView = z.object({
@@ -212,10 +239,13 @@ export const PatientView = z.object({
   /** Arrears in rupiah (PCare peserta.tunggakan) at the last live check; null when never read. */
   tunggakan: z.number().nullable(),
 })
+export type PatientView = z.infer<typeof PatientView>
 export const PatientCheck = z.object({
+  /** 'live' = PCare answered now; 'cache' = PCare could not be reached and this is the last known status. */
   source: z.enum(['live', 'cache', 'none']),
-  /** PCare answered now: no peserta with this card number or NIK. */
+  /** PCare answered now: no peserta with this card number or NIK (the cache is not consulted then). */
   notFound: z.boolean(),
+  /** When the shown PCare status was read (the "as of" time the counter must see when offline), epoch ms. */
   checkedAt: z.number().nullable(),
   pcareError: z.string().nullable(),
   patient: PatientView.nullable(),
@@ -226,6 +256,9 @@ export const PatientCheck = z.object({
 export type PatientCheck = z.infer<typeof PatientCheck>
 
 const JobSync = z.enum(['pending', 'done', 'failed', 'none'])
+/** Whether a called patient came: 'hadir' opens the examination, 'tidak_hadir' leaves them to be called again. */
+export const Attendance = z.enum(['hadir', 'tidak_hadir'])
+export type Attendance = z.infer<typeof Attendance>
 export const RegistrationRow = z.object({
   noRawat: z.string(),
   noKartu: z.string(),
@@ -252,7 +285,7 @@ export const RegistrationRow = z.object({
   /** The poli queue: last call (epoch ms), how many calls, and whether the patient came. */
   calledAt: z.number().nullable(),
   callCount: z.number().int(),
-  attendance: z.enum(['hadir', 'tidak_hadir']).nullable(),
+  attendance: Attendance.nullable(),
 })
 export type RegistrationRow = z.infer<typeof RegistrationRow>
 
@@ -268,7 +301,10 @@ export const HistoryEntry = z.object({
   claimStatus: z.string().nullable(),
   referralStatus: z.string().nullable(),
 })
+export type HistoryEntry = z.infer<typeof HistoryEntry>
+/** One ledger entity linked to the card: its type and id, its record's status, and when it was written (tx time). */
 export const LedgerHistoryEntry = z.object({ type: z.string(), id: z.string(), status: z.string().nullable(), at: z.string().nullable() })
+export type LedgerHistoryEntry = z.infer<typeof LedgerHistoryEntry>
 
 export const OutboxRow = z.object({
   id: z.number(),
@@ -278,7 +314,7 @@ export const OutboxRow = z.object({
   entityId: z.string(),
   chainKey: z.string(),
   seq: z.number(),
-  status: OutboxStatusE,
+  status: OutboxStatus,
   attempts: z.number(),
   nextAttemptAt: z.number(),
   lastErrorCode: z.string().nullable(),
@@ -290,7 +326,7 @@ export const OutboxRow = z.object({
   doneAt: z.number().nullable(),
   /** The earlier unfinished job of the same visit chain this one waits for; null when it is first in line. */
   blockedBy: z
-    .object({ id: z.number(), operation: z.string(), status: OutboxStatusE, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable() })
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable() })
     .nullable(),
 })
 export type OutboxRow = z.infer<typeof OutboxRow>
@@ -313,7 +349,7 @@ export const OutboxDetail = OutboxRow.extend({ payload: z.unknown(), result: z.u
 export type OutboxDetail = z.infer<typeof OutboxDetail>
 export const OutboxFilter = z
   .object({
-    status: z.array(OutboxStatusE).optional(),
+    status: z.array(OutboxStatus).optional(),
     target: Target.optional(),
     operation: z.string().max(60).optional(),
     from: z.number().int().optional(),
@@ -321,6 +357,7 @@ export const OutboxFilter = z
     limit: z.number().int().min(1).max(1000).optional(),
   })
   .strict()
+export type OutboxFilter = z.infer<typeof OutboxFilter>
 
 const Pct = z.number().nullable()
 export const Monitoring = z.object({
@@ -328,7 +365,7 @@ export const Monitoring = z.object({
   perDay: z.array(z.object({ day: z.string(), target: Target, operation: z.string(), ok: z.number(), failed: z.number(), successRate: Pct })),
   latency: z.array(z.object({ operation: z.string(), n: z.number(), p50: Pct, p95: Pct, p99: Pct })),
   topErrors: z.array(z.object({ code: z.string(), message: z.string().nullable(), n: z.number() })),
-  retryOutcomes: z.array(z.object({ attempts: z.string(), status: OutboxStatusE, n: z.number() })),
+  retryOutcomes: z.array(z.object({ attempts: z.string(), status: OutboxStatus, n: z.number() })),
 })
 export type Monitoring = z.infer<typeof Monitoring>
 
@@ -352,13 +389,16 @@ export const DiagnosaHit = z.object({
   /** The Indonesian term or abbreviation that found the code (e.g. `darah tinggi`); absent for code and word hits. */
   alias: z.string().optional(),
 })
+export type DiagnosaHit = z.infer<typeof DiagnosaHit>
 /**
  * A cached PCare tindakan: kdTkp 10 RJTP, 20 RITP, 50 promotif; maxTarif is PCare's ceiling in rupiah (null: none
  * given); withValue: the procedure has a result value to send as `hasil`.
  */
-export const TindakanHit = z.object({ kdTkp: z.enum(['10', '20', '50']), kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable(), withValue: z.boolean() })
-/** A cached DPHO drug (PCare `obat/dpho`); sedia is PCare's listed stock figure. */
+export const TindakanHit = z.object({ kdTkp: KdTkp, kdTindakan: z.string(), nmTindakan: z.string(), maxTarif: z.number().nullable(), withValue: z.boolean() })
+export type TindakanHit = z.infer<typeof TindakanHit>
+/** A cached DPHO drug (PCare `obat/dpho`); sedia is PCare's listed stock figure (no unit documented), null when absent. */
 export const ObatHit = z.object({ kdObat: z.string(), nmObat: z.string(), sedia: z.number().nullable() })
+export type ObatHit = z.infer<typeof ObatHit>
 /** One outbox job of a visit that is not done yet, with what the page needs to say why (see core/sync/unsent.ts). */
 export const UnsentJob = z.object({
   id: z.number(),
@@ -366,14 +406,19 @@ export const UnsentJob = z.object({
   operation: z.string(),
   status: z.enum(['pending', 'in_flight', 'failed_transient', 'failed_permanent']),
   attempts: z.number(),
+  /** ms since the epoch; when the worker may try again (pending or failed_transient). */
   nextAttemptAt: z.number(),
   lastErrorCode: z.string().nullable(),
+  /** The remote's own words when it refused (e.g. PCare's "Kode tindakan 99999 tidak ditemukan"), else our note. */
   lastErrorMessage: z.string().nullable(),
   lastErrorFields: z.array(FieldErr),
+  /** kdTindakan or kdObat for tindakan.add / obat.add, so the clinician sees which line it is. */
   item: z.string().nullable(),
+  /** The cached PCare name of that item, when the reference lists know the code. */
   itemName: z.string().nullable(),
+  /** The job this one is queued behind: the earliest unfinished job of the same chain (null for the chain's head). */
   blockedBy: z
-    .object({ id: z.number(), operation: z.string(), status: OutboxStatusE, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable(), item: z.string().nullable() })
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable(), item: z.string().nullable() })
     .nullable(),
 })
 export type UnsentJob = z.infer<typeof UnsentJob>
@@ -445,6 +490,7 @@ export const CredentialPresence = z.object({
   antrean: z.boolean(),
   fabric: z.object({ RSMSP: z.boolean(), PuskesmasMSP: z.boolean(), BPJSMSP: z.boolean() }),
 })
+export type CredentialPresence = z.infer<typeof CredentialPresence>
 export const PcareCredentialsInput = z
   .object({
     consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),
@@ -457,14 +503,22 @@ export const PcareCredentialsInput = z
   })
   .strict()
 
-/** A poli's doctors on a day (Antrean FKTP ref/dokter, cached); see core/clinic/doctors.ts for the fields. */
+/**
+ * Who serves a poli on a day (Antrean FKTP ref/dokter, cached), as the counter and the examination use it.
+ * `source`: 'live' PCare answered now, 'cache' the last answer (possibly of an earlier day: see `tanggal`), 'none'
+ * nothing known. `onDuty` is the one doctor whose jamPraktek covers the time asked about, or null when nobody or
+ * several do (the counter then chooses), and always null for a schedule of another day.
+ */
 export const DoctorSchedule = z.object({
   kdPoli: z.string(),
+  /** yyyy-MM-dd of the schedule shown (an older day only when offline and today was never fetched). */
   tanggal: z.string().nullable(),
+  /** `jamPraktek` is PCare's "HH:MM-HH:MM" in the faskes's local time. */
   dokter: z.array(z.object({ kdDokter: z.string(), nmDokter: z.string(), jamPraktek: z.string(), kapasitas: z.number().nullable() })),
   onDuty: z.string().nullable(),
   source: z.enum(['live', 'cache', 'none']),
   fetchedAt: z.number().nullable(),
+  /** Why the live answer is missing (PCare's or the network's words), null when live. */
   error: z.string().nullable(),
 })
 export type DoctorSchedule = z.infer<typeof DoctorSchedule>
@@ -473,6 +527,7 @@ const KdDokter = z.string().trim().regex(/^[0-9A-Za-z]{1,20}$/, 'v.kdDokter')
 export const Role = z.enum(['counter', 'clinician', 'admin'])
 export type Role = z.infer<typeof Role>
 export const SessionUser = z.object({ username: z.string(), role: Role })
+export type SessionUser = z.infer<typeof SessionUser>
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
 const Password = z.string().min(10, 'v.password').max(200)
 const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
@@ -493,7 +548,7 @@ export const contract = {
   'reference.lists': { input: Empty, output: ReferenceLists },
   'reference.diagnosa': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(20) }).strict(), output: z.array(DiagnosaHit) },
   'reference.tindakan': {
-    input: z.object({ q: z.string().max(60), kdTkp: z.enum(['10', '20', '50']).optional(), limit: z.number().int().min(1).max(50).default(10) }).strict(),
+    input: z.object({ q: z.string().max(60), kdTkp: KdTkp.optional(), limit: z.number().int().min(1).max(50).default(10) }).strict(),
     output: z.array(TindakanHit),
   },
   'reference.obat': { input: z.object({ q: z.string().max(60), limit: z.number().int().min(1).max(50).default(10) }).strict(), output: z.array(ObatHit) },
@@ -502,20 +557,7 @@ export const contract = {
     input: z.object({ noRawat: z.array(z.string().min(1).max(40)).min(1).max(200) }).strict(),
     output: z.array(z.object({ noRawat: z.string(), jobs: z.array(UnsentJob) })),
   },
-  'referral.faskes': {
-    input: z
-      .object({
-        kdSubSpesialis: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
-        kdSarana: z.string().regex(/^[0-9A-Z]{1,10}$/).optional(),
-        kdKhusus: z.string().regex(/^[A-Z]{3}$/).optional(),
-        /** The khusus lookup is per patient. */
-        noKartu: NoKartu.optional(),
-        tglEstRujuk: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'v.date'),
-      })
-      .strict()
-      .refine((q) => (q.kdKhusus ? Boolean(q.noKartu) : Boolean(q.kdSubSpesialis)), { message: 'v.rujukTarget', path: ['kdSubSpesialis'] }),
-    output: FaskesRujukanAnswer,
-  },
+  'referral.faskes': { input: FaskesRujukanQuery, output: FaskesRujukanAnswer },
   'reference.refresh': { input: Empty, output: z.object({ written: z.array(z.string()), skipped: z.array(z.string()) }) },
   'outbox.list': { input: OutboxFilter, output: z.array(OutboxRow) },
   'outbox.detail': { input: z.object({ id: z.number().int() }).strict(), output: OutboxDetail },
@@ -533,7 +575,7 @@ export const contract = {
   'users.setDokter': { input: z.object({ username: z.string().max(40), kdDokter: KdDokter.nullable() }).strict(), output: z.object({ username: z.string(), kdDokter: z.string().nullable() }) },
   'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
   'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },
-  'queue.attendance': { input: z.object({ noRawat: z.string().min(1).max(40), attendance: z.enum(['hadir', 'tidak_hadir']) }).strict(), output: z.object({ attendance: z.enum(['hadir', 'tidak_hadir']), queued: z.boolean() }) },
+  'queue.attendance': { input: z.object({ noRawat: z.string().min(1).max(40), attendance: Attendance }).strict(), output: z.object({ attendance: Attendance, queued: z.boolean() }) },
   'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
 } as const
 

@@ -1,6 +1,6 @@
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
-import type { Role } from './index'
+import type { Role } from '../../contract'
 
 /**
  * A user's link to their PCare doctor code (`users.kd_dokter`), which the examination takes as its doctor when the

@@ -1,14 +1,9 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
+import type { Role, SessionUser } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { open, seal, type SealKeySource } from './seal'
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp'
-
-export type Role = 'counter' | 'clinician' | 'admin'
-export interface SessionUser {
-  username: string
-  role: Role
-}
 
 /** scrypt cost: about 50 ms per hash on the 2-core workstation, fine for a sign-in, slow for guessing. */
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }

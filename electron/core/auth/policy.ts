@@ -1,6 +1,5 @@
-import type { Channel, Role } from '../../contract'
+import type { Channel, Role, SessionUser } from '../../contract'
 import { AppError, msg } from '../errors'
-import type { SessionUser } from './index'
 
 /** 'public' = no sign-in; 'user' = any signed-in role; otherwise the roles allowed. Every channel must be listed. */
 type Rule = 'public' | 'user' | readonly Role[]

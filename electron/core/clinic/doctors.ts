@@ -1,3 +1,4 @@
+import type { DoctorSchedule } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import type { AntreanClient } from '../pcare/antrean'
@@ -6,31 +7,8 @@ import { localIsoDate } from './dates'
 import { withTimeout } from './eligibility'
 import { pcareUnreachable } from './remote-code'
 
-/** One doctor on a poli's schedule for a day. `jamPraktek` is PCare's "HH:MM-HH:MM" in the faskes's local time. */
-export interface ScheduleEntry {
-  kdDokter: string
-  nmDokter: string
-  jamPraktek: string
-  kapasitas: number | null
-}
-
-/**
- * Who serves a poli on a day, as the counter and the examination use it.
- * `source`: 'live' PCare answered now, 'cache' the last answer (possibly of an earlier day: see `tanggal`), 'none'
- * nothing known. `onDuty` is the one doctor whose jampraktek covers the time asked about, or null when nobody or
- * several do (the counter then chooses), and always null for a schedule of another day.
- */
-export interface DoctorSchedule {
-  kdPoli: string
-  /** yyyy-MM-dd of the schedule shown (an older day only when offline and today was never fetched). */
-  tanggal: string | null
-  dokter: ScheduleEntry[]
-  onDuty: string | null
-  source: 'live' | 'cache' | 'none'
-  fetchedAt: number | null
-  /** Why the live answer is missing (PCare's or the network's words), null when live. */
-  error: string | null
-}
+/** One doctor on a poli's schedule for a day (see the contract's DoctorSchedule). */
+export type ScheduleEntry = DoctorSchedule['dokter'][number]
 
 /** A cached answer younger than this is used as is, so switching poli back and forth does not call PCare each time. */
 export const SCHEDULE_FRESH_MS = 5 * 60_000

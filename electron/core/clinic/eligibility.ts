@@ -1,3 +1,4 @@
+import type { PatientCheck, PatientView } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
@@ -6,35 +7,6 @@ import type { PcareClient } from '../pcare'
 import type { Peserta } from '../pcare/types'
 import { localIsoDate } from './dates'
 import { DeadlineError, pcareUnreachable } from './remote-code'
-
-export interface PatientView {
-  noKartu: string
-  nik: string | null
-  nama: string
-  sex: string | null
-  tglLahir: string | null
-  jnsPeserta: string | null
-  jnsKelas: string | null
-  kdProvider: string | null
-  nmProvider: string | null
-  aktif: boolean | null
-  ketAktif: string | null
-  /** PCare's peserta.tunggakan: arrears in rupiah at the last live check (null: never read). */
-  tunggakan: number | null
-}
-export interface PatientCheck {
-  /** 'live' = PCare answered now; 'cache' = PCare could not be reached and this is the last known status. */
-  source: 'live' | 'cache' | 'none'
-  /** PCare answered now that it knows no peserta with this card number or NIK (the cache is not consulted then). */
-  notFound: boolean
-  /** When the shown PCare status was read (the "as of" time the counter must see when offline). */
-  checkedAt: number | null
-  pcareError: string | null
-  patient: PatientView | null
-  ledger: { status: string | null; checkedAt: number | null; source: 'live' | 'cache' | 'none'; error: string | null }
-  /** This card's visits registered today (not cancelled, not rejected): a repeat is seen before Daftarkan. */
-  registeredToday: { noRawat: string; kdPoli: string; nmPoli: string | null }[]
-}
 
 export interface Remotes {
   pcare(): Promise<PcareClient>

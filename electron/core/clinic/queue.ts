@@ -1,9 +1,7 @@
+import type { Attendance } from '../../contract'
 import type { DB } from '../db'
 import { AppError, msg } from '../errors'
 import { enqueue } from '../sync/outbox'
-
-/** Whether a called patient came: 'hadir' opens the examination, 'tidak_hadir' leaves them to be called again. */
-export type Attendance = 'hadir' | 'tidak_hadir'
 
 interface QueueRow {
   no_rawat: string

@@ -1,3 +1,4 @@
+import type { FaskesRujukanAnswer, FaskesRujukanQuery } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { PcareError } from '../pcare'
@@ -8,31 +9,6 @@ import { withTimeout, type Remotes } from './eligibility'
 
 /** Khusus referrals whose hospital lookup (and kunjungan) also name a sub-spesialis: thalasemia and hemofili. */
 export const KHUSUS_WITH_SUBSPESIALIS: readonly string[] = ['THA', 'HEM']
-
-export interface FaskesRujukanQuery {
-  /** Spesialis referral: required. Khusus THA/HEM: required as well. */
-  kdSubSpesialis?: string
-  /** Khusus referral (IGD, HDL, THA, HEM…) instead of a spesialis one; needs the patient's card number. */
-  kdKhusus?: string
-  noKartu?: string
-  /** Optional: PCare's path then carries 0 (UNCONFIRMED: the value clients send for "no sarana"). */
-  kdSarana?: string
-  /** yyyy-MM-dd, the planned referral date. */
-  tglEstRujuk: string
-}
-export interface FaskesRujukanAnswer {
-  /** 'live' = PCare answered now; 'cache' = PCare could not be reached, this is the last answer for the same choice. */
-  source: 'live' | 'cache' | 'none'
-  checkedAt: number | null
-  /** The date the shown list was asked for (a cached list may be for another day). */
-  tglEstRujuk: string | null
-  error: string | null
-  /** `error` as a code the page words in its language (see remote-code.ts). */
-  errorCode: string | null
-  /** PCare answered and refused the request (a permanent error), as opposed to not answering at all. */
-  refused: boolean
-  list: FaskesRujukan[]
-}
 
 /**
  * Receiving hospitals for a vertical referral, with their capacity on the planned date. PCare decides this per

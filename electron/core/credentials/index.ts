@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import type { CredentialPresence } from '../../contract'
 import { AppError, msg } from '../errors'
 import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
 
@@ -11,7 +12,8 @@ export interface KeychainBackend {
 }
 
 export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
-export type FabricMsp = 'RSMSP' | 'PuskesmasMSP' | 'BPJSMSP'
+/** An MSP whose Fabric signing key the keychain may hold (the keys of the contract's CredentialPresence.fabric). */
+export type FabricMsp = keyof CredentialPresence['fabric']
 
 const Pcare = z.object({
   consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),

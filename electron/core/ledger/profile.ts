@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import type { FabricOrg } from '../../contract'
 
 /**
  * Where and as whom the workstation talks to Fabric. Holds only public material (paths to certificates);
@@ -20,7 +21,8 @@ export interface LedgerProfile {
   chaincode: string
 }
 
-export type LedgerOrg = 'BPJS' | 'RS' | 'Puskesmas'
+/** A faskes org the settings may name (declared in the contract), or BPJS, which the network and tests also act as. */
+export type LedgerOrg = FabricOrg | 'BPJS'
 export type LocalUser = 'User1' | 'Admin'
 
 const ORGS: Record<LedgerOrg, { domain: string; port: number }> = {

@@ -1,3 +1,5 @@
+import type { Settings } from '../../contract'
+
 /** Known gateways (docs/pcare.md#hosts). The v3.0 host answers plain JSON without user_key. */
 export const PCARE_BASE_URLS = {
   production: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest',
@@ -10,7 +12,8 @@ export const ANTREAN_BASE_URLS = {
   development: 'https://apijkn-dev.bpjs-kesehatan.go.id/antreanfktp_dev',
 } as const
 
-export type PostContentType = 'text/plain' | 'application/json' | 'Application/x-www-form-urlencoded'
+/** The Content-Type PCare POSTs go with: one of the settings' choices (declared in the contract). */
+export type PostContentType = Settings['pcare']['postContentType']
 
 export interface PcareTimeouts {
   /** Until the response headers arrive (covers DNS, connect, TLS and the server's work). */

@@ -1,4 +1,5 @@
 /** Response and request shapes (docs/pcare.md#endpoints, #antrean-fktp). Dates are dd-MM-yyyy for PCare, yyyy-MM-dd for Antrean. */
+import type { KdTkp } from '../../contract'
 
 export interface PcareList<T> {
   count: number
@@ -110,7 +111,8 @@ export interface TindakanRef {
   withValue?: boolean
 }
 
-export type KdTkp = '10' | '20' | '50'
+// Declared in the contract (the page picks a TKP too); re-exported beside the PCare shapes that carry it.
+export type { KdTkp }
 
 /** Vital signs as PCare carries them on pendaftaran and kunjungan alike. */
 export interface PcareVitals {

@@ -7,7 +7,6 @@ export type { DiagnosaHit, SearchOptions } from './search'
 export { aliasMatches, DIAGNOSA_ALIASES } from './aliases'
 export type { AliasMatch } from './aliases'
 export { searchTindakan, searchObat, itemNames } from './items'
-export type { TindakanHit, ObatHit } from './items'
 export {
   replaceReferenceLists,
   lastRefreshed,

@@ -1,24 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3'
-import type { KdTkp } from '../pcare/types'
-
-/**
- * A cached PCare tindakan (procedure) for the clinician's picker; maxTarif is PCare's ceiling in rupiah, null when PCare
- * gave none; withValue: the procedure has a result value (hasil) to send.
- */
-export interface TindakanHit {
-  kdTkp: KdTkp
-  kdTindakan: string
-  nmTindakan: string
-  maxTarif: number | null
-  withValue: boolean
-}
-
-/** A cached DPHO drug; sedia is PCare's stock figure as listed (no unit documented), null when absent. */
-export interface ObatHit {
-  kdObat: string
-  nmObat: string
-  sedia: number | null
-}
+import type { KdTkp, ObatHit, TindakanHit } from '../../contract'
 
 /** Lower-cased words of the query (at most 6), so "amlo 5" finds "Amlodipin tab 5 mg". */
 function words(query: string): string[] {

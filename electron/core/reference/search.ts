@@ -1,13 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3'
+import type { DiagnosaHit as DiagnosaView } from '../../contract'
 import type { Diagnosa } from '../pcare/types'
 import { aliasMatches } from './aliases'
 
-export interface DiagnosaHit extends Diagnosa {
-  /** The hit's place in this search's order (searchDiagnosa), 0 first; not comparable across searches. */
-  rank: number
-  /** The Indonesian term or abbreviation that found this code (`darah tinggi` for I10); absent for code and word hits. */
-  alias?: string
-}
+/** A search hit as the contract sends it, plus `rank`: its place in this search's order, 0 first (not comparable across searches). */
+export type DiagnosaHit = DiagnosaView & { rank: number }
 
 const ICD_CODE = /^[A-Za-z]\d{0,2}(\.\d{0,2})?$/
 

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { OutboxDetail, OutboxRow } from '../../contract'
+import type { OutboxDetail, OutboxFilter, OutboxRow, OutboxStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { AppError, msg } from '../errors'
-import type { OutboxStatus, Target } from './outbox'
-
-export interface OutboxFilter {
-  status?: OutboxStatus[]
-  target?: Target
-  operation?: string
-  /** created_at range, ms */
-  from?: number
-  to?: number
-  limit?: number
-}
 
 const ROW = `id, target, operation, entity_type AS entityType, entity_id AS entityId, chain_key AS chainKey, seq, status, attempts,
   next_attempt_at AS nextAttemptAt, last_error_code AS lastErrorCode, last_error_message AS lastErrorMessage,
@@ -36,7 +25,7 @@ function parseFields(v: string | null): { field: string; message: string }[] {
   }
 }
 
-/** What the admin's failed/pending list shows: newest first, filtered. */
+/** What the admin's failed/pending list shows: newest first, filtered (`from`/`to`: created_at range in ms, `to` exclusive; at most 1000 rows, 200 by default). */
 export function listOutbox(db: DB, f: OutboxFilter): OutboxRow[] {
   const where: string[] = []
   const args: unknown[] = []
@@ -101,7 +90,7 @@ export function resend(db: DB, ids: number[], by: string, now = Date.now()): { r
       db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, correlation_id = ?, updated_at = ? WHERE id = ?`).run(now, correlationId, now, id)
       db.prepare(
         `INSERT INTO outbox_attempts (outbox_id, correlation_id, started_at, duration_ms, outcome, error_code, error_message, triggered_by)
-         VALUES (?, ?, ?, 0, 'transient', 'RESEND_REQUESTED', 'Dikirim ulang oleh admin', ?)`,
+         VALUES (?, ?, ?, 0, 'transient', 'RESEND_REQUESTED', NULL, ?)`,
       ).run(id, correlationId, now, by)
       resent.push(id)
     }

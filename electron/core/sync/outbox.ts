@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { DB } from '../db'
 import { canonicalJson, sha256Hex } from '../util/canonical'
+import type { OutboxStatus, Target } from '../../contract'
 
-export type Target = 'ledger' | 'pcare' | 'antrean'
-export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'failed_transient' | 'failed_permanent' | 'cancelled'
+// Declared once, in the contract (core takes its types from there); re-exported for the sync modules beside OutboxJob.
+export type { OutboxStatus, Target }
 
 export interface OutboxJob {
   id: number

@@ -1,8 +1,9 @@
-import type { SyncStatus } from '../../contract'
+import type { SyncStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { referenceStamp } from '../reference/auto'
 
-export type Connectivity = Partial<Record<'ledger' | 'pcare' | 'antrean', boolean | null>>
+/** Per remote: reachable at the last call or probe, false when not, null or absent when not yet known. */
+export type Connectivity = Partial<Record<Target, boolean | null>>
 
 /**
  * Status-bar numbers, read from the outbox itself so they survive restarts and can't drift from the truth.

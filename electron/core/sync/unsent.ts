@@ -1,40 +1,6 @@
 import type { DB } from '../db'
 import { itemNames } from '../reference/items'
-import type { OutboxStatus, Target } from './outbox'
-
-/** The job a waiting job is queued behind: the earliest unfinished job of the same chain. */
-export interface Blocker {
-  id: number
-  operation: string
-  status: OutboxStatus
-  lastErrorCode: string | null
-  /** The remote's own words when it refused (e.g. PCare's "Kode tindakan 99999 tidak ditemukan"), else our note. */
-  lastErrorMessage: string | null
-  /** The tindakan or drug code the blocker carries, if it is one. */
-  item: string | null
-}
-
-/**
- * One outbox job of a visit that is not done (cancelled ones are finished too). The renderer turns it into a sentence:
- * PCare's message for a refusal, "waiting behind …" when `blockedBy` is set, "next try at HH:MM" for a retry.
- */
-export interface UnsentJob {
-  id: number
-  target: Target
-  operation: string
-  status: Exclude<OutboxStatus, 'done' | 'cancelled'>
-  attempts: number
-  /** ms since the epoch; when the worker may try again (pending or failed_transient). */
-  nextAttemptAt: number
-  lastErrorCode: string | null
-  lastErrorMessage: string | null
-  lastErrorFields: { field: string; message: string }[]
-  /** kdTindakan or kdObat for tindakan.add / obat.add, so the clinician sees which line it is. */
-  item: string | null
-  /** The cached PCare name of that item, when the reference lists know the code. */
-  itemName: string | null
-  blockedBy: Blocker | null
-}
+import type { OutboxStatus, Target, UnsentJob } from '../../contract'
 
 /** The chains a visit's jobs run in (see clinic/index.ts: pendaftaran → kunjungan → tindakan/obat; antrean; ledger). */
 const chainsOf = (noRawat: string) => [`pcare:${noRawat}`, `antrean:${noRawat}`, `ledger:${noRawat}`]
