@@ -1,0 +1,45 @@
+import type { Output } from '../../contract'
+import type { DB } from '../db'
+import { AppError, msg } from '../errors'
+import type { CallContext, SessionCarrier } from '../ipc/dispatch'
+import { userDokter } from './doctor'
+import type { AuthService } from './index'
+
+/** The transport's session carrier; UNAVAILABLE when the transport has none (sign-in needs somewhere to keep it). */
+function needSession(ctx: Pick<CallContext, 'session'>): SessionCarrier {
+  if (!ctx.session) throw new AppError('UNAVAILABLE', msg('err.noSession'))
+  return ctx.session
+}
+
+/** Who is signed in on this transport (with their own PCare doctor code), and whether the first admin is still to be made. */
+export function whoAmI(db: DB, auth: AuthService, ctx: Pick<CallContext, 'user' | 'role'>): Output<'auth.me'> {
+  return {
+    user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role, kdDokter: userDokter(db, ctx.user) } : null,
+    setupRequired: !auth.hasUsers(),
+  }
+}
+
+/** First run: makes the first admin and returns its TOTP enrolment. The caller is signed out (see AuthService.setupAdmin). */
+export async function setupFirstAdmin(auth: AuthService, input: { username: string; password: string }, ctx: Pick<CallContext, 'session'>): Promise<Output<'auth.setup'>> {
+  const session = needSession(ctx)
+  const admin = await auth.setupAdmin(input.username, input.password)
+  // Any earlier session belonged to the open first-run state; the new admin signs in with a code.
+  session.set(null)
+  return admin
+}
+
+/** Signs in (AuthService.login checks password and TOTP) and replaces the transport's session with the new one. */
+export async function signIn(auth: AuthService, input: { username: string; password: string; totp?: string }, ctx: Pick<CallContext, 'session'>): Promise<Output<'auth.login'>> {
+  const session = needSession(ctx)
+  const { token, user } = await auth.login(input.username, input.password, input.totp)
+  auth.logout(session.token())
+  session.set(token)
+  return user
+}
+
+/** Ends the transport's session, if any; never fails. */
+export function signOut(auth: AuthService, ctx: Pick<CallContext, 'session'>): Output<'auth.logout'> {
+  auth.logout(ctx.session?.token())
+  ctx.session?.set(null)
+  return { ok: true }
+}
