@@ -59,5 +59,6 @@ describe('sync error reasons', () => {
     expect(remoteWords('ledger', 'CHAINCODE_STATE', 'STATE: visit exists')).toBe('STATE: visit exists')
     expect(remoteWords('ledger', 'RETRY_LIMIT', 'Gagal 8 kali berturut-turut')).toBeNull()
     expect(remoteWords('pcare', 'RETRY_LIMIT', 'Gagal 8 kali berturut-turut')).toBeNull()
+    expect(remoteWords('antrean', 'REJECTED', 'Poli tidak ditemukan')).toBeNull()
   })
 })

@@ -77,8 +77,9 @@ export function pcareWords(code: string | null, message: string | null): string 
  * answer (CHAINCODE_*); null when the failure carries none (its stored message is then a technical detail).
  */
 export function remoteWords(target: string, code: string | null, message: string | null): string | null {
+  if (target === 'pcare') return pcareWords(code, message)
   if (target === 'ledger') return code?.startsWith('CHAINCODE_') && message?.trim() ? message.trim() : null
-  return pcareWords(code, message)
+  return null
 }
 
 /**

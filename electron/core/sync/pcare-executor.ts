@@ -38,7 +38,7 @@ export function toSendError(err: unknown, write: boolean, request?: unknown): Se
 function noKunjunganOf(db: DB, noRawat: string): string {
   const row = db.prepare('SELECT no_kunjungan FROM examinations WHERE no_rawat = ?').get(noRawat) as { no_kunjungan: string | null } | undefined
   // Order guarantees the kunjungan was sent first; a missing number means it was cancelled by an admin.
-  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', 'Kunjungan belum tercatat di PCare; tindakan/obat tidak dapat dikirim.')
+  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', `no noKunjungan for ${noRawat}`)
   return row.no_kunjungan
 }
 
@@ -140,7 +140,7 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
           if (hit) return { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } }
           if (page.length < RECONCILE_PAGE) return null
         }
-        throw new SendError('transient', 'RECONCILE_INCOMPLETE', 'Daftar pendaftaran hari ini terlalu panjang untuk diperiksa; dicoba lagi nanti.')
+        throw new SendError('transient', 'RECONCILE_INCOMPLETE', `more than ${RECONCILE_MAX_ROWS} registrations on ${p.tglDaftar}`)
       }
       case 'kunjungan.add': {
         const list = await c.getRiwayatKunjungan(String(p.noKartu))
@@ -200,7 +200,7 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
     const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli, tgl_daftar FROM registrations WHERE no_rawat = ?').get(job.entityId) as
       | { no_urut: string | null; kd_dokter: string | null; kd_poli: string; tgl_daftar: string }
       | undefined
-    if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', 'Menunggu nomor urut dari PCare.')
+    if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', `no noUrut yet for ${job.entityId}`)
     const angka = Number(reg.no_urut.replace(/\D/g, '')) || 0
     // The doctor's name and hours as Antrean's own schedule gave them (clinic/doctors.ts).
     const dok = reg.kd_dokter ? scheduleEntry(db, reg.kd_poli, reg.tgl_daftar, reg.kd_dokter) : null

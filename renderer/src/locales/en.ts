@@ -500,4 +500,7 @@ export const en: Record<MessageKey, string> = {
   'reason.CHAINCODE': "The ledger refused the transaction: {message}",
   'reason.CHAINCODE_STATE': "The ledger refused because the record is in the wrong state. {message}",
   'reason.COMMIT_INVALID': "The ledger transaction failed validation (code {n}).",
+  // a job queued behind one held by our own code (not a refusal in the remote's words)
+  'unsent.behindHeld': "Waiting for {what}, which waits for an admin: {reason}",
+  'admin.waitsHeld': "Waiting for #{id} ({operation}), which waits for an admin: {reason}",
 }

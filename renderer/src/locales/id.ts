@@ -498,6 +498,9 @@ export const id = {
   'reason.CHAINCODE': "Ledger menolak transaksi: {message}",
   'reason.CHAINCODE_STATE': "Ledger menolak karena status data tidak sesuai (mis. sudah diproses atau belum ada). {message}",
   'reason.COMMIT_INVALID': "Transaksi ledger tidak sah saat validasi (kode {n}).",
+  // a job queued behind one held by our own code (not a refusal in the remote's words)
+  'unsent.behindHeld': "Menunggu {what}, yang menunggu admin: {reason}",
+  'admin.waitsHeld': "Menunggu #{id} ({operation}) yang menunggu admin: {reason}",
 } as const
 
 export type MessageKey = keyof typeof id

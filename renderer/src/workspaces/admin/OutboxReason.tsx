@@ -1,6 +1,6 @@
 import type { Output } from '../../../../electron/contract'
 import { useI18n } from '../../i18n'
-import { pcareWords, reasonText } from '../../reasons'
+import { pcareWords, reasonText, remoteWords } from '../../reasons'
 
 type OutboxRow = Output<'outbox.list'>[number]
 
@@ -12,6 +12,8 @@ export function OutboxReason({ row }: { row: OutboxRow }) {
   const { t, locale } = useI18n()
   const words = row.target === 'pcare' ? pcareWords(row.lastErrorCode, row.lastErrorMessage) : null
   const b = row.blockedBy
+  // A blocker's message is quoted only when it is the remote's words (see unsentReason); else its code is worded.
+  const blockerWords = b && remoteWords(row.target, b.lastErrorCode, b.lastErrorMessage)
   return (
     <>
       {words && (
@@ -27,9 +29,11 @@ export function OutboxReason({ row }: { row: OutboxRow }) {
       )}
       {b && (
         <p data-testid="blocked-by">
-          {b.status === 'failed_permanent'
-            ? t('admin.waitsRefused', { id: b.id, operation: b.operation, message: b.lastErrorMessage ?? reasonText(locale, b.lastErrorCode, null) })
-            : t('admin.waitsFor', { id: b.id, operation: b.operation })}
+          {b.status !== 'failed_permanent'
+            ? t('admin.waitsFor', { id: b.id, operation: b.operation })
+            : blockerWords
+              ? t('admin.waitsRefused', { id: b.id, operation: b.operation, message: blockerWords })
+              : t('admin.waitsHeld', { id: b.id, operation: b.operation, reason: reasonText(locale, b.lastErrorCode, b.lastErrorMessage) })}
         </p>
       )}
     </>

@@ -46,6 +46,12 @@ it('says what a job waits behind, and quotes the refusal that holds it', () => {
   expect(unsentReason(en, 'en', job({ blockedBy: { ...blocker, status: 'pending', lastErrorMessage: null, lastErrorCode: null, operation: 'kunjungan.add', item: null } }))).toBe(
     'Waiting for Visit to be sent first.',
   )
+  // A blocker held by our own code: its stored message (here an older version's Indonesian sentence) is not quoted;
+  // the code is worded in the page's language.
+  const held = { ...blocker, lastErrorCode: 'RETRY_LIMIT', lastErrorMessage: 'Gagal 8 kali berturut-turut; terakhir: timeout' }
+  expect(unsentReason(en, 'en', job({ blockedBy: held }))).toBe(
+    'Waiting for Procedure 99999, which waits for an admin: Tried many times without success; waiting for an admin (resend or cancel).',
+  )
 })
 
 it('gives the next try on a 24-hour clock when offline or retrying, whatever the locale', () => {

@@ -1,7 +1,7 @@
 import type { UnsentJob } from '../../../../electron/contract'
 import { useCall } from '../../hooks'
 import { useI18n, type MessageKey, type Translate } from '../../i18n'
-import { pcareWords, reasonText } from '../../reasons'
+import { reasonText, remoteWords } from '../../reasons'
 
 const POLL_MS = 3000
 
@@ -49,7 +49,7 @@ export function jobLabel(t: Translate, job: { operation: string; item: string | 
  * answer), else our explanation (e.g. the retry limit, which is no refusal).
  */
 function refusal(t: Translate, locale: 'id' | 'en', target: string, code: string | null, message: string | null): string {
-  const words = target === 'pcare' ? pcareWords(code, message) : code?.startsWith('CHAINCODE_') ? message : null
+  const words = remoteWords(target, code, message)
   return words ? t('unsent.refused', { who: t(`target.${target as 'pcare'}`), message: words }) : t('unsent.held', { reason: reasonText(locale, code, message) })
 }
 
@@ -59,9 +59,11 @@ export function unsentReason(t: Translate, locale: 'id' | 'en', job: UnsentJob, 
   const b = job.blockedBy
   if (b) {
     const what = jobLabel(t, { operation: b.operation, item: b.item })
-    return b.status === 'failed_permanent'
-      ? t('unsent.behindRefused', { what, message: b.lastErrorMessage ?? reasonText(locale, b.lastErrorCode, null) })
-      : t('unsent.behind', { what })
+    if (b.status !== 'failed_permanent') return t('unsent.behind', { what })
+    // The blocker's stored message is quoted only when it is the remote's words; otherwise it is a detail (or an older
+    // version's Indonesian sentence, which would show on an English page), and the blocker's code is worded instead.
+    const words = remoteWords(job.target, b.lastErrorCode, b.lastErrorMessage)
+    return words ? t('unsent.behindRefused', { what, message: words }) : t('unsent.behindHeld', { what, reason: reasonText(locale, b.lastErrorCode, b.lastErrorMessage) })
   }
   if (job.status === 'in_flight') return t('unsent.sending')
   if (job.status === 'failed_transient') return t('unsent.retryAt', { reason: reasonText(locale, job.lastErrorCode, job.lastErrorMessage), time: hhmm(job.nextAttemptAt) })
