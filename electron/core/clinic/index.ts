@@ -3,12 +3,12 @@ import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { nonSpesialisCodes } from '../reference/store'
 import { recordDiagnosaPicks } from '../reference/search'
-import { pcareBeratBadan, pcareSuhu } from '../../contract/vitals'
 import { assertVitalsForPoli } from './vitals'
 import { KHUSUS_WITH_SUBSPESIALIS } from './rujukan'
+import { antreanAddPayload, kunjunganBody, obatPayload, pendaftaranBody, tindakanPayload } from '../pcare/bodies'
 import { enqueue, type NewJob } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
-import { localIsoDate, toPcareDate } from './dates'
+import { localIsoDate } from './dates'
 import { checkDokter } from './doctors'
 
 export interface Actor {
@@ -62,9 +62,9 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
       input.kdTkp, input.keluhan, bpjs && input.antrean ? 1 : 0, input.penjamin, verification, actor.userId, now, now)
     if (!bpjs) return { noRawat, tglDaftar: tgl }
 
+    const facts = { noKartu: input.noKartu, tglDaftar: tgl, kdPoli: input.kdPoli }
     if (!patient) {
       enqueue(db, {
-        target: 'pcare',
         operation: 'peserta.verify',
         chainKey: `pcare:${noRawat}`,
         entityType: 'registration',
@@ -73,47 +73,21 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
       }, now)
     }
 
-    const v = input.vitals ?? {}
     enqueue(db, {
-      target: 'pcare',
       operation: 'pendaftaran.add',
       chainKey: `pcare:${noRawat}`,
       entityType: 'registration',
       entityId: noRawat,
-      payload: {
-        // Unverified: this faskes until the verify job has read the card's own provider (the executor uses that then).
-        kdProviderPeserta: patient?.kd_provider ?? faskesOrThrow(faskes),
-        tglDaftar: toPcareDate(tgl),
-        noKartu: input.noKartu,
-        kdPoli: input.kdPoli,
-        keluhan: input.keluhan,
-        kunjSakit: input.kunjSakit,
-        sistole: v.sistole ?? 0,
-        diastole: v.diastole ?? 0,
-        beratBadan: pcareBeratBadan(v.beratBadan ?? 0),
-        tinggiBadan: v.tinggiBadan ?? 0,
-        respRate: v.respRate ?? 0,
-        heartRate: v.heartRate ?? 0,
-        lingkarPerut: v.lingkarPerut ?? 0,
-        rujukBalik: 0,
-        kdTkp: input.kdTkp,
-      },
+      // Unverified: this faskes until the verify job has read the card's own provider (the executor uses that then).
+      payload: pendaftaranBody(input, facts, patient?.kd_provider ?? faskesOrThrow(faskes)),
     }, now)
     if (input.antrean) {
       enqueue(db, {
-        target: 'antrean',
         operation: 'antrean.add',
         chainKey: `antrean:${noRawat}`,
         entityType: 'registration',
         entityId: noRawat,
-        payload: {
-          nomorkartu: input.noKartu,
-          nik: patient?.nik ?? '',
-          kodepoli: input.kdPoli,
-          namapoli: input.nmPoli ?? '',
-          tanggalperiksa: tgl,
-          keterangan: input.keluhan,
-        },
+        payload: antreanAddPayload(input, facts, patient?.nik ?? null),
       }, now)
     }
     return { noRawat, tglDaftar: tgl }
@@ -123,18 +97,6 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
 function faskesOrThrow(f: FaskesIdentity): string {
   if (!f.kdPPK) throw new AppError('INVALID_INPUT', msg('reg.kdPPKUnset'), [fieldError('kdPPK', msg('v.required'))])
   return f.kdPPK
-}
-
-type Rujukan = NonNullable<ExaminationInput['rujukan']>
-
-/** PCare's rujukLanjut: a spesialis referral names sub-spesialis and sarana, a khusus one its kind and a note. */
-function rujukLanjut(r: Rujukan) {
-  const base = { kdppk: r.kdppk, tglEstRujuk: toPcareDate(r.tglEstRujuk) }
-  if (r.kdKhusus) {
-    const sub = KHUSUS_WITH_SUBSPESIALIS.includes(r.kdKhusus) ? (r.kdSubSpesialis ?? null) : null
-    return { ...base, subSpesialis: null, khusus: { kdKhusus: r.kdKhusus, kdSubSpesialis: sub, catatan: r.catatan ?? '' } }
-  }
-  return { ...base, subSpesialis: r.kdSubSpesialis ? { kdSubSpesialis1: r.kdSubSpesialis, kdSarana: r.kdSarana ?? null } : null, khusus: null }
 }
 
 /** Status pulang 4 is "Rujuk Vertikal": PCare reads rujukLanjut with it, so one without the other is a half referral. */
@@ -207,75 +169,23 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     recordDiagnosaPicks(db, actor.userId, input.diagnoses.map((d) => d.kdDiag), now)
 
     const pcareChain = `pcare:${reg.no_rawat}`
-    const [d1, d2, d3] = input.diagnoses
-    const v = input.vitals
+    const facts = { noKartu: reg.no_kartu, tglDaftar: reg.tgl_daftar, kdPoli: reg.kd_poli }
     const base = { chainKey: pcareChain, entityType: 'examination', entityId: reg.no_rawat } as const
     // PCare hears of a visit only through its pendaftaran: none for a self-paying (umum) visit or a card PCare refused.
     const pcareJob = (job: NewJob, at: number) => {
       if (reg.penjamin === 'bpjs' && reg.verification !== 'rejected') enqueue(db, job, at)
     }
-    pcareJob({
-      ...base,
-      target: 'pcare',
-      operation: 'kunjungan.add',
-      payload: {
-        noKunjungan: null,
-        noKartu: reg.no_kartu,
-        tglDaftar: toPcareDate(reg.tgl_daftar),
-        kdPoli: reg.kd_poli,
-        keluhan: input.keluhan,
-        anamnesa: input.anamnesa,
-        kdSadar: input.kdSadar,
-        sistole: v.sistole,
-        diastole: v.diastole,
-        beratBadan: pcareBeratBadan(v.beratBadan),
-        tinggiBadan: v.tinggiBadan,
-        respRate: v.respRate,
-        heartRate: v.heartRate,
-        lingkarPerut: v.lingkarPerut,
-        suhu: pcareSuhu(v.suhu),
-        kdStatusPulang: input.kdStatusPulang,
-        tglPulang: toPcareDate(reg.tgl_daftar),
-        kdDokter: input.kdDokter,
-        kdDiag1: d1.kdDiag,
-        kdDiag2: d2?.kdDiag ?? null,
-        kdDiag3: d3?.kdDiag ?? null,
-        kdPoliRujukInternal: null,
-        rujukLanjut: input.rujukan ? rujukLanjut(input.rujukan) : null,
-        kdTacc: input.rujukan?.tacc?.kdTacc ?? -1,
-        alasanTacc: input.rujukan?.tacc?.alasanTacc ?? null,
-        terapiObat: input.terapiObat,
-        terapiNonObat: input.terapiNonObat,
-        bmhp: '',
-        alergiMakan: '00',
-        alergiUdara: '00',
-        alergiObat: '00',
-        kdPrognosa: '01',
-      },
-    }, now)
+    pcareJob({ ...base, operation: 'kunjungan.add', payload: kunjunganBody(facts, input) }, now)
     input.tindakan.forEach((t, i) =>
-      pcareJob({
-        ...base,
-        target: 'pcare',
-        operation: 'tindakan.add',
-        idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`,
-        payload: { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: t.hasil ?? 0 },
-      }, now),
+      pcareJob({ ...base, operation: 'tindakan.add', idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`, payload: tindakanPayload(t) }, now),
     )
     input.obat.forEach((o, i) =>
-      pcareJob({
-        ...base,
-        target: 'pcare',
-        operation: 'obat.add',
-        idempotencyKey: `obat.add:${reg.no_rawat}:${i + 1}`,
-        payload: { kdObatSK: 0, racikan: false, kdRacikan: null, obatDPHO: true, kdObat: o.kdObat, signa1: o.signa1, signa2: o.signa2, jmlObat: o.jmlObat, jmlPermintaan: o.jmlObat, nmObatNonDPHO: '' },
-      }, now),
+      pcareJob({ ...base, operation: 'obat.add', idempotencyKey: `obat.add:${reg.no_rawat}:${i + 1}`, payload: obatPayload(o) }, now),
     )
 
     const ledgerChain = `ledger:${reg.no_rawat}`
     const detail = { diagnoses: input.diagnoses, vitals: input.vitals, kdSadar: input.kdSadar, terapiObat: input.terapiObat, terapiNonObat: input.terapiNonObat, tindakan: input.tindakan, obat: input.obat }
     enqueue(db, {
-      target: 'ledger',
       operation: 'Visit:Record',
       chainKey: ledgerChain,
       entityType: 'visit',
@@ -288,7 +198,6 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     if (input.rujukan && referralId) {
       const r = input.rujukan
       enqueue(db, {
-        target: 'ledger',
         operation: 'Referral:Create',
         chainKey: ledgerChain,
         entityType: 'referral',
@@ -298,7 +207,6 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     }
     if (input.claimAmount && claimId) {
       enqueue(db, {
-        target: 'ledger',
         operation: 'Claim:Submit',
         chainKey: ledgerChain,
         entityType: 'claim',

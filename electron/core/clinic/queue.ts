@@ -1,6 +1,7 @@
 import type { Attendance } from '../../contract'
 import type { DB } from '../db'
 import { AppError, msg } from '../errors'
+import { antreanPanggilBody } from '../pcare/bodies'
 import { enqueue } from '../sync/outbox'
 
 interface QueueRow {
@@ -47,13 +48,12 @@ export function markAttendance(db: DB, noRawat: string, attendance: Attendance, 
     if (!r.antrean) return { attendance, queued: false }
     const { n } = db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND operation = 'antrean.panggil'`).get(`antrean:${noRawat}`) as { n: number }
     enqueue(db, {
-      target: 'antrean',
       operation: 'antrean.panggil',
       chainKey: `antrean:${noRawat}`,
       entityType: 'registration',
       entityId: noRawat,
       idempotencyKey: `antrean.panggil:${noRawat}:${n + 1}`,
-      payload: { tanggalperiksa: r.tgl_daftar, kodepoli: r.kd_poli, nomorkartu: r.no_kartu, status: attendance === 'hadir' ? 1 : 2, waktu: now },
+      payload: antreanPanggilBody({ noKartu: r.no_kartu, tglDaftar: r.tgl_daftar, kdPoli: r.kd_poli }, attendance, now),
     }, now)
     return { attendance, queued: true }
   })()

@@ -4,6 +4,7 @@ import { openDatabase, type DB } from '../db'
 import { cancel, listOutbox, monitoring, outboxDetail, resend } from './admin'
 import { enqueue, OutboxStore } from './outbox'
 import { tempDir } from '../../../test/helpers/tmp'
+import { sampleJob } from '../../../test/helpers/outbox'
 
 let tmp: ReturnType<typeof tempDir>
 let db: DB
@@ -19,8 +20,8 @@ afterEach(() => {
   tmp.cleanup()
 })
 
-function job(chain: string, op: string) {
-  const id = enqueue(db, { target: 'pcare', operation: op, chainKey: chain, entityType: 'registration', entityId: chain, payload: { chain } }, T0)
+function job(chain: string, op: 'pendaftaran.add' | 'kunjungan.add') {
+  const id = enqueue(db, sampleJob(op, chain), T0)
   return store.get(id)!
 }
 

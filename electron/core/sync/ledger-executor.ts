@@ -3,10 +3,12 @@ import { CommitError, CommitStatusError, EndorseError, type SubmittedTransaction
 import { chaincodeErrorKind, type LedgerConnection } from '../ledger/gateway'
 import { canonicalJson } from '../util/canonical'
 import { SendError, type Executor, type SendSuccess } from './executor'
+import { parseJob, type ParsedJob } from './operations'
 import type { OutboxJob } from './outbox'
 
+/** What every ledger operation stores: the chaincode argument and, for some, private-collection data. */
 interface LedgerPayload {
-  intent: Record<string, unknown>
+  intent: object
   transient?: Record<string, string>
 }
 /** Fabric transaction validation codes that a fresh proposal can fix (fabric-protos TxValidationCode). */
@@ -16,11 +18,18 @@ const UNREACHABLE = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE
 const SUBMIT_TRIES = 3
 const STATUS_TRIES = 3
 
-const readFor: Record<string, { contract: string; fn: string; key: string }> = {
-  'Visit:Record': { contract: 'Visit', fn: 'Read', key: 'visitId' },
-  'Referral:Create': { contract: 'Referral', fn: 'Read', key: 'referralId' },
-  'Claim:Submit': { contract: 'Claim', fn: 'Read', key: 'claimId' },
+/** Where a ledger job's record lives once committed: the contract's `Read` of the id the intent names. */
+function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key: string } {
+  switch (job.operation) {
+    case 'Visit:Record':
+      return { contract: 'Visit', fn: 'Read', key: job.payload.intent.visitId }
+    case 'Referral:Create':
+      return { contract: 'Referral', fn: 'Read', key: job.payload.intent.referralId }
+    case 'Claim:Submit':
+      return { contract: 'Claim', fn: 'Read', key: job.payload.intent.claimId }
+  }
 }
+
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null)
@@ -38,8 +47,9 @@ const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(byt
  */
 export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
-    const [contractName, fn] = job.operation.split(':')
-    const p = job.payload as LedgerPayload
+    const parsed = parseJob('ledger', job)
+    const [contractName, fn] = parsed.operation.split(':')
+    const p: LedgerPayload = parsed.payload
     const conn = await connection()
     const contract = conn.contract(contractName)
     const proposal = contract.newProposal(fn, {
@@ -107,12 +117,10 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
   }
 
   async function reconcile(job: OutboxJob): Promise<SendSuccess | null> {
-    const spec = readFor[job.operation]
-    if (!spec) return null
-    const key = (job.payload as LedgerPayload).intent[spec.key]
+    const spec = recordOf(parseJob('ledger', job))
     const conn = await connection()
     try {
-      const record = decode(await conn.contract(spec.contract).evaluateTransaction(spec.fn, String(key)))
+      const record = decode(await conn.contract(spec.contract).evaluateTransaction(spec.fn, spec.key))
       return record ? { result: { txId: null, record }, response: { record, via: `${spec.contract}:${spec.fn}` } } : null
     } catch (err) {
       if (chaincodeErrorKind(err) === 'NOT_FOUND') return null

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { DB } from '../db'
 import { canonicalJson, sha256Hex } from '../util/canonical'
+import { OPERATIONS, type Operation, type PayloadOf } from './operations'
 import type { OutboxStatus, Target } from '../../contract'
 
 // Declared once, in the contract (core takes its types from there); re-exported for the sync modules beside OutboxJob.
@@ -16,6 +17,7 @@ export interface OutboxJob {
   seq: number
   entityType: string
   entityId: string
+  /** As stored (any version may have written it): executors read it only through `parseJob` (operations.ts). */
   payload: unknown
   payloadHash: string
   status: OutboxStatus
@@ -27,18 +29,21 @@ export interface OutboxJob {
   createdAt: number
 }
 
-export interface NewJob {
-  target: Target
-  operation: string
+interface JobOf<Op extends Operation> {
+  /** Names the remote call; its target (worker) and payload shape come from OPERATIONS (operations.ts). */
+  operation: Op
   /** Orders effects of one patient visit: jobs with the same chain run one after another, by seq. */
   chainKey: string
   entityType: string
   entityId: string
-  /** Sanitized intent: what to send, never credentials. */
-  payload: unknown
+  /** Sanitized intent: what to send, never credentials. Stored as canonical JSON; its hash guards the key. */
+  payload: PayloadOf<Op>
   /** Stable across retries and resends; defaults to operation + entity. */
   idempotencyKey?: string
 }
+
+/** A job to enqueue: one member per operation, so the operation decides the payload type. */
+export type NewJob = { [Op in Operation]: JobOf<Op> }[Operation]
 
 interface Row {
   id: number
@@ -60,6 +65,18 @@ interface Row {
   created_at: number
 }
 
+/**
+ * A payload that is not JSON (edited by hand) is handed on as its text: `parseJob` then fails that one job with
+ * BAD_PAYLOAD instead of every scan of the outbox throwing.
+ */
+function storedPayload(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
 function toJob(r: Row): OutboxJob {
   return {
     id: r.id,
@@ -70,7 +87,7 @@ function toJob(r: Row): OutboxJob {
     seq: r.seq,
     entityType: r.entity_type,
     entityId: r.entity_id,
-    payload: JSON.parse(r.payload),
+    payload: storedPayload(r.payload),
     payloadHash: r.payload_hash,
     status: r.status,
     attempts: r.attempts,
@@ -83,11 +100,12 @@ function toJob(r: Row): OutboxJob {
 }
 
 /**
- * Adds a job. Call it inside the same transaction that writes the local record it belongs to, so either both
- * exist or neither does. Re-enqueueing the same idempotency key with the same payload is a no-op; with a
- * different payload it is a bug in the caller and throws.
+ * Adds a job for the operation's target. Call it inside the same transaction that writes the local record it
+ * belongs to, so either both exist or neither does. Re-enqueueing the same idempotency key with the same payload
+ * is a no-op; with a different payload it is a bug in the caller and throws.
  */
 export function enqueue(db: DB, job: NewJob, now = Date.now()): number {
+  const target = OPERATIONS[job.operation].target
   const payload = canonicalJson(job.payload)
   const hash = sha256Hex(payload)
   const key = job.idempotencyKey ?? `${job.operation}:${job.entityId}`
@@ -107,7 +125,7 @@ export function enqueue(db: DB, job: NewJob, now = Date.now()): number {
          status, next_attempt_at, correlation_id, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
     )
-    .run(key, job.target, job.operation, job.chainKey, seq, job.entityType, job.entityId, payload, hash, now, randomUUID(), now, now)
+    .run(key, target, job.operation, job.chainKey, seq, job.entityType, job.entityId, payload, hash, now, randomUUID(), now, now)
   return Number(info.lastInsertRowid)
 }
 

@@ -5,9 +5,9 @@ import { AntreanClient, PcareClient, PcareError, syncCodeOf } from '../pcare'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
 import { scheduleEntry } from '../clinic/doctors'
-import type { AntreanPanggilInput } from '../pcare/types'
+import { antreanAddBody, obatBody, tindakanBody, withProvider } from '../pcare/bodies'
+import { parseJob, type ParsedJob } from './operations'
 
-type Payload = Record<string, unknown>
 const RECONCILE_PAGE = 500
 const RECONCILE_MAX_ROWS = 10_000
 
@@ -38,7 +38,7 @@ export function toSendError(err: unknown, write: boolean, request?: unknown): Se
 function noKunjunganOf(db: DB, noRawat: string): string {
   const row = db.prepare('SELECT no_kunjungan FROM examinations WHERE no_rawat = ?').get(noRawat) as { no_kunjungan: string | null } | undefined
   // Order guarantees the kunjungan was sent first; a missing number means it was cancelled by an admin.
-  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', `no noKunjungan for ${noRawat}`)
+  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', 'Kunjungan belum tercatat di PCare; tindakan/obat tidak dapat dikirim.')
   return row.no_kunjungan
 }
 
@@ -50,12 +50,12 @@ interface Verdict {
 }
 
 /**
- * A pendaftaran registered offline names this faskes as the card's provider; once the verify job has cached the
- * card, its own provider (kdProviderPst) is sent instead.
+ * The card's own provider (kdProviderPst) as cached, or null. A pendaftaran registered offline names this faskes;
+ * once the verify job has cached the card, its own provider is sent instead.
  */
-function withProvider(db: DB, p: Payload): Payload {
-  const row = db.prepare('SELECT kd_provider FROM patients WHERE no_kartu = ?').get(String(p.noKartu)) as { kd_provider: string | null } | undefined
-  return row?.kd_provider ? { ...p, kdProviderPeserta: row.kd_provider } : p
+function cachedProvider(db: DB, noKartu: string): string | null {
+  const row = db.prepare('SELECT kd_provider FROM patients WHERE no_kartu = ?').get(noKartu) as { kd_provider: string | null } | undefined
+  return row?.kd_provider ?? null
 }
 
 /**
@@ -84,57 +84,58 @@ function applyVerdict(db: DB, noRawat: string, v: Verdict, now: number): void {
  */
 export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
-    const p = job.payload as Payload
+    const parsed = parseJob('pcare', job)
     const c = await client()
-    switch (job.operation) {
+    switch (parsed.operation) {
       case 'peserta.verify': {
-        const peserta = await c.getPeserta(String(p.noKartu))
+        const p = parsed.payload
+        const peserta = await c.getPeserta(p.noKartu)
         // The cache gets the whole answer (name, provider); the outbox keeps only the verdict, no patient data.
         if (peserta) cachePeserta(db, peserta, Date.now())
         const verdict: Verdict = { found: Boolean(peserta), aktif: peserta?.aktif ?? false, ketAktif: peserta?.ketAktif ?? null }
         return { result: verdict, request: p, response: verdict }
       }
       case 'pendaftaran.add': {
+        const p = parsed.payload
         try {
-          const noUrut = await c.addPendaftaran(withProvider(db, p) as never)
+          const noUrut = await c.addPendaftaran(withProvider(p, cachedProvider(db, p.noKartu)))
           return { result: { noUrut }, request: p, response: { noUrut } }
         } catch (err) {
           // PCare refuses a second pendaftaran of the same card/poli/day: if it is ours, that is success.
           if (err instanceof PcareError && err.reason === 'duplicate') {
-            const found = await reconcile(job)
+            const found = await reconcile(job, parsed)
             if (found) return found
           }
           throw err
         }
       }
       case 'kunjungan.add': {
-        const noKunjungan = await c.addKunjungan(p as never)
+        const p = parsed.payload
+        const noKunjungan = await c.addKunjungan(p)
         return { result: { noKunjungan }, request: p, response: { noKunjungan } }
       }
       case 'tindakan.add': {
-        const body = { ...p, noKunjungan: noKunjunganOf(db, job.entityId) }
-        const kdTindakanSK = await c.addTindakan(body as never)
+        const body = tindakanBody(parsed.payload, noKunjunganOf(db, job.entityId))
+        const kdTindakanSK = await c.addTindakan(body)
         return { result: { kdTindakanSK }, request: body, response: { kdTindakanSK } }
       }
       case 'obat.add': {
-        const body = { ...p, noKunjungan: noKunjunganOf(db, job.entityId) }
-        const kdObatSK = await c.addObat(body as never)
+        const body = obatBody(parsed.payload, noKunjunganOf(db, job.entityId))
+        const kdObatSK = await c.addObat(body)
         return { result: { kdObatSK }, request: body, response: { kdObatSK } }
       }
-      default:
-        throw new SendError('permanent', 'UNKNOWN_OPERATION', `Operasi PCare tidak dikenal: ${job.operation}`)
     }
   }
 
-  /** Asks PCare whether an earlier, ambiguous send of this job landed. */
-  async function reconcile(job: OutboxJob): Promise<SendSuccess | null> {
-    const p = job.payload as Payload
+  /** Asks PCare whether an earlier, ambiguous send of this job landed. `parsed`: the job's payload, parsed once. */
+  async function reconcile(job: OutboxJob, parsed: ParsedJob<'pcare'>): Promise<SendSuccess | null> {
     const c = await client()
-    switch (job.operation) {
+    switch (parsed.operation) {
       case 'pendaftaran.add': {
+        const p = parsed.payload
         // A busy faskes can pass 500 registrations a day: page through the whole day (bounded) before concluding.
         for (let start = 0; start < RECONCILE_MAX_ROWS; start += RECONCILE_PAGE) {
-          const list = await c.listPendaftaran(String(p.tglDaftar), start, RECONCILE_PAGE)
+          const list = await c.listPendaftaran(p.tglDaftar, start, RECONCILE_PAGE)
           const page = list?.list ?? []
           const hit = page.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)
           if (hit) return { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } }
@@ -143,21 +144,25 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
         throw new SendError('transient', 'RECONCILE_INCOMPLETE', `more than ${RECONCILE_MAX_ROWS} registrations on ${p.tglDaftar}`)
       }
       case 'kunjungan.add': {
-        const list = await c.getRiwayatKunjungan(String(p.noKartu))
+        const p = parsed.payload
+        const list = await c.getRiwayatKunjungan(p.noKartu)
         const hit = list?.list?.find((x) => x.tglKunjungan === p.tglDaftar && x.poli?.kdPoli === p.kdPoli)
         return hit ? { result: { noKunjungan: hit.noKunjungan }, response: { noKunjungan: hit.noKunjungan, via: 'kunjungan/peserta' } } : null
       }
       case 'tindakan.add': {
+        const p = parsed.payload
         const list = await c.getTindakanKunjungan(noKunjunganOf(db, job.entityId))
         const hit = list?.list?.find((x) => x.kdTindakan === p.kdTindakan && x.biaya === p.biaya)
         return hit ? { result: { kdTindakanSK: String(hit.kdTindakanSK) }, response: { via: 'tindakan/kunjungan' } } : null
       }
       case 'obat.add': {
+        const p = parsed.payload
         const list = await c.getObatKunjungan(noKunjunganOf(db, job.entityId))
         const hit = list?.list?.find((x) => x.kdObat === p.kdObat)
         return hit ? { result: { kdObatSK: String(hit.kdObatSK) }, response: { via: 'obat/kunjungan' } } : null
       }
-      default:
+      case 'peserta.verify':
+        // A read: nothing to reconcile, it is simply asked again.
         return null
     }
   }
@@ -166,9 +171,15 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
     target: 'pcare',
     // A verify is a read: a failed one cannot have landed, so it is simply asked again.
     send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, job.operation !== 'peserta.verify', job.payload))),
-    reconcile: (job) => reconcile(job).catch((err) => Promise.reject(toSendError(err, false))),
+    async reconcile(job) {
+      try {
+        return await reconcile(job, parseJob('pcare', job))
+      } catch (err) {
+        throw toSendError(err, false)
+      }
+    },
     apply(d, job, result) {
-      const r = result as Payload
+      const r = result as Record<string, unknown>
       if (job.operation === 'peserta.verify') applyVerdict(d, job.entityId, result as Verdict, Date.now())
       if (job.operation === 'pendaftaran.add') d.prepare('UPDATE registrations SET no_urut = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noUrut), Date.now(), job.entityId)
       if (job.operation === 'kunjungan.add') d.prepare('UPDATE examinations SET no_kunjungan = ?, updated_at = ? WHERE no_rawat = ?').run(String(r.noKunjungan), Date.now(), job.entityId)
@@ -191,30 +202,20 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
  */
 export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
-    if (job.operation === 'antrean.panggil') {
-      const p = job.payload as unknown as AntreanPanggilInput
+    const parsed = parseJob('antrean', job)
+    if (parsed.operation === 'antrean.panggil') {
+      const p = parsed.payload
       const message = await (await client()).panggil(p)
       return { result: { status: p.status }, request: p, response: { message } }
     }
-    if (job.operation !== 'antrean.add') throw new SendError('permanent', 'UNKNOWN_OPERATION', `Operasi Antrean tidak dikenal: ${job.operation}`)
     const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli, tgl_daftar FROM registrations WHERE no_rawat = ?').get(job.entityId) as
       | { no_urut: string | null; kd_dokter: string | null; kd_poli: string; tgl_daftar: string }
       | undefined
     if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', `no noUrut yet for ${job.entityId}`)
-    const angka = Number(reg.no_urut.replace(/\D/g, '')) || 0
     // The doctor's name and hours as Antrean's own schedule gave them (clinic/doctors.ts).
     const dok = reg.kd_dokter ? scheduleEntry(db, reg.kd_poli, reg.tgl_daftar, reg.kd_dokter) : null
-    const body = {
-      ...(job.payload as Payload),
-      nohp: '',
-      norm: job.entityId,
-      kodedokter: Number(reg.kd_dokter ?? 0),
-      namadokter: dok?.nmDokter ?? '',
-      jampraktek: dok?.jamPraktek ?? '08:00-14:00',
-      nomorantrean: `${reg.kd_poli === '002' ? 'B' : 'A'}-${angka}`,
-      angkaantrean: angka,
-    }
-    const r = await (await client()).add(body as never)
+    const body = antreanAddBody(parsed.payload, { noRawat: job.entityId, noUrut: reg.no_urut, kdPoli: reg.kd_poli, kdDokter: reg.kd_dokter }, dok)
+    const r = await (await client()).add(body)
     return { result: { alreadyQueued: r.alreadyQueued, nomorantrean: body.nomorantrean }, request: body, response: r }
   }
   return {

@@ -5,6 +5,7 @@ import { openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import { enqueue, OutboxStore, type OutboxJob } from './outbox'
+import { sampleJob } from '../../../test/helpers/outbox'
 import { TargetWorker } from './worker'
 import { tempDir } from '../../../test/helpers/tmp'
 
@@ -48,7 +49,7 @@ function scripted(script: Script, reconcile: (job: OutboxJob) => SendSuccess | n
 }
 
 function add(chain: string, key: string) {
-  return enqueue(db, { target: 'pcare', operation: 'op', chainKey: chain, entityType: 't', entityId: key, payload: { key }, idempotencyKey: key })
+  return enqueue(db, sampleJob('peserta.verify', chain, { entityId: key, idempotencyKey: key }))
 }
 async function until(cond: () => boolean, ms = 3000) {
   const end = Date.now() + ms
