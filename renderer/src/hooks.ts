@@ -12,7 +12,10 @@ export interface CallState<T> {
   value: T | undefined
   /** The failure of the latest call for the current input; cleared by its next success. */
   error: ApiError | undefined
-  /** True until the first call for the current input settled (not on every poll, so nothing flickers). */
+  /**
+   * True until the first call for the current input settled, and from `reload()` until its answer (not on every
+   * poll, so nothing flickers).
+   */
   loading: boolean
   /** Ask again now (after a save, say); waits for a call in flight instead of overlapping it. */
   reload: () => void
@@ -29,9 +32,10 @@ export interface CallOptions {
   keepPrevious?: boolean
 }
 
-type Answers<T> = { valueKey: string | null; value: T | undefined; errorKey: string | null; error: ApiError | undefined }
-type Tagged<T> = { key: string } & ({ ok: true; value: T } | { ok: false; error: ApiError })
-const NO_ANSWER: Answers<never> = { valueKey: null, value: undefined, errorKey: null, error: undefined }
+/** The answers kept: each with the input (JSON) it answers; `answered` is the last `reload()` an answer followed. */
+type Answers<T> = { valueKey: string | null; value: T | undefined; errorKey: string | null; error: ApiError | undefined; answered: number }
+type Tagged<T> = { key: string; reloads: number } & ({ ok: true; value: T } | { ok: false; error: ApiError })
+const NO_ANSWER: Answers<never> = { valueKey: null, value: undefined, errorKey: null, error: undefined, answered: 0 }
 
 /**
  * The one way the page reads data from core: calls `channel` with `input` at once and, with `pollMs`, again that
@@ -48,6 +52,9 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
   latest.current = { input, key }
   const poller = useRef<Poller | null>(null)
   const asked = useRef<string | null>(null)
+  // reload() presses: the ref is what the next call reads, the state what render compares with `answered`.
+  const reloads = useRef(0)
+  const [reloaded, setReloaded] = useState(0)
   const active = key !== null
   const { pollMs, keepPrevious = false } = opts
 
@@ -55,16 +62,20 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
     if (!active) return
     const load = async (): Promise<Tagged<Output<C>>> => {
       const { input: i, key: k } = latest.current
+      const tag = { key: k ?? '', reloads: reloads.current }
       asked.current = k
       try {
-        return { key: k ?? '', ok: true, value: await call(channel, i as Input<C>) }
+        return { ...tag, ok: true, value: await call(channel, i as Input<C>) }
       } catch (err) {
-        return { key: k ?? '', ok: false, error: asApiError(err) }
+        return { ...tag, ok: false, error: asApiError(err) }
       }
     }
     const settle = (r: Tagged<Output<C>>) => {
       if (r.key !== latest.current.key) return
-      setAnswers((s) => (r.ok ? { valueKey: r.key, value: r.value, errorKey: null, error: undefined } : { ...s, errorKey: r.key, error: r.error }))
+      setAnswers((s) => {
+        const answered = Math.max(s.answered, r.reloads)
+        return r.ok ? { valueKey: r.key, value: r.value, errorKey: null, error: undefined, answered } : { ...s, errorKey: r.key, error: r.error, answered }
+      })
     }
     // load() never throws: its failures come back tagged with their input, like its answers.
     const p = createPoller(load, { value: settle, error: () => undefined }, { pollMs })
@@ -81,13 +92,18 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
     if (key !== null && asked.current !== key) poller.current?.reload()
   }, [key])
 
-  const reload = useCallback(() => poller.current?.reload(), [])
+  const reload = useCallback(() => {
+    if (!poller.current) return
+    reloads.current += 1
+    setReloaded(reloads.current)
+    poller.current.reload()
+  }, [])
   const hasValue = key !== null && answers.valueKey === key
   const hasError = key !== null && answers.errorKey === key
   return {
     value: hasValue || (key !== null && keepPrevious) ? answers.value : undefined,
     error: hasError ? answers.error : undefined,
-    loading: key !== null && !hasValue && !hasError,
+    loading: key !== null && ((!hasValue && !hasError) || answers.answered < reloaded),
     reload,
   }
 }

@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react'
 import type { ExaminationInput, Output } from '../../../electron/contract'
-import { asApiError, call } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field, when } from '../components/Field'
+import { useCall } from '../hooks'
 import { useI18n } from '../i18n'
 import { reasonText } from '../reasons'
 
@@ -82,10 +81,6 @@ export function ReferralFields({
   noKartu: string
 }) {
   const { t, locale } = useI18n()
-  const [answer, setAnswer] = useState<Answer | null>(null)
-  const [lookupError, setLookupError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [round, setRound] = useState(0)
   const set = (patch: Partial<ReferralDraft>) => onChange({ ...value, ...patch })
   const spesialis = lists?.spesialis ?? []
   const subs = spesialis.find((s) => s.kdSpesialis === value.kdSpesialis)?.sub ?? []
@@ -93,32 +88,17 @@ export function ReferralFields({
   const khusus = value.jenis === 'khusus'
   const withSub = needsSub(value, lists)
   const complete = (khusus ? Boolean(value.kdKhusus) : true) && (!withSub || Boolean(value.kdSubSpesialis))
-  // Ask as soon as the choice is complete: the clinician keeps typing while PCare answers.
-  useEffect(() => {
-    if (!complete || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)) {
-      setAnswer(null)
-      return
-    }
-    let live = true
-    setBusy(true)
-    setLookupError(null)
-    const query = khusus
+  // Ask as soon as the choice is complete: the clinician keeps typing while PCare answers (the last answer stays
+  // meanwhile). A failed lookup shows its reason instead of a list.
+  const query = !complete || !/^\d{4}-\d{2}-\d{2}$/.test(value.tglEstRujuk)
+    ? null
+    : khusus
       ? { kdKhusus: value.kdKhusus, kdSubSpesialis: withSub ? value.kdSubSpesialis : undefined, noKartu, tglEstRujuk: value.tglEstRujuk }
       : { kdSubSpesialis: value.kdSubSpesialis, kdSarana: value.kdSarana || undefined, tglEstRujuk: value.tglEstRujuk }
-    call('referral.faskes', query)
-      .then(
-        (a) => live && setAnswer(a),
-        (err) => {
-          if (!live) return
-          setAnswer(null)
-          setLookupError(asApiError(err).message)
-        },
-      )
-      .finally(() => live && setBusy(false))
-    return () => {
-      live = false
-    }
-  }, [complete, khusus, withSub, value.kdKhusus, value.kdSubSpesialis, value.kdSarana, value.tglEstRujuk, noKartu, round])
+  const lookup = useCall('referral.faskes', query, { keepPrevious: true })
+  const answer: Answer | null = lookup.error ? null : (lookup.value ?? null)
+  const lookupError = lookup.error?.message
+  const busy = lookup.loading
 
   const reasons = taccReasons(value.kdTacc)
   return (
@@ -216,7 +196,7 @@ export function ReferralFields({
               ))}
             </div>
           )}
-          <button type="button" className="secondary" disabled={busy} onClick={() => setRound(round + 1)}>
+          <button type="button" className="secondary" disabled={busy} onClick={lookup.reload}>
             {t('exam.rj.retry')}
           </button>
         </div>
