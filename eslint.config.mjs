@@ -16,6 +16,26 @@ const noElectronMessage =
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
+// A relative import through a tools/, test/ or chaincode/ folder: developer tools, test helpers and the chaincode's own
+// package are not part of the shipped app, so shipped core and contract code never loads them (their tests may).
+const DEV_ONLY = /^\.\.?\/(.*\/)?(tools|test|chaincode)(\/|$)/
+const DEV_ONLY_SELECTOR = String(DEV_ONLY).replaceAll('\\/', '\\u002F')
+const devOnlyMessage =
+  'electron/core and electron/contract are shipped: they never import tools/, test/ or chaincode/ (only their *.test.ts files may). Move what both need into core.'
+
+// Every way to load a module that no-restricted-imports does not see (import(), require(), import x = require()).
+const loadsMatching = (selector, message) => [
+  { selector: `ImportExpression[source.value=${selector}]`, message },
+  { selector: `CallExpression[callee.name='require'][arguments.0.value=${selector}]`, message },
+  { selector: `TSImportEqualsDeclaration[moduleReference.expression.value=${selector}]`, message },
+]
+const electronImports = {
+  paths: ['electron', 'electron-updater'].map((name) => ({ name, message: noElectronMessage })),
+  patterns: [{ regex: ELECTRON.source, message: noElectronMessage }],
+}
+const noPrepareMessage =
+  'Handlers stay thin: SQL lives in the core module that owns the data (clinic/, sync/, reference/…); the handler calls it in one line.'
+
 export default defineConfig(
   {
     ignores: [
@@ -46,22 +66,33 @@ export default defineConfig(
     files: ['**/*.test.ts', 'test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // A later block's rule options replace an earlier one's for the files both match, so each narrower block below
+  // repeats the wider block's entries and adds its own.
   {
     files: ['electron/core/**', 'electron/contract/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: ['electron', 'electron-updater'].map((name) => ({ name, message: noElectronMessage })),
-          patterns: [{ regex: ELECTRON.source, message: noElectronMessage }],
-        },
-      ],
-      // no-restricted-imports does not see require() or import(); these do.
+      'no-restricted-imports': ['error', electronImports],
+      'no-restricted-syntax': ['error', ...loadsMatching(ELECTRON_SELECTOR, noElectronMessage)],
+    },
+  },
+  {
+    files: ['electron/core/**', 'electron/contract/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { ...electronImports, patterns: [...electronImports.patterns, { regex: DEV_ONLY.source, message: devOnlyMessage }] }],
+      'no-restricted-syntax': ['error', ...loadsMatching(ELECTRON_SELECTOR, noElectronMessage), ...loadsMatching(DEV_ONLY_SELECTOR, devOnlyMessage)],
+    },
+  },
+  {
+    files: ['electron/core/ipc/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: `ImportExpression[source.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
-        { selector: `CallExpression[callee.name='require'][arguments.0.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
-        { selector: `TSImportEqualsDeclaration[moduleReference.expression.value=${ELECTRON_SELECTOR}]`, message: noElectronMessage },
+        ...loadsMatching(ELECTRON_SELECTOR, noElectronMessage),
+        ...loadsMatching(DEV_ONLY_SELECTOR, devOnlyMessage),
+        // db.prepare(…), db?.prepare(…) and db['prepare'](…).
+        { selector: "CallExpression[callee.property.name='prepare'], CallExpression[callee.property.value='prepare']", message: noPrepareMessage },
       ],
     },
   },

@@ -24,6 +24,7 @@ const CORE = 'electron/core/db/__lint_probe__.ts'
 const CONTRACT = 'electron/contract/__lint_probe__.ts'
 const RENDERER = 'renderer/src/workspaces/__lint_probe__.tsx'
 const PRELOAD = 'electron/preload/__lint_probe__.ts'
+const IPC = 'electron/core/ipc/__lint_probe__.ts'
 
 describe('core and contract never import electron', () => {
   it.each([
@@ -60,6 +61,87 @@ describe('core and contract never import electron', () => {
 
   it('main may import electron', async () => {
     expect(await ruleIds(`import { app } from 'electron'\nexport const a = app\n`, 'electron/main/__lint_probe__.ts')).toEqual([])
+  })
+})
+
+describe('shipped core and contract code never loads tools/, test/ or chaincode/', () => {
+  it.each([
+    [CORE, `import { startSimulator } from '../../../tools/pcare-sim/server'\nexport const s = startSimulator\n`, 'no-restricted-imports'],
+    [CORE, `import type { Simulator } from '../../../tools/pcare-sim/server'\nexport type S = Simulator\n`, 'no-restricted-imports'],
+    [CORE, `import { tempDir } from '../../../test/helpers/tmp'\nexport const t = tempDir\n`, 'no-restricted-imports'],
+    [CORE, `export { ClaimContract } from '../../../chaincode/src/contracts/claim'\n`, 'no-restricted-imports'],
+    [CORE, `export * from '../../../test/helpers/clinic'\n`, 'no-restricted-imports'],
+    [CORE, `export async function f() { return import('../../../tools/pcare-sim/seed') }\n`, 'no-restricted-syntax'],
+    [CORE, `export const c = require('../../../chaincode/src/index')\n`, 'no-restricted-syntax'],
+    [IPC, `import { until } from '../../../test/helpers/until'\nexport const u = until\n`, 'no-restricted-imports'],
+    [IPC, `export async function f() { return import('../../../test/helpers/tmp') }\n`, 'no-restricted-syntax'],
+    [CONTRACT, `import { FASKES_RUJUKAN } from '../../tools/pcare-sim/seed'\nexport const f = FASKES_RUJUKAN\n`, 'no-restricted-imports'],
+  ])('%s: %j is reported by %s', async (file, code, rule) => {
+    expect(await ruleIds(code, file)).toContain(rule)
+  })
+
+  it('the message says what to do instead', async () => {
+    const [result] = await eslint.lintText(`import { tempDir } from '../../../test/helpers/tmp'\nexport const t = tempDir\n`, { filePath: resolve(root, CORE) })
+    expect(result.messages.map((m) => m.message)).toEqual([expect.stringMatching(/never import tools\/, test\/ or chaincode\/.*Move/s)])
+  })
+
+  it('still bans electron in the same files (the narrower blocks keep the wider rules)', async () => {
+    for (const file of [CORE, IPC]) {
+      expect(await ruleIds(`import { app } from 'electron'\nexport const a = app\n`, file)).toContain('no-restricted-imports')
+      expect(await ruleIds(`export const e = require('electron')\n`, file)).toContain('no-restricted-syntax')
+    }
+  })
+
+  it('allows a core test to use the simulator and test helpers, and names that only contain the words', async () => {
+    const test = [
+      `import { tempDir } from '../../../test/helpers/tmp'`,
+      `import { startSimulator } from '../../../tools/pcare-sim/server'`,
+      `export const x = [tempDir, startSimulator]`,
+      '',
+    ].join('\n')
+    expect(await ruleIds(test, 'electron/core/db/__lint_probe__.test.ts')).toEqual([])
+    const lookalikes = [
+      `import { z } from 'zod'`,
+      `import { canonicalJson } from '../util/canonical'`,
+      `import { contract } from '../../contract'`,
+      `import { testers } from './testers'`,
+      `import { toolsOf } from '../tools-of'`,
+      `export const x = [z, canonicalJson, contract, testers, toolsOf]`,
+      '',
+    ].join('\n')
+    expect(await ruleIds(lookalikes, CORE)).toEqual([])
+  })
+})
+
+describe('handlers hold no SQL', () => {
+  it.each([
+    [`export const f = (db: { prepare(s: string): unknown }) => db.prepare('SELECT 1')\n`],
+    [`export const f = (db?: { prepare(s: string): unknown }) => db?.prepare('SELECT 1')\n`],
+    [`export const f = (db: { prepare(s: string): unknown }) => db['prepare']('SELECT 1')\n`],
+    [`export const f = (core: { db: { prepare(s: string): { all(): unknown[] } } }) => core.db.prepare('SELECT * FROM outbox').all()\n`],
+  ])('reports %j under electron/core/ipc', async (code) => {
+    expect(await ruleIds(code, IPC)).toContain('no-restricted-syntax')
+  })
+
+  it('allows .prepare( in the core module that owns the data, and in the ipc tests (fixtures)', async () => {
+    const code = `export const f = (db: { prepare(s: string): unknown }) => db.prepare('SELECT 1')\n`
+    expect(await ruleIds(code, CORE)).toEqual([])
+    expect(await ruleIds(code, 'electron/core/ipc/__lint_probe__.test.ts')).toEqual([])
+  })
+
+  it('allows one-line calls into core, and a property merely named prepare', async () => {
+    const code = [
+      `import { todayRegistrations } from '../clinic/registrations'`,
+      `export const h = { today: (db: never) => todayRegistrations(db) }`,
+      `export const p = { prepare: 1 }.prepare`,
+      '',
+    ].join('\n')
+    expect(await ruleIds(code, IPC)).toEqual([])
+  })
+
+  it('the real handler table passes', async () => {
+    const [result] = await eslint.lintFiles([resolve(root, 'electron/core/ipc/handlers.ts')])
+    expect(result.messages.map((m) => `${m.ruleId}: ${m.message}`)).toEqual([])
   })
 })
 
