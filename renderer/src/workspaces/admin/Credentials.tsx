@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { ApiError, asApiError, call } from '../../api'
 import { Field } from '../../components/Field'
+import { FormErrorScope, FormErrors } from '../../components/FormErrors'
 import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 
@@ -15,8 +16,6 @@ export function Credentials() {
   const empty = { consId: '', secretKey: '', userKey: '', username: '', password: '', kdAplikasi: '095', antreanUserKey: '' }
   const [form, setForm] = useState(empty)
   const [saveError, setError] = useState<ApiError | null>(null)
-  // The form's refusal first; else why the presence could not be read.
-  const error = saveError ?? status.error
   const [saved, setSaved] = useState(false)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -60,22 +59,25 @@ export function Credentials() {
         </dl>
       )}
       <form className="grid-form" onSubmit={submit} noValidate autoComplete="off">
-        {(['consId', 'secretKey', 'userKey', 'username', 'password', 'kdAplikasi', 'antreanUserKey'] as const).map((k) => (
-          <Field key={k} id={`cr-${k}`} label={t(`admin.cred.${k}`)} error={error?.fieldMessage(k)}>
-            <input
-              id={`cr-${k}`}
-              type={k === 'consId' || k === 'kdAplikasi' || k === 'username' ? 'text' : 'password'}
-              autoComplete="off"
-              value={form[k]}
-              onChange={(e) => setForm({ ...form, [k]: e.target.value })}
-            />
-          </Field>
-        ))}
-        <div className="form-actions wide">
-          <button type="submit">{t('admin.credSave')}</button>
-          <span role="status">{saved && <span className="ok">{t('admin.stored')}</span>}</span>
-          {error && error.fields.length === 0 && <span className="error">{error.message}</span>}
-        </div>
+        <FormErrorScope error={saveError}>
+          {(['consId', 'secretKey', 'userKey', 'username', 'password', 'kdAplikasi', 'antreanUserKey'] as const).map((k) => (
+            <Field key={k} id={`cr-${k}`} name={k} label={t(`admin.cred.${k}`)}>
+              <input
+                type={k === 'consId' || k === 'kdAplikasi' || k === 'username' ? 'text' : 'password'}
+                autoComplete="off"
+                value={form[k]}
+                onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+              />
+            </Field>
+          ))}
+          <FormErrors summary={t('form.hasErrors')} />
+          <div className="form-actions wide">
+            <button type="submit">{t('admin.credSave')}</button>
+            <span role="status">{saved && <span className="ok">{t('admin.stored')}</span>}</span>
+            {/* Why the presence could not be read (a refused save is in the summary above). */}
+            {!saveError && status.error && <span className="error">{status.error.message}</span>}
+          </div>
+        </FormErrorScope>
       </form>
       <p className="muted">
         {t('admin.endpointHint')} <a href="#/pengaturan">{t('ws.pengaturan')}</a>

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { ApiError, asApiError, call } from '../../api'
 import { Field, when } from '../../components/Field'
+import { FormErrorScope, FormErrors } from '../../components/FormErrors'
 import { TotpEnrolment } from '../../components/TotpEnrolment'
 import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
-import { DokterOptions, UserDokterCell, useDokterList } from '../poli/UserDokter'
+import { DokterSelect, UserDokterCell, useDokterList } from '../poli/UserDokter'
 
 /** The users with their role, TOTP state and doctor, and the form that adds one (an admin gets a TOTP enrolment). */
 export function Users() {
@@ -15,8 +16,6 @@ export function Users() {
   const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
   const dokter = useDokterList()
   const [saveError, setError] = useState<ApiError | null>(null)
-  // The form's refusal first; else why the list could not be read.
-  const error = saveError ?? list.error
   const [created, setCreated] = useState<Output<'users.create'> | null>(null)
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -59,32 +58,34 @@ export function Users() {
         </table>
       )}
       <form className="grid-form" onSubmit={submit} noValidate>
-        <Field id="nu-username" label={t('auth.username')} error={error?.fieldMessage('username')}>
-          <input id="nu-username" autoComplete="off" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
-        </Field>
-        <Field id="nu-password" label={t('auth.password')} hint={t('auth.passwordHint')} error={error?.fieldMessage('password')}>
-          <input id="nu-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
-        </Field>
-        <Field id="nu-role" label={t('admin.role')}>
-          <select id="nu-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as typeof form.role })}>
-            {(['counter', 'clinician', 'admin'] as const).map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        {form.role !== 'counter' && (
-          <Field id="nu-dokter" label={t('admin.kdDokter')} hint={t('admin.kdDokterHint')} error={error?.fieldMessage('kdDokter')}>
-            <select id="nu-dokter" value={form.kdDokter} onChange={(e) => setForm({ ...form, kdDokter: e.target.value })}>
-              <DokterOptions dokter={dokter} value={form.kdDokter} />
+        <FormErrorScope error={saveError}>
+          <Field id="nu-username" name="username" label={t('auth.username')}>
+            <input autoComplete="off" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+          </Field>
+          <Field id="nu-password" name="password" label={t('auth.password')} hint={t('auth.passwordHint')}>
+            <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          </Field>
+          <Field id="nu-role" name="role" label={t('admin.role')}>
+            <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as typeof form.role })}>
+              {(['counter', 'clinician', 'admin'] as const).map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
             </select>
           </Field>
-        )}
-        <div className="form-actions wide">
-          <button type="submit">{t('admin.addUser')}</button>
-          {error && error.fields.length === 0 && <span className="error">{error.message}</span>}
-        </div>
+          {form.role !== 'counter' && (
+            <Field id="nu-dokter" name="kdDokter" label={t('admin.kdDokter')} hint={t('admin.kdDokterHint')}>
+              <DokterSelect dokter={dokter} value={form.kdDokter} onChange={(kdDokter) => setForm({ ...form, kdDokter })} />
+            </Field>
+          )}
+          <FormErrors summary={t('form.hasErrors')} />
+          <div className="form-actions wide">
+            <button type="submit">{t('admin.addUser')}</button>
+            {/* Why the list could not be read (a refused add is in the summary above). */}
+            {!saveError && list.error && <span className="error">{list.error.message}</span>}
+          </div>
+        </FormErrorScope>
       </form>
       {created && (
         <div role="status">

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { Output } from '../../../../electron/contract'
+import { CodeSelect } from '../../components/CodeSelect'
 import { useI18n } from '../../i18n'
 import { filterToday } from './rules'
 
@@ -57,14 +58,7 @@ export function TodayFilter({ rows, children }: { rows: Row[] | undefined; child
           }}
         />
         <label htmlFor="today-poli">{t('counter.filterPoli')}</label>
-        <select id="today-poli" value={kdPoli} onChange={(e) => setKdPoli(e.target.value)}>
-          <option value="">{t('counter.allPoli')}</option>
-          {polis.map(([kd, nm]) => (
-            <option key={kd} value={kd}>
-              {nm}
-            </option>
-          ))}
-        </select>
+        <CodeSelect id="today-poli" options={polis} code={([kd]) => kd} text={([, nm]) => nm} value={kdPoli} onChange={setKdPoli} empty={t('counter.allPoli')} />
         {rows && (
           <span className="muted" role="status" data-testid="today-count">
             {t('counter.shown', { n: shown?.length ?? 0, total: rows.length })}

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
 import { asApiError, call } from '../../api'
+import { CodeSelect } from '../../components/CodeSelect'
+import { Field } from '../../components/Field'
 import { useI18n } from '../../i18n'
 import { clock } from '../../time'
 import { queueOrder } from './order'
@@ -113,17 +115,9 @@ export function PoliQueue({ rows, polis, onOpen, examOpen = null }: { rows: Row[
   return (
     <section className="card poli-queue" aria-labelledby="queue-title" data-testid="poli-queue">
       <h2 id="queue-title">{t('queue.title')}</h2>
-      <div className="field">
-        <label htmlFor="queue-poli">{t('queue.poli')}</label>
-        <select id="queue-poli" value={kdPoli} onChange={(e) => choosePoli(e.target.value)}>
-          <option value="">{t('queue.pickPoli')}</option>
-          {choices.map((p) => (
-            <option key={p.kdPoli} value={p.kdPoli}>
-              {p.nmPoli}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field id="queue-poli" label={t('queue.poli')}>
+        <CodeSelect options={choices} code={(p) => p.kdPoli} text={(p) => p.nmPoli} value={kdPoli} onChange={choosePoli} empty={t('queue.pickPoli')} />
+      </Field>
       {kdPoli &&
         (queue.length === 0 ? (
           <p className="empty">{t('queue.empty')}</p>

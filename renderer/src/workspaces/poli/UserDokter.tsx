@@ -1,5 +1,6 @@
-import { useState } from 'react'
+import { useState, type SelectHTMLAttributes } from 'react'
 import { asApiError, call } from '../../api'
+import { CodeSelect } from '../../components/CodeSelect'
 import { useI18n } from '../../i18n'
 import { useReferenceLists } from '../../reference'
 
@@ -15,19 +16,23 @@ export function useDokterList(): Dokter[] {
   return useReferenceLists()?.dokter ?? NONE
 }
 
-/** The options of a doctor-code select: none, the list, and a linked code the list no longer has. */
-export function DokterOptions({ dokter, value }: { dokter: Dokter[]; value: string }) {
+/**
+ * A user's doctor-code select: none, PCare's list as "name (code)", and a linked code the list no longer has. Other
+ * select attributes (id, aria-*, which a Field passes in) go to the select.
+ */
+export function DokterSelect({ dokter, value, onChange, ...rest }: Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange'> & { dokter: Dokter[]; value: string; onChange: (kdDokter: string) => void }) {
   const { t } = useI18n()
   return (
-    <>
-      <option value="">{t('admin.kdDokterNone')}</option>
-      {value && !dokter.some((d) => d.kdDokter === value) && <option value={value}>{value}</option>}
-      {dokter.map((d) => (
-        <option key={d.kdDokter} value={d.kdDokter}>
-          {d.nmDokter} ({d.kdDokter})
-        </option>
-      ))}
-    </>
+    <CodeSelect
+      {...rest}
+      options={dokter}
+      code={(d) => d.kdDokter}
+      text={(d) => `${d.nmDokter} (${d.kdDokter})`}
+      value={value}
+      onChange={onChange}
+      empty={t('admin.kdDokterNone')}
+      missing={(kd) => kd}
+    />
   )
 }
 
@@ -53,9 +58,7 @@ export function UserDokterCell({ username, role, kdDokter, dokter }: { username:
   }
   return (
     <>
-      <select aria-label={t('admin.setDokter', { username })} value={value} onChange={(e) => void save(e.target.value)}>
-        <DokterOptions dokter={dokter} value={value} />
-      </select>
+      <DokterSelect aria-label={t('admin.setDokter', { username })} dokter={dokter} value={value} onChange={(next) => void save(next)} />
       {status && (
         <span role="status" className={status.ok ? 'ok' : 'error'}>
           {' '}
