@@ -1,12 +1,10 @@
 import { useEffect, useRef, useState } from 'react'
-import type { Output } from '../../../../electron/contract'
-import { asApiError, call } from '../../api'
 import { CodeSelect } from '../../components/CodeSelect'
 import { Field } from '../../components/Field'
+import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { clock } from '../../time'
 
-type Schedule = Output<'doctors.schedule'>
 type Dokter = { kdDokter: string; nmDokter: string }
 
 /**
@@ -35,44 +33,20 @@ export function DoctorSelect({
   preselect: 'onDuty' | 'me'
 }) {
   const { t, locale } = useI18n()
-  const [schedule, setSchedule] = useState<Schedule | null>(null)
-  const [loadError, setLoadError] = useState<string | null>(null)
-
+  // The poli's schedule, asked again for each poli (nothing shown from the previous poli meanwhile).
+  const scheduleCall = useCall('doctors.schedule', kdPoli ? { kdPoli } : null)
+  const schedule = scheduleCall.value ?? null
+  const loadError = scheduleCall.error?.message ?? null
   useEffect(() => {
-    setSchedule(null)
-    setLoadError(null)
-    if (!kdPoli) return
-    let live = true
-    call('doctors.schedule', { kdPoli }).then(
-      (s) => {
-        if (!live) return
-        setSchedule(s)
-        if (preselect === 'onDuty') onChange(s.onDuty ?? '')
-      },
-      (e) => live && setLoadError(asApiError(e).message),
-    )
-    return () => {
-      live = false
-    }
-    // onChange is the parent's setter; re-running on its identity would refetch on every render.
-  }, [kdPoli, preselect])
+    if (schedule && preselect === 'onDuty') onChange(schedule.onDuty ?? '')
+    // Once per arriving schedule; onChange is the parent's setter, and its identity changes on every render.
+  }, [schedule, preselect])
 
-  // The clinician's own code is fetched once per form, and used only when it serves this poli: preselecting a
-  // doctor the save then refuses (off the poli's schedule) helps nobody.
-  const [myKdDokter, setMyKdDokter] = useState<string | null>(null)
+  // The clinician's own code is fetched once per form (when the value starts empty), and used only when it serves
+  // this poli: preselecting a doctor the save then refuses (off the poli's schedule) helps nobody.
+  const [askMe] = useState(() => preselect === 'me' && !value)
+  const myKdDokter = useCall('auth.me', askMe ? {} : null).value?.user?.kdDokter ?? null
   const applied = useRef(false)
-  useEffect(() => {
-    if (preselect !== 'me' || value) return
-    let live = true
-    call('auth.me', {}).then(
-      (me) => live && setMyKdDokter(me.user?.kdDokter ?? null),
-      () => undefined,
-    )
-    return () => {
-      live = false
-    }
-    // Asked once per form.
-  }, [])
   useEffect(() => {
     if (applied.current || value || !myKdDokter || (!schedule && !loadError)) return
     const serves = schedule && schedule.dokter.length > 0 ? schedule.dokter : all
