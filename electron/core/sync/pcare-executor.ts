@@ -38,7 +38,7 @@ export function toSendError(err: unknown, write: boolean, request?: unknown): Se
 function noKunjunganOf(db: DB, noRawat: string): string {
   const row = db.prepare('SELECT no_kunjungan FROM examinations WHERE no_rawat = ?').get(noRawat) as { no_kunjungan: string | null } | undefined
   // Order guarantees the kunjungan was sent first; a missing number means it was cancelled by an admin.
-  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', 'Kunjungan belum tercatat di PCare; tindakan/obat tidak dapat dikirim.')
+  if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', `no noKunjungan for ${noRawat}`)
   return row.no_kunjungan
 }
 
