@@ -530,7 +530,9 @@ export const SessionUser = z.object({ username: z.string(), role: Role })
 export type SessionUser = z.infer<typeof SessionUser>
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
 const Password = z.string().min(10, 'v.password').max(200)
+/** TOTP enrolment shown once to a new admin: the secret as text and as an otpauth:// URI. */
 const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
+export type TotpEnrolment = z.infer<typeof Enrolment>
 
 export const contract = {
   'app.info': { input: Empty, output: AppInfo },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
-import type { Role, SessionUser } from '../../contract'
+import type { Role, SessionUser, TotpEnrolment } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { open, seal, type SealKeySource } from './seal'
@@ -35,12 +35,6 @@ interface UserRow {
   totp_confirmed_at: number | null
   totp_last_step: number | null
   created_at: number
-}
-
-/** Enrolment data shown once to a new admin: the secret as text and as an otpauth:// URI. */
-export interface TotpEnrolment {
-  secret: string
-  otpauthUri: string
 }
 
 const ISSUER = 'Faskes Workstation'
