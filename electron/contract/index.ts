@@ -4,6 +4,7 @@
  * (enforced by lint), so no schema code or Node module reaches the page through this file.
  */
 import { z } from 'zod'
+import { StoredSyncErrorCode, SyncErrorCode } from './sync-errors'
 import { checkVitals } from './vitals'
 
 export const Locale = z.enum(['id', 'en'])
@@ -193,7 +194,7 @@ export const FaskesRujukanAnswer = z.object({
   /** Why the list is not live, as sent by PCare or the client (Indonesian; PCare's own words when refused). */
   error: z.string().nullable(),
   /** The same as a code the page words in its language (PCare's reason upper-cased, TIMEOUT, UNCONFIGURED…). */
-  errorCode: z.string().nullable(),
+  errorCode: SyncErrorCode.nullable(),
   /** PCare answered and refused the request (e.g. 412 with a field list), as opposed to not answering at all. */
   refused: z.boolean(),
   list: z.array(FaskesRujukan),
@@ -317,7 +318,7 @@ export const OutboxRow = z.object({
   status: OutboxStatus,
   attempts: z.number(),
   nextAttemptAt: z.number(),
-  lastErrorCode: z.string().nullable(),
+  lastErrorCode: StoredSyncErrorCode.nullable(),
   lastErrorMessage: z.string().nullable(),
   lastErrorFields: z.array(FieldErr),
   correlationId: z.string(),
@@ -326,7 +327,7 @@ export const OutboxRow = z.object({
   doneAt: z.number().nullable(),
   /** The earlier unfinished job of the same visit chain this one waits for; null when it is first in line. */
   blockedBy: z
-    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable() })
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: StoredSyncErrorCode.nullable(), lastErrorMessage: z.string().nullable() })
     .nullable(),
 })
 export type OutboxRow = z.infer<typeof OutboxRow>
@@ -338,7 +339,7 @@ export const OutboxAttempt = z.object({
   outcome: z.string(),
   httpStatus: z.number().nullable(),
   metaCode: z.number().nullable(),
-  errorCode: z.string().nullable(),
+  errorCode: StoredSyncErrorCode.nullable(),
   errorMessage: z.string().nullable(),
   errorFields: z.array(FieldErr),
   triggeredBy: z.string().nullable(),
@@ -364,7 +365,7 @@ export const Monitoring = z.object({
   kpi: z.object({ successRate: Pct, p50: Pct, p95: Pct, p99: Pct, pending: z.number(), failed: z.number() }),
   perDay: z.array(z.object({ day: z.string(), target: Target, operation: z.string(), ok: z.number(), failed: z.number(), successRate: Pct })),
   latency: z.array(z.object({ operation: z.string(), n: z.number(), p50: Pct, p95: Pct, p99: Pct })),
-  topErrors: z.array(z.object({ code: z.string(), message: z.string().nullable(), n: z.number() })),
+  topErrors: z.array(z.object({ code: StoredSyncErrorCode, message: z.string().nullable(), n: z.number() })),
   retryOutcomes: z.array(z.object({ attempts: z.string(), status: OutboxStatus, n: z.number() })),
 })
 export type Monitoring = z.infer<typeof Monitoring>
@@ -408,7 +409,7 @@ export const UnsentJob = z.object({
   attempts: z.number(),
   /** ms since the epoch; when the worker may try again (pending or failed_transient). */
   nextAttemptAt: z.number(),
-  lastErrorCode: z.string().nullable(),
+  lastErrorCode: StoredSyncErrorCode.nullable(),
   /** The remote's own words when it refused (e.g. PCare's "Kode tindakan 99999 tidak ditemukan"), else our note. */
   lastErrorMessage: z.string().nullable(),
   lastErrorFields: z.array(FieldErr),
@@ -418,7 +419,7 @@ export const UnsentJob = z.object({
   itemName: z.string().nullable(),
   /** The job this one is queued behind: the earliest unfinished job of the same chain (null for the chain's head). */
   blockedBy: z
-    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: z.string().nullable(), lastErrorMessage: z.string().nullable(), item: z.string().nullable() })
+    .object({ id: z.number(), operation: z.string(), status: OutboxStatus, lastErrorCode: StoredSyncErrorCode.nullable(), lastErrorMessage: z.string().nullable(), item: z.string().nullable() })
     .nullable(),
 })
 export type UnsentJob = z.infer<typeof UnsentJob>

@@ -1,4 +1,4 @@
-import type { FaskesRujukanAnswer, FaskesRujukanQuery } from '../../contract'
+import type { FaskesRujukanAnswer, FaskesRujukanQuery, SyncErrorCode } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { PcareError } from '../pcare'
@@ -32,7 +32,7 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
   const key = khusus ? `khusus:${khusus.kd}` : q.kdSubSpesialis!
   const sarana = khusus ? (khusus.sub ?? '') : (q.kdSarana ?? '')
   let error: string
-  let errorCode: string
+  let errorCode: SyncErrorCode
   let refused = false
   if (remotes) {
     try {
