@@ -4,7 +4,7 @@ import { asApiError, call } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
-import { useFocusFirst, useTodayRegistrations } from '../hooks'
+import { useCall, useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
@@ -260,23 +260,23 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
 
 function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string | null }) {
   const { t } = useI18n()
-  const [h, setH] = useState<Output<'patient.history'> | null>(null)
-  const [err, setErr] = useState<string | null>(null)
+  // Local visits first: the ledger read lists every entry ever made for the card (about a second for a
+  // well-used card, up to the 4 s bound), and the visit just saved must not wait for it.
+  const local = useCall('patient.history', { noKartu, ledger: false })
+  const full = useCall('patient.history', { noKartu })
+  const { reload: reloadLocal } = local
+  const { reload: reloadFull } = full
+  // A save changes refreshKey: both are asked again (the first render asked already).
+  const seen = useRef(refreshKey)
   useEffect(() => {
-    let live = true
-    let full = false
-    const fail = (e: unknown) => live && setErr(asApiError(e).message)
-    // Local visits first: the ledger read lists every entry ever made for the card (about a second for a
-    // well-used card, up to the 4 s bound), and the visit just saved must not wait for it.
-    call('patient.history', { noKartu, ledger: false }).then((v) => live && !full && setH(v), fail)
-    call('patient.history', { noKartu }).then((v) => {
-      full = true
-      if (live) setH(v)
-    }, fail)
-    return () => {
-      live = false
-    }
-  }, [noKartu, refreshKey])
+    if (seen.current === refreshKey) return
+    seen.current = refreshKey
+    reloadLocal()
+    reloadFull()
+  }, [refreshKey, reloadLocal, reloadFull])
+  // The full answer once it is in; while it is being asked again, the fresher local one.
+  const h = (full.loading ? (local.value ?? full.value) : (full.value ?? local.value)) ?? null
+  const err = (full.error ?? local.error)?.message
   return (
     <section className="card" aria-labelledby="hist-title" role="region">
       <h2 id="hist-title">{t('exam.history')}</h2>
