@@ -191,7 +191,10 @@ export const FaskesRujukanAnswer = z.object({
   checkedAt: z.number().nullable(),
   /** The date the shown list was asked for (a cached list may be for another day). */
   tglEstRujuk: z.string().nullable(),
-  /** Why the list is not live, as sent by PCare or the client (Indonesian; PCare's own words when refused). */
+  /**
+   * Why the list is not live: PCare's own words when it refused (shown as said), else a technical detail for support
+   * (the client's or the library's text, English); the page words errorCode instead.
+   */
   error: z.string().nullable(),
   /** The same as a code the page words in its language (PCare's reason upper-cased, TIMEOUT, UNCONFIGURED…). */
   errorCode: SyncErrorCode.nullable(),
@@ -248,6 +251,7 @@ export const PatientCheck = z.object({
   notFound: z.boolean(),
   /** When the shown PCare status was read (the "as of" time the counter must see when offline), epoch ms. */
   checkedAt: z.number().nullable(),
+  /** Why PCare gave no live answer: a technical detail for support (the client's or the library's text, English), not for the page's prose. */
   pcareError: z.string().nullable(),
   patient: PatientView.nullable(),
   ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable() }),
@@ -486,6 +490,7 @@ export type PrintReferral = z.infer<typeof PrintReferral>
 
 export const CredentialPresence = z.object({
   available: z.boolean(),
+  /** Why the keychain is unavailable: a technical detail for support (English), shown only as a hint. */
   error: z.string().nullable(),
   pcare: z.boolean(),
   antrean: z.boolean(),

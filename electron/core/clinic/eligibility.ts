@@ -89,7 +89,7 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
       pcareError = err instanceof Error ? err.message : String(err)
       if (pcareUnreachable(err)) remotes.report?.('pcare', false)
     }
-  } else pcareError = 'PCare belum dikonfigurasi.'
+  } else pcareError = 'PCare is not configured'
 
   if (live) cachePeserta(db, live, now)
   // PCare's "not found" wins over an old cache row: the card is gone now, whatever it was before.

@@ -107,7 +107,7 @@ describe('patientHistory', () => {
     const unused = ledgerAnswering(() => Promise.reject(new Error('must not be called')))
     expect(await patientHistory(db, unused, { noKartu: CARD, ledger: false })).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: null })
     expect(unused.calls).toEqual([])
-    expect(await patientHistory(db, null, { noKartu: CARD, ledger: true })).toMatchObject({ ledger: null, ledgerError: 'Ledger tidak terhubung.' })
+    expect(await patientHistory(db, null, { noKartu: CARD, ledger: true })).toMatchObject({ ledger: null, ledgerError: 'no ledger connection in this session' })
     const refusing = ledgerAnswering(() => Promise.reject(new Error('14 UNAVAILABLE: peer down')))
     const h = await patientHistory(db, refusing, { noKartu: CARD, ledger: true })
     expect(h).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: '14 UNAVAILABLE: peer down' })

@@ -38,7 +38,7 @@ export function localHistory(db: DB, noKartu: string): HistoryEntry[] {
 export async function patientHistory(db: DB, remotes: Remotes | null, input: { noKartu: string; ledger: boolean }): Promise<Output<'patient.history'>> {
   const local = localHistory(db, input.noKartu)
   if (!input.ledger) return { local, ledger: null, ledgerTotal: null, ledgerError: null }
-  if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'Ledger tidak terhubung.' }
+  if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'no ledger connection in this session' }
   try {
     // The newest entries only: a card used for years links hundreds of entities on the ledger.
     const { total, entries } = await withTimeout((async () => recentLedgerEntries(await remotes.ledger(), input.noKartu, LEDGER_HISTORY_LIMIT))(), LEDGER_HISTORY_TIMEOUT_MS, 'Ledger')

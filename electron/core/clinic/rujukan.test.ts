@@ -71,7 +71,7 @@ describe('findFaskesRujukan', () => {
 
   it('without PCare configured it still offers the cached answer', async () => {
     const r = await findFaskesRujukan(db, null, { kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24' }, now)
-    expect(r).toMatchObject({ source: 'cache', error: 'PCare belum dikonfigurasi.' })
+    expect(r).toMatchObject({ source: 'cache', error: 'PCare is not configured', errorCode: 'UNCONFIGURED', refused: false })
     expect(r.list).toHaveLength(2)
   })
 

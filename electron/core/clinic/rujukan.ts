@@ -56,7 +56,7 @@ export async function findFaskesRujukan(db: DB, remotes: Remotes | null, q: Fask
       refused = err instanceof PcareError && err.kind === 'permanent'
     }
   } else {
-    error = 'PCare belum dikonfigurasi.'
+    error = 'PCare is not configured'
     errorCode = 'UNCONFIGURED'
   }
   const row = db.prepare('SELECT tgl_est_rujuk, list, fetched_at FROM faskes_rujukan_cache WHERE kd_subspesialis = ? AND kd_sarana = ?').get(key, sarana) as

@@ -10,7 +10,7 @@ const NONE = { pcare: false, antrean: false, fabric: { RSMSP: false, PuskesmasMS
  * error here: `available` is false and `error` says why, so the page can show it beside the form.
  */
 export async function credentialPresence(store: CredentialStore | null): Promise<CredentialPresence> {
-  if (!store) return { available: false, error: 'Keychain tidak dipakai di sesi ini.', ...NONE }
+  if (!store) return { available: false, error: 'no keychain in this session', ...NONE }
   try {
     return { available: true, error: null, ...(await store.presence()) }
   } catch (err) {
