@@ -9,7 +9,7 @@ const LEDGER_HISTORY_LIMIT = 50
 const LEDGER_HISTORY_TIMEOUT_MS = 4000
 
 /** The card's last 100 visits on this workstation, newest first, each with its examination when there is one. */
-export function localHistory(db: DB, noKartu: string): HistoryEntry[] {
+function localHistory(db: DB, noKartu: string): HistoryEntry[] {
   const rows = db
     .prepare(
       `SELECT r.no_rawat, r.tgl_daftar, r.kd_poli, r.nm_poli, r.keluhan, e.data, e.no_kunjungan, e.ledger_tx_id, e.claim_status, e.referral_status

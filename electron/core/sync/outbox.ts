@@ -5,8 +5,8 @@ import { canonicalJson, sha256Hex } from '../util/canonical'
 import { OPERATIONS, type Operation, type PayloadOf } from './operations'
 import type { OutboxStatus, Target } from '../../contract'
 
-// Declared once, in the contract (core takes its types from there); re-exported for the sync modules beside OutboxJob.
-export type { OutboxStatus, Target }
+// Declared once, in the contract (core takes its types from there); Target re-exported for the sync modules beside OutboxJob.
+export type { Target }
 
 export interface OutboxJob {
   id: number
