@@ -121,8 +121,6 @@ const id = {
   'reg.inactive': 'Kartu tidak aktif di PCare ({ketAktif}): tidak dapat didaftarkan sebagai peserta BPJS. Pilih "Pasien umum" bila pasien membayar sendiri.',
   'reg.chooseUmum': 'Pilih "Pasien umum" untuk mendaftarkan kartu yang tidak aktif.',
   'reg.kdPPKUnset': 'Kode PPK faskes belum diatur di Pengaturan.',
-  'verify.notFound': 'Kartu tidak ditemukan di PCare saat diperiksa ulang; pendaftaran tidak dikirim.',
-  'verify.inactive': 'Kartu tidak aktif di PCare saat diperiksa ulang ({ketAktif}); pendaftaran tidak dikirim.',
   // doctors and the poli queue
   'dokter.notOnSchedule': 'Dokter {kdDokter} tidak ada di jadwal poli ini pada {tanggal}.',
   'dokter.notOnScheduleShort': 'Pilih dokter dari jadwal poli ini.',
@@ -251,8 +249,6 @@ const en: Record<ServerMessageKey, string> = {
   'reg.inactive': 'The card is inactive in PCare ({ketAktif}): it cannot be registered as BPJS. Choose "Self-paying (umum)" if the patient pays.',
   'reg.chooseUmum': 'Choose "Self-paying (umum)" to register an inactive card.',
   'reg.kdPPKUnset': 'The faskes PPK code is not set in Settings.',
-  'verify.notFound': 'The card was not found in PCare when checked again; the registration was not sent.',
-  'verify.inactive': 'The card was inactive in PCare when checked again ({ketAktif}); the registration was not sent.',
   // doctors and the poli queue
   'dokter.notOnSchedule': 'Doctor {kdDokter} is not on this poli\'s schedule on {tanggal}.',
   'dokter.notOnScheduleShort': 'Choose a doctor from this poli\'s schedule.',

@@ -190,8 +190,8 @@ describe('peserta.verify when PCare is back', () => {
       [unknown, 'pendaftaran.add'],
       [inactive, 'pendaftaran.add'],
     ])
-    expect(cancelled[0].last_error_message).toMatch(/tidak ditemukan di PCare/)
-    expect(cancelled[2].last_error_message).toMatch(/TIDAK AKTIF/)
+    expect(cancelled[0].last_error_message).toBe('card not found in PCare')
+    expect(cancelled[2].last_error_message).toBe('inactive: TIDAK AKTIF')
     // The clinician is stopped with the reason until the counter registers the patient anew.
     expect(codeOf(() => recordExamination(db, faskes, examinationInput(inactive), actor))).toMatchObject({ code: 'CONFLICT', key: 'exam.regRejected' })
     expect(codeOf(() => recordExamination(db, faskes, examinationInput(unknown), actor))).toMatchObject({ code: 'CONFLICT', key: 'exam.regRejectedUnknown' })

@@ -1,6 +1,5 @@
 import { cachePeserta } from '../clinic/eligibility'
 import type { DB } from '../db'
-import { msg } from '../errors'
 import { AntreanClient, PcareClient, PcareError, syncCodeOf } from '../pcare'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
@@ -70,13 +69,14 @@ function applyVerdict(db: DB, noRawat: string, v: Verdict, now: number): void {
     return
   }
   db.prepare(`UPDATE registrations SET verification = 'rejected', verification_note = ?, updated_at = ? WHERE no_rawat = ?`).run(v.found ? (v.ketAktif ?? '') : null, now, noRawat)
-  const reason = v.found ? msg('verify.inactive', { ketAktif: v.ketAktif ?? '-' }) : msg('verify.notFound')
+  // A detail for support (PCare's ketAktif as said), not a sentence: the page words VERIFY_REJECTED in its language.
+  const detail = v.found ? `inactive: ${v.ketAktif ?? '-'}` : 'card not found in PCare'
   // No attempt row: nothing was sent, and a CANCELLED marker would read "cancelled by an admin". The row's last
   // error carries the reason to every list that shows the job.
   db.prepare(
     `UPDATE outbox SET status = 'cancelled', last_error_code = 'VERIFY_REJECTED', last_error_message = ?, updated_at = ?
       WHERE chain_key IN (?, ?) AND status IN ('pending', 'failed_transient', 'failed_permanent')`,
-  ).run(reason.text, now, `pcare:${noRawat}`, `antrean:${noRawat}`)
+  ).run(detail, now, `pcare:${noRawat}`, `antrean:${noRawat}`)
 }
 
 /**
