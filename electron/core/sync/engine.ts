@@ -13,6 +13,7 @@ import { ChainEventListener } from './events'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
+import type { Scheduler } from './scheduler'
 import type { Connectivity } from './status'
 import { TargetWorker } from './worker'
 
@@ -34,9 +35,13 @@ export interface Remotes {
 
 export interface EngineOptions {
   concurrency?: Partial<Record<Target, number>>
+  /** Outbox scan interval (POLL_INTERVAL_MS by default, backoff.ts). */
   pollMs?: number
+  /** Probe interval of an offline worker, and the chain-event listener's first reconnect delay (PROBE_INTERVAL_MS). */
   probeMs?: number
   backoff?: BackoffOptions
+  /** Clock and timers of the workers, the ledger executor's in-place repeats and the event listener; real by default. */
+  scheduler?: Scheduler
   pcareTimeoutMs?: number
   log?: Logger
   onChange?: () => void
@@ -67,14 +72,14 @@ export class SyncEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.store = new OutboxStore(db)
-    const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, log: options.log, onChange: options.onChange }
+    const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange }
     const c = { ledger: 16, pcare: 4, antrean: 2, ...options.concurrency }
     this.workers = {
       pcare: new TargetWorker(db, this.store, pcareExecutor(db, () => this.pcareClient()), { ...common, concurrency: c.pcare }),
       antrean: new TargetWorker(db, this.store, antreanExecutor(db, () => this.antreanClient()), { ...common, concurrency: c.antrean }),
-      ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger()), { ...common, concurrency: c.ledger }),
+      ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger(), options.scheduler), { ...common, concurrency: c.ledger }),
     }
-    this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs })
+    this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs, scheduler: options.scheduler })
     this.reference = options.referenceRefresh
       ? new ReferenceAutoRefresh(db, () => this.pcareClient(), { log: options.log, onChange: options.onChange, ...options.referenceRefresh })
       : null

@@ -39,7 +39,7 @@ export interface LedgerErrorClass {
   repeatable: boolean
   /** Earliest retry in ms, when the schedule's first step would be too slow (an MVCC conflict is retried at once). */
   retryAfterMs?: number
-  /** The faskes chaincode's error prefix, when the chaincode itself refused (chaincode/README.md, "Errors"). */
+  /** The faskes chaincode's error prefix, when the chaincode itself refused (chaincode/README.md#errors). */
   chaincode?: ChaincodeErrorKind
 }
 

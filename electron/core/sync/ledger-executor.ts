@@ -1,22 +1,18 @@
-import { status as grpcStatus } from '@grpc/grpc-js'
-import { CommitError, CommitStatusError, EndorseError, type SubmittedTransaction } from '@hyperledger/fabric-gateway'
-import { chaincodeErrorKind, type LedgerConnection } from '../ledger/gateway'
+import { CommitError, type SubmittedTransaction } from '@hyperledger/fabric-gateway'
+import type { LedgerConnection } from '../ledger/gateway'
 import { canonicalJson } from '../util/canonical'
+import { LEDGER_STATUS_RETRY, LEDGER_SUBMIT_RETRY, ledgerRepeatDelayMs } from './backoff'
 import { SendError, type Executor, type SendSuccess } from './executor'
+import { classifyLedgerError, type LedgerErrorClass } from './ledger-errors'
 import { parseJob, type ParsedJob } from './operations'
 import type { OutboxJob } from './outbox'
+import { realScheduler, sleep, type Scheduler } from './scheduler'
 
 /** What every ledger operation stores: the chaincode argument and, for some, private-collection data. */
 interface LedgerPayload {
   intent: object
   transient?: Record<string, string>
 }
-/** Fabric transaction validation codes that a fresh proposal can fix (fabric-protos TxValidationCode). */
-const MVCC_READ_CONFLICT = 11
-const PHANTOM_READ_CONFLICT = 12
-const UNREACHABLE = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED])
-const SUBMIT_TRIES = 3
-const STATUS_TRIES = 3
 
 /** Where a ledger job's record lives once committed: the contract's `Read` of the id the intent names. */
 function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key: string } {
@@ -30,22 +26,22 @@ function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key
   }
 }
 
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null)
 
 /**
  * Ledger transactions, built and signed when they are sent (peers refuse proposals older than ~15 min, so the outbox
- * stores intents, not signed proposals). Each gateway error kind gets its own treatment:
- * - endorse: a chaincode answer (INVALID, FORBIDDEN, CONFLICT, ...) is permanent; an unreachable or slow peer is
- *   transient and nothing was ordered, so it is not ambiguous;
- * - submit: the SAME signed transaction is submitted again (same tx id: a duplicate is invalidated, never applied twice);
- * - commit status: only the status is asked again; if it still cannot be read the job is ambiguous and the next run
- *   reads the key first;
+ * stores intents, not signed proposals). Every error is classified by `classifyLedgerError` (ledger-errors.ts):
+ * - endorse: a chaincode answer (INVALID, FORBIDDEN, CONFLICT, ...) is permanent; otherwise nothing was ordered, so
+ *   it is transient and not ambiguous: offline (pause and probe) only when the gateway peer did not answer, on the
+ *   retry schedule when it answered but could not gather the endorsements (another org's peer is down);
+ * - submit: the SAME signed transaction is submitted again (same tx id: a duplicate is invalidated, never applied twice)
+ *   under LEDGER_SUBMIT_RETRY (backoff.ts);
+ * - commit status: only the status is asked again (LEDGER_STATUS_RETRY); if it still cannot be read the job is
+ *   ambiguous and the next run reads the key first;
  * - commit: an MVCC/phantom conflict is re-run from a fresh proposal (the chaincode is idempotent); any other
  *   validation failure (e.g. endorsement policy) is permanent.
  */
-export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Executor {
+export function ledgerExecutor(connection: () => Promise<LedgerConnection>, scheduler: Scheduler = realScheduler): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
     const parsed = parseJob('ledger', job)
     const [contractName, fn] = parsed.operation.split(':')
@@ -61,13 +57,7 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
     try {
       transaction = await proposal.endorse()
     } catch (err) {
-      const kind = chaincodeErrorKind(err)
-      if (kind) throw new SendError('permanent', `CHAINCODE_${kind}`, chaincodeMessage(err), { request })
-      const code = (err as { code?: number }).code
-      if (err instanceof EndorseError && code !== undefined && UNREACHABLE.has(code)) {
-        throw new SendError('transient', 'PEER_UNREACHABLE', `Peer tidak dapat dihubungi: ${err.message}`, { offline: true, request })
-      }
-      throw new SendError('transient', 'ENDORSE_FAILED', err instanceof Error ? err.message : String(err), { request })
+      throw sendError(classifyLedgerError(err, 'endorse'), request)
     }
 
     let submitted: SubmittedTransaction | undefined
@@ -75,17 +65,10 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
       try {
         submitted = await transaction.submit()
       } catch (err) {
-        if ((err as Error).name !== 'SubmitError' || i >= SUBMIT_TRIES) {
-          // The orderer may or may not have it: next run reads the key before sending a new proposal.
-          // Not `offline`: the worker's probe asks a peer, which still answers while the orderers are down, so an
-          // offline/online flip would pull every job forward at each probe and burn the retry budget in minutes.
-          // The backoff schedule is the right pace for an ordering outage.
-          throw new SendError('transient', 'SUBMIT_FAILED', `Orderer tidak menerima transaksi: ${(err as Error).message}`, {
-            ambiguous: true,
-            request,
-          })
-        }
-        await sleep(250 * i)
+        // The orderer may or may not have it (ambiguous): the next run reads the key before sending a new proposal.
+        const c = classifyLedgerError(err, 'submit')
+        if (!c.repeatable || i >= LEDGER_SUBMIT_RETRY.tries) throw sendError(c, request)
+        await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_SUBMIT_RETRY, i))
       }
     }
 
@@ -94,22 +77,14 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
       try {
         status = await submitted.getStatus()
       } catch (err) {
-        if (!(err instanceof CommitStatusError) || i >= STATUS_TRIES) {
-          throw new SendError('transient', 'COMMIT_STATUS_UNKNOWN', `Status transaksi ${submitted.getTransactionId()} belum diketahui`, {
-            ambiguous: true,
-            request,
-          })
-        }
-        await sleep(250 * i)
+        const c = classifyLedgerError(err, 'commitStatus')
+        if (!c.repeatable || i >= LEDGER_STATUS_RETRY.tries) throw sendError({ ...c, message: submitted.getTransactionId() }, request)
+        await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_STATUS_RETRY, i))
       }
     }
     if (!status.successful) {
       const e = new CommitError({ code: status.code, transactionId: status.transactionId, message: `Transaction ${status.transactionId} failed to commit with status code ${status.code}` })
-      if (e.code === MVCC_READ_CONFLICT || e.code === PHANTOM_READ_CONFLICT) {
-        // Nothing was applied; the same intent on a fresh proposal is safe. Retry soon, not after a backoff step.
-        throw new SendError('transient', 'MVCC_CONFLICT', e.message, { retryAfterMs: 0, request })
-      }
-      throw new SendError('permanent', `COMMIT_INVALID_${e.code}`, `Transaksi ditolak saat validasi (kode ${e.code}).`, { request })
+      throw sendError(classifyLedgerError(e, 'commit'), request)
     }
     const record = decode(submitted.getResult())
     const result = { txId: status.transactionId, blockNumber: status.blockNumber.toString(), record }
@@ -123,8 +98,9 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
       const record = decode(await conn.contract(spec.contract).evaluateTransaction(spec.fn, spec.key))
       return record ? { result: { txId: null, record }, response: { record, via: `${spec.contract}:${spec.fn}` } } : null
     } catch (err) {
-      if (chaincodeErrorKind(err) === 'NOT_FOUND') return null
-      throw err
+      const c = classifyLedgerError(err, 'evaluate')
+      if (c.chaincode === 'NOT_FOUND') return null
+      throw sendError(c)
     }
   }
 
@@ -145,23 +121,20 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>): Exe
         await conn.contract('Card').evaluateTransaction('ReadStatus', '0000000000000')
         return true
       } catch (err) {
-        const code = (err as { code?: number }).code
-        return chaincodeErrorKind(err) !== undefined || (code !== undefined && !UNREACHABLE.has(code))
+        // Up whenever the gateway peer answered, even with an error: the same rule that keeps a send's failure from
+        // being `offline` while this probe succeeds (ledger-errors.ts).
+        return !classifyLedgerError(err, 'probe').offline
       }
     },
   }
 }
 
-function asSendError(err: unknown): SendError {
-  if (err instanceof SendError) return err
-  const code = (err as { code?: number }).code
-  const message = err instanceof Error ? err.message : String(err)
-  if (code !== undefined && UNREACHABLE.has(code)) return new SendError('transient', 'PEER_UNREACHABLE', message, { offline: true })
-  return new SendError('transient', 'LEDGER_ERROR', message)
+/** A classified ledger error as the worker takes it. */
+function sendError(c: LedgerErrorClass, request?: unknown): SendError {
+  return new SendError(c.kind, c.code, c.message, { offline: c.offline, ambiguous: c.ambiguous, retryAfterMs: c.retryAfterMs, request })
 }
 
-function chaincodeMessage(err: unknown): string {
-  const details = (err as { details?: { message?: string }[] }).details ?? []
-  const text = [err instanceof Error ? err.message : '', ...details.map((d) => d.message ?? '')].find((t) => /(INVALID|FORBIDDEN|NOT_FOUND|CONFLICT|STATE):/.test(t)) ?? String(err)
-  return text.replace(/^.*?chaincode response \d+, /, '')
+/** Anything that escaped a phase's own handling (building the connection, decoding a result). */
+function asSendError(err: unknown): SendError {
+  return err instanceof SendError ? err : sendError(classifyLedgerError(err, 'connect'))
 }
