@@ -1,8 +1,9 @@
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
+import { PROBE_INTERVAL_MS, retryDelayMs } from './backoff'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import { enqueue, OutboxStore, type OutboxJob } from './outbox'
 import { sampleJob } from '../../../test/helpers/outbox'
@@ -10,15 +11,18 @@ import { TargetWorker } from './worker'
 import { tempDir } from '../../../test/helpers/tmp'
 
 // These tests drive the worker's ordering and bookkeeping with a scripted executor; the real executors are
-// exercised against the PCare simulator and the Fabric network in test/sync.
+// exercised against the PCare simulator and the Fabric network in test/sync. Time is vitest's fake clock: the
+// worker's default scheduler follows it, so minutes of backoff and probes run in milliseconds and in a fixed order.
 
 let tmp: ReturnType<typeof tempDir>
 let db: DB
 beforeEach(() => {
+  vi.useFakeTimers()
   tmp = tempDir()
   db = openDatabase(join(tmp.dir, 'w.db'))
 })
 afterEach(() => {
+  vi.useRealTimers()
   db.close()
   tmp.cleanup()
 })
@@ -26,11 +30,14 @@ afterEach(() => {
 type Script = (job: OutboxJob) => SendSuccess | Error | Promise<SendSuccess>
 function scripted(script: Script, reconcile: (job: OutboxJob) => SendSuccess | null = () => null, probe = () => true) {
   const sent: string[] = []
+  const sentAt: number[] = []
   const reconciled: string[] = []
+  let probes = 0
   const exec: Executor = {
     target: 'pcare',
     async send(job) {
       sent.push(job.idempotencyKey)
+      sentAt.push(Date.now())
       await new Promise((r) => setTimeout(r, 2))
       const out = await script(job)
       if (out instanceof Error) throw out
@@ -43,19 +50,19 @@ function scripted(script: Script, reconcile: (job: OutboxJob) => SendSuccess | n
     apply(d, job, result) {
       d.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, 0)').run(`applied:${job.idempotencyKey}`, JSON.stringify(result))
     },
-    probe: async () => probe(),
+    probe: async () => (probes++, probe()),
   }
-  return { exec, sent, reconciled }
+  return { exec, sent, sentAt, reconciled, probes: () => probes }
 }
 
 function add(chain: string, key: string) {
   return enqueue(db, sampleJob('peserta.verify', chain, { entityId: key, idempotencyKey: key }))
 }
-async function until(cond: () => boolean, ms = 3000) {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 5))
+/** Advances the fake clock in `stepMs` steps until `cond` holds; fails after `maxMs` of simulated time. */
+async function until(cond: () => boolean, maxMs = 60_000, stepMs = 10) {
+  for (let t = 0; !cond(); t += stepMs) {
+    if (t >= maxMs) throw new Error(`not reached within ${maxMs} simulated ms`)
+    await vi.advanceTimersByTimeAsync(stepMs)
   }
 }
 const status = (key: string) => (db.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').get(key) as { status: string }).status
@@ -68,12 +75,28 @@ describe('TargetWorker', () => {
     const { exec, sent } = scripted((job) => ({ result: { ok: job.idempotencyKey } }))
     const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 4, pollMs: 10 })
     w.start()
+    // Both chains start at once: a1 and b1 are in flight together before either finishes.
+    expect(sent).toEqual(['a1', 'b1'])
     await until(() => ['a1', 'a2', 'b1'].every((k) => status(k) === 'done'))
     await w.stop()
-    expect(sent.indexOf('a1')).toBeLessThan(sent.indexOf('a2'))
-    expect(sent.filter((k) => k === 'a1')).toHaveLength(1)
+    expect(sent).toEqual(['a1', 'b1', 'a2'])
     expect(db.prepare("SELECT value FROM settings WHERE key = 'applied:a2'").get()).toEqual({ value: '{"ok":"a2"}' })
     expect(db.prepare("SELECT count(*) AS n FROM outbox_attempts WHERE outcome = 'ok'").get()).toEqual({ n: 3 })
+  })
+
+  it('whenIdle resolves once the jobs in flight have finished, not before', async () => {
+    add('A', 'a1')
+    const { exec } = scripted(() => ({ result: 1 }))
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, pollMs: 10 })
+    w.start()
+    let idle = false
+    void w.whenIdle().then(() => (idle = true))
+    await vi.advanceTimersByTimeAsync(1)
+    expect(idle).toBe(false)
+    await vi.advanceTimersByTimeAsync(5)
+    expect(idle).toBe(true)
+    expect(status('a1')).toBe('done')
+    await w.stop()
   })
 
   it('holds a chain behind a permanent failure while other chains go on', async () => {
@@ -86,7 +109,7 @@ describe('TargetWorker', () => {
     const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 4, pollMs: 10 })
     w.start()
     await until(() => status('b1') === 'done' && status('a1') === 'failed_permanent')
-    await new Promise((r) => setTimeout(r, 60))
+    await vi.advanceTimersByTimeAsync(5000)
     await w.stop()
     expect(sent).not.toContain('a2')
     expect(status('a2')).toBe('pending')
@@ -96,16 +119,22 @@ describe('TargetWorker', () => {
 
   it('schedules a transient failure with backoff and logs the attempt', async () => {
     add('A', 'a1')
-    const { exec } = scripted(() => new SendError('transient', 'HTTP5XX', 'Service Unavailable', { httpStatus: 503, retryAfterMs: 120_000 }))
+    const { exec, sent } = scripted(() => new SendError('transient', 'HTTP5XX', 'Service Unavailable', { httpStatus: 503, retryAfterMs: 120_000 }))
     const t0 = Date.now()
-    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, pollMs: 10 })
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1 })
     w.start()
     await until(() => status('a1') === 'failed_transient')
-    await w.stop()
     const row = db.prepare("SELECT attempts, next_attempt_at FROM outbox WHERE idempotency_key = 'a1'").get() as { attempts: number; next_attempt_at: number }
     expect(row.attempts).toBe(1)
-    expect(row.next_attempt_at - t0).toBeGreaterThanOrEqual(120_000) // Retry-After beats the 1-minute first step
-    expect(db.prepare('SELECT http_status, outcome FROM outbox_attempts').get()).toEqual({ http_status: 503, outcome: 'transient' })
+    // Retry-After beats the 1-minute first step (at most 72 s with jitter); the send itself took 2 simulated ms.
+    expect(row.next_attempt_at - t0).toBe(120_002)
+    await vi.advanceTimersByTimeAsync(119_900)
+    expect(sent).toEqual(['a1'])
+    // Picked up by the next scan (every POLL_INTERVAL_MS).
+    await vi.advanceTimersByTimeAsync(1200)
+    expect(sent).toEqual(['a1', 'a1'])
+    await w.stop()
+    expect(db.prepare('SELECT http_status, outcome FROM outbox_attempts LIMIT 1').get()).toEqual({ http_status: 503, outcome: 'transient' })
   })
 
   it('a target with no address or credentials is down (UNCONFIGURED, not ambiguous), never "connected" with unexpected errors', async () => {
@@ -141,9 +170,10 @@ describe('TargetWorker', () => {
       () => (++calls === 1 ? new SendError('transient', 'TIMEOUT', 'timeout', { ambiguous: true }) : { result: 'ok' }),
       () => null,
     )
-    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, pollMs: 10, backoff: { scale: 0.0001 } })
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1 })
     w.start()
-    await until(() => status('a1') === 'done')
+    // The first retry step is about a minute (48-72 s with jitter).
+    await until(() => status('a1') === 'done', 80_000, 100)
     await w.stop()
     expect(reconciled).toEqual(['a1'])
     expect(sent).toEqual(['a1', 'a1'])
@@ -153,7 +183,7 @@ describe('TargetWorker', () => {
     add('A', 'a1')
     add('B', 'b1')
     let up = false
-    const { exec } = scripted(
+    const { exec, sent } = scripted(
       () => (up ? { result: 1 } : new SendError('transient', 'NETWORK', 'ECONNREFUSED', { offline: true })),
       () => null,
       () => up,
@@ -162,11 +192,55 @@ describe('TargetWorker', () => {
     w.start()
     await until(() => w.online === false)
     expect(status('a1')).toBe('failed_transient')
-    // next attempt is a minute away, but the return of the network pulls it forward
+    // Paused: b1 is not tried while the remote is down, however long that lasts.
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(sent).toEqual(['a1'])
+    // a1's next attempt is a minute away, but the return of the network pulls it forward.
     up = true
-    await until(() => status('a1') === 'done' && status('b1') === 'done')
+    await until(() => status('a1') === 'done' && status('b1') === 'done', 200)
     await w.stop()
     expect(w.online).toBe(true)
+  })
+
+  it('an outage the probe cannot see follows the backoff schedule: an hour gives a handful of attempts, not hundreds', async () => {
+    add('A', 'a1')
+    // The probe answers "up" while every send fails "offline" (a probe on one peer, an outage elsewhere).
+    const { exec, sent, sentAt, probes } = scripted(() => new SendError('transient', 'PEER_UNREACHABLE', '14 UNAVAILABLE', { offline: true }))
+    const mid = () => 0.5
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, backoff: { random: mid } })
+    w.start()
+    await vi.advanceTimersByTimeAsync(60 * 60_000)
+    await w.stop()
+    // 0 s, one pull-forward after the first probe (~5 s), then 5 and 15 min steps: 6 attempts. Without the fix the job
+    // was pulled forward at every probe (every 5 s): all 98 attempts spent and RETRY_LIMIT after about 8 minutes.
+    expect(sent.length).toBeGreaterThanOrEqual(5)
+    expect(sent.length).toBeLessThanOrEqual(7)
+    expect(sentAt[1] - sentAt[0]).toBeLessThanOrEqual(PROBE_INTERVAL_MS + 1000)
+    for (let i = 2; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 1]).toBeGreaterThanOrEqual(retryDelayMs(i, undefined, { random: mid }))
+    expect(probes()).toBeGreaterThanOrEqual(sent.length)
+    expect(db.prepare("SELECT attempts, status FROM outbox WHERE idempotency_key = 'a1'").get()).toEqual({ attempts: sent.length, status: 'failed_transient' })
+  })
+
+  it('a success makes the probe trusted again: the next real outage is drained as soon as the remote answers', async () => {
+    add('A', 'a1')
+    let failures = 2
+    let down = false
+    const { exec } = scripted(
+      () => (failures-- > 0 || down ? new SendError('transient', 'NETWORK', 'ECONNREFUSED', { offline: true }) : { result: 1 }),
+      () => null,
+      () => !down,
+    )
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 1, backoff: { random: () => 0.5 } })
+    w.start()
+    // Two offline failures with the probe saying up: a1 keeps its 5-minute step, then goes through.
+    await until(() => status('a1') === 'done', 10 * 60_000, 1000)
+    // A real outage: the probe fails too. When the remote is back the job is pulled forward at the next probe.
+    down = true
+    add('B', 'b1')
+    await until(() => w.online === false, 10_000)
+    down = false
+    await until(() => status('b1') === 'done', 2 * PROBE_INTERVAL_MS + 1000)
+    await w.stop()
   })
 
   it('lets only one live owner hold a chain, and takes over a dead owner at once', () => {
