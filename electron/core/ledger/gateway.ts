@@ -14,7 +14,7 @@ export interface LedgerDeadlines {
   submitMs: number
   commitStatusMs: number
 }
-export const DEFAULT_DEADLINES: LedgerDeadlines = { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000 }
+const DEFAULT_DEADLINES: LedgerDeadlines = { evaluateMs: 5_000, endorseMs: 15_000, submitMs: 5_000, commitStatusMs: 60_000 }
 
 export interface LedgerConnection {
   profile: LedgerProfile

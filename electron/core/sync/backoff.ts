@@ -10,7 +10,7 @@
  */
 export const BASE_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000] as const
 /** Relative jitter around each step of BASE_DELAYS_MS (0.2 = +-20 %). */
-export const RETRY_JITTER = 0.2
+const RETRY_JITTER = 0.2
 /** How long a job keeps trying before a person has to decide (RETRY_LIMIT): one day, so a night's outage is survived. */
 export const RETRY_BUDGET_MS = 24 * 60 * 60_000
 
@@ -58,12 +58,12 @@ export function ledgerRepeatDelayMs(policy: { stepMs: number }, repeat: number):
 }
 
 /**
- * Chain-event listener: the first reconnect waits EVENTS_RETRY_MS (the engine passes its probe interval), each further
- * consecutive failure doubles it up to EVENTS_RETRY_MAX_FACTOR times. A stream that stayed open longer than
- * EVENTS_RETRY_MAX_FACTOR x the base before it broke starts a new outage (the count goes back to one). A workstation
- * with nothing on the ledger yet looks for its first own block every base interval.
+ * Chain-event listener: the first reconnect waits EVENTS_RETRY_MS (as long as a probe interval; the engine passes its
+ * probeMs when it has one), each further consecutive failure doubles it up to EVENTS_RETRY_MAX_FACTOR times. A stream
+ * that stayed open longer than EVENTS_RETRY_MAX_FACTOR x the base before it broke starts a new outage (the count goes
+ * back to one). A workstation with nothing on the ledger yet looks for its first own block every base interval.
  */
-export const EVENTS_RETRY_MS = PROBE_INTERVAL_MS
+export const EVENTS_RETRY_MS = 5000
 export const EVENTS_RETRY_MAX_FACTOR = 8
 
 /** Delay before reconnect attempt `failures` (1-based; 0 = the stream ended cleanly): doubling, capped at 8x. */

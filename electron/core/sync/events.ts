@@ -69,7 +69,7 @@ export function firstOwnBlock(db: DB): bigint | undefined {
 }
 
 /** Local effect of one chain event: the statuses BPJS (or the other faskes) changed on the ledger. */
-export function applyChainEvent(db: DB, payload: EventPayload): boolean {
+function applyChainEvent(db: DB, payload: EventPayload): boolean {
   const now = Date.now()
   if (payload.entityType === 'Claim' && payload.status) {
     return db.prepare('UPDATE examinations SET claim_status = ?, updated_at = ? WHERE claim_id = ?').run(payload.status, now, payload.entityId).changes > 0
