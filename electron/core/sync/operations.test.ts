@@ -79,6 +79,12 @@ describe('the operation map', () => {
     expect(JSON.stringify([e.message, e.extra])).not.toContain('9999000001')
   })
 
+  it('still sends a kunjungan queued before suhu became a string, with suhu in PCare form', () => {
+    const payload = { ...SAMPLE_PAYLOADS['kunjungan.add'], suhu: 36.5 }
+    expect(parseJob('pcare', { operation: 'kunjungan.add', payload }).payload).toMatchObject({ suhu: '36.5' })
+    expect(parseJob('pcare', { operation: 'kunjungan.add', payload: { ...payload, suhu: 37 } }).payload).toMatchObject({ suhu: '37.0' })
+  })
+
   it('is typed: an operation decides its payload', () => {
     const ok = () => enqueue(db, { operation: 'peserta.verify', chainKey: 'c', entityType: 'registration', entityId: 'r', payload: { noKartu: '1' } })
     // @ts-expect-error a pendaftaran's payload is not a verify's

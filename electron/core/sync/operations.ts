@@ -8,6 +8,7 @@ import type {
   RujukLanjut,
   TindakanInput,
 } from '../pcare/types'
+import { pcareSuhu } from '../../contract/vitals'
 import { SendError } from './executor'
 import type { Target } from './outbox'
 
@@ -79,7 +80,8 @@ const Kunjungan: z.ZodType<KunjunganInput> = z.object({
   terapiObat: z.string(),
   terapiNonObat: z.string(),
   bmhp: z.string(),
-  suhu: z.string(),
+  // Jobs queued before suhu was sent as PCare's string ("36.5") hold a number: still sendable, in PCare's form.
+  suhu: z.union([z.string(), z.number()]).transform(pcareSuhu),
 })
 
 /** A tindakan as queued: PCare's noKunjungan is not known yet, the executor adds it when the kunjungan is done. */
