@@ -122,6 +122,43 @@ function sqlErrorCodes(): string[] {
   return [...codes].sort()
 }
 
+/** Common words of our own Indonesian sentences; none may be stored as a sync error's message. */
+const OUR_INDONESIAN = /\b(yang|tidak|belum|dengan|untuk|sudah|dari|atau|menunggu|dicoba|gagal|kali|kunjungan|operasi|transaksi|dikirim|oleh)\b/i
+
+/** The fixed text of a string or template literal (a template's placeholders dropped); null for anything else. */
+function literalText(n: ts.Expression): string | null {
+  if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text
+  if (ts.isTemplateExpression(n)) return [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ')
+  return null
+}
+
+/**
+ * The messages core writes beside a sync error code, as written in the source: SendError's message argument, the
+ * worker's own `message = …` (sync/), and the message literal of an attempt marker inserted by SQL.
+ */
+function syncErrorMessages(): { at: string; text: string }[] {
+  const found: { at: string; text: string }[] = []
+  for (const f of sourceFiles(join(root, 'electron/core'))) {
+    const text = readFileSync(f, 'utf8')
+    const sf = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true)
+    const at = (n: ts.Node) => `${relative(root, f)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`
+    const visit = (n: ts.Node): void => {
+      if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'SendError' && n.arguments?.[2]) {
+        const t = literalText(n.arguments[2])
+        if (t !== null) found.push({ at: at(n), text: t })
+      }
+      if (f.includes('/sync/') && ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && n.left.text === 'message') {
+        const t = literalText(n.right)
+        if (t !== null) found.push({ at: at(n), text: t })
+      }
+      ts.forEachChild(n, visit)
+    }
+    visit(sf)
+    for (const m of text.matchAll(/'(?:transient|permanent)', '[A-Z][A-Z0-9_]+', '([^']*)'/g)) found.push({ at: relative(root, f), text: m[1] })
+  }
+  return found
+}
+
 describe('sync error codes have words', () => {
   // Every named code, and one member of the COMMIT_INVALID_<n> family (Fabric's ENDORSEMENT_POLICY_FAILURE).
   const codes: string[] = [...NamedSyncErrorCode.options, 'COMMIT_INVALID_10']
@@ -136,6 +173,13 @@ describe('sync error codes have words', () => {
     expect(SyncErrorCode.safeParse('COMMIT_INVALID_10').success).toBe(true)
     expect(SyncErrorCode.safeParse('COMMIT_INVALID_').success).toBe(false)
     expect(SyncErrorCode.safeParse('HTTP_503').success).toBe(false)
+  })
+
+  it('core stores details and the remote’s words beside a code, never a sentence of ours (it would stay Indonesian on an English page)', () => {
+    const messages = syncErrorMessages()
+    // The scan still sees the executors' and the worker's messages.
+    expect(messages.length).toBeGreaterThan(4)
+    expect(messages.filter((m) => OUR_INDONESIAN.test(m.text))).toEqual([])
   })
 
   it('each code reads as a sentence in both languages, not as the code or the raw message', async () => {
