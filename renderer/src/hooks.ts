@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { Channel, Input, Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
-import { createPoller, type Poller } from './poller'
+import { NO_ANSWER, createPoller, settleAnswer, viewAnswers, type Answers, type Poller, type Settled } from './poller'
 
 /** What `useCall` hands the page. */
 export interface CallState<T> {
@@ -32,11 +32,6 @@ export interface CallOptions {
   keepPrevious?: boolean
 }
 
-/** The answers kept: each with the input (JSON) it answers; `answered` is the last `reload()` an answer followed. */
-type Answers<T> = { valueKey: string | null; value: T | undefined; errorKey: string | null; error: ApiError | undefined; answered: number }
-type Tagged<T> = { key: string; reloads: number } & ({ ok: true; value: T } | { ok: false; error: ApiError })
-const NO_ANSWER: Answers<never> = { valueKey: null, value: undefined, errorKey: null, error: undefined, answered: 0 }
-
 /**
  * The one way the page reads data from core: calls `channel` with `input` at once and, with `pollMs`, again that
  * long after each answer, never two calls at a time (see `createPoller`), until unmount. `input` is compared by
@@ -46,7 +41,7 @@ const NO_ANSWER: Answers<never> = { valueKey: null, value: undefined, errorKey: 
  */
 export function useCall<C extends Channel>(channel: C, input: Input<C> | null, opts: CallOptions = {}): CallState<Output<C>> {
   const key = input === null ? null : JSON.stringify(input)
-  const [answers, setAnswers] = useState<Answers<Output<C>>>(NO_ANSWER)
+  const [answers, setAnswers] = useState<Answers<Output<C>, ApiError>>(NO_ANSWER)
   // The poller reads the input of the latest render, so a changed input needs no new poller (and cannot overlap).
   const latest = useRef({ input, key })
   latest.current = { input, key }
@@ -60,7 +55,7 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
 
   useEffect(() => {
     if (!active) return
-    const load = async (): Promise<Tagged<Output<C>>> => {
+    const load = async (): Promise<Settled<Output<C>, ApiError>> => {
       const { input: i, key: k } = latest.current
       const tag = { key: k ?? '', reloads: reloads.current }
       asked.current = k
@@ -70,12 +65,9 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
         return { ...tag, ok: false, error: asApiError(err) }
       }
     }
-    const settle = (r: Tagged<Output<C>>) => {
+    const settle = (r: Settled<Output<C>, ApiError>) => {
       if (r.key !== latest.current.key) return
-      setAnswers((s) => {
-        const answered = Math.max(s.answered, r.reloads)
-        return r.ok ? { valueKey: r.key, value: r.value, errorKey: null, error: undefined, answered } : { ...s, errorKey: r.key, error: r.error, answered }
-      })
+      setAnswers((s) => settleAnswer(s, r))
     }
     // load() never throws: its failures come back tagged with their input, like its answers.
     const p = createPoller(load, { value: settle, error: () => undefined }, { pollMs })
@@ -98,14 +90,7 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
     setReloaded(reloads.current)
     poller.current.reload()
   }, [])
-  const hasValue = key !== null && answers.valueKey === key
-  const hasError = key !== null && answers.errorKey === key
-  return {
-    value: hasValue || (key !== null && keepPrevious) ? answers.value : undefined,
-    error: hasError ? answers.error : undefined,
-    loading: key !== null && ((!hasValue && !hasError) || answers.answered < reloaded),
-    reload,
-  }
+  return { ...viewAnswers(answers, key, keepPrevious, reloaded), reload }
 }
 
 /**

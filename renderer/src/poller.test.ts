@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
-import { createPoller } from './poller'
+import { NO_ANSWER, createPoller, settleAnswer, viewAnswers, type Answers } from './poller'
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -113,4 +113,37 @@ it('stop drops the answer in flight and asks no more, reload included', async ()
   expect(l.started).toHaveLength(1)
   expect(r.values).toEqual([])
   expect(vi.getTimerCount()).toBe(0)
+})
+
+type A = Answers<string, string>
+const ok = (key: string, value: string, reloads = 0) => ({ key, reloads, ok: true as const, value })
+const failed = (key: string, error: string, reloads = 0) => ({ key, reloads, ok: false as const, error })
+
+it('keeps the last good value when a later call for the same input fails, and clears the error on success', () => {
+  let s: A = settleAnswer(NO_ANSWER, ok('a', 'A1'))
+  s = settleAnswer(s, failed('a', 'down'))
+  expect(viewAnswers(s, 'a', false, 0)).toEqual({ value: 'A1', error: 'down', loading: false })
+  s = settleAnswer(s, ok('a', 'A2'))
+  expect(viewAnswers(s, 'a', false, 0)).toEqual({ value: 'A2', error: undefined, loading: false })
+})
+
+it('a changed input shows nothing of the old answer unless keepPrevious, and is loading until its own answer', () => {
+  const s: A = settleAnswer(NO_ANSWER, ok('a', 'A1'))
+  expect(viewAnswers(s, 'b', false, 0)).toEqual({ value: undefined, error: undefined, loading: true })
+  expect(viewAnswers(s, 'b', true, 0)).toEqual({ value: 'A1', error: undefined, loading: true })
+  // Its failure is its own: not loading any more, the old value only with keepPrevious.
+  const f = settleAnswer(s, failed('b', 'refused'))
+  expect(viewAnswers(f, 'b', false, 0)).toEqual({ value: undefined, error: 'refused', loading: false })
+  expect(viewAnswers(f, 'a', false, 0).error).toBeUndefined()
+  // No question, nothing shown and nothing awaited.
+  expect(viewAnswers(s, null, true, 0)).toEqual({ value: undefined, error: undefined, loading: false })
+})
+
+it('after reload it is loading until an answer that started after the press', () => {
+  let s: A = settleAnswer(NO_ANSWER, ok('a', 'A1'))
+  // Press 1: a poll that started before it does not end the wait.
+  s = settleAnswer(s, ok('a', 'A2', 0))
+  expect(viewAnswers(s, 'a', false, 1).loading).toBe(true)
+  s = settleAnswer(s, failed('a', 'down', 1))
+  expect(viewAnswers(s, 'a', false, 1)).toEqual({ value: 'A2', error: 'down', loading: false })
 })

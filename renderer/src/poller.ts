@@ -71,3 +71,43 @@ export function createPoller<T>(load: () => Promise<T>, on: PollHandlers<T>, opt
     },
   }
 }
+
+/**
+ * The answers a `useCall` keeps, each with the input it answers (`key`, the input's JSON); `answered` is the last
+ * `reload()` press (counted from 1) that an answer followed.
+ */
+export interface Answers<T, E> {
+  valueKey: string | null
+  value: T | undefined
+  errorKey: string | null
+  error: E | undefined
+  answered: number
+}
+
+/** One settled call: the input it asked (`key`), the reload presses made before it started, and its outcome. */
+export type Settled<T, E> = { key: string; reloads: number } & ({ ok: true; value: T } | { ok: false; error: E })
+
+/** Nothing answered yet. */
+export const NO_ANSWER: Answers<never, never> = { valueKey: null, value: undefined, errorKey: null, error: undefined, answered: 0 }
+
+/** Folds one settled call in: a success replaces value and clears the error; a failure keeps the last good value. */
+export function settleAnswer<T, E>(s: Answers<T, E>, r: Settled<T, E>): Answers<T, E> {
+  const answered = Math.max(s.answered, r.reloads)
+  return r.ok ? { valueKey: r.key, value: r.value, errorKey: null, error: undefined, answered } : { ...s, errorKey: r.key, error: r.error, answered }
+}
+
+/**
+ * What the page sees for the current input `key` (null: nothing asked): the value answering it (or, with
+ * `keepPrevious`, the last one for any input), its error, and whether it is still waiting for a first answer or for
+ * the answer to reload press number `reloaded`.
+ */
+export function viewAnswers<T, E>(s: Answers<T, E>, key: string | null, keepPrevious: boolean, reloaded: number): { value: T | undefined; error: E | undefined; loading: boolean } {
+  if (key === null) return { value: undefined, error: undefined, loading: false }
+  const hasValue = s.valueKey === key
+  const hasError = s.errorKey === key
+  return {
+    value: hasValue || keepPrevious ? s.value : undefined,
+    error: hasError ? s.error : undefined,
+    loading: (!hasValue && !hasError) || s.answered < reloaded,
+  }
+}
