@@ -36,7 +36,7 @@ function main(): void {
       const t1 = performance.now()
       const examInput = ExaminationInput.parse({
         noRawat, keluhan: 'demam 2 hari', vitals: VITALS, kdSadar: '01', diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }],
-        kdDokter: '131491', kdStatusPulang: '3', tindakan: [{ kdTindakan: '10001', biaya: 10000 }],
+        kdDokter: '131491', kdStatusPulang: '3', alergiMakan: '00', alergiUdara: '00', alergiObat: '00', kdPrognosa: '01', tindakan: [{ kdTindakan: '10001', biaya: 10000 }],
         obat: [{ kdObat: '120100362', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }], claimAmount: 150000,
       })
       const t2 = performance.now()

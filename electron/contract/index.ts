@@ -31,6 +31,7 @@ export const Settings = z.object({
   pcare: z.object({
     /** null = the local PCare simulator (demo). */
     baseUrl: Url.nullable(),
+    /** null = the Antrean FKTP service beside the PCare URL (`…/antreanfktp`, `…/antreanfktp_dev`; core/pcare/config.ts antreanBaseUrlFor). */
     antreanBaseUrl: Url.nullable(),
     kunjunganPath: z.string().regex(/^[A-Za-z0-9/]+$/),
     postContentType: z.enum(['text/plain', 'application/json', 'Application/x-www-form-urlencoded']),
@@ -203,6 +204,11 @@ export const FaskesRujukanAnswer = z.object({
   list: z.array(FaskesRujukan),
 })
 export type FaskesRujukanAnswer = z.infer<typeof FaskesRujukanAnswer>
+/**
+ * A code from a PCare reference list (`alergi/jenis/{01|02|03}`, `prognosa`): short letters or digits, e.g. alergi
+ * `00` ("Tidak Ada", docs/pcare.md#reference-lists). Core checks it against the cached list.
+ */
+const PcareRefCode = z.string().trim().min(1, 'v.required').regex(/^[0-9A-Za-z]{1,5}$/, 'v.choice')
 export const ExaminationInput = z.object({
   noRawat: z.string().min(1).max(40),
   keluhan: z.string().trim().min(1, 'v.required').max(500),
@@ -214,7 +220,22 @@ export const ExaminationInput = z.object({
   terapiObat: z.string().max(2000).default(''),
   terapiNonObat: z.string().max(2000).default(''),
   kdStatusPulang: z.string().regex(/^\d{1,2}$/),
-  /** hasil: the result value of a procedure PCare marks withValue (PCare's `hasil` is a whole number; 0 when none). */
+  /**
+   * PCare's allergy codes (`alergi/jenis/01` makanan, `02` udara, `03` obat; `00` "Tidak Ada") and prognosis
+   * (`prognosa`): asked at every examination, as Khanza asks them, and sent in kunjungan/V1 as given.
+   */
+  alergiMakan: PcareRefCode,
+  alergiUdara: PcareRefCode,
+  alergiObat: PcareRefCode,
+  kdPrognosa: PcareRefCode,
+  /** Internal referral to another poli of this faskes (PCare kdPoli from the poli list), null when none. */
+  kdPoliRujukInternal: KdPoli.nullable().default(null),
+  /** PCare's bmhp (bahan medis habis pakai: consumables used), free text; empty when none. */
+  bmhp: z.string().trim().max(500).default(''),
+  /**
+   * hasil: the result value of a procedure PCare marks withValue (PCare's `hasil` is a whole number); required for
+   * those (core checks against the cached tindakan list), ignored and sent as 0 for the others.
+   */
   tindakan: z.array(z.object({ kdTindakan: z.string().min(1).max(20), nmTindakan: z.string().max(200).optional(), biaya: z.number().int().min(0), keterangan: z.string().max(200).optional(), hasil: z.number().int().min(0).optional() })).max(10).default([]),
   obat: z.array(z.object({ kdObat: z.string().min(1).max(20), nmObat: z.string().max(200), signa1: z.number().int().min(1).max(10), signa2: z.number().int().min(1).max(10), jmlObat: z.number().int().min(1).max(1000) })).max(20).default([]),
   rujukan: Referral.optional(),
@@ -374,6 +395,8 @@ export const Monitoring = z.object({
 })
 export type Monitoring = z.infer<typeof Monitoring>
 
+/** One entry of a PCare code list the form offers as a choice. */
+const RefItem = z.object({ kode: z.string(), nama: z.string() })
 export const ReferenceLists = z.object({
   poli: z.array(z.object({ kdPoli: z.string(), nmPoli: z.string(), poliSakit: z.boolean() })),
   dokter: z.array(z.object({ kdDokter: z.string(), nmDokter: z.string() })),
@@ -385,6 +408,12 @@ export const ReferenceLists = z.object({
   sarana: z.array(z.object({ kdSarana: z.string(), nmSarana: z.string() })),
   /** subSpesialis: this kind's hospital lookup and kunjungan also name a sub-spesialis (thalasemia, hemofili). */
   khusus: z.array(z.object({ kdKhusus: z.string(), nmKhusus: z.string(), subSpesialis: z.boolean() })),
+  /** PCare `alergi/jenis/01` (makanan), `02` (udara), `03` (obat): kdAlergi/nmAlergi as `kode`/`nama`. */
+  alergiMakanan: z.array(RefItem),
+  alergiUdara: z.array(RefItem),
+  alergiObat: z.array(RefItem),
+  /** PCare `prognosa`: kdPrognosa/nmPrognosa as `kode`/`nama`. */
+  prognosa: z.array(RefItem),
   refreshedAt: z.number().nullable(),
 })
 export const DiagnosaHit = z.object({

@@ -173,6 +173,10 @@ it('clinician: a saved examination with a referral prints the surat rujukan on A
     diagnoses: [{ kdDiag: 'I10', nmDiag: 'Essential (primary) hypertension' }],
     kdDokter,
     kdStatusPulang: '4',
+    alergiMakan: '00',
+    alergiUdara: '00',
+    alergiObat: '00',
+    kdPrognosa: '02',
     rujukan: {
       kdppk: '0199R002',
       nmppk: 'RS CONTOH SEJAHTERA',

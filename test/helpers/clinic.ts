@@ -8,9 +8,12 @@ export function registrationInput(noKartu: string, over: Partial<RegistrationInp
   return RegistrationInput.parse({ noKartu, kdPoli: '001', kunjSakit: true, keluhan: 'demam', ...over })
 }
 
+/** PCare's "Tidak Ada" for each allergy (`00`) and prognosis `01` (Sanam/Sembuh): the examined answer of a test patient. */
+export const NO_ALLERGY_GOOD_PROGNOSIS = { alergiMakan: '00', alergiUdara: '00', alergiObat: '00', kdPrognosa: '01' } as const
+
 /**
  * A valid examination as the clinician saves it: normal vitals, conscious, one diagnosis (typhoid), doctor 001,
- * sent home ('3'); `over` sets what the test is about.
+ * no allergy, good prognosis, sent home ('3'); `over` sets what the test is about.
  */
 export function examinationInput(noRawat: string, over: Partial<ExaminationInput> = {}): ExaminationInput {
   return ExaminationInput.parse({
@@ -21,6 +24,7 @@ export function examinationInput(noRawat: string, over: Partial<ExaminationInput
     diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Typhoid fever' }],
     kdDokter: '001',
     kdStatusPulang: '3',
+    ...NO_ALLERGY_GOOD_PROGNOSIS,
     ...over,
   })
 }

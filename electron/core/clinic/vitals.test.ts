@@ -5,6 +5,7 @@ import { openDatabase, type DB } from '../db'
 import { dispatch, zodFields } from '../ipc/dispatch'
 import { AppError } from '../errors'
 import { recordExamination, registerVisit } from './index'
+import { NO_ALLERGY_GOOD_PROGNOSIS } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
 
 let tmp: ReturnType<typeof tempDir>
@@ -23,7 +24,7 @@ afterEach(() => {
 
 const babyVitals = { sistole: 75, diastole: 45, beratBadan: 3.2, tinggiBadan: 50, lingkarPerut: 33, respRate: 45, heartRate: 140, suhu: '36,8' }
 const input = (noRawat: string, vitals: Record<string, unknown>): Input<'examination.save'> =>
-  ({ noRawat, keluhan: 'kontrol bayi', vitals, kdSadar: '01', diagnoses: [{ kdDiag: 'Z00.0', nmDiag: 'General medical examination' }], kdDokter: '001', kdStatusPulang: '3' }) as Input<'examination.save'>
+  ({ noRawat, keluhan: 'kontrol bayi', vitals, kdSadar: '01', diagnoses: [{ kdDiag: 'Z00.0', nmDiag: 'General medical examination' }], kdDokter: '001', kdStatusPulang: '3', ...NO_ALLERGY_GOOD_PROGNOSIS }) as Input<'examination.save'>
 const register = (kdPoli: string, nmPoli: string) =>
   registerVisit(db, faskes, RegistrationInput.parse({ noKartu: '0009999000001', kdPoli, nmPoli, kunjSakit: true, keluhan: 'kontrol' }), { userId: 'loket1' }, now).noRawat
 

@@ -23,6 +23,11 @@ export function referenceLists(db: DB): Output<'reference.lists'> {
     spesialis: listSpesialis(db),
     sarana: listSarana(db),
     khusus: listKhusus(db).map((k) => ({ ...k, subSpesialis: KHUSUS_WITH_SUBSPESIALIS.includes(k.kdKhusus) })),
+    // Cached from the next commit on (issue 12): the contract gains the lists first so the form can be built on it.
+    alergiMakanan: [],
+    alergiUdara: [],
+    alergiObat: [],
+    prognosa: [],
     refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
   }
 }

@@ -170,6 +170,13 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       terapiObat: draft.terapiObat,
       terapiNonObat: draft.terapiNonObat,
       kdStatusPulang: draft.kdStatusPulang,
+      // Until the form asks them (issue 12, Deliver 2 and 4): the values every visit was sent with so far.
+      alergiMakan: '00',
+      alergiUdara: '00',
+      alergiObat: '00',
+      kdPrognosa: '01',
+      kdPoliRujukInternal: null,
+      bmhp: '',
       tindakan: toTindakanInput(draft.tindakan),
       obat: toObatInput(draft.obat),
       rujukan: draft.rujuk ? toReferral(draft.rujukan, needsSub(draft.rujukan, lists)) : undefined,

@@ -23,6 +23,10 @@ const lists = (over: Partial<Lists> = {}): Lists => ({
   spesialis: [],
   sarana: [],
   khusus: [],
+  alergiMakanan: [],
+  alergiUdara: [],
+  alergiObat: [],
+  prognosa: [],
   refreshedAt: null,
   ...over,
 })
