@@ -4,6 +4,7 @@ import { asApiError, call, type ApiError } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
+import { classifyId, scannedId } from '../components/cardScan'
 import { QrScanner } from '../components/QrScanner'
 import { useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
@@ -17,14 +18,6 @@ import { UnsentCell, useUnsent } from './exam/Unsent'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
-
-/** 13 digits = BPJS card number (noKartu), 16 digits = NIK. Checked before anything else is asked. */
-export function classifyId(raw: string): 'noKartu' | 'nik' | null {
-  const v = raw.replace(/\s+/g, '')
-  if (/^\d{13}$/.test(v)) return 'noKartu'
-  if (/^\d{16}$/.test(v)) return 'nik'
-  return null
-}
 
 export function Pendaftaran() {
   const { t } = useI18n()
@@ -60,7 +53,8 @@ export function Pendaftaran() {
   }, [])
 
   const runCheck = useCallback(async (raw: string) => {
-    const v = raw.replace(/\s+/g, '')
+    // Typed, USB-scanned and webcam-decoded input are read alike (a scanner's prefix or Code 39 stars removed).
+    const v = scannedId(raw)
     setCheckSeq((n) => n + 1)
     setRegistered(null)
     setCheckError(null)
@@ -91,7 +85,7 @@ export function Pendaftaran() {
 
   const onDecoded = (text: string) => {
     setScanning(false)
-    setValue(text)
+    setValue(scannedId(text))
     void runCheck(text)
   }
 
