@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { PcareError, PcareClient } from '../../electron/core/pcare'
+import { obatOf, PcareError, PcareClient } from '../../electron/core/pcare'
 import type { Simulator } from '../../tools/pcare-sim/server'
 import { kunjunganInput, pendaftaranInput, quiet, simWithClients, TGL } from './helpers'
 
@@ -121,9 +121,9 @@ describe('pendaftaran → kunjungan → tindakan/obat state rules', () => {
     const obat = { kdObatSK: 0, noKunjungan, racikan: false, kdRacikan: null, obatDPHO: true, kdObat: '120100362', signa1: 3, signa2: 1, jmlObat: 10, jmlPermintaan: 10, nmObatNonDPHO: '' }
     expect(await failure(c.addObat({ ...obat, noKunjungan: 'NOPE' }))).toMatchObject({ reason: 'validation' })
     const obatSk = await c.addObat(obat)
-    expect(obatSk).toBe('1')
-    expect((await c.getObatKunjungan(noKunjungan)).list[0].nmObat).toMatch(/Parasetamol/)
-    await c.deleteObat(obatSk, noKunjungan)
+    expect(obatSk).toEqual({ kdObatSK: '1', kdRacikan: null })
+    expect(obatOf((await c.getObatKunjungan(noKunjungan)).list[0])?.nmObat).toMatch(/Parasetamol/)
+    await c.deleteObat(obatSk.kdObatSK, noKunjungan)
     await c.deleteTindakan(sk, noKunjungan)
     expect(sim.state().obat).toHaveLength(0)
     await c.deleteKunjungan(noKunjungan)

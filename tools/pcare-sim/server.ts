@@ -59,6 +59,16 @@ export interface SimOptions {
   jvalueOnNullRujukLanjut?: boolean
   /** Antrean ref lists as {list:[…]} (ssecd, jkn-rust) or a bare array (Khanza). */
   antreanRefShape?: 'list' | 'array'
+  /**
+   * Shape of every create answer (pendaftaran, kunjungan, tindakan, obat): 'documented' = one object for pendaftaran
+   * and tindakan, an array for kunjungan and obat (KH, ML); 'array' and 'object' = that shape for all (TD types the
+   * kunjungan answer as one object); 'none' = the write is applied but the answer carries no id.
+   */
+  createdShape?: 'documented' | 'array' | 'object' | 'none'
+  /** `GET obat/kunjungan` items: the drug nested as `obat: {kdObat, nmObat, sedia}` (ML, TD; default) or flat. */
+  obatListShape?: 'nested' | 'flat'
+  /** `tglKunjungan` in `GET kunjungan/peserta` (and rujukan): PCare's request format (default) or ISO; both are seen. */
+  tglKunjunganFormat?: 'dd-MM-yyyy' | 'yyyy-MM-dd'
   /** Doctors' schedule per Antrean kodepoli (ref/dokter); defaults to the demo schedule in seed.ts. */
   jadwalDokter?: Record<string, T.AntreanDokter[]>
   slowMs?: number
@@ -89,6 +99,13 @@ export interface SimStats {
 
 const PCARE_PREFIX = '/pcare-rest'
 const ANTREAN_PREFIX = '/antreanfktp'
+/** Each service also under its development name (docs/pcare.md#hosts), so a client's dev URLs can be tested. */
+const SERVICE_PREFIXES: ReadonlyArray<[string, Service]> = [
+  [PCARE_PREFIX, 'pcare'],
+  [`${PCARE_PREFIX}-dev`, 'pcare'],
+  [ANTREAN_PREFIX, 'antrean'],
+  [`${ANTREAN_PREFIX}_dev`, 'antrean'],
+]
 const NOT_REGISTERED = 'Unauthorized! You are not registered for this service!'
 const JVALUE_MESSAGE = 'Cannot access child value on Newtonsoft.Json.Linq.JValue.'
 const START_INDEX_MESSAGE = 'StartIndex cannot be less than zero.\r\nParameter name: startIndex'
@@ -193,6 +210,9 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     startIndexQuirk: options.startIndexQuirk ?? false,
     jvalueOnNullRujukLanjut: options.jvalueOnNullRujukLanjut ?? false,
     antreanRefShape: options.antreanRefShape ?? 'list',
+    createdShape: options.createdShape ?? 'documented',
+    obatListShape: options.obatListShape ?? 'nested',
+    tglKunjunganFormat: options.tglKunjunganFormat ?? 'dd-MM-yyyy',
     jadwalDokter: options.jadwalDokter ?? seed.ANTREAN_DOKTER,
     slowMs: options.slowMs ?? 35_000,
     now: options.now ?? Date.now,
@@ -211,6 +231,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   }
 
   /* ---------- PCare handlers ---------- */
+
+  /** A create answer in the shape opts.createdShape asks for; `documented` is this endpoint's documented shape. */
+  const createdAs = (documented: 'array' | 'object', entries: FieldMsg[]): Reply => {
+    const shape = opts.createdShape === 'documented' ? documented : opts.createdShape
+    if (shape === 'none') return { ...ok(null, 201, 'CREATED'), mutated: true }
+    return created(shape === 'array' ? entries : entries[0])
+  }
 
   const findPeserta = (no: string, by: 'noka' | 'nik'): Reply => {
     const digits = by === 'nik' ? 16 : 13
@@ -253,6 +280,12 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       heartRate: p.body.heartRate,
       tkp: { kdTkp: p.body.kdTkp, nmTkp: tkpNames[p.body.kdTkp] ?? '' },
     }
+  }
+
+  /** A visit's day (stored dd-MM-yyyy) as opts.tglKunjunganFormat writes it. */
+  const tglKunjungan = (dmy: string): string => {
+    const [dd, mm, yyyy] = dmy.split('-')
+    return opts.tglKunjunganFormat === 'yyyy-MM-dd' ? `${yyyy}-${mm}-${dd}` : dmy
   }
 
   const diag = (kd: string | null) => {
@@ -298,7 +331,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     const noKunjungan = `${seed.SIM_PROVIDER.kdProvider}${mm}${yyyy.slice(2)}Y${String(state.seq.kunjungan).padStart(6, '0')}`
     state.kunjungan.push({ noKunjungan, noKartu: b.noKartu, tglDaftar: b.tglDaftar, kdPoli: b.kdPoli, body: b })
     p.noKunjungan = noKunjungan
-    return { ...created([{ field: 'noKunjungan', message: noKunjungan }]) }
+    return createdAs('array', [{ field: 'noKunjungan', message: noKunjungan }])
   }
 
   const pcareRoutes: Array<[string, string, Handler]> = [
@@ -379,7 +412,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       state.seq.noUrut[seqKey] = (state.seq.noUrut[seqKey] ?? 0) + 1
       const noUrut = `${letter}${state.seq.noUrut[seqKey]}`
       state.pendaftaran.push({ noUrut, tglDaftar: b.tglDaftar, noKartu: b.noKartu, kdPoli: b.kdPoli, body: b, noKunjungan: null })
-      return created({ field: 'noUrut', message: noUrut })
+      return createdAs('object', [{ field: 'noUrut', message: noUrut }])
     }],
     ['GET', 'pendaftaran/noUrut/:noUrut/tglDaftar/:tgl', (p) => {
       const hit = state.pendaftaran.find((x) => x.noUrut.toLowerCase() === p.noUrut.toLowerCase() && x.tglDaftar === p.tgl)
@@ -416,7 +449,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
         const pulang = [...seed.STATUS_PULANG.false, ...seed.STATUS_PULANG.true].find((s) => s.kdStatusPulang === b.kdStatusPulang) ?? null
         const poli = seed.POLI.find((x) => x.kdPoli === k.kdPoli)!
         return {
-          noKunjungan: k.noKunjungan, tglKunjungan: k.tglDaftar, providerPelayanan: seed.SIM_PROVIDER,
+          noKunjungan: k.noKunjungan, tglKunjungan: tglKunjungan(k.tglDaftar), providerPelayanan: seed.SIM_PROVIDER,
           peserta: { noKartu: k.noKartu, nama: ps?.nama ?? '', hubunganKeluarga: ps?.hubunganKeluarga ?? null, sex: ps?.sex ?? null,
             tglLahir: ps?.tglLahir ?? null, tglMulaiAktif: null, tglAkhirBerlaku: null, kdPpkPst: null, kdPpkGigi: null,
             jnsKelas: null, jnsPeserta: null, golDarah: null, noHP: null, noKTP: null, asuransi: null },
@@ -441,7 +474,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       const dok = seed.DOKTER.find((d) => d.kdDokter === k.body.kdDokter)!
       return ok({
         noRujukan: k.noKunjungan, ppk: { kdPPK: faskes.kdppk, nmPPK: faskes.nmppk, alamat: faskes.alamatPpk, kc: null },
-        tglKunjungan: k.tglDaftar, poli: { kdPoli: poli.kdPoli, nmPoli: poli.nmPoli }, nokaPst: k.noKartu,
+        tglKunjungan: tglKunjungan(k.tglDaftar), poli: { kdPoli: poli.kdPoli, nmPoli: poli.nmPoli }, nokaPst: k.noKartu,
         nmPst: ps?.nama ?? '', tglLahir: ps?.tglLahir ?? '', pisa: '1', ketPisa: 'Peserta', sex: ps?.sex ?? '',
         diag1: diag(k.body.kdDiag1), diag2: diag(k.body.kdDiag2), diag3: diag(k.body.kdDiag3), catatan: '',
         dokter: dok, tacc: k.body.kdTacc > 0 ? { nmTacc: String(k.body.kdTacc), alasanTacc: k.body.alasanTacc ?? '' } : null,
@@ -468,7 +501,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       }
       state.seq.tindakan += 1
       state.tindakan.push({ kdTindakanSK: state.seq.tindakan, noKunjungan: b.noKunjungan, body: b })
-      return created({ field: 'kdTindakanSK', message: String(state.seq.tindakan) })
+      return createdAs('object', [{ field: 'kdTindakanSK', message: String(state.seq.tindakan) }])
     }],
     ['GET', 'tindakan/kunjungan/:no', (p) => {
       kunjunganOf(p.no)
@@ -500,15 +533,19 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       }
       state.seq.obat += 1
       state.obat.push({ kdObatSK: state.seq.obat, noKunjungan: b.noKunjungan, body: b })
-      return created([{ field: 'kdObatSK', message: String(state.seq.obat) }, { field: 'kdRacikan', message: b.kdRacikan }])
+      return createdAs('array', [{ field: 'kdObatSK', message: String(state.seq.obat) }, { field: 'kdRacikan', message: b.kdRacikan ?? '' }])
     }],
     ['GET', 'obat/kunjungan/:no', (p) => {
       kunjunganOf(p.no)
-      const list = state.obat.filter((o) => o.noKunjungan === p.no).map((o) => ({
-        kdObatSK: o.kdObatSK, kdObat: o.body.kdObat,
-        nmObat: seed.OBAT_DPHO.find((x) => x.kdObat === o.body.kdObat)?.nmObat ?? o.body.nmObatNonDPHO,
-        signa1: o.body.signa1, signa2: o.body.signa2, jmlObat: o.body.jmlObat, racikan: o.body.racikan, kdRacikan: o.body.kdRacikan,
-      }))
+      const list = state.obat.filter((o) => o.noKunjungan === p.no).map((o) => {
+        const dpho = seed.OBAT_DPHO.find((x) => x.kdObat === o.body.kdObat)
+        const drug = { kdObat: o.body.kdObat, nmObat: dpho?.nmObat ?? o.body.nmObatNonDPHO }
+        const line = {
+          kdObatSK: o.kdObatSK, signa1: o.body.signa1, signa2: o.body.signa2, jmlObat: o.body.jmlObat,
+          jmlPermintaan: o.body.jmlPermintaan, racikan: o.body.racikan, kdRacikan: o.body.kdRacikan,
+        }
+        return opts.obatListShape === 'flat' ? { ...line, ...drug } : { ...line, obat: { ...drug, sedia: dpho?.sedia ?? 0 } }
+      })
       return ok(all(list))
     }],
     ['DELETE', 'obat/:sk/kunjungan/:no', (p) => {
@@ -709,7 +746,10 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       return sendJson(res, 200, { reset: true })
     }
     if (req.method === 'POST' && path === '/__sim/options') {
-      const allowed = ['skewWindowSeconds', 'startIndexQuirk', 'jvalueOnNullRujukLanjut', 'antreanRefShape', 'jadwalDokter', 'slowMs']
+      const allowed = [
+        'skewWindowSeconds', 'startIndexQuirk', 'jvalueOnNullRujukLanjut', 'antreanRefShape', 'createdShape', 'obatListShape',
+        'tglKunjunganFormat', 'jadwalDokter', 'slowMs',
+      ]
       const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
       if (unknown.length) return sendJson(res, 400, { error: `unknown options: ${unknown.join(', ')}` })
       sim.setOptions(body as Partial<Opts>)
@@ -728,10 +768,11 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     if (path.startsWith('/__sim/')) return admin(req, res, path, raw)
 
     stats.requests += 1
-    const service: Service | null = path.startsWith(`${PCARE_PREFIX}/`) ? 'pcare' : path.startsWith(`${ANTREAN_PREFIX}/`) ? 'antrean' : null
+    const served = SERVICE_PREFIXES.find(([prefix]) => path.startsWith(`${prefix}/`))
     // A wrong service name gets the gateway's HTML 404, as on the real host.
-    if (!service) return sendHtml(res, 404, HTML_404)
-    const subPath = path.slice((service === 'pcare' ? PCARE_PREFIX : ANTREAN_PREFIX).length + 1)
+    if (!served) return sendHtml(res, 404, HTML_404)
+    const [prefix, service] = served
+    const subPath = path.slice(prefix.length + 1)
     let segs: string[]
     try {
       segs = subPath.split('/').map(decodeURIComponent)

@@ -3,7 +3,7 @@ import { resolveConfig, type PcareConfig, type PcareTimeouts } from './config'
 import type { AntreanCredentials, PcareCredentials } from './credentials'
 import { DEFAULT_KD_APLIKASI } from './credentials'
 import { authorization, signature, timestampOf } from './crypto'
-import { parseResponse, type PcareResult, type Service } from './envelope'
+import { createdIds, parseResponse, type PcareResult, type Service } from './envelope'
 import { classify, PcareError } from './errors'
 import type * as T from './types'
 
@@ -54,6 +54,41 @@ export function buildHeaders(
 }
 
 const enc = encodeURIComponent
+
+/**
+ * The id `field` of a create answer (createdIds reads every shape seen). An answer without it is not a success to
+ * record: the write may have landed, so it is a transient `bad_body` that may have committed, which the outbox
+ * reconciles before sending again (docs/pcare.md#create-answers). The error names the shape, never the answer's text.
+ */
+function requireCreatedId(r: PcareResult<unknown>, field: string, method: Method): string {
+  const id = createdIds(r.response, field).get(field.toLowerCase())
+  if (id !== undefined) return id
+  const shape = Array.isArray(r.response) ? `an array of ${r.response.length}` : r.response === null ? 'no response' : `a ${typeof r.response}`
+  throw classify({
+    body: 'unparseable',
+    httpStatus: r.httpStatus,
+    metaCode: r.metaCode,
+    method,
+    message: `create answer without ${field} (${shape})`,
+  })
+}
+
+/** What `POST obat/kunjungan` created: the line's kdObatSK, and the kdRacikan PCare names for a racikan (else null). */
+export interface ObatCreated {
+  kdObatSK: string
+  kdRacikan: string | null
+}
+
+/**
+ * The drug of a `GET obat/kunjungan/{no}` item: nested as `obat: {kdObat, nmObat, …}` (ML's template, TD's
+ * ObatByKunjunganType) or flat `kdObat`/`nmObat`; null when the item names no drug (docs/pcare.md#tindakan-and-obat).
+ */
+export function obatOf(item: T.ObatKunjungan): { kdObat: string; nmObat: string } | null {
+  const nested = item.obat
+  const kdObat = nested?.kdObat ?? item.kdObat
+  if (kdObat === undefined || kdObat === null || String(kdObat) === '') return null
+  return { kdObat: String(kdObat), nmObat: String(nested?.nmObat ?? item.nmObat ?? '') }
+}
 
 /** Transport shared by the PCare and Antrean clients: sign, send with timeouts, parse, classify, log. */
 export class PcareTransport {
@@ -225,10 +260,9 @@ export class PcareClient {
   }
 
   /* Pendaftaran */
-  /** Returns the noUrut (the decrypted response is one {field:'noUrut', message}). */
+  /** Returns the noUrut (documented as one {field:'noUrut', message}; any create shape is read). Throws PcareError. */
   async addPendaftaran(input: T.PendaftaranInput): Promise<string> {
-    const r = await this.request<{ field: string; message: string }>('POST', 'pendaftaran', input)
-    return String(r.response?.message ?? '')
+    return requireCreatedId(await this.request('POST', 'pendaftaran', input), 'noUrut', 'POST')
   }
   getPendaftaran(noUrut: string, tglDaftar: string): Promise<T.Pendaftaran | null> {
     return this.get(`pendaftaran/noUrut/${enc(noUrut)}/tglDaftar/${enc(tglDaftar)}`)
@@ -245,11 +279,9 @@ export class PcareClient {
   }
 
   /* Kunjungan */
-  /** Returns the noKunjungan (the decrypted response is an array of {field, message}). */
+  /** Returns the noKunjungan (documented as an array of {field, message}; any create shape is read). Throws PcareError. */
   async addKunjungan(input: T.KunjunganInput): Promise<string> {
-    const r = await this.request<Array<{ field: string; message: string }>>('POST', this.config.kunjunganPath, input)
-    const entry = Array.isArray(r.response) ? (r.response.find((x) => x.field === 'noKunjungan') ?? r.response[0]) : undefined
-    return String(entry?.message ?? '')
+    return requireCreatedId(await this.request('POST', this.config.kunjunganPath, input), 'noKunjungan', 'POST')
   }
   async editKunjungan(input: T.KunjunganInput & { noKunjungan: string }): Promise<void> {
     await this.request('PUT', this.config.kunjunganPath, input)
@@ -266,10 +298,9 @@ export class PcareClient {
   }
 
   /* Tindakan and obat of a visit */
-  /** Returns kdTindakanSK (the decrypted response is one {field, message}). */
+  /** Returns kdTindakanSK (documented as one {field, message}; any create shape is read). Throws PcareError. */
   async addTindakan(input: T.TindakanInput): Promise<string> {
-    const r = await this.request<{ field: string; message: string }>('POST', 'tindakan', input)
-    return String(r.response?.message ?? '')
+    return requireCreatedId(await this.request('POST', 'tindakan', input), 'kdTindakanSK', 'POST')
   }
   async deleteTindakan(kdTindakanSK: string | number, noKunjungan: string): Promise<void> {
     await this.request('DELETE', `tindakan/${enc(String(kdTindakanSK))}/kunjungan/${enc(noKunjungan)}`)
@@ -277,11 +308,14 @@ export class PcareClient {
   getTindakanKunjungan(noKunjungan: string): Promise<T.PcareList<T.TindakanKunjungan>> {
     return this.get(`tindakan/kunjungan/${enc(noKunjungan)}`)
   }
-  /** Returns kdObatSK (the decrypted response is an array; the entry with field kdObatSK carries it). */
-  async addObat(input: T.ObatInput): Promise<string> {
-    const r = await this.request<Array<{ field: string; message: string }>>('POST', 'obat/kunjungan', input)
-    const entry = Array.isArray(r.response) ? r.response.find((x) => x.field === 'kdObatSK') : undefined
-    return String(entry?.message ?? '')
+  /**
+   * Returns kdObatSK and, for a racikan, kdRacikan (documented as an array whose kdObatSK entry carries the id, KH;
+   * any create shape is read). Throws PcareError.
+   */
+  async addObat(input: T.ObatInput): Promise<ObatCreated> {
+    const r = await this.request('POST', 'obat/kunjungan', input)
+    const kdObatSK = requireCreatedId(r, 'kdObatSK', 'POST')
+    return { kdObatSK, kdRacikan: createdIds(r.response, 'kdObatSK').get('kdracikan') ?? null }
   }
   async deleteObat(kdObatSK: string | number, noKunjungan: string): Promise<void> {
     await this.request('DELETE', `obat/${enc(String(kdObatSK))}/kunjungan/${enc(noKunjungan)}`)

@@ -12,6 +12,28 @@ export const ANTREAN_BASE_URLS = {
   development: 'https://apijkn-dev.bpjs-kesehatan.go.id/antreanfktp_dev',
 } as const
 
+/**
+ * The Antrean FKTP base URL that belongs to a PCare base URL, for when no Antrean URL is set: the sibling service on
+ * the same gateway. The PCare URL's last path segment (`pcare-rest`, `pcare-rest-dev`, `pcare-rest-v3.0`, or a
+ * proxy's own name) is replaced by `antreanfktp`, or by `antreanfktp_dev` when the PCare URL names a development
+ * service (it contains `dev`, the rule mlite uses: `plugins/pcare/Admin.php`). So
+ * `https://apijkn.bpjs-kesehatan.go.id/pcare-rest` → `…/antreanfktp` and
+ * `https://apijkn-dev.bpjs-kesehatan.go.id/pcare-rest-dev` → `…/antreanfktp_dev` (docs/pcare.md#hosts).
+ * Query and fragment are dropped; a trailing slash is ignored. Throws TypeError for a URL that is not http(s).
+ */
+export function antreanBaseUrlFor(pcareBaseUrl: string): string {
+  let url: URL
+  try {
+    url = new URL(pcareBaseUrl.trim())
+  } catch {
+    throw new TypeError(`PCare base URL is not an http(s) URL: ${pcareBaseUrl}`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`PCare base URL is not an http(s) URL: ${pcareBaseUrl}`)
+  const parent = url.pathname.replace(/\/+$/, '').replace(/\/[^/]*$/, '')
+  const service = /dev/i.test(url.host + url.pathname) ? 'antreanfktp_dev' : 'antreanfktp'
+  return `${url.origin}${parent}/${service}`
+}
+
 /** The Content-Type PCare POSTs go with: one of the settings' choices (declared in the contract). */
 export type PostContentType = Settings['pcare']['postContentType']
 
@@ -46,10 +68,17 @@ export const DEFAULT_CONFIG: PcareConfig = {
   omitBasicPrefix: false,
 }
 
+/**
+ * The whole config from a partial one. An explicit `antreanBaseUrl` wins; without one, a given `baseUrl` implies its
+ * Antrean sibling (antreanBaseUrlFor), and with neither the production hosts apply. Throws TypeError for a base URL
+ * that is not http(s) or a timeout that is not positive.
+ */
 export function resolveConfig(partial: Partial<Omit<PcareConfig, 'timeouts'>> & { timeouts?: Partial<PcareTimeouts> } = {}): PcareConfig {
+  const antreanBaseUrl = partial.antreanBaseUrl ?? (partial.baseUrl !== undefined ? antreanBaseUrlFor(partial.baseUrl) : DEFAULT_CONFIG.antreanBaseUrl)
   const cfg: PcareConfig = {
     ...DEFAULT_CONFIG,
     ...partial,
+    antreanBaseUrl,
     timeouts: { ...DEFAULT_CONFIG.timeouts, ...(partial.timeouts ?? {}) },
   }
   for (const key of ['baseUrl', 'antreanBaseUrl'] as const) {

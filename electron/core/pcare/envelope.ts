@@ -68,6 +68,47 @@ function fieldsOf(response: unknown): FieldMessage[] {
   return one ? [one] : []
 }
 
+/**
+ * The ids a create answer (POST pendaftaran, kunjungan, tindakan, obat/kunjungan) carries, keyed by the lower-cased
+ * field name: PCare
+ * answers `{field: "<name>", message: "<id>"}` entries, documented as one object for pendaftaran and tindakan and as
+ * an array for kunjungan and obat (KH, ML), while TD and a design note type the kunjungan answer as one object
+ * (docs/pcare.md#create-answers). Both shapes are read for every create: field names compare case-insensitively, a
+ * numeric message becomes its decimal text, and an empty or missing message names no id. An entry without a field
+ * name counts only when it is the answer's only entry (ML reads `response[0].message`); it then stands for `primary`.
+ */
+export function createdIds(response: unknown, primary: string): Map<string, string> {
+  const entries = Array.isArray(response) ? response : response === null || response === undefined ? [] : [response]
+  const ids = new Map<string, string>()
+  for (const e of entries.slice(0, 50)) {
+    if (!isRecord(e)) continue
+    const m = e.message
+    const id = typeof m === 'string' ? m.trim() : typeof m === 'number' && Number.isFinite(m) ? String(m) : ''
+    if (id === '') continue
+    const field = typeof e.field === 'string' ? e.field.trim() : ''
+    const name = field !== '' ? field.toLowerCase() : entries.length === 1 ? primary.toLowerCase() : ''
+    if (name !== '' && !ids.has(name)) ids.set(name, id)
+  }
+  return ids
+}
+
+/**
+ * A calendar day as PCare writes one in an answer, as `yyyy-MM-dd`: `dd-MM-yyyy` (its request format) and
+ * `yyyy-MM-dd` are both seen, with `/` as well as `-`, and a time part after the day is ignored
+ * (docs/pcare.md#reconcile-reads). Null for anything else, including an impossible day like 31-02-2026.
+ */
+export function pcareDay(text: unknown): string | null {
+  if (typeof text !== 'string') return null
+  const t = text.trim()
+  const dmy = /^(\d{2})[-/](\d{2})[-/](\d{4})(?:$|[ T])/.exec(t)
+  const ymd = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:$|[ T])/.exec(t)
+  const [y, m, d] = dmy ? [dmy[3], dmy[2], dmy[1]] : ymd ? [ymd[1], ymd[2], ymd[3]] : []
+  if (y === undefined) return null
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return null
+  return `${y}-${m}-${d}`
+}
+
 function looksLikeHtml(raw: RawResponse): boolean {
   return /html/i.test(raw.contentType ?? '') || /^\s*</.test(raw.body)
 }

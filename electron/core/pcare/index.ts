@@ -1,4 +1,4 @@
-export { PcareClient, PcareTransport, buildHeaders } from './client'
+export { PcareClient, PcareTransport, buildHeaders, obatOf } from './client'
 export type { PcareClientOptions, ConfigInput } from './client'
 export { AntreanClient } from './antrean'
 export type { AntreanAddResult } from './antrean'

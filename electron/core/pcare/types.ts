@@ -252,10 +252,15 @@ export interface TindakanKunjungan {
   hasil: number
 }
 
+/**
+ * An item of `GET obat/kunjungan/{noKunjungan}`. The drug comes nested as `obat` (ML's template reads `obat.kdObat`,
+ * TD types `obat: {kdObat, nmObat, sedia}`) or flat (`kdObat`, `nmObat`); read it with `obatOf` in client.ts.
+ */
 export interface ObatKunjungan {
   kdObatSK: number
-  kdObat: string
-  nmObat: string
+  obat?: { kdObat: string; nmObat: string; sedia?: number } | null
+  kdObat?: string
+  nmObat?: string
   signa1: number
   signa2: number
   jmlObat: number

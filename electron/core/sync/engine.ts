@@ -4,6 +4,7 @@ import type { Logger } from '../log'
 import { connectLedger, type LedgerConnection } from '../ledger/gateway'
 import { localNetworkKeyPath, localNetworkProfile, type LedgerProfile } from '../ledger/profile'
 import { AntreanClient, PcareClient } from '../pcare'
+import { antreanBaseUrlFor } from '../pcare/config'
 import type { AntreanCredentials, PcareCredentials } from '../pcare/credentials'
 import { AppError, msg } from '../errors'
 import { ReferenceAutoRefresh, type AutoRefreshOptions } from '../reference/auto'
@@ -115,7 +116,8 @@ export class SyncEngine {
     }
     const creds = await this.remotes.keychain?.pcare()
     if (!creds) throw new AppError('UNAVAILABLE', msg('remote.pcareNoCredentials'))
-    return { baseUrl: s.baseUrl, antreanBaseUrl: s.antreanBaseUrl ?? s.baseUrl, creds, antrean: (await this.remotes.keychain?.antrean()) ?? null }
+    // No Antrean URL in the settings: the Antrean FKTP service beside this PCare (never PCare's own path).
+    return { baseUrl: s.baseUrl, antreanBaseUrl: s.antreanBaseUrl ?? antreanBaseUrlFor(s.baseUrl), creds, antrean: (await this.remotes.keychain?.antrean()) ?? null }
   }
 
   /** Also used for interactive reads (eligibility), which never go through the outbox. */

@@ -1,6 +1,7 @@
 import { cachePeserta } from '../clinic/eligibility'
 import type { DB } from '../db'
-import { AntreanClient, PcareClient, PcareError, syncCodeOf } from '../pcare'
+import { AntreanClient, obatOf, PcareClient, PcareError, syncCodeOf } from '../pcare'
+import { pcareDay } from '../pcare/envelope'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
 import { scheduleEntry } from '../clinic/doctors'
@@ -121,8 +122,8 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
       }
       case 'obat.add': {
         const body = obatBody(parsed.payload, noKunjunganOf(db, job.entityId))
-        const kdObatSK = await c.addObat(body)
-        return { result: { kdObatSK }, request: body, response: { kdObatSK } }
+        const created = await c.addObat(body)
+        return { result: created, request: body, response: created }
       }
     }
   }
@@ -146,7 +147,9 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
       case 'kunjungan.add': {
         const p = parsed.payload
         const list = await c.getRiwayatKunjungan(p.noKartu)
-        const hit = list?.list?.find((x) => x.tglKunjungan === p.tglDaftar && x.poli?.kdPoli === p.kdPoli)
+        // tglKunjungan's format is not documented: compare days, whichever of PCare's two date formats it uses.
+        const day = pcareDay(p.tglDaftar)
+        const hit = list?.list?.find((x) => day !== null && pcareDay(x.tglKunjungan) === day && x.poli?.kdPoli === p.kdPoli)
         return hit ? { result: { noKunjungan: hit.noKunjungan }, response: { noKunjungan: hit.noKunjungan, via: 'kunjungan/peserta' } } : null
       }
       case 'tindakan.add': {
@@ -158,8 +161,11 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
       case 'obat.add': {
         const p = parsed.payload
         const list = await c.getObatKunjungan(noKunjunganOf(db, job.entityId))
-        const hit = list?.list?.find((x) => x.kdObat === p.kdObat)
-        return hit ? { result: { kdObatSK: String(hit.kdObatSK) }, response: { via: 'obat/kunjungan' } } : null
+        // Items nest the drug (obat.kdObat) or carry it flat; obatOf reads both.
+        const hit = list?.list?.find((x) => obatOf(x)?.kdObat === p.kdObat)
+        return hit
+          ? { result: { kdObatSK: String(hit.kdObatSK), kdRacikan: hit.kdRacikan ?? null }, response: { via: 'obat/kunjungan' } }
+          : null
       }
       case 'peserta.verify':
         // A read: nothing to reconcile, it is simply asked again.
