@@ -94,6 +94,20 @@ export function useCall<C extends Channel>(channel: C, input: Input<C> | null, o
 }
 
 /**
+ * `value` once it has stayed the same for `ms` milliseconds (compared with `Object.is`); until then the previous
+ * settled value, starting with the first one. Feeds a type-ahead's `useCall` so each keystroke does not ask core:
+ * `useCall(channel, useDebounced(q, 120) ...)`.
+ */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(timer)
+  }, [value, ms])
+  return settled
+}
+
+/**
  * Today's registrations at this facility (`registration.today`, cancelled ones included), asked again `pollMs`
  * milliseconds after each answer so rows registered elsewhere and their send states show up without a reload.
  */

@@ -1,9 +1,12 @@
-import { useEffect, useState, type KeyboardEvent } from 'react'
+import type { KeyboardEvent } from 'react'
 import type { Output } from '../../../../electron/contract'
-import { call } from '../../api'
 import { useI18n } from '../../i18n'
+import { useTypeahead } from './typeahead'
 
 export type Hit = Output<'reference.diagnosa'>[number]
+
+/** Milliseconds typing must pause before the index is searched, so each keystroke does not ask core. */
+const SEARCH_DEBOUNCE_MS = 120
 
 /**
  * Type-ahead over the offline ICD-10 index (codes, PCare's English names, and Indonesian clinical and lay terms and
@@ -12,39 +15,13 @@ export type Hit = Output<'reference.diagnosa'>[number]
  */
 export function DiagnosisPicker({ value, onChange, error }: { value: Hit[]; onChange: (v: Hit[]) => void; error?: string }) {
   const { t } = useI18n()
-  const [q, setQ] = useState('')
-  // The query the shown hits answer: "not found" is said only for the text that was actually searched.
-  const [answer, setAnswer] = useState<{ q: string; hits: Hit[] } | null>(null)
-  const [active, setActive] = useState(0)
-  const query = q.trim()
-  useEffect(() => {
-    if (query.length < 2) {
-      setAnswer(null)
-      return
-    }
-    let live = true
-    const timer = setTimeout(() => {
-      call('reference.diagnosa', { q: query, limit: 8 }).then(
-        (hits) => {
-          if (!live) return
-          setAnswer({ q: query, hits })
-          setActive(0)
-        },
-        () => live && setAnswer(null),
-      )
-    }, 120)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [query])
-  const hits = answer?.hits ?? []
-  const notFound = answer !== null && answer.q === query && hits.length === 0
+  const { q, setQ, query, hits, answered, failed, active, setActive, clear } = useTypeahead('reference.diagnosa', 8, SEARCH_DEBOUNCE_MS)
+  // "Not found" is said only for the text that was actually searched, and not when the search failed.
+  const notFound = answered && !failed && hits.length === 0
   const add = (h: Hit) => {
     if (value.length >= 3 || value.some((d) => d.kdDiag === h.kdDiag)) return
     onChange([...value, h])
-    setQ('')
-    setAnswer(null)
+    clear()
   }
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

@@ -1,12 +1,9 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
 import type { ExaminationInput, Output } from '../../../../electron/contract'
 import { formatServerMessage } from '../../../../electron/contract/messages'
-import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { useI18n } from '../../i18n'
-
-type TindakanHit = Output<'reference.tindakan'>[number]
-type ObatHit = Output<'reference.obat'>[number]
+import { useTypeahead } from './typeahead'
 
 /**
  * One tindakan line of the form. An empty name means a code typed by hand that the cached PCare list lacks; `withValue`
@@ -52,6 +49,9 @@ function rangeError(locale: 'id' | 'en', v: string, min: number, max: number): s
   return undefined
 }
 
+/** Milliseconds typing must pause before a cached list is searched, so each keystroke does not ask core. */
+const SEARCH_DEBOUNCE_MS = 100
+
 /** A PCare code as a clinician may type it when the cached list lacks it: digits and capitals, no spaces. */
 const CODE = /^[0-9A-Z]{3,20}$/i
 
@@ -59,11 +59,11 @@ const CODE = /^[0-9A-Z]{3,20}$/i
  * A type-ahead over one cached PCare list, like the diagnosis picker: ArrowUp/Down move, Enter picks, Escape closes.
  * When the query is a code the list lacks, the last option takes it as typed (PCare will judge it at send time).
  */
-function ItemCombobox<H>({
+function ItemCombobox<C extends 'reference.tindakan' | 'reference.obat'>({
   id,
   label,
   hint,
-  search,
+  channel,
   keyOf,
   render,
   codeOption,
@@ -72,51 +72,22 @@ function ItemCombobox<H>({
   id: string
   label: string
   hint: string
-  search: (q: string) => Promise<H[]>
-  keyOf: (h: H) => string
-  render: (h: H) => ReactNode
+  channel: C
+  keyOf: (h: Output<C>[number]) => string
+  render: (h: Output<C>[number]) => ReactNode
   codeOption: (code: string) => string
-  onPick: (h: H | { code: string }) => void
+  onPick: (h: Output<C>[number] | { code: string }) => void
 }) {
   const { t } = useI18n()
-  const [q, setQ] = useState('')
-  const [hits, setHits] = useState<H[]>([])
-  const [searched, setSearched] = useState('')
-  const [active, setActive] = useState(0)
-  useEffect(() => {
-    const query = q.trim()
-    if (query.length < 2) {
-      setHits([])
-      setSearched('')
-      return
-    }
-    let live = true
-    const timer = setTimeout(() => {
-      search(query).then(
-        (h) => {
-          if (!live) return
-          setHits(h)
-          setSearched(query)
-          setActive(0)
-        },
-        () => live && (setHits([]), setSearched(query)),
-      )
-    }, 100)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [q, search])
-  const query = q.trim()
-  const typed = searched === query && CODE.test(query) && !hits.some((h) => keyOf(h).toUpperCase() === query.toUpperCase()) ? query.toUpperCase() : null
+  const { q, setQ, query, hits, answered, active, setActive, clear } = useTypeahead(channel, 8, SEARCH_DEBOUNCE_MS)
+  // A failed search offers the code as typed too: the cached list cannot judge it either way.
+  const typed = answered && CODE.test(query) && !hits.some((h) => keyOf(h).toUpperCase() === query.toUpperCase()) ? query.toUpperCase() : null
   const options = hits.length + (typed ? 1 : 0)
   const pick = (i: number) => {
     if (i < hits.length) onPick(hits[i])
     else if (typed) onPick({ code: typed })
     else return
-    setQ('')
-    setHits([])
-    setSearched('')
+    clear()
   }
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -132,7 +103,7 @@ function ItemCombobox<H>({
     }
   }
   const listId = `${id}-list`
-  const notFound = searched !== '' && searched === query && options === 0
+  const notFound = answered && options === 0
   return (
     <div className="field item-search">
       <label htmlFor={id}>{label}</label>
@@ -208,9 +179,6 @@ function ItemLine({ testId, name, code, onRemove, children }: { testId: string; 
   )
 }
 
-const searchTindakan = (q: string) => call('reference.tindakan', { q, limit: 8 })
-const searchObat = (q: string) => call('reference.obat', { q, limit: 8 })
-
 /** The tindakan lines: picked by name from PCare's cached list; biaya starts at PCare's maxTarif. */
 export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onChange: (v: TindakanLine[]) => void }) {
   const { t } = useI18n()
@@ -219,11 +187,11 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
   return (
     <fieldset className="wide rows items" data-testid="tindakan-fields">
       <legend>{t('exam.tindakan')}</legend>
-      <ItemCombobox<TindakanHit>
+      <ItemCombobox
         id="tdk-search"
         label={t('items.tindakanSearch')}
         hint={t('items.tindakanHint')}
-        search={searchTindakan}
+        channel="reference.tindakan"
         keyOf={(h) => h.kdTindakan}
         render={(h) => (
           <>
@@ -268,11 +236,11 @@ export function ObatFields({ value, onChange }: { value: ObatLine[]; onChange: (
   return (
     <fieldset className="wide rows items" data-testid="obat-fields">
       <legend>{t('exam.obat')}</legend>
-      <ItemCombobox<ObatHit>
+      <ItemCombobox
         id="obt-search"
         label={t('items.obatSearch')}
         hint={t('items.obatHint')}
-        search={searchObat}
+        channel="reference.obat"
         keyOf={(h) => h.kdObat}
         render={(h) => (
           <>
