@@ -15,7 +15,8 @@ import { ObatFields, TindakanFields, digits, toObatInput, toTindakanInput } from
 import { UnsentCard, UnsentSummary, useUnsent } from './exam/Unsent'
 import { DiagnosisPicker } from './exam/DiagnosisPicker'
 import { VitalsFields, vitalsView } from './exam/VitalsFields'
-import { examReducer, initExam, vitalsInput, type ExamEdit } from './exam/examState'
+import { choicesInput, examReducer, initExam, missingChoices, shownMissingChoices, vitalsInput, type ExamEdit } from './exam/examState'
+import { AllergyFields, InternalReferralFields, PrognosaField } from './exam/ClinicalChoices'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
@@ -140,6 +141,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const { draft, error, busy } = state
   const edit = (patch: ExamEdit) => dispatch({ type: 'edit', patch })
   const vitals = vitalsView(state.vitals, state.profile, dispatch)
+  const missing = shownMissingChoices(state)
 
   const focusFirstInvalid = () => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   // After a refused save, the keyboard goes to the first marked field.
@@ -150,11 +152,11 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const num = (v: string) => (v.trim() === '' ? undefined : Number(v))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    // The vitals are checked with core's rules (the reducer does the same on 'submit'), so each field says what is
-    // wrong before anything is sent.
+    // The vitals are checked with core's rules and the required choices for presence (the reducer does the same on
+    // 'submit'), so each field says what is wrong before anything is sent.
     const checked = vitalsInput(state.vitals.values, state.profile)
     dispatch({ type: 'submit' })
-    if (!checked) {
+    if (!checked || missingChoices(draft).length > 0) {
       // Once the fields show their messages (next frame), the first wrong one takes the keyboard.
       requestAnimationFrame(focusFirstInvalid)
       return
@@ -170,12 +172,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       terapiObat: draft.terapiObat,
       terapiNonObat: draft.terapiNonObat,
       kdStatusPulang: draft.kdStatusPulang,
-      // Until the form asks them (issue 12, Deliver 2 and 4): the values every visit was sent with so far.
-      alergiMakan: '00',
-      alergiUdara: '00',
-      alergiObat: '00',
-      kdPrognosa: '01',
-      kdPoliRujukInternal: null,
+      ...choicesInput(draft),
       bmhp: '',
       tindakan: toTindakanInput(draft.tindakan),
       obat: toObatInput(draft.obat),
@@ -211,8 +208,10 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
             onChange={(kdSadar) => edit({ kdSadar })}
           />
         </Field>
+        <AllergyFields lists={lists} draft={draft} edit={edit} missing={missing} />
         <DoctorSelect id="ex-dokter" name="kdDokter" kdPoli={row.kdPoli} value={draft.kdDokter} onChange={(kdDokter) => edit({ kdDokter })} all={lists?.dokter ?? []} preselect="me" />
         <DiagnosisPicker value={draft.diagnoses} onChange={(diagnoses) => edit({ diagnoses })} error={fe('diagnoses')} />
+        <PrognosaField lists={lists} value={draft.kdPrognosa} edit={edit} missing={missing} />
         <Field id="ex-terapi" name="terapiObat" label={t('exam.terapiObat')}>
           <textarea rows={2} value={draft.terapiObat} onChange={(e) => edit({ terapiObat: e.target.value })} />
         </Field>
@@ -234,6 +233,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
           {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
           <input inputMode="numeric" value={draft.claim} onChange={(e) => edit({ claim: digits(e.target.value) })} />
         </Field>
+        <InternalReferralFields lists={lists} kdPoli={row.kdPoli} draft={draft} onToggle={(on) => dispatch({ type: 'rujukInternal', on })} edit={edit} missing={missing} />
         <label className="radio wide">
           {/* A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other). */}
           <input type="checkbox" checked={draft.rujuk} onChange={(e) => dispatch({ type: 'rujuk', on: e.target.checked })} /> {t('exam.rujuk')}
@@ -249,7 +249,7 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
             noKartu={row.noKartu}
           />
         )}
-        {state.vitalsFail && vitals.hasShownIssues && !error && (
+        {state.stopped && (vitals.hasShownIssues || missing.length > 0) && !error && (
           <p role="alert" className="alert wide">
             {t('exam.hasErrors')}
           </p>

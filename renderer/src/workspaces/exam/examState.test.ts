@@ -3,7 +3,7 @@ import type { Output } from '../../../../electron/contract'
 import { VITAL_KEYS, type VitalKey } from '../../../../electron/contract/vitals'
 import { ApiError } from '../../api'
 import { emptyReferral } from '../Rujukan'
-import { examReducer, initExam, RUJUK_VERTIKAL, shownVitalIssues, vitalsInput, type ExamAction, type ExamState } from './examState'
+import { BEROBAT_JALAN, choicesInput, examReducer, initExam, missingChoices, noAllergyPatch, RUJUK_VERTIKAL, shownMissingChoices, shownVitalIssues, vitalsInput, type ExamAction, type ExamState } from './examState'
 import { vitalsView } from './VitalsFields'
 
 type Lists = Output<'reference.lists'>
@@ -45,6 +45,8 @@ const run = (state: ExamState, actions: ExamAction[]): ExamState => actions.redu
 const typeVitals = (values: Partial<Record<VitalKey, string>>): ExamAction[] => Object.entries(values).map(([key, value]) => ({ type: 'vital', key: key as VitalKey, value }))
 /** An adult's vitals inside every range (core's rules, contract/vitals.ts), as a clinician types them. */
 const GOOD = { sistole: '120', diastole: '80', beratBadan: '60,5', tinggiBadan: '165', lingkarPerut: '80', respRate: '18', heartRate: '84', suhu: '36,5' }
+/** Allergies (one food allergy) and prognosis as a clinician chooses them from PCare's lists. */
+const CHOSEN = { alergiMakan: '01', alergiUdara: '00', alergiObat: '00', kdPrognosa: '02' }
 const hit = (kdDiag: string, nonSpesialis = true) => ({ kdDiag, nmDiag: `Diagnosis ${kdDiag}`, nonSpesialis })
 
 describe('initExam', () => {
@@ -74,18 +76,18 @@ describe('examReducer', () => {
 
     // Save with the rest empty: stopped here, every empty field now shown, nothing on its way.
     s = run(s, [{ type: 'submit' }])
-    expect(s).toMatchObject({ vitalsFail: true, busy: false, error: null })
+    expect(s).toMatchObject({ stopped: true, busy: false, error: null })
     expect(s.vitals.sent).toBeNull()
     expect(shownVitalIssues(s.vitals, s.profile).map((i) => i.field).sort()).toEqual([...VITAL_KEYS].sort())
 
-    s = run(s, [...typeVitals(GOOD), { type: 'edit', patch: { diagnoses: [hit('A09')] } }, { type: 'edit', patch: { diagnoses: [hit('A09'), hit('I10', false)] } }])
+    s = run(s, [...typeVitals(GOOD), { type: 'edit', patch: CHOSEN }, { type: 'edit', patch: { diagnoses: [hit('A09')] } }, { type: 'edit', patch: { diagnoses: [hit('A09'), hit('I10', false)] } }])
     expect(shownVitalIssues(s.vitals, s.profile)).toEqual([])
     expect(s.draft.diagnoses.map((d) => d.kdDiag)).toEqual(['A09', 'I10'])
     expect(vitalsInput(s.vitals.values, s.profile)).toEqual({ sistole: 120, diastole: 80, beratBadan: 60.5, tinggiBadan: 165, lingkarPerut: 80, respRate: 18, heartRate: 84, suhu: '36.5' })
 
     // A valid submit is on its way, with the vitals it sent remembered.
     s = run(s, [{ type: 'submit' }])
-    expect(s).toMatchObject({ vitalsFail: false, busy: true, error: null })
+    expect(s).toMatchObject({ stopped: false, busy: true, error: null })
     expect(s.vitals.sent).toEqual(GOOD)
 
     // Core refuses sistole: its message stands beside the field while the value is the one sent, and goes on edit.
@@ -99,7 +101,7 @@ describe('examReducer', () => {
 
     // Sent again: the refusal is cleared as the save starts; saved ends the wait and keeps the draft on screen.
     s = run(s, [{ type: 'submit' }, { type: 'saved' }])
-    expect(s).toMatchObject({ busy: false, error: null, vitalsFail: false })
+    expect(s).toMatchObject({ busy: false, error: null, stopped: false })
     expect(s.vitals.sent?.sistole).toBe('125')
     expect(s.draft.diagnoses).toHaveLength(2)
   })
@@ -120,5 +122,65 @@ describe('examReducer', () => {
     const s = run(load(), [...typeVitals({ sistole: '120', diastole: '130' }), { type: 'leaveVital', key: 'sistole' }, { type: 'leaveVital', key: 'sistole' }])
     expect(s.vitals.left).toEqual(['sistole'])
     expect(shownVitalIssues(s.vitals, s.profile).map((i) => [i.field, i.key])).toEqual([['diastole', 'v.vital.sistoleDiastole']])
+  })
+})
+
+/** PCare's lists as the simulator and Khanza know them: "Tidak Ada" is 00 in each allergy list. */
+const clinicalLists = (over: Partial<Lists> = {}) =>
+  lists({
+    alergiMakanan: [{ kode: '01', nama: 'Seafood' }, { kode: '00', nama: 'Tidak Ada' }],
+    alergiUdara: [{ kode: '00', nama: 'Tidak Ada' }, { kode: '01', nama: 'Udara Dingin' }],
+    alergiObat: [{ kode: '01', nama: 'Penisilin' }, { kode: '00', nama: 'TIDAK ADA' }],
+    prognosa: [{ kode: '01', nama: 'Sanam (Sembuh)' }, { kode: '02', nama: 'Bonam (Baik)' }],
+    poli: [{ kdPoli: '001', nmPoli: 'UMUM', poliSakit: true }, { kdPoli: '002', nmPoli: 'GIGI', poliSakit: true }],
+    ...over,
+  })
+
+describe('allergies, prognosis and internal referral', () => {
+  it('start unchosen whatever the lists hold, and a save without them is stopped with each one marked', () => {
+    let s = load(clinicalLists())
+    expect(s.draft).toMatchObject({ alergiMakan: '', alergiUdara: '', alergiObat: '', kdPrognosa: '', rujukInternal: false, kdPoliRujukInternal: '' })
+    // Nothing is marked before the first save.
+    expect(shownMissingChoices(s)).toEqual([])
+    s = run(s, [...typeVitals(GOOD), { type: 'edit', patch: { diagnoses: [hit('A09')] } }, { type: 'submit' }])
+    // Vitals are right, yet the save stops: the four choices are missing and shown.
+    expect(s).toMatchObject({ stopped: true, busy: false })
+    expect(s.vitals.sent).toBeNull()
+    expect(shownMissingChoices(s)).toEqual(['alergiMakan', 'alergiUdara', 'alergiObat', 'kdPrognosa'])
+    // Each mark goes as its choice is made; with all made the save goes out.
+    s = run(s, [{ type: 'edit', patch: { alergiMakan: '01', kdPrognosa: '02' } }])
+    expect(shownMissingChoices(s)).toEqual(['alergiUdara', 'alergiObat'])
+    s = run(s, [{ type: 'edit', patch: { alergiUdara: '00', alergiObat: '00' } }, { type: 'submit' }])
+    expect(s).toMatchObject({ stopped: false, busy: true })
+    expect(choicesInput(s.draft)).toEqual({ ...CHOSEN, kdPoliRujukInternal: null })
+  })
+
+  it('"no allergy" is each list\'s own Tidak Ada entry, and only offered when all three lists have one', () => {
+    expect(noAllergyPatch(clinicalLists())).toEqual({ alergiMakan: '00', alergiUdara: '00', alergiObat: '00' })
+    // Found by name when PCare codes it otherwise; by code 00 when the name differs.
+    expect(noAllergyPatch(clinicalLists({ alergiUdara: [{ kode: '99', nama: 'Tidak ada alergi' }], alergiObat: [{ kode: '00', nama: '-' }] }))).toEqual({ alergiMakan: '00', alergiUdara: '99', alergiObat: '00' })
+    // "Tidak adanya" is not "Tidak Ada"; a list without such an entry, or no cached lists, offers no shortcut.
+    expect(noAllergyPatch(clinicalLists({ alergiObat: [{ kode: '05', nama: 'Tidak adanya data' }] }))).toBeNull()
+    expect(noAllergyPatch(clinicalLists({ alergiUdara: [] }))).toBeNull()
+    expect(noAllergyPatch(null)).toBeNull()
+  })
+
+  it('an internal referral needs its poli, goes with Berobat Jalan, and excludes a vertical referral', () => {
+    let s = run(load(clinicalLists()), [{ type: 'rujuk', on: true }, { type: 'rujukInternal', on: true }])
+    expect(s.draft).toMatchObject({ rujukInternal: true, rujuk: false, kdStatusPulang: BEROBAT_JALAN })
+    expect(missingChoices({ ...s.draft, ...CHOSEN })).toEqual(['kdPoliRujukInternal'])
+    s = run(s, [{ type: 'edit', patch: { ...CHOSEN, kdPoliRujukInternal: '002' } }])
+    expect(missingChoices(s.draft)).toEqual([])
+    expect(choicesInput(s.draft).kdPoliRujukInternal).toBe('002')
+    // A vertical referral ends it; so does another status pulang; the poli is then not sent.
+    const vertical = run(s, [{ type: 'rujuk', on: true }])
+    expect(vertical.draft).toMatchObject({ rujukInternal: false, rujuk: true, kdStatusPulang: RUJUK_VERTIKAL })
+    expect(choicesInput(vertical.draft).kdPoliRujukInternal).toBeNull()
+    expect(run(s, [{ type: 'statusPulang', kd: '0' }]).draft.rujukInternal).toBe(false)
+    expect(run(s, [{ type: 'statusPulang', kd: BEROBAT_JALAN }]).draft.rujukInternal).toBe(true)
+    // Unticked: no poli is asked or sent.
+    const off = run(s, [{ type: 'rujukInternal', on: false }])
+    expect(missingChoices({ ...off.draft, kdPoliRujukInternal: '' })).toEqual([])
+    expect(choicesInput(off.draft).kdPoliRujukInternal).toBeNull()
   })
 })
