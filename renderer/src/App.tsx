@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { AppInfo, SyncStatus } from '../../electron/contract'
-import { asApiError, call, type ApiError } from './api'
+import { call } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { StatusBar } from './components/StatusBar'
 import { useCall } from './hooks'
@@ -15,20 +15,21 @@ import { Pengaturan } from './workspaces/Pengaturan'
 const SYNC_POLL_MS = 2000
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null)
-  const [me, setMe] = useState<Me | null>(null)
-  const [loadError, setLoadError] = useState<ApiError | null>(null)
+  const infoCall = useCall('app.info', {})
+  const meCall = useCall('auth.me', {})
+  // Signing in or out changes who is signed in here without asking core again; until then core's answer holds.
+  const [signedInAs, setMe] = useState<Me | null>(null)
+  const info = infoCall.value
+  const me = signedInAs ?? meCall.value
+  const { reload: reloadInfo } = infoCall
+  const { reload: reloadMe } = meCall
+  // Retry after a failed boot, and re-read after settings were saved (the facility's name, the locale).
   const loadInfo = useCallback(() => {
-    setLoadError(null)
-    Promise.all([call('app.info', {}), call('auth.me', {})]).then(
-      ([i, m]) => {
-        setInfo(i)
-        setMe(m)
-      },
-      (err) => setLoadError(asApiError(err)),
-    )
-  }, [])
-  useEffect(loadInfo, [loadInfo])
+    reloadInfo()
+    reloadMe()
+  }, [reloadInfo, reloadMe])
+  // While either is being asked (again) the boot screen says so; a failure shows once nothing is pending.
+  const loadError = infoCall.loading || meCall.loading ? undefined : (infoCall.error ?? meCall.error)
   useEffect(() => {
     if (info) document.documentElement.lang = info.locale
   }, [info])
