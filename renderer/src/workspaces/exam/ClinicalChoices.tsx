@@ -20,30 +20,70 @@ const NEED: Record<ChoiceField, MessageKey> = {
   kdPoliRujukInternal: 'exam.needPoliInternal',
 }
 
+/** A PCare code as typed when its list is not cached: letters and digits only (the contract's shape), capitals. */
+const typedCode = (v: string) => v.replace(/[^0-9A-Za-z]/g, '').toUpperCase()
+
 /**
- * One required choice from a cached PCare list: empty ("— choose —") until the clinician picks, a list not cached yet
- * says so, and a code the list lacks stays visible as such. `missing` marks it after a submit that lacked it; a
- * refusal by core for the same field shows otherwise (the Field's scoped message).
+ * A required code from one cached PCare list: empty ("— choose —") until the clinician picks, and a code the list
+ * lacks stays visible as such. A list never fetched (`typed`: loaded and empty) becomes a code typed by hand instead, as core
+ * then checks nothing and PCare judges the code at send time, so an examination can be saved on a workstation that
+ * has not reached PCare yet. `need` is the message of a submit that lacked it; else a refusal by core for the same
+ * field shows (the Field's scoped message).
  */
+function CodeChoice<T>({
+  id,
+  name,
+  label,
+  options,
+  code,
+  text,
+  value,
+  onChange,
+  need,
+  maxLength,
+  typed,
+}: {
+  id: string
+  name: ChoiceField
+  label: string
+  options: readonly T[] | null
+  code: (o: T) => string
+  text: (o: T) => string
+  value: string
+  onChange: (code: string) => void
+  need: string | undefined
+  maxLength: number
+  typed: boolean
+}) {
+  const { t } = useI18n()
+  return (
+    <Field id={id} name={name} label={label} error={need} live={need !== undefined} hint={typed ? t('exam.listMissing') : undefined}>
+      {typed ? (
+        <input value={value} onChange={(e) => onChange(typedCode(e.target.value))} maxLength={maxLength} autoComplete="off" spellCheck={false} required aria-required />
+      ) : (
+        <CodeSelect
+          options={options}
+          code={code}
+          text={text}
+          value={value}
+          onChange={onChange}
+          empty={t('exam.choose')}
+          unavailable={t('app.loading')}
+          missing={(c) => t('exam.codeUnlisted', { code: c })}
+          required
+          aria-required
+        />
+      )}
+    </Field>
+  )
+}
+
+/** One PCare {kode, nama} list choice (an allergy kind, prognosa). */
 function RefSelect({ id, name, label, options, value, onChange, missing }: { id: string; name: ChoiceField; label: string; options: readonly RefItem[] | null; value: string; onChange: (code: string) => void; missing: readonly ChoiceField[] }) {
   const { t } = useI18n()
   const need = missing.includes(name) ? t(NEED[name]) : undefined
-  return (
-    <Field id={id} name={name} label={label} error={need} live={need !== undefined}>
-      <CodeSelect
-        options={options}
-        code={(o) => o.kode}
-        text={(o) => o.nama}
-        value={value}
-        onChange={onChange}
-        empty={t('exam.choose')}
-        unavailable={t('exam.listMissing')}
-        missing={(code) => t('exam.codeUnlisted', { code })}
-        required
-        aria-required
-      />
-    </Field>
-  )
+  // The contract's PcareRefCode: at most 5 letters or digits.
+  return <CodeChoice id={id} name={name} label={label} options={options} code={(o) => o.kode} text={(o) => o.nama} value={value} onChange={onChange} need={need} maxLength={5} typed={options !== null && options.length === 0} />
 }
 
 /**
@@ -108,20 +148,19 @@ export function InternalReferralFields({
         <input type="checkbox" checked={draft.rujukInternal} onChange={(e) => onToggle(e.target.checked)} /> {t('exam.rujukInternal')}
       </label>
       {draft.rujukInternal && (
-        <Field id="ex-poliInternal" name="kdPoliRujukInternal" label={t('exam.poliRujukInternal')} error={need} live={need !== undefined}>
-          <CodeSelect
-            options={polis}
-            code={(p) => p.kdPoli}
-            text={(p) => `${p.nmPoli} (${p.kdPoli})`}
-            value={draft.kdPoliRujukInternal}
-            onChange={(kdPoliRujukInternal) => edit({ kdPoliRujukInternal })}
-            empty={t('exam.choose')}
-            unavailable={t('exam.listMissing')}
-            missing={(code) => t('exam.codeUnlisted', { code })}
-            required
-            aria-required
-          />
-        </Field>
+        <CodeChoice
+          id="ex-poliInternal"
+          name="kdPoliRujukInternal"
+          label={t('exam.poliRujukInternal')}
+          options={polis}
+          code={(p) => p.kdPoli}
+          text={(p) => `${p.nmPoli} (${p.kdPoli})`}
+          value={draft.kdPoliRujukInternal}
+          onChange={(kdPoliRujukInternal) => edit({ kdPoliRujukInternal })}
+          need={need}
+          maxLength={3}
+          typed={lists !== null && lists.poli.length === 0}
+        />
       )}
     </>
   )

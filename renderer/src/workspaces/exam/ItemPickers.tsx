@@ -20,11 +20,14 @@ const count = (v: string, fallback: number) => (v.trim() === '' ? fallback : Num
  */
 export const digits = (v: string) => v.replace(/\D/g, '')
 
-/** The lines as the contract takes them; empty numbers fall back to PCare's usual defaults (biaya 0, signa 1x1, 1). */
+/**
+ * The lines as the contract takes them; an empty biaya is 0. An empty hasil is left out, never sent as 0: a result
+ * is a finding, and core asks for it at `tindakan.<i>.hasil` where PCare's list marks the tindakan withValue.
+ */
 export function toTindakanInput(lines: TindakanLine[]): ExaminationInput['tindakan'] {
-  return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0), hasil: x.withValue ? count(x.hasil, 0) : undefined }))
+  return lines.map((x) => ({ kdTindakan: x.kdTindakan, nmTindakan: x.nmTindakan || undefined, biaya: count(x.biaya, 0), hasil: x.withValue && x.hasil.trim() !== '' ? Number(x.hasil) : undefined }))
 }
-/** As toTindakanInput, for the drug lines. */
+/** The drug lines as the contract takes them; empty numbers fall back to PCare's usual defaults (signa 1x1, 1). */
 export function toObatInput(lines: ObatLine[]): ExaminationInput['obat'] {
   return lines.map((o) => ({ kdObat: o.kdObat, nmObat: o.nmObat, signa1: count(o.signa1, 1), signa2: count(o.signa2, 1), jmlObat: count(o.jmlObat, 1) }))
 }
