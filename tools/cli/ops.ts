@@ -1,0 +1,230 @@
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { OutboxRow, SyncStatus } from '../../electron/contract'
+import { formatServerMessage, isServerMessageKey } from '../../electron/contract/messages'
+import { createCore, type Core } from '../../electron/core/app'
+import { demoRemotesFromEnv } from '../../electron/core/demo'
+import { AppError } from '../../electron/core/errors'
+import { createLogger, maskText } from '../../electron/core/log'
+import { refreshNow } from '../../electron/core/reference/queries'
+import { listOutbox, outboxDetail, resend } from '../../electron/core/sync/admin'
+import { attemptsCsv } from '../../electron/core/sync/attempts-export'
+import { POLL_INTERVAL_MS } from '../../electron/core/sync/backoff'
+import type { Remotes } from '../../electron/core/sync/engine'
+import { syncStatus } from '../../electron/core/sync/status'
+
+const USAGE = `Pemakaian / usage: npm run cli:ops -- [--data-dir <folder>] <perintah / command> [opsi / options]
+Perintah / commands:
+  sync status                  jumlah kiriman per tujuan + pekerjaan yang menunggu petugas
+                               outbox per target + jobs that wait for a person
+  resend <id> [<id>…]          kirim ulang pekerjaan yang gagal (id dari "sync status")
+                               send failed jobs again (ids from "sync status")
+  export attempts --from <yyyy-MM-dd> --to <yyyy-MM-dd> [--out <file.csv>]
+                               percobaan kirim per hari (tanggal lokal, --to ikut) sebagai CSV tanpa data pasien
+                               send attempts by local day (--to included) as CSV without patient data
+  reference refresh            ambil ulang data referensi dari PCare / fetch the reference lists again
+Opsi / options:
+  --data-dir <folder>  folder berisi faskes.db (default: FASKES_DATA_DIR) / folder holding faskes.db
+                       aplikasi desktop: folder userData Electron (Linux ~/.config/<nama aplikasi>,
+                       Windows %APPDATA%\\<nama aplikasi>) / desktop app: Electron's userData folder
+  --json               keluaran JSON (sync status) / JSON output
+  --help               bantuan ini / this help
+Kode keluar / exit codes: 0 berhasil / done, 1 gagal / failed, 2 pemakaian salah / bad usage.
+Kredensial PCare dari keychain seperti aplikasi; tanpa URL PCare di Pengaturan, simulator demo (FASKES_DEMO_PCARE_URL).
+PCare credentials come from the keychain as in the app; with no PCare URL in Settings, the demo simulator.`
+
+/** Where the CLI writes and what it may use instead of the OS (tests pass their own). */
+export interface OpsIo {
+  env: NodeJS.ProcessEnv
+  out: (line: string) => void
+  err: (line: string) => void
+  /** Credentials source instead of the OS keychain (tests); the app's CredentialStore when absent. */
+  keychain?: Remotes['keychain']
+}
+
+class UsageError extends Error {}
+
+/** Bad usage: the message, then the usage text; exit 2. */
+function usage(message: string): never {
+  throw new UsageError(message)
+}
+
+/** Local calendar day `yyyy-MM-dd` → epoch ms of its local midnight; `plusDays` moves to a later day's midnight. */
+function localDayStart(value: string | undefined, flag: string, plusDays = 0): number {
+  const m = value === undefined ? null : /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+  const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : null
+  // new Date rolls 2026-02-30 over to March: a day that does not come back as written is not a day.
+  if (!m || !d || d.getFullYear() !== Number(m[1]) || d.getMonth() !== Number(m[2]) - 1 || d.getDate() !== Number(m[3])) {
+    usage(`--${flag} harus tanggal yyyy-MM-dd, mis. 2026-01-31 / must be a date like 2026-01-31`)
+  }
+  d.setDate(d.getDate() + plusDays)
+  return d.getTime()
+}
+
+/** Epoch ms → local `yyyy-MM-dd HH:mm`, or a dash. */
+function when(ms: number | null): string {
+  if (ms === null) return '—'
+  const d = new Date(ms)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
+/** An error from core in both languages when it carries a catalogue key, else its (masked) text. */
+function describe(err: unknown): string {
+  if (err instanceof AppError && isServerMessageKey(err.key)) {
+    const id = formatServerMessage('id', err.key, err.params)
+    const en = formatServerMessage('en', err.key, err.params)
+    return id === en ? id : `${id} / ${en}`
+  }
+  return maskText(err instanceof Error ? err.message : String(err))
+}
+
+function printStatus(io: OpsIo, dbFile: string, status: SyncStatus, waiting: OutboxRow[]): void {
+  io.out(`Status sinkronisasi / sync status — ${dbFile}`)
+  io.out('tujuan    menunggu  tertahan  dikirim  gagal  berhasil terakhir')
+  io.out('target     pending   blocked  sending failed  last success')
+  for (const t of status.targets) {
+    io.out(`${t.target.padEnd(9)} ${String(t.pending).padStart(8)}  ${String(t.blocked).padStart(8)}  ${String(t.inFlight).padStart(7)}  ${String(t.failed).padStart(5)}  ${when(t.lastSuccessAt)}${t.failing ? '  (gagal terakhir / last send failed)' : ''}`)
+  }
+  io.out(`Data referensi / reference data: ${status.referenceAt === null ? 'belum pernah diambil / never fetched' : when(status.referenceAt)}`)
+  if (!waiting.length) {
+    io.out('Tidak ada pekerjaan yang menunggu petugas. / No job waits for a person.')
+    return
+  }
+  io.out(`Menunggu petugas / waiting for a person (${waiting.length}):`)
+  for (const r of waiting) {
+    // The remote's words may quote the patient: card numbers and NIK are masked as in the logs.
+    const message = r.lastErrorMessage ? `  ${maskText(r.lastErrorMessage).slice(0, 120)}` : ''
+    io.out(`  #${r.id}  ${r.target}  ${r.operation}  ${r.entityId}  ${r.attempts}x  ${r.lastErrorCode ?? '—'}${message}`)
+  }
+  io.out('Kirim ulang / resend: npm run cli:ops -- resend <id>')
+}
+
+async function run(core: Core, command: string, rest: string[], flags: { json: boolean; from?: string; to?: string; out?: string }, io: OpsIo): Promise<number> {
+  if (command === 'sync status') {
+    const status = syncStatus(core.db)
+    const waiting = listOutbox(core.db, { status: ['failed_permanent'], limit: 100 })
+    if (flags.json) io.out(JSON.stringify({ status, waiting: waiting.map((r) => ({ id: r.id, target: r.target, operation: r.operation, entityId: r.entityId, attempts: r.attempts, lastErrorCode: r.lastErrorCode })) }, null, 2))
+    else printStatus(io, core.dbFile, status, waiting)
+    return 0
+  }
+  if (command === 'resend') {
+    if (!rest.length) usage('resend: id pekerjaan belum diberikan / no job id given')
+    const ids = rest.map((a) => (/^[1-9]\d{0,15}$/.test(a) ? Number(a) : usage(`resend: "${a}" bukan id pekerjaan / is not a job id`)))
+    const by = `cli:${userInfo().username}`
+    const { resent } = resend(core.db, ids, by)
+    for (const id of ids.filter((i) => !resent.includes(i))) {
+      let why: string
+      try {
+        why = `status ${outboxDetail(core.db, id).status}: tidak perlu dikirim ulang / nothing to resend`
+      } catch (err) {
+        why = describe(err)
+      }
+      io.err(`#${id} tidak dikirim ulang / not resent — ${why}`)
+    }
+    if (resent.length) {
+      io.out(`Dikirim ulang / queued again: ${resent.map((i) => `#${i}`).join(', ')} (tercatat atas nama / recorded as ${by}).`)
+      io.out(`Aplikasi yang berjalan mengirimnya dalam ±${POLL_INTERVAL_MS / 1000} detik; jika tidak berjalan, saat dibuka. / A running app sends it within about ${POLL_INTERVAL_MS / 1000} s; otherwise when it starts.`)
+    }
+    return resent.length === ids.length ? 0 : 1
+  }
+  if (command === 'export attempts') {
+    if (rest.length) usage(`export attempts: argumen berlebih / unexpected argument "${rest[0]}"`)
+    const from = localDayStart(flags.from, 'from')
+    const to = localDayStart(flags.to, 'to', 1)
+    if (to <= from) usage('--to tidak boleh sebelum --from / --to must not be before --from')
+    // Written synchronously, line by line: the rows are read lazily and the connection stays busy until the end.
+    const fd = flags.out ? openSync(resolve(flags.out), 'w') : null
+    let rows = -1
+    try {
+      for (const line of attemptsCsv(core.db, from, to)) {
+        if (fd === null) io.out(line.replace(/\r\n$/, ''))
+        else writeSync(fd, line)
+        rows++
+      }
+    } finally {
+      if (fd !== null) closeSync(fd)
+    }
+    if (flags.out) io.err(`${rows} percobaan ditulis ke / attempts written to ${resolve(flags.out)}`)
+    return 0
+  }
+  if (command === 'reference refresh') {
+    const r = await refreshNow(core.db, core.engine)
+    io.out(`Data referensi diperbarui / reference data refreshed: ${r.written.join(', ') || '—'}`)
+    if (r.skipped.length) io.out(`Tidak diubah (PCare tidak memberi daftar) / kept (PCare sent no list): ${r.skipped.join(', ')}`)
+    return 0
+  }
+  return usage(`perintah tidak dikenal / unknown command: ${command}`)
+}
+
+const COMMANDS = ['sync status', 'export attempts', 'reference refresh']
+
+/**
+ * The ops CLI: reads and acts on a workstation's SQLite file through the same core functions the app's IPC handlers
+ * call (status, resend, reference refresh), with the keychain for credentials as the app has it. Returns the exit
+ * code: 0 done, 1 the command failed (a job not resent, a remote refused), 2 bad usage or no database.
+ */
+export async function runOps(argv: string[], io: OpsIo): Promise<number> {
+  let core: Core | null = null
+  try {
+    const S = { type: 'string' } as const
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { 'data-dir': S, from: S, to: S, out: S, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    })
+    if (values.help) {
+      io.out(USAGE)
+      return 0
+    }
+    const two = positionals.slice(0, 2).join(' ')
+    const command = COMMANDS.includes(two) ? two : (positionals[0] ?? '')
+    const rest = positionals.slice(command.split(' ').length)
+    if (!command) usage('perintah belum diberikan / no command given')
+    if (command !== 'resend' && !COMMANDS.includes(command)) usage(`perintah tidak dikenal / unknown command: ${positionals.join(' ')}`)
+    const dataDir = values['data-dir'] ?? io.env.FASKES_DATA_DIR
+    if (!dataDir) usage('--data-dir atau FASKES_DATA_DIR wajib / is required')
+    // Never a new empty database somewhere by mistake: the workstation's file must already be there.
+    if (!existsSync(join(dataDir, 'faskes.db'))) {
+      io.err(`Tidak ada faskes.db di / no faskes.db in ${resolve(dataDir)}`)
+      return 2
+    }
+    core = createCore({
+      dataDir: resolve(dataDir),
+      version: 'cli',
+      remotes: { ...demoRemotesFromEnv(io.env), ...(io.keychain ? { keychain: io.keychain } : {}) },
+      // Nothing runs in the background here: the engine only builds the PCare client for `reference refresh`.
+      engine: { referenceRefresh: undefined },
+      keychain: !io.keychain,
+      // Warnings and errors (masked) on stderr, so stdout stays the command's answer (a CSV, JSON).
+      log: createLogger({ scope: 'cli', level: io.env.FASKES_LOG_LEVEL === 'debug' || io.env.FASKES_LOG_LEVEL === 'info' ? io.env.FASKES_LOG_LEVEL : 'warn', sink: (r) => io.err(JSON.stringify(r)) }),
+    })
+    return await run(core, command, rest, { json: values.json === true, from: values.from, to: values.to, out: values.out }, io)
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`${err.message}\n${USAGE}`)
+      return 2
+    }
+    io.err(`GAGAL / FAILED: ${describe(err)}`)
+    return 1
+  } finally {
+    await core?.close()
+  }
+}
+
+if (require.main === module) {
+  runOps(process.argv.slice(2), {
+    env: process.env,
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`ops: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.exit(2)
+    },
+  )
+}
