@@ -1,4 +1,5 @@
 import { CommitError, type SubmittedTransaction } from '@hyperledger/fabric-gateway'
+import { AppError } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
 import { canonicalJson } from '../util/canonical'
 import { LEDGER_STATUS_RETRY, LEDGER_SUBMIT_RETRY, ledgerRepeatDelayMs } from './backoff'
@@ -134,7 +135,13 @@ function sendError(c: LedgerErrorClass, request?: unknown): SendError {
   return new SendError(c.kind, c.code, c.message, { offline: c.offline, ambiguous: c.ambiguous, retryAfterMs: c.retryAfterMs, request })
 }
 
-/** Anything that escaped a phase's own handling (building the connection, decoding a result). */
-function asSendError(err: unknown): SendError {
-  return err instanceof SendError ? err : sendError(classifyLedgerError(err, 'connect'))
+/**
+ * Anything that escaped a phase's own handling (building the connection, decoding a result). When no connection can
+ * be built because nothing is configured (the engine's AppError UNAVAILABLE: no peer address, no Fabric identity) it
+ * passes unchanged, so the worker records it as it does PCare's: a transient UNCONFIGURED, the ledger offline and
+ * probed, never a LEDGER_ERROR per job.
+ */
+function asSendError(err: unknown): unknown {
+  if (err instanceof SendError || (err instanceof AppError && err.code === 'UNAVAILABLE')) return err
+  return sendError(classifyLedgerError(err, 'connect'))
 }

@@ -48,7 +48,6 @@ export class TargetWorker {
    */
   private probeBlind = false
   online: boolean | null = null
-  lastError: string | null = null
 
   constructor(
     private readonly db: DB,
@@ -240,7 +239,6 @@ export class TargetWorker {
       // Once a send may have landed, keep asking first until a success or a definite answer clears it.
       Boolean(e.extra.ambiguous) || job.needsReconcile || job.status === 'in_flight',
     )
-    this.lastError = message
     this.options.log?.warn('sync job failed', { target: this.target, op: job.operation, id: job.id, kind, code })
     if (e.extra.offline) {
       if (this.resumedAt !== null && !this.probeBlind) {

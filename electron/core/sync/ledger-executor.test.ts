@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { sampleJob } from '../../../test/helpers/outbox'
+import { tempDir } from '../../../test/helpers/tmp'
+import { openDatabase, type DB } from '../db'
+import { AppError, msg } from '../errors'
+import type { LedgerConnection } from '../ledger/gateway'
+import { ledgerExecutor } from './ledger-executor'
+import { enqueue, OutboxStore } from './outbox'
+import { TargetWorker } from './worker'
+
+// The real ledger executor without a network: only what happens before any gateway call. The fake clock drives the
+// worker (its default scheduler follows vitest's timers), so the probe interval passes in simulated time.
+
+let tmp: ReturnType<typeof tempDir>
+let db: DB
+beforeEach(() => {
+  vi.useFakeTimers()
+  tmp = tempDir()
+  db = openDatabase(join(tmp.dir, 'l.db'))
+})
+afterEach(() => {
+  vi.useRealTimers()
+  db.close()
+  tmp.cleanup()
+})
+
+describe('ledgerExecutor with nothing configured', () => {
+  it('records UNCONFIGURED like PCare (transient, not ambiguous), goes offline and probes instead of a LEDGER_ERROR per job', async () => {
+    enqueue(db, sampleJob('Visit:Record', 'ledger:v1', { idempotencyKey: 'v1' }))
+    let connects = 0
+    // What the engine throws when it cannot build a gateway connection: no peer address and no demo network.
+    const connection = async (): Promise<LedgerConnection> => {
+      connects++
+      throw new AppError('UNAVAILABLE', msg('remote.ledgerUnconfigured'))
+    }
+    const probeMs = 5000
+    const w = new TargetWorker(db, new OutboxStore(db), ledgerExecutor(connection), { concurrency: 1, pollMs: 10, probeMs })
+    w.start()
+    // Bounded by simulated time: the first send fails within a few poll ticks.
+    for (let t = 0; w.online !== false; t += 10) {
+      if (t > 1000) throw new Error('the worker did not go offline within 1 s of simulated time')
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(db.prepare("SELECT status, last_error_code, needs_reconcile FROM outbox WHERE idempotency_key = 'v1'").get()).toEqual({
+      status: 'failed_transient',
+      last_error_code: 'UNCONFIGURED',
+      needs_reconcile: 0,
+    })
+    expect(db.prepare('SELECT outcome, error_code, error_message FROM outbox_attempts').all()).toEqual([{ outcome: 'transient', error_code: 'UNCONFIGURED', error_message: 'remote.ledgerUnconfigured' }])
+    // Offline: the worker stops sending and probes (each probe tries to connect) every probeMs, still down.
+    const afterSend = connects
+    await vi.advanceTimersByTimeAsync(3 * probeMs)
+    expect(connects - afterSend).toBe(3)
+    expect(w.online).toBe(false)
+    expect(db.prepare('SELECT count(*) AS n FROM outbox_attempts').get()).toEqual({ n: 1 })
+    await w.stop()
+  })
+})
