@@ -23,6 +23,7 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   JVALUE: 'reason.JVALUE',
   START_INDEX: 'reason.START_INDEX',
   DUPLICATE: 'reason.DUPLICATE',
+  SCREENING_REQUIRED: 'reason.SCREENING_REQUIRED',
   BAD_REQUEST: 'reason.BAD_REQUEST',
   REJECTED: 'reason.REJECTED',
   HTTP4XX: 'reason.HTTP4XX',

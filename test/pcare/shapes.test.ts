@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => sim.close())
 beforeEach(() => {
   sim.reset()
-  sim.setOptions({ createdShape: 'documented', obatListShape: 'nested' })
+  sim.setOptions({ createdShape: 'documented', obatListShape: 'nested', skriningBelum: [], antreanDuplicate: 'terdaftar' })
 })
 
 const timeouts = { headersMs: 1500, totalMs: 3000 }
@@ -90,4 +90,30 @@ describe.each(['nested', 'flat'] as const)('obat/kunjungan items with the drug %
 it('the simulator refuses an unknown shape option', async () => {
   const res = await fetch(`${sim.url}/__sim/options`, { method: 'POST', body: JSON.stringify({ createdShape: 'object', listShape: 'x' }) })
   expect(res.status).toBe(400)
+})
+
+describe('Antrean FKTP refusals', () => {
+  const antrean = () =>
+    new AntreanClient({ credentials: { ...sim.credentials, userKey: sim.credentials.antreanUserKey }, config: { baseUrl: sim.pcareBaseUrl, timeouts }, logger: quiet })
+  const add = {
+    nomorkartu: '0009999000001', nik: '9999734602235274', nohp: '080000000000', kodepoli: '001', namapoli: 'UMUM', norm: 'RM0001',
+    tanggalperiksa: '2026-08-12', kodedokter: 131491, namadokter: 'dr. Contoh Satu', jampraktek: '08:00-12:00',
+    nomorantrean: 'A-1', angkaantrean: 1, keterangan: '',
+  }
+
+  it.each(['terdaftar', 'duplikasi'] as const)('a repeat refused as %s is the patient already queued', async (antreanDuplicate) => {
+    sim.setOptions({ antreanDuplicate })
+    expect(await antrean().add(add)).toMatchObject({ alreadyQueued: false })
+    expect(await antrean().add(add)).toMatchObject({ alreadyQueued: true })
+    expect(sim.state().antrean).toHaveLength(1)
+  })
+
+  it('no Mobile JKN screening yet: a transient refusal until the patient has done it', async () => {
+    sim.setOptions({ skriningBelum: [add.nomorkartu] })
+    const e = await antrean().add(add).then(() => null, (err: unknown) => err)
+    expect(e).toMatchObject({ kind: 'transient', reason: 'screening_required', mayHaveCommitted: false, metaCode: 201 })
+    expect(sim.state().antrean).toHaveLength(0)
+    sim.setOptions({ skriningBelum: [] })
+    expect(await antrean().add(add)).toMatchObject({ alreadyQueued: false })
+  })
 })

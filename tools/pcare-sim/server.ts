@@ -69,6 +69,10 @@ export interface SimOptions {
   obatListShape?: 'nested' | 'flat'
   /** `tglKunjungan` in `GET kunjungan/peserta` (and rujukan): PCare's request format (default) or ISO; both are seen. */
   tglKunjunganFormat?: 'dd-MM-yyyy' | 'yyyy-MM-dd'
+  /** Cards whose holder has not done the Mobile JKN health screening: `antrean/add` refuses them (code 201). */
+  skriningBelum?: string[]
+  /** How `antrean/add` refuses a repeat: 201 "… sudah terdaftar …" (KH) or 208 "Terdapat duplikasi Kode Booking". */
+  antreanDuplicate?: 'terdaftar' | 'duplikasi'
   /** Doctors' schedule per Antrean kodepoli (ref/dokter); defaults to the demo schedule in seed.ts. */
   jadwalDokter?: Record<string, T.AntreanDokter[]>
   slowMs?: number
@@ -213,6 +217,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     createdShape: options.createdShape ?? 'documented',
     obatListShape: options.obatListShape ?? 'nested',
     tglKunjunganFormat: options.tglKunjunganFormat ?? 'dd-MM-yyyy',
+    skriningBelum: options.skriningBelum ?? [],
+    antreanDuplicate: options.antreanDuplicate ?? 'terdaftar',
     jadwalDokter: options.jadwalDokter ?? seed.ANTREAN_DOKTER,
     slowMs: options.slowMs ?? 35_000,
     now: options.now ?? Date.now,
@@ -559,7 +565,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
 
   /* ---------- Antrean FKTP handlers (rejections are code 201 with HTTP 200, like the real service) ---------- */
 
-  const rejectAntrean = (message: string): Answer => new Answer({ status: 200, code: 201, message, response: null, encrypt: false })
+  const rejectAntrean = (message: string, code = 201): Answer => new Answer({ status: 200, code, message, response: null, encrypt: false })
   const antreanList = <X>(items: X[]): unknown => (opts.antreanRefShape === 'array' ? items : { list: items })
   const antreanDate = (d: string): void => {
     if (!DATE_ANTREAN.test(d)) throw rejectAntrean('Format tanggal tidak sesuai, format yang benar yyyy-mm-dd')
@@ -599,7 +605,12 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       if (dup) {
         state.duplicatesRejected.antrean = (state.duplicatesRejected.antrean ?? 0) + 1
         persist()
-        throw rejectAntrean('Peserta sudah terdaftar di antrean poli pada tanggal tersebut')
+        throw opts.antreanDuplicate === 'duplikasi'
+          ? rejectAntrean('Terdapat duplikasi Kode Booking', 208)
+          : rejectAntrean('Peserta sudah terdaftar di antrean poli pada tanggal tersebut')
+      }
+      if (b.nomorkartu && opts.skriningBelum.includes(b.nomorkartu)) {
+        throw rejectAntrean('Anda belum melakukan skrining kesehatan, silakan melakukan skrining kesehatan terlebih dahulu melalui aplikasi Mobile JKN')
       }
       state.antrean.push({ tanggalperiksa: b.tanggalperiksa, kodepoli: b.kodepoli, nomorkartu: b.nomorkartu, nik: b.nik, body: b, status: 'menunggu' })
       return { ...ok(null, 200, 'Ok.'), mutated: true }
@@ -748,7 +759,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     if (req.method === 'POST' && path === '/__sim/options') {
       const allowed = [
         'skewWindowSeconds', 'startIndexQuirk', 'jvalueOnNullRujukLanjut', 'antreanRefShape', 'createdShape', 'obatListShape',
-        'tglKunjunganFormat', 'jadwalDokter', 'slowMs',
+        'tglKunjunganFormat', 'skriningBelum', 'antreanDuplicate', 'jadwalDokter', 'slowMs',
       ]
       const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
       if (unknown.length) return sendJson(res, 400, { error: `unknown options: ${unknown.join(', ')}` })

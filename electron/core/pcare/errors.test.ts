@@ -40,6 +40,8 @@ const rows: Row[] = [
   // Antrean FKTP answers its business refusals with HTTP 200 and its own metadata codes.
   { name: 'Antrean: already queued', facts: { antreanRejection: true, httpStatus: 200, metaCode: 201, message: 'Data pasien ini sudah terdaftar', method: POST }, kind: 'permanent', reason: 'duplicate', mayHaveCommitted: false },
   { name: 'Antrean: other refusal', facts: { antreanRejection: true, httpStatus: 200, metaCode: 201, message: 'Poli tidak ditemukan', method: POST }, kind: 'permanent', reason: 'rejected', mayHaveCommitted: false },
+  { name: 'Antrean: 208 duplicate booking code', facts: { antreanRejection: true, httpStatus: 200, metaCode: 208, message: 'Terdapat duplikasi Kode Booking', method: POST }, kind: 'permanent', reason: 'duplicate', mayHaveCommitted: false },
+  { name: 'Antrean: Mobile JKN screening not done yet', facts: { antreanRejection: true, httpStatus: 200, metaCode: 201, message: 'Anda belum melakukan skrining kesehatan, silakan melakukan skrining kesehatan melalui aplikasi Mobile JKN', method: POST }, kind: 'transient', reason: 'screening_required', mayHaveCommitted: false },
   // PCare's metaData codes (the HTTP status mirrors them).
   { name: '408 gateway timeout on a write', facts: { httpStatus: 408, method: POST }, kind: 'transient', reason: 'timeout', mayHaveCommitted: true },
   { name: '429 with Retry-After', facts: { httpStatus: 429, retryAfterMs: 5000, method: POST }, kind: 'transient', reason: 'rate_limited', mayHaveCommitted: false, retryAfterMs: 5000 },
@@ -54,6 +56,7 @@ const rows: Row[] = [
   { name: '404 other', facts: { httpStatus: 404, metaCode: 404, message: 'Data tidak ditemukan', method: GET }, kind: 'permanent', reason: 'not_found', mayHaveCommitted: false },
   { name: '412 with a field list', facts: { httpStatus: 412, metaCode: 412, message: 'PRECONDITION_FAILED', fields, method: POST }, kind: 'permanent', reason: 'validation', mayHaveCommitted: false },
   { name: '412 naming a duplicate', facts: { httpStatus: 412, metaCode: 412, message: 'Peserta sudah terdaftar di poli ini', method: POST }, kind: 'permanent', reason: 'duplicate', mayHaveCommitted: false },
+  { name: '412 naming a duplication', facts: { httpStatus: 412, metaCode: 412, message: 'Terdapat duplikasi data pendaftaran', method: POST }, kind: 'permanent', reason: 'duplicate', mayHaveCommitted: false },
   { name: '424 unknown master code', facts: { httpStatus: 424, metaCode: 424, message: 'Kode tindakan 99999 tidak ditemukan', method: POST }, kind: 'permanent', reason: 'precondition', mayHaveCommitted: false },
   { name: '403, no rule of its own', facts: { httpStatus: 403, method: POST }, kind: 'permanent', reason: 'http4xx', mayHaveCommitted: false },
   // A gateway that answers HTTP 200 with an error code: the metaData code decides.

@@ -19,6 +19,7 @@ export type PcareErrorReason =
   | 'jvalue'
   | 'start_index'
   | 'duplicate'
+  | 'screening_required'
   | 'bad_request'
   | 'rejected'
   | 'http4xx'
@@ -103,7 +104,17 @@ export interface FailureFacts {
 const JVALUE = /Newtonsoft\.Json\.Linq\.JValue|JValue/i
 const START_INDEX = /StartIndex cannot be less than zero/i
 const NOT_REGISTERED = /not registered for this service/i
-const DUPLICATE = /sudah terdaftar|sudah ada|duplicate|duplikat/i
+/**
+ * A refusal because the record exists already, as a family: "sudah terdaftar", "sudah ada", and every form of
+ * duplicate/duplikat/duplikasi (Antrean answers 208 "Terdapat duplikasi Kode Booking"; docs/pcare.md#antrean-fktp).
+ */
+const DUPLICATE = /sudah terdaftar|sudah ada|duplica|duplika/i
+/**
+ * Antrean FKTP refuses `antrean/add` while the patient has not done the Mobile JKN health screening ("Anda belum
+ * melakukan skrining kesehatan …"; FK maps any refusal mentioning "skrining" to it). The patient can do it at once on
+ * the phone, so the job is retried on the schedule instead of waiting for an admin.
+ */
+const SCREENING = /skrining/i
 /** A 401 about the request time: the signature was fine but X-timestamp was refused (UNCONFIRMED wording on production). */
 const CLOCK = /timestamp|jam komputer|clock skew/i
 
@@ -155,6 +166,8 @@ export function classify(f: FailureFacts): PcareError {
   }
 
   if (f.antreanRejection) {
+    // A refusal: nothing was written, so none of these is ambiguous.
+    if (SCREENING.test(text)) return make('transient', 'screening_required', rawMessage)
     return make('permanent', DUPLICATE.test(text) ? 'duplicate' : 'rejected', rawMessage)
   }
 

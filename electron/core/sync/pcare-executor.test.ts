@@ -7,10 +7,10 @@ import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { registerVisit } from '../clinic'
 import { openDatabase, type DB } from '../db'
 import { createLogger } from '../log'
-import { PcareClient } from '../pcare'
+import { AntreanClient, PcareClient } from '../pcare'
 import { SendError, type Executor } from './executor'
 import { enqueue, OutboxStore, type OutboxJob } from './outbox'
-import { pcareExecutor } from './pcare-executor'
+import { antreanExecutor, pcareExecutor } from './pcare-executor'
 
 // The PCare executor against the simulator serving each create-answer, obat-list and date shape seen in the field
 // (issue 12 d, e, i): every id is read whatever the shape, and an answer without one is reconciled, never stored as "".
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => sim.close())
 beforeEach(() => {
   sim.reset()
-  sim.setOptions({ createdShape: 'documented', obatListShape: 'nested', tglKunjunganFormat: 'dd-MM-yyyy' })
+  sim.setOptions({ createdShape: 'documented', obatListShape: 'nested', tglKunjunganFormat: 'dd-MM-yyyy', skriningBelum: [], antreanDuplicate: 'terdaftar' })
   tmp = tempDir('faskes-pcare-exec-')
   db = openDatabase(join(tmp.dir, 'x.db'))
   db.prepare(`INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES (?, '9999734602235274', 'X', '0199B001', 1, 0)`).run(CARD)
@@ -148,5 +148,40 @@ describe('reconcile reads each list shape', () => {
     expect((await exec.reconcile(job(noRawat, 'kunjungan.add', kunjungan())))?.result).toEqual({ noKunjungan })
     expect(await exec.reconcile(job(noRawat, 'kunjungan.add', { ...kunjungan(), tglDaftar: '24-11-2026' }))).toBeNull()
     expect(await exec.reconcile(job(noRawat, 'kunjungan.add', { ...kunjungan(), kdPoli: '002' }))).toBeNull()
+  })
+})
+
+describe('Antrean FKTP refusals through the antrean executor', () => {
+  function antreanJob(): { noRawat: string; add: OutboxJob; exec: Executor } {
+    const input = RegistrationInput.parse({ noKartu: CARD, kdPoli: '001', kunjSakit: true, kdDokter: '131491', keluhan: 'demam', antrean: true })
+    const { noRawat } = registerVisit(db, { kdPPK: '0199B001' }, input, { userId: 'u' }, NOW)
+    db.prepare(`UPDATE registrations SET no_urut = 'A1' WHERE no_rawat = ?`).run(noRawat)
+    const { id } = db.prepare(`SELECT id FROM outbox WHERE operation = 'antrean.add' AND entity_id = ?`).get(noRawat) as { id: number }
+    const client = new AntreanClient({
+      credentials: { ...sim.credentials, userKey: sim.credentials.antreanUserKey },
+      config: { baseUrl: sim.pcareBaseUrl, timeouts: { headersMs: 1500, totalMs: 3000 } },
+      logger: quiet,
+    })
+    return { noRawat, add: store.get(id)!, exec: antreanExecutor(db, async () => client) }
+  }
+
+  it('no Mobile JKN screening yet: SCREENING_REQUIRED, retried on the schedule (transient, nothing landed), then sent', async () => {
+    sim.setOptions({ skriningBelum: [CARD] })
+    const { add, exec: antrean } = antreanJob()
+    const e = await antrean.send(add).then(() => null, (err: unknown) => err)
+    expect(e).toBeInstanceOf(SendError)
+    expect(e).toMatchObject({ kind: 'transient', code: 'SCREENING_REQUIRED', extra: { ambiguous: false } })
+    expect(sim.state().antrean).toHaveLength(0)
+    sim.setOptions({ skriningBelum: [] })
+    expect((await antrean.send(add)).result).toMatchObject({ alreadyQueued: false })
+    expect(sim.state().antrean).toHaveLength(1)
+  })
+
+  it('a repeat answered 208 "Terdapat duplikasi Kode Booking" is the patient already queued', async () => {
+    sim.setOptions({ antreanDuplicate: 'duplikasi' })
+    const { add, exec: antrean } = antreanJob()
+    await antrean.send(add)
+    expect((await antrean.send(add)).result).toMatchObject({ alreadyQueued: true })
+    expect(sim.state().duplicatesRejected.antrean).toBe(1)
   })
 })

@@ -15,6 +15,7 @@ import { CheckOutcome } from './counter/CheckOutcome'
 import { ageOf, checkMode, pcareReason, type CheckMode } from './counter/rules'
 import { TodayFilter } from './counter/TodayFilter'
 import { UnsentCell, useUnsent } from './exam/Unsent'
+import { ScreeningNotice, waitsForScreening } from './counter/Screening'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
@@ -249,14 +250,19 @@ function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMod
 function Registered({ noRawat, umum, today, onPrint }: { noRawat: string; umum: boolean; today: Today | undefined; onPrint: (noRawat: string) => void }) {
   const { t } = useI18n()
   const row = today?.find((r) => r.noRawat === noRawat)
+  // The Mobile JKN queue's answer arrives after the registration's: watched here while the patient is at the desk.
+  const unsent = useUnsent(umum ? [] : [noRawat])
   return (
-    <p className="card registered" role="status" data-testid="registered">
-      {t('pendaftaran.registered', { noRawat })}{' '}
-      <strong data-testid="no-urut">
-        {umum ? t('counter.registeredUmum') : row && row.verification === 'rejected' ? <PenjaminMark row={row} /> : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
-      </strong>{' '}
-      <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
-    </p>
+    <>
+      <p className="card registered" role="status" data-testid="registered">
+        {t('pendaftaran.registered', { noRawat })}{' '}
+        <strong data-testid="no-urut">
+          {umum ? t('counter.registeredUmum') : row && row.verification === 'rejected' ? <PenjaminMark row={row} /> : row?.noUrut ? t('pendaftaran.noUrut', { n: row.noUrut }) : t('pendaftaran.noUrutPending')}
+        </strong>{' '}
+        <SlipButton noRawat={noRawat} onOpen={onPrint} shortcut />
+      </p>
+      <ScreeningNotice jobs={unsent?.get(noRawat)} />
+    </>
   )
 }
 
@@ -325,7 +331,15 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
             <td data-testid="penjamin">
               <PenjaminMark row={r} />
             </td>
-            <td>{r.penjamin === 'umum' ? '—' : (r.noUrut ?? t('pendaftaran.waiting'))}</td>
+            <td>
+              {r.penjamin === 'umum' ? '—' : (r.noUrut ?? t('pendaftaran.waiting'))}
+              {waitsForScreening(unsent?.get(r.noRawat)) && (
+                <span className="mark-unverified" role="note" data-testid="screening-mark">
+                  {' '}
+                  · {t('counter.screeningShort')}
+                </span>
+              )}
+            </td>
             <td className={`sync-${r.pcare}`}>{t(`syncState.${r.pcare}`)}</td>
             <td className={`sync-${r.ledger}`}>{t(`syncState.${r.ledger}`)}</td>
             <td>
