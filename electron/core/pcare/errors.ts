@@ -1,4 +1,5 @@
 import { maskText } from '../log/mask'
+import { RETRY_AFTER_MAX_MS } from '../sync/backoff'
 
 export type PcareErrorKind = 'transient' | 'permanent'
 
@@ -189,7 +190,7 @@ export function classify(f: FailureFacts): PcareError {
   return make('permanent', 'http4xx', rawMessage || `unexpected status ${status}`)
 }
 
-/** Retry-After as milliseconds (seconds or an HTTP date), bounded to an hour. */
+/** Retry-After as milliseconds (seconds or an HTTP date), bounded to RETRY_AFTER_MAX_MS (an hour, sync/backoff.ts). */
 export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (!value) return undefined
   const trimmed = value.trim()
@@ -200,5 +201,5 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
     if (Number.isNaN(at)) return undefined
     ms = at - nowMs
   }
-  return Math.min(Math.max(ms, 0), 3_600_000)
+  return Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS)
 }

@@ -8,6 +8,7 @@ import { AppError } from '../errors'
 import { ReferenceAutoRefresh, REFERENCE_MAX_AGE_MS, dueReferenceKinds, refreshFailure, referenceStamp } from './auto'
 import { REFERENCE_KINDS, refreshReferenceData } from './refresh'
 import { listPoli, replaceReferenceLists } from './store'
+import type { Scheduler } from '../sync/scheduler'
 
 const quiet = createLogger({ level: 'error', sink: () => {} })
 const tmp = tempDir('faskes-ref-auto-')
@@ -20,13 +21,26 @@ afterAll(async () => {
 const clientFor = (baseUrl: string, antreanBaseUrl: string, s: Simulator) =>
   new PcareClient({ credentials: s.credentials, config: { baseUrl, antreanBaseUrl, timeouts: { headersMs: 1000, totalMs: 2000 } }, logger: quiet })
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (Date.now() < end) {
-    if (check()) return
-    await new Promise((r) => setTimeout(r, 50))
+/** Timers the test fires by hand: each scheduled check waits with its delay until `fire()`, so no test waits on the clock. */
+function manualTimers() {
+  let next = 0
+  const due = new Map<number, { fn: () => void; ms: number }>()
+  const scheduler: Scheduler = {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => (due.set(++next, { fn, ms }), next),
+    clearTimeout: (h) => void due.delete(h as number),
   }
-  throw new Error(`timed out after ${timeoutMs} ms: ${what}`)
+  return {
+    scheduler,
+    /** The delays (ms) of the checks waiting now. */
+    waits: () => [...due.values()].map((d) => d.ms),
+    /** Runs every waiting check now, as if its delay had passed. */
+    fire: () => {
+      const all = [...due.values()]
+      due.clear()
+      for (const d of all) d.fn()
+    },
+  }
 }
 
 describe('which lists are due', () => {
@@ -62,6 +76,7 @@ describe('automatic refresh against the PCare simulator', () => {
     const port = probe.port
     await probe.close()
     let changes = 0
+    const timers = manualTimers()
     const auto = new ReferenceAutoRefresh(db, async () => clientFor(probe.pcareBaseUrl, probe.antreanBaseUrl, sim ?? probe), {
       retryMs: 50,
       maxRetryMs: 200,
@@ -69,17 +84,29 @@ describe('automatic refresh against the PCare simulator', () => {
       refresh: { diagnosaKeywords: ['J', 'I'], obatKeywords: ['A'] },
       onChange: () => changes++,
       log: quiet,
+      scheduler: timers.scheduler,
     })
     auto.start()
     try {
-      await until('two failed attempts while PCare is down', () => auto.state().failures >= 2, 10_000)
+      // Each failure schedules the next try, the wait doubling up to maxRetryMs.
+      const waits: number[][] = []
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await auto.whenIdle()
+        expect(auto.state()).toMatchObject({ running: false, failures: attempt })
+        waits.push(timers.waits())
+        if (attempt < 3) timers.fire()
+      }
+      expect(waits).toEqual([[50], [100], [200]])
       expect(listPoli(db)).toEqual([])
       expect(referenceStamp(db)).toBeNull()
 
       sim = await startSimulator({ port, logger: quiet })
-      await until('the poli list filled after PCare came back', () => listPoli(db).length > 0, 20_000)
-      await until('the refresh finished', () => !auto.state().running, 10_000)
+      timers.fire()
+      await auto.whenIdle()
+      expect(listPoli(db).length).toBeGreaterThan(0)
       expect(auto.state()).toEqual({ running: false, failures: 0, lastError: null })
+      // Filled: the next check is a freshness check, checkMs away.
+      expect(timers.waits()).toEqual([60_000])
       expect(changes).toBe(1)
       expect(referenceStamp(db)).not.toBeNull()
       expect(dueReferenceKinds(db, Date.now())).toEqual([])

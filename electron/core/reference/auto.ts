@@ -3,6 +3,8 @@ import { AppError, msg } from '../errors'
 import type { Logger } from '../log'
 import { PcareError } from '../pcare/errors'
 import type { PcareClient } from '../pcare/client'
+import { REFERENCE_CHECK_MS, REFERENCE_RETRY, referenceRetryDelayMs } from '../sync/backoff'
+import { realScheduler, type Scheduler } from '../sync/scheduler'
 import { REFERENCE_KINDS, refreshReferenceData, type RefreshOptions } from './refresh'
 import type { ReferenceKind } from './store'
 
@@ -12,11 +14,16 @@ export const REFERENCE_MAX_AGE_MS = 24 * 60 * 60 * 1000
 export interface AutoRefreshOptions {
   /** Age (ms) after which a list is stale. Default one day. */
   maxAgeMs?: number
-  /** How often (ms) freshness is checked while every list is fresh. Default 10 minutes. */
+  /** How often (ms) freshness is checked while every list is fresh. Default REFERENCE_CHECK_MS (sync/backoff.ts). */
   checkMs?: number
-  /** First wait (ms) after a failed fetch (PCare offline, not configured); doubled per failure up to maxRetryMs. */
+  /**
+   * First wait (ms) after a failed fetch (PCare offline, not configured); doubled per failure up to maxRetryMs.
+   * Defaults: REFERENCE_RETRY (sync/backoff.ts).
+   */
   retryMs?: number
   maxRetryMs?: number
+  /** The timers the next check is scheduled on (and the clock, unless `now` is given); tests pass their own. */
+  scheduler?: Scheduler
   /** Passed to the refresh (tests use short keyword lists). */
   refresh?: Omit<RefreshOptions, 'kinds' | 'now'>
   now?: () => number
@@ -75,7 +82,7 @@ export function referenceStamp(db: Database): number | null {
  * no credentials yet) is retried with a doubling wait; `kick()` (settings or credentials saved) tries at once.
  */
 export class ReferenceAutoRefresh {
-  private timer: NodeJS.Timeout | null = null
+  private timer: unknown = null
   private stopped = true
   private current: Promise<void> | null = null
   private failures = 0
@@ -88,8 +95,12 @@ export class ReferenceAutoRefresh {
     private readonly options: AutoRefreshOptions = {},
   ) {}
 
+  private get scheduler(): Scheduler {
+    return this.options.scheduler ?? realScheduler
+  }
+
   private now(): number {
-    return (this.options.now ?? Date.now)()
+    return this.options.now ? this.options.now() : this.scheduler.now()
   }
 
   start(): void {
@@ -101,15 +112,20 @@ export class ReferenceAutoRefresh {
   /** Waits for a fetch in progress (bounded by the PCare client's timeouts); no new one starts. */
   async stop(): Promise<void> {
     this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
+    if (this.timer !== null) this.scheduler.clearTimeout(this.timer)
     this.timer = null
+    await this.current
+  }
+
+  /** Resolves once the fetch in progress, if any, has ended and the next check is scheduled (tests wait on this). */
+  async whenIdle(): Promise<void> {
     await this.current
   }
 
   /** Checks now (unless a fetch is already running, which checks again when it ends). */
   kick(): void {
     if (this.stopped || this.current) return
-    if (this.timer) clearTimeout(this.timer)
+    if (this.timer !== null) this.scheduler.clearTimeout(this.timer)
     this.timer = null
     this.current = this.runOnce().finally(() => {
       this.current = null
@@ -143,9 +159,11 @@ export class ReferenceAutoRefresh {
 
   private schedule(): void {
     if (this.stopped) return
-    const retry = this.options.retryMs ?? 5000
-    const wait = this.failures > 0 ? Math.min(retry * 2 ** (this.failures - 1), this.options.maxRetryMs ?? 5 * 60_000) : (this.options.checkMs ?? 10 * 60_000)
-    this.timer = setTimeout(() => this.kick(), wait)
-    this.timer.unref?.()
+    const retry = { firstMs: this.options.retryMs ?? REFERENCE_RETRY.firstMs, maxMs: this.options.maxRetryMs ?? REFERENCE_RETRY.maxMs }
+    const wait = this.failures > 0 ? referenceRetryDelayMs(this.failures, retry) : (this.options.checkMs ?? REFERENCE_CHECK_MS)
+    const timer = this.scheduler.setTimeout(() => this.kick(), wait)
+    // A pending check alone does not keep the process alive (a CLI or test that is done can exit).
+    if (typeof timer === 'object' && timer !== null && 'unref' in timer) (timer as NodeJS.Timeout).unref()
+    this.timer = timer
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { attemptsWithin, BASE_DELAYS_MS, MAX_TRANSIENT_ATTEMPTS, reconnectDelay, RETRY_BUDGET_MS, retryDelayMs } from './backoff'
+import { attemptsWithin, BASE_DELAYS_MS, MAX_TRANSIENT_ATTEMPTS, reconnectDelay, REFERENCE_RETRY, referenceRetryDelayMs, RETRY_BUDGET_MS, retryDelayMs } from './backoff'
 
 describe('retryDelayMs', () => {
   it('follows 1, 5, 15, 15 minutes with jitter inside +-20 %', () => {
@@ -43,5 +43,13 @@ describe('the attempt limit', () => {
 describe('reconnectDelay', () => {
   it('doubles per consecutive failure and stops at 8x', () => {
     expect([0, 1, 2, 3, 4, 5, 50, 5000].map((n) => reconnectDelay(5000, n))).toEqual([5000, 5000, 10_000, 20_000, 40_000, 40_000, 40_000, 40_000])
+  })
+})
+
+describe('referenceRetryDelayMs', () => {
+  it('doubles from the first wait per failure in a row and stops at the cap, even after very many failures', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((f) => referenceRetryDelayMs(f))).toEqual([5000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000])
+    expect(referenceRetryDelayMs(10_000)).toBe(REFERENCE_RETRY.maxMs)
+    expect([1, 2, 3, 4].map((f) => referenceRetryDelayMs(f, { firstMs: 50, maxMs: 200 }))).toEqual([50, 100, 200, 200])
   })
 })

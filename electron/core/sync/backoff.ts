@@ -1,7 +1,8 @@
 /**
- * Every retry, probe and reconnect policy of the sync engine and the ledger paths, in one place. Each constant is in
- * milliseconds unless its name says otherwise. Per-call deadlines (how long ONE call may take) are not here: the
- * gateway's live in `ledger/gateway.ts` (DEFAULT_DEADLINES), PCare's in the settings (`pcare.timeoutMs`).
+ * Every retry, probe and reconnect policy of the sync engine and the ledger paths, in one place, with the other
+ * background loops of core (the outbox's chain lock lease, the reference-list refresher, the app updater). Each
+ * constant is in milliseconds unless its name says otherwise. Per-call deadlines (how long ONE call may take) are not
+ * here: the gateway's live in `ledger/gateway.ts` (DEFAULT_DEADLINES), PCare's in the settings (`pcare.timeoutMs`).
  */
 
 /**
@@ -38,6 +39,20 @@ export function attemptsWithin(budgetMs: number, delays: readonly number[] = BAS
  */
 export const MAX_TRANSIENT_ATTEMPTS = attemptsWithin(RETRY_BUDGET_MS)
 
+/**
+ * The longest PCare Retry-After honoured (pcare/errors.ts parseRetryAfter): a larger or mistaken value would park a job
+ * for hours, while the retry schedule already spaces attempts out.
+ */
+export const RETRY_AFTER_MAX_MS = 60 * 60_000
+
+/**
+ * How long other runners honour a runner's hold on a chain (chain_locks, sync/outbox.ts): a lock whose owner died on
+ * another machine sharing the database file is taken over once it lapses (a dead process on this host is noticed at
+ * once). Longer than one send may take (PCare's 30 s total timeout, the gateway's 60 s commit-status deadline), so a
+ * live send does not lose its chain.
+ */
+export const CHAIN_LOCK_LEASE_MS = 120_000
+
 /** How often a worker scans the outbox for due jobs (new work also kicks it at once). */
 export const POLL_INTERVAL_MS = 1000
 /** While a target is offline, how often its worker asks the remote whether it answers again. */
@@ -70,6 +85,29 @@ export const EVENTS_RETRY_MAX_FACTOR = 8
 export function reconnectDelay(retryMs: number, failures: number): number {
   return retryMs * Math.min(2 ** Math.max(failures - 1, 0), EVENTS_RETRY_MAX_FACTOR)
 }
+
+/**
+ * Reference-list refresher (reference/auto.ts): while every list is fresh, how often it checks whether one became due.
+ * Lists go stale after a day (REFERENCE_MAX_AGE_MS), so ten minutes late is no harm and costs no PCare request.
+ */
+export const REFERENCE_CHECK_MS = 10 * 60_000
+/**
+ * Reference-list refresher after a failed fetch (PCare offline, nothing configured yet): the first wait, doubled per
+ * failure in a row up to `maxMs`; saving settings or credentials tries at once anyway.
+ */
+export const REFERENCE_RETRY = { firstMs: 5000, maxMs: 5 * 60_000 } as const
+
+/** Wait before the next reference fetch after `failures` (>= 1) failed in a row: firstMs doubled per failure, capped. */
+export function referenceRetryDelayMs(failures: number, policy: { firstMs: number; maxMs: number } = REFERENCE_RETRY): number {
+  return Math.min(policy.firstMs * 2 ** Math.max(failures - 1, 0), policy.maxMs)
+}
+
+/** App updater (updater/index.ts): the first check this long after start, so it does not compete with start-up work. */
+export const UPDATE_FIRST_CHECK_MS = 60_000
+/** App updater: between successful checks (a release reaches every workstation within the working day). */
+export const UPDATE_INTERVAL_MS = 6 * 60 * 60_000
+/** App updater: after a failed check or download (the feed is often unreachable from a puskesmas). */
+export const UPDATE_RETRY_MS = 30 * 60_000
 
 export interface BackoffOptions {
   /** Multiplies every delay; tests and benches shrink the schedule, production uses 1. */

@@ -82,7 +82,7 @@ export class SyncEngine {
     }
     this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs, scheduler: options.scheduler })
     this.reference = options.referenceRefresh
-      ? new ReferenceAutoRefresh(db, () => this.pcareClient(), { log: options.log, onChange: options.onChange, ...options.referenceRefresh })
+      ? new ReferenceAutoRefresh(db, () => this.pcareClient(), { log: options.log, onChange: options.onChange, scheduler: options.scheduler, ...options.referenceRefresh })
       : null
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { DB } from '../db'
 import { canonicalJson, sha256Hex } from '../util/canonical'
+import { CHAIN_LOCK_LEASE_MS } from './backoff'
 import { OPERATIONS, type Operation, type PayloadOf } from './operations'
 import type { OutboxStatus, Target } from '../../contract'
 
@@ -181,7 +182,7 @@ export class OutboxStore {
   constructor(
     private readonly db: DB,
     readonly owner: string = processOwnerId(),
-    private readonly leaseMs = 120_000,
+    private readonly leaseMs = CHAIN_LOCK_LEASE_MS,
   ) {}
 
   /**

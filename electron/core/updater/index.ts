@@ -1,5 +1,6 @@
 import type { Settings } from '../../contract'
 import type { Logger } from '../log'
+import { UPDATE_FIRST_CHECK_MS, UPDATE_INTERVAL_MS, UPDATE_RETRY_MS } from '../sync/backoff'
 
 /**
  * Self-update through electron-updater's generic provider: a plain HTTPS folder that holds
@@ -61,11 +62,11 @@ export interface StartUpdaterOptions {
   options: GenericFeed
   log: Pick<Logger, 'info' | 'warn'>
   schedule: Schedule
-  /** First check shortly after start, not during start-up work. */
+  /** First check shortly after start, not during start-up work. Default UPDATE_FIRST_CHECK_MS (sync/backoff.ts). */
   firstCheckMs?: number
-  /** Between successful checks. */
+  /** Between successful checks. Default UPDATE_INTERVAL_MS. */
   intervalMs?: number
-  /** After a failure. */
+  /** After a failure. Default UPDATE_RETRY_MS. */
   retryMs?: number
 }
 
@@ -74,10 +75,6 @@ export interface UpdaterHandle {
   checkNow(): Promise<void>
   stop(): void
 }
-
-const UPDATE_FIRST_CHECK_MS = 60_000
-const UPDATE_INTERVAL_MS = 6 * 60 * 60_000
-const UPDATE_RETRY_MS = 30 * 60_000
 
 /**
  * Starts periodic checks. Download happens in the background and installs when the app quits,
