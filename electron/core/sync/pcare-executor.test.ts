@@ -151,6 +151,24 @@ describe('reconcile reads each list shape', () => {
   })
 })
 
+describe('a list item without its id', () => {
+  it('is no reconcile match, so "" or "undefined" is never stored as PCare\'s id', async () => {
+    const { noRawat, pendaftaran } = register()
+    const items = (id: unknown) => ({
+      count: 1,
+      list: [{ noUrut: id, noKunjungan: id, tglKunjungan: TGL, peserta: { noKartu: CARD }, poli: { kdPoli: '001' } }],
+    })
+    for (const id of ['', '  ', null, undefined]) {
+      const fake = { listPendaftaran: async () => items(id), getRiwayatKunjungan: async () => items(id) } as unknown as PcareClient
+      const e = pcareExecutor(db, async () => fake)
+      expect(await e.reconcile(pendaftaran)).toBeNull()
+      expect(await e.reconcile(job(noRawat, 'kunjungan.add', kunjungan()))).toBeNull()
+    }
+    const fake = { listPendaftaran: async () => items('A3') } as unknown as PcareClient
+    expect((await pcareExecutor(db, async () => fake).reconcile(pendaftaran))?.result).toEqual({ noUrut: 'A3' })
+  })
+})
+
 describe('Antrean FKTP refusals through the antrean executor', () => {
   function antreanJob(): { noRawat: string; add: OutboxJob; exec: Executor } {
     const input = RegistrationInput.parse({ noKartu: CARD, kdPoli: '001', kunjSakit: true, kdDokter: '131491', keluhan: 'demam', antrean: true })

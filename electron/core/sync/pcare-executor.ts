@@ -42,6 +42,15 @@ function noKunjunganOf(db: DB, noRawat: string): string {
   return row.no_kunjungan
 }
 
+/**
+ * An id as a PCare list item carries it (text or a number), or null when it is missing or empty: a reconcile match
+ * without one proves nothing, and `""` is never stored as PCare's id.
+ */
+function listId(v: unknown): string | null {
+  const id = typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : ''
+  return id === '' ? null : id
+}
+
 /** What a `peserta.verify` job learnt: PCare knows the card, and whether it is active (with PCare's own words). */
 interface Verdict {
   found: boolean
@@ -138,8 +147,8 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
         for (let start = 0; start < RECONCILE_MAX_ROWS; start += RECONCILE_PAGE) {
           const list = await c.listPendaftaran(p.tglDaftar, start, RECONCILE_PAGE)
           const page = list?.list ?? []
-          const hit = page.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)
-          if (hit) return { result: { noUrut: hit.noUrut }, response: { noUrut: hit.noUrut, via: 'pendaftaran/tglDaftar' } }
+          const noUrut = listId(page.find((x) => x.peserta?.noKartu === p.noKartu && x.poli?.kdPoli === p.kdPoli)?.noUrut)
+          if (noUrut) return { result: { noUrut }, response: { noUrut, via: 'pendaftaran/tglDaftar' } }
           if (page.length < RECONCILE_PAGE) return null
         }
         throw new SendError('transient', 'RECONCILE_INCOMPLETE', `more than ${RECONCILE_MAX_ROWS} registrations on ${p.tglDaftar}`)
@@ -150,22 +159,22 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
         // tglKunjungan's format is not documented: compare days, whichever of PCare's two date formats it uses.
         const day = pcareDay(p.tglDaftar)
         const hit = list?.list?.find((x) => day !== null && pcareDay(x.tglKunjungan) === day && x.poli?.kdPoli === p.kdPoli)
-        return hit ? { result: { noKunjungan: hit.noKunjungan }, response: { noKunjungan: hit.noKunjungan, via: 'kunjungan/peserta' } } : null
+        const noKunjungan = listId(hit?.noKunjungan)
+        return noKunjungan ? { result: { noKunjungan }, response: { noKunjungan, via: 'kunjungan/peserta' } } : null
       }
       case 'tindakan.add': {
         const p = parsed.payload
         const list = await c.getTindakanKunjungan(noKunjunganOf(db, job.entityId))
-        const hit = list?.list?.find((x) => x.kdTindakan === p.kdTindakan && x.biaya === p.biaya)
-        return hit ? { result: { kdTindakanSK: String(hit.kdTindakanSK) }, response: { via: 'tindakan/kunjungan' } } : null
+        const kdTindakanSK = listId(list?.list?.find((x) => x.kdTindakan === p.kdTindakan && x.biaya === p.biaya)?.kdTindakanSK)
+        return kdTindakanSK ? { result: { kdTindakanSK }, response: { via: 'tindakan/kunjungan' } } : null
       }
       case 'obat.add': {
         const p = parsed.payload
         const list = await c.getObatKunjungan(noKunjunganOf(db, job.entityId))
         // Items nest the drug (obat.kdObat) or carry it flat; obatOf reads both.
         const hit = list?.list?.find((x) => obatOf(x)?.kdObat === p.kdObat)
-        return hit
-          ? { result: { kdObatSK: String(hit.kdObatSK), kdRacikan: hit.kdRacikan ?? null }, response: { via: 'obat/kunjungan' } }
-          : null
+        const kdObatSK = listId(hit?.kdObatSK)
+        return kdObatSK ? { result: { kdObatSK, kdRacikan: listId(hit?.kdRacikan) }, response: { via: 'obat/kunjungan' } } : null
       }
       case 'peserta.verify':
         // A read: nothing to reconcile, it is simply asked again.
