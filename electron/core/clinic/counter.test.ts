@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RegistrationInput } from '../../contract'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
+import { drain, steppedScheduler } from '../../../test/helpers/drive'
 import { tempDir } from '../../../test/helpers/tmp'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { openDatabase, type DB } from '../db'
@@ -155,15 +156,19 @@ describe('registerVisit at the counter', () => {
 })
 
 describe('peserta.verify when PCare is back', () => {
-  async function drain(noRawats: string[]) {
-    const store = new OutboxStore(db)
-    const worker = new TargetWorker(db, store, pcareExecutor(db, async () => online), { concurrency: 4, pollMs: 20, probeMs: 50 })
-    worker.start()
-    const end = Date.now() + 8000
+  /** Sends every PCare job there is to the simulator; returns each visit's penjamin and verification afterwards. */
+  async function sendAll(noRawats: string[]) {
+    // Driven round by round on a stepped clock: only the simulator's HTTP calls take real time.
+    const stepped = steppedScheduler()
+    const worker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => online), { concurrency: 4, scheduler: stepped.scheduler })
     const open = () =>
       (db.prepare(`SELECT count(*) AS n FROM outbox WHERE target = 'pcare' AND status NOT IN ('done', 'cancelled')`).get() as { n: number }).n
-    while (open() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
-    await worker.stop()
+    worker.start()
+    try {
+      await drain(worker, stepped, 'every PCare job done or cancelled', () => open() === 0)
+    } finally {
+      await worker.stop()
+    }
     return noRawats.map(registration)
   }
 
@@ -173,7 +178,7 @@ describe('peserta.verify when PCare is back', () => {
     const inactive = registerVisit(db, faskes, reg({ noKartu: INACTIVE, unverified: true }), actor).noRawat
     const sentBefore = sim.state().pendaftaran.length
 
-    expect(await drain([ok, unknown, inactive])).toEqual([
+    expect(await sendAll([ok, unknown, inactive])).toEqual([
       { penjamin: 'bpjs', verification: 'verified', verification_note: null },
       { penjamin: 'bpjs', verification: 'rejected', verification_note: null },
       { penjamin: 'bpjs', verification: 'rejected', verification_note: 'TIDAK AKTIF' },
@@ -202,11 +207,17 @@ describe('peserta.verify when PCare is back', () => {
 
 describe('status bar honesty', () => {
   it('is never "unknown" after the worker starts: the start probe sets it, and an interactive outcome moves it', async () => {
-    const worker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => offline), { concurrency: 1, pollMs: 50, probeMs: 30 })
+    // onChange reports each change the status bar would re-read; the worker's timers (poll, later probes) never fire.
+    let known!: () => void
+    const stateKnown = new Promise<void>((resolve) => (known = resolve))
+    const worker: TargetWorker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => offline), {
+      concurrency: 1,
+      scheduler: steppedScheduler().scheduler,
+      onChange: () => worker.online !== null && known(),
+    })
     expect(worker.online).toBeNull()
     worker.start()
-    const end = Date.now() + 3000
-    while (worker.online === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10))
+    await stateKnown
     expect(worker.online).toBe(false)
     worker.observe(true)
     expect(worker.online).toBe(true)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { examinationInput, NORMAL_VITALS, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
-import { until } from '../../../test/helpers/until'
+import { drain, steppedScheduler } from '../../../test/helpers/drive'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { recordExamination, registerVisit } from '../clinic'
 import { openDatabase, type DB } from '../db'
@@ -59,16 +59,18 @@ beforeAll(async () => {
     config: { baseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, timeouts: { headersMs: 2000, totalMs: 4000 } },
     logger: quiet,
   })
-  const worker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => client), { concurrency: 2, pollMs: 20, probeMs: 100, backoff: { scale: 0.001 }, log: quiet })
+  // Driven round by round on a stepped clock (no poll timer, no wall-clock waiting): only the HTTP calls take real time.
+  const stepped = steppedScheduler()
+  const worker = new TargetWorker(db, new OutboxStore(db), pcareExecutor(db, async () => client), { concurrency: 2, scheduler: stepped.scheduler, log: quiet })
+  const count = (chain: string, where: string) => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND ${where}`).get(chain) as { n: number }).n
+  // Settled: the refused visit has its one permanent failure and nothing in flight or retrying; the other is all done.
+  const settled = () =>
+    count(`pcare:${noRawat}`, `status = 'failed_permanent'`) === 1 &&
+    count(`pcare:${noRawat}`, `status IN ('in_flight', 'failed_transient')`) === 0 &&
+    count(`pcare:${okRawat}`, `status <> 'done'`) === 0
   worker.start()
   try {
-    const count = (chain: string, where: string) => (db.prepare(`SELECT count(*) AS n FROM outbox WHERE chain_key = ? AND ${where}`).get(chain) as { n: number }).n
-    // Settled: the refused visit has its one permanent failure and nothing in flight or retrying; the other is all done.
-    const settled = () =>
-      count(`pcare:${noRawat}`, `status = 'failed_permanent'`) === 1 &&
-      count(`pcare:${noRawat}`, `status IN ('in_flight', 'failed_transient')`) === 0 &&
-      count(`pcare:${okRawat}`, `status <> 'done'`) === 0
-    await until('the refused visit failed for good and the other delivered', settled, 15_000, 25)
+    await drain(worker, stepped, 'the refused visit failed for good and the other delivered', settled)
   } finally {
     await worker.stop()
   }
