@@ -38,4 +38,8 @@ export const channelNames = [
   'doctors.schedule',
   'queue.call',
   'queue.attendance',
+  'registration.cancel',
+  'examination.get',
+  'examination.edit',
+  'kunjungan.delete',
 ] as const

@@ -315,6 +315,25 @@ export const RegistrationRow = z.object({
 })
 export type RegistrationRow = z.infer<typeof RegistrationRow>
 
+/**
+ * A correction of a visit (core/clinic/corrections.ts), kept beside what it corrects. effect 'withdrawn': nothing had
+ * reached PCare or the ledger, so the queued jobs were cancelled or given the corrected data; 'queued': correction
+ * jobs follow the originals (DELETE pendaftaran then antrean/batal, PUT kunjungan, DELETE kunjungan, Visit:Correct).
+ */
+export const CorrectionRow = z.object({
+  id: z.number().int(),
+  noRawat: z.string(),
+  kind: z.enum(['cancel_registration', 'edit_examination', 'delete_kunjungan']),
+  reason: z.string(),
+  effect: z.enum(['withdrawn', 'queued']),
+  createdBy: z.string(),
+  createdAt: z.number(),
+})
+export type CorrectionRow = z.infer<typeof CorrectionRow>
+/** Why a correction is made: required, in the words of who makes it. */
+const CorrectionReason = z.string().trim().min(3).max(300)
+const CorrectionResult = CorrectionRow.pick({ id: true, effect: true })
+
 export const HistoryEntry = z.object({
   noRawat: z.string(),
   tglDaftar: z.string(),
@@ -613,6 +632,14 @@ export const contract = {
   'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
   'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },
   'queue.attendance': { input: z.object({ noRawat: z.string().min(1).max(40), attendance: Attendance }).strict(), output: z.object({ attendance: Attendance, queued: z.boolean() }) },
+  'registration.cancel': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason }).strict(), output: CorrectionResult },
+  /** A saved examination as the form reopens it, whether PCare has its kunjungan, and the visit's corrections. */
+  'examination.get': {
+    input: z.object({ noRawat: z.string().min(1).max(40) }).strict(),
+    output: z.object({ input: ExaminationInput, noKunjungan: z.string().nullable(), deletedAt: z.number().nullable(), corrections: z.array(CorrectionRow) }),
+  },
+  'examination.edit': { input: z.object({ input: ExaminationInput, reason: CorrectionReason }).strict(), output: CorrectionResult },
+  'kunjungan.delete': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason }).strict(), output: CorrectionResult },
   'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
 } as const
 

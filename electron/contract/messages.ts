@@ -130,6 +130,15 @@ const id = {
   'user.kdDokterRole': 'Kode dokter hanya untuk pengguna klinisi atau admin.',
   'queue.notFound': 'Pendaftaran {noRawat} tidak ditemukan.',
   'queue.closed': 'Pendaftaran {noRawat} sudah diperiksa atau dibatalkan.',
+  // corrections (core/clinic/corrections.ts)
+  'corr.regNotFound': 'Pendaftaran {noRawat} tidak ditemukan.',
+  'corr.alreadyCancelled': 'Pendaftaran {noRawat} sudah dibatalkan.',
+  'corr.cancelExamined': 'Pendaftaran {noRawat} sudah diperiksa: hapus kunjungannya dahulu, baru batalkan pendaftaran.',
+  'corr.notExamined': 'Kunjungan {noRawat} belum diperiksa: tidak ada pemeriksaan yang dapat dikoreksi.',
+  'corr.examDeleted': 'Kunjungan {noRawat} sudah dihapus; pemeriksaannya tidak dapat diubah lagi.',
+  'corr.editFixed': 'Tindakan, obat, rujukan dan klaim tidak dapat diubah lewat koreksi pemeriksaan.',
+  'corr.editFixedField': 'Tidak dapat diubah lewat koreksi.',
+  'corr.noChange': 'Tidak ada yang berubah dari pemeriksaan yang tersimpan.',
   'v.kdDokter': 'Kode dokter berupa angka/huruf, paling banyak 20.',
 } as const
 
@@ -258,6 +267,14 @@ const en: Record<ServerMessageKey, string> = {
   'user.kdDokterRole': 'A doctor code is only for clinician or admin users.',
   'queue.notFound': 'Registration {noRawat} not found.',
   'queue.closed': 'Registration {noRawat} is already examined or cancelled.',
+  'corr.regNotFound': 'Registration {noRawat} not found.',
+  'corr.alreadyCancelled': 'Registration {noRawat} is already cancelled.',
+  'corr.cancelExamined': 'Registration {noRawat} was already examined: delete its kunjungan first, then cancel the registration.',
+  'corr.notExamined': 'Visit {noRawat} has not been examined: there is no examination to correct.',
+  'corr.examDeleted': 'The kunjungan of visit {noRawat} was deleted; its examination can no longer be edited.',
+  'corr.editFixed': 'Procedures, drugs, referral and claim cannot be changed by correcting the examination.',
+  'corr.editFixedField': 'Cannot be changed by a correction.',
+  'corr.noChange': 'Nothing differs from the saved examination.',
   'v.kdDokter': 'A doctor code is letters or digits, at most 20.',
 }
 

@@ -61,7 +61,8 @@ export const LEDGER_SYNC_CODES = [
  * Codes of our own: a stored job this version cannot run (`core/sync/operations.ts`: UNKNOWN_OPERATION, BAD_PAYLOAD),
  * the PCare/Antrean executors' local preconditions (`core/sync/pcare-executor.ts`), the worker
  * (`core/sync/worker.ts`: no client could be built, an unclassified throw, the transient retry budget spent), the
- * re-check of a card registered offline (VERIFY_REJECTED), and an admin's cancel or resend (`core/sync/admin.ts`,
+ * re-check of a card registered offline (VERIFY_REJECTED), a job withdrawn before it was sent because the visit was
+ * corrected (`core/clinic/corrections.ts`: WITHDRAWN), and an admin's cancel or resend (`core/sync/admin.ts`,
  * attempt markers only).
  */
 export const LOCAL_SYNC_CODES = [
@@ -74,6 +75,7 @@ export const LOCAL_SYNC_CODES = [
   'UNEXPECTED',
   'RETRY_LIMIT',
   'VERIFY_REJECTED',
+  'WITHDRAWN',
   'CANCELLED',
   'RESEND_REQUESTED',
 ] as const

@@ -47,6 +47,7 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   UNEXPECTED: 'reason.UNEXPECTED',
   RETRY_LIMIT: 'reason.RETRY_LIMIT',
   VERIFY_REJECTED: 'reason.VERIFY_REJECTED',
+  WITHDRAWN: 'reason.WITHDRAWN',
   CANCELLED: 'reason.CANCELLED',
   RESEND_REQUESTED: 'reason.RESEND_REQUESTED',
 }

@@ -24,8 +24,22 @@ export const SAMPLE_PAYLOADS: { [Op in Operation]: PayloadOf<Op> } = {
   },
   'antrean.add': { nomorkartu: '0009999000001', nik: '', kodepoli: '001', namapoli: 'UMUM', tanggalperiksa: '2026-11-23', keterangan: 'demam' },
   'antrean.panggil': { tanggalperiksa: '2026-11-23', kodepoli: '001', nomorkartu: '0009999000001', status: 1, waktu: 1_795_000_000_000 },
+  'pendaftaran.delete': { noKartu: '0009999000001', tglDaftar: '23-11-2026', kdPoli: '001' },
+  'kunjungan.edit': {
+    noKunjungan: null, noKartu: '0009999000001', tglDaftar: '23-11-2026', kdPoli: '001', keluhan: 'demam', anamnesa: '', kdSadar: '01',
+    sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, respRate: 18, heartRate: 80, lingkarPerut: 70, suhu: '37.8',
+    kdStatusPulang: '3', tglPulang: '23-11-2026', kdDokter: '001', kdDiag1: 'A01.0', kdDiag2: null, kdDiag3: null, kdPoliRujukInternal: null,
+    rujukLanjut: null, kdTacc: -1, alasanTacc: null, terapiObat: '', terapiNonObat: '', bmhp: '', alergiMakan: '00', alergiUdara: '00', alergiObat: '00',
+    kdPrognosa: '01',
+  },
+  'kunjungan.delete': { noKartu: '0009999000001', tglDaftar: '23-11-2026', kdPoli: '001' },
+  'antrean.batal': { tanggalperiksa: '2026-11-23', kodepoli: '001', nomorkartu: '0009999000001', alasan: 'salah poli' },
   'Visit:Record': {
     intent: { visitId: '0199B001-20261123-0001', noKartu: '0009999000001', kdPPK: '0199B001', tglKunjungan: '2026-11-23', detailHash: 'ab'.repeat(32) },
+    transient: { detail: '{}' },
+  },
+  'Visit:Correct': {
+    intent: { correctionId: '0199B001-20261123-0001-K1', visitId: '0199B001-20261123-0001', kind: 'EDIT', detailHash: 'cd'.repeat(32) },
     transient: { detail: '{}' },
   },
   'Referral:Create': {

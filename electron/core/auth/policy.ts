@@ -41,6 +41,10 @@ export const channelPolicy: Record<Channel, Rule> = {
   'doctors.schedule': ['counter', 'clinician', 'admin'],
   'queue.call': ['clinician', 'admin'],
   'queue.attendance': ['clinician', 'admin'],
+  'registration.cancel': ['counter', 'admin'],
+  'examination.get': ['clinician', 'admin'],
+  'examination.edit': ['clinician', 'admin'],
+  'kunjungan.delete': ['clinician', 'admin'],
 }
 
 /**

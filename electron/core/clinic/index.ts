@@ -107,7 +107,7 @@ const RUJUK_VERTIKAL = '4'
  * rather than an admin later: status pulang and referral agree, and a diagnosis PCare marks as treatable at the
  * FKTP (nonSpesialis, from the cached diagnosa list) is referred only with a TACC reason.
  */
-function checkReferral(db: DB, input: ExaminationInput): void {
+export function checkReferral(db: DB, input: ExaminationInput): void {
   if (input.rujukan && input.kdStatusPulang !== RUJUK_VERTIKAL) {
     throw new AppError('INVALID_INPUT', msg('exam.rujukStatus'), [fieldError('kdStatusPulang', msg('exam.rujukStatusField'))])
   }
@@ -128,6 +128,11 @@ function checkReferral(db: DB, input: ExaminationInput): void {
       throw new AppError('INVALID_INPUT', msg('rujuk.tacc', { codes: codes.join(', ') }), [fieldError('rujukan.tacc', msg('rujuk.taccField'))])
     }
   }
+}
+
+/** The clinical detail the ledger keeps in the private collection (Visit:Record's transient `detail`). */
+export function visitDetail(input: ExaminationInput) {
+  return { diagnoses: input.diagnoses, vitals: input.vitals, kdSadar: input.kdSadar, terapiObat: input.terapiObat, terapiNonObat: input.terapiNonObat, tindakan: input.tindakan, obat: input.obat }
 }
 
 /**
@@ -184,7 +189,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     )
 
     const ledgerChain = `ledger:${reg.no_rawat}`
-    const detail = { diagnoses: input.diagnoses, vitals: input.vitals, kdSadar: input.kdSadar, terapiObat: input.terapiObat, terapiNonObat: input.terapiNonObat, tindakan: input.tindakan, obat: input.obat }
+    const detail = visitDetail(input)
     enqueue(db, {
       operation: 'Visit:Record',
       chainKey: ledgerChain,

@@ -6,6 +6,7 @@ import { authorize } from '../auth/policy'
 import { setupFirstAdmin, signIn, signOut, whoAmI } from '../auth/session'
 import { createUser, listUsers } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
+import { cancelRegistration, deleteKunjungan, editExamination, examinationForEdit } from '../clinic/corrections'
 import { checkPatient } from '../clinic/eligibility'
 import { patientHistory } from '../clinic/history'
 import { callPatient, markAttendance } from '../clinic/queue'
@@ -101,5 +102,9 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'doctors.schedule': (input) => poliSchedule(core.db, core.engine, input),
     'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),
     'queue.attendance': ({ noRawat, attendance }) => thenKick(core, markAttendance(core.db, noRawat, attendance), (r) => r.queued),
+    'registration.cancel': ({ noRawat, reason }, ctx) => thenKick(core, cancelRegistration(core.db, noRawat, reason, actor(ctx)), (r) => r.effect === 'queued'),
+    'examination.get': ({ noRawat }) => examinationForEdit(core.db, noRawat),
+    'examination.edit': ({ input, reason }, ctx) => thenKick(core, editExamination(core.db, input, reason, actor(ctx))),
+    'kunjungan.delete': ({ noRawat, reason }, ctx) => thenKick(core, deleteKunjungan(core.db, noRawat, reason, actor(ctx)), (r) => r.effect === 'queued'),
   }
 }

@@ -3,8 +3,8 @@ import { pcareBeratBadan, pcareSuhu } from '../../contract/vitals'
 import { toPcareDate } from '../clinic/dates'
 import type { ScheduleEntry } from '../clinic/doctors'
 import { KHUSUS_WITH_SUBSPESIALIS } from '../clinic/rujukan'
-import type { AntreanAddPayload, ObatPayload, TindakanPayload } from '../sync/operations'
-import type { AntreanAddInput, AntreanPanggilInput, KunjunganInput, ObatInput, PendaftaranInput, RujukLanjut, TindakanInput } from './types'
+import type { AntreanAddPayload, ObatPayload, RegistrationRef, TindakanPayload } from '../sync/operations'
+import type { AntreanAddInput, AntreanBatalInput, AntreanPanggilInput, KunjunganInput, ObatInput, PendaftaranInput, RujukLanjut, TindakanInput } from './types'
 
 /*
  * The one place that turns the clinic's records into PCare and Antrean request bodies: what is queued when the
@@ -181,4 +181,14 @@ export function tindakanBody(p: TindakanPayload, noKunjungan: string): TindakanI
 /** A queued obat sent under its kunjungan's number. */
 export function obatBody(p: ObatPayload, noKunjungan: string): ObatInput {
   return { ...p, noKunjungan }
+}
+
+/** The registration a correction names (pendaftaran.delete, kunjungan.delete): PCare's dd-MM-yyyy date. */
+export function registrationRef(reg: RegistrationFacts): RegistrationRef {
+  return { noKartu: reg.noKartu, tglDaftar: toPcareDate(reg.tglDaftar), kdPoli: reg.kdPoli }
+}
+
+/** Antrean `batal` of the registration's queue entry; `alasan` is the counter's reason as typed. */
+export function antreanBatalBody(reg: RegistrationFacts, alasan: string): AntreanBatalInput {
+  return { tanggalperiksa: reg.tglDaftar, kodepoli: reg.kdPoli, nomorkartu: reg.noKartu, alasan }
 }

@@ -20,6 +20,8 @@ function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key
   switch (job.operation) {
     case 'Visit:Record':
       return { contract: 'Visit', fn: 'Read', key: job.payload.intent.visitId }
+    case 'Visit:Correct':
+      return { contract: 'Visit', fn: 'ReadCorrection', key: job.payload.intent.correctionId }
     case 'Referral:Create':
       return { contract: 'Referral', fn: 'Read', key: job.payload.intent.referralId }
     case 'Claim:Submit':

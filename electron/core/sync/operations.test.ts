@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordExamination, registerVisit } from '../clinic/index'
+import { cancelRegistration, deleteKunjungan, editExamination } from '../clinic/corrections'
 import { markAttendance } from '../clinic/queue'
 import { openDatabase, type DB } from '../db'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
@@ -92,7 +93,7 @@ describe('the operation map', () => {
     // @ts-expect-error a field of the wrong type
     const mistyped = () => enqueue(db, { operation: 'antrean.panggil', chainKey: 'c', entityType: 'registration', entityId: 'r', payload: { ...SAMPLE_PAYLOADS['antrean.panggil'], status: 3 } })
     // @ts-expect-error an operation that does not exist
-    const unknown = () => enqueue(db, { operation: 'pendaftaran.delete', chainKey: 'c', entityType: 'registration', entityId: 'r', payload: {} })
+    const unknown = () => enqueue(db, { operation: 'pendaftaran.hapus', chainKey: 'c', entityType: 'registration', entityId: 'r', payload: {} })
     expect([ok, wrong, mistyped, unknown].every((f) => typeof f === 'function')).toBe(true)
   })
 })
@@ -128,8 +129,22 @@ describe('payloads the clinic queues', () => {
     }), actor, now + 5)
   }
 
+  /** A third visit, sent everywhere, then edited, its kunjungan deleted and its registration cancelled. */
+  function queueCorrections() {
+    const now = Date.UTC(2026, 10, 23, 11, 0)
+    const actor = { userId: 'u1' }
+    const c = registerVisit(db, { kdPPK: '0199B001' }, registrationInput('0009999000001', { antrean: true, kdPoli: '003' }), actor, now)
+    const exam = examinationInput(c.noRawat)
+    recordExamination(db, { kdPPK: '0199B001' }, exam, actor, now)
+    db.prepare(`UPDATE outbox SET status = 'done' WHERE chain_key IN (?, ?, ?)`).run(`pcare:${c.noRawat}`, `antrean:${c.noRawat}`, `ledger:${c.noRawat}`)
+    editExamination(db, { ...exam, terapiObat: 'oralit' }, 'terapi salah', actor, now + 1)
+    deleteKunjungan(db, c.noRawat, 'salah pasien', actor, now + 2)
+    cancelRegistration(db, c.noRawat, 'salah pasien', actor, now + 3)
+  }
+
   it('cover every operation, and each parses with its schema on its target', () => {
     queueEveryKind()
+    queueCorrections()
     const rows = storedRows()
     expect(new Set(rows.map((r) => r.operation))).toEqual(new Set(ALL))
     for (const r of rows) {

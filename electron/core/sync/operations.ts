@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type {
   AntreanAddInput,
+  AntreanBatalInput,
   AntreanPanggilInput,
   KunjunganInput,
   ObatInput,
@@ -131,6 +132,24 @@ const AntreanPanggil: z.ZodType<AntreanPanggilInput> = z.object({
   waktu: z.number(),
 })
 
+/**
+ * Corrections (clinic/corrections.ts), each queued behind what it corrects on the same chain. The PCare number it
+ * names (noUrut, noKunjungan) arrived after the correction may have been queued, so it is read at send time from the
+ * local record; the payload keeps the registration's facts, which reconcile reads look for.
+ * - `pendaftaran.delete`: DELETE pendaftaran/peserta/{noKartu}/tglDaftar/{dd-MM-yyyy}/noUrut/{noUrut}/kdPoli/{kdPoli};
+ * - `kunjungan.delete`: DELETE kunjungan/{noKunjungan}.
+ */
+export type RegistrationRef = { noKartu: string; tglDaftar: string; kdPoli: string }
+const RegistrationRefS: z.ZodType<RegistrationRef> = z.object({ noKartu: z.string(), tglDaftar: z.string(), kdPoli: z.string() })
+
+/** Antrean `batal` of the registration's Mobile JKN queue entry, with the counter's reason (`alasan`). */
+const AntreanBatal: z.ZodType<AntreanBatalInput> = z.object({
+  tanggalperiksa: z.string(),
+  kodepoli: z.string(),
+  nomorkartu: z.string(),
+  alasan: z.string(),
+})
+
 /*
  * Ledger intents: the chaincode argument (`intent`, public state: ids, statuses, hashes) and the private-collection
  * data (`transient`, string values). The chaincode's replay check hashes the canonical intent, so the shapes here
@@ -151,6 +170,15 @@ const ReferralCreate = z.object({
     reason: z.string(),
     doctor: z.string(),
   }),
+})
+/**
+ * A correction of a recorded visit, an entry of its own keyed to the visit (the Visit record is never overwritten).
+ * kind EDIT: the examination was edited; DELETE: its kunjungan was deleted. `transient.detail` is canonical JSON of
+ * {kind, reason, by, detail?} for the private collection; `detailHash` is sha256 of exactly those bytes.
+ */
+const VisitCorrect = z.object({
+  intent: z.object({ correctionId: z.string(), visitId: z.string(), kind: z.enum(['EDIT', 'DELETE']), detailHash: z.string() }),
+  transient: z.object({ detail: z.string() }),
 })
 const ClaimSubmit = z.object({
   /** amount: rupiah, a positive whole number. */
@@ -174,7 +202,12 @@ export const OPERATIONS = {
   'obat.add': { target: 'pcare', payload: Obat },
   'antrean.add': { target: 'antrean', payload: AntreanAdd },
   'antrean.panggil': { target: 'antrean', payload: AntreanPanggil },
+  'pendaftaran.delete': { target: 'pcare', payload: RegistrationRefS },
+  'kunjungan.edit': { target: 'pcare', payload: Kunjungan },
+  'kunjungan.delete': { target: 'pcare', payload: RegistrationRefS },
+  'antrean.batal': { target: 'antrean', payload: AntreanBatal },
   'Visit:Record': { target: 'ledger', payload: VisitRecord },
+  'Visit:Correct': { target: 'ledger', payload: VisitCorrect },
   'Referral:Create': { target: 'ledger', payload: ReferralCreate },
   'Claim:Submit': { target: 'ledger', payload: ClaimSubmit },
 } as const satisfies Record<string, OperationSpec>

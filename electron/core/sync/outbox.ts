@@ -130,6 +130,67 @@ export function enqueue(db: DB, job: NewJob, now = Date.now()): number {
   return Number(info.lastInsertRowid)
 }
 
+/** A job of a chain as a correction sees it (clinic/corrections.ts). */
+export interface ChainJob {
+  id: number
+  operation: string
+  entityId: string
+  status: OutboxStatus
+  /** As stored (parsed JSON). */
+  payload: unknown
+  /**
+   * It cannot have reached its remote: waiting, or definitely refused (pending, failed_transient or failed_permanent
+   * with no ambiguous attempt), and no runner holds its chain (a worker holding the lock may be sending what it read).
+   */
+  unsent: boolean
+}
+
+const UNSENT_STATUSES = `('pending', 'failed_transient', 'failed_permanent')`
+
+/** The chain's jobs in seq order, cancelled ones left out. `now`: epoch ms, to tell a live lock from a lapsed one. */
+export function chainJobs(db: DB, chainKey: string, now = Date.now()): ChainJob[] {
+  const locked = db.prepare('SELECT 1 FROM chain_locks WHERE chain_key = ? AND expires_at >= ?').get(chainKey, now) !== undefined
+  const rows = db
+    .prepare(`SELECT id, operation, entity_id, status, payload, needs_reconcile FROM outbox WHERE chain_key = ? AND status != 'cancelled' ORDER BY seq`)
+    .all(chainKey) as { id: number; operation: string; entity_id: string; status: OutboxStatus; payload: string; needs_reconcile: number }[]
+  return rows.map((r) => ({
+    id: r.id,
+    operation: r.operation,
+    entityId: r.entity_id,
+    status: r.status,
+    payload: storedPayload(r.payload),
+    unsent: !locked && r.needs_reconcile === 0 && ['pending', 'failed_transient', 'failed_permanent'].includes(r.status),
+  }))
+}
+
+/**
+ * Replaces what an unsent job (see ChainJob) will send, keeping its place in the chain and its idempotency key: the
+ * record it carries was corrected before anything reached the remote. A job that had been refused is due again now,
+ * with the corrected data. Call it in the transaction that read `chainJobs`; throws if the job was sent meanwhile.
+ */
+export function replaceUnsentPayload<Op extends Operation>(db: DB, id: number, operation: Op, payload: PayloadOf<Op>, now = Date.now()): void {
+  const text = canonicalJson(payload)
+  const info = db
+    .prepare(
+      `UPDATE outbox SET payload = ?, payload_hash = ?, status = 'pending', next_attempt_at = ?, last_error_code = NULL, last_error_message = NULL,
+         last_error_fields = NULL, updated_at = ? WHERE id = ? AND operation = ? AND needs_reconcile = 0 AND status IN ${UNSENT_STATUSES}`,
+    )
+    .run(text, sha256Hex(text), now, now, id, operation)
+  if (info.changes !== 1) throw new Error(`Outbox job ${id} is no longer unsent`)
+}
+
+/**
+ * Cancels unsent jobs whose record was corrected before they went out (last error WITHDRAWN; `detail` names the
+ * correction, for support). No attempt row: nothing was sent. Jobs sent meanwhile are left alone.
+ */
+export function withdrawJobs(db: DB, ids: number[], detail: string, now = Date.now()): void {
+  const stmt = db.prepare(
+    `UPDATE outbox SET status = 'cancelled', last_error_code = 'WITHDRAWN', last_error_message = ?, last_error_fields = NULL, updated_at = ?
+      WHERE id = ? AND needs_reconcile = 0 AND status IN ${UNSENT_STATUSES}`,
+  )
+  for (const id of ids) stmt.run(detail, now, id)
+}
+
 export interface AttemptRecord {
   startedAt: number
   durationMs: number

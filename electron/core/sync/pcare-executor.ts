@@ -4,6 +4,7 @@ import { AntreanClient, obatOf, PcareClient, PcareError, syncCodeOf } from '../p
 import { pcareDay } from '../pcare/envelope'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
+import type { AntreanBatalInput } from '../pcare/types'
 import { scheduleEntry } from '../clinic/doctors'
 import { antreanAddBody, obatBody, tindakanBody, withProvider } from '../pcare/bodies'
 import { parseJob, type ParsedJob } from './operations'
@@ -40,6 +41,13 @@ function noKunjunganOf(db: DB, noRawat: string): string {
   // Order guarantees the kunjungan was sent first; a missing number means it was cancelled by an admin.
   if (!row?.no_kunjungan) throw new SendError('permanent', 'NO_KUNJUNGAN', `no noKunjungan for ${noRawat}`)
   return row.no_kunjungan
+}
+
+/** PCare's noUrut of the visit's pendaftaran, for its delete; the delete is ordered after the add that brought it. */
+function noUrutOf(db: DB, noRawat: string): string {
+  const row = db.prepare('SELECT no_urut FROM registrations WHERE no_rawat = ?').get(noRawat) as { no_urut: string | null } | undefined
+  if (!row?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', `no noUrut yet for ${noRawat}`)
+  return row.no_urut
 }
 
 /**
@@ -134,6 +142,23 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
         const created = await c.addObat(body)
         return { result: created, request: body, response: created }
       }
+      case 'pendaftaran.delete': {
+        // PCare answers 304 for one already gone, which the client takes as success: a repeat is harmless.
+        const body = { ...parsed.payload, noUrut: noUrutOf(db, job.entityId) }
+        await c.deletePendaftaran(body)
+        return { result: { noUrut: body.noUrut }, request: body, response: { deleted: true } }
+      }
+      case 'kunjungan.edit': {
+        // PUT kunjungan/V1: the add's body with PCare's noKunjungan; sending the same body twice changes nothing.
+        const body = { ...parsed.payload, noKunjungan: noKunjunganOf(db, job.entityId) }
+        await c.editKunjungan(body)
+        return { result: { noKunjungan: body.noKunjungan }, request: body, response: { edited: true } }
+      }
+      case 'kunjungan.delete': {
+        const noKunjungan = noKunjunganOf(db, job.entityId)
+        await c.deleteKunjungan(noKunjungan)
+        return { result: { noKunjungan }, request: { noKunjungan }, response: { deleted: true } }
+      }
     }
   }
 
@@ -179,6 +204,17 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
       case 'peserta.verify':
         // A read: nothing to reconcile, it is simply asked again.
         return null
+      case 'pendaftaran.delete':
+      case 'kunjungan.edit':
+        // Sent again: a second DELETE of a gone pendaftaran is PCare's 304 (success), a second PUT the same edit.
+        return null
+      case 'kunjungan.delete': {
+        // A second DELETE of a gone kunjungan is refused (412), so ask first: gone from the card's riwayat = done.
+        const noKunjungan = noKunjunganOf(db, job.entityId)
+        const list = await c.getRiwayatKunjungan(parsed.payload.noKartu)
+        const still = list?.list?.some((x) => x.noKunjungan === noKunjungan)
+        return still ? null : { result: { noKunjungan }, response: { noKunjungan, via: 'kunjungan/peserta' } }
+      }
     }
   }
 
@@ -213,7 +249,8 @@ export function pcareExecutor(db: DB, client: () => Promise<PcareClient>): Execu
 
 /**
  * Mobile JKN queue: `antrean.add` waits for PCare's noUrut of the same registration, which becomes the queue
- * number; `antrean.panggil` (hadir / tidak hadir from the poli queue) follows it on the same chain and is sent as queued.
+ * number; `antrean.panggil` (hadir / tidak hadir from the poli queue) and `antrean.batal` (the registration cancelled)
+ * follow it on the same chain and are sent as queued.
  */
 export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): Executor {
   async function send(job: OutboxJob): Promise<SendSuccess> {
@@ -223,6 +260,7 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
       const message = await (await client()).panggil(p)
       return { result: { status: p.status }, request: p, response: { message } }
     }
+    if (parsed.operation === 'antrean.batal') return batal(job, parsed.payload)
     const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli, tgl_daftar FROM registrations WHERE no_rawat = ?').get(job.entityId) as
       | { no_urut: string | null; kd_dokter: string | null; kd_poli: string; tgl_daftar: string }
       | undefined
@@ -233,6 +271,24 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
     const r = await (await client()).add(body)
     return { result: { alreadyQueued: r.alreadyQueued, nomorantrean: body.nomorantrean }, request: body, response: r }
   }
+  /**
+   * Antrean `batal` has no read to reconcile with, and a second batal of an entry already cancelled is refused as
+   * "not found" (the simulator's wording; production's is UNCONFIRMED): after a send that may have landed, that
+   * refusal means the first one did.
+   */
+  async function batal(job: OutboxJob, p: AntreanBatalInput): Promise<SendSuccess> {
+    try {
+      const message = await (await client()).batal(p)
+      return { result: { batal: true }, request: p, response: { message } }
+    } catch (err) {
+      const repeat = job.needsReconcile || job.status === 'in_flight'
+      if (repeat && err instanceof PcareError && err.reason === 'rejected' && /tidak ditemukan/i.test(err.message)) {
+        return { result: { batal: true }, request: p, response: { message: err.message, via: 'antrean/batal repeat' } }
+      }
+      throw err
+    }
+  }
+
   return {
     target: 'antrean',
     send: (job) => send(job).catch((err) => Promise.reject(toSendError(err, true, job.payload))),

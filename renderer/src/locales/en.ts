@@ -506,6 +506,7 @@ export const en: Record<MessageKey, string> = {
   'reason.UNKNOWN_OPERATION': "This kind of delivery is unknown to this version of the app. Update the app or cancel.",
   'reason.RECONCILE_INCOMPLETE': "Today's registration list in PCare is too long to check now; will try again later.",
   'reason.VERIFY_REJECTED': "The card was refused when checked again in PCare; the registration was not sent.",
+  'reason.WITHDRAWN': "Withdrawn before it was sent: this visit was corrected (see its correction history).",
   'reason.RESEND_REQUESTED': "Resent by an admin.",
   'reason.ENDORSE_FAILED': "The ledger peers did not endorse the transaction; will retry.",
   'reason.SUBMIT_FAILED': "The ledger orderer did not accept the transaction; will retry.",

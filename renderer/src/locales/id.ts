@@ -504,6 +504,7 @@ export const id = {
   'reason.UNKNOWN_OPERATION': "Jenis pengiriman ini tidak dikenal oleh versi aplikasi ini. Perbarui aplikasi atau batalkan.",
   'reason.RECONCILE_INCOMPLETE': "Daftar pendaftaran hari ini di PCare terlalu panjang untuk diperiksa sekarang; dicoba lagi nanti.",
   'reason.VERIFY_REJECTED': "Kartu ditolak saat diperiksa ulang di PCare; pendaftaran tidak dikirim.",
+  'reason.WITHDRAWN': "Ditarik sebelum terkirim: kunjungan ini dikoreksi (lihat riwayat koreksi).",
   'reason.RESEND_REQUESTED': "Dikirim ulang oleh admin.",
   'reason.ENDORSE_FAILED': "Peer ledger tidak menyetujui transaksi; akan dicoba lagi.",
   'reason.SUBMIT_FAILED': "Orderer ledger tidak menerima transaksi; akan dicoba lagi.",
