@@ -44,6 +44,7 @@ export const en: Record<MessageKey, string> = {
   'settings.pcareBaseUrl': 'PCare base URL',
   'settings.pcareBaseUrlHint': 'Leave empty for the local simulator (demo).',
   'settings.antreanBaseUrl': 'Antrean FKTP base URL',
+  'settings.antreanBaseUrlHint': 'May be empty: the queue then goes to the Antrean FKTP service on the same gateway as PCare (…/antreanfktp, or …/antreanfktp_dev for a dev address).',
   'settings.kunjunganPath': 'Visit path',
   'settings.postContentType': 'Content-Type for POST',
   'settings.timeoutMs': 'Timeout (ms)',

@@ -42,6 +42,7 @@ export const id = {
   'settings.pcareBaseUrl': 'URL dasar PCare',
   'settings.pcareBaseUrlHint': 'Kosongkan untuk simulator lokal (demo).',
   'settings.antreanBaseUrl': 'URL dasar Antrean FKTP',
+  'settings.antreanBaseUrlHint': 'Boleh kosong: antrean lalu dikirim ke layanan Antrean FKTP di gerbang yang sama dengan PCare (…/antreanfktp, atau …/antreanfktp_dev untuk alamat dev).',
   'settings.kunjunganPath': 'Path kunjungan',
   'settings.postContentType': 'Content-Type untuk POST',
   'settings.timeoutMs': 'Batas waktu (ms)',

@@ -159,7 +159,7 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
               <fieldset className="card">
                 <legend>{t('settings.pcare')}</legend>
                 {field('pcare.baseUrl', 'settings.pcareBaseUrl', text('pcare.baseUrl', { inputMode: 'url' }), 'settings.pcareBaseUrlHint')}
-                {field('pcare.antreanBaseUrl', 'settings.antreanBaseUrl', text('pcare.antreanBaseUrl', { inputMode: 'url' }))}
+                {field('pcare.antreanBaseUrl', 'settings.antreanBaseUrl', text('pcare.antreanBaseUrl', { inputMode: 'url' }), 'settings.antreanBaseUrlHint')}
                 {field('pcare.kunjunganPath', 'settings.kunjunganPath', text('pcare.kunjunganPath'))}
                 {field('pcare.postContentType', 'settings.postContentType', select('pcare.postContentType', ['text/plain', 'application/json', 'Application/x-www-form-urlencoded']))}
                 {field('pcare.timeoutMs', 'settings.timeoutMs', text('pcare.timeoutMs', { inputMode: 'numeric' }))}
