@@ -7,7 +7,7 @@ import { openDatabase, type DB } from '../db'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { SAMPLE_PAYLOADS, sampleJob } from '../../../test/helpers/outbox'
 import { tempDir } from '../../../test/helpers/tmp'
-import { until } from '../../../test/helpers/until'
+import { drain, steppedScheduler } from '../../../test/helpers/drive'
 import { SendError, type Executor } from './executor'
 import { ledgerExecutor } from './ledger-executor'
 import { OPERATIONS, parseJob, type Operation } from './operations'
@@ -212,11 +212,13 @@ describe('a malformed stored payload', () => {
       apply() {},
       probe: async () => true,
     }
-    const worker = new TargetWorker(db, store, exec, { concurrency: 2, pollMs: 10 })
+    // On a stepped clock: the worker is kicked and awaited (whenIdle) instead of polled on the wall clock.
+    const stepped = steppedScheduler()
+    const worker = new TargetWorker(db, store, exec, { concurrency: 2, scheduler: stepped.scheduler })
     worker.start()
     try {
       const status = (id: number) => store.get(id)!.status
-      await until('the broken job fails and the other chain is sent', () => status(broken) === 'failed_permanent' && status(other) === 'done', 5_000)
+      await drain(worker, stepped, 'the broken job fails and the other chain is sent', () => status(broken) === 'failed_permanent' && status(other) === 'done')
       expect(db.prepare('SELECT last_error_code AS code FROM outbox WHERE id = ?').get(broken)).toEqual({ code: 'BAD_PAYLOAD' })
       expect(status(behind)).toBe('pending')
       expect(sent).toEqual([other])
