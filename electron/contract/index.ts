@@ -100,7 +100,7 @@ export type KdTkp = z.infer<typeof KdTkp>
 const VitalsShape = z.object({
   sistole: z.number(),
   diastole: z.number(),
-  /** kg with at most one decimal (a 3.2 kg baby); rounded for PCare by core. */
+  /** kg with at most one decimal (a 3.2 kg baby), sent to PCare as weighed (`pcareBeratBadan`). */
   beratBadan: z.number(),
   tinggiBadan: z.number(),
   lingkarPerut: z.number(),

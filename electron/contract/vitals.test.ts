@@ -69,10 +69,12 @@ describe('vital-sign rules', () => {
     }
   })
 
-  it('gives PCare the forms it takes: whole kilograms (at least 1) and suhu with a point', () => {
-    expect(pcareBeratBadan(3.2)).toBe(3)
-    expect(pcareBeratBadan(60.5)).toBe(61)
-    expect(pcareBeratBadan(1.2)).toBe(1)
+  it('gives PCare the forms it takes: kilograms with one decimal as weighed, and suhu with a point', () => {
+    expect(pcareBeratBadan(3.2)).toBe(3.2)
+    expect(pcareBeratBadan(parseVital('3,2')!)).toBe(3.2)
+    expect(pcareBeratBadan(60.5)).toBe(60.5)
+    expect(pcareBeratBadan(1.25)).toBe(1.3)
+    expect(pcareBeratBadan(55)).toBe(55)
     expect(pcareBeratBadan(0)).toBe(0)
     expect(pcareSuhu('36,5')).toBe('36.5')
     expect(pcareSuhu('37')).toBe('37.0')

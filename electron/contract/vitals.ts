@@ -3,10 +3,9 @@
  * and the page (validation while typing, so a message clears as soon as the value is right). Plain data and pure
  * functions with no imports, so the renderer may import it as a value (like `contract/messages.ts`).
  *
- * PCare takes sistole, diastole, beratBadan, tinggiBadan, respRate, heartRate and lingkarPerut as JSON integers and
- * suhu as a string like "36.5"; it documents no plausibility limits (docs/pcare.md#field-formats),
- * so the ranges here are clinical ones. Weight is kept with one decimal (a 3.2 kg baby) and rounded for PCare
- * (`pcareBeratBadan`).
+ * PCare takes sistole, diastole, tinggiBadan, respRate, heartRate and lingkarPerut as JSON integers, beratBadan as a
+ * JSON number with decimals (a 3.2 kg baby, `pcareBeratBadan`) and suhu as a string like "36.5"; it documents no
+ * plausibility limits (docs/pcare.md#field-formats), so the ranges here are clinical ones.
  */
 
 export type VitalKey = 'sistole' | 'diastole' | 'beratBadan' | 'tinggiBadan' | 'lingkarPerut' | 'respRate' | 'heartRate' | 'suhu'
@@ -124,9 +123,10 @@ export function pcareSuhu(suhu: string | number): string {
 }
 
 /**
- * Weight as PCare takes it: a whole number of kilograms (every known client sends an int; decimals UNCONFIRMED in
- * docs/pcare.md#field-formats), at least 1 so a small baby is not sent as 0 ("unknown"). The exact weight stays in the local record.
+ * Weight as PCare takes it: kilograms as a JSON number with at most one decimal, as weighed (3.2 for a newborn;
+ * `3,2` as typed is parsed to 3.2 before it gets here). PCare takes the decimals (issue 12 g, docs/pcare.md#field-formats);
+ * 0 stays PCare's "not measured". A value with more decimals is rounded to one, like the form's rule.
  */
 export function pcareBeratBadan(kg: number): number {
-  return kg > 0 ? Math.max(1, Math.round(kg)) : 0
+  return kg > 0 ? Math.round(kg * 10) / 10 : 0
 }

@@ -131,16 +131,40 @@ export const TINDAKAN: Record<T.KdTkp, T.TindakanRef[]> = {
   '50': [{ kdTindakan: '50001', nmTindakan: 'Penyuluhan kesehatan', maxTarif: 0, withValue: false }],
 }
 
-export const ALERGI: Record<string, Array<{ kdAlergi: string; nmAlergi: string }>> = {
-  '01': [{ kdAlergi: '00', nmAlergi: 'Tidak Ada' }, { kdAlergi: '01', nmAlergi: 'Seafood' }],
-  '02': [{ kdAlergi: '00', nmAlergi: 'Tidak Ada' }, { kdAlergi: '01', nmAlergi: 'Udara Dingin' }],
-  '03': [{ kdAlergi: '00', nmAlergi: 'Tidak Ada' }, { kdAlergi: '01', nmAlergi: 'Penisilin' }],
+/**
+ * `alergi/jenis/{01|02|03}`. Makanan (01) is the list a public PHP PCare client keeps as its sample answer
+ * (docs/pcare.md#reference-lists); udara (02) and obat (03) beyond '00' "Tidak Ada", and the prognosa names, are
+ * UNCONFIRMED stand-ins of the same shape.
+ */
+export const ALERGI: Record<T.JenisAlergi, T.Alergi[]> = {
+  '01': [
+    { kdAlergi: '00', nmAlergi: 'Tidak Ada' },
+    { kdAlergi: '01', nmAlergi: 'Seafood' },
+    { kdAlergi: '02', nmAlergi: 'Gandum' },
+    { kdAlergi: '03', nmAlergi: 'Susu Sapi' },
+    { kdAlergi: '04', nmAlergi: 'Kacang-Kacangan' },
+    { kdAlergi: '05', nmAlergi: 'Makanan Lain' },
+  ],
+  '02': [
+    { kdAlergi: '00', nmAlergi: 'Tidak Ada' },
+    { kdAlergi: '01', nmAlergi: 'Udara Dingin' },
+    { kdAlergi: '02', nmAlergi: 'Debu Rumah' },
+    { kdAlergi: '03', nmAlergi: 'Udara Lain' },
+  ],
+  '03': [
+    { kdAlergi: '00', nmAlergi: 'Tidak Ada' },
+    { kdAlergi: '01', nmAlergi: 'Penisilin' },
+    { kdAlergi: '02', nmAlergi: 'Sulfonamida' },
+    { kdAlergi: '03', nmAlergi: 'Obat Lain' },
+  ],
 }
 
-export const PROGNOSA = [
+export const PROGNOSA: T.Prognosa[] = [
   { kdPrognosa: '01', nmPrognosa: 'Sanam (Sembuh)' },
   { kdPrognosa: '02', nmPrognosa: 'Bonam (Baik)' },
   { kdPrognosa: '03', nmPrognosa: 'Malam (Buruk/Jelek)' },
+  { kdPrognosa: '04', nmPrognosa: 'Dubia Ad Sanam/Bonam (Tidak tentu/Ragu-ragu, Cenderung Sembuh/Baik)' },
+  { kdPrognosa: '05', nmPrognosa: 'Dubia Ad Malam (Tidak tentu/Ragu-ragu, Cenderung Buruk/Jelek)' },
 ]
 
 /** Antrean FKTP ref: its poli and dokter codes are separate from PCare's (kodedokter is a number). */

@@ -311,6 +311,11 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     ref(seed.KESADARAN, 'kdSadar', b.kdSadar, 'kesadaran')
     ref([...seed.STATUS_PULANG.false, ...seed.STATUS_PULANG.true], 'kdStatusPulang', b.kdStatusPulang, 'status pulang')
     for (const kd of [b.kdDiag1, b.kdDiag2, b.kdDiag3]) if (kd) ref(seed.DIAGNOSA, 'kdDiag', kd, 'diagnosa')
+    ref(seed.ALERGI['01'], 'kdAlergi', b.alergiMakan, 'alergi makanan')
+    ref(seed.ALERGI['02'], 'kdAlergi', b.alergiUdara, 'alergi udara')
+    ref(seed.ALERGI['03'], 'kdAlergi', b.alergiObat, 'alergi obat')
+    ref(seed.PROGNOSA, 'kdPrognosa', b.kdPrognosa, 'prognosa')
+    if (b.kdPoliRujukInternal) ref(seed.POLI, 'kdPoli', b.kdPoliRujukInternal, 'poli')
   }
 
   const kunjunganWrite = (ctx: Ctx, edit: boolean): Reply => {
@@ -361,7 +366,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       return ok(all(seed.STATUS_PULANG[key]))
     }],
     ['GET', 'provider/:start/:limit', (p) => ok(page(seed.PROVIDER, p.start, p.limit))],
-    ['GET', 'alergi/jenis/:jenis', (p) => ok(all(seed.ALERGI[p.jenis] ?? []))],
+    ['GET', 'alergi/jenis/:jenis', (p) => ok(all(seed.ALERGI[p.jenis as T.JenisAlergi] ?? []))],
     ['GET', 'prognosa', () => ok(all(seed.PROGNOSA))],
     ['GET', 'spesialis', () => ok(all(seed.SPESIALIS))],
     ['GET', 'spesialis/sarana', () => ok(all(seed.SARANA))],

@@ -147,8 +147,21 @@ export function checkDokter(db: DB, kdPoli: string, tanggal: string, kdDokter: s
   }
 }
 
+/**
+ * The doctor Antrean add names for a registration, from that day's cached Antrean schedule only (never guessed):
+ * the one the counter chose (`kdDokter`) when on it; without a choice, the only doctor of the day, else the only one
+ * whose hours covered the registration (`registeredAt`, epoch ms). Null when the schedule does not say.
+ */
+export function antreanDoctor(db: DB, reg: { kdPoli: string; tanggal: string; kdDokter: string | null; registeredAt: number }): ScheduleEntry | null {
+  if (reg.kdDokter) return scheduleEntry(db, reg.kdPoli, reg.tanggal, reg.kdDokter)
+  const day = cachedSchedule(db, reg.kdPoli, reg.tanggal, false)?.dokter ?? []
+  if (day.length === 1) return day[0]!
+  const duty = onDutyAt(day, localMinutes(reg.registeredAt))
+  return duty.length === 1 ? duty[0]! : null
+}
+
 /** The doctor's name and hours on that day's cached schedule (for Antrean add), or null. */
-export function scheduleEntry(db: DB, kdPoli: string, tanggal: string, kdDokter: string): ScheduleEntry | null {
+function scheduleEntry(db: DB, kdPoli: string, tanggal: string, kdDokter: string): ScheduleEntry | null {
   return (
     (db
       .prepare('SELECT kd_dokter AS kdDokter, nm_dokter AS nmDokter, jam_praktek AS jamPraktek, kapasitas FROM doctor_schedule WHERE kd_poli = ? AND tanggal = ? AND kd_dokter = ?')

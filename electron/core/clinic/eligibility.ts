@@ -139,12 +139,13 @@ export const LEDGER_NOT_RECORDED = 'NOT_RECORDED'
 /** Writes a live PCare peserta answer into the local cache (the offline fallback for later checks). */
 export function cachePeserta(db: DB, live: Peserta, now: number): void {
   db.prepare(
-    `INSERT INTO patients (no_kartu, nik, nama, sex, tgl_lahir, kd_provider, nm_provider, jns_peserta, jns_kelas, aktif, ket_aktif, tunggakan, pcare_checked_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO patients (no_kartu, nik, nama, sex, tgl_lahir, kd_provider, nm_provider, jns_peserta, jns_kelas, aktif, ket_aktif, tunggakan, no_hp, pcare_checked_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (no_kartu) DO UPDATE SET nik = excluded.nik, nama = excluded.nama, sex = excluded.sex, tgl_lahir = excluded.tgl_lahir,
        kd_provider = excluded.kd_provider, nm_provider = excluded.nm_provider, jns_peserta = excluded.jns_peserta, jns_kelas = excluded.jns_kelas,
-       aktif = excluded.aktif, ket_aktif = excluded.ket_aktif, tunggakan = excluded.tunggakan, pcare_checked_at = excluded.pcare_checked_at,
+       aktif = excluded.aktif, ket_aktif = excluded.ket_aktif, tunggakan = excluded.tunggakan, no_hp = excluded.no_hp, pcare_checked_at = excluded.pcare_checked_at,
        updated_at = excluded.updated_at`,
   ).run(live.noKartu, live.noKTP || null, live.nama, live.sex, live.tglLahir, live.kdProviderPst?.kdProvider ?? null, live.kdProviderPst?.nmProvider ?? null,
-    live.jnsPeserta?.nama ?? null, live.jnsKelas?.nama ?? null, live.aktif ? 1 : 0, live.ketAktif, typeof live.tunggakan === 'number' ? live.tunggakan : null, now, now)
+    live.jnsPeserta?.nama ?? null, live.jnsKelas?.nama ?? null, live.aktif ? 1 : 0, live.ketAktif, typeof live.tunggakan === 'number' ? live.tunggakan : null,
+    live.noHP?.trim() || null, now, now)
 }

@@ -10,6 +10,8 @@ import { enqueue, type NewJob } from '../sync/outbox'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { localIsoDate } from './dates'
 import { checkDokter } from './doctors'
+import { checkClinicalData, tindakanWithValue } from './clinical'
+import { medicalRecordNumber } from './records'
 
 export interface Actor {
   userId: string
@@ -60,6 +62,8 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
          penjamin, verification, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(noRawat, input.noKartu, tgl, input.kdPoli, input.nmPoli ?? null, input.kdDokter ?? null, input.kunjSakit ? 1 : 0,
       input.kdTkp, input.keluhan, bpjs && input.antrean ? 1 : 0, input.penjamin, verification, actor.userId, now, now)
+    // Every patient registered here has a medical record number from the first visit on (umum ones too).
+    medicalRecordNumber(db, input.noKartu, now)
     if (!bpjs) return { noRawat, tglDaftar: tgl }
 
     const facts = { noKartu: input.noKartu, tglDaftar: tgl, kdPoli: input.kdPoli }
@@ -143,7 +147,7 @@ export function visitDetail(input: ExaminationInput) {
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
   return db.transaction(() => {
     const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
-      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; status: string; penjamin: string; verification: string; verification_note: string | null }
+      | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; kd_tkp: string; status: string; penjamin: string; verification: string; verification_note: string | null }
       | undefined
     if (!reg) throw new AppError('NOT_FOUND', msg('exam.regNotFound', { noRawat: input.noRawat }))
     if (reg.status === 'cancelled') throw new AppError('CONFLICT', msg('exam.regCancelled'))
@@ -158,6 +162,8 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     assertVitalsForPoli(input.vitals, reg.kd_poli, reg.nm_poli)
     checkReferral(db, input)
     checkDokter(db, reg.kd_poli, reg.tgl_daftar, input.kdDokter)
+    const withValue = tindakanWithValue(db, input.tindakan, reg.kd_tkp)
+    checkClinicalData(db, input, reg.kd_poli, withValue)
     // A BPJS claim belongs to a BPJS visit: a self-paying patient, or a card PCare refused, is not BPJS's to pay.
     if (input.claimAmount && (reg.penjamin !== 'bpjs' || reg.verification === 'rejected')) {
       throw new AppError('INVALID_INPUT', msg('exam.claimNotBpjs'), [fieldError('claimAmount', msg('exam.claimNotBpjsField'))])
@@ -182,7 +188,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     }
     pcareJob({ ...base, operation: 'kunjungan.add', payload: kunjunganBody(facts, input) }, now)
     input.tindakan.forEach((t, i) =>
-      pcareJob({ ...base, operation: 'tindakan.add', idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`, payload: tindakanPayload(t) }, now),
+      pcareJob({ ...base, operation: 'tindakan.add', idempotencyKey: `tindakan.add:${reg.no_rawat}:${i + 1}`, payload: tindakanPayload(t, withValue[i]!) }, now),
     )
     input.obat.forEach((o, i) =>
       pcareJob({ ...base, operation: 'obat.add', idempotencyKey: `obat.add:${reg.no_rawat}:${i + 1}`, payload: obatPayload(o) }, now),

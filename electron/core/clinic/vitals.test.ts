@@ -28,14 +28,14 @@ const input = (noRawat: string, vitals: Record<string, unknown>): Input<'examina
 const register = (kdPoli: string, nmPoli: string) =>
   registerVisit(db, faskes, RegistrationInput.parse({ noKartu: '0009999000001', kdPoli, nmPoli, kunjSakit: true, keluhan: 'kontrol' }), { userId: 'loket1' }, now).noRawat
 
-it('saves a 3.2 kg baby at KIA: the record keeps 3.2, PCare gets whole kilograms and suhu with a point', () => {
+it('saves a 3.2 kg baby at KIA: the record keeps 3.2, PCare gets 3.2 kg and suhu with a point', () => {
   const noRawat = register('003', 'KIA')
   recordExamination(db, faskes, ExaminationInput.parse(input(noRawat, babyVitals)), { userId: 'bidan1' }, now)
   const saved = JSON.parse((db.prepare('SELECT data FROM examinations WHERE no_rawat = ?').get(noRawat) as { data: string }).data)
   expect(saved.vitals.beratBadan).toBe(3.2)
   const kunjungan = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'kunjungan.add'`).get() as { payload: string }).payload)
-  expect(kunjungan).toMatchObject({ beratBadan: 3, suhu: '36.8', heartRate: 140 })
-  expect(Number.isInteger(kunjungan.beratBadan)).toBe(true)
+  // PCare takes the weight with its decimal (issue 12 g): no longer rounded to 3.
+  expect(kunjungan).toMatchObject({ beratBadan: 3.2, suhu: '36.8', heartRate: 140 })
 })
 
 it('refuses the same newborn values at poli umum, naming each field, and writes nothing', () => {
@@ -104,6 +104,6 @@ it('checks vitals given at the counter against the poli too, and only those give
   expect(() => reg('001', { beratBadan: 3.2 })).toThrow(AppError)
   expect(reg('003', { beratBadan: 3.2 }).noRawat).toMatch(/-0001$/)
   const pendaftaran = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'pendaftaran.add'`).get() as { payload: string }).payload)
-  expect(pendaftaran).toMatchObject({ beratBadan: 3, sistole: 0 })
+  expect(pendaftaran).toMatchObject({ beratBadan: 3.2, sistole: 0 })
 })
 

@@ -53,7 +53,10 @@ export function withProvider(body: PendaftaranInput, kdProvider: string | null):
   return kdProvider ? { ...body, kdProviderPeserta: kdProvider } : body
 }
 
-/** What the counter knows of an Antrean FKTP add; the rest waits for PCare's noUrut (`antreanAddBody`). */
+/**
+ * What the counter knows of an Antrean FKTP add; the rest waits for PCare's noUrut (`antreanAddBody`). `keterangan`
+ * is empty: Mobile JKN shows it to the patient, so the complaint never goes there.
+ */
 export function antreanAddPayload(input: RegistrationInput, reg: RegistrationFacts, nik: string | null): AntreanAddPayload {
   return {
     nomorkartu: reg.noKartu,
@@ -61,32 +64,36 @@ export function antreanAddPayload(input: RegistrationInput, reg: RegistrationFac
     kodepoli: reg.kdPoli,
     namapoli: input.nmPoli ?? '',
     tanggalperiksa: reg.tglDaftar,
-    keterangan: input.keluhan,
+    keterangan: '',
   }
 }
 
-/** The registration's row as the Antrean executor reads it when PCare's noUrut has arrived. */
+/** What the Antrean executor knows of the registration when PCare's noUrut has arrived. */
 export interface AntreanRegistration {
-  noRawat: string
   noUrut: string
   kdPoli: string
-  kdDokter: string | null
+  /** The patient's local medical record number (clinic/records.ts). */
+  noRm: string
+  /** PCare's peserta.noHP, null when unknown. */
+  noHp: string | null
 }
 
 /**
- * The full Antrean add: PCare's noUrut becomes the queue number (digits only; prefix B for poli 002, A otherwise),
- * the doctor's name and hours are Antrean's own schedule (`doctor`, null when none is cached: 08:00-14:00), the
- * local no_rawat is the medical record number and no phone number is sent.
+ * The full Antrean add: PCare's noUrut becomes the queue number (digits only; prefix B for poli 002, A otherwise);
+ * the doctor's code, name and hours are one entry of Antrean's own schedule (`ref/dokter`, clinic/doctors.ts
+ * `antreanDoctor`; kodedokter is Antrean's number); `norm` is the medical record number; `nohp` PCare's, or empty.
+ * `keterangan` is sent empty whatever was queued: jobs queued before issue 12 carry the complaint there.
  */
-export function antreanAddBody(p: AntreanAddPayload, reg: AntreanRegistration, doctor: ScheduleEntry | null): AntreanAddInput {
+export function antreanAddBody(p: AntreanAddPayload, reg: AntreanRegistration, doctor: ScheduleEntry): AntreanAddInput {
   const angka = Number(reg.noUrut.replace(/\D/g, '')) || 0
   return {
     ...p,
-    nohp: '',
-    norm: reg.noRawat,
-    kodedokter: Number(reg.kdDokter ?? 0),
-    namadokter: doctor?.nmDokter ?? '',
-    jampraktek: doctor?.jamPraktek ?? '08:00-14:00',
+    keterangan: '',
+    nohp: reg.noHp ?? '',
+    norm: reg.noRm,
+    kodedokter: Number(doctor.kdDokter),
+    namadokter: doctor.nmDokter,
+    jampraktek: doctor.jamPraktek,
     nomorantrean: `${reg.kdPoli === '002' ? 'B' : 'A'}-${angka}`,
     angkaantrean: angka,
   }
@@ -110,8 +117,9 @@ function rujukLanjut(r: Referral): RujukLanjut {
 }
 
 /**
- * PCare `kunjungan` for a saved examination, discharged the same day. Fixed values: no internal referral, no TACC
- * (-1) unless the referral gives one, no BMHP, no known allergy ('00') and prognosis '01' (the form asks neither).
+ * PCare `kunjungan` for a saved examination, discharged the same day: what the clinician examined, including the
+ * allergies and prognosis (PCare codes as picked), the internal referral (kdPoliRujukInternal) and bmhp. kdTacc is
+ * -1 (none) unless the referral gives one.
  */
 export function kunjunganBody(reg: RegistrationFacts, input: ExaminationInput): KunjunganInput {
   const [d1, d2, d3] = input.diagnoses
@@ -138,23 +146,26 @@ export function kunjunganBody(reg: RegistrationFacts, input: ExaminationInput): 
     kdDiag1: d1.kdDiag,
     kdDiag2: d2?.kdDiag ?? null,
     kdDiag3: d3?.kdDiag ?? null,
-    kdPoliRujukInternal: null,
+    kdPoliRujukInternal: input.kdPoliRujukInternal ?? null,
     rujukLanjut: input.rujukan ? rujukLanjut(input.rujukan) : null,
     kdTacc: input.rujukan?.tacc?.kdTacc ?? -1,
     alasanTacc: input.rujukan?.tacc?.alasanTacc ?? null,
     terapiObat: input.terapiObat,
     terapiNonObat: input.terapiNonObat,
-    bmhp: '',
-    alergiMakan: '00',
-    alergiUdara: '00',
-    alergiObat: '00',
-    kdPrognosa: '01',
+    bmhp: input.bmhp ?? '',
+    alergiMakan: input.alergiMakan,
+    alergiUdara: input.alergiUdara,
+    alergiObat: input.alergiObat,
+    kdPrognosa: input.kdPrognosa,
   }
 }
 
-/** A tindakan as queued: kdTindakanSK 0 asks PCare for a new one; hasil 0 when the procedure has no value. */
-export function tindakanPayload(t: ExaminationInput['tindakan'][number]): TindakanPayload {
-  return { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: t.hasil ?? 0 }
+/**
+ * A tindakan as queued: kdTindakanSK 0 asks PCare for a new one. `hasil` is the result the clinician entered for a
+ * procedure PCare lists withValue (the save requires it then), and 0 for any other.
+ */
+export function tindakanPayload(t: ExaminationInput['tindakan'][number], withValue: boolean): TindakanPayload {
+  return { kdTindakanSK: 0, kdTindakan: t.kdTindakan, biaya: t.biaya, keterangan: t.keterangan ?? null, hasil: withValue ? (t.hasil ?? 0) : 0 }
 }
 
 /** An obat as queued: a single DPHO drug (no racikan), dispensed as prescribed (jmlPermintaan = jmlObat). */

@@ -242,6 +242,12 @@ export class PcareClient {
   getKhusus(): Promise<T.PcareList<T.Khusus>> {
     return this.get('spesialis/khusus')
   }
+  getAlergi(jenis: T.JenisAlergi): Promise<T.PcareList<T.Alergi>> {
+    return this.get(`alergi/jenis/${jenis}`)
+  }
+  getPrognosa(): Promise<T.PcareList<T.Prognosa>> {
+    return this.get('prognosa')
+  }
   getFaskesRujukanSubSpesialis(kdSubSpesialis: string, kdSarana: string, tglEstRujuk: string): Promise<T.PcareList<T.FaskesRujukan>> {
     return this.get(`spesialis/rujuk/subspesialis/${enc(kdSubSpesialis)}/sarana/${enc(kdSarana)}/tglEstRujuk/${enc(tglEstRujuk)}`)
   }

@@ -82,6 +82,16 @@ export interface Khusus {
   kdKhusus: string
   nmKhusus: string
 }
+/** `alergi/jenis/{01|02|03}`: 01 makanan, 02 udara, 03 obat (docs/pcare.md#reference-lists). */
+export type JenisAlergi = '01' | '02' | '03'
+export interface Alergi {
+  kdAlergi: string
+  nmAlergi: string
+}
+export interface Prognosa {
+  kdPrognosa: string
+  nmPrognosa: string
+}
 export interface FaskesRujukan {
   kdppk: string
   nmppk: string

@@ -18,6 +18,8 @@ export {
   listSpesialis,
   listSarana,
   listKhusus,
+  listAlergi,
+  listPrognosa,
   nonSpesialisCodes,
 } from './store'
 export type { ReferenceKind, ReferenceLists, RefreshInfo, SpesialisTree } from './store'

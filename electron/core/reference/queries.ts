@@ -7,7 +7,7 @@ import type { SyncEngine } from '../sync/engine'
 import { refreshFailure } from './auto'
 import { refreshReferenceData } from './refresh'
 import { searchDiagnosa } from './search'
-import { lastRefreshed, listDokter, listKesadaran, listKhusus, listPoli, listSarana, listSpesialis, listStatusPulang } from './store'
+import { lastRefreshed, listAlergi, listDokter, listKesadaran, listKhusus, listPoli, listPrognosa, listSarana, listSpesialis, listStatusPulang } from './store'
 
 /**
  * The cached PCare lists the counter and examination pages choose from (outpatient discharge states only), and
@@ -23,11 +23,10 @@ export function referenceLists(db: DB): Output<'reference.lists'> {
     spesialis: listSpesialis(db),
     sarana: listSarana(db),
     khusus: listKhusus(db).map((k) => ({ ...k, subSpesialis: KHUSUS_WITH_SUBSPESIALIS.includes(k.kdKhusus) })),
-    // Cached from the next commit on (issue 12): the contract gains the lists first so the form can be built on it.
-    alergiMakanan: [],
-    alergiUdara: [],
-    alergiObat: [],
-    prognosa: [],
+    alergiMakanan: listAlergi(db, 'alergiMakanan'),
+    alergiUdara: listAlergi(db, 'alergiUdara'),
+    alergiObat: listAlergi(db, 'alergiObat'),
+    prognosa: listPrognosa(db),
     refreshedAt: info.length ? Math.min(...info.map((i) => i.fetchedAt)) : null,
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
 import { startSimulator, type Simulator } from '../../../tools/pcare-sim/server'
 import { syntheticIcd10 } from '../../../tools/pcare-sim/icd10'
+import * as seed from '../../../tools/pcare-sim/seed'
 import { openDatabase } from '../db'
 import { migration as m0001 } from '../db/migrations/0001-foundation'
 import { migration } from '../db/migrations/0002-reference-data'
@@ -12,9 +13,11 @@ import {
   ftsQuery,
   getDiagnosa,
   lastRefreshed,
+  listAlergi,
   listDokter,
   listKesadaran,
   listPoli,
+  listPrognosa,
   listKhusus,
   listSarana,
   listSpesialis,
@@ -65,7 +68,17 @@ describe('reference data offline', () => {
   it('refreshes every list from the simulator in one go and reads them back', async () => {
     const db = openDatabase(`${tmp.dir}/refresh.sqlite`)
     const r = await refreshReferenceData(db, client(), { now: () => 1_700_000_000_000, pageSize: 3 })
-    expect(r.written.sort()).toEqual(['diagnosa', 'dokter', 'kesadaran', 'khusus', 'obat', 'poli', 'provider', 'sarana', 'spesialis', 'statusPulang', 'tindakan'])
+    expect(r.written.sort()).toEqual([
+      'alergiMakanan', 'alergiObat', 'alergiUdara', 'diagnosa', 'dokter', 'kesadaran', 'khusus', 'obat', 'poli', 'prognosa', 'provider', 'sarana',
+      'spesialis', 'statusPulang', 'tindakan',
+    ])
+    // Allergies per jenis (01 makanan, 02 udara, 03 obat) and prognoses, as {kode, nama} in code order for the form.
+    const asChoices = (xs: Array<{ kdAlergi: string; nmAlergi: string }>) => xs.map((x) => ({ kode: x.kdAlergi, nama: x.nmAlergi }))
+    expect(listAlergi(db, 'alergiMakanan')).toEqual(asChoices(seed.ALERGI['01']))
+    expect(listAlergi(db, 'alergiUdara')).toEqual(asChoices(seed.ALERGI['02']))
+    expect(listAlergi(db, 'alergiObat')).toEqual(asChoices(seed.ALERGI['03']))
+    expect(listAlergi(db, 'alergiObat')[0]).toEqual({ kode: '00', nama: 'Tidak Ada' })
+    expect(listPrognosa(db).map((x) => x.kode)).toEqual(seed.PROGNOSA.map((x) => x.kdPrognosa))
     // Referral lists: each spesialis with the sub-spesialis PCare gives for it, for the clinician's offline choice.
     expect(listSpesialis(db).find((s) => s.kdSpesialis === 'INT')?.sub.map((x) => x.kdSubSpesialis).sort()).toEqual(['26', '27'])
     expect(listSarana(db).map((x) => x.kdSarana)).toContain('1')
@@ -101,6 +114,18 @@ describe('reference data offline', () => {
     // An empty answer keeps both the spesialis and their sub-spesialis.
     expect(replaceReferenceLists(db, { spesialis: [] }, 3).skipped).toEqual(['spesialis'])
     expect(listSpesialis(db)[0].sub).toHaveLength(1)
+    db.close()
+  })
+
+  it('replaces one allergy list without touching the other two, and an empty one wipes nothing', () => {
+    const db = openDatabase(`${tmp.dir}/alergi.sqlite`)
+    const a = (kdAlergi: string, nmAlergi: string) => ({ kdAlergi, nmAlergi })
+    replaceReferenceLists(db, { alergiMakanan: [a('00', 'Tidak Ada'), a('01', 'Seafood')], alergiObat: [a('00', 'Tidak Ada'), a('01', 'Penisilin')] }, 1)
+    const r = replaceReferenceLists(db, { alergiMakanan: [a('00', 'Tidak Ada'), a('02', 'Gandum')], alergiObat: [] }, 2)
+    expect(r).toEqual({ written: ['alergiMakanan'], skipped: ['alergiObat'] })
+    expect(listAlergi(db, 'alergiMakanan').map((x) => x.kode)).toEqual(['00', '02'])
+    expect(listAlergi(db, 'alergiObat').map((x) => x.nama)).toEqual(['Tidak Ada', 'Penisilin'])
+    expect(listAlergi(db, 'alergiUdara')).toEqual([])
     db.close()
   })
 

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { PcareClient } from '../pcare/client'
 import type * as T from '../pcare/types'
-import { replaceReferenceLists, type ReferenceKind, type ReferenceLists } from './store'
+import { ALERGI_JENIS, replaceReferenceLists, type AlergiKind, type ReferenceKind, type ReferenceLists } from './store'
 
 export interface RefreshOptions {
   kinds?: ReferenceKind[]
@@ -18,7 +18,23 @@ export interface RefreshOptions {
   now?: () => number
 }
 
-const ALL: ReferenceKind[] = ['poli', 'dokter', 'kesadaran', 'statusPulang', 'provider', 'diagnosa', 'spesialis', 'sarana', 'khusus', 'tindakan', 'obat']
+const ALL: ReferenceKind[] = [
+  'poli',
+  'dokter',
+  'kesadaran',
+  'statusPulang',
+  'provider',
+  'diagnosa',
+  'spesialis',
+  'sarana',
+  'khusus',
+  'tindakan',
+  'obat',
+  'alergiMakanan',
+  'alergiUdara',
+  'alergiObat',
+  'prognosa',
+]
 /** Every list the refresh knows; the automatic refresh (auto.ts) checks each for age. */
 export const REFERENCE_KINDS: readonly ReferenceKind[] = ALL
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')
@@ -84,6 +100,10 @@ export async function refreshReferenceData(
     }
     lists.obat = [...byCode.values()]
   }
+  for (const kind of Object.keys(ALERGI_JENIS) as AlergiKind[]) {
+    if (kinds.has(kind)) lists[kind] = (await client.getAlergi(ALERGI_JENIS[kind]))?.list ?? []
+  }
+  if (kinds.has('prognosa')) lists.prognosa = (await client.getPrognosa())?.list ?? []
 
   const result = replaceReferenceLists(db, lists, (opts.now ?? Date.now)())
   const counts: Partial<Record<ReferenceKind, number>> = {}

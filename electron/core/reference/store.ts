@@ -1,7 +1,25 @@
 import type { Database } from 'better-sqlite3'
 import type * as T from '../pcare/types'
 
-export type ReferenceKind = 'poli' | 'dokter' | 'kesadaran' | 'statusPulang' | 'provider' | 'diagnosa' | 'spesialis' | 'sarana' | 'khusus' | 'tindakan' | 'obat'
+export type ReferenceKind =
+  | 'poli'
+  | 'dokter'
+  | 'kesadaran'
+  | 'statusPulang'
+  | 'provider'
+  | 'diagnosa'
+  | 'spesialis'
+  | 'sarana'
+  | 'khusus'
+  | 'tindakan'
+  | 'obat'
+  | AlergiKind
+  | 'prognosa'
+
+/** The three allergy lists, one kind each (PCare answers them separately, so one can fail or be empty alone). */
+export type AlergiKind = 'alergiMakanan' | 'alergiUdara' | 'alergiObat'
+/** PCare's jenis of each allergy list: `alergi/jenis/{01|02|03}`. */
+export const ALERGI_JENIS: Readonly<Record<AlergiKind, T.JenisAlergi>> = { alergiMakanan: '01', alergiUdara: '02', alergiObat: '03' }
 
 export interface ReferenceLists {
   poli?: T.Poli[]
@@ -17,6 +35,10 @@ export interface ReferenceLists {
   /** Every TKP's tindakan, each with the kdTkp it was listed under. */
   tindakan?: Array<T.TindakanRef & { kdTkp: T.KdTkp }>
   obat?: T.ObatDpho[]
+  alergiMakanan?: T.Alergi[]
+  alergiUdara?: T.Alergi[]
+  alergiObat?: T.Alergi[]
+  prognosa?: T.Prognosa[]
 }
 
 const TABLES: Record<ReferenceKind, string> = {
@@ -31,6 +53,16 @@ const TABLES: Record<ReferenceKind, string> = {
   khusus: 'ref_khusus',
   tindakan: 'ref_tindakan',
   obat: 'ref_obat',
+  alergiMakanan: 'ref_alergi',
+  alergiUdara: 'ref_alergi',
+  alergiObat: 'ref_alergi',
+  prognosa: 'ref_prognosa',
+}
+/** Kinds that share a table with others: the rows a replace deletes are this filter's (column = value). */
+const SHARED: Partial<Record<ReferenceKind, [string, string]>> = {
+  alergiMakanan: ['jenis', ALERGI_JENIS.alergiMakanan],
+  alergiUdara: ['jenis', ALERGI_JENIS.alergiUdara],
+  alergiObat: ['jenis', ALERGI_JENIS.alergiObat],
 }
 
 /**
@@ -49,7 +81,9 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
         skipped.push(kind)
         return
       }
-      db.prepare(`DELETE FROM ${TABLES[kind]}`).run()
+      const shared = SHARED[kind]
+      if (shared) db.prepare(`DELETE FROM ${TABLES[kind]} WHERE ${shared[0]} = ?`).run(shared[1])
+      else db.prepare(`DELETE FROM ${TABLES[kind]}`).run()
       const ins = db.prepare(insertSql)
       for (const row of rows) ins.run(...bind(row), fetchedAt)
       db.prepare('INSERT INTO ref_refresh (kind, fetched_at, row_count) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET fetched_at = excluded.fetched_at, row_count = excluded.row_count').run(kind, fetchedAt, rows.length)
@@ -88,6 +122,11 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
     )
     // The DPHO list is gathered from several keyword searches; a drug found twice is stored once.
     put('obat', lists.obat, 'INSERT INTO ref_obat (kd_obat, nm_obat, sedia, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', (x) => [x.kdObat, x.nmObat, typeof x.sedia === 'number' ? x.sedia : null])
+    for (const kind of Object.keys(ALERGI_JENIS) as AlergiKind[]) {
+      const jenis = ALERGI_JENIS[kind]
+      put(kind, lists[kind], 'INSERT INTO ref_alergi (jenis, kd_alergi, nm_alergi, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', (x) => [jenis, x.kdAlergi, x.nmAlergi])
+    }
+    put('prognosa', lists.prognosa, 'INSERT INTO ref_prognosa (kd_prognosa, nm_prognosa, fetched_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', (x) => [x.kdPrognosa, x.nmPrognosa])
   }).immediate()
   return { written, skipped }
 }
@@ -141,6 +180,14 @@ export function listKhusus(db: Database): T.Khusus[] {
 }
 export function listSarana(db: Database): T.Sarana[] {
   return db.prepare('SELECT kd_sarana AS kdSarana, nm_sarana AS nmSarana FROM ref_sarana ORDER BY kd_sarana').all() as T.Sarana[]
+}
+/** One cached allergy list as the form offers it (`kode`/`nama`), in code order, so `00` "Tidak Ada" comes first. */
+export function listAlergi(db: Database, kind: AlergiKind): Array<{ kode: string; nama: string }> {
+  return db.prepare('SELECT kd_alergi AS kode, nm_alergi AS nama FROM ref_alergi WHERE jenis = ? ORDER BY kd_alergi').all(ALERGI_JENIS[kind]) as Array<{ kode: string; nama: string }>
+}
+/** The cached prognosa list as the form offers it (`kode`/`nama`), in code order. */
+export function listPrognosa(db: Database): Array<{ kode: string; nama: string }> {
+  return db.prepare('SELECT kd_prognosa AS kode, nm_prognosa AS nama FROM ref_prognosa ORDER BY kd_prognosa').all() as Array<{ kode: string; nama: string }>
 }
 /** Whether the cached diagnosa list marks any of these codes nonSpesialis (to be treated at the FKTP: a referral then needs TACC). */
 export function nonSpesialisCodes(db: Database, codes: string[]): string[] {

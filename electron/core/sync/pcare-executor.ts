@@ -5,7 +5,8 @@ import { pcareDay } from '../pcare/envelope'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import type { OutboxJob } from './outbox'
 import type { AntreanBatalInput } from '../pcare/types'
-import { scheduleEntry } from '../clinic/doctors'
+import { antreanDoctor, storeSchedule } from '../clinic/doctors'
+import { medicalRecordNumber, patientPhone } from '../clinic/records'
 import { antreanAddBody, obatBody, tindakanBody, withProvider } from '../pcare/bodies'
 import { parseJob, type ParsedJob } from './operations'
 
@@ -261,14 +262,27 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
       return { result: { status: p.status }, request: p, response: { message } }
     }
     if (parsed.operation === 'antrean.batal') return batal(job, parsed.payload)
-    const reg = db.prepare('SELECT no_urut, kd_dokter, kd_poli, tgl_daftar FROM registrations WHERE no_rawat = ?').get(job.entityId) as
-      | { no_urut: string | null; kd_dokter: string | null; kd_poli: string; tgl_daftar: string }
+    const reg = db.prepare('SELECT no_urut, no_kartu, kd_dokter, kd_poli, tgl_daftar, created_at FROM registrations WHERE no_rawat = ?').get(job.entityId) as
+      | { no_urut: string | null; no_kartu: string; kd_dokter: string | null; kd_poli: string; tgl_daftar: string; created_at: number }
       | undefined
     if (!reg?.no_urut) throw new SendError('transient', 'WAITING_NO_URUT', `no noUrut yet for ${job.entityId}`)
-    // The doctor's name and hours as Antrean's own schedule gave them (clinic/doctors.ts).
-    const dok = reg.kd_dokter ? scheduleEntry(db, reg.kd_poli, reg.tgl_daftar, reg.kd_dokter) : null
-    const body = antreanAddBody(parsed.payload, { noRawat: job.entityId, noUrut: reg.no_urut, kdPoli: reg.kd_poli, kdDokter: reg.kd_dokter }, dok)
-    const r = await (await client()).add(body)
+    // The doctor's code, name and hours as Antrean's own schedule gives them (clinic/doctors.ts), never invented:
+    // when the cache does not say, Antrean is asked for that day's schedule, and the job waits if it still does not.
+    const who = { kdPoli: reg.kd_poli, tanggal: reg.tgl_daftar, kdDokter: reg.kd_dokter, registeredAt: reg.created_at }
+    const antrean = await client()
+    let dok = antreanDoctor(db, who)
+    if (!dok) {
+      storeSchedule(db, reg.kd_poli, reg.tgl_daftar, await antrean.refDokter(reg.kd_poli, reg.tgl_daftar), Date.now())
+      dok = antreanDoctor(db, who)
+    }
+    if (!dok) {
+      const named = reg.kd_dokter ? ` for kdDokter ${reg.kd_dokter}` : ''
+      throw new SendError('transient', 'NO_SCHEDULE_DOCTOR', `no doctor on the Antrean schedule of poli ${reg.kd_poli} on ${reg.tgl_daftar}${named}`)
+    }
+    // The number given at registration (or, for a registration older than the numbers, by migration 0009).
+    const noRm = medicalRecordNumber(db, reg.no_kartu, Date.now())
+    const body = antreanAddBody(parsed.payload, { noUrut: reg.no_urut, kdPoli: reg.kd_poli, noRm, noHp: patientPhone(db, reg.no_kartu) }, dok)
+    const r = await antrean.add(body)
     return { result: { alreadyQueued: r.alreadyQueued, nomorantrean: body.nomorantrean }, request: body, response: r }
   }
   /**

@@ -500,6 +500,7 @@ export const en: Record<MessageKey, string> = {
   'reason.RETRY_LIMIT': "Tried many times without success; waiting for an admin (resend or cancel).",
   'reason.NO_KUNJUNGAN': "The visit is not in PCare yet, so procedures/drugs cannot be sent.",
   'reason.WAITING_NO_URUT': "Waiting for the queue number from PCare.",
+  'reason.NO_SCHEDULE_DOCTOR': "Waiting for the Antrean FKTP doctor schedule: the doctor chosen at the counter is not on the poli's schedule for that day, or it is not clear which doctor is on duty.",
   'reason.PEER_UNREACHABLE': "The ledger peer cannot be reached. Will retry when connected.",
   'reason.UNEXPECTED': "Unexpected error while sending; will retry.",
   'reason.CANCELLED': "Cancelled by an admin.",

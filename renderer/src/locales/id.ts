@@ -498,6 +498,7 @@ export const id = {
   'reason.RETRY_LIMIT': "Sudah dicoba berkali-kali tanpa berhasil; menunggu tindakan admin (kirim ulang atau batalkan).",
   'reason.NO_KUNJUNGAN': "Kunjungan belum tercatat di PCare, jadi tindakan/obat belum dapat dikirim.",
   'reason.WAITING_NO_URUT': "Menunggu nomor urut dari PCare.",
+  'reason.NO_SCHEDULE_DOCTOR': "Menunggu jadwal dokter Antrean FKTP: dokter pilihan loket tidak ada di jadwal poli hari itu, atau tidak jelas dokter mana yang bertugas.",
   'reason.PEER_UNREACHABLE': "Peer ledger tidak dapat dihubungi. Akan dicoba lagi saat tersambung.",
   'reason.UNEXPECTED': "Galat tak terduga saat mengirim; akan dicoba lagi.",
   'reason.CANCELLED': "Dibatalkan oleh admin.",
