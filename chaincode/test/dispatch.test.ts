@@ -32,7 +32,7 @@ describe('contract SPI dispatch', () => {
     const fns = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, v.transactions.map((t) => t.name).sort()]));
     assert.deepEqual(fns, {
       Card: ['Issue', 'Reactivate', 'ReadStatus', 'Replace', 'Suspend'],
-      Visit: ['ListByPatient', 'Read', 'ReadDetail', 'Record'],
+      Visit: ['Correct', 'ListByPatient', 'Read', 'ReadCorrection', 'ReadDetail', 'Record'],
       Referral: ['Accept', 'Cancel', 'Complete', 'Create', 'ListByPatient', 'Read'],
       MedicalRecord: ['Anchor', 'Verify'],
       Claim: ['Approve', 'Read', 'Reject', 'Submit'],

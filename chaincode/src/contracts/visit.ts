@@ -26,11 +26,34 @@ export interface VisitRecord {
 
 interface RecordIntent { visitId: string; noKartu: string; kdPPK: string; tglKunjungan: string; detailHash: string }
 
+/**
+ * A correction of a recorded visit, an entry of its own: the Visit record is never overwritten. kind EDIT: the
+ * examination was edited (the private detail carries the corrected clinical detail); DELETE: the faskes deleted the
+ * visit's kunjungan in PCare.
+ */
+export interface CorrectionRecord {
+  docType: 'Correction';
+  correctionId: string;
+  visitId: string;
+  noKartu: string;
+  kind: 'EDIT' | 'DELETE';
+  /** sha256 hex of the private detail ({kind, reason, by, detail?}); reason and corrected data stay private. */
+  detailHash: string;
+  collection: string;
+  status: 'RECORDED';
+  orgMsp: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface CorrectIntent { correctionId: string; visitId: string; kind: string; detailHash: string }
+const CORRECTION_KINDS = ['EDIT', 'DELETE'] as const;
+
 const decoder = new TextDecoder();
 const ONE_DAY_MS = 86_400_000;
 
-/** Minimal shape check of the clinical detail; the rest (treatment, vitals, ...) is free-form. */
-function checkDetail(bytes: Uint8Array): void {
+/** The transient detail as a JSON object, or INVALID. */
+function detailObject(bytes: Uint8Array): Record<string, unknown> {
   let detail: unknown;
   try {
     detail = JSON.parse(decoder.decode(bytes));
@@ -38,14 +61,42 @@ function checkDetail(bytes: Uint8Array): void {
     fail('INVALID', 'transient detail is not valid JSON');
   }
   if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) fail('INVALID', 'transient detail must be a JSON object');
+  return detail as Record<string, unknown>;
+}
+
+/** The transient `detail`: present, at most 256 KiB, and hashing to `detailHash`. */
+function transientDetail(ctx: Context, detailHash: string): Uint8Array {
+  const detail = ctx.stub.getTransient().get('detail');
+  if (!detail || detail.length === 0) fail('INVALID', 'transient map key "detail" is required');
+  if (detail.length > 256 * 1024) fail('INVALID', 'transient detail is larger than 256 KiB');
+  if (sha256Hex(detail) !== detailHash) fail('INVALID', 'sha256(detail) does not match detailHash');
+  return detail;
+}
+
+/** Minimal shape check of the clinical detail; the rest (treatment, vitals, ...) is free-form. */
+function checkDetail(bytes: Uint8Array): void {
+  checkClinical(detailObject(bytes), 'detail');
+}
+
+function checkClinical(detail: unknown, name: string): void {
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) fail('INVALID', `${name} must be a JSON object`);
   const diagnoses = (detail as { diagnoses?: unknown }).diagnoses;
-  if (!Array.isArray(diagnoses) || diagnoses.length === 0) fail('INVALID', 'detail.diagnoses must be a non-empty array');
+  if (!Array.isArray(diagnoses) || diagnoses.length === 0) fail('INVALID', `${name}.diagnoses must be a non-empty array`);
   diagnoses.forEach((d: unknown, i: number) => {
-    if (d === null || typeof d !== 'object') fail('INVALID', `detail.diagnoses[${i}] must be an object`);
+    if (d === null || typeof d !== 'object') fail('INVALID', `${name}.diagnoses[${i}] must be an object`);
     const { kdDiag, nmDiag } = d as { kdDiag?: unknown; nmDiag?: unknown };
-    checkField(`detail.diagnoses[${i}].kdDiag`, kdDiag, { kind: 'text', max: 20 });
-    checkField(`detail.diagnoses[${i}].nmDiag`, nmDiag, { kind: 'text', max: 300 });
+    checkField(`${name}.diagnoses[${i}].kdDiag`, kdDiag, { kind: 'text', max: 20 });
+    checkField(`${name}.diagnoses[${i}].nmDiag`, nmDiag, { kind: 'text', max: 300 });
   });
+}
+
+/** A correction's private detail: its kind (as the intent's), a reason, who, and for an EDIT the corrected clinical detail. */
+function checkCorrectionDetail(bytes: Uint8Array, kind: string): void {
+  const d = detailObject(bytes);
+  if (d.kind !== kind) fail('INVALID', `detail.kind must be ${kind}`);
+  checkField('detail.reason', d.reason, { kind: 'text' });
+  checkField('detail.by', d.by, { kind: 'text', max: 100 });
+  if (kind === 'EDIT') checkClinical(d.detail, 'detail.detail');
 }
 
 @Info({ title: 'Visit', description: 'Patient visits; clinical detail in the facility org private collection' })
@@ -70,10 +121,7 @@ export class VisitContract extends FaskesContract {
     return runWrite(ctx, {
       contract: 'Visit', action: 'Record', idemId: intent.visitId, intent,
       apply: async (t) => {
-        const detail = ctx.stub.getTransient().get('detail');
-        if (!detail || detail.length === 0) fail('INVALID', 'transient map key "detail" is required');
-        if (detail.length > 256 * 1024) fail('INVALID', 'transient detail is larger than 256 KiB');
-        if (sha256Hex(detail) !== intent.detailHash) fail('INVALID', 'sha256(detail) does not match detailHash');
+        const detail = transientDetail(ctx, intent.detailHash);
         checkDetail(detail);
         // Offline clinics sync late, so past dates are fine; a date beyond tomorrow (UTC, allowing
         // for WIB/WITA/WIT offsets) is a client clock or input error.
@@ -95,6 +143,56 @@ export class VisitContract extends FaskesContract {
         return { result: visit, touched: [{ entityType: 'Visit', entityId: visit.visitId, status: visit.status }] };
       },
     });
+  }
+
+  /**
+   * Records a correction of a visit as an entry of its own (kind EDIT or DELETE), keyed by `correctionId` and linked
+   * to the visit and its card; the Visit record is left as it was. Only the org that recorded the visit may correct
+   * it. Transient key `detail`: {kind, reason, by, detail?} as JSON (detail: the corrected clinical detail, EDIT
+   * only), hashed into `detailHash` and kept in the visit's private collection. The visit gets an audit entry
+   * `Correct`; the event is `Visit.Correct`.
+   */
+  @Transaction()
+  @Returns('string')
+  async Correct(ctx: Context, intentJson: string): Promise<string> {
+    const intent = parseIntent<CorrectIntent>(intentJson, {
+      correctionId: { kind: 'id' }, visitId: { kind: 'id' }, kind: { kind: 'text', max: 10 }, detailHash: { kind: 'sha256' },
+    });
+    if (!(CORRECTION_KINDS as readonly string[]).includes(intent.kind)) fail('INVALID', `kind must be one of ${CORRECTION_KINDS.join(', ')}`);
+    const msp = requireMsp(ctx, FACILITIES, 'correct visits');
+    return runWrite(ctx, {
+      contract: 'Visit', action: 'Correct', idemId: intent.correctionId, intent,
+      apply: async (t) => {
+        const detail = transientDetail(ctx, intent.detailHash);
+        checkCorrectionDetail(detail, intent.kind);
+        const visit = await mustGetEntity<VisitRecord>(ctx, 'Visit', intent.visitId);
+        if (visit.orgMsp !== msp) fail('FORBIDDEN', `visit ${visit.visitId} was recorded by ${visit.orgMsp}`);
+        if (await getEntity(ctx, 'Correction', intent.correctionId)) fail('CONFLICT', `correction ${intent.correctionId} already exists`);
+        const correction: CorrectionRecord = {
+          docType: 'Correction', correctionId: intent.correctionId, visitId: visit.visitId, noKartu: visit.noKartu,
+          kind: intent.kind as CorrectionRecord['kind'], detailHash: intent.detailHash, collection: visit.collection,
+          status: 'RECORDED', orgMsp: msp, createdAt: t.iso, updatedAt: t.iso,
+        };
+        const key = entityKey(ctx, 'Correction', correction.correctionId);
+        await putJson(ctx, key, correction);
+        await ctx.stub.putPrivateData(visit.collection, key, detail);
+        await indexForPatient(ctx, visit.noKartu, 'Correction', correction.correctionId, t.sortKey, t.iso);
+        return {
+          result: correction,
+          touched: [
+            { entityType: 'Correction', entityId: correction.correctionId, status: correction.status },
+            { entityType: 'Visit', entityId: visit.visitId, status: visit.status, action: 'Correct' },
+          ],
+        };
+      },
+    });
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ReadCorrection(ctx: Context, correctionId: string): Promise<string> {
+    arg('correctionId', correctionId, 'id');
+    return canonicalStringify(await mustGetEntity<CorrectionRecord>(ctx, 'Correction', correctionId));
   }
 
   @Transaction(false)

@@ -2,8 +2,8 @@ import { Context } from 'fabric-contract-api';
 import { canonicalStringify } from './canonical';
 import { fail } from './errors';
 
-export type EntityType = 'Card' | 'Visit' | 'Referral' | 'MedicalRecord' | 'Claim';
-export const ENTITY_TYPES: readonly EntityType[] = ['Card', 'Visit', 'Referral', 'MedicalRecord', 'Claim'];
+export type EntityType = 'Card' | 'Visit' | 'Referral' | 'MedicalRecord' | 'Claim' | 'Correction';
+export const ENTITY_TYPES: readonly EntityType[] = ['Card', 'Visit', 'Referral', 'MedicalRecord', 'Claim', 'Correction'];
 
 /** Composite key namespaces (LevelDB: lookups are partial-composite-key scans, never rich queries). */
 export const KEY = {
