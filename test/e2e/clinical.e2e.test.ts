@@ -139,6 +139,9 @@ it("refuses the issue's vital signs with messages naming the field, which clear 
 
   for (const [k, v] of [['tinggiBadan', '165'], ['lingkarPerut', '80'], ['respRate', '18'], ['heartRate', '84']]) await typeVital(k, v)
   await expect.poll(() => page.locator('.vitals .field-error').count()).toBe(0)
+  // Allergies and prognosis are the clinician's explicit answers (issue 12): none known, and a good prognosis.
+  await page.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await page.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
   const started = performance.now()
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
   await page.getByTestId('exam-saved').waitFor()
@@ -147,7 +150,7 @@ it("refuses the issue's vital signs with messages naming the field, which clear 
   expect(exam.vitals).toEqual({ sistole: 120, diastole: 80, beratBadan: 60.5, tinggiBadan: 165, lingkarPerut: 80, respRate: 18, heartRate: 84, suhu: '36.5' })
 })
 
-it('saves a 3.2 kg baby at KIA; PCare receives whole kilograms; the clinician\'s picks lead their next search', async () => {
+it('saves a 3.2 kg baby at KIA; PCare receives 3.2 kg, its decimal kept; the clinician\'s picks lead their next search', async () => {
   await openPatient(baby.nama, noRawat.baby)
   expect(await page.getByTestId('vitals-kia').innerText()).toContain('bayi baru lahir')
   // The adult range would refuse a newborn; KIA's accepts one.
@@ -157,6 +160,9 @@ it('saves a 3.2 kg baby at KIA; PCare receives whole kilograms; the clinician\'s
   // "demam" is R50.9 for anyone; this clinician's pick of I10 does not match it and so changes nothing here.
   expect((await search('demam'))[0]).toMatch(/^R50\.9\b/)
   await page.locator('#ex-diag').press('Enter')
+  // Allergies and prognosis are the clinician's explicit answers (issue 12): none known, and a good prognosis.
+  await page.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await page.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
   const started = performance.now()
   await page.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
   await page.locator('[data-testid=exam-saved], .exam-form [role=alert]').first().waitFor()
@@ -166,10 +172,10 @@ it('saves a 3.2 kg baby at KIA; PCare receives whole kilograms; the clinician\'s
 
   const exam = JSON.parse((shell.core.db.prepare('SELECT data FROM examinations WHERE no_rawat = ?').get(noRawat.baby) as { data: string }).data)
   expect(exam.vitals.beratBadan).toBe(3.2)
-  // The simulator validates the kunjungan's field types: it accepted the baby's visit with beratBadan 3.
+  // The simulator validates the kunjungan's field types: it accepted the baby's visit with beratBadan 3.2 (issue 12 g).
   await expect
     .poll(() => sim.state().kunjungan.find((k) => k.noKartu === baby.noKartu)?.body.beratBadan, { timeout: 30_000 })
-    .toBe(3)
+    .toBe(3.2)
   expect(sim.state().kunjungan.find((k) => k.noKartu === baby.noKartu)?.body.suhu).toBe('36.8')
 
   // Picks are per clinician: I10 and J06.9 and R50.9 were recorded for this user only.

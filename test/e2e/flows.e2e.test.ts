@@ -55,6 +55,9 @@ async function fillExam(diagnosisQuery: string): Promise<string> {
   await page.locator('#diag-list [role=option]').first().waitFor()
   await page.keyboard.press('Enter')
   await page.getByTestId('diagnosis').first().waitFor()
+  // Allergies and prognosis are the clinician's explicit answers (issue 12): none known, and a good prognosis.
+  await page.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await page.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
   return page.getByTestId('diagnosis').first().innerText()
 }
 

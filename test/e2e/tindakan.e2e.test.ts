@@ -70,6 +70,9 @@ async function fillExam() {
   await page.locator('#diag-list [role=option]').first().waitFor()
   await page.keyboard.press('Enter')
   await page.getByTestId('diagnosis').first().waitFor()
+  // Allergies and prognosis are the clinician's explicit answers (issue 12): none known, and a good prognosis.
+  await page.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await page.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
 }
 
 /** Types into a picker and takes the highlighted line with Enter, as a clinician at the keyboard does. */
