@@ -94,7 +94,7 @@ export function AllergyFields({ lists, draft, edit, missing }: { lists: Lists | 
   const { t } = useI18n()
   const none = noAllergyPatch(lists)
   return (
-    <fieldset className="wide rows" data-testid="alergi-fields">
+    <fieldset className="wide choices" data-testid="alergi-fields">
       <legend>{t('exam.alergi')}</legend>
       <p className="hint wide" id="alergi-hint">
         {t('exam.alergiHint')}
