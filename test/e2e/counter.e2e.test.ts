@@ -288,3 +288,29 @@ it('a PCare that answers sends with 503 is shown as disturbed ("Gangguan"), neve
   expect(await page.getByTestId('no-urut').innerText()).toMatch(/^Nomor urut: \w+$/)
   expect(problems).toEqual([])
 })
+
+it('Mobile JKN screening not done: the counter is told while the patient is there, and the queue entry goes once it is done', async () => {
+  const C = '0009999000001'
+  sim.setOptions({ skriningBelum: [C] })
+  await check(C)
+  // Antrean needs the doctor on the day's schedule: the test runs at any hour, so the counter names one.
+  await page.locator('#reg-dokter').selectOption('131491')
+  await page.getByLabel('Ambil nomor Antrean FKTP (Mobile JKN)').check()
+  await tabTo('reg-keluhan')
+  await page.keyboard.type('Batuk')
+  await registerWithEnter()
+  // Antrean FKTP refuses the queue entry after PCare gave the noUrut: the answer card says what to do.
+  await expect.poll(() => page.getByTestId('screening').innerText().catch(() => ''), { timeout: 30_000 }).toContain('skrining kesehatan di aplikasi Mobile JKN')
+  // Today's list (the poli filter an earlier test left on KIA back to every poli) marks the row too.
+  await page.locator('#today-poli').selectOption('')
+  await expect.poll(() => todayRow(C).getByTestId('screening-mark').count(), { timeout: 10_000 }).toBe(1)
+  // Antrean answered (it refused for the patient's sake): the status bar does not call the link disturbed.
+  await expect.poll(() => statusOf('Antrean').innerText(), { timeout: 10_000 }).not.toContain('Gangguan')
+  await page.screenshot({ path: join(shots, 'counter-9-screening.png'), fullPage: true })
+  expect(sim.state().antrean.filter((a) => a.nomorkartu === C)).toEqual([])
+  // The patient does the screening on the phone; the retried job goes through and the notice leaves.
+  sim.setOptions({ skriningBelum: [] })
+  await expect.poll(() => sim.state().antrean.filter((a) => a.nomorkartu === C).length, { timeout: 30_000 }).toBe(1)
+  await expect.poll(() => page.getByTestId('screening').count(), { timeout: 10_000 }).toBe(0)
+  expect(problems).toEqual([])
+})

@@ -230,6 +230,9 @@ describe('status bar honesty', () => {
     // Waiting for PCare's noUrut (an Antrean job's usual "failure") is no sign of a failing remote.
     db.prepare(`UPDATE outbox SET status = 'failed_transient', last_error_code = 'WAITING_NO_URUT', updated_at = 2000 WHERE operation = 'peserta.verify'`).run()
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: false })
+    // Nor is Antrean refusing a queue entry until the patient has done the Mobile JKN screening: the remote answered.
+    db.prepare(`UPDATE outbox SET last_error_code = 'SCREENING_REQUIRED' WHERE operation = 'peserta.verify'`).run()
+    expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: false })
     db.prepare(`UPDATE outbox SET last_error_code = 'HTTP5XX' WHERE operation = 'peserta.verify'`).run()
     expect(syncStatus(db, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ failing: true })
     // A record PCare refused is that record's problem (counted as failed); refused credentials are the link's.

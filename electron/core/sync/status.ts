@@ -19,9 +19,10 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
               sum(status = 'in_flight') AS in_flight,
               sum(status = 'failed_permanent') AS failed,
               max(CASE WHEN status = 'done' THEN done_at END) AS last_success,
-              -- An Antrean job waiting for PCare's noUrut is not a failing remote; refused credentials and the retry
-              -- limit are, though they wait for a person (a refused record is the record's problem, not the link's).
-              max(CASE WHEN (status = 'failed_transient' AND coalesce(last_error_code, '') != 'WAITING_NO_URUT')
+              -- An Antrean job waiting for PCare's noUrut, or for the patient's Mobile JKN screening (Antrean answered),
+              -- is not a failing remote; refused credentials and the retry limit are, though they wait for a person (a
+              -- refused record is the record's problem, not the link's).
+              max(CASE WHEN (status = 'failed_transient' AND coalesce(last_error_code, '') NOT IN ('WAITING_NO_URUT', 'SCREENING_REQUIRED'))
                           OR (status = 'failed_permanent' AND last_error_code IN ('UNAUTHORIZED', 'NOT_REGISTERED', 'RETRY_LIMIT'))
                        THEN updated_at END) AS last_transient
          FROM outbox GROUP BY target`,
