@@ -18,7 +18,7 @@ import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, refreshF
  * sync engine sends the visit, and the PCare simulator (which checks each code against its own lists) holds the
  * values chosen, not the "00"/"01" every visit carried before.
  */
-const [patient, second] = demoPeserta().filter((p) => p.aktif)
+const [patient, second, third] = demoPeserta().filter((p) => p.aktif)
 const CLINICIAN = { username: 'dokter.data', password: 'kata-sandi-dokter-data' }
 
 const tmp = tempDir('faskes-e2e-clinical-data-')
@@ -27,7 +27,7 @@ let shell: BrowserShell
 let browser: BrowserPage['browser']
 let page: Page
 let problems: string[] = []
-const noRawat = { first: '', second: '' }
+const noRawat = { first: '', second: '', third: '' }
 
 beforeAll(async () => {
   requireBuiltRenderer()
@@ -44,6 +44,7 @@ beforeAll(async () => {
     }
     noRawat.first = reg(patient)
     noRawat.second = reg(second)
+    noRawat.third = reg(third)
   })
   shell = await startShell(tmp.dir, demoRemotes(sim))
   ;({ browser, page, problems } = await openPage())
@@ -184,5 +185,30 @@ it('in English the same questions speak English, and a visit without a referral 
   await expect.poll(() => kunjungan()?.kdPrognosa, { timeout: 30_000 }).toBe('01')
   expect(kunjungan()).toMatchObject({ alergiMakan: '00', alergiUdara: '00', alergiObat: '00', kdPoliRujukInternal: null })
   expect(await page.locator('body').innerText()).not.toMatch(/Invalid input|Too small|expected (number|string)/)
+  expect(problems).toEqual([])
+})
+
+it('a list this workstation never fetched (prognosa) asks the PCare code typed instead, and the visit still goes out', async () => {
+  // As before the first reference refresh reached PCare: no cached prognosa; core then checks nothing.
+  shell.core.db.prepare('DELETE FROM ref_prognosa').run()
+  shell.core.settings.update({ locale: 'id' })
+  await page.reload({ waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { level: 1, name: 'Pemeriksaan', exact: true }).waitFor()
+  await openPatient(third!.nama, noRawat.third)
+  const prognosa = page.getByLabel('Prognosis', { exact: true })
+  expect(await prognosa.evaluate((el) => el.tagName)).toBe('INPUT')
+  expect(await page.locator('#ex-prognosa-hint').innerText()).toMatch(/^Daftar belum tersimpan di komputer ini/)
+  await fillVitalsAndDiagnosis()
+  await page.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await save()
+  await expect.poll(() => fieldError('ex-prognosa').innerText()).toBe('Pilih prognosis.')
+  // Typed as a clinician might: lower case, a stray space; kept to PCare's shape.
+  await prognosa.fill('o3 ')
+  expect(await prognosa.inputValue()).toBe('O3')
+  await prognosa.fill('03')
+  await save()
+  await page.getByTestId('exam-saved').waitFor()
+  const kunjungan = () => sim.state().kunjungan.find((k) => k.noKartu === third!.noKartu)?.body
+  await expect.poll(() => kunjungan()?.kdPrognosa, { timeout: 30_000 }).toBe('03')
   expect(problems).toEqual([])
 })
