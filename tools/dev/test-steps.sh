@@ -23,6 +23,7 @@ step lint npm run -s lint
 step unit npx vitest run
 step chaincode-unit bash -c 'cd chaincode && npm run -s build && npm test'
 step build npx electron-vite build
+step security npm run -s test:security
 if ! npm run -s network:status >/dev/null 2>&1; then started_network=1; fi
 step network-up npm run -s network:up
 step pcare-simulator npm run -s test:pcare
