@@ -4,7 +4,7 @@ import type { MessageKey } from './i18n'
 /** The four workspaces, in the order of their Alt+1..4 shortcuts. */
 export const workspaces = ['pendaftaran', 'pemeriksaan', 'admin', 'pengaturan'] as const
 export type Workspace = (typeof workspaces)[number]
-export const defaultWorkspace: Workspace = 'pendaftaran'
+const defaultWorkspace: Workspace = 'pendaftaran'
 
 export const workspaceLabel: Record<Workspace, MessageKey> = {
   pendaftaran: 'ws.pendaftaran',
@@ -43,7 +43,7 @@ export function useWorkspace(): Workspace {
   return useSyncExternalStore(subscribe, () => parseHash(window.location.hash))
 }
 
-export function navigate(ws: Workspace) {
+function navigate(ws: Workspace) {
   window.location.hash = hrefOf(ws)
 }
 

@@ -11,9 +11,9 @@ import { pcareUnreachable } from './remote-code'
 export type ScheduleEntry = DoctorSchedule['dokter'][number]
 
 /** A cached answer younger than this is used as is, so switching poli back and forth does not call PCare each time. */
-export const SCHEDULE_FRESH_MS = 5 * 60_000
+const SCHEDULE_FRESH_MS = 5 * 60_000
 /** How long the counter waits for PCare before it shows the cached schedule. */
-export const SCHEDULE_TIMEOUT_MS = 4_000
+const SCHEDULE_TIMEOUT_MS = 4_000
 
 const JAM = /^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$/
 
@@ -32,13 +32,13 @@ export function onDutyAt(dokter: ScheduleEntry[], minutes: number): ScheduleEntr
 }
 
 /** Minutes after local midnight of an epoch-ms instant. */
-export function localMinutes(ms: number): number {
+function localMinutes(ms: number): number {
   const d = new Date(ms)
   return d.getHours() * 60 + d.getMinutes()
 }
 
 /** Days of schedules kept: two weeks cover the weekly fallback with room to spare; older days are dropped. */
-export const SCHEDULE_KEEP_DAYS = 14
+const SCHEDULE_KEEP_DAYS = 14
 
 /** Replaces the cached schedule of one poli and day with PCare's answer (an empty answer is kept: nobody serves). */
 export function storeSchedule(db: DB, kdPoli: string, tanggal: string, list: T.AntreanDokter[], fetchedAt: number): void {

@@ -12,6 +12,22 @@ export interface CallContext {
   role?: Role
   /** Where this transport keeps the caller's session token (browser shell: HttpOnly cookie; Electron: per webContents). */
   session?: SessionCarrier
+  /**
+   * How this transport proves that a first-run caller sits at this machine (auth.setup). Electron's IPC: its own
+   * window (the invoker answers no other frame, no other process); the browser shell: a one-time code. Without one,
+   * auth.setup is refused.
+   */
+  setupGate?: SetupGate
+}
+
+/** A transport's proof for the first admin (see CallContext.setupGate; implementations in core/auth/setup-gate.ts). */
+export interface SetupGate {
+  /** Whether the first-run screen must ask for the one-time setup code. */
+  readonly needsCode: boolean
+  /** Whether `code` (as typed; ignored when needsCode is false) admits the caller. */
+  admits(code: string | undefined): boolean
+  /** The first admin exists: the code is spent and its file removed. */
+  spend(): void
 }
 
 /** The page never holds the token: the transport reads and writes it, core only sees it here. */
@@ -23,7 +39,7 @@ export interface SessionCarrier {
 export type Handler<C extends Channel> = (input: z.output<(typeof contract)[C]['input']>, ctx: CallContext) => Output<C> | Promise<Output<C>>
 export type HandlerTable = { [C in Channel]: Handler<C> }
 
-export function isChannel(name: unknown): name is Channel {
+function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
 }
 

@@ -31,8 +31,7 @@ const ORGS: Record<LedgerOrg, { domain: string; port: number }> = {
   Puskesmas: { domain: 'puskesmas.local', port: 9051 },
 }
 
-export const LOCAL_CHANNELS = ['bpjs-main', 'bpjs-jawa'] as const
-export const LOCAL_CHAINCODE = 'faskes'
+const LOCAL_CHAINCODE = 'faskes'
 
 export class LocalNetworkMissingError extends Error {
   override name = 'LocalNetworkMissingError'

@@ -35,7 +35,7 @@ export function antreanBaseUrlFor(pcareBaseUrl: string): string {
 }
 
 /** The Content-Type PCare POSTs go with: one of the settings' choices (declared in the contract). */
-export type PostContentType = Settings['pcare']['postContentType']
+type PostContentType = Settings['pcare']['postContentType']
 
 export interface PcareTimeouts {
   /** Until the response headers arrive (covers DNS, connect, TLS and the server's work). */
@@ -59,7 +59,7 @@ export interface PcareConfig {
   omitBasicPrefix: boolean
 }
 
-export const DEFAULT_CONFIG: PcareConfig = {
+const DEFAULT_CONFIG: PcareConfig = {
   baseUrl: PCARE_BASE_URLS.production,
   antreanBaseUrl: ANTREAN_BASE_URLS.production,
   kunjunganPath: 'kunjungan/V1',

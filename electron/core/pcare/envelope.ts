@@ -38,7 +38,7 @@ const ANTREAN_OK = new Set([200, 1])
 const SNIPPET_MAX = 160
 
 /** Visible text of an HTML page, short and masked, for an error message. */
-export function htmlSnippet(html: string): string {
+function htmlSnippet(html: string): string {
   const text = html
     .slice(0, 20_000)
     .replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, ' ')

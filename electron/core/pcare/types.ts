@@ -6,12 +6,12 @@ export interface PcareList<T> {
   list: T[]
 }
 
-export interface KodeNama {
+interface KodeNama {
   kode: string | null
   nama: string | null
 }
 
-export interface ProviderRef {
+interface ProviderRef {
   kdProvider: string | null
   nmProvider: string | null
 }
@@ -125,7 +125,7 @@ export interface TindakanRef {
 export type { KdTkp }
 
 /** Vital signs as PCare carries them on pendaftaran and kunjungan alike. */
-export interface PcareVitals {
+interface PcareVitals {
   sistole: number
   diastole: number
   beratBadan: number

@@ -1,11 +1,7 @@
+/** The reference-data module's surface: refresh, search and the cached lists (each from its own file). */
 export { refreshReferenceData } from './refresh'
-export type { RefreshOptions } from './refresh'
-export { ReferenceAutoRefresh, dueReferenceKinds, refreshFailure, referenceStamp, REFERENCE_MAX_AGE_MS } from './auto'
-export type { AutoRefreshOptions, AutoRefreshState } from './auto'
 export { searchDiagnosa, getDiagnosa, ftsQuery, recordDiagnosaPicks } from './search'
-export type { DiagnosaHit, SearchOptions } from './search'
-export { aliasMatches, DIAGNOSA_ALIASES } from './aliases'
-export type { AliasMatch } from './aliases'
+export { DIAGNOSA_ALIASES } from './aliases'
 export { searchTindakan, searchObat, itemNames } from './items'
 export {
   replaceReferenceLists,
@@ -14,12 +10,9 @@ export {
   listDokter,
   listKesadaran,
   listStatusPulang,
-  listProvider,
   listSpesialis,
   listSarana,
   listKhusus,
   listAlergi,
   listPrognosa,
-  nonSpesialisCodes,
 } from './store'
-export type { ReferenceKind, ReferenceLists, RefreshInfo, SpesialisTree } from './store'

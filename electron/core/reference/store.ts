@@ -159,9 +159,6 @@ export function listStatusPulang(db: Database, rawatInap: boolean): T.StatusPula
     .prepare('SELECT kd_status_pulang AS kdStatusPulang, nm_status_pulang AS nmStatusPulang FROM ref_status_pulang WHERE rawat_inap = ? ORDER BY kd_status_pulang')
     .all(rawatInap ? 1 : 0) as T.StatusPulang[]
 }
-export function listProvider(db: Database): T.Provider[] {
-  return db.prepare('SELECT kd_provider AS kdProvider, nm_provider AS nmProvider FROM ref_provider ORDER BY kd_provider').all() as T.Provider[]
-}
 
 export interface SpesialisTree extends T.Spesialis {
   sub: Array<{ kdSubSpesialis: string; nmSubSpesialis: string; kdPoliRujuk: string | null }>

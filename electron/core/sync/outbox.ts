@@ -206,7 +206,7 @@ export interface AttemptRecord {
 }
 
 /** Identifies this process in chain_locks; a lock whose owner process is gone can be taken over at once. */
-export function processOwnerId(): string {
+function processOwnerId(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
 }
 

@@ -90,7 +90,7 @@ export function UnsentSummary({ jobs }: { jobs: UnsentJob[] | undefined }) {
 }
 
 /** Every unsent job of one visit with its reason, as a list (the clinician's detail, the counter's expanded row). */
-export function UnsentLines({ jobs }: { jobs: UnsentJob[] }) {
+function UnsentLines({ jobs }: { jobs: UnsentJob[] }) {
   const { t, locale } = useI18n()
   return (
     <ul className="unsent-lines" data-testid="unsent-lines">
