@@ -31,7 +31,7 @@ interface RecordIntent { visitId: string; noKartu: string; kdPPK: string; tglKun
  * examination was edited (the private detail carries the corrected clinical detail); DELETE: the faskes deleted the
  * visit's kunjungan in PCare.
  */
-export interface CorrectionRecord {
+interface CorrectionRecord {
   docType: 'Correction';
   correctionId: string;
   visitId: string;

@@ -17,6 +17,9 @@ import { DiagnosisPicker } from './exam/DiagnosisPicker'
 import { VitalsFields, vitalsView } from './exam/VitalsFields'
 import { choicesInput, examReducer, initExam, missingChoices, shownMissingChoices, vitalsInput, type ExamEdit } from './exam/examState'
 import { AllergyFields, InternalReferralFields, PrognosaField } from './exam/ClinicalChoices'
+import { ReasonDialog } from '../components/ReasonDialog'
+import { ExaminedCard } from './exam/Correction'
+import { correctedInput, editState } from './exam/correctionState'
 
 type Row = Output<'registration.today'>[number]
 type Lists = Output<'reference.lists'>
@@ -28,6 +31,9 @@ export function Pemeriksaan() {
   const lists = useReferenceLists()
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
+  // A saved examination reopened for a correction (only while that visit stays selected), and the last one corrected.
+  const [editing, setEditing] = useState<{ noRawat: string; input: ExaminationInput } | null>(null)
+  const [edited, setEdited] = useState<string | null>(null)
   useFocusFirst(ref, today.value !== undefined)
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
   // A card PCare refused on its re-check waits for the counter to register the patient anew: out of the call queue,
@@ -94,16 +100,34 @@ export function Pemeriksaan() {
         <div className="exam-main">
           {saved && (
             <p className="card registered" role="status" data-testid="exam-saved">
-              {t('exam.saved', { noRawat: saved })} <ReferralPrintButton noRawat={saved} />
+              {t(edited === saved ? 'corr.edited' : 'exam.saved', { noRawat: saved })} <ReferralPrintButton noRawat={saved} />
             </p>
           )}
           {selected ? (
             <>
               {current?.status === 'examined' ? (
-                saved !== selected.noRawat && (
-                  <p className="card">
-                    {t('exam.alreadyExamined', { noRawat: selected.noRawat })} <ReferralPrintButton noRawat={selected.noRawat} />
-                  </p>
+                editing?.noRawat === selected.noRawat ? (
+                  <ExamForm
+                    key={`edit-${selected.noRawat}`}
+                    row={selected}
+                    lists={lists}
+                    editing={editing.input}
+                    onStopEditing={() => setEditing(null)}
+                    onSaved={(n) => {
+                      setEditing(null)
+                      setEdited(n)
+                      setSaved(n)
+                    }}
+                  />
+                ) : (
+                  <>
+                    {saved !== selected.noRawat && (
+                      <p className="card">
+                        {t('exam.alreadyExamined', { noRawat: selected.noRawat })} <ReferralPrintButton noRawat={selected.noRawat} />
+                      </p>
+                    )}
+                    <ExaminedCard noRawat={selected.noRawat} refreshKey={saved} onEdit={(input) => setEditing({ noRawat: selected.noRawat, input })} />
+                  </>
                 )
               ) : current && rejected(current) ? (
                 <p className="card alert" role="alert">
@@ -133,11 +157,21 @@ function isoToday(): string {
 const DEFAULT_KESADARAN = [{ kdSadar: '01', nmSadar: 'Compos mentis' }]
 const DEFAULT_STATUS_PULANG = [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat Jalan' }]
 
-function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void }) {
+/**
+ * The examination form. With `editing` (a saved examination reopened for a correction) it starts from what was saved,
+ * leaves out what a correction cannot change (tindakan, obat, vertical referral, claim), and saving asks for the
+ * reason before `examination.edit` (core queues a PUT kunjungan when the kunjungan was sent).
+ */
+function ExamForm({ row, lists, onSaved, editing, onStopEditing }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void; editing?: ExaminationInput; onStopEditing?: () => void }) {
   const { t } = useI18n()
   const formRef = useRef<HTMLFormElement>(null)
   useFocusFirst(formRef)
-  const [state, dispatch] = useReducer(examReducer, null, () => initExam(row, lists, emptyReferral(isoToday())))
+  const [state, dispatch] = useReducer(examReducer, null, () =>
+    editing ? editState(row, lists, emptyReferral(isoToday()), editing) : initExam(row, lists, emptyReferral(isoToday())),
+  )
+  // The corrected examination waiting for its reason; `confirmed` tells a refused confirmation from Esc.
+  const [pending, setPending] = useState<ExaminationInput | null>(null)
+  const confirmed = useRef(false)
   const { draft, error, busy } = state
   const edit = (patch: ExamEdit) => dispatch({ type: 'edit', patch })
   const vitals = vitalsView(state.vitals, state.profile, dispatch)
@@ -179,6 +213,10 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
       rujukan: draft.rujuk ? toReferral(draft.rujukan, needsSub(draft.rujukan, lists)) : undefined,
       claimAmount: num(draft.claim),
     }
+    if (editing) {
+      setPending(correctedInput(input, editing))
+      return
+    }
     try {
       const r = await call('examination.save', input)
       dispatch({ type: 'saved' })
@@ -190,78 +228,122 @@ function ExamForm({ row, lists, onSaved }: { row: Row; lists: Lists | null; onSa
   const fe = (f: string) => error?.fieldMessage(f)
 
   return (
-    <form ref={formRef} className="card grid-form exam-form" onSubmit={submit} noValidate aria-labelledby="exam-title">
-      <FormErrorScope error={error}>
-        <h2 id="exam-title" className="wide">
-          {t('exam.formTitle', { nama: row.nama ?? row.noKartu, noRawat: row.noRawat })}
-        </h2>
-        <Field id="ex-keluhan" name="keluhan" label={t('pendaftaran.keluhan')} wide>
-          <input value={draft.keluhan} onChange={(e) => edit({ keluhan: e.target.value })} />
-        </Field>
-        <VitalsFields state={vitals} serverMessage={fe} />
-        <Field id="ex-sadar" name="kdSadar" label={t('exam.kesadaran')}>
-          <CodeSelect
-            options={lists?.kesadaran.length ? lists.kesadaran : DEFAULT_KESADARAN}
-            code={(k) => k.kdSadar}
-            text={(k) => k.nmSadar}
-            value={draft.kdSadar}
-            onChange={(kdSadar) => edit({ kdSadar })}
-          />
-        </Field>
-        <AllergyFields lists={lists} draft={draft} edit={edit} missing={missing} />
-        <DoctorSelect id="ex-dokter" name="kdDokter" kdPoli={row.kdPoli} value={draft.kdDokter} onChange={(kdDokter) => edit({ kdDokter })} all={lists?.dokter ?? []} preselect="me" />
-        <DiagnosisPicker value={draft.diagnoses} onChange={(diagnoses) => edit({ diagnoses })} error={fe('diagnoses')} />
-        <PrognosaField lists={lists} value={draft.kdPrognosa} edit={edit} missing={missing} />
-        <Field id="ex-terapi" name="terapiObat" label={t('exam.terapiObat')}>
-          <textarea rows={2} value={draft.terapiObat} onChange={(e) => edit({ terapiObat: e.target.value })} />
-        </Field>
-        <Field id="ex-nonobat" name="terapiNonObat" label={t('exam.terapiNonObat')}>
-          <textarea rows={2} value={draft.terapiNonObat} onChange={(e) => edit({ terapiNonObat: e.target.value })} />
-        </Field>
-        <TindakanFields value={draft.tindakan} onChange={(tindakan) => edit({ tindakan })} />
-        <ObatFields value={draft.obat} onChange={(obat) => edit({ obat })} />
-        <Field id="ex-pulang" name="kdStatusPulang" label={t('exam.statusPulang')}>
-          <CodeSelect
-            options={lists?.statusPulang.length ? lists.statusPulang : DEFAULT_STATUS_PULANG}
-            code={(s) => s.kdStatusPulang}
-            text={(s) => s.nmStatusPulang}
-            value={draft.kdStatusPulang}
-            onChange={(kd) => dispatch({ type: 'statusPulang', kd })}
-          />
-        </Field>
-        <Field id="ex-claim" name="claimAmount" label={t('exam.claim')} hint={t('exam.claimHint')}>
-          {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
-          <input inputMode="numeric" value={draft.claim} onChange={(e) => edit({ claim: digits(e.target.value) })} />
-        </Field>
-        <InternalReferralFields lists={lists} kdPoli={row.kdPoli} draft={draft} onToggle={(on) => dispatch({ type: 'rujukInternal', on })} edit={edit} missing={missing} />
-        <label className="radio wide">
-          {/* A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other). */}
-          <input type="checkbox" checked={draft.rujuk} onChange={(e) => dispatch({ type: 'rujuk', on: e.target.checked })} /> {t('exam.rujuk')}
-        </label>
-        {draft.rujuk && (
-          <ReferralFields
-            lists={lists}
-            value={draft.rujukan}
-            onChange={(rujukan) => edit({ rujukan })}
-            fe={fe}
-            needsTacc={draft.diagnoses.some((d) => d.nonSpesialis)}
-            firstDiagnosis={draft.diagnoses[0] ? `${draft.diagnoses[0].kdDiag} - ${draft.diagnoses[0].nmDiag}` : ''}
-            noKartu={row.noKartu}
-          />
-        )}
-        {state.stopped && (vitals.hasShownIssues || missing.length > 0) && !error && (
-          <p role="alert" className="alert wide">
-            {t('exam.hasErrors')}
-          </p>
-        )}
-        <FormErrors summary={t('exam.hasErrors')} />
-        <div className="form-actions wide">
-          <button type="submit" disabled={busy}>
-            {t('exam.save')}
-          </button>
-        </div>
-      </FormErrorScope>
-    </form>
+    <>
+      <form ref={formRef} className="card grid-form exam-form" onSubmit={submit} noValidate aria-labelledby="exam-title">
+        <FormErrorScope error={error}>
+          <h2 id="exam-title" className="wide">
+            {t('exam.formTitle', { nama: row.nama ?? row.noKartu, noRawat: row.noRawat })}
+          </h2>
+          {editing && (
+            <p className="wide muted" role="note" data-testid="exam-editing">
+              {t('corr.editing', { noRawat: row.noRawat })}
+            </p>
+          )}
+          <Field id="ex-keluhan" name="keluhan" label={t('pendaftaran.keluhan')} wide>
+            <input value={draft.keluhan} onChange={(e) => edit({ keluhan: e.target.value })} />
+          </Field>
+          <VitalsFields state={vitals} serverMessage={fe} />
+          <Field id="ex-sadar" name="kdSadar" label={t('exam.kesadaran')}>
+            <CodeSelect
+              options={lists?.kesadaran.length ? lists.kesadaran : DEFAULT_KESADARAN}
+              code={(k) => k.kdSadar}
+              text={(k) => k.nmSadar}
+              value={draft.kdSadar}
+              onChange={(kdSadar) => edit({ kdSadar })}
+            />
+          </Field>
+          <AllergyFields lists={lists} draft={draft} edit={edit} missing={missing} />
+          <DoctorSelect id="ex-dokter" name="kdDokter" kdPoli={row.kdPoli} value={draft.kdDokter} onChange={(kdDokter) => edit({ kdDokter })} all={lists?.dokter ?? []} preselect="me" />
+          <DiagnosisPicker value={draft.diagnoses} onChange={(diagnoses) => edit({ diagnoses })} error={fe('diagnoses')} />
+          <PrognosaField lists={lists} value={draft.kdPrognosa} edit={edit} missing={missing} />
+          <Field id="ex-terapi" name="terapiObat" label={t('exam.terapiObat')}>
+            <textarea rows={2} value={draft.terapiObat} onChange={(e) => edit({ terapiObat: e.target.value })} />
+          </Field>
+          <Field id="ex-nonobat" name="terapiNonObat" label={t('exam.terapiNonObat')}>
+            <textarea rows={2} value={draft.terapiNonObat} onChange={(e) => edit({ terapiNonObat: e.target.value })} />
+          </Field>
+          {!editing && (
+            <>
+              <TindakanFields value={draft.tindakan} onChange={(tindakan) => edit({ tindakan })} />
+              <ObatFields value={draft.obat} onChange={(obat) => edit({ obat })} />
+            </>
+          )}
+          <Field id="ex-pulang" name="kdStatusPulang" label={t('exam.statusPulang')}>
+            <CodeSelect
+              options={lists?.statusPulang.length ? lists.statusPulang : DEFAULT_STATUS_PULANG}
+              code={(s) => s.kdStatusPulang}
+              text={(s) => s.nmStatusPulang}
+              value={draft.kdStatusPulang}
+              onChange={(kd) => dispatch({ type: 'statusPulang', kd })}
+            />
+          </Field>
+          {!editing && (
+            <Field id="ex-claim" name="claimAmount" label={t('exam.claim')} hint={t('exam.claimHint')}>
+              {/* Whole rupiah: "150.000" (a thousands separator) is 150000, never NaN. */}
+              <input inputMode="numeric" value={draft.claim} onChange={(e) => edit({ claim: digits(e.target.value) })} />
+            </Field>
+          )}
+          <InternalReferralFields lists={lists} kdPoli={row.kdPoli} draft={draft} onToggle={(on) => dispatch({ type: 'rujukInternal', on })} edit={edit} missing={missing} />
+          {!editing && (
+            <label className="radio wide">
+              {/* A vertical referral and status pulang "Rujuk Vertikal" go together (core refuses one without the other). */}
+              <input type="checkbox" checked={draft.rujuk} onChange={(e) => dispatch({ type: 'rujuk', on: e.target.checked })} /> {t('exam.rujuk')}
+            </label>
+          )}
+          {draft.rujuk && !editing && (
+            <ReferralFields
+              lists={lists}
+              value={draft.rujukan}
+              onChange={(rujukan) => edit({ rujukan })}
+              fe={fe}
+              needsTacc={draft.diagnoses.some((d) => d.nonSpesialis)}
+              firstDiagnosis={draft.diagnoses[0] ? `${draft.diagnoses[0].kdDiag} - ${draft.diagnoses[0].nmDiag}` : ''}
+              noKartu={row.noKartu}
+            />
+          )}
+          {state.stopped && (vitals.hasShownIssues || missing.length > 0) && !error && (
+            <p role="alert" className="alert wide">
+              {t('exam.hasErrors')}
+            </p>
+          )}
+          <FormErrors summary={t('exam.hasErrors')} />
+          <div className="form-actions wide">
+            <button type="submit" disabled={busy}>
+              {editing ? t('corr.editSave') : t('exam.save')}
+            </button>
+            {editing && (
+              <button type="button" onClick={onStopEditing}>
+                {t('corr.editStop')}
+              </button>
+            )}
+          </div>
+        </FormErrorScope>
+      </form>
+      {pending && (
+        <ReasonDialog
+          title={t('corr.editTitle', { noRawat: row.noRawat })}
+          confirmLabel={t('corr.editConfirm')}
+          onConfirm={async (reason) => {
+            confirmed.current = true
+            try {
+              await call('examination.edit', { input: pending, reason })
+              dispatch({ type: 'saved' })
+              onSaved(row.noRawat)
+            } catch (err) {
+              // A refusal names the form's fields: the dialog closes and the form shows it where it belongs.
+              dispatch({ type: 'refused', error: asApiError(err) })
+            }
+          }}
+          onClose={() => {
+            if (!confirmed.current) dispatch({ type: 'saved' })
+            confirmed.current = false
+            setPending(null)
+          }}
+        >
+          <p>{t('corr.editBody')}</p>
+        </ReasonDialog>
+      )}
+    </>
   )
 }
 

@@ -16,6 +16,7 @@ import { ageOf, checkMode, pcareReason, type CheckMode } from './counter/rules'
 import { TodayFilter } from './counter/TodayFilter'
 import { UnsentCell, useUnsent } from './exam/Unsent'
 import { ScreeningNotice, waitsForScreening } from './counter/Screening'
+import { CancelButton, useCancelRegistration } from './counter/CancelRegistration'
 
 type Lists = Output<'reference.lists'>
 type Today = Output<'registration.today'>
@@ -40,6 +41,7 @@ export function Pendaftaran() {
   const [registeredUmum, setRegisteredUmum] = useState(false)
   const today = useTodayRegistrations(2000)
   const slip = useSlipPrint(registered)
+  const cancel = useCancelRegistration(() => today.reload())
 
   // F2 opens the camera from anywhere on this page (the counter keeps both hands on the keyboard and card).
   useEffect(() => {
@@ -154,7 +156,13 @@ export function Pendaftaran() {
 
       <section className="card" aria-labelledby="queue-title">
         <h2 id="queue-title">{t('pendaftaran.queueTitle')}</h2>
-        <TodayFilter rows={today.value}>{(rows) => <TodayTable rows={rows} onPrint={slip.open} />}</TodayFilter>
+        {cancel.done && (
+          <p role="status" className="ok" data-testid="cancel-done">
+            {t('corr.cancelled', { noRawat: cancel.done })}
+          </p>
+        )}
+        <TodayFilter rows={today.value}>{(rows) => <TodayTable rows={rows} onPrint={slip.open} onCancel={cancel.open} />}</TodayFilter>
+        {cancel.dialog}
       </section>
     </section>
   )
@@ -289,7 +297,7 @@ function PenjaminMark({ row }: { row: Today[number] }) {
   )
 }
 
-export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint?: (noRawat: string) => void }) {
+export function TodayTable({ rows, onPrint, onCancel }: { rows: Today | undefined; onPrint?: (noRawat: string) => void; onCancel?: (row: Today[number]) => void }) {
   const { t } = useI18n()
   const unsent = useUnsent(rows?.map((r) => r.noRawat) ?? [])
   const ageCell = (tglLahir: string | null) => {
@@ -316,6 +324,7 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
           <th scope="col">{t('unsent.col')}</th>
           <th scope="col">{t('pendaftaran.status')}</th>
           {onPrint && <th scope="col">{t('print.print')}</th>}
+          {onCancel && <th scope="col">{t('corr.col')}</th>}
         </tr>
       </thead>
       <tbody>
@@ -347,6 +356,11 @@ export function TodayTable({ rows, onPrint }: { rows: Today | undefined; onPrint
             </td>
             <td>{t(`regStatus.${r.status}`)}</td>
             {onPrint && <td>{r.status !== 'cancelled' && <SlipButton noRawat={r.noRawat} onOpen={onPrint} />}</td>}
+            {onCancel && (
+              <td>
+                <CancelButton row={r} onOpen={onCancel} />
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
