@@ -26,7 +26,12 @@ const OPS: Record<string, MessageKey> = {
   'obat.add': 'op.obat',
   'antrean.add': 'op.antrean',
   'antrean.panggil': 'op.antreanPanggil',
+  'antrean.batal': 'op.antreanBatal',
+  'pendaftaran.delete': 'op.pendaftaranDelete',
+  'kunjungan.edit': 'op.kunjunganEdit',
+  'kunjungan.delete': 'op.kunjunganDelete',
   'Visit:Record': 'op.visit',
+  'Visit:Correct': 'op.visitCorrect',
   'Referral:Create': 'op.referral',
   'Claim:Submit': 'op.claim',
 }
