@@ -16,6 +16,21 @@ describe('maskText', () => {
   })
 })
 
+describe('maskText, grouped numbers and credentials', () => {
+  it('masks card numbers and NIKs written in groups with spaces or dashes, keeping the last 4 digits and the layout', () => {
+    expect(maskText('kartu 0001 2345 67890, nik 3174-0123-4567-8901.')).toBe('kartu **** **** *7890, nik ****-****-****-8901.')
+    expect(maskText('nik 3174 0123 4567 8901 kartu 0001-2345-67890')).toBe('nik **** **** **** 8901 kartu ****-****-*7890')
+  })
+  it('leaves dates, times, phone numbers and record numbers alone', () => {
+    const text = 'tgl 2026-11-29 23:26:01, telp 0812-3456-7890, noRawat 2026/11/29/000001, ip 10.0.0.12'
+    expect(maskText(text)).toBe(text)
+  })
+  it('removes Basic and Bearer credentials from any text', () => {
+    expect(maskText('auth=Basic dXNlcjpwYXNzOjA5NQ== next')).toBe('auth=Basic [REDACTED] next')
+    expect(maskText('bearer abcdef.ghijkl')).toBe('bearer [REDACTED]')
+  })
+})
+
 describe('redact', () => {
   it('removes secret headers by key name at any depth, case-insensitively', () => {
     const out = redact({
@@ -48,7 +63,34 @@ describe('redact', () => {
   })
 })
 
+describe('redact, names', () => {
+  it('removes patient names by key name at any depth, and keeps error class names', () => {
+    const out = redact({
+      nama: 'SITI AMINAH',
+      peserta: { nmPeserta: 'Budi', namaPasien: 'Ani', kdPoli: '001' },
+      list: [{ name: 'Wati' }],
+      username: 'admin',
+      err: new TypeError('x'),
+      empty: { nama: null },
+    }) as any
+    expect(out).toMatchObject({ nama: REDACTED, peserta: { nmPeserta: REDACTED, namaPasien: REDACTED, kdPoli: '001' }, list: [{ name: REDACTED }] })
+    expect(out.username).toBe('admin')
+    expect(out.err.name).toBe('TypeError')
+    expect(out.empty.nama).toBeNull()
+  })
+})
+
 describe('createLogger', () => {
+  it('masks a name given as a field in the whole record, message and other texts included, case-insensitively', () => {
+    const { sink, records } = memorySink()
+    const log = createLogger({ sink })
+    log.warn('pendaftaran SITI AMINAH gagal', { nama: 'Siti Aminah', error: 'peserta siti aminah tidak aktif' })
+    log.child('visit', { nmPeserta: 'Budi Santoso' }).info('kunjungan Budi Santoso terkirim')
+    expect(records[0]).toMatchObject({ msg: 'pendaftaran [REDACTED] gagal', nama: REDACTED, error: 'peserta [REDACTED] tidak aktif' })
+    expect(records[1]).toMatchObject({ msg: 'kunjungan [REDACTED] terkirim', nmPeserta: REDACTED })
+    expect(JSON.stringify(records)).not.toMatch(/aminah|santoso/i)
+  })
+
   it('writes masked structured records through the sink and honours the level', () => {
     const { sink, records } = memorySink()
     const log = createLogger({ scope: 'pcare', level: 'info', sink, now: () => 0 })

@@ -1,4 +1,4 @@
-import { redact, maskText } from './mask'
+import { maskText, namesIn, redact } from './mask'
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
@@ -35,7 +35,9 @@ const stderrSink = (record: LogRecord): void => {
 
 /**
  * The one structured logger. Masking happens here, before the sink, so no caller can forget it:
- * every string is scanned for card numbers and NIK, and secret header names are redacted at any depth.
+ * every string is scanned for card numbers and NIK (also grouped with spaces or dashes) and credentials, secret and
+ * name keys are redacted at any depth, and a name given under a name key is masked everywhere in its record
+ * (mask.ts says the rule).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const scope = options.scope ?? 'app'
@@ -46,9 +48,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (ORDER[level] < min) return
-    const masked = redact({ ...base, ...(fields ?? {}) }) as Record<string, unknown>
+    const all = { ...base, ...(fields ?? {}) }
+    // A name the caller gave as a field (or as a child logger's field) is masked in the whole record, message included.
+    const names = namesIn(all)
+    const masked = redact(all, names) as Record<string, unknown>
     // Record keys win over caller fields so a field named `level` cannot forge the record's level.
-    sink({ ...masked, ts: new Date(now()).toISOString(), level, scope, msg: maskText(msg) })
+    sink({ ...masked, ts: new Date(now()).toISOString(), level, scope, msg: maskText(msg, names) })
   }
 
   return {
