@@ -34,10 +34,13 @@ export function useCancelRegistration(onDone: (noRawat: string) => void): { open
   return { open: setRow, dialog, done }
 }
 
-/** The list's button: only a registration still waiting for the examination is cancelled here. */
+/**
+ * The list's button, on every registration not cancelled yet. An examined one is cancelled only once the clinician has
+ * deleted its kunjungan; until then core refuses and the dialog says so (the list does not know of the delete).
+ */
 export function CancelButton({ row, onOpen }: { row: Row; onOpen: (row: Row) => void }) {
   const { t } = useI18n()
-  if (row.status !== 'registered') return null
+  if (row.status === 'cancelled') return null
   return (
     <button type="button" className="link danger" onClick={() => onOpen(row)} aria-label={t('corr.cancelFor', { noRawat: row.noRawat })}>
       {t('corr.cancel')}
