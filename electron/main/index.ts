@@ -40,7 +40,7 @@ import {
   withCspHeader,
   type SenderFrame,
 } from '../core/security'
-import { isSelfUpdateSupported, startUpdater, updaterOptions, type UpdaterHandle } from '../core/updater'
+import { isSelfUpdateSupported, readAppUpdateYml, startUpdater, updateVerification, updaterOptions, type UpdaterHandle } from '../core/updater'
 
 const log = createLogger({ scope: 'main' })
 // electron-vite sets ELECTRON_RENDERER_URL for `electron-vite dev`; a packaged app never trusts it.
@@ -163,6 +163,11 @@ function startUpdates(c: Core): void {
   const options = updaterOptions(c.settings.get(), { production: app.isPackaged })
   if (!options) {
     log.info('updates off: no https feed URL in settings (Pengaturan)')
+    return
+  }
+  const verification = updateVerification(process.platform, readAppUpdateYml(process.resourcesPath))
+  if (!verification.ok) {
+    log.warn('updates off: this build cannot verify who signed an update', { reason: verification.reason })
     return
   }
   const updLog = log.child('updater')

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { DebugLogger } from 'builder-util'
+import { DebugLogger, serializeToYaml } from 'builder-util'
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config'
+import { WindowsSignToolManager } from 'app-builder-lib/out/codeSign/windowsSignToolManager'
 import { minimatch } from 'minimatch'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { updateVerification } from '../../electron/core/updater'
 
 /**
  * Packaging cannot run here (no Electron binary), so the config is checked as data: it must pass
@@ -98,6 +100,16 @@ describe('electron-builder.yml', () => {
     expect(publish).toHaveLength(1)
     expect(publish[0].provider).toBe('generic')
     expect(publish[0].url).toMatch(/^https:\/\//)
+  })
+
+  it('signs Windows builds and names the publisher electron-updater checks updates against', async () => {
+    expect(config.win.forceCodeSigning).toBe(true)
+    expect(config.win.verifyUpdateCodeSignature).not.toBe(false)
+    // electron-builder's own rule for the names it writes into app-update.yml (publisherName), from this config.
+    const names = await new WindowsSignToolManager({ platformSpecificBuildOptions: config.win } as never).computedPublisherName.value
+    expect(names?.length).toBeGreaterThan(0)
+    const appUpdateYml = serializeToYaml({ provider: 'generic', url: config.publish.url, publisherName: names, updaterCacheDirName: 'x' })
+    expect(updateVerification('win32', appUpdateYml)).toEqual({ ok: true, check: 'authenticode', publisherNames: names })
   })
 
   it('keeps the hardening fuses on', () => {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { createLogger, memorySink } from '../log'
 import { defaultSettings } from '../settings'
-import { isSelfUpdateSupported, startUpdater, updaterOptions, type AutoUpdaterLike, type GenericFeed } from './index'
+import { isSelfUpdateSupported, startUpdater, updateVerification, updaterOptions, type AutoUpdaterLike, type GenericFeed } from './index'
 
 const withUrl = (url: string | null) => ({ updater: { url } })
 
@@ -26,6 +26,20 @@ describe('updaterOptions', () => {
     })
   })
 
+  it.each(['http://updates.example.org/', 'http://127.0.0.1.example.org/', 'http://localhost.example.org/'])(
+    'refuses plain http to another computer also in development: %s',
+    (url) => {
+      expect(updaterOptions(withUrl(url), { production: false })).toBeNull()
+    },
+  )
+
+  it('allows plain http to this computer in development only (localhost, 127.0.0.1, ::1)', () => {
+    for (const url of ['http://localhost:8080/feed/', 'http://[::1]:8080/']) {
+      expect(updaterOptions(withUrl(url), { production: false })?.url).toBe(url)
+      expect(updaterOptions(withUrl(url), { production: true })).toBeNull()
+    }
+  })
+
   it.each(['file:///tmp/feed', 'ftp://example.org/', 'javascript:alert(1)', 'not a url', 'https://user:pw@example.org/'])(
     'refuses %s in any mode',
     (url) => {
@@ -33,6 +47,31 @@ describe('updaterOptions', () => {
       expect(updaterOptions(withUrl(url), { production: false })).toBeNull()
     },
   )
+})
+
+describe('updateVerification', () => {
+  const yml = (publisher: string) => `provider: generic\nurl: https://u.example/\n${publisher}updaterCacheDirName: x-updater\n`
+
+  it('on Windows, names the publishers electron-updater checks the installer against', () => {
+    expect(updateVerification('win32', yml('publisherName:\n  - Faskes Workstation\n  - "PT Contoh, Tbk"\n'))).toEqual({
+      ok: true,
+      check: 'authenticode',
+      publisherNames: ['Faskes Workstation', 'PT Contoh, Tbk'],
+    })
+    expect(updateVerification('win32', yml("publisherName: 'Faskes Workstation'\n"))).toMatchObject({ publisherNames: ['Faskes Workstation'] })
+    expect(updateVerification('win32', yml('publisherName: [A, B]\n'))).toMatchObject({ publisherNames: ['A', 'B'] })
+  })
+
+  it('on Windows, refuses a build whose app-update.yml names no publisher (nothing would be checked), or has none', () => {
+    for (const text of [yml(''), yml('publisherName:\n'), yml('publisherName: null\n'), yml('publisherName: []\n'), null]) {
+      expect(updateVerification('win32', text).ok, String(text)).toBe(false)
+    }
+  })
+
+  it('on Linux, says the AppImage is checked by sha512 over https only; elsewhere refuses', () => {
+    expect(updateVerification('linux', null)).toEqual({ ok: true, check: 'sha512-over-https' })
+    expect(updateVerification('darwin', yml('publisherName:\n  - X\n')).ok).toBe(false)
+  })
 })
 
 describe('isSelfUpdateSupported', () => {
@@ -139,6 +178,16 @@ describe('startUpdater', () => {
   it('an error event during download (no listener crash) schedules a retry', () => {
     const { updater, clock } = setup([])
     expect(() => updater.emit('error', new Error('sha512 checksum mismatch'))).not.toThrow()
+    expect(clock.pending().map((t) => t.ms)).toEqual([10_000])
+  })
+
+  it('an update refused for its signature is logged as such and checked again later', () => {
+    const { updater, clock, records } = setup([])
+    const err = Object.assign(new Error('New version 0.2.0 is not signed by the application owner: publisherNames: Faskes Workstation'), {
+      code: 'ERR_UPDATER_INVALID_SIGNATURE',
+    })
+    updater.emit('error', err)
+    expect(records.find((r) => r.level === 'warn')?.msg).toMatch(/refused: not signed/)
     expect(clock.pending().map((t) => t.ms)).toEqual([10_000])
   })
 
