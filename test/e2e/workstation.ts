@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import type { Role } from '../../electron/contract'
 import { createCore, type Core } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
+import { keychainSealKey } from '../../electron/core/auth/seal'
 import type { DB } from '../../electron/core/db'
 import { createLogger } from '../../electron/core/log'
 import { PcareClient, type PcareTimeouts } from '../../electron/core/pcare'
@@ -70,7 +71,7 @@ export async function seedCore<T>(dataDir: string, seed: (core: Core) => T | Pro
  * the keychain's key, the same keychain the shell under test uses; a core without keychain can create non-admins only.
  */
 export async function createUser(core: Core, account: Account, role: Role): Promise<string> {
-  const auth = new AuthService(core.db, core.credentials ? () => core.credentials!.sealKey() : null)
+  const auth = new AuthService(core.db, keychainSealKey(core.db, core.credentials))
   return (await auth.createUser(account.username, account.password, role)).enrolment?.secret ?? ''
 }
 

@@ -1,8 +1,29 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import type { CredentialStore } from '../credentials'
+import type { DB } from '../db'
 import { AppError, msg } from '../errors'
 
-/** Where the per-install sealing key comes from: the OS keychain in the app, a fixed buffer in unit tests. */
+/** Where the per-install sealing key comes from: the OS keychain in the app (keychainSealKey), a fixed buffer in unit tests. */
 export type SealKeySource = () => Promise<Buffer>
+
+/**
+ * Every column that holds seal() output. A new sealed value MUST be listed here: while any of these holds a value,
+ * a keychain that says "no seal key" is never answered with a new key (see CredentialStore.sealKey).
+ */
+const SEALED_COLUMNS = [{ table: 'users', column: 'totp_secret' }] as const
+
+/** True when the database holds any sealed value (a row of SEALED_COLUMNS that is not null). */
+function hasSealedValues(db: DB): boolean {
+  return SEALED_COLUMNS.some(({ table, column }) => db.prepare(`SELECT 1 FROM ${table} WHERE ${column} IS NOT NULL LIMIT 1`).get() !== undefined)
+}
+
+/**
+ * The app's seal key source: the keychain's key, which may be minted only while this database holds nothing sealed
+ * (CredentialStore.sealKey throws auth.sealKeyMissing otherwise). Null without a keychain, as AuthService expects.
+ */
+export function keychainSealKey(db: DB, store: CredentialStore | null): SealKeySource | null {
+  return store ? () => store.sealKey(() => hasSealedValues(db)) : null
+}
 
 const PREFIX = 'v1.'
 

@@ -34,6 +34,35 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new DeadlineError(`${what}: tidak ada jawaban dalam ${ms / 1000} detik`)), ms)))]).finally(() => clearTimeout(t))
 }
 
+/**
+ * The deadline passed before the remote's client or connection was ready, i.e. while reading its credentials from the
+ * keychain (and, for the ledger, setting up the gateway): the remote itself was never asked. A DeadlineError, so its
+ * sync code stays TIMEOUT; its message names what was still waiting (for support, in PatientCheck.pcareError).
+ */
+class NotReadyError extends DeadlineError {
+  override name = 'NotReadyError'
+}
+
+/**
+ * `read(await connect())` under ONE deadline of `ms`, so a keychain that never answers cannot hold the caller past it
+ * (the keychain's own deadline, credentials/deadline.ts, is longer than a counter can wait). Throws NotReadyError when
+ * the deadline passes while `connect` is still pending, DeadlineError when it passes during `read`, else what they throw.
+ */
+async function boundedRead<C, T>(connect: () => Promise<C>, read: (c: C) => Promise<T>, ms: number, what: string): Promise<T> {
+  let connected = false
+  const work = (async () => {
+    const c = await connect()
+    connected = true
+    return read(c)
+  })()
+  try {
+    return await withTimeout(work, ms, what)
+  } catch (err) {
+    if (err instanceof DeadlineError && !connected) throw new NotReadyError(`${what}: credentials (OS keychain) or connection not ready within ${ms / 1000} s; ${what} was not asked`)
+    throw err
+  }
+}
+
 interface CacheRow {
   no_kartu: string
   nik: string | null
@@ -67,8 +96,9 @@ const fromRow = (r: CacheRow): PatientView => ({
 })
 
 /**
- * Card status and eligibility for the counter: PCare, then the ledger, each with a short deadline (`timeoutMs`);
- * whatever cannot answer is replaced by the cached status with its time. A successful answer refreshes the cache.
+ * Card status and eligibility for the counter: PCare, then the ledger, each with a short deadline (`timeoutMs`) that
+ * also covers getting its client (credentials from the OS keychain, which may hang); whatever cannot answer in time is
+ * replaced by the cached status with its time, `pcareError` saying why (a keychain that did not answer is named). A successful answer refreshes the cache.
  * PCare's "no such peserta" is `notFound` (never a cached row). Each remote's reachability goes to `remotes.report`,
  * so the status bar follows the counter's own calls. Throws INVALID_INPUT (check.digits / check.notDigits) for
  * anything but 13 or 16 digits.
@@ -82,12 +112,13 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
   let pcareError: string | null = null
   if (remotes) {
     try {
-      const c = await remotes.pcare()
-      live = await withTimeout(q.kind === 'noka' ? c.getPeserta(q.value) : c.getPesertaBy('nik', q.value), timeoutMs, 'PCare')
+      // The client is built inside the deadline: building it reads the credentials from the keychain, which may hang.
+      live = await boundedRead(() => remotes.pcare(), (c) => (q.kind === 'noka' ? c.getPeserta(q.value) : c.getPesertaBy('nik', q.value)), timeoutMs, 'PCare')
       remotes.report?.('pcare', true)
     } catch (err) {
       pcareError = err instanceof Error ? err.message : String(err)
-      if (pcareUnreachable(err)) remotes.report?.('pcare', false)
+      // PCare was never asked when its client was not ready: the status bar is not told PCare is down.
+      if (!(err instanceof NotReadyError) && pcareUnreachable(err)) remotes.report?.('pcare', false)
     }
   } else pcareError = 'PCare is not configured'
 
@@ -99,16 +130,16 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
   const ledger: PatientCheck['ledger'] = { status: row?.ledger_status ?? null, checkedAt: row?.ledger_checked_at ?? null, source: row?.ledger_status ? 'cache' : 'none', error: null }
   if (noKartu && remotes) {
     try {
-      const conn = await remotes.ledger()
-      const bytes = await withTimeout(conn.contract('Card').evaluateTransaction('ReadStatus', noKartu), timeoutMs, 'Ledger')
+      const bytes = await boundedRead(() => remotes.ledger(), (conn) => conn.contract('Card').evaluateTransaction('ReadStatus', noKartu), timeoutMs, 'Ledger')
       const status = String((JSON.parse(Buffer.from(bytes).toString()) as { status?: string }).status ?? '')
       Object.assign(ledger, { status, checkedAt: now, source: 'live' })
       if (row) db.prepare('UPDATE patients SET ledger_status = ?, ledger_checked_at = ? WHERE no_kartu = ?').run(status, now, noKartu)
       remotes.report?.('ledger', true)
     } catch (err) {
       const kind = chaincodeErrorKind(err)
-      // The chaincode answered (with a refusal): the ledger is reachable. Anything else is a transport failure.
-      remotes.report?.('ledger', kind !== undefined)
+      // The chaincode answered (with a refusal): the ledger is reachable. Anything else is a transport failure,
+      // except a connection that was not ready in time (keychain or gateway setup), which says nothing of the peer.
+      if (!(err instanceof NotReadyError)) remotes.report?.('ledger', kind !== undefined)
       if (kind === 'NOT_FOUND') Object.assign(ledger, { status: LEDGER_NOT_RECORDED, checkedAt: now, source: 'live' })
       else ledger.error = err instanceof Error ? err.message : String(err)
     }

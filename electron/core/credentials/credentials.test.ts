@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { CredentialStore, KeychainUnavailableError, loadKeytar } from './index'
+import { AppError } from '../errors'
+import { KeychainDeadlineError, keychainDeadline } from './deadline'
+import { CredentialStore, KeychainUnavailableError, loadKeytar, type KeychainBackend } from './index'
 
 const run = promisify(execFile)
 const inKeyring = process.env.FASKES_IN_KEYRING === '1'
@@ -25,6 +27,18 @@ describe.runIf(inKeyring)('CredentialStore on gnome-keyring', () => {
     await store.clear('pcare')
     await store.clear('fabric-key:RSMSP')
     expect(await store.presence()).toMatchObject({ pcare: false, fabric: { RSMSP: false } })
+  })
+
+  it('mints the seal key once, reads the same key after a restart, and never re-mints it while sealed data exists', async () => {
+    const keytar = await loadKeytar()
+    const first = await new CredentialStore(keytar, service).sealKey(() => false)
+    expect(first).toHaveLength(32)
+    // A new store is a restart of the app: the key comes back from the Secret Service, not a fresh one.
+    expect((await new CredentialStore(keytar, service).sealKey(() => true)).equals(first)).toBe(true)
+    // The item gone while sealed data exists (a "not found" answer): refused, and no new item is written.
+    await keytar.deletePassword(service, 'local-seal-key')
+    await expect(new CredentialStore(keytar, service).sealKey(() => true)).rejects.toMatchObject({ code: 'UNAVAILABLE', key: 'auth.sealKeyMissing' })
+    expect(await keytar.getPassword(service, 'local-seal-key')).toBeNull()
   })
 
   it('rejects malformed secrets before they reach the keychain', async () => {
@@ -60,5 +74,82 @@ describe('without a Secret Service', () => {
       deletePassword: async () => true,
     }
     await expect(new CredentialStore(broken).pcare()).rejects.toBeInstanceOf(KeychainUnavailableError)
+  })
+})
+
+/**
+ * A keychain stand-in, ONLY for what the real Secret Service cannot be made to do on demand: never answer (a Secret
+ * Service call blocked behind an unlock prompt, keytar with the network adaptor out) and answer "not found" for an
+ * item that exists (a cancelled unlock prompt on Linux). The normal path runs on gnome-keyring above.
+ */
+function standIn(mode: { hang: boolean; notFound: boolean }) {
+  const items = new Map<string, string>()
+  const calls = { get: 0, set: 0 }
+  const never = new Promise<never>(() => {})
+  const backend: KeychainBackend = {
+    getPassword: async (s, a) => {
+      calls.get++
+      if (mode.hang) return never
+      return mode.notFound ? null : (items.get(`${s}/${a}`) ?? null)
+    },
+    setPassword: async (s, a, p) => {
+      calls.set++
+      if (mode.hang) return never
+      items.set(`${s}/${a}`, p)
+    },
+    deletePassword: async (s, a) => (mode.hang ? never : items.delete(`${s}/${a}`)),
+  }
+  return { backend, items, calls }
+}
+
+describe('keychain deadline', () => {
+  it('passes an answer through and turns a call that never settles into KeychainDeadlineError', async () => {
+    expect(await keychainDeadline(Promise.resolve('x'), 50)).toBe('x')
+    const started = Date.now()
+    const err = await keychainDeadline(new Promise(() => {}), 60).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KeychainDeadlineError)
+    expect(err).toMatchObject({ code: 'UNAVAILABLE', key: 'err.keychainTimeout' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('bounds every store call on a hung keychain, and piles up one read per item, not one per caller', async () => {
+    const k = standIn({ hang: true, notFound: false })
+    const store = new CredentialStore(k.backend, 'svc', 80)
+    const results = await Promise.allSettled([store.pcare(), store.pcare(), store.presence(), store.sealKey(() => false), store.setAntrean({ consId: '1', secretKey: 's', userKey: 'u' })])
+    for (const r of results) expect(r.status === 'rejected' && r.reason instanceof KeychainDeadlineError).toBe(true)
+    // pcare twice + presence (pcare again, antrean, three Fabric keys) + the seal key: pcare is read once.
+    expect(k.calls.get).toBe(6)
+    // The one write is setAntrean's: no seal key is minted when its read did not answer.
+    expect(k.calls.set).toBe(1)
+  })
+})
+
+describe('seal key never re-minted', () => {
+  it('mints on first use only; concurrent first uses share one key', async () => {
+    const k = standIn({ hang: false, notFound: false })
+    const store = new CredentialStore(k.backend, 'svc')
+    const [a, b] = await Promise.all([store.sealKey(() => false), store.sealKey(() => false)])
+    expect(a.equals(b)).toBe(true)
+    expect(k.calls.set).toBe(1)
+    expect((await store.sealKey(() => true)).equals(a)).toBe(true)
+    expect(k.calls.set).toBe(1)
+  })
+
+  it('a "not found" answer while sealed data exists is a keyed error and leaves the item alone', async () => {
+    const mode = { hang: false, notFound: false }
+    const k = standIn(mode)
+    const store = new CredentialStore(k.backend, 'svc')
+    const key = await store.sealKey(() => false)
+    const item = [...k.items.values()][0]
+    mode.notFound = true
+    const err = await store.sealKey(() => true).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect(err).toMatchObject({ code: 'UNAVAILABLE', key: 'auth.sealKeyMissing' })
+    expect(k.calls.set).toBe(1)
+    expect([...k.items.values()]).toEqual([item])
+    // Once the keychain answers again (unlocked), the same key comes back.
+    mode.notFound = false
+    expect((await store.sealKey(() => true)).equals(key)).toBe(true)
   })
 })

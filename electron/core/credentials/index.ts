@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { CredentialPresence } from '../../contract'
 import { AppError, msg } from '../errors'
 import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
+import { KEYCHAIN_DEADLINE_MS, keychainDeadline } from './deadline'
 
 /** The subset of keytar we use; the app passes @github/keytar, loaded lazily so a missing libsecret is a clear error. */
 export interface KeychainBackend {
@@ -12,6 +13,8 @@ export interface KeychainBackend {
 }
 
 export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
+/** The keychain account (item name) of the seal key, under KEYCHAIN_SERVICE. */
+const SEAL_KEY_ACCOUNT = 'local-seal-key'
 /** An MSP whose Fabric signing key the keychain may hold (the keys of the contract's CredentialPresence.fabric). */
 export type FabricMsp = keyof CredentialPresence['fabric']
 
@@ -67,31 +70,46 @@ export function lazyKeytar(): KeychainBackend {
  */
 export class CredentialStore implements CredentialSource {
   readonly description = 'OS keychain'
+  /** Reads still waiting on the keychain, by account: a hung keychain gets one outstanding call per item, not one per caller. */
+  private readonly reading = new Map<string, Promise<string | null>>()
+  /** The seal key being read or minted: concurrent callers share it, so two first sign-ins never mint two keys. */
+  private sealing: Promise<Buffer> | null = null
+
+  /** `deadlineMs` bounds every keychain call (KEYCHAIN_DEADLINE_MS; tests pass less). */
   constructor(
     private readonly backend: KeychainBackend,
     private readonly service = KEYCHAIN_SERVICE,
+    private readonly deadlineMs = KEYCHAIN_DEADLINE_MS,
   ) {}
 
-  private async get(account: string): Promise<string | null> {
-    try {
-      return await this.backend.getPassword(this.service, account)
-    } catch (err) {
-      throw new KeychainUnavailableError(err)
-    }
+  /** One keychain call under the deadline; a backend failure becomes KeychainUnavailableError, a timeout KeychainDeadlineError. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    const started = (async () => {
+      try {
+        return await run()
+      } catch (err) {
+        throw new KeychainUnavailableError(err)
+      }
+    })()
+    return keychainDeadline(started, this.deadlineMs)
   }
-  private async set(account: string, value: string): Promise<void> {
-    try {
-      await this.backend.setPassword(this.service, account, value)
-    } catch (err) {
-      throw new KeychainUnavailableError(err)
+  private get(account: string): Promise<string | null> {
+    let pending = this.reading.get(account)
+    if (!pending) {
+      const read = this.backend.getPassword(this.service, account)
+      pending = read.finally(() => this.reading.delete(account))
+      // The map's copy is only awaited through call(); its own rejection is handled there.
+      pending.catch(() => {})
+      this.reading.set(account, pending)
     }
+    const shared = pending
+    return this.call(() => shared)
+  }
+  private set(account: string, value: string): Promise<void> {
+    return this.call(() => this.backend.setPassword(this.service, account, value))
   }
   private async del(account: string): Promise<void> {
-    try {
-      await this.backend.deletePassword(this.service, account)
-    } catch (err) {
-      throw new KeychainUnavailableError(err)
-    }
+    await this.call(() => this.backend.deletePassword(this.service, account))
   }
 
   async pcare(): Promise<PcareCredentials | null> {
@@ -119,15 +137,23 @@ export class CredentialStore implements CredentialSource {
   }
 
   /**
-   * The per-install key that seals small secrets kept in SQLite (the admins' TOTP seeds). Created on first use;
-   * losing it (a new keychain) means re-enrolling the admins, never a readable seed in the database.
+   * The per-install 32-byte key that seals small secrets kept in SQLite (auth/seal.ts: the admins' TOTP seeds).
+   * Created on first use, and ONLY then: when the keychain answers "not found" while `sealedDataExists()` is true,
+   * this throws UNAVAILABLE (auth.sealKeyMissing) and leaves the keychain item alone. On Linux a cancelled unlock
+   * prompt answers exactly like a missing item (keytar returns null for both, atom/node-keytar#422), so minting
+   * there would overwrite the real key and lock every admin out for good. Keychain failures and timeouts throw
+   * KeychainUnavailableError / KeychainDeadlineError. Concurrent calls share one read (and at most one mint).
    */
-  async sealKey(): Promise<Buffer> {
-    const stored = await this.get('local-seal-key')
-    if (stored) return Buffer.from(stored, 'base64')
-    const key = randomBytes(32)
-    await this.set('local-seal-key', key.toString('base64'))
-    return key
+  sealKey(sealedDataExists: () => boolean): Promise<Buffer> {
+    this.sealing ??= (async () => {
+      const stored = await this.get(SEAL_KEY_ACCOUNT)
+      if (stored) return Buffer.from(stored, 'base64')
+      if (sealedDataExists()) throw new AppError('UNAVAILABLE', msg('auth.sealKeyMissing'))
+      const key = randomBytes(32)
+      await this.set(SEAL_KEY_ACCOUNT, key.toString('base64'))
+      return key
+    })().finally(() => (this.sealing = null))
+    return this.sealing
   }
 
   /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */

@@ -3,6 +3,7 @@ import type { Core } from '../app'
 import { AuthService } from '../auth'
 import { setUserDokter } from '../auth/doctor'
 import { authorize } from '../auth/policy'
+import { keychainSealKey } from '../auth/seal'
 import { setupFirstAdmin, signIn, signOut, whoAmI } from '../auth/session'
 import { createUser, listUsers } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
@@ -28,7 +29,7 @@ import type { CallContext, Handler, HandlerTable } from './dispatch'
  * Electron's ipcMain and the browser shell both dispatch into this same table.
  */
 export function createHandlers(core: Core): HandlerTable {
-  const auth = new AuthService(core.db, core.credentials ? () => core.credentials!.sealKey() : null)
+  const auth = new AuthService(core.db, keychainSealKey(core.db, core.credentials))
   return withAuth(auth, createTable(core, auth))
 }
 
