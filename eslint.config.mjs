@@ -138,9 +138,10 @@ export default defineConfig(
               message: 'The renderer never imports main-process code; only the contract TYPES (import type … from electron/contract).',
             },
             {
-              // contract/messages (the server messages in both languages) and contract/vitals (the vital-sign rules the
-              // page checks while typing) are plain data and pure functions, so they may be imported as values.
-              regex: '(^|/)electron/contract(/(?!messages$|vitals$)|$)',
+              // contract/messages (the server messages in both languages), contract/vitals (the vital-sign rules the
+              // page checks while typing) and contract/remote-url (which remote addresses may be used: Pengaturan marks
+              // a saved one that needs changing) are plain data and pure functions, so they may be imported as values.
+              regex: '(^|/)electron/contract(/(?!messages$|vitals$|remote-url$)|$)',
               allowTypeImports: true,
               message: 'The renderer may import electron/contract with `import type` only (schemas stay in the main process).',
             },

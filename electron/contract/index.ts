@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { StoredSyncErrorCode, SyncErrorCode } from './sync-errors'
+import { remoteUrlProblem } from './remote-url'
 import { checkVitals } from './vitals'
 
 export const Locale = z.enum(['id', 'en'])
@@ -15,7 +16,14 @@ export type Target = z.infer<typeof Target>
 export const FabricOrg = z.enum(['RS', 'Puskesmas'])
 export type FabricOrg = z.infer<typeof FabricOrg>
 const Empty = z.object({}).strict()
+/**
+ * A remote's address as stored: http(s). An address saved before https was required may be plain http to another
+ * computer; it is read back as saved (never dropped, which would switch the workstation to the demo stand-ins) and
+ * Pengaturan marks it as needing change (contract/remote-url.ts).
+ */
 const Url = z.url({ protocol: /^https?$/ })
+/** A remote's address as it may be saved now: https, or plain http to this computer only (contract/remote-url.ts). */
+const RemoteUrl = Url.refine((u) => remoteUrlProblem(u) !== 'v.httpsOnly', 'v.httpsOnly')
 
 export const Settings = z.object({
   faskesName: z.string().trim().max(120),
@@ -50,8 +58,8 @@ export const SettingsPatch = z
     kdPPK: Settings.shape.kdPPK,
     locale: Locale,
     ledger: Settings.shape.ledger.partial(),
-    pcare: Settings.shape.pcare.partial(),
-    updater: Settings.shape.updater.partial(),
+    pcare: Settings.shape.pcare.extend({ baseUrl: RemoteUrl.nullable(), antreanBaseUrl: RemoteUrl.nullable() }).partial(),
+    updater: z.object({ url: RemoteUrl.nullable() }).partial(),
   })
   .partial()
   .strict()

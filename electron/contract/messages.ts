@@ -29,6 +29,7 @@ const id = {
   'v.kdPoli': 'Kode poli 3 karakter.',
   'v.date': 'Tanggal seperti 2026-01-31.',
   'v.url': 'Alamat harus diawali https:// atau http://.',
+  'v.httpsOnly': 'Gunakan alamat https://. Alamat http:// hanya untuk layanan demo di komputer ini (localhost, 127.0.0.1, ::1): tanpa https, kredensial PCare terkirim tanpa enkripsi.',
   'v.hostPort': 'Format host:port, mis. peer0.rs.example:7051.',
   // vital signs (contract/vitals.ts): one message per field, naming it, for a missing, malformed or out-of-range value
   'v.vital.sistole': 'Sistole: isi bilangan bulat {min}–{max} mmHg.',
@@ -173,6 +174,7 @@ const en: Record<ServerMessageKey, string> = {
   'v.kdPoli': 'Poli code: 3 characters.',
   'v.date': 'A date like 2026-01-31.',
   'v.url': 'The address must start with https:// or http://.',
+  'v.httpsOnly': 'Use an https:// address. http:// is only for demo services on this computer (localhost, 127.0.0.1, ::1): without https the PCare credentials are sent unencrypted.',
   'v.hostPort': 'Format host:port, e.g. peer0.rs.example:7051.',
   'v.vital.sistole': 'Systolic: enter a whole number, {min}–{max} mmHg.',
   'v.vital.diastole': 'Diastolic: enter a whole number, {min}–{max} mmHg.',

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import type { Settings, SettingsPatch } from '../../../electron/contract'
-import { ApiError, asApiError, call } from '../api'
+import { remoteUrlProblem } from '../../../electron/contract/remote-url'
+import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useCall, useFocusFirst } from '../hooks'
@@ -60,6 +61,20 @@ function toPatch(f: Form): SettingsPatch | null {
 
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; error: ApiError }
 
+/** The remote addresses, which must be https (or http to this computer only: contract/remote-url.ts). */
+const REMOTE_URL_FIELDS = ['pcare.baseUrl', 'pcare.antreanBaseUrl', 'updater.url'] as const
+
+/**
+ * A saved remote address that may no longer be saved (plain http to another computer, from before https was
+ * required) is marked as needing change as soon as the page opens, while the field still holds it; core keeps using
+ * nothing else in its place, and refuses to save the form until it is changed.
+ */
+function needsChange(stored: Form | null, form: Form, name: FieldName): string | undefined {
+  const value = stored?.[name]
+  if (!value || form[name] !== value || remoteUrlProblem(value) !== 'v.httpsOnly') return undefined
+  return localize({ message: value, key: 'v.httpsOnly' })
+}
+
 export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
@@ -71,6 +86,10 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   const [chosen, setLocale] = useState<Locale | null>(null)
   const locale = chosen ?? loaded.value?.locale ?? null
   const [save, setSave] = useState<SaveState>({ kind: 'idle' })
+  // The settings as core last answered them (load or save), to tell a saved address from a typed one.
+  const [saved, setSaved] = useState<Settings | null>(null)
+  const stored = saved ?? loaded.value ?? null
+  const storedForm = stored ? toForm(stored) : null
   useFocusFirst(ref, form !== null)
   // After a refused save, take the keyboard to the first marked field: it may be scrolled out of view.
   useEffect(() => {
@@ -78,6 +97,7 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   }, [save])
 
   const applied = (s: Settings) => {
+    setSaved(s)
     setForm(toForm(s))
     setLocale(s.locale)
     onSaved(s)
@@ -113,7 +133,13 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   const error = save.kind === 'error' ? save.error : undefined
   // Ids as the e2e suites and the first-field focus know them: f-faskesName, f-ledger-org…
   const field = (name: FieldName, label: MessageKey, control: (p: ControlProps) => ReactNode, hint?: MessageKey) => (
-    <Field id={`f-${name.replace('.', '-')}`} name={name} label={t(label)} hint={hint && t(hint)}>
+    <Field
+      id={`f-${name.replace('.', '-')}`}
+      name={name}
+      label={t(label)}
+      hint={hint && t(hint)}
+      error={form && (REMOTE_URL_FIELDS as readonly string[]).includes(name) ? needsChange(storedForm, form, name) : undefined}
+    >
       {control}
     </Field>
   )
