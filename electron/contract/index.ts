@@ -635,7 +635,13 @@ export const contract = {
   'auth.setup': { input: z.object({ username: Username, password: Password }).strict(), output: SessionUser.extend(Enrolment.shape) },
   'auth.login': { input: z.object({ username: z.string().trim().max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
-  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable() })) },
+  /** The lock screen: the locked session's own user gives the password again (and the code for an admin); the session goes on. */
+  'auth.unlock': { input: z.object({ password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
+  /** User input in the page (throttled there to SESSION_TOUCH_MS): restarts the session's idle time. Polls never call it. */
+  'session.touch': { input: Empty, output: z.object({ ok: z.literal(true) }) },
+  /** An admin ends a user's sign-in lock (10 failures) at once. */
+  'users.unlock': { input: z.object({ username: z.string().max(40) }).strict(), output: z.object({ username: z.string() }) },
+  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable(), lockedUntil: z.number().nullable() })) },
   'users.setDokter': { input: z.object({ username: z.string().max(40), kdDokter: KdDokter.nullable() }).strict(), output: z.object({ username: z.string(), kdDokter: z.string().nullable() }) },
   'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
   'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },

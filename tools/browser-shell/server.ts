@@ -131,7 +131,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return sendError(res, 400, keyed('INVALID_INPUT', 'shell.shape'))
     }
     const { channel, input } = parsed as { channel: string; input?: unknown }
-    const result = await dispatch(handlers, channel, input, { transport: 'browser-shell', session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)) }, (ch, err) =>
+    const result = await dispatch(handlers, channel, input, { transport: 'browser-shell', source: req.socket.remoteAddress, session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)) }, (ch, err) =>
       log.error('handler failed', { channel: ch, error: err instanceof Error ? err.message : String(err) }),
     )
     send(res, 200, 'application/json; charset=utf-8', JSON.stringify(result), 'POST')

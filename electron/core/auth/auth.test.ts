@@ -3,7 +3,8 @@ import { createCore, type Core } from '../app'
 import { call } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
 import { tempDir } from '../../../test/helpers/tmp'
-import { AuthService, hashPassword, verifyPassword } from './index'
+import { AuthService } from './index'
+import { hashPassword, verifyPassword } from './password'
 import { totpAt } from './totp'
 
 const cleanups: (() => void)[] = []
@@ -26,12 +27,12 @@ function jar() {
 }
 
 describe('passwords', () => {
-  it('scrypt hashes are salted and verify only the right password', () => {
-    const a = hashPassword('kata-sandi-uji-1')
-    expect(a).not.toBe(hashPassword('kata-sandi-uji-1'))
+  it('scrypt hashes are salted and verify only the right password', async () => {
+    const a = await hashPassword('kata-sandi-uji-1')
+    expect(a).not.toBe(await hashPassword('kata-sandi-uji-1'))
     expect(a).not.toContain('kata-sandi')
-    expect(verifyPassword('kata-sandi-uji-1', a)).toBe(true)
-    expect(verifyPassword('kata-sandi-uji-2', a)).toBe(false)
+    expect((await verifyPassword('kata-sandi-uji-1', a)).ok).toBe(true)
+    expect((await verifyPassword('kata-sandi-uji-2', a)).ok).toBe(false)
   })
 })
 
@@ -96,15 +97,15 @@ describe('sign-in and roles through the handler table', () => {
     expect(await call(table, 'registration.today', {}, ctx(counter))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
   })
 
-  it('an expired session resolves to nobody', async () => {
+  it('a session past its 12 h lifetime resolves to nobody', async () => {
     const core = setup()
     let now = 1_700_000_000_000
     // No keychain here: only admins need one (for their sealed TOTP seed).
     const auth = new AuthService(core.db, null, () => now)
     await auth.createUser('perawat1', 'rahasia-perawat', 'clinician')
     await expect(auth.createUser('admin2', 'rahasia-admin', 'admin')).rejects.toThrow(/Keychain/)
-    const { token } = await auth.login('perawat1', 'rahasia-perawat', undefined)
-    expect(auth.resolve(token)).toEqual({ username: 'perawat1', role: 'clinician' })
+    const { token } = await auth.login('perawat1', 'rahasia-perawat', undefined, 'test')
+    expect(auth.resolve(token)).toEqual({ user: { username: 'perawat1', role: 'clinician' }, locked: false })
     now += 13 * 60 * 60 * 1000
     expect(auth.resolve(token)).toBeNull()
     expect(auth.resolve('not-a-token')).toBeNull()
@@ -122,8 +123,8 @@ describe('sealed TOTP seeds', () => {
     expect(stored.startsWith('v1.')).toBe(true)
     expect(stored).not.toContain(enrolment!.secret)
     const code = totpAt(enrolment!.secret, now)
-    expect((await auth.login('admin1', 'rahasia-admin', code)).user.role).toBe('admin')
+    expect((await auth.login('admin1', 'rahasia-admin', code, 'test')).user.role).toBe('admin')
     const other = new AuthService(core.db, async () => Buffer.alloc(32, 8), () => now + 30_000)
-    await expect(other.login('admin1', 'rahasia-admin', totpAt(enrolment!.secret, now + 30_000))).rejects.toThrow(/Daftarkan ulang/)
+    await expect(other.login('admin1', 'rahasia-admin', totpAt(enrolment!.secret, now + 30_000), 'test')).rejects.toThrow(/Daftarkan ulang/)
   })
 })

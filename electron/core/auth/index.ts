@@ -1,28 +1,12 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Role, SessionUser, TotpEnrolment } from '../../contract'
+import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../contract/session'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
+import { hashPassword, hashPasswordSync, verifyPassword } from './password'
 import { open, seal, type SealKeySource } from './seal'
+import { SignInThrottle, type ThrottleKey } from './throttle'
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp'
-
-/** scrypt cost: about 50 ms per hash on the 2-core workstation, fine for a sign-in, slow for guessing. */
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
-/** A session ends after this long without a call (the page polls every 2 s, so an open screen stays signed in). */
-export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000
-
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16)
-  const hash = scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p })
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`
-}
-
-export function verifyPassword(password: string, stored: string): boolean {
-  const [kind, n, r, p, salt, hash] = stored.split('$')
-  if (kind !== 'scrypt' || !salt || !hash) return false
-  const expected = Buffer.from(hash, 'base64')
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) })
-  return timingSafeEqual(actual, expected)
-}
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -38,8 +22,16 @@ interface UserRow {
 }
 
 const ISSUER = 'Faskes Workstation'
-// A hash of a random password: unknown users cost the same scrypt time as known ones.
-const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'))
+// A hash of a random password: unknown users cost the same scrypt time as known ones. Made at the first sign-in,
+// not at import (one hash at full cost takes most of a second).
+let dummyHash: Promise<string> | null = null
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')))
+
+/** A session as the transport's token finds it: `locked` after SESSION_IDLE_MS without user activity. */
+export interface SessionState {
+  user: SessionUser
+  locked: boolean
+}
 
 export class AuthService {
   constructor(
@@ -47,7 +39,23 @@ export class AuthService {
     /** Null when this process has no keychain: admins (who need a sealed TOTP seed) can then not be created or sign in. */
     private readonly sealKey: SealKeySource | null,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(db)
+  }
+
+  /** Failed sign-ins per user and per source (auth/throttle.ts). */
+  private readonly throttle: SignInThrottle
+
+  /** Until when (epoch ms) the user's sign-in is locked after 10 failures, or null; for the admin's user list. */
+  lockedUntil(username: string): number | null {
+    return this.throttle.lockedUntil(username, this.now())
+  }
+
+  /** An admin ends a user's sign-in lock at once (the short delays after 5 failures go too). */
+  unlockUser(username: string): { username: string } {
+    this.throttle.unlockUser(username)
+    return { username }
+  }
 
   private async key(): Promise<Buffer> {
     if (!this.sealKey) throw new AppError('UNAVAILABLE', msg('auth.keychainRequired'))
@@ -90,7 +98,7 @@ export class AuthService {
     if (secret && !key) throw new AppError('UNAVAILABLE', msg('auth.keychainRequired'))
     this.db
       .prepare('INSERT INTO users (username, password_hash, role, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(username, hashPassword(password), role, secret && key ? seal(key, secret) : null, this.now())
+      .run(username, hashPasswordSync(password), role, secret && key ? seal(key, secret) : null, this.now())
     return { username, role, secret: secret ?? '', otpauthUri: secret ? otpauthUri(ISSUER, username, secret) : '' }
   }
 
@@ -103,41 +111,90 @@ export class AuthService {
     }))
   }
 
-  /** Returns a new session token (only its hash is stored). One message for every failure: nothing to enumerate. */
-  async login(username: string, password: string, totp: string | undefined): Promise<{ token: string; user: SessionUser }> {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
-    const passwordOk = verifyPassword(password, row?.password_hash ?? DUMMY_HASH)
-    if (!row || !passwordOk) throw new AppError('UNAUTHENTICATED', msg('auth.badCredentials'))
-    if (row.totp_secret) {
-      if (!totp) throw new AppError('UNAUTHENTICATED', msg('auth.totpNeeded'), [fieldError('totp', msg('auth.totpRequired'))])
-      const step = verifyTotp(open(await this.key(), row.totp_secret), totp, this.now())
-      if (step === null || (row.totp_last_step !== null && step <= BigInt(row.totp_last_step))) {
-        throw new AppError('UNAUTHENTICATED', msg('auth.totpWrong'), [fieldError('totp', msg('auth.totpWrongField'))])
-      }
-      this.db.prepare('UPDATE users SET totp_last_step = ?, totp_confirmed_at = coalesce(totp_confirmed_at, ?) WHERE username = ?').run(Number(step), this.now(), username)
-    }
+  /**
+   * Returns a new session token (only its hash is stored). Every failure (unknown user, wrong password, an admin's
+   * missing, wrong or already used code) is the same UNAUTHENTICATED auth.badCredentials, so nothing tells a right
+   * password apart or an admin from other users; while the user or `source` is throttled the answer is
+   * auth.throttled, given before any check (auth/throttle.ts).
+   */
+  async login(username: string, password: string, totp: string | undefined, source: string): Promise<{ token: string; user: SessionUser }> {
+    const user = await this.checkCredentials(username, password, totp, source)
     const token = randomBytes(32).toString('base64url')
     const now = this.now()
     this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), username, now, now)
-    return { token, user: { username: row.username, role: row.role } }
+    return { token, user }
   }
 
-  /** The signed-in user for a token, refreshing its idle timer; null when unknown or expired. */
-  resolve(token: string | undefined | null): SessionUser | null {
+  /**
+   * The password (and an admin's code) checked through the throttle; the user on success. A right password stored at
+   * an older scrypt cost is rehashed at SCRYPT_COST here, the one moment the password is known.
+   */
+  private async checkCredentials(username: string, password: string, totp: string | undefined, source: string): Promise<SessionUser> {
+    const keys: ThrottleKey[] = [
+      { scope: 'user', key: username },
+      { scope: 'source', key: source },
+    ]
+    if (!this.throttle.begin(keys, this.now())) throw new AppError('UNAUTHENTICATED', msg('auth.throttled'))
+    const bad = () => new AppError('UNAUTHENTICATED', msg('auth.badCredentials'))
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
+    const pw = await verifyPassword(password, row?.password_hash ?? (await dummy()))
+    if (!row) throw bad()
+    let step: bigint | null = null
+    if (row.totp_secret) {
+      // The code is checked whether or not the password was right, so the keychain's time tells nothing either.
+      if (!totp) throw bad()
+      step = verifyTotp(open(await this.key(), row.totp_secret), totp, this.now())
+      if (step === null) throw bad()
+    }
+    if (!pw.ok) throw bad()
+    if (step !== null) {
+      // Conditional in one statement: of two sign-ins with the same code, only the first write moves the step on.
+      const spent = this.db
+        .prepare('UPDATE users SET totp_last_step = ?, totp_confirmed_at = coalesce(totp_confirmed_at, ?) WHERE username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)')
+        .run(Number(step), this.now(), username, Number(step))
+      if (spent.changes === 0) throw bad()
+    }
+    this.throttle.succeeded(keys)
+    if (pw.upgrade) this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(await hashPassword(password), username)
+    return { username: row.username, role: row.role }
+  }
+
+  /**
+   * The session for a token, or null when unknown or past SESSION_MAX_MS since its sign-in (then deleted). Reading a
+   * session never refreshes it: only touch() (user input in the page) and unlock() do, so polls do not keep it alive.
+   */
+  resolve(token: string | undefined | null): SessionState | null {
     if (!token) return null
     const now = this.now()
     const hash = tokenHash(token)
     const row = this.db
-      .prepare('SELECT u.username, u.role, s.last_seen_at FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?')
-      .get(hash) as { username: string; role: Role; last_seen_at: number } | undefined
+      .prepare('SELECT u.username, u.role, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?')
+      .get(hash) as { username: string; role: Role; created_at: number; last_seen_at: number } | undefined
     if (!row) return null
-    if (now - row.last_seen_at > SESSION_IDLE_MS) {
+    if (now - row.created_at >= SESSION_MAX_MS) {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash)
       return null
     }
-    // Writing on every poll would churn the WAL; a minute of resolution is plenty for a 12 h idle limit.
-    if (now - row.last_seen_at > 60_000) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now, hash)
-    return { username: row.username, role: row.role }
+    return { user: { username: row.username, role: row.role }, locked: now - row.last_seen_at >= SESSION_IDLE_MS }
+  }
+
+  /** User activity in the page: restarts an unlocked session's idle time. A locked session stays locked (unlock()). */
+  touch(token: string | undefined | null): void {
+    const s = this.resolve(token)
+    if (s && !s.locked && token) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(this.now(), tokenHash(token))
+  }
+
+  /**
+   * The lock screen: the session's own user signs in again (password, and the code for an admin, through the same
+   * checks and throttle as login) and the same session goes on, its 12 h lifetime still counted from the sign-in.
+   * UNAUTHENTICATED auth.signInFirst when the session has ended: then only a full sign-in helps.
+   */
+  async unlock(token: string | undefined | null, password: string, totp: string | undefined, source: string): Promise<SessionUser> {
+    const s = this.resolve(token)
+    if (!s || !token) throw new AppError('UNAUTHENTICATED', msg('auth.signInFirst'))
+    const user = await this.checkCredentials(s.user.username, password, totp, source)
+    this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(this.now(), tokenHash(token))
+    return user
   }
 
   logout(token: string | undefined | null): void {

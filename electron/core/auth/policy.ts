@@ -12,6 +12,9 @@ export const channelPolicy: Record<Channel, Rule> = {
   'auth.setup': 'public',
   'auth.login': 'public',
   'auth.logout': 'public',
+  // The lock screen: the transport's locked session names the user, so the caller does not (AuthService.unlock).
+  'auth.unlock': 'public',
+  'session.touch': 'user',
   'settings.get': 'user',
   'reference.lists': 'user',
   'reference.diagnosa': 'user',
@@ -38,6 +41,7 @@ export const channelPolicy: Record<Channel, Rule> = {
   'users.list': ADMIN,
   'users.create': ADMIN,
   'users.setDokter': ADMIN,
+  'users.unlock': ADMIN,
   'doctors.schedule': ['counter', 'clinician', 'admin'],
   'queue.call': ['clinician', 'admin'],
   'queue.attendance': ['clinician', 'admin'],

@@ -28,10 +28,17 @@ export async function setupFirstAdmin(auth: AuthService, input: { username: stri
   return admin
 }
 
+/** Where a sign-in comes from, for throttling: the browser shell's remote address, else the transport ("ipc"). */
+const sourceOf = (ctx: Pick<CallContext, 'transport' | 'source'>) => ctx.source ?? ctx.transport
+
 /** Signs in (AuthService.login checks password and TOTP) and replaces the transport's session with the new one. */
-export async function signIn(auth: AuthService, input: { username: string; password: string; totp?: string }, ctx: Pick<CallContext, 'session'>): Promise<Output<'auth.login'>> {
+export async function signIn(
+  auth: AuthService,
+  input: { username: string; password: string; totp?: string },
+  ctx: Pick<CallContext, 'session' | 'transport' | 'source'>,
+): Promise<Output<'auth.login'>> {
   const session = needSession(ctx)
-  const { token, user } = await auth.login(input.username, input.password, input.totp)
+  const { token, user } = await auth.login(input.username, input.password, input.totp, sourceOf(ctx))
   auth.logout(session.token())
   session.set(token)
   return user
@@ -41,5 +48,16 @@ export async function signIn(auth: AuthService, input: { username: string; passw
 export function signOut(auth: AuthService, ctx: Pick<CallContext, 'session'>): Output<'auth.logout'> {
   auth.logout(ctx.session?.token())
   ctx.session?.set(null)
+  return { ok: true }
+}
+
+/** The lock screen: the transport's locked session goes on once its own user has given the password (and code) again. */
+export function unlockSession(auth: AuthService, input: { password: string; totp?: string }, ctx: Pick<CallContext, 'session' | 'transport' | 'source'>): Promise<Output<'auth.unlock'>> {
+  return auth.unlock(needSession(ctx).token(), input.password, input.totp, sourceOf(ctx))
+}
+
+/** User input in the page: restarts the idle time of the transport's session (a locked one stays locked). */
+export function touchSession(auth: AuthService, ctx: Pick<CallContext, 'session'>): Output<'session.touch'> {
+  auth.touch(ctx.session?.token())
   return { ok: true }
 }

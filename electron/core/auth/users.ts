@@ -6,7 +6,7 @@ import type { AuthService } from './index'
 /** The admin's user list, each with the PCare doctor code linked to it (null when none). */
 export function listUsers(db: DB, auth: AuthService): Output<'users.list'> {
   const dokter = userDokterMap(db)
-  return auth.list().map((u) => ({ ...u, kdDokter: dokter.get(u.username) ?? null }))
+  return auth.list().map((u) => ({ ...u, kdDokter: dokter.get(u.username) ?? null, lockedUntil: auth.lockedUntil(u.username) }))
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Channel } from '../../contract'
 import type { Core } from '../app'
 import { AuthService } from '../auth'
+import { AppError, msg } from '../errors'
 import { setUserDokter } from '../auth/doctor'
 import { authorize } from '../auth/policy'
 import { keychainSealKey } from '../auth/seal'
-import { setupFirstAdmin, signIn, signOut, whoAmI } from '../auth/session'
+import { setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
 import { createUser, listUsers } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
 import { cancelRegistration, deleteKunjungan, editExamination, examinationForEdit } from '../clinic/corrections'
@@ -28,22 +29,28 @@ import type { CallContext, Handler, HandlerTable } from './dispatch'
  * The handler table: one function per contract channel, each a thin call into core.
  * Electron's ipcMain and the browser shell both dispatch into this same table.
  */
-export function createHandlers(core: Core): HandlerTable {
-  const auth = new AuthService(core.db, keychainSealKey(core.db, core.credentials))
+export function createHandlers(core: Core, options: { now?: () => number } = {}): HandlerTable {
+  const auth = new AuthService(core.db, keychainSealKey(core.db, core.credentials), options.now)
   return withAuth(auth, createTable(core, auth))
 }
 
 /**
  * Every call: the transport's session token becomes ctx.user/ctx.role, then the channel's role rule is checked
- * before the handler runs. The page never names its own user.
+ * before the handler runs. The page never names its own user. A locked session (idle, AuthService.resolve) counts as
+ * no user, and a channel that needs one answers UNAUTHENTICATED auth.locked, so the page shows its lock screen.
  */
 function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
   const guarded = {} as Record<Channel, Handler<Channel>>
   for (const channel of Object.keys(table) as Channel[]) {
     const handler = table[channel] as Handler<Channel>
     guarded[channel] = (input, ctx) => {
-      const user = auth.resolve(ctx.session?.token())
-      authorize(channel, user, auth.hasUsers())
+      const session = auth.resolve(ctx.session?.token())
+      const user = session && !session.locked ? session.user : null
+      try {
+        authorize(channel, user, auth.hasUsers())
+      } catch (err) {
+        throw session?.locked && err instanceof AppError && err.code === 'UNAUTHENTICATED' ? new AppError('UNAUTHENTICATED', msg('auth.locked')) : err
+      }
       return handler(input, user ? { ...ctx, user: user.username, role: user.role } : { ...ctx, user: undefined, role: undefined })
     }
   }
@@ -97,6 +104,9 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'auth.setup': (input, ctx) => setupFirstAdmin(auth, input, ctx),
     'auth.login': (input, ctx) => signIn(auth, input, ctx),
     'auth.logout': (_input, ctx) => signOut(auth, ctx),
+    'auth.unlock': (input, ctx) => unlockSession(auth, input, ctx),
+    'session.touch': (_input, ctx) => touchSession(auth, ctx),
+    'users.unlock': ({ username }) => auth.unlockUser(username),
     'users.list': () => listUsers(core.db, auth),
     'users.create': (input) => createUser(core.db, auth, input),
     'users.setDokter': ({ username, kdDokter }) => setUserDokter(core.db, username, kdDokter),
