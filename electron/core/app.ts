@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { CredentialStore, lazyKeytar } from './credentials'
-import { openDatabase, type DB } from './db'
+import { DatabaseKeyError, isEncryptedDatabase, openDatabase, type DB } from './db'
+import { AppError, msg } from './errors'
 import type { Logger } from './log'
 import { SettingsStore } from './settings'
 import { SyncEngine, type EngineOptions, type Remotes } from './sync/engine'
@@ -20,7 +21,46 @@ export interface CoreOptions {
   engine?: EngineOptions
   /** Use the OS keychain (loaded lazily, at first use). Default true; false only where a test must not touch it. */
   keychain?: boolean
+  /**
+   * The 32-byte key faskes.db is encrypted with (CredentialStore.databaseKey). Without it the file is plain, which
+   * only unit tests' throwaway folders do: the app, the browser shell and the CLI open through openCore, which
+   * fetches it from the keychain.
+   */
+  dbKey?: Buffer
   log?: Logger
+}
+
+/** The workstation's SQLite file inside the data folder. */
+const DB_FILE = 'faskes.db'
+
+/**
+ * Creates the data folder owner-only (0700), and tightens one made before issue 13 (0755 in headless installs):
+ * it holds the database, the first-run setup code and logs. Electron's userData is made by Chromium; this makes sure.
+ * Windows ignores the mode bits (the profile folder's ACL applies there).
+ */
+function prepareDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  if (process.platform !== 'win32') chmodSync(dir, 0o700)
+}
+
+/**
+ * createCore over an encrypted faskes.db: the install's database key is read from the OS keychain first (minted on
+ * the first run, or for a plain file from an older install, which openDatabase then encrypts once). The app, the
+ * browser shell, the run command and the CLI open through this. Throws KeychainUnavailableError or
+ * KeychainDeadlineError when the keychain fails, AppError db.keyMissing when the keychain has no key for an encrypted
+ * file, and AppError db.keyWrong when its key does not open the file (left untouched).
+ */
+export async function openCore(options: Omit<CoreOptions, 'dbKey'>): Promise<Core> {
+  prepareDataDir(options.dataDir)
+  const file = join(options.dataDir, DB_FILE)
+  const dbKey = await new CredentialStore(lazyKeytar()).databaseKey(() => isEncryptedDatabase(file))
+  try {
+    return createCore({ ...options, dbKey })
+  } catch (err) {
+    // Staff see a keyed message, in their language.
+    if (err instanceof DatabaseKeyError) throw new AppError('UNAVAILABLE', msg('db.keyWrong'))
+    throw err
+  }
 }
 
 /** Everything the handler table needs, built once per process. No Electron in here. */
@@ -37,9 +77,9 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
-  mkdirSync(options.dataDir, { recursive: true })
-  const dbFile = join(options.dataDir, 'faskes.db')
-  const db = openDatabase(dbFile)
+  prepareDataDir(options.dataDir)
+  const dbFile = join(options.dataDir, DB_FILE)
+  const db = openDatabase(dbFile, { key: options.dbKey })
   const settings = new SettingsStore(db)
   // A missing Secret Service shows up as a clear KeychainUnavailableError at first use, never as a fallback.
   const credentials = (options.keychain ?? true) ? new CredentialStore(lazyKeytar()) : null

@@ -19,7 +19,7 @@ import {
 } from 'electron'
 import { autoUpdater } from 'electron-updater'
 import { channelNames } from '../contract/channels'
-import { createCore, type Core } from '../core/app'
+import { openCore, type Core } from '../core/app'
 import { demoRemotesFromEnv } from '../core/demo'
 import { createHandlers } from '../core/ipc/handlers'
 import { memorySessionCarrier } from '../core/auth/cookie'
@@ -81,13 +81,14 @@ if (!app.requestSingleInstanceLock()) {
     core?.close()
     core = null
   })
-  app.whenReady().then(start, fatal)
+  // start() awaits the keychain for the database key: its failure is fatal too, with the dialog.
+  app.whenReady().then(start).catch(fatal)
 }
 
-function start(): void {
+async function start(): Promise<void> {
   // The sync engine always runs in the app; configured remotes come from settings + keychain, and the run
-  // command's demo simulator/network (if any) from the environment.
-  core = createCore({ dataDir: app.getPath('userData'), version: app.getVersion(), remotes: demoRemotesFromEnv(process.env) })
+  // command's demo simulator/network (if any) from the environment. faskes.db is encrypted with the keychain's key.
+  core = await openCore({ dataDir: app.getPath('userData'), version: app.getVersion(), remotes: demoRemotesFromEnv(process.env) })
   core.engine?.start()
   const ses = session.defaultSession
 

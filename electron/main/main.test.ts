@@ -96,7 +96,8 @@ beforeAll(async () => {
   // A packaged app must ignore a dev-server URL from the environment.
   process.env.ELECTRON_RENDERER_URL = 'http://evil.example:5173'
   await import('./index')
-  await new Promise((r) => setTimeout(r, 0))
+  // start() awaits the keychain for the database key before it registers the handlers (bounded: 200 × 50 ms).
+  for (let i = 0; i < 200 && s.ipc.size === 0; i++) await new Promise((r) => setTimeout(r, 50))
 })
 afterAll(() => {
   for (const fn of s.appListeners['will-quit'] ?? []) fn()

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
+import { openCore } from '../../electron/core/app'
 import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
@@ -209,7 +209,7 @@ it('clinician: poli queue by keyboard â€” Panggil, Tidak hadir, Panggil, Hadir â
   await expect.poll(() => page.locator('#queue-poli').inputValue(), soon).toBe('001')
 
   // What the database was told.
-  const core = createCore({ dataDir: tmp.dir, version: 'check' })
+  const core = await openCore({ dataDir: tmp.dir, version: 'check' })
   try {
     const reg = (n: string) => core.db.prepare('SELECT call_count, attendance, called_at IS NOT NULL AS called FROM registrations WHERE no_rawat = ?').get(n)
     expect(reg(noRawat.A)).toEqual({ call_count: 2, attendance: 'hadir', called: 1 })

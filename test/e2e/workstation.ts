@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { Role } from '../../electron/contract'
-import { createCore, type Core } from '../../electron/core/app'
+import { createCore, openCore, type Core } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
 import { keychainSealKey } from '../../electron/core/auth/seal'
 import type { DB } from '../../electron/core/db'
@@ -58,7 +58,9 @@ export function requireBuiltRenderer(): void {
  * again (even when `seed` throws), so the shell then starts on that data as the app would after a restart.
  */
 export async function seedCore<T>(dataDir: string, seed: (core: Core) => T | Promise<T>, options: { keychain?: boolean } = {}): Promise<T> {
-  const core = createCore({ dataDir, version: 'seed', keychain: options.keychain })
+  // As the shell opens it: encrypted with the keychain's key. Without a keychain the seed writes a plain file, which
+  // the shell then encrypts once, as it would an older install's.
+  const core = options.keychain === false ? createCore({ dataDir, version: 'seed', keychain: false }) : await openCore({ dataDir, version: 'seed' })
   try {
     return await seed(core)
   } finally {

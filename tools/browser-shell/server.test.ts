@@ -3,7 +3,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore } from '../../electron/core/app'
+import { openCore } from '../../electron/core/app'
 import { CSP } from '../../electron/core/security/csp'
 import { tempDir } from '../../test/helpers/tmp'
 import { MAX_BODY_BYTES, startBrowserShell, type BrowserShell } from './server'
@@ -148,7 +148,7 @@ describe('browser shell server', () => {
 
   it('wrote the setting to the SQLite file itself', async () => {
     await shell.close()
-    const core = createCore({ dataDir, version: 'check' })
+    const core = await openCore({ dataDir, version: 'check' })
     try {
       expect(core.settings.get().faskesName).toBe('Klinik Uji RPC')
     } finally {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join } from 'node:path'
 import type { ErrorShape } from '../../electron/contract'
 import { formatServerMessage, type ServerMessageKey } from '../../electron/contract/messages'
-import { createCore, type Core } from '../../electron/core/app'
+import { openCore, type Core } from '../../electron/core/app'
 import type { EngineOptions, Remotes } from '../../electron/core/sync/engine'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
 import { dispatch } from '../../electron/core/ipc/dispatch'
@@ -61,7 +61,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     throw new Error(`Renderer not built: ${indexFile} is missing. Run \`npx electron-vite build\` first.`)
   }
   const log = options.logger ?? createLogger({ scope: 'browser-shell' })
-  const core = createCore({ dataDir: options.dataDir, version: options.version, remotes: options.remotes, engine: options.engine, log })
+  // faskes.db encrypted with the keychain's key (under tools/dev/with-keyring.sh where no desktop keychain exists).
+  const core = await openCore({ dataDir: options.dataDir, version: options.version, remotes: options.remotes, engine: options.engine, log })
   core.engine?.start()
   const handlers = createHandlers(core)
   let port = 0

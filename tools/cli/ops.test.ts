@@ -3,7 +3,7 @@ import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ATTEMPT_CSV_COLUMNS } from '../../electron/core/sync/attempts-export'
-import { createCore } from '../../electron/core/app'
+import { createCore, openCore } from '../../electron/core/app'
 import { referenceLists } from '../../electron/core/reference/queries'
 import { enqueue, OutboxStore } from '../../electron/core/sync/outbox'
 import { startSimulator, SIM_CREDENTIALS, type Simulator } from '../pcare-sim/server'
@@ -66,6 +66,7 @@ function parseCsv(text: string): string[][] {
 }
 
 beforeAll(() => {
+  // Written plain, as an install from before issue 13; the first command encrypts it, so later reads go through openCore.
   const core = createCore({ dataDir, version: 'test', keychain: false })
   const store = new OutboxStore(core.db)
   const job = (noRawat: string) =>
@@ -204,7 +205,7 @@ describe('resend', () => {
     const r = await ops(['resend', String(ids.failed)])
     expect(r.code).toBe(0)
     expect(r.out).toContain(`#${ids.failed}`)
-    const core = createCore({ dataDir, version: 'test', keychain: false })
+    const core = await openCore({ dataDir, version: 'test' })
     try {
       const row = core.db.prepare('SELECT status, next_attempt_at AS next FROM outbox WHERE id = ?').get(ids.failed) as { status: string; next: number }
       expect(row.status).toBe('pending')
@@ -232,12 +233,12 @@ describe('reference refresh', () => {
   afterAll(() => sim.close())
 
   const setPcareUrl = async (baseUrl: string | null) => {
-    const core = createCore({ dataDir, version: 'test', keychain: false })
+    const core = await openCore({ dataDir, version: 'test' })
     core.settings.update({ pcare: { baseUrl } })
     await core.close()
   }
   const poliCount = async () => {
-    const core = createCore({ dataDir, version: 'test', keychain: false })
+    const core = await openCore({ dataDir, version: 'test' })
     try {
       return referenceLists(core.db).poli.length
     } finally {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { OutboxRow, SyncStatus } from '../../electron/contract'
 import { formatServerMessage, isServerMessageKey } from '../../electron/contract/messages'
-import { createCore, type Core } from '../../electron/core/app'
+import { openCore, type Core } from '../../electron/core/app'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { AppError } from '../../electron/core/errors'
 import { createLogger, maskText } from '../../electron/core/log'
@@ -192,7 +192,8 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
       io.err(`Tidak ada faskes.db di / no faskes.db in ${resolve(dataDir)}`)
       return 2
     }
-    core = createCore({
+    // The workstation's file is encrypted with the keychain's key (io.keychain replaces only the remotes' credentials).
+    core = await openCore({
       dataDir: resolve(dataDir),
       version: 'cli',
       remotes: { ...demoRemotesFromEnv(io.env), ...(io.keychain ? { keychain: io.keychain } : {}) },

@@ -2,10 +2,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { openDatabase } from '../../electron/core/db'
+import { openCore } from '../../electron/core/app'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { localRuntimeDir } from '../../electron/core/ledger/profile'
-import { SettingsStore } from '../../electron/core/settings'
 import { startBrowserShell } from '../browser-shell/server'
 import { startSimulator } from '../pcare-sim/server'
 
@@ -25,11 +24,10 @@ const { values } = parseArgs({
 
 async function main() {
   const dataDir = values['data-dir']!
-  mkdirSync(dataDir, { recursive: true })
-  // Read the settings once to decide which demo stand-ins are needed.
-  const db = openDatabase(join(dataDir, 'faskes.db'))
-  const settings = new SettingsStore(db).get()
-  db.close()
+  // Read the settings once to decide which demo stand-ins are needed (through core: the file is encrypted).
+  const first = await openCore({ dataDir, version: 'settings' })
+  const settings = first.settings.get()
+  await first.close()
 
   const env: NodeJS.ProcessEnv = {}
   const notes: string[] = []

@@ -15,6 +15,8 @@ export interface KeychainBackend {
 export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
 /** The keychain account (item name) of the seal key, under KEYCHAIN_SERVICE. */
 const SEAL_KEY_ACCOUNT = 'local-seal-key'
+/** The keychain account of the database key (databaseKey), under KEYCHAIN_SERVICE. */
+const DATABASE_KEY_ACCOUNT = 'local-database-key'
 /** An MSP whose Fabric signing key the keychain may hold (the keys of the contract's CredentialPresence.fabric). */
 export type FabricMsp = keyof CredentialPresence['fabric']
 
@@ -154,6 +156,21 @@ export class CredentialStore implements CredentialSource {
       return key
     })().finally(() => (this.sealing = null))
     return this.sealing
+  }
+
+  /**
+   * The per-install 32-byte key faskes.db is encrypted with (db/index.ts, OpenOptions.key). Minted on first use, and
+   * ONLY while `encryptedDatabaseExists()` is false: a keychain that answers "not found" (or a cancelled unlock
+   * prompt, see sealKey) for an encrypted database throws UNAVAILABLE (db.keyMissing) and leaves the item alone,
+   * since a new key would never open the old file. Keychain failures and timeouts throw as for sealKey.
+   */
+  async databaseKey(encryptedDatabaseExists: () => boolean): Promise<Buffer> {
+    const stored = await this.get(DATABASE_KEY_ACCOUNT)
+    if (stored) return Buffer.from(stored, 'base64')
+    if (encryptedDatabaseExists()) throw new AppError('UNAVAILABLE', msg('db.keyMissing'))
+    const key = randomBytes(32)
+    await this.set(DATABASE_KEY_ACCOUNT, key.toString('base64'))
+    return key
   }
 
   /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */
