@@ -82,3 +82,12 @@ describe('openDatabase with a key', () => {
     db.close()
   })
 })
+
+describe('openDatabase without a path', () => {
+  it("':memory:' stays in memory: no file of that name is made", () => {
+    const db = openDatabase(':memory:', { key })
+    expect(schemaVersion(db)).toBe(migrations.length)
+    db.close()
+    expect(existsSync(':memory:')).toBe(false)
+  })
+})

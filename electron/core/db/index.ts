@@ -47,7 +47,7 @@ export class DatabaseKeyError extends Error {
 
 /** What the first 16 bytes of `file` say: no file, an empty file (SQLite's new database), plain SQLite, or anything else. */
 function fileKind(file: string): 'absent' | 'empty' | 'plain' | 'other' {
-  if (!existsSync(file)) return 'absent'
+  if (file === ':memory:' || file === '' || !existsSync(file)) return 'absent'
   const fd = openSync(file, 'r')
   try {
     const head = Buffer.alloc(16)
@@ -114,13 +114,16 @@ function restrictModes(file: string): void {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): DB {
   const kind = fileKind(file)
-  // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the mode of the database file.
-  if (kind === 'absent' && !options.readonly && process.platform !== 'win32') closeSync(openSync(file, 'wx', 0o600))
+  // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the mode of the database file. ':memory:' and ''
+  // (a private temporary database) are not paths.
+  const onDisk = file !== ':memory:' && file !== ''
+  if (onDisk && kind === 'absent' && !options.readonly && process.platform !== 'win32') closeSync(openSync(file, 'wx', 0o600))
   const plainBefore = options.key !== undefined && kind === 'plain'
   const db = new Database(file, { readonly: options.readonly ?? false })
   try {
     db.pragma('busy_timeout = 5000')
-    if (options.key && !plainBefore) applyKey(db, options.key)
+    // Nothing of a memory database is ever at rest (and SQLite3 Multiple Ciphers refuses a key for one).
+    if (options.key && !plainBefore && onDisk) applyKey(db, options.key)
     try {
       // The first read of the file: a wrong key (or a key missing for an encrypted file) fails here.
       db.prepare('SELECT count(*) FROM sqlite_master').get()
@@ -140,7 +143,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): DB {
     db.pragma('foreign_keys = ON')
     if (!options.readonly) migrate(db, options.migrations ?? allMigrations)
     else assertNotTooNew(db, options.migrations ?? allMigrations)
-    if (!options.readonly) restrictModes(file)
+    if (onDisk && !options.readonly) restrictModes(file)
     return db
   } catch (err) {
     db.close()
