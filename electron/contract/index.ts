@@ -588,8 +588,19 @@ const KdDokter = z.string().trim().regex(/^[0-9A-Za-z]{1,20}$/, 'v.kdDokter')
 
 export const Role = z.enum(['counter', 'clinician', 'admin'])
 export type Role = z.infer<typeof Role>
-export const SessionUser = z.object({ username: z.string(), role: Role })
+/**
+ * What a sign-in must do before anything else (issue 13): 'password' = change the temporary password an admin set;
+ * 'totp' = scan the authenticator secret core made for this user (an admin created or re-enrolled by another admin).
+ * While one is pending the session answers only the channels that finish it (auth/users.ts refuseWhilePending).
+ */
+export const PendingStep = z.enum(['password', 'totp'])
+export type PendingStep = z.infer<typeof PendingStep>
+export const SessionUser = z.object({ username: z.string(), role: Role, pending: PendingStep.optional() })
 export type SessionUser = z.infer<typeof SessionUser>
+/** One audited change to a user (auth/users.ts): who acted, when (ms since epoch), on which user, and what. */
+export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol'])
+export type UserAuditAction = z.infer<typeof UserAuditAction>
+const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction })
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
 const Password = z.string().min(10, 'v.password').max(200)
 /** TOTP enrolment shown once to a new admin: the secret as text and as an otpauth:// URI. */
@@ -641,7 +652,8 @@ export const contract = {
   'session.touch': { input: Empty, output: z.object({ ok: z.literal(true) }) },
   /** An admin ends a user's sign-in lock (10 failures) at once. */
   'users.unlock': { input: z.object({ username: z.string().max(40) }).strict(), output: z.object({ username: z.string() }) },
-  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable(), lockedUntil: z.number().nullable() })) },
+  // enabled: may sign in; mustChangePassword / enrolPending: what the user's next sign-in must do first (issue 13).
+  'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable(), lockedUntil: z.number().nullable() , enabled: z.boolean(), mustChangePassword: z.boolean(), enrolPending: z.boolean() })) },
   'users.setDokter': { input: z.object({ username: z.string().max(40), kdDokter: KdDokter.nullable() }).strict(), output: z.object({ username: z.string(), kdDokter: z.string().nullable() }) },
   'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
   'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },
@@ -654,7 +666,22 @@ export const contract = {
   },
   'examination.edit': { input: z.object({ input: ExaminationInput, reason: CorrectionReason }).strict(), output: CorrectionResult },
   'kunjungan.delete': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason }).strict(), output: CorrectionResult },
-  'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolment: Enrolment.nullable() }) },
+  /** An admin made here enrols their authenticator at their own first sign-in (enrolAtSignIn): no secret is returned. */
+  'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolAtSignIn: z.boolean() }) },
+  /** Disabling also ends the user's sessions at once. Refused for oneself and for the last enabled admin. */
+  'users.setEnabled': { input: z.object({ username: z.string().max(40), enabled: z.boolean() }).strict(), output: z.object({ username: z.string(), enabled: z.boolean() }) },
+  /** The admin sets a temporary password; the user must change it at the next sign-in. Ends the user's sessions. */
+  'users.resetPassword': { input: z.object({ username: z.string().max(40), password: Password }).strict(), output: z.object({ username: z.string() }) },
+  /** Marks an admin for a new authenticator, scanned at their own next sign-in; the secret is never returned here. */
+  'users.resetEnrolment': { input: z.object({ username: z.string().max(40) }).strict(), output: z.object({ username: z.string() }) },
+  /** The audit of user changes, newest first. */
+  'users.audit': { input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(), output: z.array(UserAuditRow) },
+  /** The signed-in user's own password: the current one, then the new one (which must differ). Ends their other sessions. */
+  'auth.changePassword': { input: z.object({ current: z.string().max(200), password: Password }).strict(), output: SessionUser },
+  /** The signed-in user's own pending authenticator enrolment (FORBIDDEN when none is pending): shown to that user only. */
+  'auth.enrolment': { input: Empty, output: Enrolment },
+  /** Confirms the pending enrolment with a code from the newly scanned authenticator. */
+  'auth.enrol': { input: z.object({ totp: z.string().regex(/^\d{6}$/, 'v.totp') }).strict(), output: SessionUser },
 } as const
 
 export type Contract = typeof contract

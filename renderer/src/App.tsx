@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { AppInfo, SyncStatus } from '../../electron/contract'
 import { call } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
+import { PendingStep } from './Pending'
 import { StatusBar } from './components/StatusBar'
 import { useCall } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
@@ -61,7 +62,10 @@ export function App() {
   }
   return (
     <I18nProvider locale={info.locale}>
-      {me.user ? (
+      {me.user && me.user.pending ? (
+        // A temporary password or a new authenticator comes before any workspace (core refuses them meanwhile).
+        <PendingStep user={me.user} onDone={signedIn} onSignedOut={() => setMe({ user: null, setupRequired: false })} />
+      ) : me.user ? (
         <Shell info={info} user={me.user} onSettingsSaved={loadInfo} onSignedOut={() => setMe({ user: null, setupRequired: false })} />
       ) : me.setupRequired ? (
         <FirstRun onSignedIn={signedIn} />

@@ -149,17 +149,29 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
     expect(words, `${link} page in English`).toEqual([])
   }
 
-  // An admin adds a second admin: the new admin's secret is shown as a QR code too (and as text).
+  // An admin adds a second admin: the creating admin sees no secret (issue 13). The new admin scans it at their own
+  // first sign-in, where it is shown as a QR code too (and as text), and confirms it with a code.
   await nav('Admin').click()
   await page.locator('#nu-username').fill('admin2')
   await page.locator('#nu-password').fill('kata-sandi-admin-kedua')
   await page.locator('#nu-role').selectOption({ label: 'Admin' })
   await page.getByRole('button', { name: 'Add user' }).click()
-  await page.getByText('User admin2 created.').waitFor()
-  const secret2 = (await page.getByTestId('new-admin-secret').innerText()).trim()
+  await page.getByText('User admin2 created. admin2 scans their own authenticator app at their first sign-in.').waitFor()
+  expect(await page.getByText(/^otpauth:\/\/totp\//).count()).toBe(0)
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+  await page.getByLabel('Username').fill('admin2')
+  await page.getByLabel('Password').fill('kata-sandi-admin-kedua')
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  const enrolTitle = page.getByRole('heading', { level: 1, name: 'Enrol your authenticator app' })
+  await enrolTitle.waitFor()
+  const secret2 = (await page.getByTestId('totp-secret').innerText()).trim()
   const uri2 = (await page.getByText(/^otpauth:\/\/totp\//).innerText()).trim()
   expect(uri2).toContain(`secret=${secret2}`)
   expect(await decodeQr('QR code for the authenticator app', 'language-en-second-admin-qr.png')).toBe(uri2)
+  await page.getByLabel('Code from the authenticator app').fill(await freshTotp(secret2))
+  await page.getByRole('button', { name: 'Enrol', exact: true }).click()
+  await enrolTitle.waitFor({ state: 'detached' })
 
   // A wrong password is refused by core; the login screen follows the saved language.
   await page.getByRole('button', { name: 'Sign out' }).click()

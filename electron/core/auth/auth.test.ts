@@ -67,7 +67,7 @@ describe('sign-in and roles through the handler table', () => {
     expect(await call(table, 'auth.setup', { username: 'other', password: 'rahasia-uji-456' }, ctx(anon))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
 
     const created = await call(table, 'users.create', { username: 'loket1', password: 'rahasia-loket-1', role: 'counter' }, ctx(admin))
-    expect(created).toEqual({ ok: true, value: { username: 'loket1', role: 'counter', enrolment: null } })
+    expect(created).toEqual({ ok: true, value: { username: 'loket1', role: 'counter', enrolAtSignIn: false } })
     const counter = jar()
     expect((await call(table, 'auth.login', { username: 'loket1', password: 'rahasia-loket-1' }, ctx(counter))).ok).toBe(true)
     expect(await call(table, 'outbox.list', {}, ctx(counter))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })

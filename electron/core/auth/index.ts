@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Role, SessionUser, TotpEnrolment } from '../../contract'
+import type { PendingStep, Role, SessionUser, TotpEnrolment } from '../../contract'
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../contract/session'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
@@ -19,6 +19,10 @@ interface UserRow {
   totp_confirmed_at: number | null
   totp_last_step: number | null
   created_at: number
+  /** Issue 13 (migration 0010): null while enabled; 1/0 flags for what the next sign-in must do first. */
+  disabled_at: number | null
+  must_change_password: number
+  totp_enrol_pending: number
 }
 
 const ISSUER = 'Faskes Workstation'
@@ -84,21 +88,26 @@ export class AuthService {
     })()
   }
 
-  async createUser(username: string, password: string, role: Role): Promise<SessionUser & { enrolment: TotpEnrolment | null }> {
+  /**
+   * Makes a user. An admin gets a sealed TOTP seed: with `enrol` 'atSignIn' (an admin creating another admin, the
+   * users.create channel) nobody sees it here and the new admin scans it at their own first sign-in (enrolment null);
+   * 'now' returns it to the caller, for a person setting up this machine (test and seed helpers).
+   */
+  async createUser(username: string, password: string, role: Role, enrol: 'now' | 'atSignIn' = 'now'): Promise<SessionUser & { enrolment: TotpEnrolment | null }> {
     if (this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
       throw new AppError('CONFLICT', msg('auth.usernameTaken', { username }), [fieldError('username', msg('auth.usernameTakenField'))])
     }
     const key = role === 'admin' ? await this.key() : null
-    const u = this.insert(username, password, role, key)
-    return { username: u.username, role: u.role, enrolment: role === 'admin' ? { secret: u.secret, otpauthUri: u.otpauthUri } : null }
+    const u = this.insert(username, password, role, key, enrol === 'atSignIn')
+    return { username: u.username, role: u.role, enrolment: role === 'admin' && enrol === 'now' ? { secret: u.secret, otpauthUri: u.otpauthUri } : null }
   }
 
-  private insert(username: string, password: string, role: Role, key: Buffer | null) {
+  private insert(username: string, password: string, role: Role, key: Buffer | null, enrolAtSignIn = false) {
     const secret = role === 'admin' ? newTotpSecret() : null
     if (secret && !key) throw new AppError('UNAVAILABLE', msg('auth.keychainRequired'))
     this.db
-      .prepare('INSERT INTO users (username, password_hash, role, totp_secret, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(username, hashPasswordSync(password), role, secret && key ? seal(key, secret) : null, this.now())
+      .prepare('INSERT INTO users (username, password_hash, role, totp_secret, totp_enrol_pending, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(username, hashPasswordSync(password), role, secret && key ? seal(key, secret) : null, secret && enrolAtSignIn ? 1 : 0, this.now())
     return { username, role, secret: secret ?? '', otpauthUri: secret ? otpauthUri(ISSUER, username, secret) : '' }
   }
 
@@ -136,11 +145,13 @@ export class AuthService {
     ]
     if (!this.throttle.begin(keys, this.now())) throw new AppError('UNAUTHENTICATED', msg('auth.throttled'))
     const bad = () => new AppError('UNAUTHENTICATED', msg('auth.badCredentials'))
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
+    // A disabled user is looked up like an unknown one: the same hash time and the same answer.
+    const row = this.db.prepare('SELECT * FROM users WHERE username = ? AND disabled_at IS NULL').get(username) as UserRow | undefined
     const pw = await verifyPassword(password, row?.password_hash ?? (await dummy()))
     if (!row) throw bad()
     let step: bigint | null = null
-    if (row.totp_secret) {
+    // A pending enrolment's seed was never seen by its user: that sign-in has the password only and may only enrol.
+    if (row.totp_secret && !row.totp_enrol_pending) {
       // The code is checked whether or not the password was right, so the keychain's time tells nothing either.
       if (!totp) throw bad()
       step = verifyTotp(open(await this.key(), row.totp_secret), totp, this.now())
@@ -156,7 +167,7 @@ export class AuthService {
     }
     this.throttle.succeeded(keys)
     if (pw.upgrade) this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(await hashPassword(password), username)
-    return { username: row.username, role: row.role }
+    return { username: row.username, role: row.role, ...pendingOf(row) }
   }
 
   /**
@@ -200,4 +211,71 @@ export class AuthService {
   logout(token: string | undefined | null): void {
     if (token) this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token))
   }
+
+  // --- A user's lifecycle (issue 13): the credential steps; auth/users.ts checks who may, audits and ends sessions.
+
+  /** What the user's sign-in must do first, or null; NOT_FOUND-free: an unknown or disabled user has no state (null). */
+  pendingStep(username: string): PendingStep | null {
+    const row = this.db.prepare('SELECT must_change_password, totp_enrol_pending FROM users WHERE username = ? AND disabled_at IS NULL').get(username) as
+      | Pick<UserRow, 'must_change_password' | 'totp_enrol_pending'>
+      | undefined
+    return row ? (pendingOf(row).pending ?? null) : null
+  }
+
+  /** Ends the user's sessions at once: all of them, or all but the one of `keepToken` (the caller's own). */
+  endSessions(username: string, keepToken?: string | null): void {
+    this.db.prepare('DELETE FROM sessions WHERE username = ? AND token_hash != ?').run(username, keepToken ? tokenHash(keepToken) : '')
+  }
+
+  /** Whether `password` is the user's current one (scrypt time either way; no throttle: the caller is signed in). */
+  async passwordMatches(username: string, password: string): Promise<boolean> {
+    const row = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as { password_hash: string } | undefined
+    return (await verifyPassword(password, row?.password_hash ?? (await dummy()))).ok && row !== undefined
+  }
+
+  /** Stores a new password hash; `mustChange` makes the next sign-in change it first (a temporary one an admin set). */
+  async setPassword(username: string, password: string, mustChange: boolean): Promise<void> {
+    const hash = await hashPassword(password)
+    this.db.prepare('UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?').run(hash, mustChange ? 1 : 0, username)
+  }
+
+  /**
+   * A new sealed TOTP seed that the user scans at their own next sign-in; the old authenticator stops working now. The
+   * seed is not returned: no admin sees it. UNAVAILABLE without a keychain.
+   */
+  async renewEnrolment(username: string): Promise<void> {
+    const sealed = seal(await this.key(), newTotpSecret())
+    this.db
+      .prepare('UPDATE users SET totp_secret = ?, totp_confirmed_at = NULL, totp_last_step = NULL, totp_enrol_pending = 1 WHERE username = ?')
+      .run(sealed, username)
+  }
+
+  /** The user's own pending enrolment (secret and otpauth URI). FORBIDDEN user.noEnrolmentPending when none waits. */
+  async pendingEnrolment(username: string): Promise<TotpEnrolment> {
+    const row = this.db.prepare('SELECT totp_secret FROM users WHERE username = ? AND totp_enrol_pending = 1').get(username) as { totp_secret: string | null } | undefined
+    if (!row?.totp_secret) throw new AppError('FORBIDDEN', msg('user.noEnrolmentPending'))
+    const secret = open(await this.key(), row.totp_secret)
+    return { secret, otpauthUri: otpauthUri(ISSUER, username, secret) }
+  }
+
+  /**
+   * Confirms the pending enrolment with a code of the new seed; false for a wrong code. The step is spent like a
+   * sign-in's, in one conditional statement, so the same code cannot confirm twice or then sign in.
+   */
+  async confirmEnrolment(username: string, code: string): Promise<boolean> {
+    const { secret } = await this.pendingEnrolment(username)
+    const step = verifyTotp(secret, code, this.now())
+    if (step === null) return false
+    const done = this.db
+      .prepare('UPDATE users SET totp_enrol_pending = 0, totp_confirmed_at = ?, totp_last_step = ? WHERE username = ? AND totp_enrol_pending = 1')
+      .run(this.now(), Number(step), username)
+    return done.changes === 1
+  }
+}
+
+/** A sign-in's first step from the user's row: the temporary password before a pending enrolment. */
+function pendingOf(row: Pick<UserRow, 'must_change_password' | 'totp_enrol_pending'>): { pending?: PendingStep } {
+  if (row.must_change_password) return { pending: 'password' }
+  if (row.totp_enrol_pending) return { pending: 'totp' }
+  return {}
 }

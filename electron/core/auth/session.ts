@@ -1,4 +1,4 @@
-import type { Output } from '../../contract'
+import type { Output, PendingStep } from '../../contract'
 import type { DB } from '../db'
 import { AppError, msg } from '../errors'
 import type { CallContext, SessionCarrier } from '../ipc/dispatch'
@@ -14,7 +14,7 @@ function needSession(ctx: Pick<CallContext, 'session'>): SessionCarrier {
 /** Who is signed in on this transport (with their own PCare doctor code), and whether the first admin is still to be made. */
 export function whoAmI(db: DB, auth: AuthService, ctx: Pick<CallContext, 'user' | 'role'>): Output<'auth.me'> {
   return {
-    user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role, kdDokter: userDokter(db, ctx.user) } : null,
+    user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role, kdDokter: userDokter(db, ctx.user), ...pendingOf(auth, ctx.user) } : null,
     setupRequired: !auth.hasUsers(),
   }
 }
@@ -26,6 +26,12 @@ export async function setupFirstAdmin(auth: AuthService, input: { username: stri
   // Any earlier session belonged to the open first-run state; the new admin signs in with a code.
   session.set(null)
   return admin
+}
+
+/** The signed-in user's pending first step (issue 13), as the optional `pending` field of SessionUser. */
+function pendingOf(auth: AuthService, username: string): { pending?: PendingStep } {
+  const pending = auth.pendingStep(username)
+  return pending ? { pending } : {}
 }
 
 /** Where a sign-in comes from, for throttling: the browser shell's remote address, else the transport ("ipc"). */

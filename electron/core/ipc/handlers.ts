@@ -6,7 +6,7 @@ import { setUserDokter } from '../auth/doctor'
 import { authorize } from '../auth/policy'
 import { keychainSealKey } from '../auth/seal'
 import { setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
-import { createUser, listUsers } from '../auth/users'
+import { changeOwnPassword, confirmOwnEnrolment, createUser, listUsers, ownEnrolment, refuseWhilePending, resetEnrolment, resetPassword, setEnabled, userAudit } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
 import { cancelRegistration, deleteKunjungan, editExamination, examinationForEdit } from '../clinic/corrections'
 import { checkPatient } from '../clinic/eligibility'
@@ -48,6 +48,7 @@ function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
       const user = session && !session.locked ? session.user : null
       try {
         authorize(channel, user, auth.hasUsers())
+        refuseWhilePending(auth, channel, user)
       } catch (err) {
         throw session?.locked && err instanceof AppError && err.code === 'UNAUTHENTICATED' ? new AppError('UNAUTHENTICATED', msg('auth.locked')) : err
       }
@@ -108,7 +109,14 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'session.touch': (_input, ctx) => touchSession(auth, ctx),
     'users.unlock': ({ username }) => auth.unlockUser(username),
     'users.list': () => listUsers(core.db, auth),
-    'users.create': (input) => createUser(core.db, auth, input),
+    'users.create': (input, ctx) => createUser(core.db, auth, input, ctx),
+    'users.setEnabled': (input, ctx) => setEnabled(core.db, auth, input, ctx),
+    'users.resetPassword': (input, ctx) => resetPassword(core.db, auth, input, ctx),
+    'users.resetEnrolment': (input, ctx) => resetEnrolment(core.db, auth, input, ctx),
+    'users.audit': (input) => userAudit(core.db, input),
+    'auth.changePassword': (input, ctx) => changeOwnPassword(core.db, auth, input, ctx),
+    'auth.enrolment': (_input, ctx) => ownEnrolment(auth, ctx),
+    'auth.enrol': (input, ctx) => confirmOwnEnrolment(core.db, auth, input, ctx),
     'users.setDokter': ({ username, kdDokter }) => setUserDokter(core.db, username, kdDokter),
     'doctors.schedule': (input) => poliSchedule(core.db, core.engine, input),
     'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),

@@ -3,27 +3,54 @@ import type { Output } from '../../../../electron/contract'
 import { ApiError, asApiError, call } from '../../api'
 import { Field, when } from '../../components/Field'
 import { FormErrorScope, FormErrors } from '../../components/FormErrors'
-import { TotpEnrolment } from '../../components/TotpEnrolment'
 import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { DokterSelect, UserDokterCell, useDokterList } from '../poli/UserDokter'
 
-/** The users with their role, TOTP state and doctor, and the form that adds one (an admin gets a TOTP enrolment). */
+type UserRow = Output<'users.list'>[number]
+
+/**
+ * The users with their role, TOTP state, doctor and state (enabled, what their next sign-in must do first); per user
+ * disable/enable, a temporary password, and (admins) a new authenticator the user scans at their own next sign-in;
+ * the form that adds one; and the audit of these changes. No admin ever sees another user's authenticator secret.
+ */
 export function Users() {
   const { t, locale } = useI18n()
   const list = useCall('users.list', {})
+  const audit = useCall('users.audit', {})
   const users = list.value
   const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
   const dokter = useDokterList()
   const [saveError, setError] = useState<ApiError | null>(null)
   const [created, setCreated] = useState<Output<'users.create'> | null>(null)
+  // The outcome of the last row action, said once in the status line below the table.
+  const [done, setDone] = useState<string | null>(null)
+  const [actionError, setActionError] = useState<ApiError | null>(null)
+  const [resetting, setResetting] = useState<string | null>(null)
+  const reload = () => {
+    list.reload()
+    audit.reload()
+  }
+  const act = async (run: () => Promise<unknown>, said: string) => {
+    setDone(null)
+    setActionError(null)
+    try {
+      await run()
+      setDone(said)
+      reload()
+      return true
+    } catch (err) {
+      setActionError(asApiError(err))
+      return false
+    }
+  }
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setError(null)
     try {
       setCreated(await call('users.create', { ...form, kdDokter: form.role !== 'counter' && form.kdDokter ? form.kdDokter : undefined }))
       setForm({ username: '', password: '', role: form.role, kdDokter: '' })
-      list.reload()
+      reload()
     } catch (err) {
       setError(asApiError(err))
     }
@@ -32,7 +59,7 @@ export function Users() {
     <section className="card" aria-labelledby="users-title">
       <h2 id="users-title">{t('admin.usersTitle')}</h2>
       {users && (
-        <table className="table">
+        <table className="table" aria-labelledby="users-title">
           <thead>
             <tr>
               <th scope="col">{t('auth.username')}</th>
@@ -40,6 +67,8 @@ export function Users() {
               <th scope="col">TOTP</th>
               <th scope="col">{t('admin.kdDokter')}</th>
               <th scope="col">{t('admin.created')}</th>
+              <th scope="col">{t('users.state')}</th>
+              <th scope="col">{t('users.actions')}</th>
             </tr>
           </thead>
           <tbody>
@@ -52,10 +81,49 @@ export function Users() {
                   <UserDokterCell key={u.kdDokter ?? ''} username={u.username} role={u.role} kdDokter={u.kdDokter} dokter={dokter} />
                 </td>
                 <td>{when(locale, u.createdAt)}</td>
+                <td>
+                  <UserState user={u} />
+                </td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => void act(() => call('users.setEnabled', { username: u.username, enabled: !u.enabled }), t(u.enabled ? 'users.disabledDone' : 'users.enabledDone', { username: u.username }))}
+                  >
+                    {t(u.enabled ? 'users.disable' : 'users.enable')}
+                  </button>
+                  <button type="button" className="secondary" aria-expanded={resetting === u.username} onClick={() => setResetting(resetting === u.username ? null : u.username)}>
+                    {t('users.resetPassword')}
+                  </button>
+                  {u.role === 'admin' && (
+                    <button type="button" className="secondary" onClick={() => void act(() => call('users.resetEnrolment', { username: u.username }), t('users.reenrolDone', { username: u.username }))}>
+                      {t('users.reenrol')}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {resetting && (
+        <ResetPassword
+          key={resetting}
+          username={resetting}
+          onDone={() => {
+            setDone(t('users.resetDone', { username: resetting }))
+            setActionError(null)
+            setResetting(null)
+            reload()
+          }}
+          onCancel={() => setResetting(null)}
+        />
+      )}
+      <div role="status">{done && <p className="ok">{done}</p>}</div>
+      {actionError && (
+        <p role="alert" className="alert">
+          {actionError.message}
+        </p>
       )}
       <form className="grid-form" onSubmit={submit} noValidate>
         <FormErrorScope error={saveError}>
@@ -91,11 +159,89 @@ export function Users() {
         <div role="status">
           <p className="ok">
             {t('admin.userCreated', { username: created.username })}
-            {created.enrolment && ` ${t('auth.enrolIntro')}`}
+            {created.enrolAtSignIn && ` ${t('users.enrolAtSignIn', { username: created.username })}`}
           </p>
-          {created.enrolment && <TotpEnrolment secret={created.enrolment.secret} otpauthUri={created.enrolment.otpauthUri} testId="new-admin-secret" />}
         </div>
       )}
+      <UserAudit audit={audit.value} />
     </section>
+  )
+}
+
+/** Enabled or not, and what the user's next sign-in must do first. */
+function UserState({ user }: { user: UserRow }) {
+  const { t } = useI18n()
+  const notes = [user.enabled ? t('users.enabled') : t('users.disabled')]
+  if (user.mustChangePassword) notes.push(t('users.mustChangePassword'))
+  if (user.enrolPending) notes.push(t('users.enrolPending'))
+  return <span className={user.enabled ? undefined : 'error'}>{notes.join(' · ')}</span>
+}
+
+/** The temporary password an admin gives a user; the user changes it at their next sign-in. */
+function ResetPassword({ username, onDone, onCancel }: { username: string; onDone: () => void; onCancel: () => void }) {
+  const { t } = useI18n()
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<ApiError | null>(null)
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setError(null)
+    try {
+      await call('users.resetPassword', { username, password })
+      onDone()
+    } catch (err) {
+      setError(asApiError(err))
+    }
+  }
+  return (
+    <form className="grid-form" onSubmit={submit} noValidate aria-label={t('users.resetTitle', { username })}>
+      <FormErrorScope error={error}>
+        <p className="wide">{t('users.resetIntro', { username })}</p>
+        <Field id="rp-password" name="password" label={t('users.tempPassword')} hint={t('auth.passwordHint')}>
+          <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
+        <FormErrors summary={t('form.hasErrors')} />
+        <div className="form-actions wide">
+          <button type="submit">{t('users.setTempPassword')}</button>
+          <button type="button" className="secondary" onClick={onCancel}>
+            {t('users.cancel')}
+          </button>
+        </div>
+      </FormErrorScope>
+    </form>
+  )
+}
+
+/** The audit of user changes, newest first: when, who, which user, what. */
+function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
+  const { t, locale } = useI18n()
+  if (!audit) return null
+  return (
+    <>
+      <h3 id="users-audit-title">{t('users.auditTitle')}</h3>
+      {audit.length === 0 ? (
+        <p>{t('users.auditEmpty')}</p>
+      ) : (
+        <table className="table" aria-labelledby="users-audit-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('users.auditAt')}</th>
+              <th scope="col">{t('users.auditActor')}</th>
+              <th scope="col">{t('auth.username')}</th>
+              <th scope="col">{t('users.auditAction')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {audit.map((a, i) => (
+              <tr key={`${a.at}-${i}`}>
+                <td>{when(locale, a.at)}</td>
+                <td>{a.actor}</td>
+                <td>{a.username}</td>
+                <td>{t(`users.action.${a.action}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   )
 }
