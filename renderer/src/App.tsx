@@ -4,6 +4,7 @@ import { call } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { PendingStep } from './Pending'
 import { StatusBar } from './components/StatusBar'
+import { SessionLock } from './Lock'
 import { useCall } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
 import { ReferenceStampProvider } from './reference'
@@ -131,6 +132,7 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
         )}
       </main>
       <StatusBar status={sync.value} error={sync.error} />
+      <SessionLock user={user} onEnded={onSignedOut} />
     </div>
   )
 }

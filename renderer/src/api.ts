@@ -37,6 +37,18 @@ export class ApiError extends Error {
   }
 }
 
+type SessionRefusal = 'locked' | 'ended'
+const sessionListeners = new Set<(reason: SessionRefusal) => void>()
+
+/**
+ * Tells `listener` when core refuses a call because the session is locked (idle, auth.locked) or over (auth.signInFirst,
+ * e.g. 12 h after sign-in), whichever call it was; the lock screen (Lock.tsx) listens. Returns the unsubscribe.
+ */
+export function onSessionRefused(listener: (reason: SessionRefusal) => void): () => void {
+  sessionListeners.add(listener)
+  return () => void sessionListeners.delete(listener)
+}
+
 /** Calls one channel and returns its value, or throws ApiError. The page never sees a raw Result. */
 export async function call<C extends Channel>(channel: C, input: Input<C>): Promise<Output<C>> {
   let result
@@ -47,6 +59,10 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
     throw new ApiError('UNAVAILABLE', formatServerMessage(messageLocale, 'err.unavailableLocal'))
   }
   if (result.ok) return result.value
+  const { code, key } = result.error
+  if (code === 'UNAUTHENTICATED' && (key === 'auth.locked' || key === 'auth.signInFirst')) {
+    for (const listener of sessionListeners) listener(key === 'auth.locked' ? 'locked' : 'ended')
+  }
   throw ApiError.from(result.error)
 }
 
