@@ -93,6 +93,7 @@ describe('users an admin manages', () => {
     expect(() => refuseWhilePending(auth, 'examination.save', user)).toThrow(expect.objectContaining({ code: 'FORBIDDEN', key: 'user.passwordPending' }))
     expect(() => refuseWhilePending(auth, 'auth.changePassword', user)).not.toThrow()
     expect(() => refuseWhilePending(auth, 'auth.me', user)).not.toThrow()
+    expect(() => refuseWhilePending(auth, 'session.touch', user)).not.toThrow()
 
     const me = as('dr.satu', 'clinician', temp.token)
     await expect(changeOwnPassword(db, auth, { current: 'salah-salah-1', password: 'baru-sekali-123' }, me, now)).rejects.toMatchObject({ code: 'INVALID_INPUT', key: 'user.currentPasswordWrong' })

@@ -172,9 +172,19 @@ function withPending(auth: AuthService, me: SessionUser): SessionUser {
 
 /**
  * The channels a sign-in with a pending step may call: the steps themselves, who am I (and app.info, the facility's
- * name and locale the page needs to show the step), and signing out.
+ * name and locale the page needs to show the step), the page's activity report (session.touch: typing the step is
+ * user activity), and signing out.
  */
-const PENDING_ALLOWED: ReadonlySet<Channel> = new Set<Channel>(['auth.me', 'app.info', 'auth.logout', 'auth.login', 'auth.changePassword', 'auth.enrolment', 'auth.enrol'])
+const PENDING_ALLOWED: ReadonlySet<Channel> = new Set<Channel>([
+  'auth.me',
+  'app.info',
+  'session.touch',
+  'auth.logout',
+  'auth.login',
+  'auth.changePassword',
+  'auth.enrolment',
+  'auth.enrol',
+])
 
 /**
  * Refuses (FORBIDDEN, keyed by the step) every other channel while the signed-in user must first change a temporary
