@@ -642,8 +642,17 @@ export const contract = {
   'credentials.status': { input: Empty, output: CredentialPresence },
   'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
   // kdDokter: the signed-in user's own PCare doctor code (the examination's default doctor).
-  'auth.me': { input: Empty, output: z.object({ user: SessionUser.extend({ kdDokter: z.string().nullable().optional() }).nullable(), setupRequired: z.boolean() }) },
-  'auth.setup': { input: z.object({ username: Username, password: Password }).strict(), output: SessionUser.extend(Enrolment.shape) },
+  /**
+   * Anonymous: who is signed in, whether the first admin is still to be made, whether this transport's first run asks
+   * for the one-time setup code (the browser shell does; Electron's own window is its proof), and the locale the
+   * sign-in screen speaks (app.info needs a signed-in user).
+   */
+  'auth.me': {
+    input: Empty,
+    output: z.object({ user: SessionUser.extend({ kdDokter: z.string().nullable().optional() }).nullable(), setupRequired: z.boolean(), setupCodeRequired: z.boolean(), locale: Locale }),
+  },
+  /** Only while no user exists; `setupCode` is the browser shell's one-time code (printed on its console, file `setup-code` in the data folder). */
+  'auth.setup': { input: z.object({ username: Username, password: Password, setupCode: z.string().trim().max(40).optional() }).strict(), output: SessionUser.extend(Enrolment.shape) },
   'auth.login': { input: z.object({ username: z.string().trim().max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
   /** The lock screen: the locked session's own user gives the password again (and the code for an admin); the session goes on. */

@@ -49,6 +49,9 @@ const id = {
   // issue 10 (9c): core's own errors, by area
   'auth.keychainRequired': 'Keychain sistem operasi diperlukan untuk melindungi faktor kedua admin.',
   'auth.setupDone': 'Admin pertama sudah dibuat. Masuk sebagai admin untuk menambah pengguna.',
+  'auth.setupCodeWrong': 'Kode penyiapan salah. Salin kode dari konsol server atau dari berkas setup-code di folder data.',
+  'auth.setupCodeField': 'Kode penyiapan salah.',
+  'auth.setupNoProof': 'Penyiapan pertama hanya dapat dilakukan dari aplikasi di komputer ini.',
   'auth.usernameTaken': 'Nama pengguna "{username}" sudah dipakai.',
   'auth.usernameTakenField': 'Nama pengguna sudah dipakai.',
   'auth.badCredentials': 'Nama pengguna atau kata sandi salah.',
@@ -206,6 +209,9 @@ const en: Record<ServerMessageKey, string> = {
   // issue 10 (9c): core's own errors, by area
   'auth.keychainRequired': "The operating system's keychain is needed to protect the admin's second factor.",
   'auth.setupDone': 'The first admin already exists. Sign in as an admin to add users.',
+  'auth.setupCodeWrong': 'Wrong setup code. Copy the code from the server console or from the setup-code file in the data folder.',
+  'auth.setupCodeField': 'Wrong setup code.',
+  'auth.setupNoProof': 'The first run can only be done from the app on this computer.',
   'auth.usernameTaken': 'The user name "{username}" is already taken.',
   'auth.usernameTakenField': 'This user name is already taken.',
   'auth.badCredentials': 'Wrong user name or password.',

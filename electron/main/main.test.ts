@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { channelNames } from '../contract/channels'
 import { tempDir } from '../../test/helpers/tmp'
+import { totpAt } from '../core/auth/totp'
 
 /**
  * main/index.ts under Node with a stand-in `electron` (the binary cannot run here). The stand-in
@@ -117,7 +118,16 @@ describe('main process wiring', () => {
     expect([...s.ipc.keys()].sort()).toEqual([...channelNames].sort())
   })
 
-  it('IPC from the app page reaches core and the SQLite file in userData', async () => {
+  it('IPC from the app page reaches core and the SQLite file in userData; the window itself is the first-run proof', async () => {
+    // First run: nothing but the first-run and sign-in channels answers, and no setup code is asked in the app window.
+    expect(await call(appFrame, 'auth.me', {})).toMatchObject({ ok: true, value: { user: null, setupRequired: true, setupCodeRequired: false } })
+    expect(await call(appFrame, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(await call(appFrame, 'settings.update', { faskesName: 'Diretas' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    const admin = { username: 'pemilik', password: 'rahasia-pemilik-1' }
+    const setup = await call(appFrame, 'auth.setup', admin)
+    expect(setup).toMatchObject({ ok: true, value: { username: 'pemilik', role: 'admin' } })
+    expect(await call(appFrame, 'auth.login', { ...admin, totp: totpAt(setup.value.secret, Date.now()) })).toMatchObject({ ok: true })
+
     const info = await call(appFrame, 'app.info', {})
     expect(info).toMatchObject({ ok: true, value: { version: '3.2.1' } })
     const upd = await call(appFrame, 'settings.update', { faskesName: 'Puskesmas Uji' })

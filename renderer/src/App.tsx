@@ -17,12 +17,13 @@ import { Pengaturan } from './workspaces/Pengaturan'
 const SYNC_POLL_MS = 2000
 
 export function App() {
-  const infoCall = useCall('app.info', {})
   const meCall = useCall('auth.me', {})
   // Signing in or out changes who is signed in here without asking core again; until then core's answer holds.
   const [signedInAs, setMe] = useState<Me | null>(null)
-  const info = infoCall.value
   const me = signedInAs ?? meCall.value
+  // app.info (facility name, kdPPK) answers signed-in users only; the sign-in screen speaks auth.me's locale.
+  const infoCall = useCall('app.info', me?.user ? {} : null)
+  const info = infoCall.value
   const { reload: reloadInfo } = infoCall
   const { reload: reloadMe } = meCall
   // Retry after a failed boot, and re-read after settings were saved (the facility's name, the locale).
@@ -32,19 +33,20 @@ export function App() {
   }, [reloadInfo, reloadMe])
   // While either is being asked (again) the boot screen says so; a failure shows once nothing is pending.
   const loadError = infoCall.loading || meCall.loading ? undefined : (infoCall.error ?? meCall.error)
+  const locale = info?.locale ?? me?.locale
   useEffect(() => {
-    if (info) document.documentElement.lang = info.locale
-  }, [info])
+    if (locale) document.documentElement.lang = locale
+  }, [locale])
 
   const signedIn = (user: SessionUser) => {
-    setMe({ user, setupRequired: false })
+    setMe({ user, setupRequired: false, setupCodeRequired: false, locale: me?.locale ?? 'id' })
     // Land on the first workspace this role may use.
     const allowed = allowedWorkspaces(user.role)
     if (!allowed.includes(parseHash(window.location.hash))) window.location.hash = hrefOf(allowed[0])
   }
 
-  if (!info || !me) {
-    // Before app.info answers there is no locale setting yet: Bahasa Indonesia first.
+  if (!me || !locale || (me.user && !info)) {
+    // Before auth.me (or, signed in, app.info) answers there is no locale setting yet: Bahasa Indonesia first.
     const t = translator('id')
     return (
       <main className="boot">
@@ -62,14 +64,14 @@ export function App() {
     )
   }
   return (
-    <I18nProvider locale={info.locale}>
-      {me.user && me.user.pending ? (
+    <I18nProvider locale={locale}>
+      {me.user && info && me.user.pending ? (
         // A temporary password or a new authenticator comes before any workspace (core refuses them meanwhile).
-        <PendingStep user={me.user} onDone={signedIn} onSignedOut={() => setMe({ user: null, setupRequired: false })} />
-      ) : me.user ? (
-        <Shell info={info} user={me.user} onSettingsSaved={loadInfo} onSignedOut={() => setMe({ user: null, setupRequired: false })} />
+        <PendingStep user={me.user} onDone={signedIn} onSignedOut={() => setMe({ user: null, setupRequired: false, setupCodeRequired: false, locale })} />
+      ) : me.user && info ? (
+        <Shell info={info} user={me.user} onSettingsSaved={loadInfo} onSignedOut={() => setMe({ user: null, setupRequired: false, setupCodeRequired: false, locale })} />
       ) : me.setupRequired ? (
-        <FirstRun onSignedIn={signedIn} />
+        <FirstRun onSignedIn={signedIn} needsCode={me.setupCodeRequired} />
       ) : (
         <LoginScreen onSignedIn={signedIn} />
       )}

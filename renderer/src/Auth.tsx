@@ -10,13 +10,17 @@ import { useI18n } from './i18n'
 export type Me = Output<'auth.me'>
 export type SessionUser = NonNullable<Me['user']>
 
-/** First run: no user can sign in yet, so this screen creates the admin and shows the TOTP enrolment once. */
-export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
+/**
+ * First run: no user can sign in yet, so this screen creates the admin and shows the TOTP enrolment once. With
+ * `needsCode` (the browser shell) it also asks for the one-time setup code printed on the server's console.
+ */
+export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUser) => void; needsCode: boolean }) {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
   useFocusFirst(ref)
   const [username, setUsername] = useState('admin')
   const [password, setPassword] = useState('')
+  const [setupCode, setSetupCode] = useState('')
   const [error, setError] = useState<ApiError | null>(null)
   const [enrolment, setEnrolment] = useState<Output<'auth.setup'> | null>(null)
 
@@ -24,7 +28,7 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void 
     e.preventDefault()
     setError(null)
     try {
-      setEnrolment(await call('auth.setup', { username, password }))
+      setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) }))
     } catch (err) {
       setError(asApiError(err))
     }
@@ -39,6 +43,11 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (u: SessionUser) => void 
           <form onSubmit={submit} noValidate className="auth-form">
             <FormErrorScope error={error}>
               <p className="intro">{t('auth.setupIntro')}</p>
+              {needsCode && (
+                <Field id="setup-code" name="setupCode" label={t('auth.setupCode')} hint={t('auth.setupCodeHint')}>
+                  <input autoComplete="off" spellCheck={false} value={setupCode} onChange={(e) => setSetupCode(e.target.value)} />
+                </Field>
+              )}
               <Field id="setup-username" name="username" label={t('auth.username')}>
                 <input autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
               </Field>

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import QRCode from 'qrcode'
@@ -82,6 +83,8 @@ afterAll(async () => {
 it('first run: creates the admin with TOTP enrolment, signs in, adds counter and clinician users, refreshes reference data', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
   await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
+  // The browser shell asks for its one-time setup code, read here as its starter would: from the data folder.
+  await page.getByLabel('Kode penyiapan').fill(readFileSync(join(tmp.dir, 'setup-code'), 'utf8').trim())
   await page.getByLabel('Kata sandi').fill(ADMIN.password)
   await page.getByRole('button', { name: 'Buat admin' }).click()
   adminSecret = (await page.getByTestId('totp-secret').innerText()).trim()

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import jsQR from 'jsqr'
 import type { Page } from 'playwright-core'
@@ -62,6 +63,8 @@ async function decodeQr(name: string, file: string): Promise<string | null> {
 it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
   await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
+  // The browser shell asks for its one-time setup code, read here as its starter would: from the data folder.
+  await page.getByLabel('Kode penyiapan').fill(readFileSync(join(tmp.dir, 'setup-code'), 'utf8').trim())
   await page.getByLabel('Kata sandi').fill(ADMIN.password)
   await page.getByRole('button', { name: 'Buat admin' }).click()
   adminSecret = (await page.getByTestId('totp-secret').innerText()).trim()

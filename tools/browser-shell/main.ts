@@ -36,6 +36,9 @@ startBrowserShell({ port, dataDir: resolve(values['data-dir']), version, rendere
   (shell) => {
     console.log(`Faskes workstation (browser shell): ${shell.url}`)
     console.log(`Data: ${shell.core.dbFile}. Stop with Ctrl+C.`)
+    if (shell.setupCode) {
+      console.log(`Kode penyiapan pertama / first-run setup code: ${shell.setupCode} (also in ${shell.setupCodeFile})`)
+    }
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => void shell.close().then(() => process.exit(0)))
     }

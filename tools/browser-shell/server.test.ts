@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
@@ -95,10 +95,10 @@ describe('browser shell server', () => {
   it('refuses foreign Host and Origin headers (DNS rebinding, cross-site)', async () => {
     expect((await raw(shell, 'GET', '/', { host: `evil.example:${shell.port}` })).status).toBe(403)
     expect((await raw(shell, 'GET', '/', { host: '127.0.0.1:1' })).status).toBe(403)
-    const cross = await rpc(shell, { channel: 'app.info', input: {} }, { origin: 'http://evil.example' })
+    const cross = await rpc(shell, { channel: 'auth.me', input: {} }, { origin: 'http://evil.example' })
     expect(cross.status).toBe(403)
     expect(JSON.parse(cross.body).error.code).toBe('FORBIDDEN')
-    const same = await rpc(shell, { channel: 'app.info', input: {} }, { origin: `http://127.0.0.1:${shell.port}` })
+    const same = await rpc(shell, { channel: 'auth.me', input: {} }, { origin: `http://127.0.0.1:${shell.port}` })
     expect(same.status).toBe(200)
   })
 
@@ -115,7 +115,7 @@ describe('browser shell server', () => {
     expect(big.status).toBe(413)
   })
 
-  it('dispatches into the handler table: unknown channel, invalid input with fields, and a real write', async () => {
+  it('dispatches into the handler table: unknown channel, invalid input with fields, a refusal, and a real write', async () => {
     const unknown = JSON.parse((await rpc(shell, { channel: 'db.drop', input: {} })).body)
     expect(unknown).toEqual({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: expect.any(String), key: 'err.unknownChannel' } })
 
@@ -124,11 +124,15 @@ describe('browser shell server', () => {
     expect(invalid.error.code).toBe('INVALID_INPUT')
     expect(invalid.error.fields.map((f: { field: string }) => f.field)).toEqual(['kdPPK'])
 
-    const ok = JSON.parse((await rpc(shell, { channel: 'settings.update', input: { faskesName: 'Klinik Uji RPC' } })).body)
-    expect(ok.ok).toBe(true)
-    const info = JSON.parse((await rpc(shell, { channel: 'app.info' })).body)
-    expect(info.value.faskesName).toBe('Klinik Uji RPC')
-    expect(info.value.version).toBe('0.0.0-test')
+    // No cookie: nothing but the sign-in and first-run channels answers, even before the first user exists.
+    const anonymous = JSON.parse((await rpc(shell, { channel: 'settings.update', input: { faskesName: 'Klinik Uji RPC' } })).body)
+    expect(anonymous).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    const me = JSON.parse((await rpc(shell, { channel: 'auth.me' })).body)
+    expect(me).toEqual({ ok: true, value: { user: null, setupRequired: true, setupCodeRequired: true, locale: 'id' } })
+    // The first admin, with the one-time code the shell printed and wrote to its data folder.
+    expect(shell.setupCode).toBe(readFileSync(join(dataDir, 'setup-code'), 'utf8').trim())
+    const setup = JSON.parse((await rpc(shell, { channel: 'auth.setup', input: { username: 'pemilik', password: 'rahasia-pemilik-1', setupCode: shell.setupCode } })).body)
+    expect(setup).toMatchObject({ ok: true, value: { username: 'pemilik', role: 'admin' } })
   })
 
   it('page.js gives window.faskes that returns Results and never rejects', async () => {
@@ -140,20 +144,24 @@ describe('browser shell server', () => {
     }
     const faskes = run(shell.url)
     expect(Object.isFrozen(faskes)).toBe(true)
-    expect(await faskes.invoke('app.info', {})).toMatchObject({ ok: true, value: { faskesName: 'Klinik Uji RPC' } })
+    expect(await faskes.invoke('auth.me', {})).toMatchObject({ ok: true, value: { user: null, setupRequired: false } })
     expect(await faskes.invoke('nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } })
     // Nothing listens on port 9 of loopback: the bridge reports UNAVAILABLE instead of throwing.
-    expect(await run('http://127.0.0.1:9/').invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } })
+    expect(await run('http://127.0.0.1:9/').invoke('auth.me', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } })
   })
 
-  it('wrote the setting to the SQLite file itself', async () => {
+  it('wrote the admin to the SQLite file itself, spent the setup code, and makes none on the next start', async () => {
     await shell.close()
     const core = await openCore({ dataDir, version: 'check' })
     try {
-      expect(core.settings.get().faskesName).toBe('Klinik Uji RPC')
+      expect(core.db.prepare('SELECT username, role FROM users').all()).toEqual([{ username: 'pemilik', role: 'admin' }])
     } finally {
-      core.close()
+      await core.close()
     }
+    expect(existsSync(join(dataDir, 'setup-code'))).toBe(false)
+    shell = await startBrowserShell({ port: 0, dataDir, version: '0.0.0-test', rendererDir })
+    expect(shell.setupCode).toBeNull()
+    expect(existsSync(join(dataDir, 'setup-code'))).toBe(false)
   })
 })
 

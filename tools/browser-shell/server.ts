@@ -7,7 +7,9 @@ import type { ErrorShape } from '../../electron/contract'
 import { formatServerMessage, type ServerMessageKey } from '../../electron/contract/messages'
 import { openCore, type Core } from '../../electron/core/app'
 import type { EngineOptions, Remotes } from '../../electron/core/sync/engine'
+import { AuthService } from '../../electron/core/auth'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
+import { openSetupCodeGate } from '../../electron/core/auth/setup-gate'
 import { dispatch } from '../../electron/core/ipc/dispatch'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger, type Logger } from '../../electron/core/log'
@@ -37,6 +39,12 @@ export interface BrowserShell {
   url: string
   port: number
   core: Core
+  /**
+   * First run (no user yet): the one-time code auth.setup asks for, to print on the console; also in `setupCodeFile`
+   * (mode 0600). Null when users exist.
+   */
+  setupCode: string | null
+  setupCodeFile: string
   close(): Promise<void>
 }
 
@@ -65,6 +73,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const core = await openCore({ dataDir: options.dataDir, version: options.version, remotes: options.remotes, engine: options.engine, log })
   core.engine?.start()
   const handlers = createHandlers(core)
+  // Any local process can reach this port: the first admin also needs a code only whoever started the shell can read.
+  const setup = openSetupCodeGate(options.dataDir, new AuthService(core.db, null).hasUsers())
   let port = 0
 
   const server = createServer((req, res) => {
@@ -132,7 +142,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return sendError(res, 400, keyed('INVALID_INPUT', 'shell.shape'))
     }
     const { channel, input } = parsed as { channel: string; input?: unknown }
-    const result = await dispatch(handlers, channel, input, { transport: 'browser-shell', source: req.socket.remoteAddress, session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)) }, (ch, err) =>
+    const result = await dispatch(handlers, channel, input, {
+        transport: 'browser-shell',
+        source: req.socket.remoteAddress,
+        session: cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c)),
+        setupGate: setup.gate,
+      }, (ch, err) =>
       log.error('handler failed', { channel: ch, error: err instanceof Error ? err.message : String(err) }),
     )
     send(res, 200, 'application/json; charset=utf-8', JSON.stringify(result), 'POST')
@@ -155,6 +170,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     url: `http://${HOST}:${port}/`,
     port,
     core,
+    setupCode: setup.code,
+    setupCodeFile: setup.file,
     close: () =>
       (closed ??= new Promise<void>((done) => {
         server.close(() => {

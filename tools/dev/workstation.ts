@@ -56,6 +56,7 @@ async function main() {
   console.log(`\nFaskes workstation: ${shell.url}`)
   for (const n of notes) console.log(`  ${n}`)
   console.log(`  Data: ${shell.core.dbFile}\n  Stop with Ctrl+C.`)
+  if (shell.setupCode) console.log(`  Kode penyiapan pertama / first-run setup code: ${shell.setupCode} (also in ${shell.setupCodeFile})`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void shell

@@ -5,6 +5,7 @@ import { createHandlers } from '../ipc/handlers'
 import { tempDir } from '../../../test/helpers/tmp'
 import { AuthService } from './index'
 import { hashPassword, verifyPassword } from './password'
+import { windowSetupGate } from './setup-gate'
 import { totpAt } from './totp'
 
 const cleanups: (() => void)[] = []
@@ -41,17 +42,19 @@ describe('sign-in and roles through the handler table', () => {
     const core = setup()
     const table = createHandlers(core)
     const admin = jar()
-    const ctx = (j: ReturnType<typeof jar>) => ({ transport: 'test' as const, session: j })
+    // The app window's proof for first run (core/security/ipc.ts gives it to the trusted page only).
+    const ctx = (j: ReturnType<typeof jar>) => ({ transport: 'test' as const, session: j, setupGate: windowSetupGate })
 
-    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: null, setupRequired: true } })
+    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: null, setupRequired: true, setupCodeRequired: false, locale: 'id' } })
     const setupRes = await call(table, 'auth.setup', { username: 'admin', password: 'rahasia-uji-123' }, ctx(admin))
     if (!setupRes.ok) throw new Error(setupRes.error.message)
     expect(setupRes.value.otpauthUri).toContain(setupRes.value.secret)
 
-    // Users exist now: an anonymous caller is refused at admin channels, a public one still answers.
+    // Users exist now: an anonymous caller is refused at admin channels and at app.info; the sign-in ones still answer.
     const anon = jar()
     expect(await call(table, 'outbox.list', {}, ctx(anon))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
-    expect((await call(table, 'app.info', {}, ctx(anon))).ok).toBe(true)
+    expect(await call(table, 'app.info', {}, ctx(anon))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect((await call(table, 'auth.me', {}, ctx(anon))).ok).toBe(true)
 
     expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123' }, ctx(admin))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
     expect(await call(table, 'auth.login', { username: 'admin', password: 'salah-salah-1', totp: totpAt(setupRes.value.secret, Date.now()) }, ctx(admin))).toMatchObject({ ok: false })
@@ -62,7 +65,7 @@ describe('sign-in and roles through the handler table', () => {
     const again = jar()
     expect(await call(table, 'auth.login', { username: 'admin', password: 'rahasia-uji-123', totp: code }, ctx(again))).toMatchObject({ ok: false })
     expect(JSON.stringify(core.db.prepare('SELECT * FROM sessions').all())).not.toContain(admin.peek())
-    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: { username: 'admin', role: 'admin', kdDokter: null }, setupRequired: false } })
+    expect(await call(table, 'auth.me', {}, ctx(admin))).toEqual({ ok: true, value: { user: { username: 'admin', role: 'admin', kdDokter: null }, setupRequired: false, setupCodeRequired: false, locale: 'id' } })
     // First run is closed once the admin has signed in.
     expect(await call(table, 'auth.setup', { username: 'other', password: 'rahasia-uji-456' }, ctx(anon))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
 

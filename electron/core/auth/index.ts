@@ -71,19 +71,16 @@ export class AuthService {
   }
 
   /**
-   * First run is open while no admin has completed a sign-in with a code: the person setting up the
-   * workstation may redo the enrolment (e.g. the secret was not saved) but nobody can once it is in use.
+   * First run: creates the first admin together with its TOTP enrolment (the sealed seed; the code is confirmed at
+   * the admin's first sign-in). Only while no user exists, checked in the same transaction as the insert, so two
+   * concurrent calls make one admin and the other is refused; it never deletes a user. Whether the caller sits at
+   * this machine is the transport's proof (auth/session.ts setupFirstAdmin), checked before this.
    */
-  setupOpen(): boolean {
-    return this.db.prepare("SELECT 1 FROM users WHERE role = 'admin' AND totp_confirmed_at IS NOT NULL LIMIT 1").get() === undefined
-  }
-
   async setupAdmin(username: string, password: string): Promise<TotpEnrolment & SessionUser> {
-    if (!this.setupOpen()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
+    if (this.hasUsers()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
     const key = await this.key()
     return this.db.transaction(() => {
-      // Any unconfirmed first-run attempt is replaced, never left as a second admin.
-      this.db.prepare('DELETE FROM users').run()
+      if (this.hasUsers()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
       return this.insert(username, password, 'admin', key)
     })()
   }

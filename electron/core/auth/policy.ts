@@ -1,13 +1,18 @@
 import type { Channel, Role, SessionUser } from '../../contract'
 import { AppError, msg } from '../errors'
 
-/** 'public' = no sign-in; 'user' = any signed-in role; otherwise the roles allowed. Every channel must be listed. */
+/**
+ * 'public' = answers anonymous callers: only the sign-in and first-run channels (auth.setup then checks that no user
+ * exists and the transport's proof itself); 'user' = any signed-in role; otherwise the roles allowed. Every channel
+ * must be listed.
+ */
 type Rule = 'public' | 'user' | readonly Role[]
 
 const ADMIN = ['admin'] as const
 export const channelPolicy: Record<Channel, Rule> = {
-  'app.info': 'public',
-  'sync.status': 'public',
+  // The facility's name and kdPPK, and the outbox counts, are for staff; the sign-in screen takes its locale from auth.me.
+  'app.info': 'user',
+  'sync.status': 'user',
   'auth.me': 'public',
   'auth.setup': 'public',
   'auth.login': 'public',
@@ -60,12 +65,21 @@ export const channelPolicy: Record<Channel, Rule> = {
 }
 
 /**
- * Throws unless `user` may call `channel`. Before the first user exists (first run) there is nobody to sign in as,
- * so the workstation is open: the first screen then creates the admin, and from that moment the rules apply.
+ * Throws unless `user` may call `channel`: UNAUTHENTICATED for an anonymous caller at a non-public channel (also on
+ * first run, before any user exists: then only the first-run and sign-in channels answer), FORBIDDEN for a role the
+ * channel does not allow.
  */
-export function authorize(channel: Channel, user: SessionUser | null, usersExist: boolean): void {
+export function authorize(channel: Channel, user: SessionUser | null): void {
   const rule = channelPolicy[channel]
-  if (rule === 'public' || !usersExist) return
+  if (rule === 'public') return
   if (!user) throw new AppError('UNAUTHENTICATED', msg('auth.signInFirst'))
   if (rule !== 'user' && !rule.includes(user.role)) throw new AppError('FORBIDDEN', msg('auth.forbidden'))
+}
+
+/** Roles that see diagnoses (clinical data): not the counter, which registers visits and needs none. */
+const DIAGNOSIS_ROLES: readonly Role[] = ['clinician', 'admin']
+
+/** Whether `role` may see a patient's diagnoses; channels that return them (patient.history) drop them otherwise. */
+export function seesDiagnoses(role: Role | undefined): boolean {
+  return role !== undefined && DIAGNOSIS_ROLES.includes(role)
 }

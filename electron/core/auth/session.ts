@@ -1,6 +1,6 @@
-import type { Output, PendingStep } from '../../contract'
+import type { AppInfo, Output, PendingStep } from '../../contract'
 import type { DB } from '../db'
-import { AppError, msg } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import type { CallContext, SessionCarrier } from '../ipc/dispatch'
 import { userDokter } from './doctor'
 import type { AuthService } from './index'
@@ -11,19 +11,44 @@ function needSession(ctx: Pick<CallContext, 'session'>): SessionCarrier {
   return ctx.session
 }
 
-/** Who is signed in on this transport (with their own PCare doctor code), and whether the first admin is still to be made. */
-export function whoAmI(db: DB, auth: AuthService, ctx: Pick<CallContext, 'user' | 'role'>): Output<'auth.me'> {
+/**
+ * Who is signed in on this transport (with their own PCare doctor code), whether the first admin is still to be made
+ * and, for that, whether this transport asks for the one-time setup code; `locale` is what the sign-in screen speaks.
+ */
+export function whoAmI(db: DB, auth: AuthService, locale: AppInfo['locale'], ctx: Pick<CallContext, 'user' | 'role' | 'setupGate'>): Output<'auth.me'> {
   return {
     user: ctx.user && ctx.role ? { username: ctx.user, role: ctx.role, kdDokter: userDokter(db, ctx.user), ...pendingOf(auth, ctx.user) } : null,
-    setupRequired: !auth.hasUsers(),
+    ...firstRun(auth, ctx),
+    locale,
   }
 }
 
-/** First run: makes the first admin and returns its TOTP enrolment. The caller is signed out (see AuthService.setupAdmin). */
-export async function setupFirstAdmin(auth: AuthService, input: { username: string; password: string }, ctx: Pick<CallContext, 'session'>): Promise<Output<'auth.setup'>> {
+/** Whether the first admin is still to be made and, only then, whether this transport asks for its setup code. */
+function firstRun(auth: AuthService, ctx: Pick<CallContext, 'setupGate'>) {
+  const setupRequired = !auth.hasUsers()
+  return { setupRequired, setupCodeRequired: setupRequired && (ctx.setupGate?.needsCode ?? false) }
+}
+
+/**
+ * First run: makes the first admin and returns its TOTP enrolment; the caller is signed out and signs in with a code.
+ * Refused (FORBIDDEN) once any user exists, and unless the transport's setup gate admits the caller: Electron's own
+ * window, or the browser shell's one-time code (spent once the admin exists). A transport without a gate cannot set up.
+ */
+export async function setupFirstAdmin(
+  auth: AuthService,
+  input: { username: string; password: string; setupCode?: string },
+  ctx: Pick<CallContext, 'session' | 'setupGate'>,
+): Promise<Output<'auth.setup'>> {
   const session = needSession(ctx)
+  // "Already done" first: a wrong code must not tell anything once setup is closed.
+  if (auth.hasUsers()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
+  const gate = ctx.setupGate
+  if (!gate) throw new AppError('FORBIDDEN', msg('auth.setupNoProof'))
+  if (!gate.admits(input.setupCode)) {
+    throw new AppError('FORBIDDEN', msg('auth.setupCodeWrong'), [fieldError('setupCode', msg('auth.setupCodeField'))])
+  }
   const admin = await auth.setupAdmin(input.username, input.password)
-  // Any earlier session belonged to the open first-run state; the new admin signs in with a code.
+  gate.spend()
   session.set(null)
   return admin
 }

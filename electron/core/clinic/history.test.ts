@@ -89,7 +89,7 @@ describe('patientHistory', () => {
       { entityType: 'Claim', entityId: 'c1', at: '2026-11-23T02:31:00Z', record: {} },
     ]
     const remotes = ledgerAnswering(async () => Buffer.from(JSON.stringify({ total: 73, entries })))
-    const h = await patientHistory(db, remotes, { noKartu: CARD, ledger: true })
+    const h = await patientHistory(db, remotes, { noKartu: CARD, ledger: true }, true)
     expect(h.local.map((v) => [v.noRawat, v.keluhan, v.diagnoses])).toEqual([
       [second, 'pusing', []],
       [first, 'batuk', []],
@@ -102,14 +102,25 @@ describe('patientHistory', () => {
     expect(remotes.calls).toEqual([['History', 'Recent', CARD, '50']])
   })
 
+  it("gives a visit's diagnoses only to a role that may see them (the counter gets none)", async () => {
+    const noRawat = visit(now)
+    const diagnoses = [{ kdDiag: 'J06.9', nmDiag: 'Acute upper respiratory infection, unspecified' }]
+    db.prepare(`INSERT INTO examinations (no_rawat, data, ledger_visit_id, created_at, updated_at) VALUES (?, ?, 'lv1', 0, 0)`).run(noRawat, JSON.stringify({ diagnoses }))
+    const clinician = await patientHistory(db, null, { noKartu: CARD, ledger: false }, true)
+    expect(clinician.local.map((v) => [v.noRawat, v.diagnoses])).toEqual([[noRawat, diagnoses]])
+    const counter = await patientHistory(db, null, { noKartu: CARD, ledger: false }, false)
+    expect(counter.local.map((v) => [v.noRawat, v.diagnoses])).toEqual([[noRawat, []]])
+    expect(JSON.stringify(counter)).not.toContain('J06.9')
+  })
+
   it('answers from SQLite alone when the ledger is not asked for, not connected, or refuses', async () => {
     visit(now)
     const unused = ledgerAnswering(() => Promise.reject(new Error('must not be called')))
-    expect(await patientHistory(db, unused, { noKartu: CARD, ledger: false })).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: null })
+    expect(await patientHistory(db, unused, { noKartu: CARD, ledger: false }, true)).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: null })
     expect(unused.calls).toEqual([])
-    expect(await patientHistory(db, null, { noKartu: CARD, ledger: true })).toMatchObject({ ledger: null, ledgerError: 'no ledger connection in this session' })
+    expect(await patientHistory(db, null, { noKartu: CARD, ledger: true }, true)).toMatchObject({ ledger: null, ledgerError: 'no ledger connection in this session' })
     const refusing = ledgerAnswering(() => Promise.reject(new Error('14 UNAVAILABLE: peer down')))
-    const h = await patientHistory(db, refusing, { noKartu: CARD, ledger: true })
+    const h = await patientHistory(db, refusing, { noKartu: CARD, ledger: true }, true)
     expect(h).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: '14 UNAVAILABLE: peer down' })
     expect(h.local).toHaveLength(1)
   })

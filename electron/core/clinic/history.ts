@@ -8,8 +8,11 @@ const LEDGER_HISTORY_LIMIT = 50
 /** How long the page waits for the ledger read before it shows the local visits alone, with the reason. */
 const LEDGER_HISTORY_TIMEOUT_MS = 4000
 
-/** The card's last 100 visits on this workstation, newest first, each with its examination when there is one. */
-function localHistory(db: DB, noKartu: string): HistoryEntry[] {
+/**
+ * The card's last 100 visits on this workstation, newest first, each with its examination when there is one; without
+ * `withDiagnoses` (a role that may not see them, auth/policy.ts seesDiagnoses) every visit's diagnoses are empty.
+ */
+function localHistory(db: DB, noKartu: string, withDiagnoses: boolean): HistoryEntry[] {
   const rows = db
     .prepare(
       `SELECT r.no_rawat, r.tgl_daftar, r.kd_poli, r.nm_poli, r.keluhan, e.data, e.no_kunjungan, e.ledger_tx_id, e.claim_status, e.referral_status
@@ -22,7 +25,7 @@ function localHistory(db: DB, noKartu: string): HistoryEntry[] {
     kdPoli: r.kd_poli!,
     nmPoli: r.nm_poli,
     keluhan: r.keluhan ?? '',
-    diagnoses: r.data ? ((JSON.parse(r.data) as { diagnoses: { kdDiag: string; nmDiag: string }[] }).diagnoses ?? []) : [],
+    diagnoses: withDiagnoses && r.data ? ((JSON.parse(r.data) as { diagnoses: { kdDiag: string; nmDiag: string }[] }).diagnoses ?? []) : [],
     noKunjungan: r.no_kunjungan,
     ledgerTxId: r.ledger_tx_id,
     claimStatus: r.claim_status,
@@ -33,10 +36,16 @@ function localHistory(db: DB, noKartu: string): HistoryEntry[] {
 /**
  * A card's history: the local visits, and with `ledger` the newest entries on the ledger as well. The ledger read
  * never fails the call: without an engine, or when the ledger does not answer in time or refuses, `ledgerError`
- * says why (the ledger's or the client's words) and the local visits are still shown.
+ * says why (the ledger's or the client's words) and the local visits are still shown. `withDiagnoses` false (the
+ * counter) leaves every visit's diagnoses out.
  */
-export async function patientHistory(db: DB, remotes: Remotes | null, input: { noKartu: string; ledger: boolean }): Promise<Output<'patient.history'>> {
-  const local = localHistory(db, input.noKartu)
+export async function patientHistory(
+  db: DB,
+  remotes: Remotes | null,
+  input: { noKartu: string; ledger: boolean },
+  withDiagnoses: boolean,
+): Promise<Output<'patient.history'>> {
+  const local = localHistory(db, input.noKartu, withDiagnoses)
   if (!input.ledger) return { local, ledger: null, ledgerTotal: null, ledgerError: null }
   if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'no ledger connection in this session' }
   try {

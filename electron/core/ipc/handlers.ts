@@ -3,7 +3,7 @@ import type { Core } from '../app'
 import { AuthService } from '../auth'
 import { AppError, msg } from '../errors'
 import { setUserDokter } from '../auth/doctor'
-import { authorize } from '../auth/policy'
+import { authorize, seesDiagnoses } from '../auth/policy'
 import { keychainSealKey } from '../auth/seal'
 import { setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
 import { changeOwnPassword, confirmOwnEnrolment, createUser, listUsers, ownEnrolment, refuseWhilePending, resetEnrolment, resetPassword, setEnabled, userAudit } from '../auth/users'
@@ -47,7 +47,7 @@ function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
       const session = auth.resolve(ctx.session?.token())
       const user = session && !session.locked ? session.user : null
       try {
-        authorize(channel, user, auth.hasUsers())
+        authorize(channel, user)
         refuseWhilePending(auth, channel, user)
       } catch (err) {
         throw session?.locked && err instanceof AppError && err.code === 'UNAUTHENTICATED' ? new AppError('UNAUTHENTICATED', msg('auth.locked')) : err
@@ -77,7 +77,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'settings.update': (patch) => updateSettings(core.settings, core.engine, patch),
 
     'patient.check': ({ query }) => checkPatient(core.db, remotes, query),
-    'patient.history': (input) => patientHistory(core.db, remotes, input),
+    'patient.history': (input, ctx) => patientHistory(core.db, remotes, input, seesDiagnoses(ctx.role)),
     'registration.create': (input, ctx) => thenKick(core, registerVisit(core.db, core.settings.get(), input, actor(ctx))),
     'registration.today': () => todayRegistrations(core.db),
     'examination.save': (input, ctx) => thenKick(core, recordExamination(core.db, core.settings.get(), input, actor(ctx))),
@@ -101,7 +101,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'credentials.status': () => credentialPresence(core.credentials),
     'credentials.setPcare': (input) => savePcareCredentials(core.credentials, core.engine, input),
 
-    'auth.me': (_input, ctx) => whoAmI(core.db, auth, ctx),
+    'auth.me': (_input, ctx) => whoAmI(core.db, auth, core.settings.get().locale, ctx),
     'auth.setup': (input, ctx) => setupFirstAdmin(auth, input, ctx),
     'auth.login': (input, ctx) => signIn(auth, input, ctx),
     'auth.logout': (_input, ctx) => signOut(auth, ctx),

@@ -26,13 +26,12 @@ function spiedTable(): { table: HandlerTable; calls: string[] } {
 }
 
 describe('createIpcInvoker', () => {
-  it('dispatches a call from the app page with transport ipc', async () => {
+  it('dispatches a call from the app page with transport ipc, the window being its first-run proof (no setup code)', async () => {
     const { table, calls } = spiedTable()
     const invoke = createIpcInvoker({ table, appOrigin: 'app://faskes' })
-    const r = await invoke({ url: 'app://faskes/index.html', isMainFrame: true }, 'app.info', {})
-    expect(r.ok).toBe(true)
-    if (r.ok) expect((r.value as { version: string }).version).toBe('1.2.3')
-    expect(calls).toEqual(['app.info:ipc'])
+    const r = await invoke({ url: 'app://faskes/index.html', isMainFrame: true }, 'auth.me', {})
+    expect(r).toMatchObject({ ok: true, value: { user: null, setupRequired: true, setupCodeRequired: false } })
+    expect(calls).toEqual(['auth.me:ipc'])
   })
 
   it.each([

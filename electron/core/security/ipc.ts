@@ -1,4 +1,5 @@
 import type { Result } from '../../contract'
+import { windowSetupGate } from '../auth/setup-gate'
 import { msg } from '../errors'
 import { dispatch, type HandlerTable, type SessionCarrier } from '../ipc/dispatch'
 import { isTrustedSender, type AppOrigin, type SenderFrame } from './origin'
@@ -27,6 +28,7 @@ export function createIpcInvoker(options: IpcInvokerOptions) {
       options.onForbidden?.(channel, frame?.url)
       return Promise.resolve(FORBIDDEN_RESULT)
     }
-    return dispatch(options.table, channel, input, { transport: 'ipc', session: session?.() }, options.onInternalError)
+    // The app's own window is the first-run proof: this check refused every other frame and no other process reaches ipcMain.
+    return dispatch(options.table, channel, input, { transport: 'ipc', session: session?.(), setupGate: windowSetupGate }, options.onInternalError)
   }
 }

@@ -78,6 +78,8 @@ export const en: Record<MessageKey, string> = {
   'auth.password': "Password",
   'auth.passwordHint': "At least 10 characters.",
   'auth.createAdmin': "Create admin",
+  'auth.setupCode': "Setup code",
+  'auth.setupCodeHint': "The one-time code from the server console (e.g. ABCD-EFGH-JKMN), also in the setup-code file in the data folder.",
   'auth.enrolIntro': "Scan this QR code with an authenticator app (or type in the secret), then sign in with the 6-digit code. The secret is shown only once.",
   'auth.qrLabel': "QR code for the authenticator app",
   'auth.secret': "TOTP secret",

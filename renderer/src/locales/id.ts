@@ -76,6 +76,8 @@ export const id = {
   'auth.password': "Kata sandi",
   'auth.passwordHint': "Minimal 10 karakter.",
   'auth.createAdmin': "Buat admin",
+  'auth.setupCode': "Kode penyiapan",
+  'auth.setupCodeHint': "Kode sekali pakai dari konsol server (mis. ABCD-EFGH-JKMN), juga di berkas setup-code di folder data.",
   'auth.enrolIntro': "Pindai kode QR ini dengan aplikasi autentikator (atau ketik rahasianya), lalu masuk dengan kode 6 digit. Rahasia hanya ditampilkan sekali.",
   'auth.qrLabel': "Kode QR untuk aplikasi autentikator",
   'auth.secret': "Rahasia TOTP",
