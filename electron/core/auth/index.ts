@@ -224,10 +224,20 @@ export class AuthService {
     this.db.prepare('DELETE FROM sessions WHERE username = ? AND token_hash != ?').run(username, keepToken ? tokenHash(keepToken) : '')
   }
 
-  /** Whether `password` is the user's current one (scrypt time either way; no throttle: the caller is signed in). */
-  async passwordMatches(username: string, password: string): Promise<boolean> {
+  /**
+   * Whether `password` is the user's current one, counted by the sign-in throttle like a sign-in (the user and
+   * `source`), so a session left open cannot be used to guess its own password at hash speed; null while throttled.
+   */
+  async passwordMatches(username: string, password: string, source: string): Promise<boolean | null> {
+    const keys: ThrottleKey[] = [
+      { scope: 'user', key: username },
+      { scope: 'source', key: source },
+    ]
+    if (!this.throttle.begin(keys, this.now())) return null
     const row = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as { password_hash: string } | undefined
-    return (await verifyPassword(password, row?.password_hash ?? (await dummy()))).ok && row !== undefined
+    const ok = (await verifyPassword(password, row?.password_hash ?? (await dummy()))).ok && row !== undefined
+    if (ok) this.throttle.succeeded(keys)
+    return ok
   }
 
   /** Stores a new password hash; `mustChange` makes the next sign-in change it first (a temporary one an admin set). */

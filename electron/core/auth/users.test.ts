@@ -34,7 +34,12 @@ function setup() {
   const auth = new AuthService(db, async () => Buffer.alloc(32, 3), () => clock.now)
   /** A jar like a transport's: the token a sign-in set. */
   const jar = (token?: string) => ({ token: () => token, set: (t: string | null) => void (token = t ?? undefined) })
-  const as = (username: string, role: 'admin' | 'counter' | 'clinician', token?: string): Pick<CallContext, 'user' | 'role' | 'session'> => ({ user: username, role, session: jar(token) })
+  const as = (username: string, role: 'admin' | 'counter' | 'clinician', token?: string): Pick<CallContext, 'user' | 'role' | 'session' | 'transport'> => ({
+    user: username,
+    role,
+    session: jar(token),
+    transport: 'test',
+  })
   return { db, auth, clock, as, now: () => clock.now }
 }
 
@@ -107,6 +112,20 @@ describe('users an admin manages', () => {
       ['dr.satu', 'dr.satu', 'changePassword'],
       ['admin1', 'dr.satu', 'resetPassword'],
     ])
+  })
+
+  it('guessing the current password through an open session counts in the sign-in throttle', async () => {
+    const { db, auth, as, clock, now } = setup()
+    await auth.createUser('loket1', 'rahasia-loket-satu', 'counter')
+    const me = as('loket1', 'counter')
+    for (let i = 1; i <= 5; i++) {
+      await expect(changeOwnPassword(db, auth, { current: `tebakan-salah-${i}`, password: 'baru-sekali-123' }, me, now)).rejects.toMatchObject({ key: 'user.currentPasswordWrong' })
+    }
+    // After 5 failures even the right password waits (and is not checked), for the sign-in too.
+    await expect(changeOwnPassword(db, auth, { current: 'rahasia-loket-satu', password: 'baru-sekali-123' }, me, now)).rejects.toMatchObject({ key: 'auth.throttled' })
+    await expect(auth.login('loket1', 'rahasia-loket-satu', undefined, 'test')).rejects.toMatchObject({ key: 'auth.throttled' })
+    clock.now += 60_000
+    expect(await changeOwnPassword(db, auth, { current: 'rahasia-loket-satu', password: 'baru-sekali-123' }, me, now)).toEqual({ username: 'loket1', role: 'counter' })
   })
 
   it('an admin created by another admin gets no secret back, signs in with the password only and must enrol first', async () => {

@@ -124,20 +124,21 @@ function signedIn(ctx: Pick<CallContext, 'user' | 'role'>): SessionUser {
 
 /**
  * The signed-in user changes their own password (the temporary one after a reset, or any time): the current one must
- * match (INVALID_INPUT on `current`), the new one must differ (on `password`). Their other sessions end; this one goes
+ * match (INVALID_INPUT on `current`; wrong ones count in the sign-in throttle, auth.throttled while it holds), the new
+ * one must differ (on `password`). Their other sessions end; this one goes
  * on, now with whatever step is still pending (a pending enrolment comes after the password).
  */
 export async function changeOwnPassword(
   db: DB,
   auth: AuthService,
   input: Input<'auth.changePassword'>,
-  ctx: Pick<CallContext, 'user' | 'role' | 'session'>,
+  ctx: Pick<CallContext, 'user' | 'role' | 'session' | 'transport' | 'source'>,
   now = Date.now,
 ): Promise<Output<'auth.changePassword'>> {
   const me = signedIn(ctx)
-  if (!(await auth.passwordMatches(me.username, input.current))) {
-    throw new AppError('INVALID_INPUT', msg('user.currentPasswordWrong'), [fieldError('current', msg('user.currentPasswordWrong'))])
-  }
+  const matches = await auth.passwordMatches(me.username, input.current, ctx.source ?? ctx.transport)
+  if (matches === null) throw new AppError('INVALID_INPUT', msg('auth.throttled'), [fieldError('current', msg('auth.throttled'))])
+  if (!matches) throw new AppError('INVALID_INPUT', msg('user.currentPasswordWrong'), [fieldError('current', msg('user.currentPasswordWrong'))])
   if (input.password === input.current) throw new AppError('INVALID_INPUT', msg('user.passwordSame'), [fieldError('password', msg('user.passwordSame'))])
   await auth.setPassword(me.username, input.password, false)
   db.transaction(() => {
