@@ -92,11 +92,11 @@ it('first run: creates the admin with TOTP enrolment, signs in, adds counter and
   expect(await page.getByText(/^otpauth:\/\/totp\//).innerText()).toContain(`secret=${adminSecret}`)
   await page.screenshot({ path: join(shots, 'flow-0-first-run.png') })
 
-  // A wrong code is refused at the field; the right one signs in.
+  // A wrong code gets the same answer as a wrong password (nothing tells which was wrong); the right one signs in.
   await page.getByLabel('Kata sandi').fill(ADMIN.password)
   await page.getByLabel('Kode autentikator (admin)').fill('000000')
   await page.getByRole('button', { name: 'Masuk' }).click()
-  await page.getByText('Kode autentikator salah atau sudah dipakai.').waitFor()
+  await page.getByText('Nama pengguna, kata sandi atau kode autentikator salah.').waitFor()
   await page.getByLabel('Kode autentikator (admin)').fill(await freshTotp(adminSecret))
   await page.getByRole('button', { name: 'Masuk' }).click()
   await page.getByRole('button', { name: 'Keluar' }).waitFor()
