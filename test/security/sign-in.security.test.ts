@@ -80,8 +80,22 @@ describe('sign-in throttling (finding 3)', () => {
     // An admin (on another AuthService over the same database, as the Users screen would call) unlocks the user.
     new AuthService(c.db, null, () => now).unlockUser(COUNTER.username)
     expect(auth.lockedUntil(COUNTER.username)).toBeNull()
-    // The source "ipc" keeps its count, so this sign-in comes from another source, as a colleague's would.
-    expect((await attempt(COUNTER.password, '127.0.0.9')).user).toEqual({ username: COUNTER.username, role: 'counter' })
+    // At the Electron window ("ipc") only the user is counted, so the unlocked user signs in at the same counter.
+    expect((await attempt(COUNTER.password)).user).toEqual({ username: COUNTER.username, role: 'counter' })
+  })
+
+  it("against core: at an Electron counter one user's ten wrong passwords lock that user, not a colleague or the admin", async () => {
+    const c = core()
+    let now = 1_800_000_000_000
+    const auth = new AuthService(c.db, null, () => now)
+    await auth.createUser(COUNTER.username, COUNTER.password, 'counter')
+    await auth.createUser('loket2', 'kata-sandi-loket-2', 'counter')
+    for (let i = 0; i < THROTTLE.lockAfter; i++) {
+      await expect(auth.login(COUNTER.username, `salah-${i}`, undefined, 'ipc')).rejects.toMatchObject({ key: 'auth.badCredentials' })
+      now += 60_000
+    }
+    await expect(auth.login(COUNTER.username, COUNTER.password, undefined, 'ipc')).rejects.toMatchObject({ key: 'auth.throttled' })
+    expect((await auth.login('loket2', 'kata-sandi-loket-2', undefined, 'ipc')).user.username).toBe('loket2')
   })
 
   it('against core: without an admin the lock ends by itself after 15 minutes', async () => {

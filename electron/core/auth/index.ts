@@ -136,10 +136,7 @@ export class AuthService {
    * an older scrypt cost is rehashed at SCRYPT_COST here, the one moment the password is known.
    */
   private async checkCredentials(username: string, password: string, totp: string | undefined, source: string): Promise<SessionUser> {
-    const keys: ThrottleKey[] = [
-      { scope: 'user', key: username },
-      { scope: 'source', key: source },
-    ]
+    const keys = throttleKeys(username, source)
     if (!this.throttle.begin(keys, this.now())) throw new AppError('UNAUTHENTICATED', msg('auth.throttled'))
     const bad = () => new AppError('UNAUTHENTICATED', msg('auth.badCredentials'))
     // A disabled user is looked up like an unknown one: the same hash time and the same answer.
@@ -229,10 +226,7 @@ export class AuthService {
    * `source`), so a session left open cannot be used to guess its own password at hash speed; null while throttled.
    */
   async passwordMatches(username: string, password: string, source: string): Promise<boolean | null> {
-    const keys: ThrottleKey[] = [
-      { scope: 'user', key: username },
-      { scope: 'source', key: source },
-    ]
+    const keys = throttleKeys(username, source)
     if (!this.throttle.begin(keys, this.now())) return null
     const row = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as { password_hash: string } | undefined
     const ok = (await verifyPassword(password, row?.password_hash ?? (await dummy()))).ok && row !== undefined
@@ -285,4 +279,17 @@ function pendingOf(row: Pick<UserRow, 'must_change_password' | 'totp_enrol_pendi
   if (row.must_change_password) return { pending: 'password' }
   if (row.totp_enrol_pending) return { pending: 'totp' }
   return {}
+}
+
+/** The transport name Electron's IPC passes as the sign-in source (electron/core/security/ipc.ts). */
+const IPC_SOURCE = 'ipc'
+
+/**
+ * What a sign-in attempt is counted against: always the user; the source only when it tells callers apart (the browser
+ * shell's remote address). Electron's window is the one local caller of its PC, so a source count there would let ten
+ * wrong passwords by anyone lock every user of that counter, admins included, for 15 minutes; the per-user count
+ * still bounds guessing at each account.
+ */
+function throttleKeys(username: string, source: string): ThrottleKey[] {
+  return source === IPC_SOURCE ? [{ scope: 'user', key: username }] : [{ scope: 'user', key: username }, { scope: 'source', key: source }]
 }
