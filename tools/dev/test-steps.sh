@@ -20,6 +20,7 @@ trap cleanup EXIT
 
 step typecheck npm run -s typecheck
 step lint npm run -s lint
+step unused-exports npm run -s knip
 step unit npx vitest run
 step chaincode-unit bash -c 'cd chaincode && npm run -s build && npm test'
 step build npx electron-vite build

@@ -19,7 +19,7 @@ export interface Remotes {
 }
 
 /** Validates what the counter typed or scanned: a 13-digit card number or a 16-digit NIK, nothing else. */
-export function parseCardQuery(raw: string): { kind: 'noka' | 'nik'; value: string } {
+function parseCardQuery(raw: string): { kind: 'noka' | 'nik'; value: string } {
   const v = raw.replace(/[\s-]/g, '')
   if (/^\d{13}$/.test(v)) return { kind: 'noka', value: v }
   if (/^\d{16}$/.test(v)) return { kind: 'nik', value: v }
@@ -165,7 +165,7 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
 }
 
 /** The ledger has no Card record for this number (ReadStatus answered NOT_FOUND); the page says it in words. */
-export const LEDGER_NOT_RECORDED = 'NOT_RECORDED'
+const LEDGER_NOT_RECORDED = 'NOT_RECORDED'
 
 /** Writes a live PCare peserta answer into the local cache (the offline fallback for later checks). */
 export function cachePeserta(db: DB, live: Peserta, now: number): void {

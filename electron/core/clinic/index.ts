@@ -21,7 +21,7 @@ interface FaskesIdentity {
 }
 
 /** The ledger's visit id: unique across faskes because the local no_rawat is only unique on this workstation. */
-export function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
+function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
   return `${kdPPK ?? 'LOCAL'}-${noRawat}`
 }
 

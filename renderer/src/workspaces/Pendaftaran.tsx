@@ -297,7 +297,7 @@ function PenjaminMark({ row }: { row: Today[number] }) {
   )
 }
 
-export function TodayTable({ rows, onPrint, onCancel }: { rows: Today | undefined; onPrint?: (noRawat: string) => void; onCancel?: (row: Today[number]) => void }) {
+function TodayTable({ rows, onPrint, onCancel }: { rows: Today | undefined; onPrint?: (noRawat: string) => void; onCancel?: (row: Today[number]) => void }) {
   const { t } = useI18n()
   const unsent = useUnsent(rows?.map((r) => r.noRawat) ?? [])
   const ageCell = (tglLahir: string | null) => {
