@@ -10,7 +10,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Until the first topic lands (issue 13 is being built); removed once the suite has files.
-    passWithNoTests: true,
   },
 })
