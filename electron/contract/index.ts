@@ -598,7 +598,7 @@ export type PendingStep = z.infer<typeof PendingStep>
 export const SessionUser = z.object({ username: z.string(), role: Role, pending: PendingStep.optional() })
 export type SessionUser = z.infer<typeof SessionUser>
 /** One audited change to a user (auth/users.ts): who acted, when (ms since epoch), on which user, and what. */
-export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol'])
+export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol', 'unlock'])
 export type UserAuditAction = z.infer<typeof UserAuditAction>
 const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction })
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
@@ -659,7 +659,7 @@ export const contract = {
   'auth.unlock': { input: z.object({ password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   /** User input in the page (throttled there to SESSION_TOUCH_MS): restarts the session's idle time. Polls never call it. */
   'session.touch': { input: Empty, output: z.object({ ok: z.literal(true) }) },
-  /** An admin ends a user's sign-in lock (10 failures) at once. */
+  /** An admin ends a user's sign-in lock (10 failures) at once; audited ('unlock'). NOT_FOUND for an unknown user. */
   'users.unlock': { input: z.object({ username: z.string().max(40) }).strict(), output: z.object({ username: z.string() }) },
   // enabled: may sign in; mustChangePassword / enrolPending: what the user's next sign-in must do first (issue 13).
   'users.list': { input: Empty, output: z.array(SessionUser.extend({ createdAt: z.number(), totp: z.boolean(), kdDokter: z.string().nullable(), lockedUntil: z.number().nullable() , enabled: z.boolean(), mustChangePassword: z.boolean(), enrolPending: z.boolean() })) },

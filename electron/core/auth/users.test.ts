@@ -3,6 +3,7 @@ import { openDatabase, type DB } from '../db'
 import type { CallContext } from '../ipc/dispatch'
 import { tempDir } from '../../../test/helpers/tmp'
 import { AuthService } from './index'
+import { THROTTLE } from './throttle'
 import { totpAt } from './totp'
 import {
   changeOwnPassword,
@@ -14,6 +15,7 @@ import {
   resetEnrolment,
   resetPassword,
   setEnabled,
+  unlockUser,
   userAudit,
 } from './users'
 
@@ -126,6 +128,28 @@ describe('users an admin manages', () => {
     await expect(auth.login('loket1', 'rahasia-loket-satu', undefined, 'test')).rejects.toMatchObject({ key: 'auth.throttled' })
     clock.now += 60_000
     expect(await changeOwnPassword(db, auth, { current: 'rahasia-loket-satu', password: 'baru-sekali-123' }, me, now)).toEqual({ username: 'loket1', role: 'counter' })
+  })
+
+  it('an admin unlock ends the 15-minute lock at once and is audited (who, when, which user); unknown users are NOT_FOUND', async () => {
+    const { db, auth, as, clock, now } = setup()
+    await auth.createUser('admin1', 'rahasia-admin-satu', 'admin')
+    await auth.createUser('loket1', 'rahasia-loket-satu', 'counter')
+    for (let i = 0; i < THROTTLE.lockAfter; i++) {
+      await expect(auth.login('loket1', `tebakan-salah-${i}`, undefined, 'ipc')).rejects.toMatchObject({ key: 'auth.badCredentials' })
+      clock.now += 60_000 // past every short delay, inside the lock's window
+    }
+    const row = () => listUsers(db, auth).find((u) => u.username === 'loket1')
+    expect(row()?.lockedUntil).toBeGreaterThan(clock.now)
+    await expect(auth.login('loket1', 'rahasia-loket-satu', undefined, 'ipc')).rejects.toMatchObject({ key: 'auth.throttled' })
+
+    const unlockedAt = clock.now
+    expect(unlockUser(db, auth, { username: 'loket1' }, as('admin1', 'admin'), now)).toEqual({ username: 'loket1' })
+    expect(row()?.lockedUntil).toBeNull()
+    expect(userAudit(db, { limit: 10 })[0]).toEqual({ at: unlockedAt, actor: 'admin1', username: 'loket1', action: 'unlock' })
+    expect((await auth.login('loket1', 'rahasia-loket-satu', undefined, 'ipc')).user).toEqual({ username: 'loket1', role: 'counter' })
+
+    expect(() => unlockUser(db, auth, { username: 'nobody' }, as('admin1', 'admin'), now)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
+    expect(userAudit(db, { limit: 10 }).filter((a) => a.action === 'unlock')).toHaveLength(1)
   })
 
   it('an admin created by another admin gets no secret back, signs in with the password only and must enrol first', async () => {

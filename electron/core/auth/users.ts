@@ -111,6 +111,20 @@ export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'us
   return { username: row.username }
 }
 
+/**
+ * Ends a user's sign-in lock (10 failures) and the growing delays before it at once; the source's own count is left
+ * to run out by time (auth/throttle.ts). Audited as 'unlock' even when no lock held: the admin's act is the fact.
+ * NOT_FOUND for an unknown user.
+ */
+export function unlockUser(db: DB, auth: AuthService, input: Input<'users.unlock'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Output<'users.unlock'> {
+  return db.transaction(() => {
+    const row = userRow(db, input.username)
+    auth.unlockUser(row.username)
+    audit(db, now(), actorOf(ctx), row.username, 'unlock')
+    return { username: row.username }
+  })()
+}
+
 /** The user audit, newest first, at most `limit` rows. */
 export function userAudit(db: DB, input: Input<'users.audit'>): Output<'users.audit'> {
   return db.prepare('SELECT at, actor, username, action FROM user_audit ORDER BY at DESC, id DESC LIMIT ?').all(input.limit ?? 100) as Output<'users.audit'>

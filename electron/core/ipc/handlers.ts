@@ -6,7 +6,7 @@ import { setUserDokter } from '../auth/doctor'
 import { authorize, seesDiagnoses } from '../auth/policy'
 import { keychainSealKey } from '../auth/seal'
 import { setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
-import { changeOwnPassword, confirmOwnEnrolment, createUser, listUsers, ownEnrolment, refuseWhilePending, resetEnrolment, resetPassword, setEnabled, userAudit } from '../auth/users'
+import { changeOwnPassword, confirmOwnEnrolment, createUser, listUsers, ownEnrolment, refuseWhilePending, resetEnrolment, resetPassword, setEnabled, unlockUser, userAudit } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
 import { cancelRegistration, deleteKunjungan, editExamination, examinationForEdit } from '../clinic/corrections'
 import { checkPatient } from '../clinic/eligibility'
@@ -107,7 +107,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'auth.logout': (_input, ctx) => signOut(auth, ctx),
     'auth.unlock': (input, ctx) => unlockSession(auth, input, ctx),
     'session.touch': (_input, ctx) => touchSession(auth, ctx),
-    'users.unlock': ({ username }) => auth.unlockUser(username),
+    'users.unlock': (input, ctx) => unlockUser(core.db, auth, input, ctx),
     'users.list': () => listUsers(core.db, auth),
     'users.create': (input, ctx) => createUser(core.db, auth, input, ctx),
     'users.setEnabled': (input, ctx) => setEnabled(core.db, auth, input, ctx),
