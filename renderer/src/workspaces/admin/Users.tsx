@@ -5,19 +5,22 @@ import { Field, when } from '../../components/Field'
 import { FormErrorScope, FormErrors } from '../../components/FormErrors'
 import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
+import { clock } from '../../time'
 import { DokterSelect, UserDokterCell, useDokterList } from '../poli/UserDokter'
 
 type UserRow = Output<'users.list'>[number]
 
 /**
  * The users with their role, TOTP state, doctor and state (enabled, what their next sign-in must do first); per user
- * disable/enable, a temporary password, and (admins) a new authenticator the user scans at their own next sign-in;
- * the form that adds one; and the audit of these changes. No admin ever sees another user's authenticator secret.
+ * disable/enable (not for the admin's own row: core refuses it), a temporary password, (admins) a new authenticator
+ * the user scans at their own next sign-in, and an unlock while a sign-in lock holds; the form that adds one; and the audit of these changes. No admin ever sees another user's authenticator secret.
  */
 export function Users() {
   const { t, locale } = useI18n()
   const list = useCall('users.list', {})
   const audit = useCall('users.audit', {})
+  // The signed-in admin: their own row offers no "disable" (core answers CONFLICT user.cannotDisableSelf anyway).
+  const myName = useCall('auth.me', {}).value?.user?.username ?? null
   const users = list.value
   const [form, setForm] = useState({ username: '', password: '', role: 'counter' as 'counter' | 'clinician' | 'admin', kdDokter: '' })
   const dokter = useDokterList()
@@ -84,22 +87,31 @@ export function Users() {
                 <td>
                   <UserState user={u} />
                 </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => void act(() => call('users.setEnabled', { username: u.username, enabled: !u.enabled }), t(u.enabled ? 'users.disabledDone' : 'users.enabledDone', { username: u.username }))}
-                  >
-                    {t(u.enabled ? 'users.disable' : 'users.enable')}
-                  </button>
-                  <button type="button" className="secondary" aria-expanded={resetting === u.username} onClick={() => setResetting(resetting === u.username ? null : u.username)}>
-                    {t('users.resetPassword')}
-                  </button>
-                  {u.role === 'admin' && (
-                    <button type="button" className="secondary" onClick={() => void act(() => call('users.resetEnrolment', { username: u.username }), t('users.reenrolDone', { username: u.username }))}>
-                      {t('users.reenrol')}
+                <td>
+                  <div className="row-actions">
+                    {u.lockedUntil !== null && (
+                      <button type="button" className="secondary" onClick={() => void act(() => call('users.unlock', { username: u.username }), t('users.unlockDone', { username: u.username }))}>
+                        {t('users.unlock')}
+                      </button>
+                    )}
+                    {u.username !== myName && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void act(() => call('users.setEnabled', { username: u.username, enabled: !u.enabled }), t(u.enabled ? 'users.disabledDone' : 'users.enabledDone', { username: u.username }))}
+                      >
+                        {t(u.enabled ? 'users.disable' : 'users.enable')}
+                      </button>
+                    )}
+                    <button type="button" className="secondary" aria-expanded={resetting === u.username} onClick={() => setResetting(resetting === u.username ? null : u.username)}>
+                      {t('users.resetPassword')}
                     </button>
-                  )}
+                    {u.role === 'admin' && (
+                      <button type="button" className="secondary" onClick={() => void act(() => call('users.resetEnrolment', { username: u.username }), t('users.reenrolDone', { username: u.username }))}>
+                        {t('users.reenrol')}
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
@@ -168,13 +180,14 @@ export function Users() {
   )
 }
 
-/** Enabled or not, and what the user's next sign-in must do first. */
+/** Enabled or not, until when a sign-in lock holds (HH:MM, the 15-minute lock), and what the next sign-in must do first. */
 function UserState({ user }: { user: UserRow }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const notes = [user.enabled ? t('users.enabled') : t('users.disabled')]
+  if (user.lockedUntil !== null) notes.push(t('users.lockedUntil', { time: clock(locale, user.lockedUntil) }))
   if (user.mustChangePassword) notes.push(t('users.mustChangePassword'))
   if (user.enrolPending) notes.push(t('users.enrolPending'))
-  return <span className={user.enabled ? undefined : 'error'}>{notes.join(' · ')}</span>
+  return <span className={user.enabled && user.lockedUntil === null ? undefined : 'error'}>{notes.join(' · ')}</span>
 }
 
 /** The temporary password an admin gives a user; the user changes it at their next sign-in. */
