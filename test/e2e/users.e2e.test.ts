@@ -1,6 +1,8 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { AuthService } from '../../electron/core/auth'
+import { THROTTLE } from '../../electron/core/auth/throttle'
 import type { BrowserShell } from '../../tools/browser-shell/server'
 import { tempDir } from '../helpers/tmp'
 import { signIn, signOut } from './session'
@@ -10,10 +12,12 @@ import { type BrowserPage, closeAll, createUser, openPage, requireBuiltRenderer,
  * Users an admin manages (issue 13, Deliver 4) in Chromium: the admin gives a counter user a temporary password; the
  * user's next sign-in shows nothing but the change of it (a workspace typed into the address bar is not shown), and
  * after the change the user works as before; the admin then disables the user, whose sign-in is refused, and reads
- * both changes in the audit list.
+ * both changes in the audit list. A user locked by ten wrong passwords shows until when, and the admin unlocks them
+ * from the keyboard.
  */
 const ADMIN = { username: 'admin', password: 'kata-sandi-admin-users' }
 const COUNTER = { username: 'loket.users', password: 'kata-sandi-loket-users' }
+const LOCKED = { username: 'loket.kunci', password: 'kata-sandi-loket-kunci' }
 const TEMP = 'sementara-loket-1'
 const OWN = 'kata-sandi-loket-baru'
 
@@ -28,6 +32,15 @@ beforeAll(async () => {
   requireBuiltRenderer()
   adminSecret = await seedCore(tmp.dir, async (seed) => {
     await createUser(seed, COUNTER, 'counter')
+    await createUser(seed, LOCKED, 'counter')
+    // Ten wrong passwords through the real throttle, each past the short delays and the last 4 minutes ago, so the
+    // 15-minute lock still holds for about 11 minutes while the suite runs.
+    let at = Date.now() - 10 * 60_000
+    const guesser = new AuthService(seed.db, null, () => at)
+    for (let i = 0; i < THROTTLE.lockAfter; i++) {
+      await guesser.login(LOCKED.username, `salah-${i}`, undefined, 'ipc').catch(() => undefined)
+      at += 40_000
+    }
     return createUser(seed, ADMIN, 'admin')
   })
   shell = await startShell(tmp.dir)
@@ -104,5 +117,32 @@ it('disable: the user can no longer sign in; the audit lists who did what to who
   await page.getByLabel('Kata sandi').fill(OWN)
   await page.getByRole('button', { name: 'Masuk' }).click()
   await page.getByText('Nama pengguna, kata sandi atau kode autentikator salah.').waitFor()
+  expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([])
+})
+
+it('unlock: a locked user shows until when; the admin unlocks from the keyboard, the list and audit reload, the user signs in', async () => {
+  await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  await page.getByRole('navigation').getByRole('link', { name: 'Admin' }).click()
+  await expect.poll(() => userRow(LOCKED.username).innerText()).toMatch(/Terkunci sampai \d\d[.:]\d\d/)
+  // The admin's own row offers no "Nonaktifkan"; a row's buttons sit side by side, not stacked.
+  await userRow(ADMIN.username).getByRole('button', { name: 'Atur ulang kata sandi' }).waitFor()
+  await expect.poll(() => userRow(ADMIN.username).getByRole('button', { name: 'Nonaktifkan' }).count()).toBe(0)
+  const boxes = await Promise.all(['Buka kunci', 'Nonaktifkan', 'Atur ulang kata sandi'].map((name) => userRow(LOCKED.username).getByRole('button', { name }).boundingBox()))
+  expect(new Set(boxes.map((b) => b?.y)).size).toBe(1)
+  // The page scrolls inside its workspace, so a full-page shot would miss the table: shoot the table itself.
+  await page.locator('table[aria-labelledby="users-title"]').screenshot({ path: join(shots, 'users-4-locked.png') })
+
+  const unlock = userRow(LOCKED.username).getByRole('button', { name: 'Buka kunci' })
+  await unlock.focus()
+  await page.keyboard.press('Enter')
+  await page.getByText(`Kunci ${LOCKED.username} dibuka; ${LOCKED.username} dapat masuk lagi.`).waitFor()
+  await expect.poll(() => userRow(LOCKED.username).innerText()).not.toContain('Terkunci')
+  expect(await unlock.count()).toBe(0)
+  await expect
+    .poll(() => page.locator('table[aria-labelledby="users-audit-title"] tbody tr').first().innerText())
+    .toMatch(new RegExp(`admin\\s+${LOCKED.username.replace('.', '\\.')}\\s+kunci dibuka`))
+  await signOut(page)
+  await signIn(page, LOCKED.username, LOCKED.password)
+  await signOut(page)
   expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([])
 })
