@@ -14,6 +14,7 @@ import { attemptsCsv } from '../../electron/core/sync/attempts-export'
 import { POLL_INTERVAL_MS } from '../../electron/core/sync/backoff'
 import type { Remotes } from '../../electron/core/sync/engine'
 import { syncStatus } from '../../electron/core/sync/status'
+import { runAsMain } from '../lib/main'
 
 const USAGE = `Pemakaian / usage: npm run cli:ops -- [--data-dir <folder>] <perintah / command> [opsi / options]
 Perintah / commands:
@@ -216,16 +217,4 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  runOps(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`ops: ${err instanceof Error ? err.message : String(err)}\n`)
-      process.exit(2)
-    },
-  )
-}
+if (require.main === module) runAsMain('ops', runOps)

@@ -9,6 +9,7 @@ import {
   timestampOf,
   type CredentialSource,
 } from '../../electron/core/pcare'
+import { runAsMain } from '../lib/main'
 
 const USAGE = `Pemakaian / usage: pcare <perintah> [opsi]
   ping                 konfigurasi + header (disamarkan) + satu panggilan referensi (kesadaran)
@@ -164,16 +165,4 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2), {
-    env: process.env,
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-  }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`pcare: ${err instanceof Error ? err.message : String(err)}\n`)
-      process.exit(2)
-    },
-  )
-}
+if (require.main === module) runAsMain('pcare', runCli)
