@@ -48,9 +48,13 @@ export interface Workstation {
   cleanup(): void
 }
 
-export function workstation(org: 'RS' | 'Puskesmas' = 'Puskesmas'): Workstation {
+/**
+ * A workstation database in a temp folder with the active demo cards cached. `dbKey` encrypts it as the app does
+ * (openCore's key comes from the keychain; benches pass a random one); without it the file is plain.
+ */
+export function workstation(org: 'RS' | 'Puskesmas' = 'Puskesmas', options: { dbKey?: Buffer } = {}): Workstation {
   const tmp = tempDir('faskes-sync-')
-  const db = openDatabase(join(tmp.dir, 'faskes.db'))
+  const db = openDatabase(join(tmp.dir, 'faskes.db'), { key: options.dbKey })
   const settings = new SettingsStore(db)
   const kdPPK = freshKdPPK()
   settings.update({ kdPPK, ledger: { org } })
