@@ -1,25 +1,13 @@
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ExaminationInput, RegistrationInput } from '../../contract'
-import { openDatabase, type DB } from '../db'
 import { recordExamination, registerVisit } from './index'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
-import { tempDir } from '../../../test/helpers/tmp'
+import { useClinicDb } from '../../../test/helpers/clinic-db'
 
-let tmp: ReturnType<typeof tempDir>
-let db: DB
+const db = useClinicDb()
 const faskes = { kdPPK: '0199B001' }
 const actor = { userId: 'petugas1' }
 const now = new Date(2026, 10, 23, 9, 30).getTime()
-beforeEach(() => {
-  tmp = tempDir()
-  db = openDatabase(join(tmp.dir, 'c.db'))
-  db.prepare(`INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES ('0009999000001', '9999734602235274', 'Siti', '0199B001', 1, 0)`).run()
-})
-afterEach(() => {
-  db.close()
-  tmp.cleanup()
-})
 
 const reg = (over: Partial<RegistrationInput> = {}) => registrationInput('0009999000001', over)
 const exam = (noRawat: string, over: Partial<ExaminationInput> = {}) =>
@@ -30,33 +18,33 @@ const exam = (noRawat: string, over: Partial<ExaminationInput> = {}) =>
     claimAmount: 150000,
     ...over,
   })
-const jobs = () => db.prepare('SELECT target, operation, chain_key, seq, status FROM outbox ORDER BY id').all()
+const jobs = () => db().prepare('SELECT target, operation, chain_key, seq, status FROM outbox ORDER BY id').all()
 
 describe('registerVisit', () => {
   it('writes the registration and its pendaftaran intent in one transaction', () => {
-    const r = registerVisit(db, faskes, reg({ antrean: true }), actor, now)
+    const r = registerVisit(db(), faskes, reg({ antrean: true }), actor, now)
     expect(r.noRawat).toBe('20261123-0001')
     expect(jobs()).toEqual([
       { target: 'pcare', operation: 'pendaftaran.add', chain_key: 'pcare:20261123-0001', seq: 1, status: 'pending' },
       { target: 'antrean', operation: 'antrean.add', chain_key: 'antrean:20261123-0001', seq: 1, status: 'pending' },
     ])
-    const payload = JSON.parse((db.prepare('SELECT payload FROM outbox WHERE seq = 1 AND target = ?').get('pcare') as { payload: string }).payload)
+    const payload = JSON.parse((db().prepare('SELECT payload FROM outbox WHERE seq = 1 AND target = ?').get('pcare') as { payload: string }).payload)
     expect(payload).toMatchObject({ tglDaftar: '23-11-2026', noKartu: '0009999000001', kdProviderPeserta: '0199B001', kdTkp: '10' })
   })
 
   it('refuses an unchecked card and a second registration to the same poli the same day, writing nothing', () => {
-    expect(() => registerVisit(db, faskes, reg({ noKartu: '0009999000099' }), actor, now)).toThrow(/Periksa status kartu/)
-    registerVisit(db, faskes, reg(), actor, now)
-    expect(() => registerVisit(db, faskes, reg(), actor, now)).toThrow(/sudah terdaftar/)
-    expect(db.prepare('SELECT count(*) AS n FROM registrations').get()).toEqual({ n: 1 })
+    expect(() => registerVisit(db(), faskes, reg({ noKartu: '0009999000099' }), actor, now)).toThrow(/Periksa status kartu/)
+    registerVisit(db(), faskes, reg(), actor, now)
+    expect(() => registerVisit(db(), faskes, reg(), actor, now)).toThrow(/sudah terdaftar/)
+    expect(db().prepare('SELECT count(*) AS n FROM registrations').get()).toEqual({ n: 1 })
     expect(jobs()).toHaveLength(1)
   })
 })
 
 describe('recordExamination', () => {
   it('queues kunjungan before tindakan and obat, and visit before claim on the ledger', () => {
-    const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
-    const r = recordExamination(db, faskes, exam(noRawat), actor, now)
+    const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
+    const r = recordExamination(db(), faskes, exam(noRawat), actor, now)
     expect(r).toMatchObject({ visitId: '0199B001-20261123-0001', claimId: '0199B001-20261123-0001-C1', referralId: null })
     expect(jobs()).toEqual([
       { target: 'pcare', operation: 'pendaftaran.add', chain_key: `pcare:${noRawat}`, seq: 1, status: 'pending' },
@@ -66,27 +54,27 @@ describe('recordExamination', () => {
       { target: 'ledger', operation: 'Visit:Record', chain_key: `ledger:${noRawat}`, seq: 1, status: 'pending' },
       { target: 'ledger', operation: 'Claim:Submit', chain_key: `ledger:${noRawat}`, seq: 2, status: 'pending' },
     ])
-    const visit = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'Visit:Record'`).get() as { payload: string }).payload)
+    const visit = JSON.parse((db().prepare(`SELECT payload FROM outbox WHERE operation = 'Visit:Record'`).get() as { payload: string }).payload)
     // The public intent carries only the hash; the clinical detail travels as transient data.
     expect(JSON.stringify(visit.intent)).not.toContain('Typhoid')
     expect(visit.transient.detail).toContain('Typhoid')
   })
 
   it('rolls everything back when the examination cannot be saved', () => {
-    const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
-    recordExamination(db, faskes, exam(noRawat), actor, now)
-    expect(() => recordExamination(db, faskes, exam(noRawat), actor, now)).toThrow(/sudah disimpan/)
+    const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
+    recordExamination(db(), faskes, exam(noRawat), actor, now)
+    expect(() => recordExamination(db(), faskes, exam(noRawat), actor, now)).toThrow(/sudah disimpan/)
     expect(jobs()).toHaveLength(6)
-    expect(() => recordExamination(db, faskes, exam('20261123-0999'), actor, now)).toThrow(/tidak ditemukan/)
+    expect(() => recordExamination(db(), faskes, exam('20261123-0999'), actor, now)).toThrow(/tidak ditemukan/)
   })
 
   describe('referral', () => {
     const rujukan = { kdppk: '0199R001', nmppk: 'RSU CONTOH', kdSpesialis: 'INT', kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: '2026-11-24', alasan: 'Perlu evaluasi spesialis', dokter: 'dr. Contoh' }
-    const kunjungan = () => JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'kunjungan.add'`).get() as { payload: string }).payload)
+    const kunjungan = () => JSON.parse((db().prepare(`SELECT payload FROM outbox WHERE operation = 'kunjungan.add'`).get() as { payload: string }).payload)
 
     it('sends the chosen faskes and sub-spesialis to PCare and the referral to the ledger', () => {
-      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
-      const r = recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
+      const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
+      const r = recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
       expect(r.referralId).toBe('0199B001-20261123-0001-R1')
       expect(kunjungan()).toMatchObject({
         kdStatusPulang: '4',
@@ -94,26 +82,26 @@ describe('recordExamination', () => {
         kdTacc: -1,
         alasanTacc: null,
       })
-      const ledger = JSON.parse((db.prepare(`SELECT payload FROM outbox WHERE operation = 'Referral:Create'`).get() as { payload: string }).payload)
+      const ledger = JSON.parse((db().prepare(`SELECT payload FROM outbox WHERE operation = 'Referral:Create'`).get() as { payload: string }).payload)
       expect(ledger.intent).toMatchObject({ toPPK: '0199R001', fromPPK: '0199B001', reason: 'Perlu evaluasi spesialis' })
     })
 
     it('refuses a referral whose status pulang is not Rujuk Vertikal, and Rujuk Vertikal without a referral', () => {
-      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
-      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '3', rujukan }), actor, now)).toThrow(/Rujuk Vertikal/)
-      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4' }), actor, now)).toThrow(/memerlukan data rujukan/)
-      expect(db.prepare('SELECT count(*) AS n FROM examinations').get()).toEqual({ n: 0 })
+      const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
+      expect(() => recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '3', rujukan }), actor, now)).toThrow(/Rujuk Vertikal/)
+      expect(() => recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4' }), actor, now)).toThrow(/memerlukan data rujukan/)
+      expect(db().prepare('SELECT count(*) AS n FROM examinations').get()).toEqual({ n: 0 })
     })
 
     it('a khusus referral sends its kind and note instead of a sub-spesialis, needs the note, and no TACC', () => {
-      db.prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
-      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      db().prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
+      const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
       const khusus = { kdppk: '0199R001', nmppk: 'RSU CONTOH', kdKhusus: 'HDL', tglEstRujuk: '2026-11-24', alasan: 'Gagal ginjal kronik', dokter: 'dr. Contoh' }
-      expect(() => recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: khusus }), actor, now)).toThrow(/memerlukan catatan/)
+      expect(() => recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: khusus }), actor, now)).toThrow(/memerlukan catatan/)
       expect(() =>
-        recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, kdKhusus: 'THA', catatan: 'transfusi rutin' } }), actor, now),
+        recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, kdKhusus: 'THA', catatan: 'transfusi rutin' } }), actor, now),
       ).toThrow(/THA memerlukan sub-spesialis/)
-      recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, catatan: 'HD rutin 2x seminggu' } }), actor, now)
+      recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...khusus, catatan: 'HD rutin 2x seminggu' } }), actor, now)
       expect(kunjungan()).toMatchObject({
         rujukLanjut: { kdppk: '0199R001', tglEstRujuk: '24-11-2026', subSpesialis: null, khusus: { kdKhusus: 'HDL', kdSubSpesialis: null, catatan: 'HD rutin 2x seminggu' } },
         kdTacc: -1,
@@ -121,17 +109,17 @@ describe('recordExamination', () => {
     })
 
     it('asks for TACC when a diagnosis is non-spesialistik by the cached list, and sends it', () => {
-      db.prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
-      const { noRawat } = registerVisit(db, faskes, reg(), actor, now)
+      db().prepare(`INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES ('A01.0', 'Typhoid fever', 1, 1)`).run()
+      const { noRawat } = registerVisit(db(), faskes, reg(), actor, now)
       let err: unknown
       try {
-        recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
+        recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan }), actor, now)
       } catch (e) {
         err = e
       }
       expect(err).toMatchObject({ code: 'INVALID_INPUT', fields: [{ field: 'rujukan.tacc' }] })
       expect((err as Error).message).toContain('A01.0')
-      recordExamination(db, faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...rujukan, tacc: { kdTacc: 3, alasanTacc: 'A01.0 - Typhoid fever dengan komplikasi' } } }), actor, now)
+      recordExamination(db(), faskes, exam(noRawat, { kdStatusPulang: '4', rujukan: { ...rujukan, tacc: { kdTacc: 3, alasanTacc: 'A01.0 - Typhoid fever dengan komplikasi' } } }), actor, now)
       expect(kunjungan()).toMatchObject({ kdTacc: 3, alasanTacc: 'A01.0 - Typhoid fever dengan komplikasi' })
     })
   })

@@ -1,30 +1,18 @@
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tempDir } from '../../../test/helpers/tmp'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { CLINIC_CARD as CARD, useClinicDb } from '../../../test/helpers/clinic-db'
 import { registrationInput } from '../../../test/helpers/clinic'
-import { openDatabase, type DB } from '../db'
 import type { LedgerConnection } from '../ledger/gateway'
 import { patientHistory } from './history'
 import { registerVisit } from './index'
 import { todayRegistrations } from './registrations'
 import type { Remotes } from './eligibility'
 
-const CARD = '0009999000001'
 const now = new Date(2026, 10, 23, 9, 30).getTime()
 const DAY = 24 * 3600_000
-let tmp: ReturnType<typeof tempDir>
 let polis = 0
-let db: DB
+const db = useClinicDb()
 beforeEach(() => {
   polis = 0
-  tmp = tempDir()
-  db = openDatabase(join(tmp.dir, 'h.db'))
-  // The counter registers a card it has checked: the patient is in the cache.
-  db.prepare(`INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES (?, '9999734602235274', 'X', '0199B001', 1, 0)`).run(CARD)
-})
-afterEach(() => {
-  db.close()
-  tmp.cleanup()
 })
 
 /**
@@ -32,11 +20,11 @@ afterEach(() => {
  * since a card is registered once per poli and day.
  */
 const visit = (at: number, keluhan = 'demam') =>
-  registerVisit(db, { kdPPK: '0199B001' }, registrationInput(CARD, { penjamin: 'umum', keluhan, kdPoli: String(++polis).padStart(3, '0') }), { userId: 'u' }, at).noRawat
+  registerVisit(db(), { kdPPK: '0199B001' }, registrationInput(CARD, { penjamin: 'umum', keluhan, kdPoli: String(++polis).padStart(3, '0') }), { userId: 'u' }, at).noRawat
 let seq = 0
 function job(chain: string, operation: string, status: string) {
   seq++
-  db.prepare(
+  db().prepare(
     `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash, status, next_attempt_at, correlation_id, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'e', 'e', '{}', 'h', ?, 0, 'c', 0, 0)`,
   ).run(`k${seq}`, chain.slice(0, chain.indexOf(':')), operation, chain, seq, status)
@@ -44,12 +32,12 @@ function job(chain: string, operation: string, status: string) {
 
 describe('todayRegistrations', () => {
   it("lists the day's visits only, in registration order, with each chain's sync state", () => {
-    db.prepare('DELETE FROM outbox').run()
+    db().prepare('DELETE FROM outbox').run()
     visit(now - DAY)
     const a = visit(now)
     const b = visit(now + 1000)
     const c = visit(now + 2000)
-    db.prepare('DELETE FROM outbox').run()
+    db().prepare('DELETE FROM outbox').run()
     job(`pcare:${a}`, 'pendaftaran.add', 'done')
     job(`pcare:${a}`, 'kunjungan.add', 'failed_transient')
     job(`ledger:${a}`, 'Visit:Record', 'done')
@@ -58,7 +46,7 @@ describe('todayRegistrations', () => {
     job(`ledger:${b}`, 'Visit:Record', 'cancelled')
     // A card re-check alone sends nothing: the PCare column stays 'none'.
     job(`pcare:${c}`, 'peserta.verify', 'done')
-    const rows = todayRegistrations(db, now + 3000)
+    const rows = todayRegistrations(db(), now + 3000)
     expect(rows.map((r) => r.noRawat)).toEqual([a, b, c])
     expect(rows.map((r) => [r.pcare, r.ledger])).toEqual([
       ['pending', 'done'],
@@ -66,7 +54,7 @@ describe('todayRegistrations', () => {
       ['none', 'none'],
     ])
     expect(rows[0]).toMatchObject({ noKartu: CARD, kdPoli: '002', penjamin: 'umum', kunjSakit: true, callCount: 0, attendance: null })
-    expect(todayRegistrations(db, now + DAY).map((r) => r.noRawat)).toEqual([])
+    expect(todayRegistrations(db(), now + DAY).map((r) => r.noRawat)).toEqual([])
   })
 })
 
@@ -89,7 +77,7 @@ describe('patientHistory', () => {
       { entityType: 'Claim', entityId: 'c1', at: '2026-11-23T02:31:00Z', record: {} },
     ]
     const remotes = ledgerAnswering(async () => Buffer.from(JSON.stringify({ total: 73, entries })))
-    const h = await patientHistory(db, remotes, { noKartu: CARD, ledger: true }, true)
+    const h = await patientHistory(db(), remotes, { noKartu: CARD, ledger: true }, true)
     expect(h.local.map((v) => [v.noRawat, v.keluhan, v.diagnoses])).toEqual([
       [second, 'pusing', []],
       [first, 'batuk', []],
@@ -105,10 +93,10 @@ describe('patientHistory', () => {
   it("gives a visit's diagnoses only to a role that may see them (the counter gets none)", async () => {
     const noRawat = visit(now)
     const diagnoses = [{ kdDiag: 'J06.9', nmDiag: 'Acute upper respiratory infection, unspecified' }]
-    db.prepare(`INSERT INTO examinations (no_rawat, data, ledger_visit_id, created_at, updated_at) VALUES (?, ?, 'lv1', 0, 0)`).run(noRawat, JSON.stringify({ diagnoses }))
-    const clinician = await patientHistory(db, null, { noKartu: CARD, ledger: false }, true)
+    db().prepare(`INSERT INTO examinations (no_rawat, data, ledger_visit_id, created_at, updated_at) VALUES (?, ?, 'lv1', 0, 0)`).run(noRawat, JSON.stringify({ diagnoses }))
+    const clinician = await patientHistory(db(), null, { noKartu: CARD, ledger: false }, true)
     expect(clinician.local.map((v) => [v.noRawat, v.diagnoses])).toEqual([[noRawat, diagnoses]])
-    const counter = await patientHistory(db, null, { noKartu: CARD, ledger: false }, false)
+    const counter = await patientHistory(db(), null, { noKartu: CARD, ledger: false }, false)
     expect(counter.local.map((v) => [v.noRawat, v.diagnoses])).toEqual([[noRawat, []]])
     expect(JSON.stringify(counter)).not.toContain('J06.9')
   })
@@ -116,11 +104,11 @@ describe('patientHistory', () => {
   it('answers from SQLite alone when the ledger is not asked for, not connected, or refuses', async () => {
     visit(now)
     const unused = ledgerAnswering(() => Promise.reject(new Error('must not be called')))
-    expect(await patientHistory(db, unused, { noKartu: CARD, ledger: false }, true)).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: null })
+    expect(await patientHistory(db(), unused, { noKartu: CARD, ledger: false }, true)).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: null })
     expect(unused.calls).toEqual([])
-    expect(await patientHistory(db, null, { noKartu: CARD, ledger: true }, true)).toMatchObject({ ledger: null, ledgerError: 'no ledger connection in this session' })
+    expect(await patientHistory(db(), null, { noKartu: CARD, ledger: true }, true)).toMatchObject({ ledger: null, ledgerError: 'no ledger connection in this session' })
     const refusing = ledgerAnswering(() => Promise.reject(new Error('14 UNAVAILABLE: peer down')))
-    const h = await patientHistory(db, refusing, { noKartu: CARD, ledger: true }, true)
+    const h = await patientHistory(db(), refusing, { noKartu: CARD, ledger: true }, true)
     expect(h).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: '14 UNAVAILABLE: peer down' })
     expect(h.local).toHaveLength(1)
   })
