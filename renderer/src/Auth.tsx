@@ -1,10 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react'
+import { useRef, useState } from 'react'
 import type { Output } from '../../electron/contract'
-import { asApiError, call, type ApiError } from './api'
+import { call } from './api'
 import { Field } from './components/Field'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
 import { TotpEnrolment } from './components/TotpEnrolment'
-import { useFocusFirst } from './hooks'
+import { useFocusFirst, useSubmit } from './hooks'
 import { useI18n } from './i18n'
 
 export type Me = Output<'auth.me'>
@@ -21,18 +21,9 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
   const [username, setUsername] = useState('admin')
   const [password, setPassword] = useState('')
   const [setupCode, setSetupCode] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
   const [enrolment, setEnrolment] = useState<Output<'auth.setup'> | null>(null)
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setError(null)
-    try {
-      setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) }))
-    } catch (err) {
-      setError(asApiError(err))
-    }
-  }
+  // The button stays enabled while sending (`busy` unused), as it always was on this screen.
+  const { submit, error } = useSubmit(async () => setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) })))
   return (
     <main className="boot">
       <section ref={ref} className="card auth-card" aria-labelledby="setup-title">
@@ -89,19 +80,7 @@ function Login({ onSignedIn, presetUser = '' }: { onSignedIn: (u: SessionUser) =
   const [username, setUsername] = useState(presetUser)
   const [password, setPassword] = useState('')
   const [totp, setTotp] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setError(null)
-    setBusy(true)
-    try {
-      onSignedIn(await call('auth.login', { username: username.trim(), password, totp: totp.trim() || undefined }))
-    } catch (err) {
-      setError(asApiError(err))
-      setBusy(false)
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => onSignedIn(await call('auth.login', { username: username.trim(), password, totp: totp.trim() || undefined })))
   return (
     <form ref={ref} onSubmit={submit} noValidate className="auth-form">
       <FormErrorScope error={error}>

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { SESSION_IDLE_MS, SESSION_TOUCH_MS } from '../../electron/contract/session'
-import { asApiError, call, onSessionRefused, type ApiError } from './api'
+import { call, onSessionRefused } from './api'
 import type { SessionUser } from './Auth'
 import { Field } from './components/Field'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
+import { useSubmit } from './hooks'
 import { useI18n } from './i18n'
 
 /** Input that counts as the user being at the screen; polls and timers never produce these. */
@@ -64,8 +65,6 @@ function LockDialog({ user, onUnlocked, onEnded }: { user: SessionUser; onUnlock
   const ref = useRef<HTMLDialogElement>(null)
   const [password, setPassword] = useState('')
   const [totp, setTotp] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
 
   useEffect(() => {
     const dialog = ref.current
@@ -79,21 +78,18 @@ function LockDialog({ user, onUnlocked, onEnded }: { user: SessionUser; onUnlock
     }
   }, [])
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setError(null)
-    setBusy(true)
-    try {
+  const { submit, busy, error } = useSubmit(
+    async () => {
       await call('auth.unlock', { password, totp: totp.trim() || undefined })
       onUnlocked()
-    } catch (err) {
-      const apiError = asApiError(err)
-      setError(apiError)
-      setBusy(false)
-      setPassword('')
-      setTotp('')
-    }
-  }
+    },
+    {
+      onError: () => {
+        setPassword('')
+        setTotp('')
+      },
+    },
+  )
   const signOut = () => void call('auth.logout', {}).finally(onEnded)
 
   return (

@@ -1,10 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react'
-import { asApiError, call, type ApiError } from './api'
+import { useRef, useState } from 'react'
+import { call } from './api'
 import type { SessionUser } from './Auth'
 import { Field } from './components/Field'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
 import { TotpEnrolment } from './components/TotpEnrolment'
-import { useCall, useFocusFirst } from './hooks'
+import { useCall, useFocusFirst, useSubmit } from './hooks'
 import { useI18n } from './i18n'
 
 /**
@@ -34,28 +34,19 @@ function ChangePassword({ onDone }: { onDone: (u: SessionUser) => void }) {
   const ref = useRef<HTMLFormElement>(null)
   useFocusFirst(ref)
   const [form, setForm] = useState({ current: '', password: '', repeat: '' })
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
   const [mismatch, setMismatch] = useState(false)
   // A new password or its repeat edited: the mismatch said at the last submit no longer holds.
   const edit = (patch: Partial<typeof form>) => {
     setForm({ ...form, ...patch })
     setMismatch(false)
   }
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setError(null)
+  const { submit, busy, error } = useSubmit(async () => onDone(await call('auth.changePassword', { current: form.current, password: form.password })), {
     // Checked here only: a typo in a password nobody sees would lock the user out of their own account.
-    setMismatch(form.password !== form.repeat)
-    if (form.password !== form.repeat) return
-    setBusy(true)
-    try {
-      onDone(await call('auth.changePassword', { current: form.current, password: form.password }))
-    } catch (err) {
-      setError(asApiError(err))
-      setBusy(false)
-    }
-  }
+    check: () => {
+      setMismatch(form.password !== form.repeat)
+      return form.password === form.repeat
+    },
+  })
   return (
     <form ref={ref} onSubmit={submit} noValidate className="auth-form">
       <FormErrorScope error={error}>
@@ -81,19 +72,7 @@ function Enrol({ onDone }: { onDone: (u: SessionUser) => void }) {
   const { t } = useI18n()
   const enrolment = useCall('auth.enrolment', {})
   const [totp, setTotp] = useState('')
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setError(null)
-    setBusy(true)
-    try {
-      onDone(await call('auth.enrol', { totp: totp.trim() }))
-    } catch (err) {
-      setError(asApiError(err))
-      setBusy(false)
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => onDone(await call('auth.enrol', { totp: totp.trim() })))
   if (enrolment.error) return <p className="alert">{enrolment.error.message}</p>
   if (!enrolment.value) return <p>{t('app.loading')}</p>
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
+import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react'
 import type { Channel, Input, Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
 import { NO_ANSWER, createPoller, settleAnswer, viewAnswers, type Answers, type Poller, type Settled } from './poller'
@@ -126,4 +126,62 @@ export function useFocusFirst(container: RefObject<HTMLElement | null>, ready = 
     const target = root.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled]), textarea:not([disabled])') ?? root.querySelector<HTMLElement>('h1')
     target?.focus()
   }, [container, ready])
+}
+
+/** Options of `useSubmit` (and `runSubmit`). */
+export interface SubmitOptions {
+  /**
+   * A check only the page can make (two passwords typed alike), run after the old error is cleared and before
+   * anything is sent; `false` stops this submit without going busy.
+   */
+  check?: () => boolean
+  /** Called after a failure is kept in `error` and busy is cleared (to empty password fields, say). */
+  onError?: (error: ApiError) => void
+}
+
+/** What `useSubmit` hands a form. */
+export interface SubmitState {
+  /** The form's `onSubmit`; never rejects. */
+  submit: (e: FormEvent) => Promise<void>
+  /** True from sending until a failure; stays true after success, when the form gives way to the next screen. */
+  busy: boolean
+  /** The latest failure as `ApiError`; null from the next submit on. */
+  error: ApiError | null
+}
+
+/**
+ * One submit of a form that sends once and then moves on: prevents the page reload, clears the previous error, runs
+ * `opts.check`, marks busy, awaits `action`; a failure is kept as `ApiError` and clears busy so the user can retry,
+ * while a success leaves busy set (the caller's `action` already led elsewhere). Pure over its setters, for tests.
+ */
+export async function runSubmit(
+  e: Pick<FormEvent, 'preventDefault'>,
+  action: () => Promise<unknown>,
+  set: { busy: (busy: boolean) => void; error: (error: ApiError | null) => void },
+  opts: SubmitOptions = {},
+): Promise<void> {
+  e.preventDefault()
+  set.error(null)
+  if (opts.check && !opts.check()) return
+  set.busy(true)
+  try {
+    await action()
+  } catch (err) {
+    const error = asApiError(err)
+    set.error(error)
+    set.busy(false)
+    opts.onError?.(error)
+  }
+}
+
+/**
+ * The submit of a sign-in style form (see `runSubmit`): `action` sends with the values of the latest render and
+ * reports success itself (`onDone(await call(...))`); the form renders `busy` on its button and `error` in its
+ * `FormErrorScope`.
+ */
+export function useSubmit(action: () => Promise<unknown>, opts: SubmitOptions = {}): SubmitState {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const submit = (e: FormEvent) => runSubmit(e, action, { busy: setBusy, error: setError }, opts)
+  return { submit, busy, error }
 }

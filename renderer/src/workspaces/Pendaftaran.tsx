@@ -6,7 +6,7 @@ import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { classifyId, scannedId } from '../components/cardScan'
 import { QrScanner } from '../components/QrScanner'
-import { useFocusFirst, useTodayRegistrations } from '../hooks'
+import { useFocusFirst, useSubmit, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
 import { SlipButton, useSlipPrint } from '../print/SlipPrint'
@@ -179,30 +179,20 @@ function RegisterForm({ mode, noKartu, lists, onDone }: { mode: Exclude<CheckMod
   const [antrean, setAntrean] = useState(false)
   // An inactive card is registered only as self-paying, and only when the counter ticks it (never preselected).
   const [umum, setUmum] = useState(false)
-  const [error, setError] = useState<ApiError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
-      const r = await call('registration.create', {
-        noKartu,
-        kdPoli,
-        nmPoli: poli.find((p) => p.kdPoli === kdPoli)?.nmPoli,
-        kdDokter: kdDokter || undefined,
-        kunjSakit,
-        keluhan,
-        antrean: antrean && !umum,
-        penjamin: umum ? 'umum' : 'bpjs',
-        unverified: mode === 'unverified',
-      })
-      onDone(r.noRawat, umum)
-    } catch (err) {
-      setError(asApiError(err))
-      setBusy(false)
-    }
-  }
+  const { submit, busy, error } = useSubmit(async () => {
+    const r = await call('registration.create', {
+      noKartu,
+      kdPoli,
+      nmPoli: poli.find((p) => p.kdPoli === kdPoli)?.nmPoli,
+      kdDokter: kdDokter || undefined,
+      kunjSakit,
+      keluhan,
+      antrean: antrean && !umum,
+      penjamin: umum ? 'umum' : 'bpjs',
+      unverified: mode === 'unverified',
+    })
+    onDone(r.noRawat, umum)
+  })
   return (
     <form className="card grid-form" onSubmit={submit} noValidate aria-labelledby="reg-title">
       <FormErrorScope error={error}>
