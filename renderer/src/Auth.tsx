@@ -22,8 +22,8 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
   const [password, setPassword] = useState('')
   const [setupCode, setSetupCode] = useState('')
   const [enrolment, setEnrolment] = useState<Output<'auth.setup'> | null>(null)
-  // The button stays enabled while sending (`busy` unused), as it always was on this screen.
-  const { submit, error } = useSubmit(async () => setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) })))
+  // Disabled while sending: a double press would otherwise ask for a second first admin, which core refuses.
+  const { submit, busy, error } = useSubmit(async () => setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) })))
   return (
     <main className="boot">
       <section ref={ref} className="card auth-card" aria-labelledby="setup-title">
@@ -46,7 +46,7 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
                 <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
               </Field>
               <FormErrors summary={t('form.hasErrors')} className="alert" />
-              <button type="submit">{t('auth.createAdmin')}</button>
+              <button type="submit" disabled={busy}>{t('auth.createAdmin')}</button>
             </FormErrorScope>
           </form>
         ) : (
