@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { contract } from '../../contract'
 import { channelNames } from '../../contract/channels'
 import { createCore, type Core } from '../app'
+import { AuthService } from '../auth'
+import { totpAt } from '../auth/totp'
 import { dispatch } from './dispatch'
 import { createHandlers } from './handlers'
 import { tempDir } from '../../../test/helpers/tmp'
@@ -17,6 +19,18 @@ afterEach(() => {
   tmp.cleanup()
 })
 const ctx = { transport: 'test' as const }
+
+/**
+ * A signed-in admin's call context, for the channels that answer nobody else once a user exists (issue 13): the admin
+ * is created and signed in through core's AuthService (a fixed seal key; the code of this moment), and the token
+ * travels in a jar as a transport's does.
+ */
+async function adminCtx() {
+  const auth = new AuthService(core.db, async () => Buffer.alloc(32, 3))
+  const { enrolment } = await auth.createUser('admin', 'kata-sandi-admin-1', 'admin')
+  const { token } = await auth.login('admin', 'kata-sandi-admin-1', totpAt(enrolment!.secret, Date.now()), 'test')
+  return { transport: 'test' as const, session: { token: () => token, set: () => {} } }
+}
 
 describe('dispatch', () => {
   it('keeps the preload channel list equal to the contract', () => {
@@ -79,13 +93,15 @@ describe('dispatch', () => {
 
   it('round-trips settings through the SQLite file', async () => {
     const table = createHandlers(core)
-    const r = await dispatch(table, 'settings.update', { faskesName: 'Puskesmas Sukamaju', ledger: { org: 'RS' } }, ctx)
+    const admin = await adminCtx()
+    const r = await dispatch(table, 'settings.update', { faskesName: 'Puskesmas Sukamaju', ledger: { org: 'RS' } }, admin)
     expect(r.ok).toBe(true)
     core.close()
     core = createCore({ dataDir: tmp.dir, version: '9.9.9' })
-    const info = await dispatch(createHandlers(core), 'app.info', {}, ctx)
+    // The session lives in the file too: the same admin is still signed in after the reopen.
+    const info = await dispatch(createHandlers(core), 'app.info', {}, admin)
     expect(info).toMatchObject({ ok: true, value: { faskesName: 'Puskesmas Sukamaju', demo: { ledger: true, pcare: true } } })
-    const s = await dispatch(createHandlers(core), 'settings.get', {}, ctx)
+    const s = await dispatch(createHandlers(core), 'settings.get', {}, admin)
     expect(s).toMatchObject({ ok: true, value: { ledger: { org: 'RS', channel: 'bpjs-main' } } })
   })
 
@@ -97,7 +113,7 @@ describe('dispatch', () => {
     ins.run('b', 'pcare', 'c2', 'failed_permanent', null)
     ins.run('c', 'ledger', 'c3', 'done', 1234)
     ins.run('d', 'pcare', 'c4', 'failed_transient', null)
-    const r = await dispatch(createHandlers(core), 'sync.status', {}, ctx)
+    const r = await dispatch(createHandlers(core), 'sync.status', {}, await adminCtx())
     expect(r.ok).toBe(true)
     if (r.ok) {
       const t = (r.value as { targets: { target: string }[] }).targets
