@@ -19,11 +19,19 @@ function router() {
   return new ChaincodeFromContract([...contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'faskes-chaincode', '0.1.0');
 }
 
-async function invoke(cc: { Invoke(stub: unknown): Promise<Response> }, ledger: FakeLedger, mspId: string, args: string[]): Promise<Response> {
+/** One call; the peer's clock (`Date.now()`) is the tx timestamp plus `peerAheadMs`, as in the Harness. */
+async function invoke(cc: { Invoke(stub: unknown): Promise<Response> }, ledger: FakeLedger, mspId: string, args: string[], peerAheadMs = 0): Promise<Response> {
   const stub = ledger.newTx({ mspId, args, idBytes: cert });
-  const res = await cc.Invoke(stub);
-  if (res.status === 200) ledger.commit(stub);
-  return res;
+  const realNow = Date.now;
+  const peerMs = stub.getDateTimestamp().getTime() + peerAheadMs;
+  Date.now = () => peerMs;
+  try {
+    const res = await cc.Invoke(stub);
+    if (res.status === 200) ledger.commit(stub);
+    return res;
+  } finally {
+    Date.now = realNow;
+  }
 }
 
 describe('contract SPI dispatch', () => {
@@ -48,6 +56,9 @@ describe('contract SPI dispatch', () => {
     const cc = router();
     const ledger = new FakeLedger();
     const issue = JSON.stringify({ noKartu: KARTU[0], holderHash: sha256('h'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+    const stale = await invoke(cc, ledger, BPJS, ['Card:Issue', issue], 11 * 60_000);
+    assert.equal(stale.status, 500);
+    assert.match(stale.message!, /^CLOCK: transaction time .* behind the endorsing peer's clock/);
     const ok = await invoke(cc, ledger, BPJS, ['Card:Issue', issue]);
     assert.equal(ok.status, 200, ok.message);
     assert.equal(JSON.parse(Buffer.from(ok.payload!).toString('utf8')).status, 'ACTIVE');

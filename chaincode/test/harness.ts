@@ -30,6 +30,11 @@ type Fn = (ctx: Context, ...args: string[]) => Promise<string>;
 export class Harness {
   readonly ledger = new FakeLedger();
   lastStub?: FakeStub;
+  /**
+   * The endorsing peer's clock (`Date.now()` inside a call) minus the call's tx timestamp, in ms. 0 by default, so
+   * the fake ledger's fixed 2025 clock passes the chaincode's clock check; a test sets it to skew the two.
+   */
+  peerClockAheadMs = 0;
   private readonly instances = new Map<string, Contract>();
 
   constructor() {
@@ -50,6 +55,9 @@ export class Harness {
     const ctx = new Context();
     (ctx as unknown as { setChaincodeStub(s: unknown): void }).setChaincodeStub(stub);
     (ctx as unknown as { setClientIdentity(i: unknown): void }).setClientIdentity(new FakeIdentity(mspId));
+    const realNow = Date.now;
+    const peerMs = stub.getDateTimestamp().getTime() + this.peerClockAheadMs;
+    Date.now = () => peerMs;
     try {
       await contract.beforeTransaction(ctx);
       const result = await method.call(contract, ctx, ...args);
@@ -59,6 +67,7 @@ export class Harness {
       if (commit) this.ledger.commit(stub);
       return result;
     } finally {
+      Date.now = realNow;
       assert.equal(this.ledger.openIterators, 0, `${name} left an iterator open`);
     }
   }
@@ -98,7 +107,7 @@ export function visitDetail(seed: string): string {
 }
 
 /** Asserts a chaincode rejection with the given machine prefix. */
-export async function rejects(p: Promise<unknown>, prefix: 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE', contains?: string): Promise<void> {
+export async function rejects(p: Promise<unknown>, prefix: 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE' | 'CLOCK', contains?: string): Promise<void> {
   await assert.rejects(p, (err: Error) => {
     assert.ok(err.message.startsWith(`${prefix}: `), `expected ${prefix}: but got: ${err.message}`);
     if (contains) assert.ok(err.message.includes(contains), `expected "${contains}" in: ${err.message}`);

@@ -3,7 +3,7 @@
  * integration tests) can classify failures without parsing prose. The peer wraps the message
  * (e.g. "chaincode response 500, INVALID: ..."), so clients should search for the prefix.
  */
-export type ErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE';
+export type ErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE' | 'CLOCK';
 
 class ChaincodeError extends Error {
   constructor(readonly kind: ErrorKind, detail: string) {

@@ -4,7 +4,7 @@ import { appendAudit } from './audit';
 import { canonicalStringify, sha256Hex } from './canonical';
 import { fail } from './errors';
 import { EntityType, KEY, getJson, putJson } from './store';
-import { TxTime, txTime } from './txtime';
+import { TxTime, requireCurrentTxTime, txTime } from './txtime';
 
 /** One entity touched by a write; the first one is the write's subject (event + returned record). */
 interface Touched {
@@ -52,8 +52,10 @@ interface EventPayload {
  * idempotency check -> business logic -> audit entries -> one event -> idempotency record.
  * A replay (same id, same intent hash, same function) only reads: it returns the stored result
  * and writes nothing, so it also emits no event and adds no audit entry.
+ * Every write, a replay included, first needs a current proposal timestamp (`requireCurrentTxTime`, `CLOCK:`).
  */
 export async function runWrite(ctx: Context, spec: WriteSpec): Promise<string> {
+  requireCurrentTxTime(ctx);
   const hash = sha256Hex(canonicalStringify(spec.intent));
   const idemKey = ctx.stub.createCompositeKey(KEY.idempotency, [spec.contract, spec.idemId]);
   const previous = await getJson<IdemRecord>(ctx, idemKey);
