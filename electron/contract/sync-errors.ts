@@ -55,6 +55,7 @@ export const LEDGER_SYNC_CODES = [
   'CHAINCODE_NOT_FOUND',
   'CHAINCODE_CONFLICT',
   'CHAINCODE_STATE',
+  'CHAINCODE_CLOCK',
 ] as const
 
 /**

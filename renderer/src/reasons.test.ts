@@ -10,8 +10,8 @@ const _incomplete: typeof REASON_KEYS = { NETWORK: 'reason.NETWORK' }
 
 describe('sync error reasons', () => {
   it('has every code of the contract, each with its own Indonesian and English sentence', () => {
-    // The contract's three lists (20 PCare, 11 ledger, 13 of our own) hold 44 named codes.
-    expect(codes).toHaveLength(44)
+    // The contract's three lists (20 PCare, 12 ledger, 13 of our own) hold 45 named codes.
+    expect(codes).toHaveLength(45)
     for (const code of codes) {
       const id = reasonText('id', code, null)
       const en = reasonText('en', code, null)
@@ -39,6 +39,8 @@ describe('sync error reasons', () => {
   it('quotes only the remote’s words and an admin’s note; our codes never show the stored detail', () => {
     expect(reasonText('en', 'CHAINCODE_STATE', 'STATE: claim already submitted')).toBe('The ledger refused because the record is in the wrong state. STATE: claim already submitted')
     expect(reasonText('en', 'CHAINCODE_FORBIDDEN', null)).toBe('The ledger refused the transaction: CHAINCODE_FORBIDDEN')
+    // A clock refusal is worded by us (the fix is this computer's clock), not by quoting the chaincode.
+    expect(reasonText('id', 'CHAINCODE_CLOCK', 'CLOCK: transaction time 2026-11-30T00:00:00.000Z is 11.0 min behind')).toMatch(/^Ledger menolak waktu pengiriman: jam komputer ini/)
     expect(reasonText('en', 'CANCELLED', 'fixed in PCare by hand')).toBe('Cancelled by an admin. fixed in PCare by hand')
     expect(reasonText('en', 'PEER_UNREACHABLE', '14 UNAVAILABLE: No connection established')).toBe('The ledger peer cannot be reached. Will retry when connected.')
     // An old database's Indonesian sentence stays out of an English page.

@@ -38,6 +38,7 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   CHAINCODE_NOT_FOUND: 'reason.CHAINCODE',
   CHAINCODE_CONFLICT: 'reason.CHAINCODE_STATE',
   CHAINCODE_STATE: 'reason.CHAINCODE_STATE',
+  CHAINCODE_CLOCK: 'reason.CHAINCODE_CLOCK',
   NO_KUNJUNGAN: 'reason.NO_KUNJUNGAN',
   WAITING_NO_URUT: 'reason.WAITING_NO_URUT',
   NO_SCHEDULE_DOCTOR: 'reason.NO_SCHEDULE_DOCTOR',
@@ -97,6 +98,8 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   // The admin's own reason for a cancel is kept with it; show it rather than only "cancelled".
   if (code === 'CANCELLED' && words) return `${t('reason.CANCELLED')} ${words}`
   if (code === 'CHAINCODE_STATE' || code === 'CHAINCODE_CONFLICT') return t('reason.CHAINCODE_STATE', { message: words }).trim()
+  // A clock refusal is ours to word (the fix is on this computer); the chaincode's words with both times stay stored.
+  if (code === 'CHAINCODE_CLOCK') return t('reason.CHAINCODE_CLOCK')
   if (code.startsWith('CHAINCODE_')) return t('reason.CHAINCODE', { message: words || code })
   const invalid = COMMIT_INVALID.exec(code)
   if (invalid) return t('reason.COMMIT_INVALID', { n: invalid[1]! })

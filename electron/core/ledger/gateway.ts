@@ -73,8 +73,11 @@ export async function connectLedger(
   }
 }
 
-/** Machine prefixes the faskes chaincode puts in front of its error messages (chaincode/README.md#errors). */
-export type ChaincodeErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE'
+/**
+ * Machine prefixes the faskes chaincode puts in front of its error messages (chaincode/README.md#errors). `CLOCK`: the
+ * proposal timestamp (this computer's clock at send time) is more than 10 min from the endorsing peer's clock.
+ */
+export type ChaincodeErrorKind = 'INVALID' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'STATE' | 'CLOCK'
 
 /**
  * Find the chaincode's error prefix in a gateway error (EndorseError / GatewayError details carry
@@ -86,7 +89,7 @@ export function chaincodeErrorKind(err: unknown): ChaincodeErrorKind | undefined
   const details = (err as { details?: { message?: string }[] } | undefined)?.details
   if (Array.isArray(details)) for (const x of details) if (x?.message) texts.push(x.message)
   for (const t of texts) {
-    const m = /(?:^|[\s,:])(INVALID|FORBIDDEN|NOT_FOUND|CONFLICT|STATE):/.exec(t)
+    const m = /(?:^|[\s,:])(INVALID|FORBIDDEN|NOT_FOUND|CONFLICT|STATE|CLOCK):/.exec(t)
     if (m) return m[1] as ChaincodeErrorKind
   }
   return undefined

@@ -27,6 +27,12 @@ function gatewayError(Cls: Cls, code: number, text: string, shape: Shape): Gatew
 }
 const otherOrgDown: ErrorDetail = { address: 'peer0.rs.example:7051', mspId: 'RSMSP', message: 'connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:7051: connect: connection refused"' }
 const suspended: ErrorDetail = { address: '127.0.0.1:9051', mspId: 'PuskesmasMSP', message: 'chaincode response 500, STATE: card 0001234567890 is SUSPENDED' }
+// The chaincode's CLOCK: refusal as chaincode/src/lib/txtime.ts words it.
+const clockOff: ErrorDetail = {
+  address: '127.0.0.1:9051',
+  mspId: 'PuskesmasMSP',
+  message: "chaincode response 500, CLOCK: transaction time 2026-11-30T00:00:00.000Z is 11.0 min behind the endorsing peer's clock 2026-11-30T00:11:00.000Z (at most 10 min); check the clock of the sending computer",
+}
 const noConnection = 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:9051. Resolution note: '
 const clientDeadline = 'Deadline exceeded after 15.002s,LB pick: 0.001s,remote_addr=127.0.0.1:9051'
 
@@ -61,6 +67,9 @@ const rows = [
   row('endorse: the chaincode refuses (STATE in the details)', 'endorse',
     gatewayError(EndorseError, grpc.ABORTED, 'failed to endorse transaction, see attached details for more info', { answered: true, endorsers: [suspended] }),
     { kind: 'permanent', code: 'CHAINCODE_STATE', offline: false, ambiguous: false, chaincode: 'STATE', message: 'STATE: card 0001234567890 is SUSPENDED' }),
+  row("endorse: the chaincode refuses this computer's clock (CLOCK): transient, the next proposal is signed afresh", 'endorse',
+    gatewayError(EndorseError, grpc.ABORTED, 'failed to endorse transaction, see attached details for more info', { answered: true, endorsers: [clockOff] }),
+    { kind: 'transient', code: 'CHAINCODE_CLOCK', offline: false, ambiguous: false, chaincode: 'CLOCK', message: clockOff.message.replace('chaincode response 500, ', '') }),
   row('submit: orderers down (SubmitError): ambiguous, repeated in place, never offline', 'submit',
     gatewayError(GatewayError, grpc.UNAVAILABLE, 'failed to send transaction to orderer', { answered: true, name: 'SubmitError' }),
     { kind: 'transient', code: 'SUBMIT_FAILED', offline: false, ambiguous: true, repeatable: true }),

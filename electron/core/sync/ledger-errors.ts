@@ -94,7 +94,7 @@ function unreachable(err: unknown): boolean {
 /** The chaincode's own sentence from a gateway error ("chaincode response 500, STATE: ..." -> "STATE: ..."). */
 function chaincodeMessage(err: unknown): string {
   const details = (err as { details?: { message?: string }[] }).details ?? []
-  const text = [messageOf(err), ...details.map((d) => d.message ?? '')].find((t) => /(INVALID|FORBIDDEN|NOT_FOUND|CONFLICT|STATE):/.test(t)) ?? messageOf(err)
+  const text = [messageOf(err), ...details.map((d) => d.message ?? '')].find((t) => /(INVALID|FORBIDDEN|NOT_FOUND|CONFLICT|STATE|CLOCK):/.test(t)) ?? messageOf(err)
   return text.replace(/^.*?chaincode response \d+, /, '')
 }
 
@@ -112,6 +112,9 @@ const transient = (code: SyncErrorCode, message: string, extra: Partial<LedgerEr
  * The one classification of ledger errors (pure: it reads the error, nothing else). Rules, by phase:
  * - a chaincode business error (INVALID:, FORBIDDEN:, NOT_FOUND:, CONFLICT:, STATE:) at endorse is permanent
  *   CHAINCODE_<kind>; on a read it is reported with `chaincode` set (a reconcile takes NOT_FOUND as "not there");
+ * - CLOCK: at endorse (this computer's clock more than 10 min from the peer's) is a transient CHAINCODE_CLOCK: the
+ *   next attempt builds a fresh proposal with the clock as it then is, so a corrected clock passes without an admin,
+ *   and a clock left wrong ends in RETRY_LIMIT after the 24 h budget like any other transient failure;
  * - `offline` only when the gateway peer itself did not answer (see `unreachable`); a peer that answers UNAVAILABLE
  *   ("failed to select a set of endorsers": another org's peer is down) is a transient ENDORSE_FAILED on the schedule;
  * - submit and commit status are ambiguous (the orderers may have the transaction) and never offline: the probe asks
@@ -125,6 +128,7 @@ export function classifyLedgerError(err: unknown, phase: LedgerPhase): LedgerErr
   const chaincode = chaincodeErrorKind(err)
   switch (phase) {
     case 'endorse':
+      if (chaincode === 'CLOCK') return transient('CHAINCODE_CLOCK', chaincodeMessage(err), { chaincode })
       if (chaincode) return { ...transient(`CHAINCODE_${chaincode}`, chaincodeMessage(err)), kind: 'permanent', chaincode }
       if (unreachable(err)) return transient('PEER_UNREACHABLE', message, { offline: true })
       return transient('ENDORSE_FAILED', message)

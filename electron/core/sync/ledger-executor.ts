@@ -32,9 +32,13 @@ function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key
 const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null)
 
 /**
- * Ledger transactions, built and signed when they are sent (peers refuse proposals older than ~15 min, so the outbox
- * stores intents, not signed proposals). Every error is classified by `classifyLedgerError` (ledger-errors.ts):
- * - endorse: a chaincode answer (INVALID, FORBIDDEN, CONFLICT, ...) is permanent; otherwise nothing was ordered, so
+ * Ledger transactions, built and signed when they are sent, so the outbox stores intents, not signed proposals. Fabric
+ * itself does not check a proposal's timestamp (the client picks it); the faskes chaincode refuses a write whose
+ * timestamp is more than 10 min from the endorsing peer's clock (`CLOCK:`, chaincode/README.md#time). Signing at send
+ * time keeps an offline backlog inside that window; the visit's own date is the intent's tglKunjungan.
+ * Every error is classified by `classifyLedgerError` (ledger-errors.ts):
+ * - endorse: a chaincode answer (INVALID, FORBIDDEN, CONFLICT, ...) is permanent, except CLOCK (transient: the next
+ *   attempt is signed with the clock as it then is); otherwise nothing was ordered, so
  *   it is transient and not ambiguous: offline (pause and probe) only when the gateway peer did not answer, on the
  *   retry schedule when it answered but could not gather the endorsements (another org's peer is down);
  * - submit: the SAME signed transaction is submitted again (same tx id: a duplicate is invalidated, never applied twice)

@@ -577,6 +577,7 @@ export const en: Record<MessageKey, string> = {
   'reason.UNCONFIGURED': "PCare is not configured (address or credentials) in Settings.",
   'reason.BAD_PAYLOAD': "The stored delivery data does not have a shape this version of the app knows. Update the app or cancel.",
   'reason.CHAINCODE': "The ledger refused the transaction: {message}",
+  'reason.CHAINCODE_CLOCK': "The ledger refused the sending time: this computer's clock is more than 10 minutes from the ledger peer's. Check the clock and time zone; sending is retried automatically.",
   'reason.CHAINCODE_STATE': "The ledger refused because the record is in the wrong state. {message}",
   'reason.COMMIT_INVALID': "The ledger transaction failed validation (code {n}).",
   // a job queued behind one held by our own code (not a refusal in the remote's words)

@@ -575,6 +575,7 @@ export const id = {
   'reason.UNCONFIGURED': "PCare belum dikonfigurasi (alamat atau kredensial) di Pengaturan.",
   'reason.BAD_PAYLOAD': "Data pengiriman yang tersimpan tidak sesuai bentuk yang dikenal versi aplikasi ini. Perbarui aplikasi atau batalkan.",
   'reason.CHAINCODE': "Ledger menolak transaksi: {message}",
+  'reason.CHAINCODE_CLOCK': "Ledger menolak waktu pengiriman: jam komputer ini berbeda lebih dari 10 menit dari jam peer ledger. Periksa jam dan zona waktu komputer; pengiriman dicoba lagi otomatis.",
   'reason.CHAINCODE_STATE': "Ledger menolak karena status data tidak sesuai (mis. sudah diproses atau belum ada). {message}",
   'reason.COMMIT_INVALID': "Transaksi ledger tidak sah saat validasi (kode {n}).",
   // a job queued behind one held by our own code (not a refusal in the remote's words)
