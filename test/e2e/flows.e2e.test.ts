@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import QRCode from 'qrcode'
@@ -329,4 +329,20 @@ it('remotes down (PCare and the ledger peer): the counter registers from the cac
   await page.screenshot({ path: join(shots, 'flow-8-drained.png'), fullPage: true })
   await signOut(page)
   expect(problems).toEqual([])
+})
+
+it('after the day: the database file, its WAL and shared memory hold none of the demo patients\' NIK, card numbers or names (issue 13)', () => {
+  const stored = shell.core.db.prepare('SELECT no_kartu AS noKartu, nik, nama FROM patients').all() as { noKartu: string; nik: string | null; nama: string }[]
+  const day = demoPeserta().filter((p) => stored.some((s) => s.noKartu === p.noKartu))
+  // The day really stored patients (read through the key), so the search below looks for values that are there.
+  expect(day.length).toBeGreaterThan(0)
+  expect(stored.some((s) => s.nik !== null)).toBe(true)
+  const values = day.flatMap((p) => [p.noKartu, p.noKTP, p.nama, p.nama.toUpperCase()])
+  const files = ['faskes.db', 'faskes.db-wal', 'faskes.db-shm'].map((f) => join(tmp.dir, f)).filter((f) => existsSync(f))
+  expect(files.length).toBeGreaterThan(1)
+  const hits = files.flatMap((f) => {
+    const bytes = readFileSync(f)
+    return values.filter((v) => bytes.includes(Buffer.from(v, 'utf8'))).map((v) => `${v.slice(0, 4)}… in ${f.split('/').pop()}`)
+  })
+  expect(hits).toEqual([])
 })

@@ -28,6 +28,8 @@ export const shots = join(repoRoot, 'test-results', 'e2e')
 /** A demo card as tools/demo-data/peserta.json lists it (the fields the suites read). */
 export interface DemoPeserta {
   noKartu: string
+  /** The card holder's NIK. */
+  noKTP: string
   nama: string
   aktif: boolean
   sex: string
