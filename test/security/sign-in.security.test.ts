@@ -3,9 +3,9 @@ import { createCore, type Core } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
 import { THROTTLE } from '../../electron/core/auth/throttle'
 import { totpAt } from '../../electron/core/auth/totp'
-import type { BrowserShell } from '../../tools/browser-shell/server'
 import { requireBuiltRenderer, seedCore, startShell } from '../e2e/workstation'
 import { tempDir } from '../helpers/tmp'
+import { shellClient } from './shell-client'
 
 /**
  * Security review findings 3 (no throttling on auth.login), 4 (a right admin password without a code answered
@@ -33,11 +33,6 @@ function core(): Core {
   return c
 }
 
-/** One RPC as any local process can send it: plain fetch, no cookie. */
-async function rpc(shell: BrowserShell, channel: string, input: unknown) {
-  const res = await fetch(`${shell.url}rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel, input }) })
-  return (await res.json()) as { ok: boolean; error?: { code: string; key?: string } }
-}
 
 describe('sign-in throttling (finding 3)', () => {
   it('over HTTP: 40 wrong passwords, then the right one, is refused; guessing slows down instead of running at hash speed', async () => {
@@ -47,17 +42,19 @@ describe('sign-in throttling (finding 3)', () => {
     const shell = await startShell(dir)
     cleanups.push(() => shell.close())
 
+    // Any local process, as curl would: no cookie (none is ever set, since no sign-in succeeds).
+    const rpc = async (channel: string, input: unknown) => (await shellClient(shell).rpc(channel, input)).body
     const answers = []
-    for (let i = 0; i < 40; i++) answers.push(await rpc(shell, 'auth.login', { username: COUNTER.username, password: `tebakan-salah-${i}` }))
+    for (let i = 0; i < 40; i++) answers.push(await rpc('auth.login', { username: COUNTER.username, password: `tebakan-salah-${i}` }))
     expect(answers.every((a) => !a.ok && a.error?.code === 'UNAUTHENTICATED')).toBe(true)
     // The first failures are checked; once the delay starts the rest are refused without a check.
     expect(answers.slice(0, THROTTLE.delayAfter).every((a) => a.error?.key === 'auth.badCredentials')).toBe(true)
     expect(answers.filter((a) => a.error?.key === 'auth.throttled').length).toBeGreaterThan(20)
 
-    const right = await rpc(shell, 'auth.login', COUNTER)
+    const right = await rpc('auth.login', COUNTER)
     expect(right).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'auth.throttled' } })
     // The source is throttled too: another name from the same address waits as well.
-    expect(await rpc(shell, 'auth.login', { username: 'loket2', password: 'apa-saja-123' })).toMatchObject({ ok: false, error: { key: 'auth.throttled' } })
+    expect(await rpc('auth.login', { username: 'loket2', password: 'apa-saja-123' })).toMatchObject({ ok: false, error: { key: 'auth.throttled' } })
   })
 
   it('against core: a guesser who waits out every delay is locked for 15 minutes after 10 failures; an admin can unlock', async () => {
