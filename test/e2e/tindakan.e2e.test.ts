@@ -99,12 +99,15 @@ it('clinician picks a tindakan and an obat by name, keyboard only, with labelled
   expect(await tindakan.getByLabel('Hasil (angka)').count()).toBe(0)
   expect(await tindakan.first().innerText()).toMatch(/Perawatan luka[\s\S]*kode 10002/)
   await expect.poll(() => activeId()).toBe('tdk-biaya-0')
-  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('30000')
-  // The ceiling stays in view; a biaya typed with a thousands dot keeps its digits only.
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('30.000')
+  // The ceiling stays in view; the biaya shows its thousands dots however it is typed (the dots are display only).
   expect(await tindakan.first().innerText()).toContain('tarif maks. Rp 30.000')
   await page.keyboard.press('Control+A')
   await page.keyboard.type('25.000')
-  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('25000')
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('25.000')
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type('12500')
+  expect(await page.getByLabel('Biaya (Rp)', { exact: true }).first().inputValue()).toBe('12.500')
 
   // A procedure PCare marks withValue (blood sugar) asks for its result, a labelled number after the biaya.
   await pick('Cari tindakan (nama atau kode)', 'gula', /Pemeriksaan gula darah sewaktu/)

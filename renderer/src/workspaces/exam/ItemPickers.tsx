@@ -216,7 +216,7 @@ export function TindakanFields({ value, onChange }: { value: TindakanLine[]; onC
           {value.map((x, i) => (
             <ItemLine key={`${x.kdTindakan}-${i}`} testId="tindakan-line" name={x.nmTindakan} code={x.kdTindakan} onRemove={() => remove(i)}>
               <Field id={`tdk-biaya-${i}`} name={`tindakan.${i}.biaya`} label={t('exam.biaya')} hint={x.maxTarif ? t('items.maxTarif', { rp: x.maxTarif.toLocaleString('id-ID') }) : undefined}>
-                <input inputMode="numeric" value={x.biaya} onChange={(e) => set(i, { biaya: digits(e.target.value) })} />
+                <input inputMode="numeric" value={x.biaya === '' ? '' : Number(x.biaya).toLocaleString('id-ID')} onChange={(e) => set(i, { biaya: digits(e.target.value) })} />
               </Field>
               {x.withValue && (
                 <Field id={`tdk-hasil-${i}`} name={`tindakan.${i}.hasil`} label={t('items.hasil')} className="num">
