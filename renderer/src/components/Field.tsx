@@ -70,7 +70,14 @@ export function Field({
   })
   const cls = ['field', className, shown ? 'has-error' : '', wide ? 'wide' : ''].filter(Boolean).join(' ')
   return (
-    <div ref={ref} className={cls} onChange={() => setEdited(true)}>
+    <div
+      ref={ref}
+      className={cls}
+      onChange={() => {
+        setEdited(true)
+        scoped.markEdited()
+      }}
+    >
       <label htmlFor={id}>{label}</label>
       {typeof children === 'function' ? children(control(undefined)) : isValidElement(children) ? cloneElement(children, control(children.props['aria-describedby'])) : children}
       {hint && (

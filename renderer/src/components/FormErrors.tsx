@@ -13,9 +13,14 @@ interface Scope {
   fields: ReadonlyMap<string, FieldEntry>
   /** Called by a Field with a `name` while it is mounted; returns the unregister function. */
   register: (name: string, entry: FieldEntry) => () => void
+  /** Field paths the person has edited since the refusal: their server message no longer describes the value. */
+  edited: ReadonlySet<string>
+  /** Called by a Field when its control changes. */
+  markEdited: (name: string) => void
 }
 
 const ErrorScope = createContext<Scope | null>(null)
+const EMPTY: ReadonlySet<string> = new Set()
 
 /**
  * The refused submit of one form, shared by its `Field`s (each shows the server's message for its own `name`) and
@@ -37,7 +42,19 @@ export function FormErrorScope({ error, children }: { error: ApiError | null | u
         return next
       })
   }, [])
-  const value = useMemo(() => ({ error: error ?? null, fields, register }), [error, fields, register])
+  // A new refusal (or a new send) starts with nothing edited.
+  const [edited, setEdited] = useState<{ error: ApiError | null; names: ReadonlySet<string> }>({ error: null, names: new Set() })
+  const current = error ?? null
+  const names = edited.error === current ? edited.names : EMPTY
+  const markEdited = useCallback(
+    (name: string) =>
+      setEdited((old) => {
+        const base = old.error === current ? old.names : EMPTY
+        return base.has(name) && old.error === current ? old : { error: current, names: new Set(base).add(name) }
+      }),
+    [current],
+  )
+  const value = useMemo(() => ({ error: current, fields, register, edited: names, markEdited }), [current, fields, register, names, markEdited])
   return <ErrorScope.Provider value={value}>{children}</ErrorScope.Provider>
 }
 
@@ -45,11 +62,19 @@ export function FormErrorScope({ error, children }: { error: ApiError | null | u
  * For `Field`: the server's message for `name` in the enclosing scope, and whether a scope (hence a summary that
  * announces the refusal) exists. Registers the field for the summary's links while mounted.
  */
-export function useScopedField(name: string | undefined, id: string, label: string): { message: string | undefined; scoped: boolean } {
+export function useScopedField(
+  name: string | undefined,
+  id: string,
+  label: string,
+): { message: string | undefined; scoped: boolean; markEdited: () => void } {
   const scope = useContext(ErrorScope)
   const register = scope?.register
+  const mark = scope?.markEdited
   useEffect(() => (register && name ? register(name, { id, label }) : undefined), [register, name, id, label])
-  return { message: name ? scope?.error?.fieldMessage(name) : undefined, scoped: scope !== null }
+  const markEdited = useCallback(() => {
+    if (mark && name) mark(name)
+  }, [mark, name])
+  return { message: name ? scope?.error?.fieldMessage(name) : undefined, scoped: scope !== null, markEdited }
 }
 
 /**
@@ -63,7 +88,11 @@ export function FormErrors({ summary, className = 'alert wide' }: { summary?: st
   const scope = useContext(ErrorScope)
   const error = scope?.error
   if (!scope || !error) return null
-  const shown = error.fields.filter((f) => scope.fields.has(f.field))
+  // A field the person has corrected since the refusal leaves the summary, as its own error line did; when every
+  // named field was corrected the summary goes too (the next submit tells again if something is still wrong).
+  const open = error.fields.filter((f) => !scope.edited.has(f.field))
+  if (error.fields.length > 0 && open.length === 0) return null
+  const shown = open.filter((f) => scope.fields.has(f.field))
   const other = error.fields.filter((f) => !scope.fields.has(f.field))
   const focus = (id: string) => document.getElementById(id)?.focus()
   return (
