@@ -18,6 +18,11 @@ FABRIC_VERSION="v0.0.0-20240618194258-7c3876255bf0"
 FABRIC_SUM="h1:IWNViWCrLReBEZ8EoM9iIZYP4xT6QvL+UqwKQg9eDvA="
 FABRIC_BINS=(peer orderer configtxgen cryptogen osnadmin)
 
+# Fabric CA v1.5.15 (the Go proxy serves the tag). Module hash pinned at the first download.
+FABRIC_CA_MODULE="github.com/hyperledger/fabric-ca"
+FABRIC_CA_VERSION="v1.5.15"
+FABRIC_CA_SUM="h1:55lQb2B/nWjpZZ8Ke/5dczoSh9juHT3OgrUFn640ks0="
+
 CHANNELS=(bpjs-main bpjs-jawa)
 CC_NAME=faskes
 CC_VERSION=1.0
