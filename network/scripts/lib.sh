@@ -39,6 +39,18 @@ org_ccport()  { case "$1" in BPJS) echo 7052;; RS) echo 8052;; Puskesmas) echo 9
 org_opsport() { case "$1" in BPJS) echo 9444;; RS) echo 9445;; Puskesmas) echo 9446;; esac; }
 peer_name()   { echo "peer-$(echo "$1" | tr '[:upper:]' '[:lower:]')"; }
 
+# Fabric CA per org (issue 14): the CA signs with the org's cryptogen CA key pair; its TLS server cert is a cryptogen
+# node cert (host ca.<domain>) from the org's TLS CA. Runtime files per org: .runtime/ca/<org lowercase>/.
+org_lc()      { echo "$1" | tr '[:upper:]' '[:lower:]'; }
+ca_name()     { echo "ca-$(org_lc "$1")"; }
+org_caport()  { case "$1" in BPJS) echo 7054;; RS) echo 8054;; Puskesmas) echo 9054;; esac; }
+org_caopsport() { case "$1" in BPJS) echo 17054;; RS) echo 18054;; Puskesmas) echo 19054;; esac; }
+ca_org()      { case "$1" in ca-bpjs) echo BPJS;; ca-rs) echo RS;; ca-puskesmas) echo Puskesmas;; *) die "unknown CA $1";; esac; }
+ca_rt()       { echo "$RT/ca/$(org_lc "$1")"; }
+org_cadir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/ca"; }
+ca_tlsdir()   { local d; d=$(org_domain "$1"); echo "$CRYPTO/peerOrganizations/$d/peers/ca.$d/tls"; }
+CAS=(ca-bpjs ca-rs ca-puskesmas)
+
 ord_port()    { case "$1" in orderer0) echo 7050;; orderer1) echo 7150;; orderer2) echo 7250;; esac; }
 ord_opsport() { case "$1" in orderer0) echo 8443;; orderer1) echo 8444;; orderer2) echo 8445;; esac; }
 ord_admport() { case "$1" in orderer0) echo 7053;; orderer1) echo 7153;; orderer2) echo 7253;; esac; }
@@ -97,6 +109,9 @@ node_healthy() {
     peer-rs) healthz 9445 "$(org_tlsca RS)" ;;
     peer-puskesmas) healthz 9446 "$(org_tlsca Puskesmas)" ;;
     chaincode) (exec 3<>/dev/tcp/127.0.0.1/9999) 2>/dev/null ;;
+    # The CA has no TLS /healthz on its API port; GET /cainfo over TLS proves it serves (DB open, CA key loaded).
+    ca-*) curl -fsS --max-time 2 --cacert "$(org_tlsca "$(ca_org "$1")")" \
+            "https://127.0.0.1:$(org_caport "$(ca_org "$1")")/cainfo" >/dev/null 2>&1 ;;
   esac
 }
 wait_healthy() { # name timeout_s

@@ -96,6 +96,45 @@ start_chaincode() {
   log "started chaincode server (pid $(pid_of "$name"))"
 }
 
+# The org's Fabric CA (fabric-ca-server) on 127.0.0.1:<org_caport> with TLS. It issues the client identities
+# (workstations, BPJS officer clients) with the org's cryptogen CA key pair, so the channel MSPs stay unchanged.
+# Server home (SQLite DB with the registrations, config, idemix keys) is .runtime/data/ca-<org>, kept across restarts.
+# The bootstrap registrar `admin` gets its per-network random secret from .runtime/ca/<org>/registrar.json.
+ca_prepare() { # BPJS|RS|Puskesmas — write tls-cert.pem and (once) registrar.json
+  local org=$1 dir; dir=$(ca_rt "$org")
+  mkdir -p "$dir"; chmod 700 "$dir"
+  [ -f "$(ca_tlsdir "$org")/server.crt" ] || die "no TLS cert for $(ca_name "$org") in $(ca_tlsdir "$org"); run npm run network:up"
+  # What a client trusts for the CA's TLS: the org's TLS CA (the same one the org's peer chains to).
+  cp -f "$(org_tlsca "$org")" "$dir/tls-cert.pem"
+  if [ ! -f "$dir/registrar.json" ]; then
+    (umask 077
+     jq -n --arg url "https://localhost:$(org_caport "$org")" --arg name "$(ca_name "$org")" \
+           --arg secret "$(od -An -tx1 -N18 /dev/urandom | tr -d ' \n')" \
+       '{url: $url, caName: $name, enrollmentId: "admin", secret: $secret}' >"$dir/registrar.json.tmp")
+    mv "$dir/registrar.json.tmp" "$dir/registrar.json"
+  fi
+}
+
+start_ca() { # BPJS|RS|Puskesmas
+  local org=$1 name home tls ca; name=$(ca_name "$org"); home="$DATA/$(ca_name "$org")"
+  tls=$(ca_tlsdir "$org"); ca=$(org_cadir "$org")
+  if is_running "$name"; then return 0; fi
+  [ -n "${FABRIC_CA_BIN:-}" ] || die "FABRIC_CA_BIN unset (source fabric-ca-bin.sh and call ensure_fabric_ca)"
+  ca_prepare "$org"
+  mkdir -p "$home"; chmod 700 "$home"  # its generated config holds the bootstrap secret
+  (
+    export FABRIC_CA_SERVER_HOME="$home"
+    # The secret goes through the environment (readable only by this user), not argv (visible to everyone in ps).
+    export FABRIC_CA_SERVER_BOOT; FABRIC_CA_SERVER_BOOT="admin:$(jq -r .secret "$(ca_rt "$org")/registrar.json")"
+    export FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(org_caopsport "$org")"
+    export FABRIC_CA_SERVER_METRICS_PROVIDER=disabled
+    spawn "$name" "$FABRIC_CA_BIN/fabric-ca-server" start --address 127.0.0.1 --port "$(org_caport "$org")" \
+      --ca.name "$name" --ca.certfile "$ca/ca.$(org_domain "$org")-cert.pem" --ca.keyfile "$ca/priv_sk" \
+      --tls.enabled --tls.certfile "$tls/server.crt" --tls.keyfile "$tls/server.key"
+  )
+  log "started $name (pid $(pid_of "$name"))"
+}
+
 start_node() { # any node name
   case "$1" in
     orderer0|orderer1|orderer2) start_orderer "$1" ;;
@@ -103,7 +142,8 @@ start_node() { # any node name
     peer-rs) start_peer RS ;;
     peer-puskesmas) start_peer Puskesmas ;;
     chaincode) start_chaincode ;;
-    *) die "unknown node '$1' (orderer0..2, peer-bpjs, peer-rs, peer-puskesmas, chaincode)" ;;
+    ca-bpjs|ca-rs|ca-puskesmas) start_ca "$(ca_org "$1")" ;;
+    *) die "unknown node '$1' (orderer0..2, peer-bpjs, peer-rs, peer-puskesmas, chaincode, ca-bpjs, ca-rs, ca-puskesmas)" ;;
   esac
 }
-ALL_NODES=(orderer0 orderer1 orderer2 peer-bpjs peer-rs peer-puskesmas chaincode)
+ALL_NODES=(orderer0 orderer1 orderer2 peer-bpjs peer-rs peer-puskesmas chaincode ca-bpjs ca-rs ca-puskesmas)

@@ -17,7 +17,7 @@ peak_kb() { # peak RSS (VmHWM) since start, summed over the process group
 }
 total_peak=0
 printf '%-16s %-8s %-8s %-7s %-8s %s\n' NODE STATE PID RSS_MB PEAK_MB HEALTH
-for n in orderer0 orderer1 orderer2 peer-bpjs peer-rs peer-puskesmas chaincode; do
+for n in orderer0 orderer1 orderer2 peer-bpjs peer-rs peer-puskesmas chaincode ca-bpjs ca-rs ca-puskesmas; do
   if is_running "$n"; then
     pid=$(pid_of "$n"); kb=$(rss_kb "$pid"); total_kb=$((total_kb + kb)); pk=$(peak_kb "$pid"); total_peak=$((total_peak + pk))
     if node_healthy "$n"; then h=OK; else h=FAIL; ok=1; fi

@@ -5,10 +5,12 @@
 #  stopped network: restart the processes on their existing data; running network: only verify health.
 set -euo pipefail
 source "$(dirname "$0")/fabric-bin.sh"
+source "$(dirname "$0")/fabric-ca-bin.sh"
 source "$(dirname "$0")/nodes.sh"
 
 T0=$(now_ms)
 ensure_fabric
+ensure_fabric_ca
 command -v jq >/dev/null || die "jq is required (apt-get install jq)"
 command -v curl >/dev/null || die "curl is required (apt-get install curl)"
 
@@ -41,13 +43,36 @@ if [ ! -f "$RT/.generated" ]; then
   FABRIC_CFG_PATH="$NET_DIR/config" configtxgen -profile BpjsJawa -channelID bpjs-jawa -outputBlock "$ARTIFACTS/bpjs-jawa.block" 2>>"$LOGS/configtxgen.log"
   date -Is >"$RT/.generated"
 fi
+# A network generated before the CAs existed lacks the CAs' TLS certs: add them without touching anything else.
+for org in "${ORGS[@]}"; do
+  if [ ! -f "$(ca_tlsdir "$org")/server.crt" ]; then
+    log "adding the CA TLS certs to the existing crypto (cryptogen extend)"
+    cryptogen extend --input="$CRYPTO" --config="$NET_DIR/config/crypto-config.yaml" >/dev/null
+    break
+  fi
+done
 
 # ---------- 3. processes ----------
 for o in "${ORDERERS[@]}"; do start_orderer "$o"; done
 for org in "${ORGS[@]}"; do start_peer "$org"; done
+for org in "${ORGS[@]}"; do start_ca "$org"; done
 for o in "${ORDERERS[@]}"; do wait_healthy "$o" 30; done
 for org in "${ORGS[@]}"; do wait_healthy "$(peer_name "$org")" 30; done
-log "orderers and peers healthy ($(( $(now_ms) - T0 )) ms)"
+for n in "${CAS[@]}"; do wait_healthy "$n" 30; done
+log "orderers, peers and CAs healthy ($(( $(now_ms) - T0 )) ms)"
+
+# The org admin's registrar identity at each CA (client home .runtime/ca/<org>/registrar): enrolled once per network.
+for org in "${ORGS[@]}"; do
+  reg="$(ca_rt "$org")/registrar"
+  if [ ! -f "$reg/msp/signcerts/cert.pem" ]; then
+    # Secret via the environment (FABRIC_CA_CLIENT_URL), not argv.
+    FABRIC_CA_CLIENT_URL="https://admin:$(jq -r .secret "$(ca_rt "$org")/registrar.json")@localhost:$(org_caport "$org")" \
+      "$FABRIC_CA_BIN/fabric-ca-client" enroll -H "$reg" --caname "$(ca_name "$org")" \
+      --tls.certfiles "$(ca_rt "$org")/tls-cert.pem" >"$LOGS/registrar-enroll.log" 2>&1 \
+      || { cat "$LOGS/registrar-enroll.log" >&2; die "could not enrol the registrar of $(ca_name "$org")"; }
+    log "enrolled the registrar of $(ca_name "$org")"
+  fi
+done
 
 # ---------- 4. channels ----------
 for ch in "${CHANNELS[@]}"; do
