@@ -14,16 +14,15 @@ export function TotpEnrolment({ secret, otpauthUri, testId = 'totp-secret' }: { 
         <div>
           <dt>{t('auth.secret')}</dt>
           <dd>
-            <code data-testid={testId}>{secret}</code>
-          </dd>
-        </div>
-        <div>
-          <dt>{t('auth.uri')}</dt>
-          <dd>
-            <code className="wrap">{otpauthUri}</code>
+            {/* In blocks of four, as authenticator apps show and accept it (they ignore the spaces). */}
+            <code data-testid={testId}>{secret.match(/.{1,4}/g)?.join(' ')}</code>
           </dd>
         </div>
       </dl>
+      <details className="wide">
+        <summary>{t('auth.uri')}</summary>
+        <code className="wrap">{otpauthUri}</code>
+      </details>
     </div>
   )
 }

@@ -58,7 +58,7 @@ export function UserDokterCell({ username, role, kdDokter, dokter }: { username:
   }
   return (
     <>
-      <DokterSelect aria-label={t('admin.setDokter', { username })} dokter={dokter} value={value} onChange={(next) => void save(next)} />
+      <DokterSelect className="dokter-cell" aria-label={t('admin.setDokter', { username })} dokter={dokter} value={value} onChange={(next) => void save(next)} />
       {status && (
         <span role="status" className={status.ok ? 'ok' : 'error'}>
           {' '}
