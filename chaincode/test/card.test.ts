@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256 } from './harness';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { createCompositeKey } from './fakeStub';
+import { BPJS, Harness, KARTU, PKM, RS, bare, holderOf, nikOf, rejects, sha256, ws } from './harness';
+
+const issue = (noKartu = KARTU[0]) => ({ noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+const holder = (noKartu = KARTU[0]) => ({ holder: holderOf(noKartu) });
 
 describe('Card', () => {
   it('Issue by BPJS stores an ACTIVE card, one audit entry and one Card.Issue event', async () => {
@@ -15,7 +20,7 @@ describe('Card', () => {
     assert.deepEqual({ ...ev.payload, txId: undefined }, {
       entityType: 'Card', entityId: KARTU[0], action: 'Issue', status: 'ACTIVE', actorMsp: BPJS, txId: undefined, timestamp: '2025-06-15T00:00:01.500Z',
     });
-    const audit = await h.evaluate<Record<string, unknown>[]>(RS, 'Audit:ListByEntity', 'Card', KARTU[0]);
+    const audit = await h.evaluate<Record<string, unknown>[]>(BPJS, 'Audit:ListByEntity', 'Card', KARTU[0]);
     assert.equal(audit.length, 1);
     assert.equal(audit[0].action, 'Issue');
     assert.equal(audit[0].txId, ev.txId);
@@ -23,21 +28,22 @@ describe('Card', () => {
 
   it('Puskesmas and RS cannot issue a card (FORBIDDEN) and nothing is written', async () => {
     const h = new Harness();
-    for (const msp of [PKM, RS]) {
-      await rejects(h.submit(msp, 'Card:Issue', { noKartu: KARTU[0], holderHash: sha256('x'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' }), 'FORBIDDEN');
+    for (const who of [PKM, RS, bare(RS)]) {
+      await rejects(h.submit(who, 'Card:Issue', issue(), holder()), 'FORBIDDEN');
     }
+    // A BPJS certificate issued as a workstation is not a BPJS officer.
+    await rejects(h.submit(ws(BPJS, '0199B001'), 'Card:Issue', issue(), holder()), 'FORBIDDEN', 'role=bpjs');
     assert.equal(h.ledger.committedWrites, 0);
     assert.equal(h.ledger.events.length, 0);
   });
 
   it('a replay of the same intent returns the stored result and writes nothing', async () => {
     const h = new Harness();
-    const intent = { noKartu: KARTU[0], holderHash: sha256('h'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' };
-    const first = await h.call(BPJS, 'Card:Issue', [JSON.stringify(intent)]);
+    const first = await h.call(BPJS, 'Card:Issue', [JSON.stringify(issue())], holder());
     const writes = h.ledger.committedWrites;
     // Different key order, same canonical intent.
-    const reordered = JSON.stringify({ jnsPeserta: 'PBI', kdProviderPst: '0199B001', holderHash: sha256('h'), noKartu: KARTU[0] });
-    const again = await h.call(BPJS, 'Card:Issue', [reordered]);
+    const reordered = JSON.stringify({ jnsPeserta: 'PBI', kdProviderPst: '0199B001', noKartu: KARTU[0] });
+    const again = await h.call(BPJS, 'Card:Issue', [reordered], holder());
     assert.equal(again, first);
     assert.equal(h.ledger.committedWrites, writes);
     assert.equal(h.ledger.events.length, 1);
@@ -47,7 +53,7 @@ describe('Card', () => {
   it('same id with a changed payload is CONFLICT', async () => {
     const h = new Harness();
     await h.issueCard();
-    await rejects(h.submit(BPJS, 'Card:Issue', { noKartu: KARTU[0], holderHash: sha256('other'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' }), 'CONFLICT');
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...issue(), jnsPeserta: 'PPU' }, holder()), 'CONFLICT');
     await h.submit(BPJS, 'Card:Suspend', { requestId: 'REQ-1', noKartu: KARTU[0], reason: 'tunggakan iuran' });
     await rejects(h.submit(BPJS, 'Card:Suspend', { requestId: 'REQ-1', noKartu: KARTU[0], reason: 'lain' }), 'CONFLICT');
     // A requestId is bound to its function too.
@@ -56,10 +62,15 @@ describe('Card', () => {
 
   it('rejects bad input with INVALID:', async () => {
     const h = new Harness();
-    const ok = { noKartu: KARTU[0], holderHash: sha256('h'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' };
-    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, noKartu: '123' }), 'INVALID', 'noKartu');
-    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, holderHash: 'ABC' }), 'INVALID', 'holderHash');
-    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, extra: 1 }), 'INVALID', 'unknown field extra');
+    const ok = issue();
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, noKartu: '123' }, holder()), 'INVALID', 'noKartu');
+    // The holder's data is no intent field any more (intents are in every org's blocks).
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, holderHash: sha256('h') }, holder()), 'INVALID', 'unknown field holderHash');
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...ok, extra: 1 }, holder()), 'INVALID', 'unknown field extra');
+    await rejects(h.submit(BPJS, 'Card:Issue', ok), 'INVALID', 'holder');
+    await rejects(h.submit(BPJS, 'Card:Issue', ok, { holder: JSON.stringify({ holderHash: 'ABC', salt: 'ab'.repeat(16) }) }), 'INVALID', 'holderHash');
+    await rejects(h.submit(BPJS, 'Card:Issue', ok, { holder: JSON.stringify({ holderHash: sha256('h') }) }), 'INVALID', 'salt');
+    await rejects(h.submit(BPJS, 'Card:Issue', ok, { holder: JSON.stringify({ holderHash: sha256('h'), salt: 'ab'.repeat(16), nik: '1' }) }), 'INVALID', 'holder.nik');
     await rejects(h.submit(BPJS, 'Card:Issue', 'not json'), 'INVALID');
     await rejects(h.evaluate(BPJS, 'Card:ReadStatus', 'abc'), 'INVALID');
     await rejects(h.evaluate(BPJS, 'Card:ReadStatus', KARTU[1]), 'NOT_FOUND');
@@ -70,7 +81,10 @@ describe('Card', () => {
     await h.issueCard();
     const s = await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'tunggakan' });
     assert.equal(s.status, 'SUSPENDED');
-    assert.equal(s.statusReason, 'tunggakan');
+    // The reason is kept in the BPJS-only collection, not in the public card.
+    assert.equal(s.statusReason, undefined);
+    const events = h.ledger.privateData.get('bpjsPeserta')!;
+    assert.equal(Buffer.from(events.get(createCompositeKey('CardEvent', [KARTU[0], 'S-1']))!).toString(), '{"action":"Suspend","reason":"tunggakan"}');
     await rejects(h.submit(BPJS, 'Card:Suspend', { requestId: 'S-2', noKartu: KARTU[0], reason: 'lagi' }), 'STATE');
     const r = await h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-1', noKartu: KARTU[0] });
     assert.equal(r.status, 'ACTIVE');
@@ -97,10 +111,11 @@ describe('Card', () => {
     const newAudit = await h.evaluate<Record<string, unknown>[]>(BPJS, 'Audit:ListByEntity', 'Card', KARTU[1]);
     assert.deepEqual(newAudit.map((a) => a.action), ['IssueByReplace']);
     assert.equal(h.ledger.events.at(-1)!.name, 'Card.Replace');
-    // The holder carries over.
-    const history = await h.evaluate<{ entityId: string; record: { holderHash: string } }[]>(BPJS, 'History:ForPatient', KARTU[1]);
+    // The new card leads to the old one, under which bpjsPeserta keeps the holder.
+    const history = await h.evaluate<{ entityId: string; record: { replaces?: string } }[]>(BPJS, 'History:ForPatient', KARTU[1]);
     assert.deepEqual(history.map((e) => e.entityId).sort(), [KARTU[0], KARTU[1]]);
-    assert.ok(history.every((e) => e.record.holderHash === issued.holderHash));
+    assert.equal(history.find((e) => e.entityId === KARTU[1])!.record.replaces, issued.noKartu);
+    assert.ok(h.ledger.privateData.get('bpjsPeserta')!.has(createCompositeKey('CardEvent', [KARTU[0], 'REP-1'])));
     await rejects(h.submit(BPJS, 'Card:Replace', { requestId: 'REP-2', noKartu: KARTU[0], newNoKartu: KARTU[2] }), 'STATE');
     await h.issueCard(KARTU[2]);
     await rejects(h.submit(BPJS, 'Card:Replace', { requestId: 'REP-3', noKartu: KARTU[1], newNoKartu: KARTU[2] }), 'CONFLICT');
@@ -112,5 +127,33 @@ describe('Card', () => {
     await h.issueCard();
     await rejects(h.evaluate('OrdererMSP', 'Card:ReadStatus', KARTU[0]), 'FORBIDDEN');
     await rejects(h.evaluate('OtherMSP', 'History:ForPatient', KARTU[0]), 'FORBIDDEN');
+  });
+});
+
+describe('Card: BPJS-only data and endorsement', () => {
+  it('Issue keeps the holder in bpjsPeserta only, and makes the public card key BPJS-endorsed', async () => {
+    const h = new Harness();
+    const card = await h.issueCard();
+    assert.equal(card.holderHash, undefined);
+    const key = createCompositeKey('Card', [KARTU[0]]);
+    assert.equal(Buffer.from(h.ledger.privateData.get('bpjsPeserta')!.get(key)!).toString(), holderOf(KARTU[0]));
+    const publicText = [...h.ledger.state.entries()].map(([k, v]) => k + Buffer.from(v).toString()).join('\n');
+    const nik = nikOf(KARTU[0]);
+    for (const leak of [nik, sha256(nik), JSON.parse(holderOf(KARTU[0])).salt]) assert.ok(!publicText.includes(leak), `public state holds ${leak}`);
+    assert.deepEqual(new KeyEndorsementPolicy(h.ledger.validationParams.get(key)).listOrgs(), [BPJS]);
+  });
+
+  it('every card write touches bpjsPeserta (whose collection endorsement policy needs the BPJS peer)', async () => {
+    const h = new Harness();
+    const privateWrites = () => h.lastStub!.privateWrites.get('bpjsPeserta')?.size ?? 0;
+    await h.issueCard();
+    assert.equal(privateWrites(), 1);
+    await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'x' });
+    assert.equal(privateWrites(), 1);
+    await h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-1', noKartu: KARTU[0] });
+    assert.equal(privateWrites(), 1);
+    await h.submit(BPJS, 'Card:Replace', { requestId: 'REP-1', noKartu: KARTU[0], newNoKartu: KARTU[1] });
+    assert.equal(privateWrites(), 1);
+    assert.deepEqual(new KeyEndorsementPolicy(h.ledger.validationParams.get(createCompositeKey('Card', [KARTU[1]]))).listOrgs(), [BPJS]);
   });
 });

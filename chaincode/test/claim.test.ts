@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, RS, rejects } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, bare, rejects, ws } from './harness';
 
 const submit = (claimId: string, over: Record<string, unknown> = {}) => ({
   claimId, visitId: 'V1', noKartu: KARTU[0], amount: 185000, kdPPK: '0199R001', ...over,
@@ -28,8 +28,8 @@ describe('Claim', () => {
     // Decoded from the stored bytes: both principals have role PEER (MSPRoleType.PEER = 3), and the
     // envelope is N-out-of-N, i.e. BPJSMSP.peer AND RSMSP.peer.
     assert.deepEqual((policy as unknown as { orgs: Record<string, number> }).orgs, { [BPJS]: 3, [RS]: 3 });
-    // Only the claim key carries the policy.
-    assert.equal(h.ledger.validationParams.size, 1);
+    // Besides the card (BPJS) and the visit (BPJS AND the visit's org), only the claim key carries a policy.
+    assert.deepEqual([...h.ledger.validationParams.keys()].sort(), ['Card', 'Claim', 'Visit'].map((t, i) => createCompositeKey(t, [[KARTU[0], 'CL-1', 'V1'][i]])).sort());
     assert.equal(h.ledger.events.at(-1)!.name, 'Claim.Submit');
   });
 
@@ -74,8 +74,11 @@ describe('Claim', () => {
     await h.recordVisit(PKM, 'V-PKM');
     await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { visitId: 'V-none' })), 'NOT_FOUND');
     await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { noKartu: KARTU[1] })), 'INVALID', 'another card');
-    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { kdPPK: '0199R999' })), 'INVALID', 'PPK');
-    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { visitId: 'V-PKM', kdPPK: '0199B001' })), 'FORBIDDEN');
+    // A code other than the certificate's is refused before the visit is looked at; so is a cryptogen identity.
+    await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { kdPPK: '0199R999' })), 'FORBIDDEN', '0199R999');
+    await rejects(h.submit(ws(RS, '0199R999'), 'Claim:Submit', submit('CL-1', { kdPPK: '0199R999' })), 'INVALID', 'PPK');
+    await rejects(h.submit(bare(RS), 'Claim:Submit', submit('CL-1')), 'FORBIDDEN', 'workstation');
+    await rejects(h.submit(ws(RS, '0199B001'), 'Claim:Submit', submit('CL-1', { visitId: 'V-PKM', kdPPK: '0199B001' })), 'FORBIDDEN', 'recorded by');
     await rejects(h.submit(BPJS, 'Claim:Submit', submit('CL-1')), 'FORBIDDEN');
     for (const amount of [0, -5, '185000']) {
       await rejects(h.submit(RS, 'Claim:Submit', submit('CL-1', { amount })), 'INVALID', 'amount');
@@ -87,5 +90,27 @@ describe('Claim', () => {
     assert.deepEqual(new KeyEndorsementPolicy(h.ledger.validationParams.get(createCompositeKey('Claim', ['CL-3']))).listOrgs().sort(), [BPJS, PKM]);
     assert.equal(pkm.submitterMsp, PKM);
     await rejects(h.evaluate(RS, 'Claim:Read', 'CL-none'), 'NOT_FOUND');
+  });
+});
+
+describe('Claim: BPJS and the faskes org endorse', () => {
+  it('Visit:Record puts BPJSMSP.peer AND <org>.peer on the visit key, and Claim:Submit writes that key (links the claim)', async () => {
+    const h = await withVisit();
+    const visitKey = createCompositeKey('Visit', ['V1']);
+    assert.deepEqual((new KeyEndorsementPolicy(h.ledger.validationParams.get(visitKey)) as unknown as { orgs: Record<string, number> }).orgs, { [BPJS]: 3, [RS]: 3 });
+    await h.submit(RS, 'Claim:Submit', submit('CL-1'));
+    assert.ok(h.lastStub!.writes.has(visitKey), 'Claim:Submit did not write the visit key');
+    const visit = await h.evaluate<{ claimId: string }>(RS, 'Visit:Read', 'V1');
+    assert.equal(visit.claimId, 'CL-1');
+    const audit = await h.evaluate<{ action: string }[]>(RS, 'Audit:ListByEntity', 'Visit', 'V1');
+    assert.deepEqual(audit.map((a) => a.action), ['Record', 'LinkClaim']);
+  });
+
+  it('a workstation of another RS faskes can neither claim this visit nor under its own code', async () => {
+    const h = await withVisit();
+    const other = ws(RS, '0199R002');
+    await rejects(h.submit(other, 'Claim:Submit', submit('CL-1')), 'FORBIDDEN', '0199R001');
+    await rejects(h.submit(other, 'Claim:Submit', submit('CL-1', { kdPPK: '0199R002' })), 'INVALID', 'PPK');
+    assert.equal(h.ledger.events.filter((e) => e.name === 'Claim.Submit').length, 0);
   });
 });

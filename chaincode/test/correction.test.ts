@@ -27,7 +27,7 @@ describe('Visit:Correct', () => {
     const c = await h.submit(RS, 'Visit:Correct', intent('V1-K1', 'EDIT', detail), { detail });
     assert.deepEqual(
       { ...c, createdAt: undefined, updatedAt: undefined },
-      { docType: 'Correction', correctionId: 'V1-K1', visitId: 'V1', noKartu: KARTU[0], kind: 'EDIT', detailHash: sha256(detail),
+      { docType: 'Correction', correctionId: 'V1-K1', visitId: 'V1', noKartu: KARTU[0], kind: 'EDIT', kdPPK: '0199R001', detailHash: sha256(detail),
         collection: 'clinicalRS', status: 'RECORDED', orgMsp: RS, createdAt: undefined, updatedAt: undefined },
     );
     assert.deepEqual(await h.evaluate(RS, 'Visit:Read', 'V1'), before);

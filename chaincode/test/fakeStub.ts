@@ -1,7 +1,8 @@
 /**
  * Small in-memory stand-in for the Fabric peer, enough to run the contracts under plain Node:
  * world state with sorted partial-composite-key scans, private collections (membership read from
- * collections_config.json, like memberOnlyRead/Write), transient map, events, key-level
+ * collections_config.json, like memberOnlyRead/Write; Fabric's implicit `_implicit_org_<MSP>` collections: one member,
+ * anyone may write), transient map, events, key-level
  * endorsement parameters, tx id/timestamp and the creator identity.
  *
  * Like a real endorser, reads see only committed state (no read-your-own-writes inside a tx) and
@@ -192,6 +193,8 @@ export class FakeStub {
 
   // --- private data ---
   private collection(name: string): { members: string[]; config: CollectionConfig } {
+    const implicit = /^_implicit_org_([A-Za-z0-9]+)$/.exec(name);
+    if (implicit) return { members: [implicit[1]], config: { name, policy: `OR('${implicit[1]}.member')`, memberOnlyRead: false, memberOnlyWrite: false } };
     const c = this.ledger.collections.get(name);
     if (!c) throw new Error(`collection ${name} is not defined in collections_config.json`);
     return c;

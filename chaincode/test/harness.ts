@@ -13,10 +13,35 @@ export const KARTU = ['0009999000001', '0009999000002', '0009999000003', '000999
 
 export const sha256 = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
 
+/** Faskes codes of the default workstation identities (certificate attribute kdPPK). */
+export const RS_PPK = '0199R001';
+export const PKM_PPK = '0199B001';
+
+/**
+ * Who calls: an MSP id (then the org's default client: RS and Puskesmas a workstation of RS_PPK / PKM_PPK, BPJS an
+ * officer with role=bpjs), or an MSP with exactly the certificate attributes given (none: a cryptogen-style identity).
+ */
+export type Who = string | { mspId: string; attrs: Record<string, string> };
+
+/** A workstation certificate of `mspId` for faskes `kdPPK`. */
+export const ws = (mspId: string, kdPPK: string): Who => ({ mspId, attrs: { role: 'workstation', kdPPK } });
+/** An identity of `mspId` without CA attributes (a cryptogen user or admin). */
+export const bare = (mspId: string): Who => ({ mspId, attrs: {} });
+
+function resolveWho(who: Who): { mspId: string; attrs: Record<string, string> } {
+  if (typeof who !== 'string') return who;
+  if (who === BPJS) return { mspId: who, attrs: { role: 'bpjs' } };
+  if (who === RS) return { mspId: who, attrs: { role: 'workstation', kdPPK: RS_PPK } };
+  if (who === PKM) return { mspId: who, attrs: { role: 'workstation', kdPPK: PKM_PPK } };
+  return { mspId: who, attrs: {} };
+}
+
 class FakeIdentity {
-  constructor(private readonly mspId: string) {}
+  constructor(private readonly mspId: string, private readonly attrs: Record<string, string>) {}
   getMSPID(): string { return this.mspId; }
   getID(): string { return `x509::/CN=User1@${this.mspId.toLowerCase()}.test.invalid::/CN=ca.test.invalid`; }
+  /** Like fabric-shim's ClientIdentity: null when the certificate has no such attribute. */
+  getAttributeValue(name: string): string | null { return this.attrs[name] ?? null; }
 }
 
 type Fn = (ctx: Context, ...args: string[]) => Promise<string>;
@@ -44,7 +69,8 @@ export class Harness {
     }
   }
 
-  async call(mspId: string, name: string, args: string[], transient?: Record<string, string | Uint8Array>, commit = true): Promise<string> {
+  async call(who: Who, name: string, args: string[], transient?: Record<string, string | Uint8Array>, commit = true): Promise<string> {
+    const { mspId, attrs } = resolveWho(who);
     const [contractName, fn] = name.split(':');
     const contract = this.instances.get(contractName);
     assert.ok(contract, `unknown contract ${contractName}`);
@@ -54,7 +80,7 @@ export class Harness {
     this.lastStub = stub;
     const ctx = new Context();
     (ctx as unknown as { setChaincodeStub(s: unknown): void }).setChaincodeStub(stub);
-    (ctx as unknown as { setClientIdentity(i: unknown): void }).setClientIdentity(new FakeIdentity(mspId));
+    (ctx as unknown as { setClientIdentity(i: unknown): void }).setClientIdentity(new FakeIdentity(mspId, attrs));
     const realNow = Date.now;
     const peerMs = stub.getDateTimestamp().getTime() + this.peerClockAheadMs;
     Date.now = () => peerMs;
@@ -73,14 +99,14 @@ export class Harness {
   }
 
   /** Submit a write: intent object (or raw string) as the single argument. Returns the parsed result. */
-  async submit<T = Record<string, unknown>>(mspId: string, name: string, intent: unknown, transient?: Record<string, string | Uint8Array>): Promise<T> {
+  async submit<T = Record<string, unknown>>(who: Who, name: string, intent: unknown, transient?: Record<string, string | Uint8Array>): Promise<T> {
     const arg = typeof intent === 'string' ? intent : JSON.stringify(intent);
-    return JSON.parse(await this.call(mspId, name, [arg], transient)) as T;
+    return JSON.parse(await this.call(who, name, [arg], transient)) as T;
   }
 
   /** Evaluate: must not write anything. */
-  async evaluate<T = unknown>(mspId: string, name: string, ...args: string[]): Promise<T> {
-    const out = await this.call(mspId, name, args, undefined, false);
+  async evaluate<T = unknown>(who: Who, name: string, ...args: string[]): Promise<T> {
+    const out = await this.call(who, name, args, undefined, false);
     const stub = this.lastStub!;
     assert.equal(stub.writes.size + stub.privateWrites.size, 0, `${name} wrote during an evaluate`);
     return JSON.parse(out) as T;
@@ -88,14 +114,28 @@ export class Harness {
 
   // --- fixtures ---
   async issueCard(noKartu = KARTU[0]): Promise<Record<string, unknown>> {
-    return this.submit(BPJS, 'Card:Issue', { noKartu, holderHash: sha256(`holder-${noKartu}`), kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' });
+    return this.submit(BPJS, 'Card:Issue', { noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, { holder: holderOf(noKartu) });
   }
 
-  async recordVisit(mspId: string, visitId: string, noKartu = KARTU[0], kdPPK = mspId === RS ? '0199R001' : '0199B001') {
+  async recordVisit(who: Who, visitId: string, noKartu = KARTU[0], kdPPK = resolveWho(who).attrs.kdPPK ?? RS_PPK) {
     const detail = visitDetail(visitId);
-    return this.submit<Record<string, unknown>>(mspId, 'Visit:Record',
+    return this.submit<Record<string, unknown>>(who, 'Visit:Record',
       { visitId, noKartu, kdPPK, tglKunjungan: '2025-06-14', detailHash: sha256(detail) }, { detail });
   }
+}
+
+/** Demo NIK of a card's holder (synthetic): what must never reach public state, not even hashed. */
+export const nikOf = (noKartu: string): string => `3201${noKartu.slice(-12)}`;
+
+/** Card:Issue's transient `holder`: {holderHash: sha256(NIK), salt}. */
+export function holderOf(noKartu: string): string {
+  return JSON.stringify({ holderHash: sha256(nikOf(noKartu)), salt: sha256(`salt-${noKartu}`).slice(0, 32) });
+}
+
+/** Referral:Create's transient `detail` ({reason, doctor, salt}) and its hash. */
+export function referralDetail(reason = 'Perlu penanganan spesialis penyakit dalam', doctor = 'dr. Siti Aminah'): { detail: string; detailHash: string } {
+  const detail = JSON.stringify({ reason, doctor, salt: sha256(`${reason}|${doctor}`).slice(0, 32) });
+  return { detail, detailHash: sha256(detail) };
 }
 
 export function visitDetail(seed: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256 } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, referralDetail, rejects, sha256, ws } from './harness';
 
 describe('MedicalRecord', () => {
   it('Anchor stores the hash; Verify reports match true/false', async () => {
@@ -33,7 +33,8 @@ describe('Audit and History', () => {
     const h = new Harness();
     await h.issueCard();
     await h.recordVisit(PKM, 'V1');
-    await h.submit(PKM, 'Referral:Create', { referralId: 'RJ-1', noKartu: KARTU[0], visitId: 'V1', fromPPK: '0199B001', toPPK: '0199R001', reason: 'Spesialis', doctor: 'dr. A' });
+    const rd = referralDetail();
+    await h.submit(PKM, 'Referral:Create', { referralId: 'RJ-1', noKartu: KARTU[0], visitId: 'V1', fromPPK: '0199B001', toPPK: '0199R001', detailHash: rd.detailHash }, { detail: rd.detail });
     await h.recordVisit(RS, 'V2');
     await h.submit(RS, 'MedicalRecord:Anchor', { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('d'), pointerCiphertext: 'b64:AA==' });
     await h.submit(RS, 'Claim:Submit', { claimId: 'CL-1', visitId: 'V2', noKartu: KARTU[0], amount: 250000, kdPPK: '0199R001' });
@@ -44,11 +45,11 @@ describe('Audit and History', () => {
 
   it('ListByEntity and ListByActor return the trail in tx-time order', async () => {
     const h = await scenario();
-    const claimTrail = await h.evaluate<Record<string, string>[]>(PKM, 'Audit:ListByEntity', 'Claim', 'CL-1');
+    const claimTrail = await h.evaluate<Record<string, string>[]>(BPJS, 'Audit:ListByEntity', 'Claim', 'CL-1');
     assert.deepEqual(claimTrail.map((a) => [a.action, a.status, a.actorMsp, a.requestId]), [['Submit', 'SUBMITTED', RS, 'CL-1'], ['Approve', 'APPROVED', BPJS, 'AP-1']]);
     assert.ok(claimTrail[0].timestamp < claimTrail[1].timestamp);
     const rs = await h.evaluate<Record<string, string>[]>(BPJS, 'Audit:ListByActor', RS);
-    assert.deepEqual(rs.map((a) => `${a.entityType}:${a.action}`), ['Visit:Record', 'MedicalRecord:Anchor', 'Claim:Submit', 'Referral:Accept']);
+    assert.deepEqual(rs.map((a) => `${a.entityType}:${a.action}`), ['Visit:Record', 'MedicalRecord:Anchor', 'Claim:Submit', 'Visit:LinkClaim', 'Referral:Accept']);
     const ts = rs.map((a) => a.timestamp);
     assert.deepEqual([...ts].sort(), ts);
     assert.deepEqual((await h.evaluate<unknown[]>(BPJS, 'Audit:ListByActor', BPJS)).length, 2);
@@ -60,9 +61,10 @@ describe('Audit and History', () => {
     const h = await scenario();
     const hist = await h.evaluate<{ entityType: string; entityId: string; at: string; record: { status: string } }[]>(RS, 'History:ForPatient', KARTU[0]);
     assert.deepEqual(hist.map((e) => `${e.entityType}:${e.entityId}`), ['Card:' + KARTU[0], 'Visit:V1', 'Referral:RJ-1', 'Visit:V2', 'MedicalRecord:MR-1', 'Claim:CL-1']);
+    assert.deepEqual(await h.evaluate(BPJS, 'History:ForPatient', KARTU[0]), hist);
     assert.equal(hist.find((e) => e.entityId === 'CL-1')!.record.status, 'APPROVED');
     assert.equal(hist.find((e) => e.entityId === 'RJ-1')!.record.status, 'ACCEPTED');
-    assert.deepEqual(await h.evaluate(RS, 'History:ForPatient', KARTU[2]), []);
+    assert.deepEqual(await h.evaluate(BPJS, 'History:ForPatient', KARTU[2]), []);
   });
 
   it('History:Recent gives the newest entries in the same order, with the total, and bounds the limit', async () => {
@@ -73,7 +75,7 @@ describe('Audit and History', () => {
     assert.deepEqual(recent.entries.map((e) => e.entityId), all.slice(-2).map((e) => e.entityId));
     assert.equal(recent.entries[1].record.status, 'APPROVED');
     assert.deepEqual((await h.evaluate<{ entries: unknown[] }>(RS, 'History:Recent', KARTU[0], '200')).entries, all);
-    assert.deepEqual(await h.evaluate(RS, 'History:Recent', KARTU[2], '5'), { total: 0, entries: [] });
+    assert.deepEqual(await h.evaluate(BPJS, 'History:Recent', KARTU[2], '5'), { total: 0, entries: [] });
     for (const bad of ['0', '201', '1.5', 'x']) await rejects(h.evaluate(RS, 'History:Recent', KARTU[0], bad), 'INVALID');
   });
 
@@ -82,5 +84,50 @@ describe('Audit and History', () => {
     const dump = (h: Harness) => [...h.ledger.state.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${k}=${Buffer.from(v).toString('hex')}`);
     assert.deepEqual(dump(a), dump(b));
     assert.ok(dump(a).length > 20);
+  });
+});
+
+describe('Org-scoped reads', () => {
+  it('a faskes reads the history of patients it served or was referred; others and cryptogen identities are refused', async () => {
+    const h = new Harness();
+    await h.issueCard();
+    await h.issueCard(KARTU[1]);
+    await h.recordVisit(PKM, 'V1');
+    // RS_PPK is referred the patient: it reads the history before its own first visit.
+    const rd = referralDetail();
+    await h.submit(PKM, 'Referral:Create', { referralId: 'RJ-1', noKartu: KARTU[0], fromPPK: '0199B001', toPPK: '0199R001', detailHash: rd.detailHash }, { detail: rd.detail });
+    for (const who of [PKM, RS, BPJS]) assert.equal((await h.evaluate<{ total: number }>(who, 'History:Recent', KARTU[0], '10')).total, 3);
+    const stranger = ws(RS, '0199R002');
+    await rejects(h.evaluate(stranger, 'History:Recent', KARTU[0], '10'), 'FORBIDDEN', '0199R002');
+    await rejects(h.evaluate(stranger, 'History:ForPatient', KARTU[0]), 'FORBIDDEN');
+    await rejects(h.evaluate(stranger, 'Visit:Read', 'V1'), 'FORBIDDEN');
+    await rejects(h.evaluate(stranger, 'Visit:ListByPatient', KARTU[0]), 'FORBIDDEN');
+    await rejects(h.evaluate(stranger, 'Referral:Read', 'RJ-1'), 'FORBIDDEN');
+    await rejects(h.evaluate(RS, 'History:Recent', KARTU[1], '10'), 'FORBIDDEN');
+    await rejects(h.evaluate({ mspId: RS, attrs: {} }, 'History:Recent', KARTU[0], '10'), 'FORBIDDEN', 'workstation');
+    await rejects(h.evaluate({ mspId: BPJS, attrs: { role: 'workstation', kdPPK: '0199R001' } }, 'History:Recent', KARTU[0], '10'), 'FORBIDDEN', 'role=bpjs');
+  });
+
+  it('an org reads only its own audit trail; BPJS reads all', async () => {
+    const h = new Harness();
+    await h.issueCard();
+    await h.recordVisit(RS, 'V1');
+    await h.submit(RS, 'Claim:Submit', { claimId: 'CL-1', visitId: 'V1', noKartu: KARTU[0], amount: 1000, kdPPK: '0199R001' });
+    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: '' });
+    const actors = async (who: string) => (await h.evaluate<{ actorMsp: string }[]>(who, 'Audit:ListByEntity', 'Claim', 'CL-1')).map((a) => a.actorMsp);
+    assert.deepEqual(await actors(BPJS), [RS, BPJS]);
+    assert.deepEqual(await actors(RS), [RS]);
+    assert.deepEqual(await actors(PKM), []);
+    assert.equal((await h.evaluate<unknown[]>(RS, 'Audit:ListByActor', RS)).length, 3);
+    await rejects(h.evaluate(RS, 'Audit:ListByActor', BPJS), 'FORBIDDEN', 'own audit trail');
+    await rejects(h.evaluate(PKM, 'Audit:ListByActor', RS), 'FORBIDDEN');
+    assert.equal((await h.evaluate<unknown[]>(BPJS, 'Audit:ListByActor', RS)).length, 3);
+  });
+
+  it('MedicalRecord:Anchor records the certificate\'s faskes code; a cryptogen identity may not anchor', async () => {
+    const h = new Harness();
+    const rec = await h.submit(RS, 'MedicalRecord:Anchor', { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('d'), pointerCiphertext: 'b64:AA==' });
+    assert.equal(rec.kdPPK, '0199R001');
+    await rejects(h.submit({ mspId: PKM, attrs: {} }, 'MedicalRecord:Anchor', { recordId: 'MR-2', noKartu: KARTU[0], docHash: sha256('d'), pointerCiphertext: 'b64:AA==' }), 'FORBIDDEN');
   });
 });

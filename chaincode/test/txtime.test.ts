@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256, visitDetail } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, holderOf, referralDetail, rejects, sha256, visitDetail } from './harness';
 
 const MIN = 60_000;
 const claim = { claimId: 'CL-1', visitId: 'V1', noKartu: KARTU[0], amount: 185000, kdPPK: '0199R001' };
-const referral = { referralId: 'RJ-1', noKartu: KARTU[0], fromPPK: '0199B001', toPPK: '0199R001', reason: 'Spesialis', doctor: 'dr. A' };
+const rd = referralDetail();
+const referral = { referralId: 'RJ-1', noKartu: KARTU[0], fromPPK: '0199B001', toPPK: '0199R001', detailHash: rd.detailHash };
+const createReferral = (h: Harness) => h.submit(PKM, 'Referral:Create', referral, { detail: rd.detail });
 const correction = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'kunjungan ganda' });
 
 interface WriteCase {
@@ -19,7 +21,7 @@ interface WriteCase {
 /** Every writing transaction of the chaincode (chaincode/README.md#contracts, "Writes"). */
 const WRITES: WriteCase[] = [
   { name: 'Card:Issue', msp: BPJS, setup: async () => undefined,
-    intent: { noKartu: KARTU[1], holderHash: sha256('h'), kdProviderPst: '0199B001', jnsPeserta: 'PBI' } },
+    intent: { noKartu: KARTU[1], kdProviderPst: '0199B001', jnsPeserta: 'PBI' }, transient: { holder: holderOf(KARTU[1]) } },
   { name: 'Card:Replace', msp: BPJS, setup: (h) => h.issueCard(),
     intent: { requestId: 'REP-1', noKartu: KARTU[0], newNoKartu: KARTU[1] } },
   { name: 'Card:Suspend', msp: BPJS, setup: (h) => h.issueCard(),
@@ -32,19 +34,19 @@ const WRITES: WriteCase[] = [
     transient: { detail: visitDetail('V1') } },
   { name: 'Visit:Correct', msp: RS, setup: async (h) => { await h.issueCard(); await h.recordVisit(RS, 'V1'); },
     intent: { correctionId: 'V1-K1', visitId: 'V1', kind: 'DELETE', detailHash: sha256(correction) }, transient: { detail: correction } },
-  { name: 'Referral:Create', msp: PKM, setup: (h) => h.issueCard(), intent: referral },
+  { name: 'Referral:Create', msp: PKM, setup: (h) => h.issueCard(), intent: referral, transient: { detail: rd.detail } },
   { name: 'Referral:Accept', msp: RS,
-    setup: async (h) => { await h.issueCard(); await h.submit(PKM, 'Referral:Create', referral); },
+    setup: async (h) => { await h.issueCard(); await createReferral(h); },
     intent: { requestId: 'A-1', referralId: 'RJ-1' } },
   { name: 'Referral:Complete', msp: RS,
     setup: async (h) => {
       await h.issueCard();
-      await h.submit(PKM, 'Referral:Create', referral);
+      await createReferral(h);
       await h.submit(RS, 'Referral:Accept', { requestId: 'A-1', referralId: 'RJ-1' });
     },
     intent: { requestId: 'C-1', referralId: 'RJ-1' } },
   { name: 'Referral:Cancel', msp: PKM,
-    setup: async (h) => { await h.issueCard(); await h.submit(PKM, 'Referral:Create', referral); },
+    setup: async (h) => { await h.issueCard(); await createReferral(h); },
     intent: { requestId: 'X-1', referralId: 'RJ-1' } },
   { name: 'MedicalRecord:Anchor', msp: RS, setup: (h) => h.issueCard(),
     intent: { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('doc'), pointerCiphertext: 'b64:Zm9vYmFy' } },

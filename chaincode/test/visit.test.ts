@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256, visitDetail } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, bare, rejects, sha256, visitDetail, ws } from './harness';
 
 function intent(visitId: string, detail: string, over: Record<string, unknown> = {}) {
   return { visitId, noKartu: KARTU[0], kdPPK: '0199R001', tglKunjungan: '2025-06-14', detailHash: sha256(detail), ...over };
@@ -103,9 +103,35 @@ describe('Visit', () => {
     await h.recordVisit(RS, 'V-other', KARTU[1]);
     const list = await h.evaluate<{ visitId: string }[]>(BPJS, 'Visit:ListByPatient', KARTU[0]);
     assert.deepEqual(list.map((v) => v.visitId), ['V-b', 'V-a']);
-    const one = await h.evaluate<{ visitId: string; noKartu: string }>(PKM, 'Visit:Read', 'V-other');
+    const one = await h.evaluate<{ visitId: string; noKartu: string }>(RS, 'Visit:Read', 'V-other');
     assert.equal(one.noKartu, KARTU[1]);
     await rejects(h.evaluate(PKM, 'Visit:Read', 'V-none'), 'NOT_FOUND');
-    assert.deepEqual(await h.evaluate(PKM, 'Visit:ListByPatient', KARTU[2]), []);
+    assert.deepEqual(await h.evaluate(BPJS, 'Visit:ListByPatient', KARTU[2]), []);
+  });
+});
+
+describe('Visit: the faskes code comes from the certificate', () => {
+  it('a workstation enrolled for code A records as A, not as B; a cryptogen identity records nothing', async () => {
+    const h = new Harness();
+    await h.issueCard();
+    const detail = visitDetail('V1');
+    const a = ws(RS, '0199R001');
+    await rejects(h.submit(a, 'Visit:Record', intent('V1', detail, { kdPPK: '0199R002' }), { detail }), 'FORBIDDEN', '0199R002');
+    await rejects(h.submit(bare(RS), 'Visit:Record', intent('V1', detail), { detail }), 'FORBIDDEN', 'role=workstation');
+    await rejects(h.submit({ mspId: RS, attrs: { role: 'workstation', kdPPK: '01-99' } }, 'Visit:Record', intent('V1', detail, { kdPPK: '01-99' }), { detail }), 'FORBIDDEN', 'kdPPK');
+    await rejects(h.submit({ mspId: RS, attrs: { role: 'bpjs', kdPPK: '0199R001' } }, 'Visit:Record', intent('V1', detail), { detail }), 'FORBIDDEN', 'role=workstation');
+    assert.equal(h.ledger.events.length, 1);
+    const v = await h.submit(a, 'Visit:Record', intent('V1', detail), { detail });
+    assert.equal(v.kdPPK, '0199R001');
+  });
+
+  it('only a workstation of the visit\'s faskes corrects it', async () => {
+    const h = new Harness();
+    await h.issueCard();
+    await h.recordVisit(RS, 'V1');
+    const detail = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'ganda' });
+    const correct = { correctionId: 'V1-K1', visitId: 'V1', kind: 'DELETE', detailHash: sha256(detail) };
+    await rejects(h.submit(ws(RS, '0199R002'), 'Visit:Correct', correct, { detail }), 'FORBIDDEN', '0199R002');
+    assert.equal((await h.submit(RS, 'Visit:Correct', correct, { detail })).kdPPK, '0199R001');
   });
 });

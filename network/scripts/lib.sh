@@ -26,7 +26,6 @@ FABRIC_CA_SUM="h1:55lQb2B/nWjpZZ8Ke/5dczoSh9juHT3OgrUFn640ks0="
 CHANNELS=(bpjs-main bpjs-jawa)
 CC_NAME=faskes
 CC_VERSION=1.0
-CC_SEQUENCE=1
 CC_ADDRESS=127.0.0.1:9999
 
 ORGS=(BPJS RS Puskesmas)

@@ -1,14 +1,15 @@
 /**
  * Seed: BPJS issues a card on bpjs-main for every demo patient in tools/demo-data/peserta.json with aktif=true.
  * Idempotent: cards that already exist are skipped, and Card:Issue itself is idempotent by noKartu (same payload ->
- * same result, no second write), so re-running network:up is harmless. holderHash = sha256(NIK): the ledger never
- * holds the NIK itself. Output shows counts only (card numbers are not logged).
+ * same result, no second write), so re-running network:up is harmless. The holder goes as the transient `holder`
+ * {holderHash: sha256(NIK), salt} into BPJS's private collection bpjsPeserta (chaincode/README.md#trust-model), never
+ * into the intent or public state. Output shows counts only (card numbers are not logged).
  *
  * Then an ordering probe: the first card's Issue is submitted again. It is a replay (a read-only tx), yet it goes
  * through endorsement, Raft ordering and commit, so success means the network accepts writes (after a restart the
  * Raft leader election takes a few seconds). `--probe` runs only the probe.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Contract } from '@hyperledger/fabric-gateway'
@@ -23,13 +24,12 @@ interface Peserta {
   aktif: boolean
 }
 
-const intentOf = (p: Peserta): string =>
-  JSON.stringify({
-    noKartu: p.noKartu,
-    holderHash: createHash('sha256').update(p.noKTP).digest('hex'),
-    kdProviderPst: p.kdProviderPst,
-    jnsPeserta: p.jnsPeserta,
-  })
+const intentOf = (p: Peserta): string => JSON.stringify({ noKartu: p.noKartu, kdProviderPst: p.kdProviderPst, jnsPeserta: p.jnsPeserta })
+
+/** Card:Issue's transient map: the holder, salted so the hash Fabric writes of the private value cannot be matched to a NIK. */
+const holderOf = (p: Peserta): Record<string, Uint8Array> => ({
+  holder: Buffer.from(JSON.stringify({ holderHash: createHash('sha256').update(p.noKTP).digest('hex'), salt: randomBytes(16).toString('hex') })),
+})
 
 async function main(): Promise<void> {
   const all = JSON.parse(readFileSync(path.resolve('tools/demo-data/peserta.json'), 'utf8')) as Peserta[]
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const start = Date.now()
     for (;;) {
       try {
-        await card.submitTransaction('Issue', intentOf(active[0]))
+        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0]) })
         break
       } catch (err) {
         if (Date.now() - start > 60_000) throw err
@@ -70,6 +70,7 @@ async function seed(card: Contract, active: Peserta[]): Promise<void> {
     missing.map((p) =>
       card.submitAsync('Issue', {
         arguments: [intentOf(p)],
+        transientData: holderOf(p),
       }),
     ),
   )

@@ -1,35 +1,72 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { BPJS, requireMsp } from '../lib/acl';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { BPJS, requireBpjs } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
 import { canonicalStringify } from '../lib/canonical';
+import { BPJS_PESERTA } from '../lib/collections';
 import { fail } from '../lib/errors';
 import { entityKey, getEntity, indexForPatient, mustGetEntity, putJson } from '../lib/store';
-import { arg, parseIntent } from '../lib/validate';
+import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 
 export type CardStatus = 'ACTIVE' | 'SUSPENDED' | 'REPLACED';
 
+/** The public card: no holder data and no status reason (those are in the BPJS-only collection `bpjsPeserta`). */
 export interface CardRecord {
   docType: 'Card';
   noKartu: string;
-  holderHash: string;
   kdProviderPst: string;
   jnsPeserta: string;
   status: CardStatus;
   replacedBy?: string;
   replaces?: string;
-  statusReason?: string;
   issuerMsp: string;
   createdAt: string;
   updatedAt: string;
 }
 
-interface IssueIntent { noKartu: string; holderHash: string; kdProviderPst: string; jnsPeserta: string }
+interface IssueIntent { noKartu: string; kdProviderPst: string; jnsPeserta: string }
 interface ReplaceIntent { requestId: string; noKartu: string; newNoKartu: string }
 interface SuspendIntent { requestId: string; noKartu: string; reason: string }
 interface ReactivateIntent { requestId: string; noKartu: string }
 
-const WRITERS = [BPJS];
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The transient `holder`: JSON `{holderHash, salt}` (holderHash = sha256 hex of the holder's NIK, salt >= 16 random
+ * bytes as hex), stored verbatim in `bpjsPeserta`. Fabric puts sha256(value) of every private write into the block;
+ * the salt keeps that hash from being matched against candidate NIKs.
+ */
+function transientHolder(ctx: Context): Uint8Array {
+  const bytes = ctx.stub.getTransient().get('holder');
+  if (!bytes || bytes.length === 0) fail('INVALID', 'transient map key "holder" is required');
+  if (bytes.length > 4096) fail('INVALID', 'transient holder is larger than 4 KiB');
+  let holder: unknown;
+  try {
+    holder = JSON.parse(decoder.decode(bytes));
+  } catch {
+    fail('INVALID', 'transient holder is not valid JSON');
+  }
+  if (holder === null || typeof holder !== 'object' || Array.isArray(holder)) fail('INVALID', 'transient holder must be a JSON object');
+  const { holderHash, salt, ...rest } = holder as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) fail('INVALID', `unknown field holder.${Object.keys(rest)[0]}`);
+  checkField('holder.holderHash', holderHash, { kind: 'sha256' });
+  if (typeof salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(salt)) fail('INVALID', 'holder.salt must be 32-128 lowercase hex chars');
+  return bytes;
+}
+
+/** Public card keys may only change with BPJS's peer endorsing (state-based endorsement). */
+async function bpjsOnlyKey(ctx: Context, key: string): Promise<void> {
+  const policy = new KeyEndorsementPolicy();
+  policy.addOrgs('PEER', BPJS);
+  await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+}
+
+/** A card event in the BPJS-only collection: every card write touches bpjsPeserta, whose policy needs BPJS's peer. */
+async function privateCardEvent(ctx: Context, noKartu: string, requestId: string, event: Record<string, string>): Promise<void> {
+  await ctx.stub.putPrivateData(BPJS_PESERTA, ctx.stub.createCompositeKey('CardEvent', [noKartu, requestId]), encoder.encode(canonicalStringify(event)));
+}
 
 @Info({ title: 'Card', description: 'Digital BPJS card lifecycle (writes: BPJS only)' })
 export class CardContract extends FaskesContract {
@@ -42,28 +79,35 @@ export class CardContract extends FaskesContract {
   async Issue(ctx: Context, intentJson: string): Promise<string> {
     const intent = parseIntent<IssueIntent>(intentJson, {
       noKartu: { kind: 'noKartu' },
-      holderHash: { kind: 'sha256' },
       kdProviderPst: { kind: 'code' },
       jnsPeserta: { kind: 'text', max: 100 },
     });
-    requireMsp(ctx, WRITERS, 'issue cards');
+    requireBpjs(ctx, 'issue cards');
     return runWrite(ctx, {
       contract: 'Card', action: 'Issue', idemId: intent.noKartu, intent,
       apply: async (t, actorMsp) => {
         if (await getEntity(ctx, 'Card', intent.noKartu)) fail('CONFLICT', `card ${intent.noKartu} already exists`);
+        const holder = transientHolder(ctx);
         const card: CardRecord = {
-          docType: 'Card', noKartu: intent.noKartu, holderHash: intent.holderHash,
+          docType: 'Card', noKartu: intent.noKartu,
           kdProviderPst: intent.kdProviderPst, jnsPeserta: intent.jnsPeserta, status: 'ACTIVE',
           issuerMsp: actorMsp, createdAt: t.iso, updatedAt: t.iso,
         };
-        await putJson(ctx, entityKey(ctx, 'Card', card.noKartu), card);
+        const key = entityKey(ctx, 'Card', card.noKartu);
+        await putJson(ctx, key, card);
+        await bpjsOnlyKey(ctx, key);
+        await ctx.stub.putPrivateData(BPJS_PESERTA, key, holder);
         await indexForPatient(ctx, card.noKartu, 'Card', card.noKartu, t.sortKey, t.iso);
         return { result: card, touched: [{ entityType: 'Card', entityId: card.noKartu, status: card.status }] };
       },
     });
   }
 
-  /** Old card -> REPLACED (replacedBy = new), new card ACTIVE with the same holder. Returns the old card. */
+  /**
+   * Old card -> REPLACED (replacedBy = new), new card ACTIVE with the same holder. Returns the old card. The holder
+   * data stays under the old number in bpjsPeserta (endorsers that are not BPJS cannot read it, so it is not copied);
+   * the new card's `replaces` leads to it.
+   */
   @Transaction()
   @Returns('string')
   async Replace(ctx: Context, intentJson: string): Promise<string> {
@@ -71,7 +115,7 @@ export class CardContract extends FaskesContract {
       requestId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, newNoKartu: { kind: 'noKartu' },
     });
     if (intent.noKartu === intent.newNoKartu) fail('INVALID', 'newNoKartu must differ from noKartu');
-    requireMsp(ctx, WRITERS, 'replace cards');
+    requireBpjs(ctx, 'replace cards');
     return runWrite(ctx, {
       contract: 'Card', action: 'Replace', idemId: intent.requestId, intent,
       apply: async (t, actorMsp) => {
@@ -80,12 +124,15 @@ export class CardContract extends FaskesContract {
         if (await getEntity(ctx, 'Card', intent.newNoKartu)) fail('CONFLICT', `card ${intent.newNoKartu} already exists`);
         const replaced: CardRecord = { ...old, status: 'REPLACED', replacedBy: intent.newNoKartu, updatedAt: t.iso };
         const fresh: CardRecord = {
-          docType: 'Card', noKartu: intent.newNoKartu, holderHash: old.holderHash, kdProviderPst: old.kdProviderPst,
+          docType: 'Card', noKartu: intent.newNoKartu, kdProviderPst: old.kdProviderPst,
           jnsPeserta: old.jnsPeserta, status: 'ACTIVE', replaces: old.noKartu, issuerMsp: actorMsp,
           createdAt: t.iso, updatedAt: t.iso,
         };
         await putJson(ctx, entityKey(ctx, 'Card', replaced.noKartu), replaced);
-        await putJson(ctx, entityKey(ctx, 'Card', fresh.noKartu), fresh);
+        const freshKey = entityKey(ctx, 'Card', fresh.noKartu);
+        await putJson(ctx, freshKey, fresh);
+        await bpjsOnlyKey(ctx, freshKey);
+        await privateCardEvent(ctx, old.noKartu, intent.requestId, { action: 'Replace', newNoKartu: fresh.noKartu });
         // Both numbers belong to the same holder: each number's history shows the other card.
         await indexForPatient(ctx, fresh.noKartu, 'Card', fresh.noKartu, t.sortKey, t.iso);
         await indexForPatient(ctx, old.noKartu, 'Card', fresh.noKartu, t.sortKey, t.iso);
@@ -107,7 +154,7 @@ export class CardContract extends FaskesContract {
     const intent = parseIntent<SuspendIntent>(intentJson, {
       requestId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, reason: { kind: 'text', max: 500 },
     });
-    requireMsp(ctx, WRITERS, 'suspend cards');
+    requireBpjs(ctx, 'suspend cards');
     return this.transition(ctx, 'Suspend', intent.requestId, intent, intent.noKartu, 'ACTIVE', 'SUSPENDED', intent.reason);
   }
 
@@ -115,7 +162,7 @@ export class CardContract extends FaskesContract {
   @Returns('string')
   async Reactivate(ctx: Context, intentJson: string): Promise<string> {
     const intent = parseIntent<ReactivateIntent>(intentJson, { requestId: { kind: 'id' }, noKartu: { kind: 'noKartu' } });
-    requireMsp(ctx, WRITERS, 'reactivate cards');
+    requireBpjs(ctx, 'reactivate cards');
     return this.transition(ctx, 'Reactivate', intent.requestId, intent, intent.noKartu, 'SUSPENDED', 'ACTIVE', undefined);
   }
 
@@ -134,8 +181,9 @@ export class CardContract extends FaskesContract {
       apply: async (t) => {
         const card = await mustGetEntity<CardRecord>(ctx, 'Card', noKartu);
         if (card.status !== from) fail('STATE', `card ${noKartu} is ${card.status}; ${action} needs ${from}`);
-        const next: CardRecord = { ...card, status: to, statusReason: reason, updatedAt: t.iso };
+        const next: CardRecord = { ...card, status: to, updatedAt: t.iso };
         await putJson(ctx, entityKey(ctx, 'Card', noKartu), next);
+        await privateCardEvent(ctx, noKartu, requestId, reason === undefined ? { action } : { action, reason });
         return { result: next, touched: [{ entityType: 'Card', entityId: noKartu, status: to }] };
       },
     });

@@ -1,9 +1,10 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { BPJS, FACILITIES, requireMsp } from '../lib/acl';
+import { BPJS, requireBpjs, requireOwnCode, requireWorkstation } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
 import { canonicalStringify } from '../lib/canonical';
 import { fail } from '../lib/errors';
+import { requirePatientReader } from '../lib/scope';
 import { KEY, entityKey, getEntity, getJson, indexForPatient, mustGetEntity, putJson } from '../lib/store';
 import { arg, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
@@ -37,9 +38,9 @@ export class ClaimContract extends FaskesContract {
   }
 
   /**
-   * Also sets a key-level endorsement policy on the claim key: BPJSMSP.peer AND <submitter>.peer.
-   * Every later change of the claim (approve/reject) then needs both orgs' peers, whatever the
-   * chaincode-level policy says.
+   * kdPPK must be the caller's faskes code (certificate attribute). Links the claim into the Visit record, whose key
+   * carries AND(BPJSMSP.peer, <visit org>.peer) since Visit:Record: so a submit is valid only with BPJS's and the
+   * faskes org's endorsement. Also sets that policy (BPJS AND submitter) on the claim key: approve/reject need both.
    */
   @Transaction()
   @Returns('string')
@@ -48,7 +49,9 @@ export class ClaimContract extends FaskesContract {
       claimId: { kind: 'id' }, visitId: { kind: 'id' }, noKartu: { kind: 'noKartu' },
       amount: { kind: 'amount' }, kdPPK: { kind: 'code' },
     });
-    const msp = requireMsp(ctx, FACILITIES, 'submit claims');
+    const ws = requireWorkstation(ctx, 'submit claims');
+    requireOwnCode(ws, 'kdPPK', intent.kdPPK);
+    const msp = ws.msp;
     return runWrite(ctx, {
       contract: 'Claim', action: 'Submit', idemId: intent.claimId, intent,
       apply: async (t) => {
@@ -69,11 +72,18 @@ export class ClaimContract extends FaskesContract {
         const key = entityKey(ctx, 'Claim', claim.claimId);
         await putJson(ctx, key, claim);
         await putJson(ctx, byVisitKey, { claimId: claim.claimId });
+        await putJson(ctx, entityKey(ctx, 'Visit', visit.visitId), { ...visit, claimId: claim.claimId, updatedAt: t.iso } satisfies VisitRecord);
         await indexForPatient(ctx, claim.noKartu, 'Claim', claim.claimId, t.sortKey, t.iso);
         const policy = new KeyEndorsementPolicy();
         policy.addOrgs('PEER', BPJS, msp);
         await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
-        return { result: claim, touched: [{ entityType: 'Claim', entityId: claim.claimId, status: claim.status }] };
+        return {
+          result: claim,
+          touched: [
+            { entityType: 'Claim', entityId: claim.claimId, status: claim.status },
+            { entityType: 'Visit', entityId: visit.visitId, status: visit.status, action: 'LinkClaim' },
+          ],
+        };
       },
     });
   }
@@ -94,14 +104,16 @@ export class ClaimContract extends FaskesContract {
   @Returns('string')
   async Read(ctx: Context, claimId: string): Promise<string> {
     arg('claimId', claimId, 'id');
-    return canonicalStringify(await mustGetEntity<ClaimRecord>(ctx, 'Claim', claimId));
+    const claim = await mustGetEntity<ClaimRecord>(ctx, 'Claim', claimId);
+    await requirePatientReader(ctx, claim.noKartu, 'read this claim');
+    return canonicalStringify(claim);
   }
 
   private async decide(ctx: Context, action: 'Approve' | 'Reject', to: ClaimStatus, intentJson: string): Promise<string> {
     const intent = parseIntent<DecideIntent>(intentJson, {
       requestId: { kind: 'id' }, claimId: { kind: 'id' }, remarks: { kind: action === 'Reject' ? 'text' : 'textOrEmpty' },
     });
-    const msp = requireMsp(ctx, [BPJS], `${action.toLowerCase()} claims`);
+    const msp = requireBpjs(ctx, `${action.toLowerCase()} claims`);
     return runWrite(ctx, {
       contract: 'Claim', action, idemId: intent.requestId, intent,
       apply: async (t) => {

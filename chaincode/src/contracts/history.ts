@@ -3,6 +3,7 @@ import { FaskesContract } from '../lib/base';
 import { canonicalStringify } from '../lib/canonical';
 import { listForPatient, patientTimeline, resolveTimeline } from '../lib/store';
 import { fail } from '../lib/errors';
+import { requirePatientReader } from '../lib/scope';
 import { arg } from '../lib/validate';
 
 @Info({ title: 'History', description: 'Patient timeline across cards, visits, referrals, records and claims' })
@@ -16,6 +17,7 @@ export class HistoryContract extends FaskesContract {
   @Returns('string')
   async ForPatient(ctx: Context, noKartu: string): Promise<string> {
     arg('noKartu', noKartu, 'noKartu');
+    await requirePatientReader(ctx, noKartu, 'read this patient\'s history');
     const entries = await listForPatient(ctx, noKartu);
     return canonicalStringify(entries.map(({ entityType, entityId, at, record }) => ({ entityType, entityId, at, record })));
   }
@@ -30,6 +32,7 @@ export class HistoryContract extends FaskesContract {
     arg('noKartu', noKartu, 'noKartu');
     const n = Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 200) fail('INVALID', 'limit must be an integer from 1 to 200');
+    await requirePatientReader(ctx, noKartu, 'read this patient\'s history');
     // Order from the keys, records read only for the entries shown.
     const timeline = await patientTimeline(ctx, noKartu);
     const entries = await resolveTimeline(ctx, timeline.slice(Math.max(0, timeline.length - n)));

@@ -1,5 +1,5 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { MEMBER_ORGS, requireMsp } from '../lib/acl';
+import { BPJS, clientMsp, requireBpjs, requireWorkstation } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
 import { canonicalStringify } from '../lib/canonical';
 import { fail } from '../lib/errors';
@@ -16,6 +16,8 @@ interface MedicalRecordAnchor {
   pointerCiphertext: string;
   status: 'ANCHORED';
   ownerMsp: string;
+  /** The anchoring workstation's faskes code (certificate attribute); absent for a BPJS anchor. */
+  kdPPK?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -35,14 +37,16 @@ export class MedicalRecordContract extends FaskesContract {
       recordId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, docHash: { kind: 'sha256' },
       pointerCiphertext: { kind: 'text', max: 8192 },
     });
-    const msp = requireMsp(ctx, MEMBER_ORGS, 'anchor medical records');
+    // BPJS, or a workstation: the anchor's faskes is the certificate's kdPPK, never a field the client chooses.
+    const ws = clientMsp(ctx) === BPJS ? undefined : requireWorkstation(ctx, 'anchor medical records');
+    const msp = ws ? ws.msp : requireBpjs(ctx, 'anchor medical records');
     return runWrite(ctx, {
       contract: 'MedicalRecord', action: 'Anchor', idemId: intent.recordId, intent,
       apply: async (t) => {
         if (await getEntity(ctx, 'MedicalRecord', intent.recordId)) fail('CONFLICT', `record ${intent.recordId} already exists`);
         const rec: MedicalRecordAnchor = {
           docType: 'MedicalRecord', recordId: intent.recordId, noKartu: intent.noKartu, docHash: intent.docHash,
-          pointerCiphertext: intent.pointerCiphertext, status: 'ANCHORED', ownerMsp: msp, createdAt: t.iso, updatedAt: t.iso,
+          pointerCiphertext: intent.pointerCiphertext, status: 'ANCHORED', ownerMsp: msp, kdPPK: ws?.kdPPK, createdAt: t.iso, updatedAt: t.iso,
         };
         await putJson(ctx, entityKey(ctx, 'MedicalRecord', rec.recordId), rec);
         await indexForPatient(ctx, rec.noKartu, 'MedicalRecord', rec.recordId, t.sortKey, t.iso);

@@ -1,22 +1,17 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { BPJS, FACILITIES, PUSKESMAS, RS, clientMsp, requireMsp } from '../lib/acl';
+import { BPJS, PUSKESMAS, RS, clientMsp, requireBpjs, requireOwnCode, requireWorkstation, type Workstation } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
-import { canonicalStringify } from '../lib/canonical';
+import { canonicalStringify, sha256Hex } from '../lib/canonical';
+import { implicitCollection } from '../lib/collections';
 import { fail } from '../lib/errors';
+import { requirePatientReader } from '../lib/scope';
 import { entityKey, getEntity, indexForPatient, listForPatient, mustGetEntity, putJson } from '../lib/store';
-import { arg, parseIntent } from '../lib/validate';
+import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 import { CardRecord } from './card';
 import { VisitRecord } from './visit';
 
 type ReferralStatus = 'CREATED' | 'ACCEPTED' | 'COMPLETED' | 'CANCELLED';
-
-interface ReferralNote {
-  action: string;
-  note: string;
-  actorMsp: string;
-  at: string;
-}
 
 interface ReferralRecord {
   docType: 'Referral';
@@ -25,22 +20,49 @@ interface ReferralRecord {
   visitId?: string;
   fromPPK: string;
   toPPK: string;
-  reason: string;
-  doctor: string;
+  /** sha256 hex of the private detail `{reason, doctor, salt}`; reason and doctor never reach public state. */
+  detailHash: string;
   status: ReferralStatus;
   creatorMsp: string;
   /** Org of the receiving facility: may accept/complete (besides BPJS). */
   toMsp: string;
-  notes: ReferralNote[];
+  /** The implicit org collections holding the detail: the creator's, the receiver's and BPJS's (each org its copy). */
+  collections: string[];
   createdAt: string;
   updatedAt: string;
 }
 
 interface CreateIntent {
-  referralId: string; noKartu: string; visitId?: string; fromPPK: string; toPPK: string;
-  reason: string; doctor: string; toMsp?: string;
+  referralId: string; noKartu: string; visitId?: string; fromPPK: string; toPPK: string; detailHash: string; toMsp?: string;
 }
-interface StepIntent { requestId: string; referralId: string; note?: string }
+interface StepIntent { requestId: string; referralId: string }
+
+const decoder = new TextDecoder();
+
+/**
+ * The transient `detail`: JSON `{reason, doctor, salt}` (reason 1-1000 chars, doctor 1-200, salt 32-128 lowercase
+ * hex: Fabric writes sha256 of each private value into the block, and a short reason and a doctor's name could
+ * otherwise be guessed from it), hashing to the intent's `detailHash`. Returned verbatim for the private write.
+ */
+function referralDetail(ctx: Context, detailHash: string): Uint8Array {
+  const bytes = ctx.stub.getTransient().get('detail');
+  if (!bytes || bytes.length === 0) fail('INVALID', 'transient map key "detail" is required');
+  if (bytes.length > 8192) fail('INVALID', 'transient detail is larger than 8 KiB');
+  if (sha256Hex(bytes) !== detailHash) fail('INVALID', 'sha256(detail) does not match detailHash');
+  let d: unknown;
+  try {
+    d = JSON.parse(decoder.decode(bytes));
+  } catch {
+    fail('INVALID', 'transient detail is not valid JSON');
+  }
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) fail('INVALID', 'transient detail must be a JSON object');
+  const { reason, doctor, salt, ...rest } = d as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) fail('INVALID', `unknown field detail.${Object.keys(rest)[0]}`);
+  checkField('detail.reason', reason, { kind: 'text' });
+  checkField('detail.doctor', doctor, { kind: 'text', max: 200 });
+  if (typeof salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(salt)) fail('INVALID', 'detail.salt must be 32-128 lowercase hex chars');
+  return bytes;
+}
 
 /** Allowed source states and actor rule per step. */
 const STEPS: Record<'Accept' | 'Complete' | 'Cancel', { from: ReferralStatus[]; to: ReferralStatus; actor: 'receiver' | 'creator' }> = {
@@ -58,20 +80,27 @@ export class ReferralContract extends FaskesContract {
   /**
    * toMsp (optional extension of the API) names the receiving org. Default RSMSP: referrals go up
    * to a hospital; a back-referral (rujuk balik) to a Puskesmas must say toMsp = PuskesmasMSP.
+   * fromPPK must be the caller's faskes code (certificate attribute kdPPK). Transient `detail` ({reason, doctor,
+   * salt}) goes to the implicit collections of the creator's org, the receiving org and BPJS: each of those orgs'
+   * peers must endorse (a write to an org's implicit collection needs that org's endorsement), which is also how
+   * every one of them gets its copy.
    */
   @Transaction()
   @Returns('string')
   async Create(ctx: Context, intentJson: string): Promise<string> {
     const intent = parseIntent<CreateIntent>(intentJson, {
       referralId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, visitId: { kind: 'id', optional: true },
-      fromPPK: { kind: 'code' }, toPPK: { kind: 'code' }, reason: { kind: 'text' }, doctor: { kind: 'text', max: 200 },
+      fromPPK: { kind: 'code' }, toPPK: { kind: 'code' }, detailHash: { kind: 'sha256' },
       toMsp: { kind: 'msp', optional: true },
     }, [RS, PUSKESMAS]);
     if (intent.fromPPK === intent.toPPK) fail('INVALID', 'fromPPK and toPPK must differ');
-    const msp = requireMsp(ctx, FACILITIES, 'create referrals');
+    const ws = requireWorkstation(ctx, 'create referrals');
+    requireOwnCode(ws, 'fromPPK', intent.fromPPK);
+    const msp = ws.msp;
     return runWrite(ctx, {
       contract: 'Referral', action: 'Create', idemId: intent.referralId, intent,
       apply: async (t) => {
+        const detail = referralDetail(ctx, intent.detailHash);
         if (await getEntity(ctx, 'Referral', intent.referralId)) fail('CONFLICT', `referral ${intent.referralId} already exists`);
         const card = await mustGetEntity<CardRecord>(ctx, 'Card', intent.noKartu);
         if (card.status !== 'ACTIVE') fail('STATE', `card ${intent.noKartu} is ${card.status}`);
@@ -79,12 +108,16 @@ export class ReferralContract extends FaskesContract {
           const visit = await mustGetEntity<VisitRecord>(ctx, 'Visit', intent.visitId);
           if (visit.noKartu !== intent.noKartu) fail('INVALID', `visit ${intent.visitId} belongs to another card`);
         }
+        const toMsp = intent.toMsp ?? RS;
+        const collections = [...new Set([msp, toMsp, BPJS])].map(implicitCollection);
         const referral: ReferralRecord = {
           docType: 'Referral', referralId: intent.referralId, noKartu: intent.noKartu, visitId: intent.visitId,
-          fromPPK: intent.fromPPK, toPPK: intent.toPPK, reason: intent.reason, doctor: intent.doctor,
-          status: 'CREATED', creatorMsp: msp, toMsp: intent.toMsp ?? RS, notes: [], createdAt: t.iso, updatedAt: t.iso,
+          fromPPK: intent.fromPPK, toPPK: intent.toPPK, detailHash: intent.detailHash,
+          status: 'CREATED', creatorMsp: msp, toMsp, collections, createdAt: t.iso, updatedAt: t.iso,
         };
-        await putJson(ctx, entityKey(ctx, 'Referral', referral.referralId), referral);
+        const key = entityKey(ctx, 'Referral', referral.referralId);
+        await putJson(ctx, key, referral);
+        for (const c of collections) await ctx.stub.putPrivateData(c, key, detail);
         await indexForPatient(ctx, referral.noKartu, 'Referral', referral.referralId, t.sortKey, t.iso);
         return { result: referral, touched: [{ entityType: 'Referral', entityId: referral.referralId, status: referral.status }] };
       },
@@ -113,31 +146,61 @@ export class ReferralContract extends FaskesContract {
   @Returns('string')
   async Read(ctx: Context, referralId: string): Promise<string> {
     arg('referralId', referralId, 'id');
-    return canonicalStringify(await mustGetEntity<ReferralRecord>(ctx, 'Referral', referralId));
+    const ref = await mustGetEntity<ReferralRecord>(ctx, 'Referral', referralId);
+    await requirePatientReader(ctx, ref.noKartu, 'read this referral');
+    return canonicalStringify(ref);
+  }
+
+  /**
+   * The referral's private detail bytes (`{reason, doctor, salt}`) verbatim, from the caller's own org's implicit
+   * collection: for BPJS, or a workstation of the referring or the receiving faskes (FORBIDDEN otherwise); evaluate it
+   * on a peer of the caller's org (NOT_FOUND when that peer has no copy).
+   */
+  @Transaction(false)
+  @Returns('string')
+  async ReadDetail(ctx: Context, referralId: string): Promise<string> {
+    arg('referralId', referralId, 'id');
+    const ref = await mustGetEntity<ReferralRecord>(ctx, 'Referral', referralId);
+    const msp = clientMsp(ctx);
+    if (msp === BPJS) requireBpjs(ctx, 'read referral details');
+    else {
+      const ws = requireWorkstation(ctx, 'read referral details');
+      if (![ref.fromPPK, ref.toPPK].includes(ws.kdPPK)) fail('FORBIDDEN', `faskes ${ws.kdPPK} is neither the referring nor the receiving faskes of ${referralId}`);
+    }
+    const collection = implicitCollection(msp);
+    if (!ref.collections.includes(collection)) fail('FORBIDDEN', `${msp} holds no copy of referral ${referralId}'s detail`);
+    const detail = await ctx.stub.getPrivateData(collection, entityKey(ctx, 'Referral', referralId));
+    if (!detail || detail.length === 0) fail('NOT_FOUND', `detail of referral ${referralId} is not on this peer (${collection})`);
+    return decoder.decode(detail);
   }
 
   @Transaction(false)
   @Returns('string')
   async ListByPatient(ctx: Context, noKartu: string): Promise<string> {
     arg('noKartu', noKartu, 'noKartu');
+    await requirePatientReader(ctx, noKartu, 'list this patient\'s referrals');
     return canonicalStringify((await listForPatient<ReferralRecord>(ctx, noKartu, 'Referral')).map((e) => e.record));
   }
 
   private async step(ctx: Context, action: keyof typeof STEPS, intentJson: string): Promise<string> {
-    const intent = parseIntent<StepIntent>(intentJson, {
-      requestId: { kind: 'id' }, referralId: { kind: 'id' }, note: { kind: 'textOrEmpty', optional: true },
-    });
+    const intent = parseIntent<StepIntent>(intentJson, { requestId: { kind: 'id' }, referralId: { kind: 'id' } });
     const rule = STEPS[action];
-    const msp = requireMsp(ctx, rule.actor === 'creator' ? FACILITIES : [BPJS, ...FACILITIES], `${action.toLowerCase()} referrals`);
+    const what = `${action.toLowerCase()} referrals`;
+    // The receiver's steps: BPJS, or a workstation of the receiving faskes; Cancel: a workstation of the referring one.
+    let ws: Workstation | undefined;
+    if (rule.actor === 'receiver' && clientMsp(ctx) === BPJS) requireBpjs(ctx, what);
+    else ws = requireWorkstation(ctx, what);
     return runWrite(ctx, {
       contract: 'Referral', action, idemId: intent.requestId, intent,
       apply: async (t) => {
         const ref = await mustGetEntity<ReferralRecord>(ctx, 'Referral', intent.referralId);
-        const allowed = rule.actor === 'creator' ? [ref.creatorMsp] : [ref.toMsp, BPJS];
-        if (!allowed.includes(msp)) fail('FORBIDDEN', `${clientMsp(ctx)} may not ${action} referral ${ref.referralId} (allowed: ${allowed.join(', ')})`);
+        if (ws) {
+          const [org, code, field] = rule.actor === 'creator' ? [ref.creatorMsp, ref.fromPPK, 'fromPPK'] : [ref.toMsp, ref.toPPK, 'toPPK'];
+          if (ws.msp !== org) fail('FORBIDDEN', `${ws.msp} may not ${action} referral ${ref.referralId} (its ${field} belongs to ${org})`);
+          requireOwnCode(ws, `referral ${ref.referralId} ${field}`, code);
+        }
         if (!rule.from.includes(ref.status)) fail('STATE', `referral ${ref.referralId} is ${ref.status}; ${action} needs ${rule.from.join(' or ')}`);
-        const notes = intent.note ? [...ref.notes, { action, note: intent.note, actorMsp: msp, at: t.iso }] : ref.notes;
-        const next: ReferralRecord = { ...ref, status: rule.to, notes, updatedAt: t.iso };
+        const next: ReferralRecord = { ...ref, status: rule.to, updatedAt: t.iso };
         await putJson(ctx, entityKey(ctx, 'Referral', ref.referralId), next);
         return { result: next, touched: [{ entityType: 'Referral', entityId: ref.referralId, status: next.status }] };
       },

@@ -1,9 +1,11 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { FACILITIES, clientMsp, requireMsp } from '../lib/acl';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { BPJS, clientMsp, requireOwnCode, requireWorkstation } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
 import { canonicalStringify, sha256Hex } from '../lib/canonical';
 import { COLLECTION_BY_MSP, COLLECTION_READERS } from '../lib/collections';
 import { fail } from '../lib/errors';
+import { requirePatientReader } from '../lib/scope';
 import { entityKey, getEntity, indexForPatient, listForPatient, mustGetEntity, putJson } from '../lib/store';
 import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
@@ -20,6 +22,8 @@ export interface VisitRecord {
   collection: string;
   status: 'RECORDED';
   orgMsp: string;
+  /** The visit's claim, set by Claim:Submit (that write to this key is what needs BPJS + the visit's org). */
+  claimId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +41,8 @@ interface CorrectionRecord {
   visitId: string;
   noKartu: string;
   kind: 'EDIT' | 'DELETE';
+  /** The visit's faskes code. */
+  kdPPK: string;
   /** sha256 hex of the private detail ({kind, reason, by, detail?}); reason and corrected data stay private. */
   detailHash: string;
   collection: string;
@@ -116,7 +122,9 @@ export class VisitContract extends FaskesContract {
       visitId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, kdPPK: { kind: 'code' },
       tglKunjungan: { kind: 'date' }, detailHash: { kind: 'sha256' },
     });
-    const msp = requireMsp(ctx, FACILITIES, 'record visits');
+    const ws = requireWorkstation(ctx, 'record visits');
+    requireOwnCode(ws, 'kdPPK', intent.kdPPK);
+    const msp = ws.msp;
     const collection = COLLECTION_BY_MSP[msp];
     return runWrite(ctx, {
       contract: 'Visit', action: 'Record', idemId: intent.visitId, intent,
@@ -138,6 +146,10 @@ export class VisitContract extends FaskesContract {
         };
         const key = entityKey(ctx, 'Visit', visit.visitId);
         await putJson(ctx, key, visit);
+        // Any later write of this key (Claim:Submit links its claim) needs BPJS's peer and the visit's org's peer.
+        const policy = new KeyEndorsementPolicy();
+        policy.addOrgs('PEER', BPJS, msp);
+        await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
         await ctx.stub.putPrivateData(collection, key, detail);
         await indexForPatient(ctx, visit.noKartu, 'Visit', visit.visitId, t.sortKey, t.iso);
         return { result: visit, touched: [{ entityType: 'Visit', entityId: visit.visitId, status: visit.status }] };
@@ -159,7 +171,8 @@ export class VisitContract extends FaskesContract {
       correctionId: { kind: 'id' }, visitId: { kind: 'id' }, kind: { kind: 'text', max: 10 }, detailHash: { kind: 'sha256' },
     });
     if (!(CORRECTION_KINDS as readonly string[]).includes(intent.kind)) fail('INVALID', `kind must be one of ${CORRECTION_KINDS.join(', ')}`);
-    const msp = requireMsp(ctx, FACILITIES, 'correct visits');
+    const ws = requireWorkstation(ctx, 'correct visits');
+    const msp = ws.msp;
     return runWrite(ctx, {
       contract: 'Visit', action: 'Correct', idemId: intent.correctionId, intent,
       apply: async (t) => {
@@ -167,10 +180,11 @@ export class VisitContract extends FaskesContract {
         checkCorrectionDetail(detail, intent.kind);
         const visit = await mustGetEntity<VisitRecord>(ctx, 'Visit', intent.visitId);
         if (visit.orgMsp !== msp) fail('FORBIDDEN', `visit ${visit.visitId} was recorded by ${visit.orgMsp}`);
+        requireOwnCode(ws, `visit ${visit.visitId} kdPPK`, visit.kdPPK);
         if (await getEntity(ctx, 'Correction', intent.correctionId)) fail('CONFLICT', `correction ${intent.correctionId} already exists`);
         const correction: CorrectionRecord = {
           docType: 'Correction', correctionId: intent.correctionId, visitId: visit.visitId, noKartu: visit.noKartu,
-          kind: intent.kind as CorrectionRecord['kind'], detailHash: intent.detailHash, collection: visit.collection,
+          kind: intent.kind as CorrectionRecord['kind'], kdPPK: visit.kdPPK, detailHash: intent.detailHash, collection: visit.collection,
           status: 'RECORDED', orgMsp: msp, createdAt: t.iso, updatedAt: t.iso,
         };
         const key = entityKey(ctx, 'Correction', correction.correctionId);
@@ -192,14 +206,18 @@ export class VisitContract extends FaskesContract {
   @Returns('string')
   async ReadCorrection(ctx: Context, correctionId: string): Promise<string> {
     arg('correctionId', correctionId, 'id');
-    return canonicalStringify(await mustGetEntity<CorrectionRecord>(ctx, 'Correction', correctionId));
+    const correction = await mustGetEntity<CorrectionRecord>(ctx, 'Correction', correctionId);
+    await requirePatientReader(ctx, correction.noKartu, 'read this correction');
+    return canonicalStringify(correction);
   }
 
   @Transaction(false)
   @Returns('string')
   async Read(ctx: Context, visitId: string): Promise<string> {
     arg('visitId', visitId, 'id');
-    return canonicalStringify(await mustGetEntity<VisitRecord>(ctx, 'Visit', visitId));
+    const visit = await mustGetEntity<VisitRecord>(ctx, 'Visit', visitId);
+    await requirePatientReader(ctx, visit.noKartu, 'read this visit');
+    return canonicalStringify(visit);
   }
 
   /** Returns the stored detail bytes verbatim, so the caller can re-check them against detailHash. */
@@ -210,6 +228,7 @@ export class VisitContract extends FaskesContract {
     const visit = await mustGetEntity<VisitRecord>(ctx, 'Visit', visitId);
     const msp = clientMsp(ctx);
     if (!COLLECTION_READERS[visit.collection]?.includes(msp)) fail('FORBIDDEN', `${msp} may not read ${visit.collection}`);
+    await requirePatientReader(ctx, visit.noKartu, 'read this visit\'s detail');
     const detail = await ctx.stub.getPrivateData(visit.collection, entityKey(ctx, 'Visit', visitId));
     if (!detail || detail.length === 0) fail('NOT_FOUND', `detail of visit ${visitId} is not on this peer (${visit.collection})`);
     return decoder.decode(detail);
@@ -219,6 +238,7 @@ export class VisitContract extends FaskesContract {
   @Returns('string')
   async ListByPatient(ctx: Context, noKartu: string): Promise<string> {
     arg('noKartu', noKartu, 'noKartu');
+    await requirePatientReader(ctx, noKartu, 'list this patient\'s visits');
     return canonicalStringify((await listForPatient<VisitRecord>(ctx, noKartu, 'Visit')).map((e) => e.record));
   }
 }

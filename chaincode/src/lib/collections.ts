@@ -14,3 +14,17 @@ export const COLLECTION_READERS: Readonly<Record<string, readonly string[]>> = {
   clinicalRS: [RS, BPJS],
   clinicalPuskesmas: [PUSKESMAS, BPJS],
 };
+
+/**
+ * BPJS-only collection (collections_config.json): the card holder's data (holderHash) and card status reasons. Its
+ * collection-level endorsement policy `OR('BPJSMSP.peer')` makes every card write need BPJS's peer.
+ */
+export const BPJS_PESERTA = 'bpjsPeserta';
+
+/**
+ * Fabric's implicit per-org collection: stored only on that org's peers, and a write to it must be endorsed by a
+ * peer of that org (the org's `Endorsement` policy), which is how the data reaches that org.
+ */
+export function implicitCollection(msp: string): string {
+  return `_implicit_org_${msp}`;
+}
