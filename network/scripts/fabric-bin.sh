@@ -33,13 +33,16 @@ fabric_module_dir() {
 
 build_fabric() {
   require_go
-  local dir start name
+  local dir start name had_marker=0
   dir=$(fabric_module_dir)
   log "building Fabric $FABRIC_VERSION (v2.5.9) into $FABRIC_CACHE/bin (cold: a few minutes)"
   mkdir -p "$FABRIC_CACHE/bin"
+  # A complete cache that only lacks binaries added to FABRIC_BINS later keeps the ones it has.
+  [ -f "$FABRIC_MARKER" ] && had_marker=1
   rm -f "$FABRIC_MARKER"
   start=$(date +%s)
   for name in "${FABRIC_BINS[@]}"; do
+    if [ "$had_marker" = 1 ] && [ -x "$FABRIC_CACHE/bin/$name" ]; then continue; fi
     # Build to a temp name and rename, so an interrupted build never leaves a truncated binary behind.
     (cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -o "$FABRIC_CACHE/bin/.$name.tmp" "./cmd/$name") \
       || die "go build ./cmd/$name failed"
@@ -51,10 +54,12 @@ build_fabric() {
 }
 
 ensure_fabric() {
-  if [ -f "$FABRIC_MARKER" ]; then
+  local name missing=0
+  for name in "${FABRIC_BINS[@]}"; do [ -x "$FABRIC_CACHE/bin/$name" ] || missing=1; done
+  if [ -f "$FABRIC_MARKER" ] && [ "$missing" = 0 ]; then
     FABRIC_BIN="$FABRIC_CACHE/bin"
-  elif [ "${FASKES_FABRIC_FROM_PATH:-1}" = 1 ] && command -v peer >/dev/null 2>&1 && peer version >/dev/null 2>&1 \
-       && command -v orderer configtxgen cryptogen osnadmin >/dev/null 2>&1; then
+  elif [ ! -f "$FABRIC_MARKER" ] && [ "${FASKES_FABRIC_FROM_PATH:-1}" = 1 ] && command -v peer >/dev/null 2>&1 \
+       && peer version >/dev/null 2>&1 && command -v "${FABRIC_BINS[@]}" >/dev/null 2>&1; then
     FABRIC_BIN="$(dirname "$(command -v peer)")"
     log "using Fabric binaries from PATH ($FABRIC_BIN)"
   else

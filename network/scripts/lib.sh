@@ -16,7 +16,7 @@ PIDS="$RT/pids"
 FABRIC_MODULE="github.com/hyperledger/fabric"
 FABRIC_VERSION="v0.0.0-20240618194258-7c3876255bf0"
 FABRIC_SUM="h1:IWNViWCrLReBEZ8EoM9iIZYP4xT6QvL+UqwKQg9eDvA="
-FABRIC_BINS=(peer orderer configtxgen cryptogen osnadmin)
+FABRIC_BINS=(peer orderer configtxgen cryptogen osnadmin configtxlator)
 
 # Fabric CA v1.5.15 (the Go proxy serves the tag). Module hash pinned at the first download.
 FABRIC_CA_MODULE="github.com/hyperledger/fabric-ca"
