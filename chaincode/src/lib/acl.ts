@@ -4,18 +4,18 @@ import { fail } from './errors';
 export const BPJS = 'BPJSMSP';
 export const RS = 'RSMSP';
 export const PUSKESMAS = 'PuskesmasMSP';
-export const FACILITIES: readonly string[] = [RS, PUSKESMAS];
+const FACILITIES: readonly string[] = [RS, PUSKESMAS];
 export const MEMBER_ORGS: readonly string[] = [BPJS, RS, PUSKESMAS];
 
 /** Certificate attributes the org's Fabric CA puts into a client's enrolment certificate (ecert=true). */
-export const ATTR = {
+const ATTR = {
   /** The faskes (PPK) code of a workstation: 8 chars `^[0-9A-Z]{8}$`. */
   kdPPK: 'kdPPK',
   /** `workstation` (a faskes desk) or `bpjs` (a BPJS officer client). */
   role: 'role',
 } as const;
-export const ROLE_WORKSTATION = 'workstation';
-export const ROLE_BPJS = 'bpjs';
+const ROLE_WORKSTATION = 'workstation';
+const ROLE_BPJS = 'bpjs';
 const KDPPK_RE = /^[0-9A-Z]{8}$/;
 
 /**

@@ -8,7 +8,7 @@ import { getEntity, patientTimeline } from './store';
  * served (a Visit with its kdPPK) or was referred from or to (a Referral whose fromPPK or toPPK is its code).
  * Reads only this card's Visit and Referral index rows and those records.
  */
-export async function servedOrReferred(ctx: Context, noKartu: string, who: Reader): Promise<boolean> {
+async function servedOrReferred(ctx: Context, noKartu: string, who: Reader): Promise<boolean> {
   if (who.bpjs) return true;
   for (const row of await patientTimeline(ctx, noKartu)) {
     if (row.entityType !== 'Visit' && row.entityType !== 'Referral') continue;
