@@ -28,6 +28,7 @@ step security npm run -s test:security
 if ! npm run -s network:status >/dev/null 2>&1; then started_network=1; fi
 step network-up npm run -s network:up
 step pcare-simulator npm run -s test:pcare
+step satusehat-simulator npm run -s test:satusehat
 step ledger-integration npm run -s test:ledger
 step sync-fault-crash npm run -s test:sync
 step e2e npm run -s test:e2e

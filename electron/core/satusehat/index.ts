@@ -1,0 +1,5 @@
+export { SatusehatClient } from './client'
+export type { SatusehatConfigInput } from './config'
+export { SatusehatError } from './errors'
+export { buildVisitBundle, buildEncounter, buildConditions, existingKey, identifierValue, type SatusehatVisit, type BuildContext } from './builders'
+export { SatusehatTimeError } from './time'
