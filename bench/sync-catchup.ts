@@ -8,6 +8,7 @@
  */
 import { SyncEngine } from '../electron/core/sync/engine'
 import { demoRemotes, simulator, visits, workstation } from '../test/sync/harness'
+import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
 const n = Number(process.argv[2] ?? 2000)
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     const total = stats().reduce((a, r) => a + r.open, 0)
     console.log(`queued ${n} visits offline = ${total} jobs in ${queueSecs.toFixed(1)} s`)
 
-    const engine = new SyncEngine(ws.db, ws.settings, demoRemotes(sim))
+    const engine = new SyncEngine(ws.db, ws.settings, { ...demoRemotes(sim), keychain: memoryKeychain() })
     const start = Date.now()
     engine.start()
     let lastPrint = start

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
 import { SyncEngine } from '../electron/core/sync/engine'
 import { ACTIVE_CARDS, demoRemotes, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
+import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
 const n = Number(process.argv[2] ?? 300)
@@ -21,7 +22,7 @@ async function engineDrain(): Promise<{ jobs: number; secs: number; failed: numb
   try {
     visits(ws, n)
     const jobs = (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE target = 'ledger'`).get() as { n: number }).n
-    const engine = new SyncEngine(ws.db, ws.settings, demoRemotes(sim), { concurrency: { ledger: conc, pcare: 0, antrean: 0 } })
+    const engine = new SyncEngine(ws.db, ws.settings, { ...demoRemotes(sim), keychain: memoryKeychain() }, { concurrency: { ledger: conc, pcare: 0, antrean: 0 } })
     const ledgerLeft = () =>
       (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE target = 'ledger' AND status IN ('pending', 'in_flight', 'failed_transient')`).get() as { n: number }).n
     const t = performance.now()

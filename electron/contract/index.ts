@@ -25,6 +25,51 @@ const Url = z.url({ protocol: /^https?$/ })
 /** A remote's address as it may be saved now: https, or plain http to this computer only (contract/remote-url.ts). */
 const RemoteUrl = Url.refine((u) => remoteUrlProblem(u) !== 'v.httpsOnly', 'v.httpsOnly')
 
+/** A certificate or chain as PEM text: the app keeps certificates itself, not paths the admin must keep. */
+const CertPem = z
+  .string()
+  .trim()
+  .max(50_000)
+  .regex(/^(-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*)+$/, 'v.pemCert')
+/** The role a Fabric CA registration gives an identity (attribute `role`): a faskes desk or a BPJS officer's client. */
+export const LedgerRole = z.enum(['workstation', 'bpjs'])
+/** What an enrolment stored (ledger/enrolment.ts): public material only; the key is in the keychain or the token. */
+const LedgerEnrolment = z.object({
+  enrollmentId: z.string(),
+  mspId: z.string(),
+  /** The certificate's attributes (Fabric CA ecert attributes): the chaincode takes the faskes code from them. */
+  kdPPK: z.string().nullable(),
+  role: LedgerRole,
+  certPem: z.string(),
+  /** The chain of the CA that signed certPem, as the CA answered it. */
+  chainPem: z.string(),
+  /** ms since the epoch */
+  notBefore: z.number(),
+  notAfter: z.number(),
+  enrolledAt: z.number(),
+  /** Enrolled automatically against the local demo CA (peerEndpoint null). */
+  demo: z.boolean(),
+})
+/**
+ * How this workstation signs for the ledger: not enrolled, a software key in the OS keychain (account
+ * `fabric-key:<org>MSP`, key and certificate in one item), or a key pair inside a PKCS#11 token (PIN in the keychain,
+ * `fabric-pin:<org>MSP`). Set only by core after a checked enrolment, never through settings.update.
+ */
+export const LedgerIdentity = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  LedgerEnrolment.extend({ kind: z.literal('software') }),
+  LedgerEnrolment.extend({
+    kind: z.literal('pkcs11'),
+    /** Path of the token's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so. */
+    library: z.string().min(1),
+    tokenLabel: z.string().min(1),
+    keyLabel: z.string().min(1),
+    /** CKA_ID of the key pair, hex: what fabric-gateway's HSM signer finds it by. */
+    keyId: z.string().regex(/^[0-9a-f]+$/),
+  }),
+])
+export type LedgerIdentity = z.infer<typeof LedgerIdentity>
+
 export const Settings = z.object({
   faskesName: z.string().trim().max(120),
   /** PCare provider code of this faskes, e.g. 0199B001. */
@@ -35,6 +80,19 @@ export const Settings = z.object({
     /** host:port of the organisation's peer gateway; null = the local demo network. */
     peerEndpoint: z.string().regex(/^[A-Za-z0-9.-]+:\d{2,5}$/, 'v.hostPort').nullable(),
     channel: z.string().regex(/^[a-z][a-z0-9.-]{0,48}$/),
+    /** The org's MSP id on the channel; null = `<org>MSP` (the local network's names). */
+    mspId: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, 'v.mspId').nullable(),
+    /** PEM of the TLS CA the peer's TLS certificate chains to (required with a peerEndpoint). */
+    peerTlsCaPem: CertPem.nullable(),
+    /** TLS server name of the peer when it differs from the host dialled (ssl_target_name_override). */
+    tlsServerName: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'v.hostName').nullable(),
+    /** The org's Fabric CA (https); null with the demo network, whose CA the demo path finds itself. */
+    caUrl: Url.nullable(),
+    /** PEM the CA's TLS server certificate chains to. */
+    caTlsCaPem: CertPem.nullable(),
+    /** The enrolment id the org admin registered (`npm run ledger:register`); its one-time secret is never stored. */
+    enrollmentId: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'v.enrollmentId').nullable(),
+    identity: LedgerIdentity,
   }),
   pcare: z.object({
     /** null = the local PCare simulator (demo). */
@@ -57,7 +115,8 @@ export const SettingsPatch = z
     faskesName: Settings.shape.faskesName,
     kdPPK: Settings.shape.kdPPK,
     locale: Locale,
-    ledger: Settings.shape.ledger.partial(),
+    // identity is core's alone (set after a checked enrolment): not patchable from the page.
+    ledger: Settings.shape.ledger.omit({ identity: true }).extend({ caUrl: RemoteUrl.nullable() }).partial(),
     pcare: Settings.shape.pcare.extend({ baseUrl: RemoteUrl.nullable(), antreanBaseUrl: RemoteUrl.nullable() }).partial(),
     updater: z.object({ url: RemoteUrl.nullable() }).partial(),
   })
@@ -237,7 +296,7 @@ export const ExaminationInput = z.object({
   alergiObat: PcareRefCode,
   kdPrognosa: PcareRefCode,
   /** Internal referral to another poli of this faskes (PCare kdPoli from the poli list), null when none. */
-  kdPoliRujukInternal: KdPoli.nullable().default(null),
+  kdPoliRujukInternal: KdPoli.nullable(),
   /** PCare's bmhp (bahan medis habis pakai: consumables used), free text; empty when none. */
   bmhp: z.string().trim().max(500).default(''),
   /**

@@ -4,6 +4,7 @@ import { ExaminationInput, RegistrationInput } from '../../electron/contract'
 import { recordExamination, registerVisit } from '../../electron/core/clinic'
 import { openDatabase, type DB } from '../../electron/core/db'
 import { chaincodeErrorKind, connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
+import { memoryKeychain } from '../../electron/core/ledger/memory-keychain'
 import { localNetworkKeyPath, localNetworkProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine, type EngineOptions, type Remotes } from '../../electron/core/sync/engine'
@@ -127,8 +128,12 @@ export async function ledgerAs(org: 'BPJS' | 'RS' | 'Puskesmas', channel = 'bpjs
   return connectLedger(localNetworkProfile(org, { channel, runtimeDir }), readFileSync(localNetworkKeyPath(org, 'User1', runtimeDir)))
 }
 
+/**
+ * An engine on the demo remotes. Its ledger identity is enrolled at the org's local CA on first use (as the app's
+ * demo path does) and kept in an in-memory keychain: these suites run without a Secret Service.
+ */
 export function engine(ws: Workstation, sim: Simulator, opts: EngineOptions = {}): SyncEngine {
-  return new SyncEngine(ws.db, ws.settings, demoRemotes(sim), { ...FAST, ...opts })
+  return new SyncEngine(ws.db, ws.settings, { ...demoRemotes(sim), keychain: memoryKeychain() }, { ...FAST, ...opts })
 }
 
 const REPO = join(__dirname, '../..')

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { openDatabase, type DB } from '../../electron/core/db'
 import { createLogger } from '../../electron/core/log'
 import { localRuntimeDir } from '../../electron/core/ledger/profile'
+import { memoryKeychain } from '../../electron/core/ledger/memory-keychain'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine } from '../../electron/core/sync/engine'
 import { SIM_CREDENTIALS } from '../pcare-sim/server'
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     {
       demoPcare: { baseUrl: `${root}/pcare-rest`, antreanBaseUrl: `${root}/antreanfktp`, credentials: creds, antreanCredentials: antreanCreds },
       demoLedger: { runtimeDir: localRuntimeDir() },
+      // No OS keychain in this headless node: its demo ledger identity is enrolled per process (ledger/memory-keychain.ts).
+      keychain: memoryKeychain(),
     },
     {
       ...(fast ? { pollMs: 20, probeMs: 100, backoff: { scale: 0.001 } } : {}),

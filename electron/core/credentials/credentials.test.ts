@@ -21,8 +21,14 @@ describe.runIf(inKeyring)('CredentialStore on gnome-keyring', () => {
     await store.setPcare(creds)
     expect(await store.pcare()).toEqual(creds)
     const pem = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n'
-    await store.setFabricKey('RSMSP', pem)
-    expect(await store.fabricKey('RSMSP')).toBe(pem)
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    await store.setFabricIdentity('RSMSP', pem, cert)
+    // One item holds the key and its certificate (ledger/enrolment.ts LedgerKeychain), in that order.
+    expect(await store.fabricKey('RSMSP')).toBe(pem + cert)
+    await store.setFabricPin('RSMSP', '123456')
+    expect(await store.fabricPin('RSMSP')).toBe('123456')
+    await store.clear('fabric-pin:RSMSP')
+    expect(await store.fabricPin('RSMSP')).toBeNull()
     expect(await store.presence()).toEqual({ pcare: true, antrean: false, fabric: { RSMSP: true, PuskesmasMSP: false, BPJSMSP: false } })
     await store.clear('pcare')
     await store.clear('fabric-key:RSMSP')
@@ -44,7 +50,7 @@ describe.runIf(inKeyring)('CredentialStore on gnome-keyring', () => {
   it('rejects malformed secrets before they reach the keychain', async () => {
     const store = new CredentialStore(await loadKeytar(), service)
     await expect(store.setPcare({ ...creds, password: 'a:b' })).rejects.toThrow(/v\.noColon/)
-    await expect(store.setFabricKey('RSMSP', 'not a key')).rejects.toThrow(/v\.pemKey/)
+    await expect(store.setFabricIdentity('RSMSP', 'not a key', '-----BEGIN CERTIFICATE-----')).rejects.toThrow(/v\.pemKey/)
     expect(await store.pcare()).toBeNull()
   })
 })

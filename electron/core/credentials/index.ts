@@ -131,10 +131,22 @@ export class CredentialStore implements CredentialSource {
   async fabricKey(msp: FabricMsp): Promise<string | null> {
     return this.get(`fabric-key:${msp}`)
   }
-  async setFabricKey(msp: FabricMsp, pem: string): Promise<void> {
-    await this.set(`fabric-key:${msp}`, FabricKey.parse(pem))
+  /**
+   * The enrolled ledger key with ITS certificate, in one item (`fabric-key:<msp>`: key PEM, then certificate PEM):
+   * one write, so a re-enrolment interrupted between the two can never pair a new key with an old certificate.
+   */
+  async setFabricIdentity(msp: FabricMsp, keyPem: string, certPem: string): Promise<void> {
+    if (!/-----BEGIN CERTIFICATE-----/.test(certPem)) throw new Error('setFabricIdentity: certPem is not a PEM certificate')
+    await this.set(`fabric-key:${msp}`, `${FabricKey.parse(keyPem).trim()}\n${certPem.trim()}\n`)
   }
-  async clear(what: 'pcare' | 'antrean' | `fabric-key:${FabricMsp}`): Promise<void> {
+  /** The PIN of the PKCS#11 token that holds the ledger key (ledger/pkcs11.ts), or null. */
+  async fabricPin(msp: FabricMsp): Promise<string | null> {
+    return this.get(`fabric-pin:${msp}`)
+  }
+  async setFabricPin(msp: FabricMsp, pin: string): Promise<void> {
+    await this.set(`fabric-pin:${msp}`, z.string().min(1).parse(pin))
+  }
+  async clear(what: 'pcare' | 'antrean' | `fabric-key:${FabricMsp}` | `fabric-pin:${FabricMsp}`): Promise<void> {
     await this.del(what)
   }
 

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import * as grpc from '@grpc/grpc-js'
-import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway'
+import { connect, hash, signers, type Contract, type Gateway, type Network, type Signer } from '@hyperledger/fabric-gateway'
 import type { LedgerProfile } from './profile'
 
 /**
@@ -27,16 +27,21 @@ export interface LedgerConnection {
 }
 
 /**
- * Connect to the profile's gateway peer as the profile's identity, signing with `privateKeyPem` (PKCS#8 or SEC1 PEM).
- * The key is passed in, not read here: in the app it comes from the OS keychain.
+ * Who signs: a private key (PKCS#8 or SEC1 PEM) for the profile's certificate, or an enrolled identity's own
+ * certificate with a signer (ledger/enrolment.ts identitySigner: keychain key or PKCS#11 token); `close` is called
+ * when the connection closes.
  */
-export async function connectLedger(
-  profile: LedgerProfile,
-  privateKeyPem: string | Buffer,
-  deadlines: Partial<LedgerDeadlines> = {},
-): Promise<LedgerConnection> {
+export type LedgerSigner = string | Buffer | { certPem: string; sign: Signer; close?(): void }
+
+/**
+ * Connect to the profile's gateway peer as the profile's identity, signing with `key` (see LedgerSigner).
+ * The key is passed in, not read here: in the app it comes from the OS keychain or a token.
+ */
+export async function connectLedger(profile: LedgerProfile, key: LedgerSigner, deadlines: Partial<LedgerDeadlines> = {}): Promise<LedgerConnection> {
   const d = { ...DEFAULT_DEADLINES, ...deadlines }
-  const [tlsCa, cert] = await Promise.all([readFile(profile.tlsCaCertPath), readFile(profile.certPath)])
+  const material = (pem: string | undefined, file: string | undefined) => (pem !== undefined ? Buffer.from(pem) : readFile(file!))
+  const identity = typeof key === 'object' && !Buffer.isBuffer(key) ? key : null
+  const [tlsCa, cert] = await Promise.all([material(profile.tlsCaPem, profile.tlsCaCertPath), identity ? Buffer.from(identity.certPem) : material(profile.certPem, profile.certPath)])
   const options: grpc.ClientOptions = {
     // Keep idle connections alive across NAT/firewall timeouts without tripping the peer's ping policy (>= 60 s).
     'grpc.keepalive_time_ms': 120_000,
@@ -49,7 +54,7 @@ export async function connectLedger(
     gateway = connect({
       client,
       identity: { mspId: profile.mspId, credentials: cert },
-      signer: signers.newPrivateKeySigner(createPrivateKey(privateKeyPem)),
+      signer: identity ? identity.sign : signers.newPrivateKeySigner(createPrivateKey(key as string | Buffer)),
       hash: hash.sha256,
       evaluateOptions: () => ({ deadline: Date.now() + d.evaluateMs }),
       endorseOptions: () => ({ deadline: Date.now() + d.endorseMs }),
@@ -58,6 +63,7 @@ export async function connectLedger(
     })
   } catch (err) {
     client.close()
+    identity?.close?.()
     throw err
   }
   const network = gateway.getNetwork(profile.channel)
@@ -69,6 +75,7 @@ export async function connectLedger(
     close: () => {
       gateway.close()
       client.close()
+      identity?.close?.()
     },
   }
 }

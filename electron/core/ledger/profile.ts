@@ -13,10 +13,12 @@ export interface LedgerProfile {
   peerEndpoint: string
   /** TLS server name to verify the peer against when it differs from the dialled host (ssl_target_name_override). */
   hostAlias?: string
-  /** PEM of the TLS CA that signed the peer's TLS cert. */
-  tlsCaCertPath: string
-  /** PEM of the client's enrolment (signing) certificate. */
-  certPath: string
+  /** File of the PEM of the TLS CA that signed the peer's TLS cert (or the PEM itself in tlsCaPem). */
+  tlsCaCertPath?: string
+  tlsCaPem?: string
+  /** File of the client's enrolment (signing) certificate (or the PEM in certPem; an enrolled identity brings its own). */
+  certPath?: string
+  certPem?: string
   channel: string
   chaincode: string
 }
@@ -31,7 +33,8 @@ const ORGS: Record<LedgerOrg, { domain: string; port: number }> = {
   Puskesmas: { domain: 'puskesmas.local', port: 9051 },
 }
 
-const LOCAL_CHAINCODE = 'faskes'
+/** The chaincode the workstation calls, on the local network and on a real one. */
+export const LEDGER_CHAINCODE = 'faskes'
 
 export class LocalNetworkMissingError extends Error {
   override name = 'LocalNetworkMissingError'
@@ -83,12 +86,31 @@ export function localNetworkProfile(
     tlsCaCertPath: path.join(runtimeDir, 'crypto', 'peerOrganizations', domain, 'tlsca', `tlsca.${domain}-cert.pem`),
     certPath: path.join(msp, 'signcerts', `${user}@${domain}-cert.pem`),
     channel: options.channel ?? 'bpjs-main',
-    chaincode: LOCAL_CHAINCODE,
+    chaincode: LEDGER_CHAINCODE,
   }
-  for (const p of [profile.tlsCaCertPath, profile.certPath]) {
+  for (const p of [profile.tlsCaCertPath!, profile.certPath!]) {
     if (!existsSync(p)) throw new LocalNetworkMissingError(`Identitas ${user}@${domain} tidak ada / missing: ${p}. Run: npm run network:up`)
   }
   return profile
+}
+
+/**
+ * The local network's gateway peer of `org` without a client identity: the demo path brings its own, enrolled at the
+ * org's CA (ledger/enrolment.ts ensureDemoIdentity). Throws LocalNetworkMissingError before network:up.
+ */
+export function localPeerProfile(org: LedgerOrg, options: { channel: string; mspId?: string; runtimeDir: string }): LedgerProfile {
+  const { domain, port } = ORGS[org]
+  const tlsCaCertPath = path.join(options.runtimeDir, 'crypto', 'peerOrganizations', domain, 'tlsca', `tlsca.${domain}-cert.pem`)
+  if (!existsSync(tlsCaCertPath)) throw new LocalNetworkMissingError(`TLS CA ${domain} tidak ada / missing: ${tlsCaCertPath}. Run: npm run network:up`)
+  return {
+    org,
+    mspId: options.mspId ?? `${org}MSP`,
+    peerEndpoint: `localhost:${port}`,
+    hostAlias: `peer0.${domain}`,
+    tlsCaCertPath,
+    channel: options.channel,
+    chaincode: LEDGER_CHAINCODE,
+  }
 }
 
 /**

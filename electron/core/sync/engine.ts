@@ -1,20 +1,21 @@
-import { readFile } from 'node:fs/promises'
 import type { DB } from '../db'
 import type { Logger } from '../log'
+import { effectiveMspId, ensureDemoIdentity, identitySigner, renewIfDue, settingsCa, type LedgerKeychain } from '../ledger/enrolment'
 import { connectLedger, type LedgerConnection } from '../ledger/gateway'
-import { localNetworkKeyPath, localNetworkProfile, type LedgerProfile } from '../ledger/profile'
+import { LEDGER_CHAINCODE, localPeerProfile, type LedgerProfile } from '../ledger/profile'
 import { AntreanClient, PcareClient } from '../pcare'
 import { antreanBaseUrlFor } from '../pcare/config'
 import type { AntreanCredentials, PcareCredentials } from '../pcare/credentials'
 import { AppError, msg } from '../errors'
 import { ReferenceAutoRefresh, type AutoRefreshOptions } from '../reference/auto'
+import type { Settings } from '../../contract'
 import type { SettingsStore } from '../settings'
 import type { BackoffOptions } from './backoff'
 import { ChainEventListener } from './events'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
-import type { Scheduler } from './scheduler'
+import { realScheduler, type Scheduler } from './scheduler'
 import type { Connectivity } from './status'
 import { TargetWorker } from './worker'
 
@@ -24,14 +25,21 @@ export interface Remotes {
   demoPcare?: { baseUrl: string; antreanBaseUrl: string; credentials: PcareCredentials; antreanCredentials: AntreanCredentials }
   /** Local Fabric network (demo): used while settings.ledger.peerEndpoint is null. */
   demoLedger?: { runtimeDir: string }
-  /** Real credentials from the OS keychain. */
+  /**
+   * Real credentials from the OS keychain (CredentialStore). The ledger identity's items (LedgerKeychain) are needed
+   * for any ledger send, the demo's included: its enrolled key is kept there like a real one.
+   */
   keychain?: {
     pcare(): Promise<PcareCredentials | null>
     antrean(): Promise<AntreanCredentials | null>
-    fabricKey(msp: 'RSMSP' | 'PuskesmasMSP'): Promise<string | null>
-  }
-  /** Profile for a configured peer (TLS CA and certificate paths); the key comes from the keychain. */
-  ledgerProfile?: LedgerProfile
+  } & Partial<LedgerKeychain>
+}
+
+/** How often a running engine checks whether the ledger certificate is due for re-enrolment (also at connect). */
+const RENEW_CHECK_MS = 24 * 60 * 60 * 1000
+
+function ledgerKeychain(k: Remotes['keychain']): LedgerKeychain | null {
+  return k?.fabricKey && k.setFabricIdentity && k.fabricPin && k.setFabricPin ? (k as LedgerKeychain) : null
 }
 
 export interface EngineOptions {
@@ -65,6 +73,7 @@ export class SyncEngine {
   /** Fetches reference data when a list is empty or stale; null unless `referenceRefresh` was given. */
   readonly reference: ReferenceAutoRefresh | null
   private ledgerConn: { key: string; conn: Promise<LedgerConnection> } | null = null
+  private renewTimer: unknown = null
 
   constructor(
     db: DB,
@@ -90,8 +99,35 @@ export class SyncEngine {
     for (const w of Object.values(this.workers)) w.start()
     if (options.events ?? true) this.events.start()
     this.reference?.start()
+    this.scheduleRenewal()
+  }
+
+  /** The daily re-enrolment check (the connect-time one is in ledger()); a due renewal reconnects on the next send. */
+  private scheduleRenewal(): void {
+    const scheduler = this.options.scheduler ?? realScheduler
+    this.renewTimer = scheduler.setTimeout(() => {
+      void this.renewLedgerIdentity().finally(() => this.scheduleRenewal())
+    }, RENEW_CHECK_MS)
+    ;(this.renewTimer as { unref?: () => void })?.unref?.()
+  }
+
+  /** Re-enrols the stored ledger identity if due (enrolment.ts renewIfDue); failures are logged and retried next time. */
+  private async renewLedgerIdentity(): Promise<void> {
+    const keychain = ledgerKeychain(this.remotes.keychain)
+    const all = this.settings.get()
+    const s = all.ledger
+    if (!keychain || s.identity.kind === 'none') return
+    try {
+      if (s.peerEndpoint === null) {
+        if (this.remotes.demoLedger) await ensureDemoIdentity({ settings: this.settings, keychain }, this.remotes.demoLedger.runtimeDir)
+      } else if (s.caUrl && s.caTlsCaPem) await renewIfDue({ settings: this.settings, keychain }, settingsCa(s))
+    } catch (err) {
+      this.options.log?.warn('ledger re-enrolment failed; the current certificate is used until it works', { error: err instanceof Error ? err.message : String(err) })
+    }
   }
   async stop(): Promise<void> {
+    if (this.renewTimer !== null) (this.options.scheduler ?? realScheduler).clearTimeout(this.renewTimer)
+    this.renewTimer = null
     await Promise.all([...Object.values(this.workers).map((w) => w.stop()), this.events.stop(), this.reference?.stop()])
     if (this.ledgerConn) (await this.ledgerConn.conn.catch(() => null))?.close()
     this.ledgerConn = null
@@ -151,30 +187,65 @@ export class SyncEngine {
     })
   }
 
-  /** One gateway connection, rebuilt when the ledger settings change. */
+  /**
+   * One gateway connection, rebuilt when the ledger settings (or the faskes code) change. It signs as the enrolled
+   * identity: with no peer configured, the demo identity from the local CA (enrolled here on first use); otherwise
+   * the one "Daftarkan workstation" stored, re-enrolled first when it is due.
+   */
   ledger(): Promise<LedgerConnection> {
-    const s = this.settings.get().ledger
-    const key = JSON.stringify(s)
+    const all = this.settings.get()
+    const key = ledgerConnKey(all)
     if (this.ledgerConn?.key === key) return this.ledgerConn.conn
     const old = this.ledgerConn
+    const s = all.ledger
     const conn = (async () => {
       if (old) (await old.conn.catch(() => null))?.close()
+      const keychain = ledgerKeychain(this.remotes.keychain)
+      if (s.peerEndpoint === null && !this.remotes.demoLedger) throw new AppError('UNAVAILABLE', msg('remote.ledgerUnconfigured'))
+      if (!keychain) throw new AppError('UNAVAILABLE', msg('remote.fabricNoIdentity'))
+      const deps = { settings: this.settings, keychain }
+      let profile: LedgerProfile
       if (s.peerEndpoint === null) {
-        const demo = this.remotes.demoLedger
-        if (!demo) throw new AppError('UNAVAILABLE', msg('remote.ledgerUnconfigured'))
-        const profile = localNetworkProfile(s.org, { channel: s.channel, runtimeDir: demo.runtimeDir })
-        return connectLedger(profile, await readFile(localNetworkKeyPath(s.org, 'User1', demo.runtimeDir)))
+        const runtimeDir = this.remotes.demoLedger!.runtimeDir
+        await ensureDemoIdentity(deps, runtimeDir)
+        profile = localPeerProfile(s.org, { channel: s.channel, mspId: effectiveMspId(s), runtimeDir })
+      } else {
+        if (!s.peerTlsCaPem) throw new AppError('UNAVAILABLE', msg('remote.ledgerTlsUnset'))
+        if (s.identity.kind !== 'none' && s.caUrl && s.caTlsCaPem) {
+          // A failed renewal must not stop the sends: the current certificate is still valid for a while.
+          await renewIfDue(deps, settingsCa(s)).catch((err: unknown) => this.options.log?.warn('ledger re-enrolment failed', { error: err instanceof Error ? err.message : String(err) }))
+        }
+        profile = {
+          org: s.org,
+          mspId: effectiveMspId(s),
+          peerEndpoint: s.peerEndpoint,
+          hostAlias: s.tlsServerName ?? undefined,
+          tlsCaPem: s.peerTlsCaPem,
+          channel: s.channel,
+          chaincode: LEDGER_CHAINCODE,
+        }
       }
-      const profile = this.remotes.ledgerProfile
-      const key = await this.remotes.keychain?.fabricKey(s.org === 'RS' ? 'RSMSP' : 'PuskesmasMSP')
-      if (!profile || !key) throw new AppError('UNAVAILABLE', msg('remote.fabricNoIdentity'))
-      return connectLedger({ ...profile, peerEndpoint: s.peerEndpoint, channel: s.channel }, key)
+      const identity = this.settings.get().ledger.identity
+      const signer = identity.kind === 'none' || identity.mspId !== profile.mspId ? null : await identitySigner(identity, s.org, keychain)
+      if (!signer) throw new AppError('UNAVAILABLE', msg('remote.fabricNoIdentity'))
+      return connectLedger(profile, signer)
     })()
     // A failed connect is retried on the next send instead of being cached.
-    conn.catch(() => {
-      if (this.ledgerConn?.conn === conn) this.ledgerConn = null
-    })
+    conn.then(
+      () => {
+        // An enrolment or renewal during the connect changed the stored identity: this connection already uses it.
+        if (this.ledgerConn?.conn === conn) this.ledgerConn.key = ledgerConnKey(this.settings.get())
+      },
+      () => {
+        if (this.ledgerConn?.conn === conn) this.ledgerConn = null
+      },
+    )
     this.ledgerConn = { key, conn }
     return conn
   }
+}
+
+/** What a ledger connection depends on: the ledger settings (identity included) and the faskes code (demo enrolment). */
+function ledgerConnKey(s: Settings): string {
+  return JSON.stringify({ ledger: s.ledger, kdPPK: s.kdPPK })
 }
