@@ -624,6 +624,29 @@ export const PcareCredentialsInput = z
   })
   .strict()
 
+/** What "Daftarkan workstation" sends: the enrolment id and one-time secret, and where the key is made. */
+export const LedgerEnrolInput = z
+  .object({
+    enrollmentId: z.string().trim().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'v.enrollmentId'),
+    secret: z.string().min(1).max(200),
+    signer: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('software') }).strict(),
+        z
+          .object({
+            kind: z.literal('pkcs11'),
+            library: z.string().trim().min(1).max(500),
+            tokenLabel: z.string().trim().min(1).max(32),
+            keyLabel: z.string().trim().min(1).max(64),
+            pin: z.string().min(1).max(200),
+          })
+          .strict(),
+      ])
+      .default({ kind: 'software' }),
+  })
+  .strict()
+export type LedgerEnrolInput = z.infer<typeof LedgerEnrolInput>
+
 /**
  * Who serves a poli on a day (Antrean FKTP ref/dokter, cached), as the counter and the examination use it.
  * `source`: 'live' PCare answered now, 'cache' the last answer (possibly of an earlier day: see `tanggal`), 'none'
@@ -700,6 +723,12 @@ export const contract = {
   'monitoring.summary': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), output: Monitoring },
   'credentials.status': { input: Empty, output: CredentialPresence },
   'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
+  /**
+   * "Daftarkan workstation": enrols at the CA in the saved ledger settings with the org admin's id and one-time
+   * secret (never stored), the key made here (software: kept in the keychain; pkcs11: made in the token, PIN kept in
+   * the keychain). Answers the new settings, whose ledger.identity shows the certificate's kdPPK, role, MSP and expiry.
+   */
+  'ledger.enrol': { input: LedgerEnrolInput, output: Settings },
   // kdDokter: the signed-in user's own PCare doctor code (the examination's default doctor).
   /**
    * Anonymous: who is signed in, whether the first admin is still to be made, whether this transport's first run asks

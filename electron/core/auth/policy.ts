@@ -43,6 +43,7 @@ export const channelPolicy: Record<Channel, Rule> = {
   'monitoring.summary': ADMIN,
   'credentials.status': ADMIN,
   'credentials.setPcare': ADMIN,
+  'ledger.enrol': ADMIN,
   'users.list': ADMIN,
   'users.create': ADMIN,
   'users.setDokter': ADMIN,

@@ -16,6 +16,7 @@ import { todayRegistrations } from '../clinic/registrations'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
 import { credentialPresence, savePcareCredentials } from '../credentials/presence'
+import { enrolFromPage } from '../ledger/enrolment'
 import { referralLetter, registrationSlip } from '../print'
 import { searchObat, searchTindakan } from '../reference/items'
 import { diagnosaHits, referenceLists, refreshNow } from '../reference/queries'
@@ -100,6 +101,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
 
     'credentials.status': () => credentialPresence(core.credentials),
     'credentials.setPcare': (input) => savePcareCredentials(core.credentials, core.engine, input),
+    'ledger.enrol': (input) => enrolFromPage(core.settings, core.credentials, input),
 
     'auth.me': (_input, ctx) => whoAmI(core.db, auth, core.settings.get().locale, ctx),
     'auth.setup': (input, ctx) => setupFirstAdmin(auth, input, ctx),

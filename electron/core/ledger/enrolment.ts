@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } f
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { signers } from '@hyperledger/fabric-gateway'
-import type { LedgerIdentity, Settings } from '../../contract'
+import type { LedgerEnrolInput, LedgerIdentity, Settings } from '../../contract'
 import type { FabricMsp } from '../credentials'
 import { AppError, fieldError, msg } from '../errors'
 import type { SettingsStore } from '../settings'
@@ -177,6 +177,16 @@ function toIdentity(
 export async function enrolWorkstation(deps: EnrolmentDeps, input: { enrollmentId: string; secret: string; signer: SignerChoice }): Promise<EnrolledIdentity> {
   const l = deps.settings.get().ledger
   return enrolWith(deps, settingsCa(l), { ...input, demo: false })
+}
+
+/**
+ * The "Daftarkan workstation" action (channel ledger.enrol): enrolWorkstation with the process's keychain, answering
+ * the new settings. UNAVAILABLE err.noKeychain when this process has none (the key would have nowhere to go).
+ */
+export async function enrolFromPage(settings: SettingsStore, keychain: LedgerKeychain | null, input: LedgerEnrolInput): Promise<Settings> {
+  if (!keychain) throw new AppError('UNAVAILABLE', msg('err.noKeychain'))
+  await enrolWorkstation({ settings, keychain }, input)
+  return settings.get()
 }
 
 /** A signer for the stored identity and the certificate that goes with it. Null when the keychain lacks the key. */

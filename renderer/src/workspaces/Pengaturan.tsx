@@ -3,6 +3,7 @@ import type { Settings, SettingsPatch } from '../../../electron/contract'
 import { remoteUrlProblem } from '../../../electron/contract/remote-url'
 import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
+import { LedgerEnrolment } from './LedgerEnrolment'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useCall, useFocusFirst } from '../hooks'
 import { useI18n, type Locale, type MessageKey } from '../i18n'
@@ -14,6 +15,12 @@ type Form = {
   'ledger.org': Settings['ledger']['org']
   'ledger.peerEndpoint': string
   'ledger.channel': string
+  'ledger.mspId': string
+  'ledger.peerTlsCaPem': string
+  'ledger.tlsServerName': string
+  'ledger.caUrl': string
+  'ledger.caTlsCaPem': string
+  'ledger.enrollmentId': string
   'pcare.baseUrl': string
   'pcare.antreanBaseUrl': string
   'pcare.kunjunganPath': string
@@ -29,6 +36,12 @@ const toForm = (s: Settings): Form => ({
   'ledger.org': s.ledger.org,
   'ledger.peerEndpoint': s.ledger.peerEndpoint ?? '',
   'ledger.channel': s.ledger.channel,
+  'ledger.mspId': s.ledger.mspId ?? '',
+  'ledger.peerTlsCaPem': s.ledger.peerTlsCaPem ?? '',
+  'ledger.tlsServerName': s.ledger.tlsServerName ?? '',
+  'ledger.caUrl': s.ledger.caUrl ?? '',
+  'ledger.caTlsCaPem': s.ledger.caTlsCaPem ?? '',
+  'ledger.enrollmentId': s.ledger.enrollmentId ?? '',
   'pcare.baseUrl': s.pcare.baseUrl ?? '',
   'pcare.antreanBaseUrl': s.pcare.antreanBaseUrl ?? '',
   'pcare.kunjunganPath': s.pcare.kunjunganPath,
@@ -47,7 +60,17 @@ function toPatch(f: Form): SettingsPatch | null {
   return {
     faskesName: f.faskesName.trim(),
     kdPPK: orNull(f.kdPPK)?.toUpperCase() ?? null,
-    ledger: { org: f['ledger.org'], peerEndpoint: orNull(f['ledger.peerEndpoint']), channel: f['ledger.channel'].trim() },
+    ledger: {
+      org: f['ledger.org'],
+      peerEndpoint: orNull(f['ledger.peerEndpoint']),
+      channel: f['ledger.channel'].trim(),
+      mspId: orNull(f['ledger.mspId']),
+      peerTlsCaPem: orNull(f['ledger.peerTlsCaPem']),
+      tlsServerName: orNull(f['ledger.tlsServerName']),
+      caUrl: orNull(f['ledger.caUrl']),
+      caTlsCaPem: orNull(f['ledger.caTlsCaPem']),
+      enrollmentId: orNull(f['ledger.enrollmentId']),
+    },
     pcare: {
       baseUrl: orNull(f['pcare.baseUrl']),
       antreanBaseUrl: orNull(f['pcare.antreanBaseUrl']),
@@ -62,7 +85,7 @@ function toPatch(f: Form): SettingsPatch | null {
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; error: ApiError }
 
 /** The remote addresses, which must be https (or http to this computer only: contract/remote-url.ts). */
-const REMOTE_URL_FIELDS = ['pcare.baseUrl', 'pcare.antreanBaseUrl', 'updater.url'] as const
+const REMOTE_URL_FIELDS = ['pcare.baseUrl', 'pcare.antreanBaseUrl', 'updater.url', 'ledger.caUrl'] as const
 
 /**
  * A saved remote address that may no longer be saved (plain http to another computer, from before https was
@@ -145,6 +168,9 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
   )
   const text = (name: FieldName, extra: { inputMode?: 'numeric' | 'url' } = {}) => (p: ControlProps) =>
     form && <input {...p} {...extra} name={name} type="text" value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+  // Certificates are pasted as PEM text: the app keeps them itself (no file path the admin must keep).
+  const pem = (name: FieldName) => (p: ControlProps) =>
+    form && <textarea {...p} name={name} rows={4} spellCheck={false} className="pem" value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
   const select = (name: FieldName, options: readonly string[]) => (p: ControlProps) =>
     form && (
       <select {...p} name={name} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })}>
@@ -179,8 +205,14 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
               <fieldset className="card">
                 <legend>{t('settings.ledger')}</legend>
                 {field('ledger.org', 'settings.ledgerOrg', select('ledger.org', ['Puskesmas', 'RS']))}
+                {field('ledger.caUrl', 'settings.caUrl', text('ledger.caUrl', { inputMode: 'url' }), 'settings.caUrlHint')}
+                {field('ledger.caTlsCaPem', 'settings.caTlsCaPem', pem('ledger.caTlsCaPem'), 'settings.pemHint')}
+                {field('ledger.enrollmentId', 'settings.enrollmentId', text('ledger.enrollmentId'), 'settings.enrollmentIdHint')}
                 {field('ledger.peerEndpoint', 'settings.peerEndpoint', text('ledger.peerEndpoint'), 'settings.peerEndpointHint')}
+                {field('ledger.peerTlsCaPem', 'settings.peerTlsCaPem', pem('ledger.peerTlsCaPem'), 'settings.pemHint')}
+                {field('ledger.tlsServerName', 'settings.tlsServerName', text('ledger.tlsServerName'), 'settings.tlsServerNameHint')}
                 {field('ledger.channel', 'settings.channel', text('ledger.channel'))}
+                {field('ledger.mspId', 'settings.mspId', text('ledger.mspId'), 'settings.mspIdHint')}
               </fieldset>
               <fieldset className="card">
                 <legend>{t('settings.pcare')}</legend>
@@ -205,6 +237,15 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
               <FormErrors summary={t('settings.hasErrors')} className="alert" />
             </FormErrorScope>
           </form>
+          <LedgerEnrolment
+            settings={stored}
+            enrollmentId={form['ledger.enrollmentId'].trim()}
+            saveForm={async () => {
+              const patch = toPatch(form)
+              if (patch) applied(await call('settings.update', patch))
+            }}
+            onEnrolled={applied}
+          />
           <fieldset className="card locale-switch">
             <legend>{t('settings.locale')}</legend>
             {(['id', 'en'] as const).map((l) => (
