@@ -10,11 +10,12 @@
  * Raft leader election takes a few seconds). `--probe` runs only the probe.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Contract } from '@hyperledger/fabric-gateway'
 import { chaincodeErrorKind, connectLedger } from '../../electron/core/ledger/gateway'
-import { localNetworkKeyPath, localNetworkProfile } from '../../electron/core/ledger/profile'
+import { localNetworkProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
+import { enrolClient, registerClient } from '../../tools/ledger/ca'
 
 interface Peserta {
   noKartu: string
@@ -31,18 +32,47 @@ const holderOf = (p: Peserta): Record<string, Uint8Array> => ({
   holder: Buffer.from(JSON.stringify({ holderHash: createHash('sha256').update(p.noKTP).digest('hex'), salt: randomBytes(16).toString('hex') })),
 })
 
+/**
+ * The seed's own BPJS client identity (role `bpjs`), enrolled at ca-bpjs the first time and kept in
+ * .runtime/ca/bpjs/seed/ (0700 folder, 0600 key) like cryptogen's files, so re-running network:up registers nothing
+ * new. Returns the path of its certificate and its private key PEM.
+ */
+async function seedIdentity(): Promise<{ certPath: string; keyPem: string }> {
+  const dir = path.join(localRuntimeDir(), 'ca', 'bpjs', 'seed')
+  const certPath = path.join(dir, 'cert.pem')
+  const keyPath = path.join(dir, 'key.pem')
+  if (!existsSync(certPath) || !existsSync(keyPath)) {
+    const reg = await registerClient('BPJS', { role: 'bpjs' })
+    const id = await enrolClient('BPJS', reg.enrollmentId, reg.secret, ['role'])
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileSync(keyPath, id.keyPem, { mode: 0o600 })
+    writeFileSync(certPath, id.certPem)
+  }
+  return { certPath, keyPem: readFileSync(keyPath, 'utf8') }
+}
+
+/**
+ * Endorsers of Card:Issue, named explicitly: with transient data for a collection (bpjsPeserta, BPJS only) the gateway
+ * refuses to pick endorsers itself (FAILED_PRECONDITION). BPJS alone is not enough: Issue also writes new public keys
+ * (card, index), which have no key-level policy yet and so fall under the definition's MAJORITY (2 of 3): BPJS alone
+ * ends in ENDORSEMENT_POLICY_FAILURE. RS's peer therefore simulates Issue too and sees the transient holder in memory.
+ */
+const CARD_ENDORSERS = { endorsingOrganizations: ['BPJSMSP', 'RSMSP'] }
+
 async function main(): Promise<void> {
   const all = JSON.parse(readFileSync(path.resolve('tools/demo-data/peserta.json'), 'utf8')) as Peserta[]
   const active = all.filter((p) => p.aktif)
-  const profile = localNetworkProfile('BPJS', { channel: 'bpjs-main' })
-  const ledger = await connectLedger(profile, readFileSync(localNetworkKeyPath('BPJS')))
+  const id = await seedIdentity()
+  // The Admin profile only supplies the peer's address and TLS CA; the identity is the seed's CA-issued one.
+  const profile = { ...localNetworkProfile('BPJS', { channel: 'bpjs-main', user: 'Admin' }), certPath: id.certPath }
+  const ledger = await connectLedger(profile, id.keyPem)
   try {
     const card = ledger.contract('Card')
     if (!process.argv.includes('--probe')) await seed(card, active)
     const start = Date.now()
     for (;;) {
       try {
-        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0]) })
+        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0]), ...CARD_ENDORSERS })
         break
       } catch (err) {
         if (Date.now() - start > 60_000) throw err
@@ -71,6 +101,7 @@ async function seed(card: Contract, active: Peserta[]): Promise<void> {
       card.submitAsync('Issue', {
         arguments: [intentOf(p)],
         transientData: holderOf(p),
+        ...CARD_ENDORSERS,
       }),
     ),
   )

@@ -188,8 +188,10 @@ done
 # ---------- 8. health: a chaincode query through every peer ----------
 for ch in "${CHANNELS[@]}"; do
   for org in "${ORGS[@]}"; do
-    # The contract API's own metadata call: answers any member identity (the faskes reads need a workstation or BPJS).
-    (peer_admin_env "$org"; retry 30 peer chaincode query -C "$ch" -n "$CC_NAME" -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}')
+    # As BPJS's Admin (BPJS reads every patient; the faskes reads need a workstation identity) through this org's
+    # peer: a real contract call, not only the contract API's metadata.
+    (peer_admin_env BPJS; export CORE_PEER_ADDRESS="127.0.0.1:$(org_port "$org")" CORE_PEER_TLS_ROOTCERT_FILE; CORE_PEER_TLS_ROOTCERT_FILE=$(org_tlsca "$org")
+     retry 30 peer chaincode query -C "$ch" -n "$CC_NAME" -c '{"Args":["History:ForPatient","0000000000000"]}')
   done
 done
 log "chaincode answers on all peers of ${CHANNELS[*]} ($(( $(now_ms) - T0 )) ms)"

@@ -1,23 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
-import { localNetworkKeyPath, localNetworkProfile, type LedgerOrg } from '../../electron/core/ledger/profile'
+import { localPeerProfile, localRuntimeDir, type LedgerOrg } from '../../electron/core/ledger/profile'
+import { type ClientRole } from '../../tools/ledger/ca'
+import { enrolTestIdentity } from '../helpers/fabric-identity'
 
 const NOT_UP =
   'Fabric network is not reachable. Start it first: npm run network:up (status: npm run network:status).'
 
-/** Connect as User1 of `org`; fails with a clear message when the local network is not up. */
-export async function connectAs(org: LedgerOrg, channel = 'bpjs-main'): Promise<LedgerConnection> {
+/**
+ * Connect as a client identity of `org` freshly enrolled at the org's Fabric CA (test/helpers/fabric-identity.ts):
+ * by default an RS `0101R001` or Puskesmas `0114U163` workstation, or a BPJS client with role `bpjs`; `as` picks
+ * another faskes code or role. Fails with a clear message when the local network is not up.
+ */
+export async function connectAs(org: LedgerOrg, channel = 'bpjs-main', as: { kdPPK?: string; role?: ClientRole } = {}): Promise<LedgerConnection> {
   let conn: LedgerConnection
   try {
-    conn = await connectLedger(localNetworkProfile(org, { channel }), readFileSync(localNetworkKeyPath(org)), {
-      evaluateMs: 5_000,
-    })
+    const id = await enrolTestIdentity(org, as)
+    const profile = { ...localPeerProfile(org, { channel, runtimeDir: localRuntimeDir() }), certPem: id.certPem }
+    conn = await connectLedger(profile, id.keyPem, { evaluateMs: 5_000 })
   } catch (err) {
     throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`, { cause: err })
   }
   try {
-    await conn.contract('History').evaluateTransaction('ForPatient', '0000000000000')
+    // The peer answers this identity (qscc reads need only channel membership; network-ready checked the chaincode).
+    await height(conn)
   } catch (err) {
     conn.close()
     throw new Error(`${NOT_UP}\n  cause: ${(err as Error).message}`, { cause: err })
