@@ -22,8 +22,8 @@ const config: KnipConfig = {
         'renderer/src/locales/*.ts',
       ],
       project: ['electron/**/*.ts', 'renderer/src/**/*.{ts,tsx}', 'tools/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
-      // System tools the e2e suites call, installed by tools/dev/setup.sh from Debian packages.
-      ignoreBinaries: ['ffmpeg', 'pdfinfo', 'pdftotext', 'pdftoppm'],
+      // System tools the e2e and ledger enrolment tests call, installed by tools/dev/setup.sh from Debian packages.
+      ignoreBinaries: ['ffmpeg', 'pdfinfo', 'pdftotext', 'pdftoppm', 'openssl', 'softhsm2-util'],
       // test/unit/electron-builder.test.ts validates our config with electron-builder's OWN copies of these (the
       // versions it resolves and globs with); listing them separately would let them drift from the packager's.
       ignoreDependencies: ['builder-util', 'app-builder-lib', 'minimatch'],

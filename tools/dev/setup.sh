@@ -9,8 +9,8 @@ t0=$(date +%s)
 
 # Chromium drives the e2e suite; gnome-keyring + dbus give keytar a real Secret Service; ffmpeg turns a QR image into
 # the fake webcam's video; jq/curl are used by the network scripts; poppler-utils (pdftotext, pdfinfo) reads the PDFs the
-# print e2e makes.
-APT_PACKAGES=(chromium ffmpeg libsecret-1-0 gnome-keyring dbus dbus-x11 jq curl ca-certificates poppler-utils)
+# print e2e makes; softhsm2 is the PKCS#11 token the workstation's HSM enrolment is tested with.
+APT_PACKAGES=(chromium ffmpeg libsecret-1-0 gnome-keyring dbus dbus-x11 jq curl ca-certificates poppler-utils softhsm2)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

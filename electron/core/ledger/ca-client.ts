@@ -146,7 +146,7 @@ const decode = (r: EnrolmentResult): Enrolled => ({
 })
 
 /** Attributes every workstation enrolment asks for, not optional: a registration without them fails at the CA. */
-export const WORKSTATION_ATTRS = ['kdPPK', 'role'] as const
+const WORKSTATION_ATTRS = ['kdPPK', 'role'] as const
 
 /**
  * POST /api/v1/enroll with the one-time id and secret (Basic auth) and our CSR; `attr_reqs` asks for the named

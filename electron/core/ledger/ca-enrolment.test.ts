@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { X509Certificate } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { createHash, verify, X509Certificate } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -150,5 +150,55 @@ describe('enrolment at a real Fabric CA (TLS)', () => {
     expect(tls.key).toBe('ledger.caTls')
     settings.update({ ledger: { caUrl: `https://localhost:${await freePort()}`, caTlsCaPem: ca.tlsCaPem } })
     expect((await caught(enrolWorkstation({ settings, keychain }, { enrollmentId: 'ws-x', secret: 'x', signer: { kind: 'software' } }))).failure).toBe('unreachable')
+  })
+})
+
+// SoftHSM2 from Debian (tools/dev/setup.sh installs it): a token initialised in this test's own SOFTHSM2_CONF.
+const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so'
+describe('enrolment with a key inside a PKCS#11 token (SoftHSM2)', () => {
+  it('makes the key pair in the token, signs the CSR and the proposals there, and re-enrols with a new token key', async () => {
+    expect(existsSync(SOFTHSM), `${SOFTHSM} missing: apt-get install softhsm2 (tools/dev/setup.sh)`).toBe(true)
+    const tokens = path.join(tmp.dir, 'tokens')
+    mkdirSync(tokens)
+    const conf = path.join(tmp.dir, 'softhsm2.conf')
+    writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\n`)
+    // Read by the module at C_Initialize, which happens first in this process below.
+    process.env.SOFTHSM2_CONF = conf
+    const pin = '246810'
+    execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'faskes-it', '--so-pin', '13579', '--pin', pin], { env: process.env, stdio: 'pipe' })
+
+    const settings = workstationSettings()
+    const keychain = memoryKeychain()
+    const reg = await registerWithRegistrar(ca, REGISTRAR, { id: workstationEnrollmentId(KDPPK), attrs: { kdPPK: KDPPK, role: 'workstation' } })
+    const signer = { kind: 'pkcs11' as const, library: SOFTHSM, tokenLabel: 'faskes-it', keyLabel: 'faskes-workstation', pin }
+    const identity = await enrolWorkstation({ settings, keychain }, { ...reg, signer })
+    expect(identity).toMatchObject({ kind: 'pkcs11', tokenLabel: 'faskes-it', keyLabel: 'faskes-workstation', kdPPK: KDPPK })
+    // No software key anywhere: the keychain holds only the PIN.
+    expect(await keychain.fabricKey('PuskesmasMSP')).toBeNull()
+    expect(await keychain.fabricPin('PuskesmasMSP')).toBe(pin)
+    // fabric-gateway's HSM signer signs with the token key: the certificate's key verifies it.
+    const s = (await identitySigner(identity, 'Puskesmas', keychain))!
+    const message = Buffer.from('a Fabric proposal')
+    const sig = await s.sign(createHash('sha256').update(message).digest())
+    s.close()
+    expect(verify('sha256', message, new X509Certificate(identity.certPem).publicKey, sig)).toBe(true)
+    expect(verify('sha256', Buffer.from('another proposal'), new X509Certificate(identity.certPem).publicKey, sig)).toBe(false)
+
+    const late = identity.notBefore + ((identity.notAfter - identity.notBefore) * 3) / 4
+    const renewed = (await renewIfDue({ settings, keychain, now: () => late }, ca))!
+    expect(renewed.kind).toBe('pkcs11')
+    expect((renewed as { keyId: string }).keyId).not.toBe((identity as { keyId: string }).keyId)
+    expect(certFacts(renewed.certPem).spki.equals(certFacts(identity.certPem).spki)).toBe(false)
+  })
+
+  it('says the token cannot be used for a wrong PIN, and stores nothing', async () => {
+    const settings = workstationSettings()
+    settings.setLedgerIdentity({ kind: 'none' })
+    const keychain = memoryKeychain()
+    const e = await caught(enrolWorkstation({ settings, keychain }, { enrollmentId: 'ws-x', secret: 'x', signer: { kind: 'pkcs11', library: SOFTHSM, tokenLabel: 'faskes-it', keyLabel: 'k', pin: 'wrong-pin' } }))
+    expect(e.failure).toBe('token')
+    expect(e.detail).toMatch(/PIN_INCORRECT/)
+    expect(settings.get().ledger.identity).toEqual({ kind: 'none' })
+    expect(await keychain.fabricPin('PuskesmasMSP')).toBeNull()
   })
 })

@@ -29,7 +29,7 @@ export interface LedgerKeychain {
 export type SignerChoice = { kind: 'software' } | ({ kind: 'pkcs11'; pin: string } & TokenKeyRef)
 
 /** The keychain account suffix of an org's identity: `<org>MSP` (one workstation identity per org and install). */
-export const keychainMsp = (org: Settings['ledger']['org']): FabricMsp => `${org}MSP`
+const keychainMsp = (org: Settings['ledger']['org']): FabricMsp => `${org}MSP`
 
 /** The MSP id the workstation signs as: the settings' own, else the local network's `<org>MSP`. */
 export const effectiveMspId = (l: Settings['ledger']): string => l.mspId ?? `${l.org}MSP`
@@ -259,7 +259,7 @@ interface RegistrarFile {
 }
 
 /** The demo CA of `org` in the local network's runtime folder: endpoint and registrar. Throws ledger.demoCaMissing. */
-export function demoCa(runtimeDir: string, org: Settings['ledger']['org']): { ca: CaEndpoint; registrar: RegistrarFile } {
+function demoCa(runtimeDir: string, org: Settings['ledger']['org']): { ca: CaEndpoint; registrar: RegistrarFile } {
   const dir = path.join(runtimeDir, 'ca', org.toLowerCase())
   const file = path.join(dir, 'registrar.json')
   const tls = path.join(dir, 'tls-cert.pem')
