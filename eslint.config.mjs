@@ -33,6 +33,8 @@ const electronImports = {
   paths: ['electron', 'electron-updater'].map((name) => ({ name, message: noElectronMessage })),
   patterns: [{ regex: ELECTRON.source, message: noElectronMessage }],
 }
+const noTransactionMessage =
+  'Open a write transaction with writeTx(db, fn) from electron/core/db/tx: it begins IMMEDIATE, so a second process on the same file waits instead of failing with SQLITE_BUSY_SNAPSHOT.'
 const noPrepareMessage =
   'Handlers stay thin: SQL lives in the core module that owns the data (clinic/, sync/, reference/…); the handler calls it in one line.'
 
@@ -51,6 +53,11 @@ export default defineConfig(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // db.transaction(fn)() is DEFERRED by default; writeTx is the one place that opens a transaction (tests may set up fixtures freely).
+    ignores: ['**/*.test.ts', 'electron/core/db/tx.ts'],
+    rules: { 'no-restricted-properties': ['error', { property: 'transaction', message: noTransactionMessage }] },
+  },
   {
     rules: {
       // TypeScript already reports undefined names; for the few plain JS files the browser is the judge.

@@ -145,6 +145,30 @@ describe('handlers hold no SQL', () => {
   })
 })
 
+describe('write transactions go through writeTx (BEGIN IMMEDIATE)', () => {
+  it.each([
+    [CORE, `export const f = (db: { transaction(fn: () => void): () => void }) => db.transaction(() => {})()\n`],
+    [CORE, `export const f = (db: { transaction(fn: () => void): { deferred(): void } }) => db.transaction(() => {}).deferred()\n`],
+    [CORE, `export const f = (db: { transaction(fn: () => void): { immediate(): void } }) => db['transaction'](() => {}).immediate()\n`],
+    [IPC, `export const f = (core: { db: { transaction(fn: () => void): () => void } }) => core.db.transaction(() => {})()\n`],
+    ['tools/sync-node/__lint_probe__.ts', `export const f = (db: { transaction(fn: () => void): () => void }) => db.transaction(() => {})()\n`],
+  ])('%s: %j is reported', async (file, code) => {
+    expect(await ruleIds(code, file)).toContain('no-restricted-properties')
+  })
+
+  it('the message names the helper', async () => {
+    const [result] = await eslint.lintText(`export const f = (db: { transaction(fn: () => void): () => void }) => db.transaction(() => {})()\n`, { filePath: resolve(root, CORE) })
+    expect(result.messages.map((m) => m.message)).toEqual([expect.stringMatching(/writeTx\(db, fn\).*IMMEDIATE/s)])
+  })
+
+  it('allows writeTx, the helper itself and test fixtures', async () => {
+    expect(await ruleIds(`import { writeTx } from './tx'\nexport const f = (db: never) => writeTx(db, () => 1)\n`, CORE)).toEqual([])
+    const raw = `export const f = (db: { transaction(fn: () => void): { immediate(): void } }) => db.transaction(() => {}).immediate()\n`
+    expect(await ruleIds(raw, 'electron/core/db/tx.ts')).toEqual([])
+    expect(await ruleIds(raw, 'electron/core/db/__lint_probe__.test.ts')).toEqual([])
+  })
+})
+
 describe('the renderer never imports main-process code', () => {
   it.each([
     [`import { contract } from '../../../electron/contract'\nexport const c = contract\n`],

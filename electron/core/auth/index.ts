@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { PendingStep, Role, SessionUser, TotpEnrolment } from '../../contract'
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../contract/session'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
 import { hashPassword, hashPasswordSync, verifyPassword } from './password'
 import { open, seal, type SealKeySource } from './seal'
@@ -79,10 +80,10 @@ export class AuthService {
   async setupAdmin(username: string, password: string): Promise<TotpEnrolment & SessionUser> {
     if (this.hasUsers()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
     const key = await this.key()
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       if (this.hasUsers()) throw new AppError('FORBIDDEN', msg('auth.setupDone'))
       return this.insert(username, password, 'admin', key)
-    })()
+    })
   }
 
   /**

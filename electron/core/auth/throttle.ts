@@ -1,4 +1,5 @@
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 
 /**
  * Sign-in throttling (issue 13): failures are counted per user name and per source (the browser shell's remote
@@ -50,7 +51,7 @@ export class SignInThrottle {
    * are counted too; `succeeded` takes the count back. Synchronous, so two sign-ins cannot interleave here.
    */
   begin(keys: readonly ThrottleKey[], now: number): boolean {
-    return this.db.transaction(() => {
+    return writeTx(this.db, () => {
       if (keys.some((k) => this.blocked(k, now))) return false
       for (const k of keys) {
         const failures = (this.live(k, now)?.failures ?? 0) + 1
@@ -59,7 +60,7 @@ export class SignInThrottle {
           .run(k.scope, k.key, failures, now)
       }
       return true
-    })()
+    })
   }
 
   /** True while `k` may not try (a delay after 5 failures, the lock after 10). */
@@ -79,12 +80,12 @@ export class SignInThrottle {
    * failures (one valid account must not reset a source that is guessing at others).
    */
   succeeded(keys: readonly ThrottleKey[]): void {
-    this.db.transaction(() => {
+    writeTx(this.db, () => {
       for (const k of keys) {
         if (k.scope === 'user') this.db.prepare('DELETE FROM auth_throttle WHERE scope = ? AND key = ?').run(k.scope, k.key)
         else this.db.prepare('UPDATE auth_throttle SET failures = max(failures - 1, 0) WHERE scope = ? AND key = ?').run(k.scope, k.key)
       }
-    })()
+    })
   }
 
   /** An admin unlocks a user at once: the user's count is cleared (sources keep theirs and unlock by time). */

@@ -1,5 +1,6 @@
 import type { Channel, Input, Output, SessionUser, UserAuditAction } from '../../contract'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
 import type { CallContext } from '../ipc/dispatch'
 import { checkUserDokter, setUserDokter, userDokterMap } from './doctor'
@@ -67,7 +68,7 @@ export async function createUser(db: DB, auth: AuthService, input: Input<'users.
  */
 export function setEnabled(db: DB, auth: AuthService, input: Input<'users.setEnabled'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Output<'users.setEnabled'> {
   const actor = actorOf(ctx)
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const row = userRow(db, input.username)
     if ((row.disabled_at === null) === input.enabled) return { username: row.username, enabled: input.enabled }
     if (!input.enabled) {
@@ -81,17 +82,17 @@ export function setEnabled(db: DB, auth: AuthService, input: Input<'users.setEna
     }
     audit(db, now(), actor, row.username, input.enabled ? 'enable' : 'disable')
     return { username: row.username, enabled: input.enabled }
-  })()
+  })
 }
 
 /** The admin sets a temporary password; the user's sessions end and their next sign-in must change it first. */
 export async function resetPassword(db: DB, auth: AuthService, input: Input<'users.resetPassword'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Promise<Output<'users.resetPassword'>> {
   const row = userRow(db, input.username)
   await auth.setPassword(row.username, input.password, true)
-  db.transaction(() => {
+  writeTx(db, () => {
     auth.endSessions(row.username)
     audit(db, now(), actorOf(ctx), row.username, 'resetPassword')
-  })()
+  })
   return { username: row.username }
 }
 
@@ -104,10 +105,10 @@ export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'us
   const row = userRow(db, input.username)
   if (row.role !== 'admin') throw new AppError('INVALID_INPUT', msg('user.noAuthenticator', { username: row.username }))
   await auth.renewEnrolment(row.username)
-  db.transaction(() => {
+  writeTx(db, () => {
     auth.endSessions(row.username)
     audit(db, now(), actorOf(ctx), row.username, 'resetEnrolment')
-  })()
+  })
   return { username: row.username }
 }
 
@@ -117,12 +118,12 @@ export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'us
  * NOT_FOUND for an unknown user.
  */
 export function unlockUser(db: DB, auth: AuthService, input: Input<'users.unlock'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Output<'users.unlock'> {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const row = userRow(db, input.username)
     auth.unlockUser(row.username)
     audit(db, now(), actorOf(ctx), row.username, 'unlock')
     return { username: row.username }
-  })()
+  })
 }
 
 /** The user audit, newest first, at most `limit` rows. */
@@ -155,10 +156,10 @@ export async function changeOwnPassword(
   if (!matches) throw new AppError('INVALID_INPUT', msg('user.currentPasswordWrong'), [fieldError('current', msg('user.currentPasswordWrong'))])
   if (input.password === input.current) throw new AppError('INVALID_INPUT', msg('user.passwordSame'), [fieldError('password', msg('user.passwordSame'))])
   await auth.setPassword(me.username, input.password, false)
-  db.transaction(() => {
+  writeTx(db, () => {
     auth.endSessions(me.username, ctx.session?.token())
     audit(db, now(), me.username, me.username, 'changePassword')
-  })()
+  })
   return withPending(auth, me)
 }
 

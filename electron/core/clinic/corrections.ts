@@ -1,5 +1,6 @@
 import { ExaminationInput, type CorrectionRow } from '../../contract'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
 import { antreanBatalBody, kunjunganBody, registrationRef, type RegistrationFacts } from '../pcare/bodies'
 import { chainJobs, enqueue, replaceUnsentPayload, withdrawJobs, type ChainJob } from '../sync/outbox'
@@ -91,7 +92,7 @@ const jobOf = (jobs: ChainJob[], operation: string) => jobs.find((j) => j.operat
  * records visits from their examination. Errors: NOT_FOUND, CONFLICT (already cancelled, examined).
  */
 export function cancelRegistration(db: DB, noRawat: string, reason: string, actor: Actor, now = Date.now()): CorrectionResult {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const reg = registration(db, noRawat)
     if (reg.status === 'examined') {
       const e = db.prepare('SELECT deleted_at FROM examinations WHERE no_rawat = ?').get(noRawat) as { deleted_at: number | null } | undefined
@@ -121,7 +122,7 @@ export function cancelRegistration(db: DB, noRawat: string, reason: string, acto
 
     db.prepare(`UPDATE registrations SET status = 'cancelled', updated_at = ? WHERE no_rawat = ?`).run(now, noRawat)
     return settle(db, id, queued)
-  })()
+  })
 }
 
 /** What a correction of the examination may not change: each has remote records of its own (tindakan, obat, referral, claim). */
@@ -145,7 +146,7 @@ function correctionDetail(kind: 'EDIT' | 'DELETE', reason: string, actor: Actor,
  * changed).
  */
 export function editExamination(db: DB, input: ExaminationInput, reason: string, actor: Actor, now = Date.now()): CorrectionResult {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const reg = registration(db, input.noRawat)
     const exam = liveExamination(db, input.noRawat)
     const before = storedInput(exam.data)
@@ -188,7 +189,7 @@ export function editExamination(db: DB, input: ExaminationInput, reason: string,
       queued = true
     }
     return settle(db, id, queued, correctionId)
-  })()
+  })
 }
 
 /**
@@ -201,7 +202,7 @@ export function editExamination(db: DB, input: ExaminationInput, reason: string,
  * Errors: NOT_FOUND, CONFLICT (cancelled, not examined, already deleted).
  */
 export function deleteKunjungan(db: DB, noRawat: string, reason: string, actor: Actor, now = Date.now()): CorrectionResult {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const reg = registration(db, noRawat)
     const exam = liveExamination(db, noRawat)
     const id = insertCorrection(db, noRawat, 'delete_kunjungan', reason, exam.data, actor, now)
@@ -230,7 +231,7 @@ export function deleteKunjungan(db: DB, noRawat: string, reason: string, actor: 
       queued = true
     }
     return settle(db, id, queued, correctionId)
-  })()
+  })
 }
 
 /** A visit's corrections, oldest first. */

@@ -1,5 +1,6 @@
 import type { DoctorSchedule } from '../../contract'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
 import type { AntreanClient } from '../pcare/antrean'
 import type * as T from '../pcare/types'
@@ -42,7 +43,7 @@ const SCHEDULE_KEEP_DAYS = 14
 
 /** Replaces the cached schedule of one poli and day with PCare's answer (an empty answer is kept: nobody serves). */
 export function storeSchedule(db: DB, kdPoli: string, tanggal: string, list: T.AntreanDokter[], fetchedAt: number): void {
-  db.transaction(() => {
+  writeTx(db, () => {
     for (const table of ['doctor_schedule', 'doctor_schedule_fetch']) {
       db.prepare(`DELETE FROM ${table} WHERE tanggal < date(?, '-${SCHEDULE_KEEP_DAYS} days')`).run(tanggal)
     }
@@ -53,7 +54,7 @@ export function storeSchedule(db: DB, kdPoli: string, tanggal: string, list: T.A
     db.prepare(
       'INSERT INTO doctor_schedule_fetch (kd_poli, tanggal, fetched_at) VALUES (?, ?, ?) ON CONFLICT (kd_poli, tanggal) DO UPDATE SET fetched_at = excluded.fetched_at',
     ).run(kdPoli, tanggal, fetchedAt)
-  })()
+  })
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Attendance } from '../../contract'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
 import { antreanPanggilBody } from '../pcare/bodies'
 import { enqueue } from '../sync/outbox'
@@ -26,11 +27,11 @@ function openRegistration(db: DB, noRawat: string): QueueRow {
 
 /** Panggil: records when the patient was (last) called and how many times. `now` in epoch ms. */
 export function callPatient(db: DB, noRawat: string, now = Date.now()): { calledAt: number; callCount: number } {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const r = openRegistration(db, noRawat)
     db.prepare('UPDATE registrations SET called_at = ?, call_count = call_count + 1, updated_at = ? WHERE no_rawat = ?').run(now, now, noRawat)
     return { calledAt: now, callCount: r.call_count + 1 }
-  })()
+  })
 }
 
 /**
@@ -41,7 +42,7 @@ export function callPatient(db: DB, noRawat: string, now = Date.now()): { called
  * `queued` says whether a PCare job was added.
  */
 export function markAttendance(db: DB, noRawat: string, attendance: Attendance, now = Date.now()): { attendance: Attendance; queued: boolean } {
-  return db.transaction(() => {
+  return writeTx(db, () => {
     const r = openRegistration(db, noRawat)
     if (r.attendance === attendance) return { attendance, queued: false }
     db.prepare('UPDATE registrations SET attendance = ?, updated_at = ? WHERE no_rawat = ?').run(attendance, now, noRawat)
@@ -56,5 +57,5 @@ export function markAttendance(db: DB, noRawat: string, attendance: Attendance, 
       payload: antreanPanggilBody({ noKartu: r.no_kartu, tglDaftar: r.tgl_daftar, kdPoli: r.kd_poli }, attendance, now),
     }, now)
     return { attendance, queued: true }
-  })()
+  })
 }

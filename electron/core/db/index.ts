@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import type { Database as DB } from 'better-sqlite3'
 import { migrations as allMigrations } from './migrations'
 import type { Migration } from './types'
+import { writeTx } from './tx'
 
 export type { DB }
 export type { Migration }
@@ -176,10 +177,10 @@ export function migrate(db: DB, list: readonly Migration[] = allMigrations): num
   const current = schemaVersion(db)
   const pending = list.filter((m) => m.version > current)
   if (pending.length === 0) return current
-  db.transaction(() => {
+  writeTx(db, () => {
     for (const m of pending) m.up(db)
     // user_version cannot be bound as a parameter; the value is an integer we produced.
     db.pragma(`user_version = ${latest(list)}`)
-  }).immediate()
+  })
   return latest(list)
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { writeTx } from '../db/tx'
 import type * as T from '../pcare/types'
 
 export type ReferenceKind =
@@ -74,7 +75,7 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
   const written: ReferenceKind[] = []
   const skipped: ReferenceKind[] = []
   const b = (v: boolean): number => (v ? 1 : 0)
-  db.transaction(() => {
+  writeTx(db, () => {
     const put = <X>(kind: ReferenceKind, rows: X[] | undefined, insertSql: string, bind: (x: X) => unknown[]): void => {
       if (!rows) return
       if (rows.length === 0) {
@@ -127,7 +128,7 @@ export function replaceReferenceLists(db: Database, lists: ReferenceLists, fetch
       put(kind, lists[kind], 'INSERT INTO ref_alergi (jenis, kd_alergi, nm_alergi, fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', (x) => [jenis, x.kdAlergi, x.nmAlergi])
     }
     put('prognosa', lists.prognosa, 'INSERT INTO ref_prognosa (kd_prognosa, nm_prognosa, fetched_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', (x) => [x.kdPrognosa, x.nmPrognosa])
-  }).immediate()
+  })
   return { written, skipped }
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { OutboxDetail, OutboxFilter, OutboxRow, OutboxStatus, Target } from '../../contract'
 import type { DB } from '../db'
+import { localIsoDate } from '../clinic/dates'
+import { satusehatPerDay } from '../satusehat/store'
+import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
 
 const ROW = `id, target, operation, entity_type AS entityType, entity_id AS entityId, chain_key AS chainKey, seq, status, attempts,
@@ -83,7 +86,7 @@ export function outboxDetail(db: DB, id: number): OutboxDetail {
 export function resend(db: DB, ids: number[], by: string, now = Date.now()): { resent: number[]; correlationId: string } {
   const correlationId = randomUUID()
   const resent: number[] = []
-  db.transaction(() => {
+  writeTx(db, () => {
     for (const id of ids) {
       const r = db.prepare('SELECT status FROM outbox WHERE id = ?').get(id) as { status: OutboxStatus } | undefined
       if (!r || !['failed_permanent', 'failed_transient', 'pending'].includes(r.status)) continue
@@ -94,14 +97,14 @@ export function resend(db: DB, ids: number[], by: string, now = Date.now()): { r
       ).run(id, correlationId, now, by)
       resent.push(id)
     }
-  })()
+  })
   return { resent, correlationId }
 }
 
 /** A person gives up on jobs (e.g. data corrected in PCare by hand). The chain behind a cancelled job goes on. */
 export function cancel(db: DB, ids: number[], by: string, reason: string, now = Date.now()): { cancelled: number[] } {
   const cancelled: number[] = []
-  db.transaction(() => {
+  writeTx(db, () => {
     for (const id of ids) {
       const r = db.prepare('SELECT status, correlation_id AS c FROM outbox WHERE id = ?').get(id) as { status: OutboxStatus; c: string } | undefined
       if (!r || r.status === 'done' || r.status === 'cancelled' || r.status === 'in_flight') continue
@@ -112,7 +115,7 @@ export function cancel(db: DB, ids: number[], by: string, reason: string, now = 
       ).run(id, r.c, now, reason, by)
       cancelled.push(id)
     }
-  })()
+  })
   return { cancelled }
 }
 
@@ -123,7 +126,8 @@ function percentile(sorted: number[], p: number): number | null {
 
 /**
  * Monitoring for the admin page, from the attempts log: success rate per endpoint per day, latency percentiles per
- * endpoint, top error messages, and how retried jobs ended. Real sends only (resend/cancel markers excluded).
+ * endpoint, top error messages, and how retried jobs ended. Real sends only (resend/cancel markers excluded). Also
+ * SATUSEHAT's resources per type per day, from what the platform holds (satusehat_ids).
  */
 export function monitoring(db: DB, days: number, now = Date.now()) {
   const since = now - days * 86_400_000
@@ -180,5 +184,6 @@ export function monitoring(db: DB, days: number, now = Date.now()) {
     latency,
     topErrors,
     retryOutcomes,
+    satusehat: satusehatPerDay(db, localIsoDate(since)),
   }
 }

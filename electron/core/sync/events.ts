@@ -1,5 +1,6 @@
 import type { ChaincodeEvent, Checkpointer, CloseableAsyncIterable } from '@hyperledger/fabric-gateway'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import type { Logger } from '../log'
 import type { LedgerConnection } from '../ledger/gateway'
 import { EVENTS_RETRY_MAX_FACTOR, EVENTS_RETRY_MS, reconnectDelay } from './backoff'
@@ -193,10 +194,10 @@ export class ChainEventListener {
           } catch {
             this.options.log?.warn('chain event with unreadable payload', { event: ev.eventName, tx: ev.transactionId })
           }
-          this.db.transaction(() => {
+          writeTx(this.db, () => {
             if (applyChainEvent(this.db, payload)) this.applied++
             this.checkpointer.save(ev.blockNumber, ev.transactionId)
-          })()
+          })
           this.setParked(true)
         }
       } catch (err) {

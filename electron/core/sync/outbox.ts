@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { DB } from '../db'
+import { writeTx } from '../db/tx'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { CHAIN_LOCK_LEASE_MS } from './backoff'
 import { OPERATIONS, type Operation, type PayloadOf } from './operations'
@@ -315,7 +316,7 @@ export class OutboxStore {
 
   /** Success: result stored, local record updated by `apply` in the same transaction, attempt logged. */
   complete(job: OutboxJob, result: unknown, attempt: AttemptRecord, apply?: () => void): void {
-    this.db.transaction(() => {
+    writeTx(this.db, () => {
       this.db
         .prepare(
           `UPDATE outbox SET status = 'done', result = ?, needs_reconcile = 0, last_error_code = NULL, last_error_message = NULL,
@@ -324,7 +325,7 @@ export class OutboxStore {
         .run(JSON.stringify(result ?? null), attempt.startedAt + attempt.durationMs, attempt.startedAt + attempt.durationMs, job.id)
       apply?.()
       this.logAttempt(job, attempt)
-    })()
+    })
   }
 
   /** Failure: transient ones come back at `nextAttemptAt`; permanent ones wait for a person. */
@@ -335,7 +336,7 @@ export class OutboxStore {
     nextAttemptAt: number,
     needsReconcile: boolean,
   ): void {
-    this.db.transaction(() => {
+    writeTx(this.db, () => {
       this.db
         .prepare(
           `UPDATE outbox SET status = ?, next_attempt_at = ?, needs_reconcile = ?, last_error_code = ?, last_error_message = ?,
@@ -352,7 +353,7 @@ export class OutboxStore {
           job.id,
         )
       this.logAttempt(job, attempt)
-    })()
+    })
   }
 
   private logAttempt(job: OutboxJob, a: AttemptRecord): void {
