@@ -1,4 +1,4 @@
-import { Settings, SettingsPatch } from '../../contract'
+import { Settings, SettingsPatch, type LedgerIdentity } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 
@@ -7,7 +7,18 @@ export const defaultSettings: Settings = {
   faskesName: 'Faskes Demo',
   kdPPK: null,
   locale: 'id',
-  ledger: { org: 'Puskesmas', peerEndpoint: null, channel: 'bpjs-main' },
+  ledger: {
+    org: 'Puskesmas',
+    peerEndpoint: null,
+    channel: 'bpjs-main',
+    mspId: null,
+    peerTlsCaPem: null,
+    tlsServerName: null,
+    caUrl: null,
+    caTlsCaPem: null,
+    enrollmentId: null,
+    identity: { kind: 'none' },
+  },
   pcare: {
     baseUrl: null,
     antreanBaseUrl: null,
@@ -55,6 +66,19 @@ export class SettingsStore {
     writeTx(this.db, () => {
       for (const k of Object.keys(valid)) upsert.run(k, JSON.stringify((checked as Record<string, unknown>)[k]), now)
     })
+    return checked
+  }
+
+  /**
+   * Core-only: stores the enrolled ledger identity (ledger/enrolment.ts) in the `ledger` row. Not part of
+   * SettingsPatch, so the page can never set it; only a checked enrolment does. Returns the whole new settings.
+   */
+  setLedgerIdentity(identity: LedgerIdentity): Settings {
+    const current = this.get()
+    const checked = Settings.parse({ ...current, ledger: { ...current.ledger, identity } })
+    this.db
+      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .run('ledger', JSON.stringify(checked.ledger), Date.now())
     return checked
   }
 }
