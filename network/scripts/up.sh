@@ -61,18 +61,21 @@ for org in "${ORGS[@]}"; do wait_healthy "$(peer_name "$org")" 30; done
 for n in "${CAS[@]}"; do wait_healthy "$n" 30; done
 log "orderers, peers and CAs healthy ($(( $(now_ms) - T0 )) ms)"
 
-# The org admin's registrar identity at each CA (client home .runtime/ca/<org>/registrar): enrolled once per network.
-for org in "${ORGS[@]}"; do
-  reg="$(ca_rt "$org")/registrar"
-  if [ ! -f "$reg/msp/signcerts/cert.pem" ]; then
-    # Secret via the environment (FABRIC_CA_CLIENT_URL), not argv.
-    FABRIC_CA_CLIENT_URL="https://admin:$(jq -r .secret "$(ca_rt "$org")/registrar.json")@localhost:$(org_caport "$org")" \
-      "$FABRIC_CA_BIN/fabric-ca-client" enroll -H "$reg" --caname "$(ca_name "$org")" \
-      --tls.certfiles "$(ca_rt "$org")/tls-cert.pem" >"$LOGS/registrar-enroll.log" 2>&1 \
-      || { cat "$LOGS/registrar-enroll.log" >&2; die "could not enrol the registrar of $(ca_name "$org")"; }
-    log "enrolled the registrar of $(ca_name "$org")"
-  fi
-done
+# The org admin's registrar identity at each CA (client home .runtime/ca/<org>/registrar): enrolled once per network,
+# the three in parallel.
+enrol_registrar() { # org
+  local org=$1 reg; reg="$(ca_rt "$1")/registrar"
+  [ ! -f "$reg/msp/signcerts/cert.pem" ] || return 0
+  # Secret via the environment (FABRIC_CA_CLIENT_URL), not argv.
+  FABRIC_CA_CLIENT_URL="https://admin:$(jq -r .secret "$(ca_rt "$org")/registrar.json")@localhost:$(org_caport "$org")" \
+    "$FABRIC_CA_BIN/fabric-ca-client" enroll -H "$reg" --caname "$(ca_name "$org")" \
+    --tls.certfiles "$(ca_rt "$org")/tls-cert.pem" >"$LOGS/registrar-enroll-$(org_lc "$org").log" 2>&1 \
+    || { cat "$LOGS/registrar-enroll-$(org_lc "$org").log" >&2; die "could not enrol the registrar of $(ca_name "$org")"; }
+  log "enrolled the registrar of $(ca_name "$org")"
+}
+pids=()
+for org in "${ORGS[@]}"; do enrol_registrar "$org" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p" || die "registrar enrolment failed"; done
 
 # ---------- 4. channels ----------
 for ch in "${CHANNELS[@]}"; do
