@@ -9,8 +9,9 @@ t0=$(date +%s)
 
 # Chromium drives the e2e suite; gnome-keyring + dbus give keytar a real Secret Service; ffmpeg turns a QR image into
 # the fake webcam's video; jq/curl are used by the network scripts; poppler-utils (pdftotext, pdfinfo) reads the PDFs the
-# print e2e makes; softhsm2 is the PKCS#11 token the workstation's HSM enrolment is tested with.
-APT_PACKAGES=(chromium ffmpeg libsecret-1-0 gnome-keyring dbus dbus-x11 jq curl ca-certificates poppler-utils softhsm2)
+# print e2e makes; softhsm2 is the PKCS#11 token the workstation's HSM enrolment is tested with; gcc and libc6-dev let
+# cgo build fabric-ca-server (SQLite).
+APT_PACKAGES=(chromium ffmpeg libsecret-1-0 gnome-keyring dbus dbus-x11 jq curl ca-certificates poppler-utils softhsm2 gcc libc6-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -37,5 +38,6 @@ fi
 
 # Fabric binaries: cached per user and version (built once; later runs only verify the marker).
 bash network/scripts/fabric-bin.sh >/dev/null
+bash network/scripts/fabric-ca-bin.sh >/dev/null
 
 log "ready in $(( $(date +%s) - t0 ))s"
