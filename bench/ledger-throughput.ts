@@ -6,15 +6,17 @@
  * Prints tx/s and latency percentiles per concurrency level.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { connectLedger } from '../electron/core/ledger/gateway'
-import { localNetworkKeyPath, localNetworkProfile } from '../electron/core/ledger/profile'
+import { localPeerProfile, localRuntimeDir } from '../electron/core/ledger/profile'
+import { enrolTestIdentity } from '../test/helpers/fabric-identity'
 
 const total = Number(process.argv[2] ?? 300)
 const levels = (process.argv[3] ?? '20,100').split(',').map(Number)
 
 async function main(): Promise<void> {
-  const rs = await connectLedger(localNetworkProfile('RS'), readFileSync(localNetworkKeyPath('RS')))
+  // An RS workstation enrolled at RS's CA for this run (kdPPK 0101R001), as the app's identity would be.
+  const id = await enrolTestIdentity('RS')
+  const rs = await connectLedger({ ...localPeerProfile('RS', { channel: 'bpjs-main', runtimeDir: localRuntimeDir() }), certPem: id.certPem }, id.keyPem)
   const contract = rs.contract('MedicalRecord')
   const run = randomBytes(3).toString('hex')
   try {

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
 import { SyncEngine } from '../electron/core/sync/engine'
-import { ACTIVE_CARDS, demoRemotes, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
+import { ACTIVE_CARDS, demoRemotes, freshKdPPK, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
 import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
@@ -40,7 +40,9 @@ async function engineDrain(): Promise<{ jobs: number; secs: number; failed: numb
 }
 
 async function rawCeiling(total: number): Promise<{ secs: number; failed: number; p50: number; p95: number }> {
-  const conn = await ledgerAs('Puskesmas')
+  // The chaincode takes the faskes code from the certificate: the intents name the code this identity was enrolled for.
+  const kdPPK = freshKdPPK()
+  const conn = await ledgerAs('Puskesmas', { kdPPK })
   const contract = conn.contract('Visit')
   const run = randomBytes(4).toString('hex').toUpperCase()
   const detail = canonicalJson({ diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }], vitals: { sistole: 120 } })
@@ -53,7 +55,7 @@ async function rawCeiling(total: number): Promise<{ secs: number; failed: number
     for (let i = next++; i < total; i = next++) {
       const t = performance.now()
       try {
-        const intent = { visitId: `RAW${run}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, kdPPK: 'BENCH', tglKunjungan: today, detailHash }
+        const intent = { visitId: `RAW${run}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, kdPPK, tglKunjungan: today, detailHash }
         const tx = await contract.submitAsync('Record', { arguments: [canonicalJson(intent)], transientData: { detail: Buffer.from(detail) } })
         if (!(await tx.getStatus()).successful) failed++
       } catch {

@@ -48,7 +48,8 @@ it('updates local claim statuses from chain events and resumes from its SQLite c
   expect(firstOwnBlock(ws.db)).toBeGreaterThan(0n)
 
   const bpjs = await ledgerAs('BPJS')
-  const ws1 = await ledgerAs('Puskesmas')
+  // The workstation's own identity (its faskes code): the listener reads as the app's engine would.
+  const ws1 = await ledgerAs('Puskesmas', { kdPPK: ws.kdPPK })
   const decide = (fn: 'Approve' | 'Reject', claimId: string) =>
     bpjs.contract('Claim').submit(fn, {
       arguments: [JSON.stringify({ requestId: `${claimId}-${fn}`, claimId, remarks: fn === 'Reject' ? 'Dokumen tidak lengkap' : 'OK' })],

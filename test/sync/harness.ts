@@ -5,7 +5,7 @@ import { recordExamination, registerVisit } from '../../electron/core/clinic'
 import { openDatabase, type DB } from '../../electron/core/db'
 import { chaincodeErrorKind, connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
 import { memoryKeychain } from '../../electron/core/ledger/memory-keychain'
-import { localNetworkKeyPath, localNetworkProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
+import { localPeerProfile, localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine, type EngineOptions, type Remotes } from '../../electron/core/sync/engine'
 import { OutboxStore } from '../../electron/core/sync/outbox'
@@ -13,6 +13,7 @@ import { startSimulator, type SimOptions, type Simulator } from '../../tools/pca
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { SimState } from '../../tools/pcare-sim/state'
+import { enrolTestIdentity, type TestOrg } from '../helpers/fabric-identity'
 import { tempDir } from '../helpers/tmp'
 
 export { until } from '../helpers/until'
@@ -94,6 +95,7 @@ export function visit(ws: Workstation, noKartu: string, opts: { kdPoli?: string;
       alergiUdara: '00',
       alergiObat: '00',
       kdPrognosa: '01',
+      kdPoliRujukInternal: null,
       tindakan: [{ kdTindakan: '10001', biaya: 10000 }],
       obat: [{ kdObat: '120100362', nmObat: 'Parasetamol', signa1: 3, signa2: 1, jmlObat: 10 }],
       claimAmount: 150000,
@@ -123,9 +125,15 @@ export async function drained(db: DB, timeoutMs = 60_000): Promise<void> {
   }
 }
 
-export async function ledgerAs(org: 'BPJS' | 'RS' | 'Puskesmas', channel = 'bpjs-main'): Promise<LedgerConnection> {
-  const runtimeDir = localRuntimeDir()
-  return connectLedger(localNetworkProfile(org, { channel, runtimeDir }), readFileSync(localNetworkKeyPath(org, 'User1', runtimeDir)))
+/**
+ * A connection as a client of `org` freshly enrolled at the org's local CA (test/helpers/fabric-identity.ts): a BPJS
+ * client (role bpjs) reads everything; a faskes workstation needs `kdPPK` to be the code of the workstation whose
+ * entries it reads (the chaincode scopes reads to the faskes that served the patient).
+ */
+export async function ledgerAs(org: TestOrg, opts: { channel?: string; kdPPK?: string } = {}): Promise<LedgerConnection> {
+  const id = await enrolTestIdentity(org, { kdPPK: opts.kdPPK })
+  const profile = { ...localPeerProfile(org, { channel: opts.channel ?? 'bpjs-main', runtimeDir: localRuntimeDir() }), certPem: id.certPem }
+  return connectLedger(profile, id.keyPem)
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { chaincodeErrorKind } from './gateway'
-import { LocalNetworkMissingError, localNetworkKeyPath, localNetworkProfile } from './profile'
+import { LocalNetworkMissingError, localNetworkProfile, localPeerProfile } from './profile'
 
 const root = mkdtempSync(path.join(tmpdir(), 'faskes-profile-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -12,25 +12,27 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 function fakeCrypto(domain: string, user: string): void {
   const org = path.join(root, 'crypto', 'peerOrganizations', domain)
   const msp = path.join(org, 'users', `${user}@${domain}`, 'msp')
-  for (const d of [path.join(org, 'tlsca'), path.join(msp, 'signcerts'), path.join(msp, 'keystore')]) mkdirSync(d, { recursive: true })
+  for (const d of [path.join(org, 'tlsca'), path.join(msp, 'signcerts')]) mkdirSync(d, { recursive: true })
   writeFileSync(path.join(org, 'tlsca', `tlsca.${domain}-cert.pem`), 'ca')
   writeFileSync(path.join(msp, 'signcerts', `${user}@${domain}-cert.pem`), 'cert')
-  writeFileSync(path.join(msp, 'keystore', 'priv_sk'), 'key')
 }
 
 describe('localNetworkProfile', () => {
-  it('maps an org to its peer endpoint, MSP and cryptogen files', () => {
-    fakeCrypto('rs.local', 'User1')
+  it('maps an org to its peer endpoint, MSP and the org Admin\'s cryptogen certificate', () => {
+    fakeCrypto('rs.local', 'Admin')
     const p = localNetworkProfile('RS', { runtimeDir: root, channel: 'bpjs-jawa' })
     expect(p).toMatchObject({ org: 'RS', mspId: 'RSMSP', peerEndpoint: 'localhost:8051', hostAlias: 'peer0.rs.local', channel: 'bpjs-jawa', chaincode: 'faskes' })
-    expect(p.certPath).toBe(path.join(root, 'crypto/peerOrganizations/rs.local/users/User1@rs.local/msp/signcerts/User1@rs.local-cert.pem'))
-    expect(localNetworkKeyPath('RS', 'User1', root)).toMatch(/User1@rs\.local\/msp\/keystore\/priv_sk$/)
+    expect(p.certPath).toBe(path.join(root, 'crypto/peerOrganizations/rs.local/users/Admin@rs.local/msp/signcerts/Admin@rs.local-cert.pem'))
+    // The peer alone (the app's and the tests' CA-enrolled identities bring their own certificate): no client cert path.
+    const peer = localPeerProfile('RS', { runtimeDir: root, channel: 'bpjs-main' })
+    expect(peer).toMatchObject({ mspId: 'RSMSP', peerEndpoint: 'localhost:8051', hostAlias: 'peer0.rs.local', channel: 'bpjs-main' })
+    expect(peer.certPath).toBeUndefined()
   })
 
   it('says how to create the network when the files are missing', () => {
     expect(() => localNetworkProfile('Puskesmas', { runtimeDir: root })).toThrow(LocalNetworkMissingError)
     expect(() => localNetworkProfile('Puskesmas', { runtimeDir: root })).toThrow(/npm run network:up/)
-    expect(() => localNetworkKeyPath('BPJS', 'Admin', root)).toThrow(/npm run network:up/)
+    expect(() => localPeerProfile('BPJS', { runtimeDir: root, channel: 'bpjs-main' })).toThrow(/npm run network:up/)
   })
 })
 

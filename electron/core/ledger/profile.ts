@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { FabricOrg } from '../../contract'
 
 /**
  * Where and as whom the workstation talks to Fabric. Holds only public material (paths to certificates);
- * the private key is never part of a profile: in the app it comes from the OS keychain, in tests from a file.
+ * the private key is never part of a profile: in the app it comes from the OS keychain, in tests and tools from their own CA enrolment.
  */
 export interface LedgerProfile {
   org: LedgerOrg
@@ -25,7 +25,11 @@ export interface LedgerProfile {
 
 /** A faskes org the settings may name (declared in the contract), or BPJS, which the network and tests also act as. */
 export type LedgerOrg = FabricOrg | 'BPJS'
-export type LocalUser = 'User1' | 'Admin'
+/**
+ * The only cryptogen client identity left: the org Admin, for lifecycle and seeding tools (network scripts). Every
+ * client identity of the app and the tests comes from the org's Fabric CA (ledger/enrolment.ts, test/helpers).
+ */
+export type LocalUser = 'Admin'
 
 const ORGS: Record<LedgerOrg, { domain: string; port: number }> = {
   BPJS: { domain: 'bpjs.local', port: 7051 },
@@ -67,15 +71,15 @@ function userDir(runtimeDir: string, org: LedgerOrg, user: LocalUser): string {
 }
 
 /**
- * Profile for the cryptogen identities of the local network: User1 per org for the app, Admin for lifecycle work.
- * The files exist only after `npm run network:up`.
+ * Profile for the org Admin's cryptogen identity of the local network (lifecycle and seeding tools only; the app and
+ * the tests sign with CA-enrolled identities and use localPeerProfile). The files exist only after `npm run network:up`.
  */
 export function localNetworkProfile(
   org: LedgerOrg,
   options: { channel?: string; user?: LocalUser; runtimeDir?: string } = {},
 ): LedgerProfile {
   const runtimeDir = options.runtimeDir ?? localRuntimeDir()
-  const user = options.user ?? 'User1'
+  const user = options.user ?? 'Admin'
   const { domain, port } = ORGS[org]
   const msp = userDir(runtimeDir, org, user)
   const profile: LedgerProfile = {
@@ -111,17 +115,4 @@ export function localPeerProfile(org: LedgerOrg, options: { channel: string; msp
     channel: options.channel,
     chaincode: LEDGER_CHAINCODE,
   }
-}
-
-/**
- * Path of the private key file cryptogen wrote for a local identity. Only for tests, tools and the one-time import
- * into the OS keychain; the app itself never reads keys from disk.
- */
-export function localNetworkKeyPath(org: LedgerOrg, user: LocalUser = 'User1', runtimeDir: string = localRuntimeDir()): string {
-  const keystore = path.join(userDir(runtimeDir, org, user), 'keystore')
-  const files = existsSync(keystore) ? readdirSync(keystore) : []
-  // cryptogen v2.5 names it priv_sk; older releases used <ski>_sk.
-  const key = files.find((f) => f === 'priv_sk') ?? files.find((f) => f.endsWith('_sk'))
-  if (!key) throw new LocalNetworkMissingError(`No private key in ${keystore}. Run: npm run network:up`)
-  return path.join(keystore, key)
 }
