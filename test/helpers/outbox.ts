@@ -43,7 +43,8 @@ export const SAMPLE_PAYLOADS: { [Op in Operation]: PayloadOf<Op> } = {
     transient: { detail: '{}' },
   },
   'Referral:Create': {
-    intent: { referralId: 'R1', noKartu: '0009999000001', visitId: 'V1', fromPPK: '0199B001', toPPK: '0199R001', reason: 'perlu spesialis', doctor: 'dr. A' },
+    intent: { referralId: 'R1', noKartu: '0009999000001', visitId: 'V1', fromPPK: '0199B001', toPPK: '0199R001', detailHash: 'ef'.repeat(32) },
+    transient: { detail: '{"doctor":"dr. A","reason":"perlu spesialis","salt":"00000000000000000000000000000000"}' },
   },
   'Claim:Submit': { intent: { claimId: 'C1', visitId: 'V1', noKartu: '0009999000001', amount: 150000, kdPPK: '0199B001' } },
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import { recordExamination, registerVisit } from './index'
+import { sha256Hex } from '../util/canonical'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { useClinicDb } from '../../../test/helpers/clinic-db'
 
@@ -83,7 +84,9 @@ describe('recordExamination', () => {
         alasanTacc: null,
       })
       const ledger = JSON.parse((db().prepare(`SELECT payload FROM outbox WHERE operation = 'Referral:Create'`).get() as { payload: string }).payload)
-      expect(ledger.intent).toMatchObject({ toPPK: '0199R001', fromPPK: '0199B001', reason: 'Perlu evaluasi spesialis' })
+      // Reason and doctor only in the salted transient detail; the public intent carries its hash.
+      expect(ledger.intent).toEqual({ referralId: r.referralId, noKartu: expect.any(String), visitId: r.visitId, toPPK: '0199R001', fromPPK: '0199B001', detailHash: sha256Hex(ledger.transient.detail) })
+      expect(JSON.parse(ledger.transient.detail)).toEqual({ reason: 'Perlu evaluasi spesialis', doctor: 'dr. Contoh', salt: expect.stringMatching(/^[0-9a-f]{32}$/) })
     })
 
     it('refuses a referral whose status pulang is not Rujuk Vertikal, and Rujuk Vertikal without a referral', () => {

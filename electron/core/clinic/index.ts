@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
@@ -140,12 +141,18 @@ export function visitDetail(input: ExaminationInput) {
   return { diagnoses: input.diagnoses, vitals: input.vitals, kdSadar: input.kdSadar, terapiObat: input.terapiObat, terapiNonObat: input.terapiNonObat, tindakan: input.tindakan, obat: input.obat }
 }
 
+/** A salt for a private value whose sha256 is public: 16 random bytes as 32 lowercase hex digits. */
+function randomSalt(): string {
+  return randomBytes(16).toString('hex')
+}
+
 /**
  * Saves the clinician's examination locally and queues, in order: PCare kunjungan then its tindakan and obat;
- * on the ledger the visit (clinical detail goes to the private collection via transient data), the referral and
- * the claim. One transaction: the save is instant and either all of it is queued or none.
+ * on the ledger the visit (clinical detail goes to the private collection via transient data), the referral (reason
+ * and doctor as salted transient detail, chaincode/README.md#trust-model) and the claim. One transaction: the save is
+ * instant and either all of it is queued or none. `salt` makes the referral detail's salt (tests pass a fixed one).
  */
-export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now()) {
+export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now(), salt: () => string = randomSalt) {
   return writeTx(db, () => {
     const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
       | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; kd_tkp: string; status: string; penjamin: string; verification: string; verification_note: string | null }
@@ -209,12 +216,16 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     }, now)
     if (input.rujukan && referralId) {
       const r = input.rujukan
+      const referralDetail = canonicalJson({ reason: r.alasan, doctor: r.dokter, salt: salt() })
       enqueue(db, {
         operation: 'Referral:Create',
         chainKey: ledgerChain,
         entityType: 'referral',
         entityId: referralId,
-        payload: { intent: { referralId, noKartu: reg.no_kartu, visitId, fromPPK: faskes.kdPPK ?? 'LOCAL', toPPK: r.kdppk, reason: r.alasan, doctor: r.dokter } },
+        payload: {
+          intent: { referralId, noKartu: reg.no_kartu, visitId, fromPPK: faskes.kdPPK ?? 'LOCAL', toPPK: r.kdppk, detailHash: sha256Hex(referralDetail) },
+          transient: { detail: referralDetail },
+        },
       }, now)
     }
     if (input.claimAmount && claimId) {

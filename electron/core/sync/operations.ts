@@ -160,6 +160,13 @@ const VisitRecord = z.object({
   /** The clinical detail as canonical JSON, for the faskes org's and BPJS's private collection. */
   transient: z.object({ detail: z.string() }),
 })
+/**
+ * A referral: the public intent names the faskes and the hash of its detail; reason and doctor travel only as the
+ * transient `detail`, canonical JSON `{doctor, reason, salt}` (salt: 32 random lowercase hex digits, so the sha256
+ * that public state and the block keep cannot be matched against guessed reasons or doctors' names), which the
+ * chaincode stores in the implicit collections of the referring org, the receiving org and BPJS
+ * (chaincode/README.md#trust-model). Jobs queued with reason and doctor in the intent are converted by migration 0013.
+ */
 const ReferralCreate = z.object({
   intent: z.object({
     referralId: z.string(),
@@ -167,9 +174,9 @@ const ReferralCreate = z.object({
     visitId: z.string(),
     fromPPK: z.string(),
     toPPK: z.string(),
-    reason: z.string(),
-    doctor: z.string(),
+    detailHash: z.string(),
   }),
+  transient: z.object({ detail: z.string() }),
 })
 /**
  * A correction of a recorded visit, an entry of its own keyed to the visit (the Visit record is never overwritten).
