@@ -2,14 +2,15 @@
  * Seed: BPJS issues a card on bpjs-main for every demo patient in tools/demo-data/peserta.json with aktif=true.
  * Idempotent: cards that already exist are skipped, and Card:Issue itself is idempotent by noKartu (same payload ->
  * same result, no second write), so re-running network:up is harmless. The holder goes as the transient `holder`
- * {holderHash: sha256(NIK), salt} into BPJS's private collection bpjsPeserta (chaincode/README.md#trust-model), never
- * into the intent or public state. Output shows counts only (card numbers are not logged).
+ * {holderHash: HMAC-SHA256(BPJS's holder key, NIK), salt} into BPJS's private collection bpjsPeserta
+ * (chaincode/README.md#trust-model), never into the intent or public state. Output shows counts only (card numbers
+ * are not logged).
  *
  * Then an ordering probe: the first card's Issue is submitted again. It is a replay (a read-only tx), yet it goes
  * through endorsement, Raft ordering and commit, so success means the network accepts writes (after a restart the
  * Raft leader election takes a few seconds). `--probe` runs only the probe.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Contract } from '@hyperledger/fabric-gateway'
@@ -27,9 +28,27 @@ interface Peserta {
 
 const intentOf = (p: Peserta): string => JSON.stringify({ noKartu: p.noKartu, kdProviderPst: p.kdProviderPst, jnsPeserta: p.jnsPeserta })
 
-/** Card:Issue's transient map: the holder, salted so the hash Fabric writes of the private value cannot be matched to a NIK. */
-const holderOf = (p: Peserta): Record<string, Uint8Array> => ({
-  holder: Buffer.from(JSON.stringify({ holderHash: createHash('sha256').update(p.noKTP).digest('hex'), salt: randomBytes(16).toString('hex') })),
+/**
+ * BPJS's holder key: 32 random bytes made once per network and kept beside the seed identity (0600), as BPJS would
+ * keep it in its own issuing system. Never sent to the ledger.
+ */
+function holderKey(): Buffer {
+  const dir = path.join(localRuntimeDir(), 'ca', 'bpjs')
+  const file = path.join(dir, 'holder-key')
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' })
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex')
+}
+
+/**
+ * Card:Issue's transient map: the holder as an HMAC of the NIK under BPJS's holder key, so no one without that key
+ * (a second endorsing peer that sees the transient in memory, anyone reading a block) can test candidate NIKs against
+ * it. The salt keeps the hash Fabric writes of the private value from matching between cards.
+ */
+const holderOf = (p: Peserta, key: Buffer): Record<string, Uint8Array> => ({
+  holder: Buffer.from(JSON.stringify({ holderHash: createHmac('sha256', key).update(p.noKTP).digest('hex'), salt: randomBytes(16).toString('hex') })),
 })
 
 /**
@@ -55,7 +74,8 @@ async function seedIdentity(): Promise<{ certPath: string; keyPem: string }> {
  * Endorsers of Card:Issue, named explicitly: with transient data for a collection (bpjsPeserta, BPJS only) the gateway
  * refuses to pick endorsers itself (FAILED_PRECONDITION). BPJS alone is not enough: Issue also writes new public keys
  * (card, index), which have no key-level policy yet and so fall under the definition's MAJORITY (2 of 3): BPJS alone
- * ends in ENDORSEMENT_POLICY_FAILURE. RS's peer therefore simulates Issue too and sees the transient holder in memory.
+ * ends in ENDORSEMENT_POLICY_FAILURE. RS's peer therefore simulates Issue too and sees the transient holder in memory:
+ * an HMAC it cannot invert without BPJS's holder key.
  */
 const CARD_ENDORSERS = { endorsingOrganizations: ['BPJSMSP', 'RSMSP'] }
 
@@ -72,7 +92,7 @@ async function main(): Promise<void> {
     const start = Date.now()
     for (;;) {
       try {
-        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0]), ...CARD_ENDORSERS })
+        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0], holderKey()), ...CARD_ENDORSERS })
         break
       } catch (err) {
         if (Date.now() - start > 60_000) throw err
@@ -96,11 +116,12 @@ async function seed(card: Contract, active: Peserta[]): Promise<void> {
     }
   }
   // Pipelined: all submitted first, then all commits awaited (one block instead of one per card).
+  const key = holderKey()
   const submitted = await Promise.all(
     missing.map((p) =>
       card.submitAsync('Issue', {
         arguments: [intentOf(p)],
-        transientData: holderOf(p),
+        transientData: holderOf(p, key),
         ...CARD_ENDORSERS,
       }),
     ),

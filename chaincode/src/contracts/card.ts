@@ -34,8 +34,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * The transient `holder`: JSON `{holderHash, salt}` (holderHash = sha256 hex of the holder's NIK, salt >= 16 random
- * bytes as hex), stored verbatim in `bpjsPeserta`. Fabric puts sha256(value) of every private write into the block;
+ * The transient `holder`: JSON `{holderHash, salt}` (holderHash = HMAC-SHA256 hex of the holder's NIK under a key only
+ * BPJS holds, so the second endorsing peer cannot test NIKs against it; salt >= 16 random bytes as hex), stored
+ * verbatim in `bpjsPeserta`. Fabric puts sha256(value) of every private write into the block;
  * the salt keeps that hash from being matched against candidate NIKs.
  */
 function transientHolder(ctx: Context): Uint8Array {
