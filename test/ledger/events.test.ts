@@ -8,7 +8,7 @@ import path from 'node:path'
 import { checkpointers, type ChaincodeEvent } from '@hyperledger/fabric-gateway'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
-import { connectAs, issueCard, json, newCardNo, sha256, submit, uid } from './helpers'
+import { ISSUE_ENDORSERS, connectAs, holderOf, issueCard, json, newCardNo, submit, submitPrivate, syntheticNik, uid } from './helpers'
 
 let bpjs: LedgerConnection
 const dir = mkdtempSync(path.join(tmpdir(), 'faskes-events-'))
@@ -55,7 +55,9 @@ describe('chaincode events', () => {
     // Listen from the block after this card's issue: no race with stream set-up, no older traffic.
     const first = newCardNo()
     const issued = await bpjs.contract('Card').submitAsync('Issue', {
-      arguments: [JSON.stringify({ noKartu: first, holderHash: sha256(first), kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })],
+      arguments: [JSON.stringify({ noKartu: first, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })],
+      transientData: holderOf(syntheticNik()),
+      endorsingOrganizations: ISSUE_ENDORSERS,
     })
     const status = await issued.getStatus()
     expect(status.successful).toBe(true)
@@ -67,7 +69,7 @@ describe('chaincode events', () => {
     await submit(bpjs, 'Card', 'Reactivate', { requestId: uid('R'), noKartu: first })
     const second = newCardNo()
     batch1.add(second)
-    await submit(bpjs, 'Card', 'Issue', { noKartu: second, holderHash: sha256(second), kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })
+    await submitPrivate(bpjs, 'Card', 'Issue', { noKartu: second, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, holderOf(syntheticNik()), ISSUE_ENDORSERS)
     const got1 = await p1
     expect(got1.map((m) => `${m.ev.eventName}:${m.p.status}`)).toEqual(['Card.Suspend:SUSPENDED', 'Card.Reactivate:ACTIVE', 'Card.Issue:ACTIVE'])
     for (const m of got1) {

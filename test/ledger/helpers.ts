@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
 import { localPeerProfile, localRuntimeDir, type LedgerOrg } from '../../electron/core/ledger/profile'
 import { type ClientRole } from '../../tools/ledger/ca'
@@ -95,11 +95,64 @@ export async function evaluate<T = Record<string, unknown>>(conn: LedgerConnecti
   return json<T>(await conn.contract(contract).evaluateTransaction(fn, ...args))
 }
 
-/** Issue a new ACTIVE card as BPJS and return its number. */
-export async function issueCard(bpjs: LedgerConnection): Promise<string> {
+/**
+ * A write with transient (private) data, waiting like `submit` until every org's peer has the block. `endorsers`: the
+ * orgs to ask, when the gateway must not choose (it refuses to send transient data to an org outside a collection's
+ * distribution policy on its own: Card:Issue needs BPJS plus one facility org for the chaincode policy).
+ */
+export async function submitPrivate(
+  conn: LedgerConnection, contract: string, fn: string, intent: unknown, transient: Record<string, string>, endorsers?: string[],
+): Promise<Record<string, unknown>> {
+  const result = json(await conn.contract(contract).submit(fn, { arguments: [JSON.stringify(intent)], transientData: transient, endorsingOrganizations: endorsers }))
+  await settle(conn)
+  return result
+}
+
+/** A synthetic 16-digit NIK (9999 and 12 random digits; no real region code starts with 99). */
+export function syntheticNik(): string {
+  return `9999${String(Number.parseInt(randomBytes(6).toString('hex'), 16) % 10 ** 12).padStart(12, '0')}`
+}
+
+/** This run's stand-in for BPJS's holder key (network/scripts/seed.ts keeps the demo network's). */
+const holderKey = randomBytes(32)
+/**
+ * The transient `holder` of a card write: HMAC-SHA256 of the NIK under a key only BPJS holds, with a fresh salt
+ * (chaincode/README.md#intents-and-validation).
+ */
+export const holderOf = (nik: string): Record<string, string> => ({
+  holder: JSON.stringify({ holderHash: createHmac('sha256', holderKey).update(nik).digest('hex'), salt: randomBytes(16).toString('hex') }),
+})
+
+/**
+ * Who endorses a Card:Issue: BPJS (bpjsPeserta's collection policy) and RS, because the new Card key is checked
+ * against the chaincode policy (MAJORITY). The gateway's discovery would pick a second org too, but refuses to send
+ * the transient holder to a non-member of bpjsPeserta unless the caller names the orgs ("requires endorsement from
+ * organisation(s) that are not in the distribution policy of the private data collection(s): [bpjsPeserta]").
+ */
+export const ISSUE_ENDORSERS = ['BPJSMSP', 'RSMSP']
+
+/** Issue a new ACTIVE card as BPJS (holder `nik`, a synthetic one unless given) and return its number. */
+export async function issueCard(bpjs: LedgerConnection, nik = syntheticNik()): Promise<string> {
   const noKartu = newCardNo()
-  await submit(bpjs, 'Card', 'Issue', { noKartu, holderHash: sha256(`holder-${noKartu}`), kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })
+  await submitPrivate(bpjs, 'Card', 'Issue', { noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, holderOf(nik), ISSUE_ENDORSERS)
   return noKartu
+}
+
+/**
+ * Create a referral as a faskes workstation: reason and doctor as the salted transient `detail` (the public intent
+ * carries its sha256). Returns the id, the detail bytes and the public record.
+ */
+export async function createReferral(
+  conn: LedgerConnection,
+  r: { noKartu: string; visitId?: string; fromPPK: string; toPPK: string; reason?: string; doctor?: string; toMsp?: string },
+): Promise<{ referralId: string; detail: string; record: Record<string, unknown> }> {
+  const referralId = uid('REF')
+  const detail = JSON.stringify({ reason: r.reason ?? 'Butuh spesialis penyakit dalam', doctor: r.doctor ?? 'dr. Contoh', salt: randomBytes(16).toString('hex') })
+  const intent = { referralId, noKartu: r.noKartu, visitId: r.visitId, fromPPK: r.fromPPK, toPPK: r.toPPK, detailHash: sha256(detail), toMsp: r.toMsp }
+  // The detail goes to the implicit collections of both faskes orgs and BPJS: the gateway needs them named.
+  const endorsers = [...new Set([conn.profile.mspId, r.toMsp ?? 'RSMSP', 'BPJSMSP'])]
+  const record = await submitPrivate(conn, 'Referral', 'Create', intent, { detail }, endorsers)
+  return { referralId, detail, record }
 }
 
 /** Record a visit with private clinical detail (transient `detail`) as a facility org. */

@@ -57,3 +57,41 @@ describe('ledgerExecutor with nothing configured', () => {
     await w.stop()
   })
 })
+
+describe('ledgerExecutor endorsers', () => {
+  /** A connection that records the proposal options of the first send and stops there (no network). */
+  function capturing(mspId: string) {
+    const seen: { fn: string; endorsingOrganizations?: string[] }[] = []
+    const connection = async () =>
+      ({
+        profile: { mspId },
+        contract: () => ({
+          newProposal(fn: string, options: { endorsingOrganizations?: string[] }) {
+            seen.push({ fn, endorsingOrganizations: options.endorsingOrganizations })
+            throw new Error('stop before the network')
+          },
+        }),
+      }) as unknown as LedgerConnection
+    return { seen, connection }
+  }
+  const store = () => new OutboxStore(db)
+
+  it('names the referring org, the receiving hospital and BPJS for a referral (its detail goes to their implicit collections), and lets discovery choose otherwise', async () => {
+    const { seen, connection } = capturing('PuskesmasMSP')
+    const exec = ledgerExecutor(connection)
+    for (const op of ['Referral:Create', 'Visit:Record', 'Claim:Submit'] as const) {
+      await expect(exec.send(store().get(enqueue(db, sampleJob(op, `ledger:${op}`)))!)).rejects.toBeTruthy()
+    }
+    expect(seen).toEqual([
+      { fn: 'Create', endorsingOrganizations: ['PuskesmasMSP', 'RSMSP', 'BPJSMSP'] },
+      { fn: 'Record', endorsingOrganizations: undefined },
+      { fn: 'Submit', endorsingOrganizations: undefined },
+    ])
+  })
+
+  it('asks a hospital referring to another hospital for two orgs', async () => {
+    const { seen, connection } = capturing('RSMSP')
+    await expect(ledgerExecutor(connection).send(store().get(enqueue(db, sampleJob('Referral:Create', 'ledger:r')))!)).rejects.toBeTruthy()
+    expect(seen).toEqual([{ fn: 'Create', endorsingOrganizations: ['RSMSP', 'BPJSMSP'] }])
+  })
+})

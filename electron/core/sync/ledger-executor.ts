@@ -29,6 +29,24 @@ function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key
   }
 }
 
+/**
+ * The org a referral goes to: the chaincode's default `toMsp` (chaincode/README.md#intents-and-validation). The
+ * workstation refers up to a hospital and does not send toMsp; a back-referral to a Puskesmas would have to.
+ */
+const REFERRAL_TO_MSP = 'RSMSP'
+
+/**
+ * The orgs whose peers must endorse a job, where the gateway may not choose them itself; undefined lets discovery
+ * choose (it sees the key-level and collection policies: a claim gets BPJS's peer on its own). A referral's detail is
+ * written to the implicit collections of the referring org, the receiving org and BPJS, each distributed to its own org
+ * only, so the gateway refuses to pick endorsers for that transient data ("requires endorsement from organisation(s)
+ * that are not in the distribution policy of the private data collection(s): [_implicit_org_…]; retry specifying
+ * trusted endorsing organizations") and the sender names the three (two when it is itself the receiving org).
+ */
+function endorsersOf(job: ParsedJob<'ledger'>, ownMsp: string): string[] | undefined {
+  return job.operation === 'Referral:Create' ? [...new Set([ownMsp, REFERRAL_TO_MSP, 'BPJSMSP'])] : undefined
+}
+
 const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null)
 
 /**
@@ -58,6 +76,7 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
     const proposal = contract.newProposal(fn, {
       arguments: [canonicalJson(p.intent)],
       transientData: p.transient ? Object.fromEntries(Object.entries(p.transient).map(([k, v]) => [k, Buffer.from(v)])) : undefined,
+      endorsingOrganizations: endorsersOf(parsed, conn.profile.mspId),
     })
     const request = { contract: contractName, fn, intent: p.intent, transientKeys: Object.keys(p.transient ?? {}) }
     let transaction
