@@ -41,7 +41,7 @@ export async function connectAs(org: LedgerOrg, channel = 'bpjs-main', as: { kdP
 const open = new Set<LedgerConnection>()
 
 /** Block height of the connection's own peer (qscc GetChainInfo; BlockchainInfo field 1 is the varint height). */
-async function height(conn: LedgerConnection): Promise<bigint> {
+export async function height(conn: LedgerConnection): Promise<bigint> {
   const info = await conn.network.getContract('qscc').evaluateTransaction('GetChainInfo', conn.network.getName())
   if (info[0] !== 0x08) throw new Error('unexpected BlockchainInfo encoding')
   let h = 0n
