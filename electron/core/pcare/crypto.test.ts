@@ -2,6 +2,7 @@ import { createCipheriv, createHash } from 'node:crypto'
 import LZString from 'lz-string'
 import { describe, expect, it } from 'vitest'
 import { encryptPayload, expectedSignature } from '../../../tools/pcare-sim/crypto'
+import { prng } from '../../../tools/pcare-sim/icd10'
 import { authorization, decryptResponse, DecodeError, responseKey, signature, timestampOf } from './crypto'
 
 /*
@@ -80,5 +81,24 @@ describe('round trips and failures', () => {
     expect(['aes', 'lz', 'json']).toContain(stageOf(() => decryptResponse(ct, CONS, 'other', TS)))
     expect(stageOf(() => decryptResponse('not base64!', CONS, SECRET, TS))).toBe('base64')
     expect(stageOf(() => decryptResponse('QUJD', CONS, SECRET, TS))).toBe('aes')
+  })
+
+  it('calls a body base64 exactly when /^[A-Za-z0-9+/]*={0,2}$/ (length a multiple of 4, whitespace ignored) does', () => {
+    const rnd = prng(4_117)
+    const chars = 'QUJDRA+/=== \n-_.\u00e9'
+    const anchored = /^[A-Za-z0-9+/]*={0,2}$/
+    for (let i = 0; i < 5_000; i++) {
+      let s = ''
+      for (let k = Math.floor(rnd() * 14); k > 0; k--) s += chars[Math.floor(rnd() * chars.length)]
+      const compact = s.replace(/\s+/g, '')
+      const want = compact.length > 0 && compact.length % 4 === 0 && anchored.test(compact)
+      let stage: string | undefined
+      try {
+        decryptResponse(s, CONS, SECRET, TS)
+      } catch (e) {
+        stage = (e as DecodeError).stage
+      }
+      expect({ s, base64: stage !== 'base64' }).toEqual({ s, base64: want })
+    }
   })
 })
