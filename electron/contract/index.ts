@@ -9,8 +9,11 @@ import { remoteUrlProblem } from './remote-url'
 import { checkVitals } from './vitals'
 
 export const Locale = z.enum(['id', 'en'])
-/** A remote the outbox delivers to (Antrean FKTP is PCare's queue service). */
-export const Target = z.enum(['ledger', 'pcare', 'antrean'])
+/**
+ * A remote the outbox delivers to (Antrean FKTP is PCare's queue service; SATUSEHAT is the Ministry of Health's FHIR
+ * platform, docs/satusehat.md).
+ */
+export const Target = z.enum(['ledger', 'pcare', 'antrean', 'satusehat'])
 export type Target = z.infer<typeof Target>
 /** The faskes org this workstation's ledger identity belongs to (BPJS is the other party, never a workstation). */
 export const FabricOrg = z.enum(['RS', 'Puskesmas'])
@@ -70,6 +73,26 @@ export const LedgerIdentity = z.discriminatedUnion('kind', [
 ])
 export type LedgerIdentity = z.infer<typeof LedgerIdentity>
 
+/**
+ * SATUSEHAT (docs/satusehat.md). Client id and secret live in the OS keychain, never here. `environment`: 'demo' = the
+ * local simulator the run command starts (fake credentials), 'sandbox'/'production' = the Ministry's hosts
+ * (core/satusehat/config.ts SATUSEHAT_HOSTS), 'custom' = the three bases below (e.g. behind a proxy). Visits are queued
+ * for SATUSEHAT only while `enabled`. encounterStyle, timeStyle: the UNCONFIRMED behaviours of docs/satusehat.md.
+ */
+export const SatusehatSettings = z.object({
+  enabled: z.boolean(),
+  environment: z.enum(['demo', 'sandbox', 'production', 'custom']),
+  authBase: Url.nullable(),
+  fhirBase: Url.nullable(),
+  kfaBase: Url.nullable(),
+  /** The faskes's Organization IHS id (bound to the credentials); null = not set up (the demo uses the simulator's). */
+  orgId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'v.orgId').nullable(),
+  zone: z.enum(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']),
+  encounterStyle: z.enum(['bundle', 'status-path']),
+  timeStyle: z.enum(['utc', 'zone']),
+  timeoutMs: z.number().int().min(1000).max(120_000),
+})
+
 export const Settings = z.object({
   faskesName: z.string().trim().max(120),
   /** PCare provider code of this faskes, e.g. 0199B001. */
@@ -107,6 +130,7 @@ export const Settings = z.object({
     /** Generic-provider feed URL (latest.yml lives there); null disables update checks. */
     url: Url.nullable(),
   }),
+  satusehat: SatusehatSettings,
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -119,6 +143,7 @@ export const SettingsPatch = z
     ledger: Settings.shape.ledger.omit({ identity: true }).extend({ caUrl: RemoteUrl.nullable() }).partial(),
     pcare: Settings.shape.pcare.extend({ baseUrl: RemoteUrl.nullable(), antreanBaseUrl: RemoteUrl.nullable() }).partial(),
     updater: z.object({ url: RemoteUrl.nullable() }).partial(),
+    satusehat: SatusehatSettings.extend({ authBase: RemoteUrl.nullable(), fhirBase: RemoteUrl.nullable(), kfaBase: RemoteUrl.nullable() }).partial(),
   })
   .partial()
   .strict()
@@ -152,7 +177,7 @@ export const AppInfo = z.object({
   kdPPK: z.string().nullable(),
   locale: Locale,
   /** Which remotes are stand-ins: the UI says so on screen. */
-  demo: z.object({ ledger: z.boolean(), pcare: z.boolean() }),
+  demo: z.object({ ledger: z.boolean(), pcare: z.boolean(), satusehat: z.boolean() }),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
@@ -478,6 +503,8 @@ export const Monitoring = z.object({
   latency: z.array(z.object({ operation: z.string(), n: z.number(), p50: Pct, p95: Pct, p99: Pct })),
   topErrors: z.array(z.object({ code: StoredSyncErrorCode, message: z.string().nullable(), n: z.number() })),
   retryOutcomes: z.array(z.object({ attempts: z.string(), status: OutboxStatus, n: z.number() })),
+  /** SATUSEHAT resources per type per day (faskes day of the last write): created, and updated again afterwards. */
+  satusehat: z.array(z.object({ day: z.string(), resourceType: z.string(), created: z.number(), updated: z.number() })),
 })
 export type Monitoring = z.infer<typeof Monitoring>
 
@@ -609,9 +636,24 @@ export const CredentialPresence = z.object({
   error: z.string().nullable(),
   pcare: z.boolean(),
   antrean: z.boolean(),
+  /** SATUSEHAT client id and secret (one keychain item). */
+  satusehat: z.boolean(),
   fabric: z.object({ RSMSP: z.boolean(), PuskesmasMSP: z.boolean(), BPJSMSP: z.boolean() }),
 })
 export type CredentialPresence = z.infer<typeof CredentialPresence>
+/** The SATUSEHAT OAuth2 client credentials from the platform's onboarding (kept in the keychain only). */
+export const SatusehatCredentialsInput = z.object({ clientId: z.string().trim().min(1).max(200), clientSecret: z.string().trim().min(1).max(500) }).strict()
+/**
+ * What the SATUSEHAT setup found or made (core/satusehat/setup.ts): the organization's name (credentials check), each
+ * poli's Location id, each clinician's Practitioner IHS id looked up by NIK. Lines that failed carry the reason code
+ * (contract/sync-errors.ts SATUSEHAT_*) and the platform's own words.
+ */
+export const SatusehatSetupResult = z.object({
+  organizationName: z.string().nullable(),
+  locations: z.array(z.object({ kdPoli: z.string(), nmPoli: z.string(), locationId: z.string().nullable(), code: z.string().nullable(), message: z.string().nullable() })),
+  practitioners: z.array(z.object({ username: z.string(), ihsId: z.string().nullable(), code: z.string().nullable(), message: z.string().nullable() })),
+})
+export type SatusehatSetupResult = z.infer<typeof SatusehatSetupResult>
 export const PcareCredentialsInput = z
   .object({
     consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),
@@ -723,6 +765,13 @@ export const contract = {
   'monitoring.summary': { input: z.object({ days: z.number().int().min(1).max(90).default(7) }).strict(), output: Monitoring },
   'credentials.status': { input: Empty, output: CredentialPresence },
   'credentials.setPcare': { input: PcareCredentialsInput, output: CredentialPresence },
+  'credentials.setSatusehat': { input: SatusehatCredentialsInput, output: CredentialPresence },
+  /** Checks the SATUSEHAT credentials and organization, then maps every poli to a Location and every clinician with a NIK to a Practitioner. */
+  'satusehat.setup': { input: Empty, output: SatusehatSetupResult },
+  /** Users' NIK (masked: last 4 digits) and their cached Practitioner IHS id, for the SATUSEHAT column of the user list. */
+  'users.satusehat': { input: Empty, output: z.array(z.object({ username: z.string(), nikMasked: z.string().nullable(), ihsPractitionerId: z.string().nullable() })) },
+  /** Sets (null clears) a clinician's NIK; the cached Practitioner IHS id is dropped and looked up again by the next setup or send. */
+  'users.setNik': { input: z.object({ username: z.string().max(40), nik: Nik.nullable() }).strict(), output: z.object({ username: z.string(), nikMasked: z.string().nullable() }) },
   /**
    * "Daftarkan workstation": enrols at the CA in the saved ledger settings with the org admin's id and one-time
    * secret (never stored), the key made here (software: kept in the keychain; pkcs11: made in the token, PIN kept in

@@ -59,6 +59,32 @@ export const LEDGER_SYNC_CODES = [
 ] as const
 
 /**
+ * SATUSEHAT failures: `SATUSEHAT_<REASON>` for each `SatusehatReason` of `core/satusehat/errors.ts` (its one
+ * classifier; docs/satusehat.md), and the SATUSEHAT executor's local preconditions (`core/sync/satusehat-executor.ts`):
+ * the patient's NIK unknown to the MPI or missing (PATIENT_NOT_IN_MPI, NO_NIK), a poli or doctor not mapped yet
+ * (UNMAPPED), a time the platform would refuse (TIME_NOT_SENDABLE).
+ */
+export const SATUSEHAT_SYNC_CODES = [
+  'SATUSEHAT_NETWORK',
+  'SATUSEHAT_TIMEOUT',
+  'SATUSEHAT_HTTP5XX',
+  'SATUSEHAT_RATE_LIMITED',
+  'SATUSEHAT_TOKEN_WAIT',
+  'SATUSEHAT_BAD_CREDENTIALS',
+  'SATUSEHAT_UNAUTHORIZED',
+  'SATUSEHAT_WRONG_ORG',
+  'SATUSEHAT_DUPLICATE',
+  'SATUSEHAT_INVALID',
+  'SATUSEHAT_NOT_FOUND',
+  'SATUSEHAT_BAD_BODY',
+  'SATUSEHAT_HTTP4XX',
+  'SATUSEHAT_PATIENT_NOT_IN_MPI',
+  'SATUSEHAT_NO_NIK',
+  'SATUSEHAT_UNMAPPED',
+  'SATUSEHAT_TIME_NOT_SENDABLE',
+] as const
+
+/**
  * Codes of our own: a stored job this version cannot run (`core/sync/operations.ts`: UNKNOWN_OPERATION, BAD_PAYLOAD),
  * the PCare/Antrean executors' local preconditions (`core/sync/pcare-executor.ts`), the worker
  * (`core/sync/worker.ts`: no client could be built, an unclassified throw, the transient retry budget spent), the
@@ -83,7 +109,7 @@ export const LOCAL_SYNC_CODES = [
 ] as const
 
 /** Every sync error code with a fixed name (everything but the COMMIT_INVALID_<n> family). */
-export const NamedSyncErrorCode = z.enum([...PCARE_SYNC_CODES, ...LEDGER_SYNC_CODES, ...LOCAL_SYNC_CODES])
+export const NamedSyncErrorCode = z.enum([...PCARE_SYNC_CODES, ...LEDGER_SYNC_CODES, ...SATUSEHAT_SYNC_CODES, ...LOCAL_SYNC_CODES])
 export type NamedSyncErrorCode = z.infer<typeof NamedSyncErrorCode>
 
 /** A ledger transaction that failed commit validation: n is Fabric's TxValidationCode (fabric-protos), e.g. 10 ENDORSEMENT_POLICY_FAILURE. */

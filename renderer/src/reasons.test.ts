@@ -10,8 +10,8 @@ const _incomplete: typeof REASON_KEYS = { NETWORK: 'reason.NETWORK' }
 
 describe('sync error reasons', () => {
   it('has every code of the contract, each with its own Indonesian and English sentence', () => {
-    // The contract's three lists (20 PCare, 12 ledger, 13 of our own) hold 45 named codes.
-    expect(codes).toHaveLength(45)
+    // The contract's four lists (20 PCare, 12 ledger, 17 SATUSEHAT, 13 of our own) hold 62 named codes.
+    expect(codes).toHaveLength(62)
     for (const code of codes) {
       const id = reasonText('id', code, null)
       const en = reasonText('en', code, null)

@@ -52,6 +52,23 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   WITHDRAWN: 'reason.WITHDRAWN',
   CANCELLED: 'reason.CANCELLED',
   RESEND_REQUESTED: 'reason.RESEND_REQUESTED',
+  SATUSEHAT_NETWORK: 'reason.SATUSEHAT_NETWORK',
+  SATUSEHAT_TIMEOUT: 'reason.SATUSEHAT_TIMEOUT',
+  SATUSEHAT_HTTP5XX: 'reason.SATUSEHAT_HTTP5XX',
+  SATUSEHAT_RATE_LIMITED: 'reason.SATUSEHAT_RATE_LIMITED',
+  SATUSEHAT_TOKEN_WAIT: 'reason.SATUSEHAT_TOKEN_WAIT',
+  SATUSEHAT_BAD_CREDENTIALS: 'reason.SATUSEHAT_BAD_CREDENTIALS',
+  SATUSEHAT_UNAUTHORIZED: 'reason.SATUSEHAT_UNAUTHORIZED',
+  SATUSEHAT_WRONG_ORG: 'reason.SATUSEHAT_WRONG_ORG',
+  SATUSEHAT_DUPLICATE: 'reason.SATUSEHAT_DUPLICATE',
+  SATUSEHAT_INVALID: 'reason.SATUSEHAT_INVALID',
+  SATUSEHAT_NOT_FOUND: 'reason.SATUSEHAT_NOT_FOUND',
+  SATUSEHAT_BAD_BODY: 'reason.SATUSEHAT_BAD_BODY',
+  SATUSEHAT_HTTP4XX: 'reason.SATUSEHAT_HTTP4XX',
+  SATUSEHAT_PATIENT_NOT_IN_MPI: 'reason.SATUSEHAT_PATIENT_NOT_IN_MPI',
+  SATUSEHAT_NO_NIK: 'reason.SATUSEHAT_NO_NIK',
+  SATUSEHAT_UNMAPPED: 'reason.SATUSEHAT_UNMAPPED',
+  SATUSEHAT_TIME_NOT_SENDABLE: 'reason.SATUSEHAT_TIME_NOT_SENDABLE',
 }
 
 const isNamed = (code: string): code is NamedSyncErrorCode => Object.prototype.hasOwnProperty.call(REASON_KEYS, code)
@@ -76,12 +93,33 @@ export function pcareWords(code: string | null, message: string | null): string 
   return code && PCARE_WORDS.has(code) && message?.trim() ? message.trim() : null
 }
 
+/** SATUSEHAT refusals whose stored message is the platform's OperationOutcome (core SatusehatError.describe()). */
+const SATUSEHAT_WORDS = new Set<string>([
+  'SATUSEHAT_INVALID',
+  'SATUSEHAT_DUPLICATE',
+  'SATUSEHAT_NOT_FOUND',
+  'SATUSEHAT_HTTP4XX',
+  'SATUSEHAT_WRONG_ORG',
+  'SATUSEHAT_BAD_CREDENTIALS',
+  'SATUSEHAT_UNAUTHORIZED',
+] satisfies NamedSyncErrorCode[])
+
+/**
+ * SATUSEHAT's own words for a refusal (the OperationOutcome issues with their paths and RuleNumbers), without the
+ * `kind/reason HTTP n:` head describe() puts first; null when the failure carries none.
+ */
+export function satusehatWords(code: string | null, message: string | null): string | null {
+  if (!code || !SATUSEHAT_WORDS.has(code) || !message?.trim()) return null
+  return message.trim().replace(/^(transient|permanent)\/\w+( HTTP \d+)?: /, '')
+}
+
 /**
  * The remote's own words for a refusal of a job of `target`, shown as said: PCare's (pcareWords) or the chaincode's
  * answer (CHAINCODE_*); null when the failure carries none (its stored message is then a technical detail).
  */
 export function remoteWords(target: string, code: string | null, message: string | null): string | null {
   if (target === 'pcare') return pcareWords(code, message)
+  if (target === 'satusehat') return satusehatWords(code, message)
   if (target === 'ledger') return code?.startsWith('CHAINCODE_') && message?.trim() ? message.trim() : null
   return null
 }

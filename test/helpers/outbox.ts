@@ -47,6 +47,7 @@ export const SAMPLE_PAYLOADS: { [Op in Operation]: PayloadOf<Op> } = {
     transient: { detail: '{"doctor":"dr. A","reason":"perlu spesialis","salt":"00000000000000000000000000000000"}' },
   },
   'Claim:Submit': { intent: { claimId: 'C1', visitId: 'V1', noKartu: '0009999000001', amount: 150000, kdPPK: '0199B001' } },
+  'satusehat.visit': { noRawat: '20261123-0001' },
 }
 
 /**

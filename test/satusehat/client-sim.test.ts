@@ -95,7 +95,7 @@ describe('visit as a transaction Bundle', () => {
     sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const bundle = buildVisitBundle(sampleVisit('RJ-0001', loc), buildContext(s.client))
-    const results = await s.client.transaction(bundle)
+    const results = await s.client.postBundle(bundle)
     expect(results.map((r) => r.resourceType)).toEqual(bundle.entry?.map((e) => e.resource?.resourceType))
     expect(sim.resources('Encounter')).toHaveLength(1)
     expect(sim.resources('Condition')).toHaveLength(2)
@@ -113,8 +113,8 @@ describe('visit as a transaction Bundle', () => {
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const ctx = buildContext(s.client)
     const visit = sampleVisit('RJ-0002', loc)
-    await s.client.transaction(buildVisitBundle(visit, ctx))
-    const dup = await failure(s.client.transaction(buildVisitBundle(visit, ctx)))
+    await s.client.postBundle(buildVisitBundle(visit, ctx))
+    const dup = await failure(s.client.postBundle(buildVisitBundle(visit, ctx)))
     expect(dup.reason).toBe('duplicate')
     expect(sim.resources('Encounter')).toHaveLength(1)
 
@@ -131,7 +131,7 @@ describe('visit as a transaction Bundle', () => {
       const hit = await s.client.searchByIdentifier(r.resourceType, r.identifier[r.resourceType === 'Observation' ? 0 : 1].system, r.identifier[r.resourceType === 'Observation' ? 0 : 1].value)
       return [existingKey(r.resourceType, r.identifier[r.resourceType === 'Observation' ? 0 : 1].value), hit[0].id as string] as const
     }) ?? [])))
-    await s.client.transaction(buildVisitBundle(corrected, ctx, new Map([...existing, ...obsIds])))
+    await s.client.postBundle(buildVisitBundle(corrected, ctx, new Map([...existing, ...obsIds])))
     expect(sim.resources('Encounter')).toHaveLength(1)
     expect(sim.resources('Condition')).toHaveLength(2)
     expect(sim.resources('Observation')).toHaveLength(7)
@@ -145,7 +145,7 @@ describe('visit as a transaction Bundle', () => {
     sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const visit = { ...sampleVisit('RJ-0003', loc), diagnoses: [{ kdDiag: 'Z99.99', nmDiag: 'unknown to the terminology' }] }
-    const err = await failure(s.client.transaction(buildVisitBundle(visit, buildContext(s.client))))
+    const err = await failure(s.client.postBundle(buildVisitBundle(visit, buildContext(s.client))))
     expect([err.kind, err.reason]).toEqual(['permanent', 'invalid'])
     expect(err.rules).toContain(10001)
     expect(err.issues[0].expression[0]).toMatch(/^Bundle\.entry\[1\]\.resource\.code/)

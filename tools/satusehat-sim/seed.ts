@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { COMMON_DIAGNOSA } from '../pcare-sim/icd10'
 
 /** Fake credentials for the simulator only (not SATUSEHAT values); the org id is the sandbox examples' (reference §2.1). */
@@ -12,6 +14,20 @@ export const SEED_PATIENTS = [
   { nik: '9204014804000002', id: 'P03647103112', name: 'Claudia Sintia' },
   { nik: '9104224509000003', id: 'P00805884304', name: 'Elizabeth Dior' },
 ] as const
+
+/**
+ * The MPI the simulator answers: the sandbox dummies, and the demo patients of tools/demo-data/peserta.json (the PCare
+ * simulator's cards, made-up NIKs starting 9999) with made-up IHS ids `P9` + the NIK's last 10 digits, so a demo or
+ * test visit of those cards finds its Patient as on the real platform.
+ */
+export const MPI_PATIENTS: readonly { nik: string; id: string; name: string }[] = [
+  ...SEED_PATIENTS,
+  ...(JSON.parse(readFileSync(join(__dirname, '..', 'demo-data', 'peserta.json'), 'utf8')) as { noKTP: string; nama: string }[]).map((p) => ({
+    nik: p.noKTP,
+    id: `P9${p.noKTP.slice(-10)}`,
+    name: p.nama,
+  })),
+]
 
 /** The official sandbox dummy practitioners (reference §6: official practitioner page). */
 export const SEED_PRACTITIONERS = [

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Bundle, BundleEntry, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
 import { createLogger, type Logger } from '../../electron/core/log'
 import { issue, platformIssues, type RuleContext } from './rules'
-import { KFA_PRODUCTS, SEED_PATIENTS, SEED_PRACTITIONERS, SIM_CLIENTS } from './seed'
+import { KFA_PRODUCTS, MPI_PATIENTS, SEED_PRACTITIONERS, SIM_CLIENTS } from './seed'
 import { emptyState, loadState, saveState, type SimState } from './state'
 import { ensureIndexed, fhirR4Issues } from './validate'
 
@@ -25,6 +25,8 @@ export interface SimFault {
   count?: number
   /** Only FHIR paths starting with this (`Encounter`, `Patient`; `` matches the Bundle POST too). */
   pathPrefix?: string
+  /** Only requests with this method (`POST` with pathPrefix `''` is the transaction Bundle alone). */
+  method?: string
   commit?: boolean
   delayMs?: number
   status?: number
@@ -120,7 +122,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
   const store = (type: string): Record<string, { resource: Resource; orgId: string; version: number }> => (state.resources[type] ??= {})
 
   const exists = (type: string, id: string): boolean => {
-    if (type === 'Patient') return SEED_PATIENTS.some((p) => p.id === id)
+    if (type === 'Patient') return MPI_PATIENTS.some((p) => p.id === id)
     if (type === 'Practitioner') return SEED_PRACTITIONERS.some((p) => p.id === id)
     if (type === 'Organization') return SIM_CLIENTS.some((c) => c.orgId === id)
     return Boolean(state.resources[type]?.[id])
@@ -238,7 +240,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
     const identifier = q.get('identifier')
     if (type === 'Patient' || type === 'Practitioner') {
       const nik = identifier?.startsWith('https://fhir.kemkes.go.id/id/nik|') ? identifier.split('|')[1] : null
-      const seeds = type === 'Patient' ? SEED_PATIENTS : SEED_PRACTITIONERS
+      const seeds = type === 'Patient' ? MPI_PATIENTS : SEED_PRACTITIONERS
       const hits = seeds.filter((p) => p.nik === nik).map((p) => personResource(type, p))
       return searchset(type, hits, url)
     }
@@ -272,7 +274,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
       return json(200, { resourceType: 'Organization', id, active: true, name: `Faskes simulator ${id}` })
     }
     if (type === 'Patient' || type === 'Practitioner') {
-      const p = (type === 'Patient' ? SEED_PATIENTS : SEED_PRACTITIONERS).find((x) => x.id === id)
+      const p = (type === 'Patient' ? MPI_PATIENTS : SEED_PRACTITIONERS).find((x) => x.id === id)
       return p ? json(200, personResource(type, p)) : outcome(404, [{ severity: 'error', code: 'not-found', details: { text: `Resource ${type}/${id} not found` } }])
     }
     const s = state.resources[type]?.[id]
@@ -407,10 +409,11 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
 
   /* ---- dispatch ---- */
   const FHIR = '/fhir-r4/v1'
-  const takeFault = (kind: 'token' | 'fhir', path: string): SimFault | null => {
+  const takeFault = (kind: 'token' | 'fhir', path: string, method = 'GET'): SimFault | null => {
     if (fault.mode === 'none') return null
     if ((fault.mode === 'token500') !== (kind === 'token')) return null
     if (kind === 'fhir' && fault.pathPrefix !== undefined && !path.startsWith(fault.pathPrefix)) return null
+    if (kind === 'fhir' && fault.method !== undefined && fault.method !== method) return null
     const f = fault
     if (f.count !== undefined) {
       const left = f.count - 1
@@ -445,7 +448,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
     if (!orgId) return json(401, { fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } })
     if (isKfa) return kfa(url)
     const path = url.pathname.slice(FHIR.length).replace(/^\/+/, '')
-    const f = takeFault('fhir', path)
+    const f = takeFault('fhir', path, req.method ?? 'GET')
     if (f?.mode === 'rate429') return { ...text(429, 'Too Many Requests'), headers: { 'Retry-After': String(f.retryAfterSeconds ?? 1) } }
     const commit = f?.commit ?? (f?.mode === 'slow' || f?.mode === 'drop')
     if (f && !commit) {

@@ -8,6 +8,7 @@ import { canonicalJson, sha256Hex } from '../util/canonical'
 import { checkDokter } from './doctors'
 import { checkReferral, visitDetail, type Actor } from './index'
 import { assertVitalsForPoli } from './vitals'
+import { queueSatusehatCorrection } from '../satusehat/store'
 
 /*
  * Corrections of a visit: cancel its registration, edit its examination, delete its kunjungan. Each is a row of its own
@@ -188,6 +189,8 @@ export function editExamination(db: DB, input: ExaminationInput, reason: string,
       enqueue(db, { operation: 'Visit:Correct', chainKey: ledgerChain, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'EDIT', detailHash: sha256Hex(text) }, transient: { detail: text } } }, now)
       queued = true
     }
+    // SATUSEHAT: a visit already sent gets its resources PUT again with the corrected record (never second ones).
+    if (queueSatusehatCorrection(db, reg.no_rawat, id, now)) queued = true
     return settle(db, id, queued, correctionId)
   })
 }

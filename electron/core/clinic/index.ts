@@ -14,6 +14,7 @@ import { localIsoDate } from './dates'
 import { checkDokter } from './doctors'
 import { checkClinicalData, tindakanWithValue } from './clinical'
 import { medicalRecordNumber } from './records'
+import { queueSatusehatVisit } from '../satusehat/store'
 
 export interface Actor {
   userId: string
@@ -237,6 +238,8 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
         payload: { intent: { claimId, visitId, noKartu: reg.no_kartu, amount: input.claimAmount, kdPPK: faskes.kdPPK ?? 'LOCAL' } },
       }, now)
     }
+    // SATUSEHAT (every visit, whoever pays), on its own chain; only while enabled in Pengaturan.
+    queueSatusehatVisit(db, reg.no_rawat, now)
     return { noRawat: reg.no_rawat, visitId, referralId, claimId }
   })
 }

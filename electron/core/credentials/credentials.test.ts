@@ -124,8 +124,8 @@ describe('keychain deadline', () => {
     const store = new CredentialStore(k.backend, 'svc', 80)
     const results = await Promise.allSettled([store.pcare(), store.pcare(), store.presence(), store.sealKey(() => false), store.setAntrean({ consId: '1', secretKey: 's', userKey: 'u' })])
     for (const r of results) expect(r.status === 'rejected' && r.reason instanceof KeychainDeadlineError).toBe(true)
-    // pcare twice + presence (pcare again, antrean, three Fabric keys) + the seal key: pcare is read once.
-    expect(k.calls.get).toBe(6)
+    // pcare twice + presence (pcare again, antrean, satusehat, three Fabric keys) + the seal key: pcare is read once.
+    expect(k.calls.get).toBe(7)
     // The one write is setAntrean's: no seal key is minted when its read did not answer.
     expect(k.calls.set).toBe(1)
   })

@@ -4,6 +4,7 @@ import type { CredentialPresence } from '../../contract'
 import { AppError, msg } from '../errors'
 import type { AntreanCredentials, CredentialSource, PcareCredentials } from '../pcare/credentials'
 import { KEYCHAIN_DEADLINE_MS, keychainDeadline } from './deadline'
+import type { SatusehatCredentials } from '../satusehat/token'
 
 /** The subset of keytar we use; the app passes @github/keytar, loaded lazily so a missing libsecret is a clear error. */
 export interface KeychainBackend {
@@ -38,6 +39,7 @@ const Antrean = z.object({
   kdAplikasi: z.string().optional(),
 })
 const FabricKey = z.string().regex(/-----BEGIN (EC )?PRIVATE KEY-----/, 'v.pemKey')
+const Satusehat = z.object({ clientId: z.string().trim().min(1), clientSecret: z.string().trim().min(1) })
 
 export class KeychainUnavailableError extends AppError {
   constructor(cause: unknown) {
@@ -146,7 +148,15 @@ export class CredentialStore implements CredentialSource {
   async setFabricPin(msp: FabricMsp, pin: string): Promise<void> {
     await this.set(`fabric-pin:${msp}`, z.string().min(1).parse(pin))
   }
-  async clear(what: 'pcare' | 'antrean' | `fabric-key:${FabricMsp}` | `fabric-pin:${FabricMsp}`): Promise<void> {
+  /** SATUSEHAT's OAuth2 client credentials (one item, `satusehat`), or null. */
+  async satusehat(): Promise<SatusehatCredentials | null> {
+    const raw = await this.get('satusehat')
+    return raw === null ? null : Satusehat.parse(JSON.parse(raw))
+  }
+  async setSatusehat(c: z.input<typeof Satusehat>): Promise<void> {
+    await this.set('satusehat', JSON.stringify(Satusehat.parse(c)))
+  }
+  async clear(what: 'pcare' | 'antrean' | 'satusehat' | `fabric-key:${FabricMsp}` | `fabric-pin:${FabricMsp}`): Promise<void> {
     await this.del(what)
   }
 
@@ -186,14 +196,15 @@ export class CredentialStore implements CredentialSource {
   }
 
   /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */
-  async presence(): Promise<{ pcare: boolean; antrean: boolean; fabric: Record<FabricMsp, boolean> }> {
-    const [p, a, rs, pk, bp] = await Promise.all([
+  async presence(): Promise<{ pcare: boolean; antrean: boolean; satusehat: boolean; fabric: Record<FabricMsp, boolean> }> {
+    const [p, a, ss, rs, pk, bp] = await Promise.all([
       this.get('pcare'),
       this.get('antrean'),
+      this.get('satusehat'),
       this.get('fabric-key:RSMSP'),
       this.get('fabric-key:PuskesmasMSP'),
       this.get('fabric-key:BPJSMSP'),
     ])
-    return { pcare: p !== null, antrean: a !== null, fabric: { RSMSP: rs !== null, PuskesmasMSP: pk !== null, BPJSMSP: bp !== null } }
+    return { pcare: p !== null, antrean: a !== null, satusehat: ss !== null, fabric: { RSMSP: rs !== null, PuskesmasMSP: pk !== null, BPJSMSP: bp !== null } }
   }
 }

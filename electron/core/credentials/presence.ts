@@ -3,7 +3,7 @@ import { AppError, msg } from '../errors'
 import type { SyncEngine } from '../sync/engine'
 import type { CredentialStore } from './index'
 
-const NONE = { pcare: false, antrean: false, fabric: { RSMSP: false, PuskesmasMSP: false, BPJSMSP: false } }
+const NONE = { pcare: false, antrean: false, satusehat: false, fabric: { RSMSP: false, PuskesmasMSP: false, BPJSMSP: false } }
 
 /**
  * Which secrets the keychain holds, for the settings page (never the secrets). An unreachable keychain is not an
@@ -32,5 +32,16 @@ export async function savePcareCredentials(
   await store.setPcare(pcare)
   if (antreanUserKey) await store.setAntrean({ ...pcare, userKey: antreanUserKey })
   engine?.reference?.kick()
+  return credentialPresence(store)
+}
+
+/**
+ * Saves SATUSEHAT's client id and secret in the keychain; the next send builds its client with them (engine
+ * satusehatClient). Throws UNAVAILABLE when this process has no keychain.
+ */
+export async function saveSatusehatCredentials(store: CredentialStore | null, engine: SyncEngine | null, input: Input<'credentials.setSatusehat'>): Promise<CredentialPresence> {
+  if (!store) throw new AppError('UNAVAILABLE', msg('err.noKeychain'))
+  await store.setSatusehat(input)
+  engine?.kick()
   return credentialPresence(store)
 }

@@ -15,7 +15,9 @@ import { callPatient, markAttendance } from '../clinic/queue'
 import { todayRegistrations } from '../clinic/registrations'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
-import { credentialPresence, savePcareCredentials } from '../credentials/presence'
+import { credentialPresence, savePcareCredentials, saveSatusehatCredentials } from '../credentials/presence'
+import { runSatusehatSetup, setUserNik } from '../satusehat/setup'
+import { usersSatusehat } from '../satusehat/store'
 import { enrolFromPage } from '../ledger/enrolment'
 import { referralLetter, registrationSlip } from '../print'
 import { searchObat, searchTindakan } from '../reference/items'
@@ -101,6 +103,10 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
 
     'credentials.status': () => credentialPresence(core.credentials),
     'credentials.setPcare': (input) => savePcareCredentials(core.credentials, core.engine, input),
+    'credentials.setSatusehat': (input) => saveSatusehatCredentials(core.credentials, core.engine, input),
+    'satusehat.setup': () => runSatusehatSetup(core.db, core.engine),
+    'users.satusehat': () => usersSatusehat(core.db),
+    'users.setNik': ({ username, nik }) => setUserNik(core.db, username, nik),
     'ledger.enrol': (input) => enrolFromPage(core.settings, core.credentials, input),
 
     'auth.me': (_input, ctx) => whoAmI(core.db, auth, core.settings.get().locale, ctx),

@@ -197,7 +197,7 @@ export function buildMedicationRequests(v: SatusehatVisit, ctx: BuildContext, en
 }
 
 /** The business identifier a resource is reconciled by: its first identifier's value (for a MedicationRequest, the item). */
-function businessValue(r: Resource & { identifier?: { value?: string }[] }): string {
+export function businessValue(r: Resource & { identifier?: { value?: string }[] }): string {
   const ids = r.identifier ?? []
   return String((r.resourceType === 'MedicationRequest' ? ids[1] : ids[0])?.value ?? '')
 }

@@ -230,7 +230,7 @@ export class SatusehatClient {
    * resourceType and id (`resourceID`, else the id in `location`), in request order. Throws SatusehatError; a bundle
    * answer with fewer entries than sent is a transient bad_body that may have committed (reconcile by identifier).
    */
-  async transaction(bundle: Bundle): Promise<TransactionEntryResult[]> {
+  async postBundle(bundle: Bundle): Promise<TransactionEntryResult[]> {
     const r = await this.request<Bundle | OperationOutcome>('POST', '', bundle)
     const sent = bundle.entry ?? []
     const got: BundleEntry[] = r.body.resourceType === 'Bundle' ? (r.body.entry ?? []) : []

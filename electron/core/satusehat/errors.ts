@@ -5,7 +5,8 @@ import { RETRY_AFTER_MAX_MS } from '../sync/backoff'
 export type SatusehatErrorKind = 'transient' | 'permanent'
 
 /**
- * Why a SATUSEHAT call failed, one per staff sentence in SATUSEHAT_REASON_TEXTS. Transient ones are retried on the
+ * Why a SATUSEHAT call failed; each is the sync error code `SATUSEHAT_<REASON>` (contract/sync-errors.ts), worded for
+ * staff in the locales as `reason.SATUSEHAT_<REASON>`. Transient ones are retried on the
  * outbox schedule; permanent ones wait for a person (data, mapping or credentials).
  */
 export type SatusehatReason =
@@ -74,26 +75,6 @@ export class SatusehatError extends Error {
     const issues = this.issues.map((i) => `${i.code}: ${i.text}${i.expression.length ? ` @ ${i.expression.join(', ')}` : ''}`)
     return `${head}: ${issues.length ? issues.join('; ') : this.message}`
   }
-}
-
-/**
- * Staff sentences per reason, Bahasa Indonesia first with the English (the next session moves them into the
- * locales as `reason.SATUSEHAT_<REASON>`; docs/satusehat.md#wiring-plan).
- */
-export const SATUSEHAT_REASON_TEXTS: Readonly<Record<SatusehatReason, { id: string; en: string }>> = {
-  network: { id: 'SATUSEHAT tidak dapat dihubungi (jaringan). Dikirim ulang otomatis.', en: 'SATUSEHAT could not be reached (network). It is resent automatically.' },
-  timeout: { id: 'SATUSEHAT tidak menjawab tepat waktu. Dicek dulu apakah sudah diterima, lalu dikirim ulang.', en: 'SATUSEHAT did not answer in time. Whether it arrived is checked before it is resent.' },
-  http5xx: { id: 'Server SATUSEHAT sedang bermasalah. Dikirim ulang otomatis.', en: 'The SATUSEHAT server is having trouble. It is resent automatically.' },
-  rate_limited: { id: 'SATUSEHAT membatasi jumlah permintaan. Dikirim ulang setelah jeda.', en: 'SATUSEHAT is limiting requests. It is resent after a pause.' },
-  token_wait: { id: 'Login ke SATUSEHAT baru saja gagal; SATUSEHAT hanya mengizinkan satu percobaan per menit.', en: 'Signing in to SATUSEHAT just failed; SATUSEHAT allows one attempt per minute.' },
-  bad_credentials: { id: 'Client ID atau secret SATUSEHAT ditolak. Periksa di Pengaturan.', en: 'The SATUSEHAT client ID or secret was refused. Check them in Settings.' },
-  unauthorized: { id: 'SATUSEHAT menolak akses dengan kredensial ini. Periksa hak akses di Pengaturan.', en: 'SATUSEHAT refused access with these credentials. Check the access rights in Settings.' },
-  wrong_org: { id: 'ID Organisasi tidak cocok dengan kredensial SATUSEHAT. Periksa di Pengaturan.', en: 'The Organization ID does not match the SATUSEHAT credentials. Check it in Settings.' },
-  duplicate: { id: 'Data ini sudah ada di SATUSEHAT.', en: 'This record already exists in SATUSEHAT.' },
-  invalid: { id: 'SATUSEHAT menolak data ini. Perbaiki data sesuai pesan, lalu kirim ulang.', en: 'SATUSEHAT refused this record. Correct it as the message says, then resend.' },
-  not_found: { id: 'Data yang dirujuk tidak ada di SATUSEHAT (pasien, dokter atau lokasi).', en: 'A referenced record is not in SATUSEHAT (patient, doctor or location).' },
-  bad_body: { id: 'Jawaban SATUSEHAT tidak dapat dibaca.', en: 'The SATUSEHAT answer could not be read.' },
-  http4xx: { id: 'SATUSEHAT menolak permintaan ini.', en: 'SATUSEHAT refused this request.' },
 }
 
 /** What was observed; classifySatusehat turns it into the one typed error. */

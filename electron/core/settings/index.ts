@@ -27,6 +27,19 @@ export const defaultSettings: Settings = {
     timeoutMs: 30_000,
   },
   updater: { url: null },
+  // Off until the faskes has its SATUSEHAT onboarding; once on, the demo simulator until real hosts are chosen.
+  satusehat: {
+    enabled: false,
+    environment: 'demo',
+    authBase: null,
+    fhirBase: null,
+    kfaBase: null,
+    orgId: null,
+    zone: 'Asia/Jakarta',
+    encounterStyle: 'bundle',
+    timeStyle: 'utc',
+    timeoutMs: 30_000,
+  },
 }
 
 /**

@@ -13,7 +13,7 @@ export function appInfo(core: Pick<Core, 'db' | 'version' | 'settings'>): AppInf
     faskesName: s.faskesName,
     kdPPK: s.kdPPK,
     locale: s.locale,
-    demo: { ledger: s.ledger.peerEndpoint === null, pcare: s.pcare.baseUrl === null },
+    demo: { ledger: s.ledger.peerEndpoint === null, pcare: s.pcare.baseUrl === null, satusehat: s.satusehat.enabled && s.satusehat.environment === 'demo' },
   }
 }
 

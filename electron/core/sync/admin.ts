@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { OutboxDetail, OutboxFilter, OutboxRow, OutboxStatus, Target } from '../../contract'
 import type { DB } from '../db'
+import { localIsoDate } from '../clinic/dates'
+import { satusehatPerDay } from '../satusehat/store'
 import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
 
@@ -124,7 +126,8 @@ function percentile(sorted: number[], p: number): number | null {
 
 /**
  * Monitoring for the admin page, from the attempts log: success rate per endpoint per day, latency percentiles per
- * endpoint, top error messages, and how retried jobs ended. Real sends only (resend/cancel markers excluded).
+ * endpoint, top error messages, and how retried jobs ended. Real sends only (resend/cancel markers excluded). Also
+ * SATUSEHAT's resources per type per day, from what the platform holds (satusehat_ids).
  */
 export function monitoring(db: DB, days: number, now = Date.now()) {
   const since = now - days * 86_400_000
@@ -181,5 +184,6 @@ export function monitoring(db: DB, days: number, now = Date.now()) {
     latency,
     topErrors,
     retryOutcomes,
+    satusehat: satusehatPerDay(db, localIsoDate(since)),
   }
 }

@@ -15,6 +15,10 @@ import { ChainEventListener } from './events'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
+import { satusehatExecutor } from './satusehat-executor'
+import { SatusehatClient } from '../satusehat'
+import { SATUSEHAT_HOSTS } from '../satusehat/config'
+import type { SatusehatCredentials } from '../satusehat/token'
 import { realScheduler, type Scheduler } from './scheduler'
 import type { Connectivity } from './status'
 import { TargetWorker } from './worker'
@@ -23,6 +27,8 @@ import { TargetWorker } from './worker'
 export interface Remotes {
   /** PCare simulator (demo): used while settings.pcare.baseUrl is null. Its credentials are fake test values. */
   demoPcare?: { baseUrl: string; antreanBaseUrl: string; credentials: PcareCredentials; antreanCredentials: AntreanCredentials }
+  /** SATUSEHAT simulator (demo): used while settings.satusehat.environment is 'demo'. Its credentials are fake test values. */
+  demoSatusehat?: { authBase: string; fhirBase: string; kfaBase: string; orgId: string; credentials: SatusehatCredentials }
   /** Local Fabric network (demo): used while settings.ledger.peerEndpoint is null. */
   demoLedger?: { runtimeDir: string }
   /**
@@ -32,6 +38,7 @@ export interface Remotes {
   keychain?: {
     pcare(): Promise<PcareCredentials | null>
     antrean(): Promise<AntreanCredentials | null>
+    satusehat?(): Promise<SatusehatCredentials | null>
   } & Partial<LedgerKeychain>
 }
 
@@ -73,6 +80,7 @@ export class SyncEngine {
   /** Fetches reference data when a list is empty or stale; null unless `referenceRefresh` was given. */
   readonly reference: ReferenceAutoRefresh | null
   private ledgerConn: { key: string; conn: Promise<LedgerConnection> } | null = null
+  private satusehat: { key: string; client: SatusehatClient } | null = null
   private renewTimer: unknown = null
 
   constructor(
@@ -83,11 +91,13 @@ export class SyncEngine {
   ) {
     this.store = new OutboxStore(db)
     const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange }
-    const c = { ledger: 16, pcare: 4, antrean: 2, ...options.concurrency }
+    // SATUSEHAT: one visit at a time (its quotas are not published; one token is shared by every send).
+    const c = { ledger: 16, pcare: 4, antrean: 2, satusehat: 1, ...options.concurrency }
     this.workers = {
       pcare: new TargetWorker(db, this.store, pcareExecutor(db, () => this.pcareClient()), { ...common, concurrency: c.pcare }),
       antrean: new TargetWorker(db, this.store, antreanExecutor(db, () => this.antreanClient()), { ...common, concurrency: c.antrean }),
       ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger(), options.scheduler), { ...common, concurrency: c.ledger }),
+      satusehat: new TargetWorker(db, this.store, satusehatExecutor(db, () => this.satusehatClient()), { ...common, concurrency: c.satusehat }),
     }
     this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs, scheduler: options.scheduler })
     this.reference = options.referenceRefresh
@@ -137,7 +147,7 @@ export class SyncEngine {
     for (const w of Object.values(this.workers)) w.kick()
   }
   connectivity(): Connectivity {
-    return { ledger: this.workers.ledger.online, pcare: this.workers.pcare.online, antrean: this.workers.antrean.online }
+    return { ledger: this.workers.ledger.online, pcare: this.workers.pcare.online, antrean: this.workers.antrean.online, satusehat: this.workers.satusehat.online }
   }
   get idle(): boolean {
     return Object.values(this.workers).every((w) => w.idle)
@@ -172,6 +182,38 @@ export class SyncEngine {
       },
       logger: this.options.log,
     })
+  }
+
+  /**
+   * The SATUSEHAT client, kept while its settings and credentials stay the same so its token is reused across sends
+   * (the platform allows one token attempt a minute after a failure; docs/satusehat.md). Also used by the setup and
+   * the operators' CLI. UNAVAILABLE when SATUSEHAT has no organization id, credentials or (demo) simulator.
+   */
+  async satusehatClient(): Promise<SatusehatClient> {
+    const s = this.settings.get().satusehat
+    const demo = s.environment === 'demo' ? this.remotes.demoSatusehat : undefined
+    if (s.environment === 'demo' && !demo) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
+    const credentials = demo ? demo.credentials : await this.remotes.keychain?.satusehat?.()
+    if (!credentials) throw new AppError('UNAVAILABLE', msg('remote.satusehatNoCredentials'))
+    const orgId = demo ? demo.orgId : s.orgId
+    if (!orgId) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
+    const hosts =
+      demo ?? (s.environment === 'custom' ? { authBase: s.authBase, fhirBase: s.fhirBase, kfaBase: s.kfaBase } : SATUSEHAT_HOSTS[s.environment === 'sandbox' ? 'sandbox' : 'production'])
+    if (!hosts.authBase || !hosts.fhirBase || !hosts.kfaBase) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
+    const config = {
+      authBase: hosts.authBase,
+      fhirBase: hosts.fhirBase,
+      kfaBase: hosts.kfaBase,
+      orgId,
+      zone: s.zone,
+      encounterStyle: s.encounterStyle,
+      timeStyle: s.timeStyle,
+      timeouts: { headersMs: Math.min(15_000, s.timeoutMs), totalMs: s.timeoutMs },
+    }
+    // Rebuilt when the settings or the credentials change; the key (it holds the secret) stays in this object.
+    const key = JSON.stringify({ config, credentials })
+    if (this.satusehat?.key !== key) this.satusehat = { key, client: new SatusehatClient({ config, credentials, logger: this.options.log }) }
+    return this.satusehat.client
   }
 
   /** Also used for interactive reads (the doctors' schedule) besides the antrean outbox worker. */

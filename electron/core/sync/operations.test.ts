@@ -13,6 +13,7 @@ import { ledgerExecutor } from './ledger-executor'
 import { OPERATIONS, parseJob, type Operation } from './operations'
 import { enqueue, OutboxStore } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
+import { satusehatExecutor } from './satusehat-executor'
 import { TargetWorker } from './worker'
 
 let tmp: ReturnType<typeof tempDir>
@@ -40,10 +41,11 @@ const storedRows = () =>
 
 /** Remote clients that must never be reached: a job that fails its parse is refused before any call. */
 const unreachable = (): Promise<never> => Promise.reject(new Error('the remote was called'))
-const executors = (): Record<'pcare' | 'antrean' | 'ledger', Executor> => ({
+const executors = (): Record<'pcare' | 'antrean' | 'ledger' | 'satusehat', Executor> => ({
   pcare: pcareExecutor(db, unreachable),
   antrean: antreanExecutor(db, unreachable),
   ledger: ledgerExecutor(unreachable),
+  satusehat: satusehatExecutor(db, unreachable),
 })
 
 describe('the operation map', () => {
@@ -146,6 +148,8 @@ describe('payloads the clinic queues', () => {
   }
 
   it('cover every operation, and each parses with its schema on its target', () => {
+    // SATUSEHAT queues visits only while it is on (off by default, so the stored hashes below stay as they were).
+    db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('satusehat', '{"enabled":true}', 0)`).run()
     queueEveryKind()
     queueCorrections()
     const rows = storedRows()

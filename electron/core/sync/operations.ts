@@ -192,6 +192,12 @@ const ClaimSubmit = z.object({
   intent: z.object({ claimId: z.string(), visitId: z.string(), noKartu: z.string(), amount: z.number(), kdPPK: z.string() }),
 })
 
+/**
+ * `satusehat.visit`: the visit's resources to SATUSEHAT (core/sync/satusehat-executor.ts). Only the visit number: the
+ * executor reads the registration and examination at send time (a correction made before the send goes with it).
+ */
+const SatusehatVisit = z.object({ noRawat: z.string().min(1) })
+
 interface OperationSpec {
   readonly target: Target
   readonly payload: z.ZodType
@@ -217,6 +223,7 @@ export const OPERATIONS = {
   'Visit:Correct': { target: 'ledger', payload: VisitCorrect },
   'Referral:Create': { target: 'ledger', payload: ReferralCreate },
   'Claim:Submit': { target: 'ledger', payload: ClaimSubmit },
+  'satusehat.visit': { target: 'satusehat', payload: SatusehatVisit },
 } as const satisfies Record<string, OperationSpec>
 
 export type Operation = keyof typeof OPERATIONS

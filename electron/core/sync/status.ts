@@ -1,6 +1,7 @@
 import type { SyncStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { referenceStamp } from '../reference/auto'
+import { satusehatEnabled } from '../satusehat/store'
 
 /** Per remote: reachable at the last call or probe, false when not, null or absent when not yet known. */
 export type Connectivity = Partial<Record<Target, boolean | null>>
@@ -42,7 +43,9 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
     ).map((r) => [r.target, r.n]),
   )
   const byTarget = new Map(counts.map((c) => [c.target, c]))
-  const targets = (['ledger', 'pcare', 'antrean'] as const).map((target) => {
+  // SATUSEHAT is shown once it is enabled or has jobs (a faskes without its onboarding never sees it).
+  const shown = satusehatEnabled(db) || byTarget.has('satusehat') ? (['ledger', 'pcare', 'antrean', 'satusehat'] as const) : (['ledger', 'pcare', 'antrean'] as const)
+  const targets = shown.map((target) => {
     const c = byTarget.get(target)
     return {
       target,

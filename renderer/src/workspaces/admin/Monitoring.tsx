@@ -3,6 +3,7 @@ import { useCall } from '../../hooks'
 import { useI18n } from '../../i18n'
 import { pcareWords, reasonText } from '../../reasons'
 import { Bars } from './Bars'
+import { SatusehatMonitoring } from './SatusehatMonitoring'
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`)
@@ -83,6 +84,7 @@ export function Monitoring() {
               </ul>
             </>
           )}
+          <SatusehatMonitoring rows={m.satusehat} />
         </>
       )}
     </section>

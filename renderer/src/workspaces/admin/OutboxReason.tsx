@@ -1,6 +1,6 @@
 import type { Output } from '../../../../electron/contract'
 import { useI18n } from '../../i18n'
-import { pcareWords, reasonText, remoteWords } from '../../reasons'
+import { pcareWords, reasonText, remoteWords, satusehatWords } from '../../reasons'
 
 type OutboxRow = Output<'outbox.list'>[number]
 
@@ -10,15 +10,15 @@ type OutboxRow = Output<'outbox.list'>[number]
  */
 export function OutboxReason({ row }: { row: OutboxRow }) {
   const { t, locale } = useI18n()
-  const words = row.target === 'pcare' ? pcareWords(row.lastErrorCode, row.lastErrorMessage) : null
+  const words = row.target === 'pcare' ? pcareWords(row.lastErrorCode, row.lastErrorMessage) : row.target === 'satusehat' ? satusehatWords(row.lastErrorCode, row.lastErrorMessage) : null
   const b = row.blockedBy
   // A blocker's message is quoted only when it is the remote's words (see unsentReason); else its code is worded.
   const blockerWords = b && remoteWords(row.target, b.lastErrorCode, b.lastErrorMessage)
   return (
     <>
       {words && (
-        <p className="remote-words" data-testid="pcare-words">
-          <strong>{t('admin.pcareSays')}</strong> “{words}”
+        <p className="remote-words" data-testid={row.target === 'satusehat' ? 'satusehat-words' : 'pcare-words'}>
+          <strong>{t(row.target === 'satusehat' ? 'admin.satusehatSays' : 'admin.pcareSays')}</strong> “{words}”
         </p>
       )}
       {(row.lastErrorCode || !b) && (

@@ -4,6 +4,7 @@ import { ApiError, asApiError, call } from '../../api'
 import { Field, when } from '../../components/Field'
 import { FormErrorScope, FormErrors } from '../../components/FormErrors'
 import { useCall } from '../../hooks'
+import { UserNikCell } from './UserNik'
 import { useI18n } from '../../i18n'
 import { clock } from '../../time'
 import { DokterSelect, UserDokterCell, useDokterList } from '../poli/UserDokter'
@@ -18,6 +19,8 @@ type UserRow = Output<'users.list'>[number]
 export function Users() {
   const { t, locale } = useI18n()
   const list = useCall('users.list', {})
+  const nik = useCall('users.satusehat', {})
+  const nikOf = new Map((nik.value ?? []).map((n) => [n.username, n]))
   const audit = useCall('users.audit', {})
   // The signed-in admin: their own row offers no "disable" (core answers CONFLICT user.cannotDisableSelf anyway).
   const myName = useCall('auth.me', {}).value?.user?.username ?? null
@@ -32,6 +35,7 @@ export function Users() {
   const [resetting, setResetting] = useState<string | null>(null)
   const reload = () => {
     list.reload()
+    nik.reload()
     audit.reload()
   }
   const act = async (run: () => Promise<unknown>, said: string) => {
@@ -69,6 +73,7 @@ export function Users() {
               <th scope="col">{t('admin.role')}</th>
               <th scope="col">TOTP</th>
               <th scope="col">{t('admin.kdDokter')}</th>
+              <th scope="col">{t('users.nikColumn')}</th>
               <th scope="col">{t('admin.created')}</th>
               <th scope="col">{t('users.state')}</th>
               <th scope="col">{t('users.actions')}</th>
@@ -82,6 +87,9 @@ export function Users() {
                 <td>{u.role === 'admin' ? (u.totp ? '✓' : t('admin.totpPending')) : '—'}</td>
                 <td>
                   <UserDokterCell key={u.kdDokter ?? ''} username={u.username} role={u.role} kdDokter={u.kdDokter} dokter={dokter} />
+                </td>
+                <td>
+                  <UserNikCell username={u.username} role={u.role} nikMasked={nikOf.get(u.username)?.nikMasked ?? null} ihsId={nikOf.get(u.username)?.ihsPractitionerId ?? null} onSaved={() => nik.reload()} />
                 </td>
                 <td>{when(locale, u.createdAt)}</td>
                 <td>

@@ -34,6 +34,7 @@ const OPS: Record<string, MessageKey> = {
   'Visit:Correct': 'op.visitCorrect',
   'Referral:Create': 'op.referral',
   'Claim:Submit': 'op.claim',
+  'satusehat.visit': 'op.satusehatVisit',
 }
 
 /** HH:MM on a 24-hour clock, whatever the locale prefers. */
