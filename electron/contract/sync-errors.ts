@@ -41,7 +41,10 @@ export const PCARE_SYNC_CODES = [
  * Ledger failures from `core/sync/ledger-executor.ts`: the gateway phases (endorse, submit, commit status, commit),
  * and `CHAINCODE_<kind>` for a chaincode's own refusal, one per `ChaincodeErrorKind` of `core/ledger/gateway.ts`
  * (the prefix of the chaincode's error text; chaincode/README.md). A commit that fails validation is the family
- * `COMMIT_INVALID_<n>`, n being Fabric's TxValidationCode (see CommitInvalidCode).
+ * `COMMIT_INVALID_<n>`, n being Fabric's TxValidationCode (see CommitInvalidCode). The workstation's own identity:
+ * IDENTITY_REFUSED, the peer refused the signing certificate (revoked at the CA, expired, or not of the MSP the
+ * settings name; permanent until an admin enrols again and resends), and IDENTITY_KDPPK_MISMATCH, the faskes code in
+ * the settings is not the one in the enrolled certificate (nothing is sent until the workstation is enrolled again).
  */
 export const LEDGER_SYNC_CODES = [
   'PEER_UNREACHABLE',
@@ -56,6 +59,8 @@ export const LEDGER_SYNC_CODES = [
   'CHAINCODE_CONFLICT',
   'CHAINCODE_STATE',
   'CHAINCODE_CLOCK',
+  'IDENTITY_REFUSED',
+  'IDENTITY_KDPPK_MISMATCH',
 ] as const
 
 /**

@@ -10,8 +10,8 @@ const _incomplete: typeof REASON_KEYS = { NETWORK: 'reason.NETWORK' }
 
 describe('sync error reasons', () => {
   it('has every code of the contract, each with its own Indonesian and English sentence', () => {
-    // The contract's four lists (20 PCare, 12 ledger, 17 SATUSEHAT, 13 of our own) hold 62 named codes.
-    expect(codes).toHaveLength(62)
+    // The contract's four lists (20 PCare, 14 ledger, 17 SATUSEHAT, 13 of our own) hold 64 named codes.
+    expect(codes).toHaveLength(64)
     for (const code of codes) {
       const id = reasonText('id', code, null)
       const en = reasonText('en', code, null)
@@ -24,6 +24,13 @@ describe('sync error reasons', () => {
       expect(dictionaries.en[REASON_KEYS[code]], code).toBeTruthy()
       expect(dictionaries.id[REASON_KEYS[code]], code).toBeTruthy()
     }
+  })
+
+  it('words what a waiting job lacks (UNCONFIGURED) by the key core stored, and the identity codes by their own sentences', () => {
+    expect(reasonText('id', 'UNCONFIGURED', 'remote.fabricNoIdentity')).toMatch(/^Workstation belum terdaftar di CA ledger/)
+    expect(reasonText('en', 'UNCONFIGURED', 'remote.fabricNoIdentity')).toMatch(/^The workstation is not enrolled with the ledger CA/)
+    expect(reasonText('id', 'IDENTITY_REFUSED', 'error validating proposal: access denied: channel [bpjs-main] creator org [PuskesmasMSP]')).toMatch(/dicabut.*daftarkan ulang/)
+    expect(reasonText('en', 'IDENTITY_KDPPK_MISMATCH', 'certificate 0114U163, settings 0114U999')).toMatch(/^The faskes code in Settings differs/)
   })
 
   it('keeps the sentences the e2e suites read', () => {

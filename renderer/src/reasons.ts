@@ -1,4 +1,5 @@
 import type { NamedSyncErrorCode } from '../../electron/contract'
+import { formatServerMessage, isServerMessageKey } from '../../electron/contract/messages'
 import { translator, type Locale, type MessageKey } from './i18n'
 
 /**
@@ -39,6 +40,8 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   CHAINCODE_CONFLICT: 'reason.CHAINCODE_STATE',
   CHAINCODE_STATE: 'reason.CHAINCODE_STATE',
   CHAINCODE_CLOCK: 'reason.CHAINCODE_CLOCK',
+  IDENTITY_REFUSED: 'reason.IDENTITY_REFUSED',
+  IDENTITY_KDPPK_MISMATCH: 'reason.IDENTITY_KDPPK_MISMATCH',
   NO_KUNJUNGAN: 'reason.NO_KUNJUNGAN',
   WAITING_NO_URUT: 'reason.WAITING_NO_URUT',
   NO_SCHEDULE_DOCTOR: 'reason.NO_SCHEDULE_DOCTOR',
@@ -138,6 +141,8 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   if (code === 'CHAINCODE_STATE' || code === 'CHAINCODE_CONFLICT') return t('reason.CHAINCODE_STATE', { message: words }).trim()
   // A clock refusal is ours to word (the fix is on this computer); the chaincode's words with both times stay stored.
   if (code === 'CHAINCODE_CLOCK') return t('reason.CHAINCODE_CLOCK')
+  // What is missing, as core named it (worker.ts stores the catalogue key: remote.fabricNoIdentity, ledger.kdPPKUnset…).
+  if (code === 'UNCONFIGURED' && isServerMessageKey(words)) return formatServerMessage(locale, words)
   if (code.startsWith('CHAINCODE_')) return t('reason.CHAINCODE', { message: words || code })
   const invalid = COMMIT_INVALID.exec(code)
   if (invalid) return t('reason.COMMIT_INVALID', { n: invalid[1]! })

@@ -12,6 +12,7 @@ import type { Settings } from '../../contract'
 import type { SettingsStore } from '../settings'
 import type { BackoffOptions } from './backoff'
 import { ChainEventListener } from './events'
+import { SendError } from './executor'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
@@ -253,6 +254,12 @@ export class SyncEngine {
         profile = localPeerProfile(s.org, { channel: s.channel, mspId: effectiveMspId(s), runtimeDir })
       } else {
         if (!s.peerTlsCaPem) throw new AppError('UNAVAILABLE', msg('remote.ledgerTlsUnset'))
+        // The chaincode takes the faskes code of every write from the certificate, so a code changed in the settings
+        // after enrolment must not go out under the old one: nothing is sent (the ledger waits, probed) until the
+        // workstation is enrolled again for the settings' code. The demo path re-enrols by itself instead.
+        if (s.identity.kind !== 'none' && s.identity.role === 'workstation' && s.identity.kdPPK !== all.kdPPK) {
+          throw new SendError('transient', 'IDENTITY_KDPPK_MISMATCH', `certificate ${s.identity.kdPPK ?? '-'}, settings ${all.kdPPK ?? '-'}`, { offline: true })
+        }
         if (s.identity.kind !== 'none' && s.caUrl && s.caTlsCaPem) {
           // A failed renewal must not stop the sends: the current certificate is still valid for a while.
           await renewIfDue(deps, settingsCa(s)).catch((err: unknown) => this.options.log?.warn('ledger re-enrolment failed', { error: err instanceof Error ? err.message : String(err) }))

@@ -33,6 +33,9 @@ const clockOff: ErrorDetail = {
   mspId: 'PuskesmasMSP',
   message: "chaincode response 500, CLOCK: transaction time 2026-11-30T00:00:00.000Z is 11.0 min behind the endorsing peer's clock 2026-11-30T00:11:00.000Z (at most 10 min); check the clock of the sending computer",
 }
+// The peer refusing a revoked workstation's certificate (after npm run ledger:revoke; test/sync/identity.test.ts).
+const creatorRefused = 'error validating proposal: access denied: channel [bpjs-main] creator org [PuskesmasMSP]'
+const revoked: ErrorDetail = { address: '127.0.0.1:9051', mspId: 'PuskesmasMSP', message: creatorRefused }
 const noConnection = 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:9051. Resolution note: '
 const clientDeadline = 'Deadline exceeded after 15.002s,LB pick: 0.001s,remote_addr=127.0.0.1:9051'
 
@@ -70,6 +73,9 @@ const rows = [
   row("endorse: the chaincode refuses this computer's clock (CLOCK): transient, the next proposal is signed afresh", 'endorse',
     gatewayError(EndorseError, grpc.ABORTED, 'failed to endorse transaction, see attached details for more info', { answered: true, endorsers: [clockOff] }),
     { kind: 'transient', code: 'CHAINCODE_CLOCK', offline: false, ambiguous: false, chaincode: 'CLOCK', message: clockOff.message.replace('chaincode response 500, ', '') }),
+  row('endorse: the peer refuses the workstation certificate (revoked): permanent IDENTITY_REFUSED with the peer\'s words', 'endorse',
+    gatewayError(EndorseError, grpc.ABORTED, 'failed to endorse transaction, see attached details for more info', { answered: true, endorsers: [revoked] }),
+    { kind: 'permanent', code: 'IDENTITY_REFUSED', offline: false, ambiguous: false, message: creatorRefused }),
   row('submit: orderers down (SubmitError): ambiguous, repeated in place, never offline', 'submit',
     gatewayError(GatewayError, grpc.UNAVAILABLE, 'failed to send transaction to orderer', { answered: true, name: 'SubmitError' }),
     { kind: 'transient', code: 'SUBMIT_FAILED', offline: false, ambiguous: true, repeatable: true }),
@@ -90,6 +96,12 @@ const rows = [
   row('evaluate: the key is not there (chaincode NOT_FOUND)', 'evaluate',
     gatewayError(GatewayError, grpc.UNKNOWN, 'evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: Visit v-1 does not exist', { answered: true }),
     { kind: 'transient', code: 'LEDGER_ERROR', offline: false, ambiguous: false, chaincode: 'NOT_FOUND' }),
+  row('evaluate: the peer refuses the workstation certificate (a reconcile read): permanent IDENTITY_REFUSED', 'evaluate',
+    gatewayError(GatewayError, grpc.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${creatorRefused}`, { answered: true, endorsers: [revoked] }),
+    { kind: 'permanent', code: 'IDENTITY_REFUSED', offline: false, ambiguous: false }),
+  row('probe: a refused certificate is still an answer: the ledger is up, the jobs say why they fail', 'probe',
+    gatewayError(GatewayError, grpc.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${creatorRefused}`, { answered: true, endorsers: [revoked] }),
+    { kind: 'transient', code: 'LEDGER_ERROR', offline: false, ambiguous: false }),
   row('evaluate: no connection to the gateway peer', 'evaluate', gatewayError(GatewayError, grpc.UNAVAILABLE, noConnection, { answered: false }),
     { kind: 'transient', code: 'PEER_UNREACHABLE', offline: true, ambiguous: false }),
   row('evaluate: the peer answers it has no peer for the chaincode', 'evaluate',

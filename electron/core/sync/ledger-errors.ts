@@ -56,6 +56,16 @@ const UNREACHABLE = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE
 const GATEWAY_ANSWER =
   /failed to select a set of endorsers|failed to collect enough transaction endorsements|failed to endorse transaction|failed to find any endorsing peers|no peers available to evaluate|no endorsers found|no (?:combination of peers|peer combination)|endorsement timeout expired|evaluate timeout expired/i
 
+/**
+ * The gateway peer's answer when it cannot validate the proposal's creator (hyperledger/fabric core/endorser
+ * msgvalidation.go: the cause, e.g. "The certificate has been revoked", goes to the peer's log only, so a revoked,
+ * expired or foreign certificate, or one of another MSP than the settings name, all read alike). Seen on the local
+ * network after `npm run ledger:revoke`: endorse "10 ABORTED: failed to endorse transaction, see attached details
+ * for more info" with the detail "error validating proposal: access denied: channel [bpjs-main] creator org
+ * [PuskesmasMSP]"; evaluate "9 FAILED_PRECONDITION: ..." with the same detail.
+ */
+const CREATOR_REFUSED = /access denied: channel \[[^\]]*\] creator org \[[^\]]*\]/
+
 interface GatewayErrorShape {
   code?: unknown
   details?: unknown
@@ -91,6 +101,12 @@ function unreachable(err: unknown): boolean {
   return code !== undefined && UNREACHABLE.has(code) && !peerAnswered(err)
 }
 
+/** The peer refused the workstation's certificate itself (CREATOR_REFUSED in the message or an endorser's detail). */
+function creatorRefused(err: unknown): string | null {
+  const details = (err as { details?: { message?: string }[] } | undefined)?.details ?? []
+  return [messageOf(err), ...details.map((d) => d.message ?? '')].find((t) => CREATOR_REFUSED.test(t)) ?? null
+}
+
 /** The chaincode's own sentence from a gateway error ("chaincode response 500, STATE: ..." -> "STATE: ..."). */
 function chaincodeMessage(err: unknown): string {
   const details = (err as { details?: { message?: string }[] }).details ?? []
@@ -121,11 +137,16 @@ const transient = (code: SyncErrorCode, message: string, extra: Partial<LedgerEr
  *   a peer, which answers while the orderers are down;
  * - commit: an MVCC or phantom read conflict is re-run from a fresh proposal at once; any other validation code is
  *   permanent COMMIT_INVALID_<code>;
- * - probe: `offline` means the ledger is down for the worker (no answer from the peer, or no connection could be built).
+ * - probe: `offline` means the ledger is down for the worker (no answer from the peer, or no connection could be built);
+ * - the peer refusing the workstation's certificate (CREATOR_REFUSED) at endorse or on a read is a permanent
+ *   IDENTITY_REFUSED: no retry can pass until an admin enrols the workstation again, then resends. A probe still
+ *   counts as up (the peer answered).
  */
 export function classifyLedgerError(err: unknown, phase: LedgerPhase): LedgerErrorClass {
   const message = messageOf(err)
   const chaincode = chaincodeErrorKind(err)
+  const refused = creatorRefused(err)
+  if (refused && (phase === 'endorse' || phase === 'evaluate')) return { ...transient('IDENTITY_REFUSED', refused), kind: 'permanent' }
   switch (phase) {
     case 'endorse':
       if (chaincode === 'CLOCK') return transient('CHAINCODE_CLOCK', chaincodeMessage(err), { chaincode })

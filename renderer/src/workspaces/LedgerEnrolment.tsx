@@ -31,6 +31,9 @@ export function LedgerEnrolment({
   const [error, setError] = useState<ApiError | null>(null)
   const [done, setDone] = useState(false)
   const identity = settings?.ledger.identity
+  // The saved faskes code is not the certificate's (changed after enrolment): the engine sends nothing to the ledger
+  // (IDENTITY_KDPPK_MISMATCH) until the workstation is enrolled again. The demo identity re-enrols by itself.
+  const mismatch = identity && identity.kind !== 'none' && !identity.demo && identity.role === 'workstation' && identity.kdPPK !== settings?.kdPPK
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -99,6 +102,11 @@ export function LedgerEnrolment({
               </>
             )}
           </dl>
+        )}
+        {mismatch && (
+          <p role="alert" className="alert" data-testid="ledger-kdppk-mismatch">
+            {t('enrol.kdPPKMismatch', { cert: identity.kdPPK ?? '—', settings: settings?.kdPPK ?? '—' })}
+          </p>
         )}
         <FormErrorScope error={error}>
           <Field id="f-enrol-secret" name="secret" label={t('enrol.secret')} hint={t('enrol.secretHint')}>
