@@ -28,9 +28,11 @@ it('peer chaincode query returns the card and visit written through fabric-gatew
   const { visitId } = await recordVisit(rs, noKartu, '0101R001')
   const viaGateway = Buffer.from(await rs.contract('Visit').evaluateTransaction('Read', visitId)).toString()
 
-  // Queried on the Puskesmas peer, which received both txs only through ordering and gossip.
+  // The card on the Puskesmas peer, which received it only through ordering and gossip (a card's status is open to
+  // members). The visit as BPJS's Admin: a facility's reads of a patient need a workstation certificate that served it.
   expect(JSON.parse(await peerQuery('Puskesmas', 'Card:ReadStatus', noKartu))).toMatchObject({ noKartu, status: 'ACTIVE' })
-  expect(await peerQuery('Puskesmas', 'Visit:Read', visitId)).toBe(viaGateway)
+  expect(await peerQuery('BPJS', 'Visit:Read', visitId)).toBe(viaGateway)
+  await expect(peerQuery('Puskesmas', 'Visit:Read', visitId)).rejects.toThrow(/FORBIDDEN: read this visit needs a workstation certificate/)
   const history = JSON.parse(await peerQuery('BPJS', 'History:ForPatient', noKartu)) as { entityId: string }[]
   expect(history.map((h) => h.entityId)).toEqual([noKartu, visitId])
   expect(await evaluate(bpjs, 'Card', 'ReadStatus', noKartu)).toMatchObject({ status: 'ACTIVE' })
