@@ -321,7 +321,7 @@ export const ExaminationInput = z.object({
   alergiObat: PcareRefCode,
   kdPrognosa: PcareRefCode,
   /** Internal referral to another poli of this faskes (PCare kdPoli from the poli list), null when none. */
-  kdPoliRujukInternal: KdPoli.nullable(),
+  kdPoliRujukInternal: KdPoli.nullable().default(null),
   /** PCare's bmhp (bahan medis habis pakai: consumables used), free text; empty when none. */
   bmhp: z.string().trim().max(500).default(''),
   /**
