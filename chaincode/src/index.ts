@@ -1,4 +1,5 @@
 import { AuditContract } from './contracts/audit';
+import { BatchContract } from './contracts/batch';
 import { CardContract } from './contracts/card';
 import { ClaimContract } from './contracts/claim';
 import { HistoryContract } from './contracts/history';
@@ -7,10 +8,10 @@ import { ReferralContract } from './contracts/referral';
 import { VisitContract } from './contracts/visit';
 
 export {
-  AuditContract, CardContract, ClaimContract, HistoryContract, MedicalRecordContract, ReferralContract, VisitContract,
+  AuditContract, BatchContract, CardContract, ClaimContract, HistoryContract, MedicalRecordContract, ReferralContract, VisitContract,
 };
 
 /** Loaded by fabric-chaincode-node (package.json "main"); each class is addressed as <Contract>:<Fn>. */
 export const contracts: unknown[] = [
-  CardContract, VisitContract, ReferralContract, MedicalRecordContract, ClaimContract, AuditContract, HistoryContract,
+  CardContract, VisitContract, ReferralContract, MedicalRecordContract, ClaimContract, AuditContract, HistoryContract, BatchContract,
 ];

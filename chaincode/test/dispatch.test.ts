@@ -50,6 +50,7 @@ describe('contract SPI dispatch', () => {
       Claim: ['Approve', 'Read', 'Reject', 'Submit'],
       Audit: ['ListByActor', 'ListByEntity'],
       History: ['ForPatient', 'Recent'],
+      Batch: ['Submit'],
       'org.hyperledger.fabric': ['GetMetadata'],
     });
     const readStatus = meta.Card.transactions.find((t) => t.name === 'ReadStatus')!;

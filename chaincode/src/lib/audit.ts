@@ -16,12 +16,12 @@ export interface AuditEntry {
 
 /**
  * Each entry is written under two index keys (by entity, by actor) with the full entry as value,
- * so either listing is a single scan without a second lookup. seq keeps several entries of one tx apart.
+ * so either listing is a single scan without a second lookup. seq keeps several entries of one tx apart (a number as
+ * text, prefixed per item in a batch).
  */
-export async function appendAudit(ctx: Context, entry: AuditEntry, sortKey: string, seq: number): Promise<void> {
-  const s = String(seq);
-  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByEntity, [entry.entityType, entry.entityId, sortKey, entry.txId, s]), entry);
-  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByActor, [entry.actorMsp, sortKey, entry.txId, s]), entry);
+export async function appendAudit(ctx: Context, entry: AuditEntry, sortKey: string, seq: string): Promise<void> {
+  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByEntity, [entry.entityType, entry.entityId, sortKey, entry.txId, seq]), entry);
+  await putJson(ctx, ctx.stub.createCompositeKey(KEY.auditByActor, [entry.actorMsp, sortKey, entry.txId, seq]), entry);
 }
 
 export async function auditByEntity(ctx: Context, entityType: EntityType, entityId: string): Promise<AuditEntry[]> {

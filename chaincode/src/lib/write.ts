@@ -3,6 +3,7 @@ import { clientId, clientMsp } from './acl';
 import { appendAudit } from './audit';
 import { canonicalStringify, sha256Hex } from './canonical';
 import { fail } from './errors';
+import { auditSeqPrefix } from './staged';
 import { EntityType, KEY, getJson, putJson } from './store';
 import { TxTime, requireCurrentTxTime, txTime } from './txtime';
 
@@ -75,6 +76,8 @@ export async function runWrite(ctx: Context, spec: WriteSpec): Promise<string> {
   const txId = ctx.stub.getTxID();
   const outcome = await spec.apply(t, actorMsp);
 
+  // A batch item's entries get its own prefix (staged.ts): several writes share this txId.
+  const seqPrefix = auditSeqPrefix(ctx);
   let seq = 0;
   for (const touched of outcome.touched) {
     await appendAudit(ctx, {
@@ -87,7 +90,7 @@ export async function runWrite(ctx: Context, spec: WriteSpec): Promise<string> {
       txId,
       timestamp: t.iso,
       requestId: spec.idemId,
-    }, t.sortKey, seq++);
+    }, t.sortKey, `${seqPrefix}${seq++}`);
   }
 
   const subject = outcome.touched[0];
