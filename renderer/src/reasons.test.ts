@@ -29,6 +29,7 @@ describe('sync error reasons', () => {
   it('words what a waiting job lacks (UNCONFIGURED) by the key core stored, and the identity codes by their own sentences', () => {
     expect(reasonText('id', 'UNCONFIGURED', 'remote.fabricNoIdentity')).toMatch(/^Workstation belum terdaftar di CA ledger/)
     expect(reasonText('en', 'UNCONFIGURED', 'remote.fabricNoIdentity')).toMatch(/^The workstation is not enrolled with the ledger CA/)
+    expect(reasonText('id', 'UNCONFIGURED', 'ledger.demoCaMissing')).toBe('CA jaringan demo tidak ditemukan. Jalankan: npm run network:up')
     expect(reasonText('id', 'IDENTITY_REFUSED', 'error validating proposal: access denied: channel [bpjs-main] creator org [PuskesmasMSP]')).toMatch(/dicabut.*daftarkan ulang/)
     expect(reasonText('en', 'IDENTITY_KDPPK_MISMATCH', 'certificate 0114U163, settings 0114U999')).toMatch(/^The faskes code in Settings differs/)
   })

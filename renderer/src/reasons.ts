@@ -142,7 +142,8 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   // A clock refusal is ours to word (the fix is on this computer); the chaincode's words with both times stay stored.
   if (code === 'CHAINCODE_CLOCK') return t('reason.CHAINCODE_CLOCK')
   // What is missing, as core named it (worker.ts stores the catalogue key: remote.fabricNoIdentity, ledger.kdPPKUnset…).
-  if (code === 'UNCONFIGURED' && isServerMessageKey(words)) return formatServerMessage(locale, words)
+  // The key's parameters are not stored: a placeholder goes with the brackets around it.
+  if (code === 'UNCONFIGURED' && isServerMessageKey(words)) return formatServerMessage(locale, words).replace(/\s*\(?\{\w+\}\)?/g, '')
   if (code.startsWith('CHAINCODE_')) return t('reason.CHAINCODE', { message: words || code })
   const invalid = COMMIT_INVALID.exec(code)
   if (invalid) return t('reason.COMMIT_INVALID', { n: invalid[1]! })
