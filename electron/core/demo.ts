@@ -1,4 +1,5 @@
 import type { AntreanCredentials, PcareCredentials } from './pcare/credentials'
+import type { SatusehatCredentials } from './satusehat/token'
 import type { Remotes } from './sync/engine'
 
 /**
@@ -15,8 +16,21 @@ export const DEMO_PCARE_CREDENTIALS: PcareCredentials = {
   kdAplikasi: '095',
 }
 export const DEMO_ANTREAN_CREDENTIALS: AntreanCredentials = { ...DEMO_PCARE_CREDENTIALS, userKey: 'sim-antrean-key-not-real' }
+/** The SATUSEHAT simulator's fake client (tools/satusehat-sim/seed.ts SIM_CLIENTS[0]); not SATUSEHAT values. */
+const DEMO_SATUSEHAT_CREDENTIALS: SatusehatCredentials = { clientId: 'sim-client-not-real', clientSecret: 'sim-secret-not-real' }
+/** The organization the simulator binds DEMO_SATUSEHAT_CREDENTIALS to (the sandbox examples' org id). */
+const DEMO_SATUSEHAT_ORG_ID = '10000004'
 
-/** FASKES_DEMO_PCARE_URL (simulator origin) and FASKES_DEMO_LEDGER_DIR (network/.runtime) switch the demo remotes on. */
+/** The three bases of a SATUSEHAT simulator at `origin` (tools/satusehat-sim serves the platform's paths). */
+export function demoSatusehatRemote(origin: string): NonNullable<Remotes['demoSatusehat']> {
+  const o = origin.replace(/\/+$/, '')
+  return { authBase: `${o}/oauth2/v1`, fhirBase: `${o}/fhir-r4/v1`, kfaBase: `${o}/kfa-v2`, orgId: DEMO_SATUSEHAT_ORG_ID, credentials: DEMO_SATUSEHAT_CREDENTIALS }
+}
+
+/**
+ * FASKES_DEMO_PCARE_URL (PCare simulator origin), FASKES_DEMO_SATUSEHAT_URL (SATUSEHAT simulator origin) and
+ * FASKES_DEMO_LEDGER_DIR (network/.runtime) switch the demo remotes on.
+ */
 export function demoRemotesFromEnv(env: NodeJS.ProcessEnv): Remotes {
   const remotes: Remotes = {}
   const sim = env.FASKES_DEMO_PCARE_URL?.replace(/\/+$/, '')
@@ -28,6 +42,7 @@ export function demoRemotesFromEnv(env: NodeJS.ProcessEnv): Remotes {
       antreanCredentials: DEMO_ANTREAN_CREDENTIALS,
     }
   }
+  if (env.FASKES_DEMO_SATUSEHAT_URL) remotes.demoSatusehat = demoSatusehatRemote(env.FASKES_DEMO_SATUSEHAT_URL)
   if (env.FASKES_DEMO_LEDGER_DIR) remotes.demoLedger = { runtimeDir: env.FASKES_DEMO_LEDGER_DIR }
   return remotes
 }

@@ -13,6 +13,7 @@ import { startSimulator, type SimOptions, type Simulator } from '../../tools/pca
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { SimState } from '../../tools/pcare-sim/state'
+import type { SatusehatSimulator } from '../../tools/satusehat-sim/server'
 import { enrolTestIdentity, type TestOrg } from '../helpers/fabric-identity'
 import { tempDir } from '../helpers/tmp'
 
@@ -26,9 +27,12 @@ export function freshKdPPK(): string {
   return 'T' + randomBytes(8).toString('hex').toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 7)
 }
 
-export function demoRemotes(sim: Simulator): Remotes {
+/** The demo remotes on these simulators; with `satusehat`, the SATUSEHAT simulator is the demo SATUSEHAT too. */
+export function demoRemotes(sim: Simulator, satusehat?: SatusehatSimulator): Remotes {
   const c = sim.credentials
+  const s = satusehat
   return {
+    ...(s ? { demoSatusehat: { authBase: s.authBase, fhirBase: s.fhirBase, kfaBase: s.kfaBase, orgId: s.credentials.orgId, credentials: { clientId: s.credentials.clientId, clientSecret: s.credentials.clientSecret } } } : {}),
     demoPcare: {
       baseUrl: sim.pcareBaseUrl,
       antreanBaseUrl: sim.antreanBaseUrl,

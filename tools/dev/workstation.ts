@@ -7,17 +7,20 @@ import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { startBrowserShell } from '../browser-shell/server'
 import { startSimulator } from '../pcare-sim/server'
+import { startSatusehatSimulator } from '../satusehat-sim/server'
 
 /**
  * The workstation where Electron cannot start: the browser shell with the real sync engine. Remotes that are not
  * configured in the settings fall back to the demo stand-ins, and the screen says so (app.info.demo):
- * PCare → the simulator started here on 127.0.0.1 (state kept in .runtime/), ledger → the local Fabric network.
+ * PCare → the simulator started here on 127.0.0.1 (state kept in .runtime/), SATUSEHAT in its "demo" environment →
+ * the SATUSEHAT simulator likewise, ledger → the local Fabric network.
  */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '5180' },
     'sim-port': { type: 'string', default: '8787' },
+    'satusehat-sim-port': { type: 'string', default: '8788' },
     'data-dir': { type: 'string', default: join(repoRoot, '.runtime', 'workstation') },
   },
 })
@@ -38,6 +41,14 @@ async function main() {
     env.FASKES_DEMO_PCARE_URL = sim.url
     notes.push(`PCare: DEMO — simulator BPJS PCare di ${sim.url} (bukan layanan BPJS sungguhan)`)
   } else notes.push(`PCare: ${settings.pcare.baseUrl} (kredensial dari keychain)`)
+  let ssim: Awaited<ReturnType<typeof startSatusehatSimulator>> | null = null
+  if (settings.satusehat.environment === 'demo') {
+    mkdirSync(join(repoRoot, '.runtime', 'satusehat-sim'), { recursive: true })
+    ssim = await startSatusehatSimulator({ port: Number(values['satusehat-sim-port']), statePath: join(repoRoot, '.runtime', 'satusehat-sim', 'state.json') })
+    env.FASKES_DEMO_SATUSEHAT_URL = ssim.url
+    const on = settings.satusehat.enabled ? 'aktif / on' : 'belum diaktifkan di Pengaturan / not enabled in Pengaturan yet'
+    notes.push(`SATUSEHAT: DEMO — simulator SATUSEHAT di ${ssim.url} (bukan platform Kemenkes sungguhan; ${on})`)
+  } else notes.push(`SATUSEHAT: ${settings.satusehat.environment} (kredensial dari keychain)`)
   if (settings.ledger.peerEndpoint === null) {
     const runtimeDir = localRuntimeDir(repoRoot)
     if (!existsSync(runtimeDir)) throw new Error('Jaringan Fabric lokal belum ada: jalankan `npm run network:up` dulu (npm start melakukannya).')
@@ -62,6 +73,7 @@ async function main() {
       void shell
         .close()
         .then(() => sim?.close())
+        .then(() => ssim?.close())
         .then(() => process.exit(0))
     })
   }

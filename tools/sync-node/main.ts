@@ -6,6 +6,7 @@ import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { memoryKeychain } from '../../electron/core/ledger/memory-keychain'
 import { SettingsStore } from '../../electron/core/settings'
 import { SyncEngine } from '../../electron/core/sync/engine'
+import { demoSatusehatRemote } from '../../electron/core/demo'
 import { SIM_CREDENTIALS } from '../pcare-sim/server'
 import { numberFlag } from '../lib/flags'
 
@@ -14,11 +15,13 @@ import { numberFlag } from '../lib/flags'
  * (the PCare simulator on loopback and the local Fabric network), then exits.
  *
  *   npx tsx tools/sync-node/main.ts --db faskes.db --sim-url http://127.0.0.1:8787
- *       [--time-limit-ms 60000] [--pcare-timeout-ms 1500] [--fast] [--ledger-concurrency 16] [--pcare-concurrency 4] [--events]
+ *       [--satusehat-url http://127.0.0.1:8788] [--time-limit-ms 60000] [--pcare-timeout-ms 1500] [--fast]
+ *       [--ledger-concurrency 16] [--pcare-concurrency 4] [--events]
  *
  * Simulator credentials come from PCARE_CONS_ID, PCARE_SECRET_KEY, PCARE_USER_KEY, PCARE_ANTREAN_USER_KEY, PCARE_USERNAME,
- * PCARE_PASSWORD, PCARE_KD_APLIKASI, defaulting to the simulator's fake values. Only loopback URLs are accepted: real
- * PCare needs the keychain and the app, never this tool.
+ * PCARE_PASSWORD, PCARE_KD_APLIKASI, defaulting to the simulator's fake values. `--satusehat-url` is the SATUSEHAT
+ * simulator (its own fake client, demo environment). Only loopback URLs are accepted: real PCare or SATUSEHAT needs
+ * the keychain and the app, never this tool.
  *
  * stdout: one JSON line {"event":"ready"} once the engine runs, one {"event":"exit",...} at the end.
  * Exit 0 when drained or when the time limit is reached ("drained": false tells them apart); 2 on bad arguments.
@@ -33,14 +36,19 @@ async function main(): Promise<void> {
   const S = { type: 'string' } as const
   const B = { type: 'boolean' } as const
   // strict: an unknown or misspelt flag is an error, not silently ignored.
-  const args = parseArgs({ args: process.argv.slice(2), options: { db: S, 'sim-url': S, 'time-limit-ms': S, 'pcare-timeout-ms': S, fast: B, 'ledger-concurrency': S, 'pcare-concurrency': S, events: B }, strict: true }).values
+  const args = parseArgs({ args: process.argv.slice(2), options: { db: S, 'sim-url': S, 'satusehat-url': S, 'time-limit-ms': S, 'pcare-timeout-ms': S, fast: B, 'ledger-concurrency': S, 'pcare-concurrency': S, events: B }, strict: true }).values
   const dbPath = args.db
   if (typeof dbPath !== 'string' || !existsSync(dbPath)) throw new Error('--db <existing workstation database> is required')
   const simUrl = args['sim-url']
   if (typeof simUrl !== 'string') throw new Error('--sim-url http://127.0.0.1:<port> is required')
-  const url = new URL(simUrl)
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('--sim-url must be a loopback address (demo simulator only)')
-  const root = url.origin
+  const loopback = (flag: string, value: string): string => {
+    const url = new URL(value)
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`--${flag} must be a loopback address (demo simulator only)`)
+    return url.origin
+  }
+  const root = loopback('sim-url', simUrl)
+  const satusehatUrl = args['satusehat-url']
+  const satusehatRoot = typeof satusehatUrl === 'string' ? loopback('satusehat-url', satusehatUrl) : null
   const env = process.env
   const creds = {
     consId: env.PCARE_CONS_ID ?? SIM_CREDENTIALS.consId,
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
     {
       demoPcare: { baseUrl: `${root}/pcare-rest`, antreanBaseUrl: `${root}/antreanfktp`, credentials: creds, antreanCredentials: antreanCreds },
       demoLedger: { runtimeDir: localRuntimeDir() },
+      ...(satusehatRoot ? { demoSatusehat: demoSatusehatRemote(satusehatRoot) } : {}),
       // No OS keychain in this headless node: its demo ledger identity is enrolled per process (ledger/memory-keychain.ts).
       keychain: memoryKeychain(),
     },

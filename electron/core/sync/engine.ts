@@ -60,6 +60,11 @@ export interface EngineOptions {
   /** Clock and timers of the workers, the ledger executor's in-place repeats and the event listener; real by default. */
   scheduler?: Scheduler
   pcareTimeoutMs?: number
+  /**
+   * Test speed only: how long after a failed SATUSEHAT token call no new one is tried (the platform's one attempt a
+   * minute, 60 000 ms, by default; reference §1.2).
+   */
+  satusehatTokenFailureWaitMs?: number
   log?: Logger
   onChange?: () => void
   /**
@@ -210,6 +215,7 @@ export class SyncEngine {
       encounterStyle: s.encounterStyle,
       timeStyle: s.timeStyle,
       timeouts: { headersMs: Math.min(15_000, s.timeoutMs), totalMs: s.timeoutMs },
+      ...(this.options.satusehatTokenFailureWaitMs !== undefined ? { tokenFailureWaitMs: this.options.satusehatTokenFailureWaitMs } : {}),
     }
     // Rebuilt when the settings or the credentials change; the key (it holds the secret) stays in this object.
     const key = JSON.stringify({ config, credentials })
