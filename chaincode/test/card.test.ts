@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, RS, bare, holderOf, nikOf, rejects, sha256, ws } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, bare, holderOf, nikOf, rejects, saltedDetail, sha256, suspendOf, ws } from './harness';
 
 const issue = (noKartu = KARTU[0]) => ({ noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
 const holder = (noKartu = KARTU[0]) => ({ holder: holderOf(noKartu) });
@@ -54,8 +54,8 @@ describe('Card', () => {
     const h = new Harness();
     await h.issueCard();
     await rejects(h.submit(BPJS, 'Card:Issue', { ...issue(), jnsPeserta: 'PPU' }, holder()), 'CONFLICT');
-    await h.submit(BPJS, 'Card:Suspend', { requestId: 'REQ-1', noKartu: KARTU[0], reason: 'tunggakan iuran' });
-    await rejects(h.submit(BPJS, 'Card:Suspend', { requestId: 'REQ-1', noKartu: KARTU[0], reason: 'lain' }), 'CONFLICT');
+    await h.submit(BPJS, 'Card:Suspend', ...suspendOf('REQ-1', KARTU[0], 'tunggakan iuran'));
+    await rejects(h.submit(BPJS, 'Card:Suspend', ...suspendOf('REQ-1', KARTU[0], 'lain')), 'CONFLICT');
     // A requestId is bound to its function too.
     await rejects(h.submit(BPJS, 'Card:Reactivate', { requestId: 'REQ-1', noKartu: KARTU[0] }), 'CONFLICT', 'Card:Suspend');
   });
@@ -79,19 +79,21 @@ describe('Card', () => {
   it('Suspend and Reactivate follow the state rules', async () => {
     const h = new Harness();
     await h.issueCard();
-    const s = await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'tunggakan' });
+    const [intent, transient] = suspendOf('S-1', KARTU[0], 'tunggakan');
+    const s = await h.submit(BPJS, 'Card:Suspend', intent, transient);
     assert.equal(s.status, 'SUSPENDED');
-    // The reason is kept in the BPJS-only collection, not in the public card.
+    // The reason is kept in the BPJS-only collection (the salted transient verbatim), not in the public card.
     assert.equal(s.statusReason, undefined);
     const events = h.ledger.privateData.get('bpjsPeserta')!;
-    assert.equal(Buffer.from(events.get(createCompositeKey('CardEvent', [KARTU[0], 'S-1']))!).toString(), '{"action":"Suspend","reason":"tunggakan"}');
-    await rejects(h.submit(BPJS, 'Card:Suspend', { requestId: 'S-2', noKartu: KARTU[0], reason: 'lagi' }), 'STATE');
+    assert.equal(Buffer.from(events.get(createCompositeKey('CardEvent', [KARTU[0], 'S-1']))!).toString(), transient.detail);
+    assert.match(transient.detail, /^\{"reason":"tunggakan","salt":"[0-9a-f]{32}"\}$/);
+    await rejects(h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-2', KARTU[0], 'lagi')), 'STATE');
     const r = await h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-1', noKartu: KARTU[0] });
     assert.equal(r.status, 'ACTIVE');
     assert.equal(r.statusReason, undefined);
     await rejects(h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-2', noKartu: KARTU[0] }), 'STATE');
-    await rejects(h.submit(BPJS, 'Card:Suspend', { requestId: 'S-3', noKartu: KARTU[1], reason: 'x' }), 'NOT_FOUND');
-    await rejects(h.submit(RS, 'Card:Suspend', { requestId: 'S-4', noKartu: KARTU[0], reason: 'x' }), 'FORBIDDEN');
+    await rejects(h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-3', KARTU[1])), 'NOT_FOUND');
+    await rejects(h.submit(RS, 'Card:Suspend', ...suspendOf('S-4', KARTU[0])), 'FORBIDDEN');
     const status = await h.evaluate<Record<string, unknown>>(PKM, 'Card:ReadStatus', KARTU[0]);
     assert.deepEqual(Object.keys(status).sort(), ['noKartu', 'status', 'updatedAt']);
     assert.equal(status.status, 'ACTIVE');
@@ -131,6 +133,25 @@ describe('Card', () => {
 });
 
 describe('Card: BPJS-only data and endorsement', () => {
+  it('Suspend takes its reason only as a salted transient: a reason in the intent, a bad or missing detail are INVALID', async () => {
+    const h = new Harness();
+    await h.issueCard();
+    const [intent, transient] = suspendOf('S-1', KARTU[0], 'meninggal dunia');
+    await rejects(h.submit(BPJS, 'Card:Suspend', { ...intent, reason: 'meninggal dunia' }, transient), 'INVALID', 'reason');
+    await rejects(h.submit(BPJS, 'Card:Suspend', intent), 'INVALID', 'detail');
+    await rejects(h.submit(BPJS, 'Card:Suspend', intent, { detail: transient.detail + ' ' }), 'INVALID', 'detailHash');
+    const unsalted = JSON.stringify({ reason: 'meninggal dunia' });
+    await rejects(h.submit(BPJS, 'Card:Suspend', { ...intent, detailHash: sha256(unsalted) }, { detail: unsalted }), 'INVALID', 'detail.salt');
+    const extra = saltedDetail({ reason: 'x', nik: '3201' });
+    await rejects(h.submit(BPJS, 'Card:Suspend', { ...intent, detailHash: extra.detailHash }, { detail: extra.detail }), 'INVALID', 'detail.nik');
+    const long = saltedDetail({ reason: 'x'.repeat(501) });
+    await rejects(h.submit(BPJS, 'Card:Suspend', { ...intent, detailHash: long.detailHash }, { detail: long.detail }), 'INVALID', 'detail.reason');
+    assert.equal(h.ledger.events.length, 1);
+    await h.submit(BPJS, 'Card:Suspend', intent, transient);
+    const publicText = [...h.ledger.state.entries()].map(([k, v]) => k + Buffer.from(v).toString()).join('\n');
+    assert.ok(!publicText.includes('meninggal'), 'public state holds the reason');
+  });
+
   it('Issue keeps the holder in bpjsPeserta only, and makes the public card key BPJS-endorsed', async () => {
     const h = new Harness();
     const card = await h.issueCard();
@@ -148,7 +169,7 @@ describe('Card: BPJS-only data and endorsement', () => {
     const privateWrites = () => h.lastStub!.privateWrites.get('bpjsPeserta')?.size ?? 0;
     await h.issueCard();
     assert.equal(privateWrites(), 1);
-    await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'x' });
+    await h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-1', KARTU[0]));
     assert.equal(privateWrites(), 1);
     await h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-1', noKartu: KARTU[0] });
     assert.equal(privateWrites(), 1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, RS, bare, rejects, ws } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, bare, decisionOf, rejects, saltedDetail, ws } from './harness';
 
 const submit = (claimId: string, over: Record<string, unknown> = {}) => ({
   claimId, visitId: 'V1', noKartu: KARTU[0], amount: 185000, kdPPK: '0199R001', ...over,
@@ -36,25 +36,36 @@ describe('Claim', () => {
   it('RS cannot approve a claim; BPJS approves once, a second approve is STATE:', async () => {
     const h = await withVisit();
     await h.submit(RS, 'Claim:Submit', submit('CL-1'));
-    await rejects(h.submit(RS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: 'ok' }), 'FORBIDDEN');
-    await rejects(h.submit(PKM, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: 'no' }), 'FORBIDDEN');
-    const ok = await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-2', claimId: 'CL-1', remarks: 'Sesuai tarif INA-CBG' });
+    await rejects(h.submit(RS, 'Claim:Approve', ...decisionOf('AP-1', 'CL-1', 'ok')), 'FORBIDDEN');
+    await rejects(h.submit(PKM, 'Claim:Reject', ...decisionOf('RJ-1', 'CL-1', 'no')), 'FORBIDDEN');
+    const [intent, transient] = decisionOf('AP-2', 'CL-1', 'Sesuai tarif INA-CBG');
+    const ok = await h.submit(BPJS, 'Claim:Approve', intent, transient);
     assert.equal(ok.status, 'APPROVED');
     assert.equal(ok.decidedByMsp, BPJS);
-    await rejects(h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-3', claimId: 'CL-1', remarks: '' }), 'STATE', 'APPROVED');
-    await rejects(h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-2', claimId: 'CL-1', remarks: 'terlambat' }), 'STATE');
-    const read = await h.evaluate<{ status: string; remarks: string }>(RS, 'Claim:Read', 'CL-1');
-    assert.deepEqual([read.status, read.remarks], ['APPROVED', 'Sesuai tarif INA-CBG']);
+    await rejects(h.submit(BPJS, 'Claim:Approve', ...decisionOf('AP-3', 'CL-1')), 'STATE', 'APPROVED');
+    await rejects(h.submit(BPJS, 'Claim:Reject', ...decisionOf('RJ-2', 'CL-1', 'terlambat')), 'STATE');
+    const read = await h.evaluate<Record<string, unknown>>(RS, 'Claim:Read', 'CL-1');
+    assert.deepEqual([read.status, read.detailHash, read.remarks], ['APPROVED', intent.detailHash, undefined]);
+    // The remarks: in BPJS's and RS's implicit collections, read back by each from its own copy.
+    assert.deepEqual(read.collections, ['_implicit_org_BPJSMSP', '_implicit_org_RSMSP']);
+    assert.equal(await h.call(BPJS, 'Claim:ReadDetail', ['CL-1']), transient!.detail);
+    assert.equal(await h.call(RS, 'Claim:ReadDetail', ['CL-1']), transient!.detail);
+    await rejects(h.evaluate(ws(RS, '0199R002'), 'Claim:ReadDetail', 'CL-1'), 'FORBIDDEN', 'did not submit');
+    await rejects(h.evaluate(PKM, 'Claim:ReadDetail', 'CL-1'), 'FORBIDDEN');
+    await rejects(h.evaluate(bare(RS), 'Claim:ReadDetail', 'CL-1'), 'FORBIDDEN', 'workstation');
+    const publicText = [...h.ledger.state.entries()].map(([k, v]) => k + Buffer.from(v).toString()).join('\n');
+    assert.ok(!publicText.includes('INA-CBG'), 'public state holds the remarks');
   });
 
   it('approve replay returns the stored result with no second audit entry or event', async () => {
     const h = await withVisit();
     await h.submit(RS, 'Claim:Submit', submit('CL-1'));
-    const intent = JSON.stringify({ requestId: 'AP-1', claimId: 'CL-1', remarks: 'ok' });
-    const first = await h.call(BPJS, 'Claim:Approve', [intent]);
+    const [decision, transient] = decisionOf('AP-1', 'CL-1', 'ok');
+    const intent = JSON.stringify(decision);
+    const first = await h.call(BPJS, 'Claim:Approve', [intent], transient);
     const events = h.ledger.events.length;
     const writes = h.ledger.committedWrites;
-    assert.equal(await h.call(BPJS, 'Claim:Approve', [intent]), first);
+    assert.equal(await h.call(BPJS, 'Claim:Approve', [intent], transient), first);
     assert.equal(h.ledger.events.length, events);
     assert.equal(h.ledger.committedWrites, writes);
     const audit = await h.evaluate<{ action: string }[]>(BPJS, 'Audit:ListByEntity', 'Claim', 'CL-1');
@@ -64,9 +75,17 @@ describe('Claim', () => {
   it('Reject needs remarks and ends in REJECTED', async () => {
     const h = await withVisit();
     await h.submit(RS, 'Claim:Submit', submit('CL-1'));
-    await rejects(h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: ' ' }), 'INVALID', 'remarks');
-    const r = await h.submit(BPJS, 'Claim:Reject', { requestId: 'RJ-1', claimId: 'CL-1', remarks: 'Diagnosis tidak sesuai' });
+    await rejects(h.submit(BPJS, 'Claim:Reject', ...decisionOf('RJ-1', 'CL-1', ' ')), 'INVALID', 'detail.remarks');
+    await rejects(h.submit(BPJS, 'Claim:Reject', ...decisionOf('RJ-1', 'CL-1')), 'INVALID', 'detailHash');
+    // Free text in the intent (every org's blocks) is refused.
+    await rejects(h.submit(BPJS, 'Claim:Reject', { ...decisionOf('RJ-1', 'CL-1', 'x')[0], remarks: 'Diagnosis tidak sesuai' }, decisionOf('RJ-1', 'CL-1', 'x')[1]), 'INVALID', 'remarks');
+    const other = saltedDetail({ remarks: 'lain' });
+    await rejects(h.submit(BPJS, 'Claim:Reject', decisionOf('RJ-1', 'CL-1', 'x')[0], { detail: other.detail }), 'INVALID', 'detailHash');
+    const [intent, transient] = decisionOf('RJ-1', 'CL-1', 'Diagnosis tidak sesuai');
+    const r = await h.submit(BPJS, 'Claim:Reject', intent, transient);
     assert.equal(r.status, 'REJECTED');
+    assert.equal(r.detailHash, intent.detailHash);
+    assert.equal(await h.call(RS, 'Claim:ReadDetail', ['CL-1']), transient!.detail);
   });
 
   it('Submit checks the visit: existence, card, PPK, recording org, one claim per visit, amount', async () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { JSONSerializer } from 'fabric-contract-api';
 import { contracts } from '../src/index';
 import { FakeLedger } from './fakeStub';
-import { BPJS, KARTU, RS, holderOf, sha256, visitDetail } from './harness';
+import { BPJS, KARTU, RS, holderOf, sha256, suspendOf, visitDetail } from './harness';
 
 // The real router of fabric-chaincode-node: metadata introspection (needs emitDecoratorMetadata),
 // argument marshalling, ClientIdentity built from an X.509 creator (a throwaway self-signed test cert).
@@ -47,7 +47,7 @@ describe('contract SPI dispatch', () => {
       Visit: ['Correct', 'ListByPatient', 'Read', 'ReadCorrection', 'ReadDetail', 'Record'],
       Referral: ['Accept', 'Cancel', 'Complete', 'Create', 'ListByPatient', 'Read', 'ReadDetail'],
       MedicalRecord: ['Anchor', 'Verify'],
-      Claim: ['Approve', 'Read', 'Reject', 'Submit'],
+      Claim: ['Approve', 'Read', 'ReadDetail', 'Reject', 'Submit'],
       Audit: ['ListByActor', 'ListByEntity'],
       History: ['ForPatient', 'Recent'],
       Batch: ['Submit'],
@@ -71,7 +71,7 @@ describe('contract SPI dispatch', () => {
     assert.equal(JSON.parse(Buffer.from(ok.payload!).toString('utf8')).status, 'ACTIVE');
     const audit = JSON.parse(Buffer.from((await invoke(cc, ledger, BPJS, ['Audit:ListByEntity', 'Card', KARTU[0]])).payload!).toString('utf8'));
     assert.equal(audit[0].actorId, 'x509::/C=ID/O=rs.test.invalid/OU=client/CN=User1@rs.test.invalid::/C=ID/O=rs.test.invalid/OU=client/CN=User1@rs.test.invalid');
-    const denied = await invoke(cc, ledger, RS, ['Card:Suspend', JSON.stringify({ requestId: 'S-1', noKartu: KARTU[0], reason: 'x' })]);
+    const denied = await invoke(cc, ledger, RS, ['Card:Suspend', JSON.stringify(suspendOf('S-1', KARTU[0])[0])]);
     assert.equal(denied.status, 500);
     assert.match(denied.message!, /^FORBIDDEN: RSMSP may not suspend cards/);
     const missing = await invoke(cc, ledger, RS, ['Card:ReadStatus', KARTU[1]]);

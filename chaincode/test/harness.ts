@@ -132,6 +132,28 @@ export function holderOf(noKartu: string): string {
   return JSON.stringify({ holderHash: sha256(nikOf(noKartu)), salt: sha256(`salt-${noKartu}`).slice(0, 32) });
 }
 
+/**
+ * A salted transient `detail` of a write (`fields` plus a salt derived from them, so tests stay reproducible) and its
+ * sha256, the intent's `detailHash`: Card:Suspend's `{reason}`, Claim:Approve/Reject's `{remarks}`.
+ */
+export function saltedDetail(fields: Record<string, string>): { detail: string; detailHash: string } {
+  const detail = JSON.stringify({ ...fields, salt: sha256(JSON.stringify(fields)).slice(0, 32) });
+  return { detail, detailHash: sha256(detail) };
+}
+
+/** Card:Suspend's intent and transient for `reason`. */
+export function suspendOf(requestId: string, noKartu: string, reason = 'tunggakan iuran'): [Record<string, string>, Record<string, string>] {
+  const { detail, detailHash } = saltedDetail({ reason });
+  return [{ requestId, noKartu, detailHash }, { detail }];
+}
+
+/** Claim:Approve/Reject's intent and transient; no remarks: no detailHash and no transient. */
+export function decisionOf(requestId: string, claimId: string, remarks?: string): [Record<string, string>, Record<string, string> | undefined] {
+  if (remarks === undefined) return [{ requestId, claimId }, undefined];
+  const { detail, detailHash } = saltedDetail({ remarks });
+  return [{ requestId, claimId, detailHash }, { detail }];
+}
+
 /** Referral:Create's transient `detail` ({reason, doctor, salt}) and its hash. */
 export function referralDetail(reason = 'Perlu penanganan spesialis penyakit dalam', doctor = 'dr. Siti Aminah'): { detail: string; detailHash: string } {
   const detail = JSON.stringify({ reason, doctor, salt: sha256(`${reason}|${doctor}`).slice(0, 32) });

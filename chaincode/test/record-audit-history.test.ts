@@ -38,7 +38,7 @@ describe('Audit and History', () => {
     await h.recordVisit(RS, 'V2');
     await h.submit(RS, 'MedicalRecord:Anchor', { recordId: 'MR-1', noKartu: KARTU[0], docHash: sha256('d'), pointerCiphertext: 'b64:AA==' });
     await h.submit(RS, 'Claim:Submit', { claimId: 'CL-1', visitId: 'V2', noKartu: KARTU[0], amount: 250000, kdPPK: '0199R001' });
-    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: '' });
+    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1' });
     await h.submit(RS, 'Referral:Accept', { requestId: 'A-1', referralId: 'RJ-1' });
     return h;
   }
@@ -113,7 +113,7 @@ describe('Org-scoped reads', () => {
     await h.issueCard();
     await h.recordVisit(RS, 'V1');
     await h.submit(RS, 'Claim:Submit', { claimId: 'CL-1', visitId: 'V1', noKartu: KARTU[0], amount: 1000, kdPPK: '0199R001' });
-    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1', remarks: '' });
+    await h.submit(BPJS, 'Claim:Approve', { requestId: 'AP-1', claimId: 'CL-1' });
     const actors = async (who: string) => (await h.evaluate<{ actorMsp: string }[]>(who, 'Audit:ListByEntity', 'Claim', 'CL-1')).map((a) => a.actorMsp);
     assert.deepEqual(await actors(BPJS), [RS, BPJS]);
     assert.deepEqual(await actors(RS), [RS]);

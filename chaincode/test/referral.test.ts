@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, PKM_PPK, RS, RS_PPK, bare, referralDetail, rejects, sha256, ws } from './harness';
+import { BPJS, Harness, KARTU, PKM, PKM_PPK, RS, RS_PPK, bare, referralDetail, rejects, sha256, suspendOf, ws } from './harness';
 
 const D = referralDetail();
 const create = (referralId: string, over: Record<string, unknown> = {}) => ({
@@ -105,7 +105,7 @@ describe('Referral', () => {
     await rejects(h.submit(PKM, 'Referral:Create', create('RJ-1', { fromPPK: '0114U163' }), withDetail), 'FORBIDDEN', '0114U163');
     await rejects(h.submit(BPJS, 'Referral:Create', create('RJ-1'), withDetail), 'FORBIDDEN');
     await rejects(h.submit(PKM, 'Referral:Create', create('RJ-1', { noKartu: KARTU[3] }), withDetail), 'NOT_FOUND');
-    await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[1], reason: 'x' });
+    await h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-1', KARTU[1]));
     await rejects(h.submit(PKM, 'Referral:Create', create('RJ-1', { noKartu: KARTU[1] }), withDetail), 'STATE');
     const first = await h.call(PKM, 'Referral:Create', [JSON.stringify(create('RJ-1'))], withDetail);
     const writes = h.ledger.committedWrites;

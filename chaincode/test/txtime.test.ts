@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BPJS, Harness, KARTU, PKM, RS, holderOf, referralDetail, rejects, sha256, visitDetail } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, decisionOf, holderOf, referralDetail, rejects, sha256, suspendOf, visitDetail } from './harness';
 
 const MIN = 60_000;
 const claim = { claimId: 'CL-1', visitId: 'V1', noKartu: KARTU[0], amount: 185000, kdPPK: '0199R001' };
@@ -25,9 +25,9 @@ const WRITES: WriteCase[] = [
   { name: 'Card:Replace', msp: BPJS, setup: (h) => h.issueCard(),
     intent: { requestId: 'REP-1', noKartu: KARTU[0], newNoKartu: KARTU[1] } },
   { name: 'Card:Suspend', msp: BPJS, setup: (h) => h.issueCard(),
-    intent: { requestId: 'S-1', noKartu: KARTU[0], reason: 'tunggakan' } },
+    intent: suspendOf('S-1', KARTU[0])[0], transient: suspendOf('S-1', KARTU[0])[1] },
   { name: 'Card:Reactivate', msp: BPJS,
-    setup: async (h) => { await h.issueCard(); await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'x' }); },
+    setup: async (h) => { await h.issueCard(); await h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-1', KARTU[0])); },
     intent: { requestId: 'R-1', noKartu: KARTU[0] } },
   { name: 'Visit:Record', msp: RS, setup: (h) => h.issueCard(),
     intent: { visitId: 'V1', noKartu: KARTU[0], kdPPK: '0199R001', tglKunjungan: '2025-06-14', detailHash: sha256(visitDetail('V1')) },
@@ -53,10 +53,10 @@ const WRITES: WriteCase[] = [
   { name: 'Claim:Submit', msp: RS, setup: async (h) => { await h.issueCard(); await h.recordVisit(RS, 'V1'); }, intent: claim },
   { name: 'Claim:Approve', msp: BPJS,
     setup: async (h) => { await h.issueCard(); await h.recordVisit(RS, 'V1'); await h.submit(RS, 'Claim:Submit', claim); },
-    intent: { requestId: 'AP-1', claimId: 'CL-1', remarks: '' } },
+    intent: { requestId: 'AP-1', claimId: 'CL-1' } },
   { name: 'Claim:Reject', msp: BPJS,
     setup: async (h) => { await h.issueCard(); await h.recordVisit(RS, 'V1'); await h.submit(RS, 'Claim:Submit', claim); },
-    intent: { requestId: 'RJ-1', claimId: 'CL-1', remarks: 'Diagnosis tidak sesuai' } },
+    intent: decisionOf('RJ-1', 'CL-1', 'Diagnosis tidak sesuai')[0], transient: decisionOf('RJ-1', 'CL-1', 'Diagnosis tidak sesuai')[1] },
 ];
 
 describe('proposal timestamp against the endorsing peer clock (at most 10 min apart)', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCompositeKey } from './fakeStub';
-import { BPJS, Harness, KARTU, PKM, RS, bare, rejects, sha256, visitDetail, ws } from './harness';
+import { BPJS, Harness, KARTU, PKM, RS, bare, rejects, sha256, suspendOf, visitDetail, ws } from './harness';
 
 function intent(visitId: string, detail: string, over: Record<string, unknown> = {}) {
   return { visitId, noKartu: KARTU[0], kdPPK: '0199R001', tglKunjungan: '2025-06-14', detailHash: sha256(detail), ...over };
@@ -55,7 +55,7 @@ describe('Visit', () => {
   it('a visit on a suspended card fails with STATE:, on an unknown card with NOT_FOUND:', async () => {
     const h = new Harness();
     await h.issueCard();
-    await h.submit(BPJS, 'Card:Suspend', { requestId: 'S-1', noKartu: KARTU[0], reason: 'tunggakan' });
+    await h.submit(BPJS, 'Card:Suspend', ...suspendOf('S-1', KARTU[0]));
     await rejects(h.recordVisit(RS, 'V1'), 'STATE', 'SUSPENDED');
     await rejects(h.recordVisit(RS, 'V2', KARTU[3]), 'NOT_FOUND');
     await h.submit(BPJS, 'Card:Reactivate', { requestId: 'R-1', noKartu: KARTU[0] });

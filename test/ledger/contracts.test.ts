@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { chaincodeErrorKind } from '../../electron/core/ledger/gateway'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
-import { connectAs, createReferral, evaluate, failureOf, issueCard, recordVisit, sha256, submit, uid } from './helpers'
+import { ISSUE_ENDORSERS, connectAs, createReferral, decideClaim, decision, evaluate, failureOf, issueCard, recordVisit, sha256, submit, submitPrivate, suspendCard, suspension, uid } from './helpers'
 
 let bpjs: LedgerConnection
 let rs: LedgerConnection
@@ -30,7 +30,7 @@ describe('Card', () => {
     const noKartu = await issueCard(bpjs)
     expect(await evaluate(rs, 'Card', 'ReadStatus', noKartu)).toMatchObject({ noKartu, status: 'ACTIVE' })
 
-    const suspended = await submit(bpjs, 'Card', 'Suspend', { requestId: uid('S'), noKartu, reason: 'iuran menunggak' })
+    const suspended = await suspendCard(bpjs, noKartu, 'iuran menunggak')
     expect(suspended).toMatchObject({ status: 'SUSPENDED' })
     expect(JSON.stringify(suspended)).not.toContain('iuran') // the reason is kept in BPJS's collection only
     // A visit on a suspended card is refused with STATE:
@@ -133,19 +133,25 @@ describe('Claim', () => {
     const claimId = uid('CL')
     expect(await submit(rs, 'Claim', 'Submit', { claimId, visitId, noKartu, amount: 150000, kdPPK: RS_PPK })).toMatchObject({ status: 'SUBMITTED', submitterMsp: 'RSMSP' })
 
-    const rsApprove = await failureOf(submit(rs, 'Claim', 'Approve', { requestId: uid('AP'), claimId, remarks: '' }))
+    const rsApprove = await failureOf(submit(rs, 'Claim', 'Approve', decision(claimId).intent))
     expect(rsApprove).toMatch(/FORBIDDEN:/)
     expect(await failureOf(submit(rs, 'Claim', 'Submit', { claimId: uid('CL'), visitId, noKartu, amount: 1, kdPPK: RS_PPK }))).toMatch(/STATE:/)
 
-    const approved = await submit(bpjs, 'Claim', 'Approve', { requestId: uid('AP'), claimId, remarks: 'Sesuai tarif INA-CBG' })
+    const approved = await decideClaim(bpjs, 'Approve', claimId)
     expect(approved).toMatchObject({ claimId, status: 'APPROVED', decidedByMsp: 'BPJSMSP' })
     expect(await evaluate(rs, 'Claim', 'Read', claimId)).toMatchObject({ status: 'APPROVED' })
-    expect(await failureOf(submit(bpjs, 'Claim', 'Reject', { requestId: uid('RJ'), claimId, remarks: 'terlambat' }))).toMatch(/STATE:/)
+    expect(await failureOf(decideClaim(bpjs, 'Reject', claimId, 'terlambat'))).toMatch(/STATE:/)
 
     const { visitId: v2 } = await recordVisit(pkm, noKartu, PKM_PPK)
     const c2 = uid('CL')
     await submit(pkm, 'Claim', 'Submit', { claimId: c2, visitId: v2, noKartu, amount: 50000, kdPPK: PKM_PPK })
-    expect(await submit(bpjs, 'Claim', 'Reject', { requestId: uid('RJ'), claimId: c2, remarks: 'Berkas tidak lengkap' })).toMatchObject({ status: 'REJECTED', remarks: 'Berkas tidak lengkap' })
+    // The remarks are private: the public claim keeps their hash; BPJS and the Puskesmas each read their own copy.
+    const { intent, transient } = decision(c2, 'Berkas tidak lengkap')
+    const rejected = await submitPrivate(bpjs, 'Claim', 'Reject', intent, transient!, ['BPJSMSP', 'PuskesmasMSP'])
+    expect(rejected).toMatchObject({ status: 'REJECTED', detailHash: intent.detailHash })
+    expect(JSON.stringify(rejected)).not.toContain('Berkas')
+    for (const reader of [bpjs, pkm]) expect(new TextDecoder().decode(await reader.contract('Claim').evaluateTransaction('ReadDetail', c2))).toBe(transient!.detail)
+    expect(await failureOf(rs.contract('Claim').evaluateTransaction('ReadDetail', c2))).toMatch(/FORBIDDEN: /)
   })
 })
 
@@ -153,7 +159,7 @@ describe('ACL', () => {
   it('Puskesmas cannot issue a card; RS cannot suspend one; BPJS cannot record a visit', async () => {
     const issue = await failureOf(submit(pkm, 'Card', 'Issue', { noKartu: '0009999777777', kdProviderPst: PKM_PPK, jnsPeserta: 'PBI (APBN)' }))
     expect(issue).toMatch(/FORBIDDEN: PuskesmasMSP/)
-    expect(await failureOf(submit(rs, 'Card', 'Suspend', { requestId: uid('S'), noKartu: '0009999000001', reason: 'x' }))).toMatch(/FORBIDDEN:/)
+    expect(await failureOf(submit(rs, 'Card', 'Suspend', suspension('0009999000001').intent))).toMatch(/FORBIDDEN:/)
     let kind
     try {
       await recordVisit(bpjs, '0009999000001', RS_PPK)
@@ -167,15 +173,16 @@ describe('ACL', () => {
 describe('Idempotency', () => {
   it('replaying the same intent returns the same result without a second effect; a changed payload conflicts', async () => {
     const noKartu = await issueCard(bpjs)
-    const intent = { requestId: uid('S'), noKartu, reason: 'verifikasi data' }
-    const first = await bpjs.contract('Card').submitTransaction('Suspend', JSON.stringify(intent))
-    const again = await bpjs.contract('Card').submitTransaction('Suspend', JSON.stringify(intent))
+    const { intent, transient } = suspension(noKartu, 'verifikasi data')
+    const send = () => bpjs.contract('Card').submit('Suspend', { arguments: [JSON.stringify(intent)], transientData: transient, endorsingOrganizations: ISSUE_ENDORSERS })
+    const first = await send()
+    const again = await send()
     expect(Buffer.from(again).toString()).toBe(Buffer.from(first).toString())
 
     const audit = await evaluate<{ action: string }[]>(bpjs, 'Audit', 'ListByEntity', 'Card', noKartu)
     expect(audit.map((a) => a.action)).toEqual(['Issue', 'Suspend']) // one Suspend entry, not two
 
-    const conflict = await failureOf(submit(bpjs, 'Card', 'Suspend', { ...intent, reason: 'alasan lain' }))
+    const conflict = await failureOf(suspendCard(bpjs, noKartu, 'alasan lain', intent.requestId))
     expect(conflict).toMatch(/CONFLICT:/)
   })
 })

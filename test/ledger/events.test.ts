@@ -8,7 +8,7 @@ import path from 'node:path'
 import { checkpointers, type ChaincodeEvent } from '@hyperledger/fabric-gateway'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
-import { ISSUE_ENDORSERS, connectAs, holderOf, issueCard, json, newCardNo, submit, submitPrivate, syntheticNik, uid } from './helpers'
+import { ISSUE_ENDORSERS, connectAs, holderOf, issueCard, json, newCardNo, submit, submitPrivate, suspendCard, suspension, syntheticNik, uid } from './helpers'
 
 let bpjs: LedgerConnection
 const dir = mkdtempSync(path.join(tmpdir(), 'faskes-events-'))
@@ -65,7 +65,8 @@ describe('chaincode events', () => {
     const suspendId = uid('S')
     const batch1 = new Set([first])
     const p1 = collect(bpjs, 3, (p) => batch1.has(p.entityId), status.blockNumber + 1n)
-    await submit(bpjs, 'Card', 'Suspend', { requestId: suspendId, noKartu: first, reason: 'uji event' })
+    const suspend = suspension(first, 'uji event', suspendId)
+    await submitPrivate(bpjs, 'Card', 'Suspend', suspend.intent, suspend.transient, ISSUE_ENDORSERS)
     await submit(bpjs, 'Card', 'Reactivate', { requestId: uid('R'), noKartu: first })
     const second = newCardNo()
     batch1.add(second)
@@ -82,9 +83,9 @@ describe('chaincode events', () => {
 
     // The listener is gone; more transactions commit meanwhile.
     const third = await issueCard(bpjs)
-    await submit(bpjs, 'Card', 'Suspend', { requestId: uid('S'), noKartu: second, reason: 'uji resume' })
+    await suspendCard(bpjs, second, 'uji resume')
     // A replay is a read: it must not produce an event (it would show up before the fourth card's event).
-    await submit(bpjs, 'Card', 'Suspend', { requestId: suspendId, noKartu: first, reason: 'uji event' })
+    await submitPrivate(bpjs, 'Card', 'Suspend', suspend.intent, suspend.transient, ISSUE_ENDORSERS)
     const fourth = await issueCard(bpjs)
 
     // Resume: the checkpoint file decides where to start; startBlock is ignored once a checkpoint exists.

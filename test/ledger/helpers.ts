@@ -124,10 +124,11 @@ export const holderOf = (nik: string): Record<string, string> => ({
 })
 
 /**
- * Who endorses a Card:Issue: BPJS (bpjsPeserta's collection policy) and RS, because the new Card key is checked
- * against the chaincode policy (MAJORITY). The gateway's discovery would pick a second org too, but refuses to send
- * the transient holder to a non-member of bpjsPeserta unless the caller names the orgs ("requires endorsement from
- * organisation(s) that are not in the distribution policy of the private data collection(s): [bpjsPeserta]").
+ * Who endorses a Card:Issue or Card:Suspend: BPJS (bpjsPeserta's collection policy) and RS, because the new public
+ * keys (the Card key of an issue; the idempotency and audit keys of both) are checked against the chaincode policy
+ * (MAJORITY). The gateway's discovery would pick a second org too, but refuses to send the transient holder or reason to
+ * a non-member of bpjsPeserta unless the caller names the orgs ("requires endorsement from organisation(s) that are
+ * not in the distribution policy of the private data collection(s): [bpjsPeserta]"). Puskesmas would do as well.
  */
 export const ISSUE_ENDORSERS = ['BPJSMSP', 'RSMSP']
 
@@ -136,6 +137,45 @@ export async function issueCard(bpjs: LedgerConnection, nik = syntheticNik()): P
   const noKartu = newCardNo()
   await submitPrivate(bpjs, 'Card', 'Issue', { noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, holderOf(nik), ISSUE_ENDORSERS)
   return noKartu
+}
+
+/**
+ * A write's salted private text (chaincode/README.md#intents-and-validation): the transient `detail` = JSON of `fields`
+ * plus 16 random bytes of salt, and its sha256, the intent's `detailHash`.
+ */
+export function salted(fields: Record<string, string>): { detail: string; detailHash: string } {
+  const detail = JSON.stringify({ ...fields, salt: randomBytes(16).toString('hex') })
+  return { detail, detailHash: sha256(detail) }
+}
+
+/** A Card:Suspend's intent and transient (the reason travels only as the salted `detail`). Send the same bytes to replay. */
+export function suspension(noKartu: string, reason = 'iuran menunggak', requestId = uid('S')): { intent: Record<string, string>; transient: Record<string, string> } {
+  const { detail, detailHash } = salted({ reason })
+  return { intent: { requestId, noKartu, detailHash }, transient: { detail } }
+}
+
+/** Suspend a card as BPJS, endorsed by ISSUE_ENDORSERS. Returns the public card. */
+export async function suspendCard(bpjs: LedgerConnection, noKartu: string, reason?: string, requestId?: string): Promise<Record<string, unknown>> {
+  const { intent, transient } = suspension(noKartu, reason, requestId)
+  return submitPrivate(bpjs, 'Card', 'Suspend', intent, transient, ISSUE_ENDORSERS)
+}
+
+/**
+ * A Claim:Approve/Reject's intent and transient: remarks as the salted `detail` (none: no detailHash, no transient).
+ * The remarks go to the implicit collections of BPJS and the submitter's org, so both are named as endorsers.
+ */
+export function decision(claimId: string, remarks?: string, requestId = uid('D')): { intent: Record<string, string>; transient?: Record<string, string> } {
+  if (remarks === undefined) return { intent: { requestId, claimId } }
+  const { detail, detailHash } = salted({ remarks })
+  return { intent: { requestId, claimId, detailHash }, transient: { detail } }
+}
+
+/** BPJS approves or rejects a claim submitted by `submitterMsp`. Returns the public claim. */
+export async function decideClaim(
+  bpjs: LedgerConnection, fn: 'Approve' | 'Reject', claimId: string, remarks?: string, submitterMsp = 'RSMSP',
+): Promise<Record<string, unknown>> {
+  const { intent, transient } = decision(claimId, remarks)
+  return submitPrivate(bpjs, 'Claim', fn, intent, transient ?? {}, ['BPJSMSP', submitterMsp])
 }
 
 /**

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
-import { connectAs, createReferral, evaluate, failureOf, holderOf, issueCard, newCardNo, recordVisit, submit, uid } from './helpers'
+import { connectAs, createReferral, decision, evaluate, failureOf, holderOf, issueCard, newCardNo, recordVisit, submit, suspendCard, suspension, uid } from './helpers'
 
 const A = DEFAULT_KDPPK.RS // 0101R001
 const B = '0101R002' // another hospital of the same org
@@ -70,7 +70,7 @@ describe('the faskes code comes from the certificate', () => {
     const bpjsDesk = await connectAs('BPJS', 'bpjs-main', { role: 'workstation', kdPPK: '0199B001' })
     try {
       expect(await failureOf(recordVisit(rsOfficer, noKartu, A))).toMatch(/FORBIDDEN: record visits needs a workstation certificate/)
-      expect(await failureOf(submit(bpjsDesk, 'Card', 'Suspend', { requestId: uid('S'), noKartu, reason: 'uji' }))).toMatch(/FORBIDDEN: suspend cards needs role=bpjs/)
+      expect(await failureOf(suspendCard(bpjsDesk, noKartu, 'uji'))).toMatch(/FORBIDDEN: suspend cards needs role=bpjs/)
     } finally {
       rsOfficer.close()
       bpjsDesk.close()
@@ -103,7 +103,7 @@ describe('claims and card writes need BPJS', () => {
     const claimId = uid('CL')
     await submit(rsA, 'Claim', 'Submit', { claimId, visitId, noKartu, amount: 75_000, kdPPK: A })
     const err = await commitFailure(
-      bpjs.contract('Claim').submit('Approve', { arguments: [JSON.stringify({ requestId: uid('AP'), claimId, remarks: '' })], endorsingOrganizations: ['BPJSMSP'] }),
+      bpjs.contract('Claim').submit('Approve', { arguments: [JSON.stringify(decision(claimId).intent)], endorsingOrganizations: ['BPJSMSP'] }),
     )
     expect([err.name, err.code]).toEqual(['CommitError', 10])
     expect(await evaluate(bpjs, 'Claim', 'Read', claimId)).toMatchObject({ status: 'SUBMITTED' })
@@ -122,11 +122,9 @@ describe('claims and card writes need BPJS', () => {
     expect(await failureOf(evaluate(bpjs, 'Card', 'ReadStatus', noKartu))).toMatch(/NOT_FOUND: /)
 
     const active = await issueCard(bpjs)
+    const { intent, transient } = suspension(active, 'uji tanpa BPJS')
     const suspend = await commitFailure(
-      bpjs.contract('Card').submit('Suspend', {
-        arguments: [JSON.stringify({ requestId: uid('S'), noKartu: active, reason: 'uji tanpa BPJS' })],
-        endorsingOrganizations: ['RSMSP', 'PuskesmasMSP'],
-      }),
+      bpjs.contract('Card').submit('Suspend', { arguments: [JSON.stringify(intent)], transientData: transient, endorsingOrganizations: ['RSMSP', 'PuskesmasMSP'] }),
     )
     expect(suspend.message).toMatch(/ENDORSEMENT_POLICY_FAILURE|not a member|collection/)
     expect(await evaluate(bpjs, 'Card', 'ReadStatus', active)).toMatchObject({ status: 'ACTIVE' })

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import type { Simulator } from '../../tools/pcare-sim/server'
 import { ChainEventListener, firstOwnBlock } from '../../electron/core/sync/events'
 import { ACTIVE_CARDS, drained, engine, ledgerAs, simulator, visit, workstation, type Workstation } from './harness'
+import { decision } from '../ledger/helpers'
 
 let ws: Workstation
 let sim: Simulator
@@ -50,11 +51,11 @@ it('updates local claim statuses from chain events and resumes from its SQLite c
   const bpjs = await ledgerAs('BPJS')
   // The workstation's own identity (its faskes code): the listener reads as the app's engine would.
   const ws1 = await ledgerAs('Puskesmas', { kdPPK: ws.kdPPK })
-  const decide = (fn: 'Approve' | 'Reject', claimId: string) =>
-    bpjs.contract('Claim').submit(fn, {
-      arguments: [JSON.stringify({ requestId: `${claimId}-${fn}`, claimId, remarks: fn === 'Reject' ? 'Dokumen tidak lengkap' : 'OK' })],
-      endorsingOrganizations: ['BPJSMSP', 'PuskesmasMSP'],
-    })
+  const decide = (fn: 'Approve' | 'Reject', claimId: string) => {
+    // Remarks travel as the salted transient detail (chaincode/README.md#intents-and-validation).
+    const { intent, transient } = decision(claimId, fn === 'Reject' ? 'Dokumen tidak lengkap' : 'OK', `${claimId}-${fn}`)
+    return bpjs.contract('Claim').submit(fn, { arguments: [JSON.stringify(intent)], transientData: transient, endorsingOrganizations: ['BPJSMSP', 'PuskesmasMSP'] })
+  }
   try {
     const listener = new ChainEventListener(ws.db, async () => ws1, { retryMs: 200 })
     listener.start()

@@ -6,6 +6,7 @@ import { canonicalStringify } from '../lib/canonical';
 import { BPJS_PESERTA } from '../lib/collections';
 import { fail } from '../lib/errors';
 import { entityKey, getEntity, indexForPatient, mustGetEntity, putJson } from '../lib/store';
+import { saltedTransient } from '../lib/transient';
 import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 
@@ -27,7 +28,7 @@ export interface CardRecord {
 
 interface IssueIntent { noKartu: string; kdProviderPst: string; jnsPeserta: string }
 interface ReplaceIntent { requestId: string; noKartu: string; newNoKartu: string }
-interface SuspendIntent { requestId: string; noKartu: string; reason: string }
+interface SuspendIntent { requestId: string; noKartu: string; detailHash: string }
 interface ReactivateIntent { requestId: string; noKartu: string }
 
 const encoder = new TextEncoder();
@@ -64,9 +65,14 @@ async function bpjsOnlyKey(ctx: Context, key: string): Promise<void> {
   await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
 }
 
-/** A card event in the BPJS-only collection: every card write touches bpjsPeserta, whose policy needs BPJS's peer. */
-async function privateCardEvent(ctx: Context, noKartu: string, requestId: string, event: Record<string, string>): Promise<void> {
-  await ctx.stub.putPrivateData(BPJS_PESERTA, ctx.stub.createCompositeKey('CardEvent', [noKartu, requestId]), encoder.encode(canonicalStringify(event)));
+/**
+ * A card event in the BPJS-only collection: every card write touches bpjsPeserta, whose policy needs BPJS's peer.
+ * `event` is the stored value: an object (canonical JSON; only public facts such as the action and the new card
+ * number) or the verbatim bytes of a salted transient (a suspension's reason).
+ */
+async function privateCardEvent(ctx: Context, noKartu: string, requestId: string, event: Record<string, string> | Uint8Array): Promise<void> {
+  const value = event instanceof Uint8Array ? event : encoder.encode(canonicalStringify(event));
+  await ctx.stub.putPrivateData(BPJS_PESERTA, ctx.stub.createCompositeKey('CardEvent', [noKartu, requestId]), value);
 }
 
 @Info({ title: 'Card', description: 'Digital BPJS card lifecycle (writes: BPJS only)' })
@@ -149,14 +155,20 @@ export class CardContract extends FaskesContract {
     });
   }
 
+  /**
+   * The reason is private: transient `detail` = JSON `{reason, salt}` (reason 1-500 chars, salt 32-128 lowercase hex),
+   * sha256 = the intent's `detailHash`, stored verbatim in bpjsPeserta under `CardEvent[noKartu, requestId]`. A
+   * function argument is in every org's blocks, and a reason ("iuran menunggak", a death) is personal.
+   */
   @Transaction()
   @Returns('string')
   async Suspend(ctx: Context, intentJson: string): Promise<string> {
     const intent = parseIntent<SuspendIntent>(intentJson, {
-      requestId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, reason: { kind: 'text', max: 500 },
+      requestId: { kind: 'id' }, noKartu: { kind: 'noKartu' }, detailHash: { kind: 'sha256' },
     });
     requireBpjs(ctx, 'suspend cards');
-    return this.transition(ctx, 'Suspend', intent.requestId, intent, intent.noKartu, 'ACTIVE', 'SUSPENDED', intent.reason);
+    return this.transition(ctx, 'Suspend', intent.requestId, intent, intent.noKartu, 'ACTIVE', 'SUSPENDED',
+      () => saltedTransient(ctx, 'detail', intent.detailHash, { reason: { kind: 'text', max: 500 } }, 4096));
   }
 
   @Transaction()
@@ -176,7 +188,7 @@ export class CardContract extends FaskesContract {
   }
 
   private async transition(ctx: Context, action: string, requestId: string, intent: unknown, noKartu: string,
-    from: CardStatus, to: CardStatus, reason: string | undefined): Promise<string> {
+    from: CardStatus, to: CardStatus, detail: (() => Uint8Array) | undefined): Promise<string> {
     return runWrite(ctx, {
       contract: 'Card', action, idemId: requestId, intent,
       apply: async (t) => {
@@ -184,7 +196,7 @@ export class CardContract extends FaskesContract {
         if (card.status !== from) fail('STATE', `card ${noKartu} is ${card.status}; ${action} needs ${from}`);
         const next: CardRecord = { ...card, status: to, updatedAt: t.iso };
         await putJson(ctx, entityKey(ctx, 'Card', noKartu), next);
-        await privateCardEvent(ctx, noKartu, requestId, reason === undefined ? { action } : { action, reason });
+        await privateCardEvent(ctx, noKartu, requestId, detail === undefined ? { action } : detail());
         return { result: next, touched: [{ entityType: 'Card', entityId: noKartu, status: to }] };
       },
     });

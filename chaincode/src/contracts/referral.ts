@@ -1,12 +1,13 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { BPJS, PUSKESMAS, RS, clientMsp, requireBpjs, requireOwnCode, requireWorkstation, type Workstation } from '../lib/acl';
 import { FaskesContract } from '../lib/base';
-import { canonicalStringify, sha256Hex } from '../lib/canonical';
+import { canonicalStringify } from '../lib/canonical';
 import { implicitCollection } from '../lib/collections';
 import { fail } from '../lib/errors';
 import { requirePatientReader } from '../lib/scope';
 import { entityKey, getEntity, indexForPatient, listForPatient, mustGetEntity, putJson } from '../lib/store';
-import { arg, checkField, parseIntent } from '../lib/validate';
+import { saltedTransient } from '../lib/transient';
+import { arg, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 import { CardRecord } from './card';
 import { VisitRecord } from './visit';
@@ -45,23 +46,7 @@ const decoder = new TextDecoder();
  * otherwise be guessed from it), hashing to the intent's `detailHash`. Returned verbatim for the private write.
  */
 function referralDetail(ctx: Context, detailHash: string): Uint8Array {
-  const bytes = ctx.stub.getTransient().get('detail');
-  if (!bytes || bytes.length === 0) fail('INVALID', 'transient map key "detail" is required');
-  if (bytes.length > 8192) fail('INVALID', 'transient detail is larger than 8 KiB');
-  if (sha256Hex(bytes) !== detailHash) fail('INVALID', 'sha256(detail) does not match detailHash');
-  let d: unknown;
-  try {
-    d = JSON.parse(decoder.decode(bytes));
-  } catch {
-    fail('INVALID', 'transient detail is not valid JSON');
-  }
-  if (d === null || typeof d !== 'object' || Array.isArray(d)) fail('INVALID', 'transient detail must be a JSON object');
-  const { reason, doctor, salt, ...rest } = d as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) fail('INVALID', `unknown field detail.${Object.keys(rest)[0]}`);
-  checkField('detail.reason', reason, { kind: 'text' });
-  checkField('detail.doctor', doctor, { kind: 'text', max: 200 });
-  if (typeof salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(salt)) fail('INVALID', 'detail.salt must be 32-128 lowercase hex chars');
-  return bytes;
+  return saltedTransient(ctx, 'detail', detailHash, { reason: { kind: 'text' }, doctor: { kind: 'text', max: 200 } });
 }
 
 /** Allowed source states and actor rule per step. */
