@@ -7,7 +7,9 @@ import { formatServerMessage, isServerMessageKey } from '../../electron/contract
 import { openCore, type Core } from '../../electron/core/app'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { AppError } from '../../electron/core/errors'
-import { createLogger, maskText } from '../../electron/core/log'
+import { createLogger, maskText, redact } from '../../electron/core/log'
+import { SatusehatError } from '../../electron/core/satusehat'
+import { maskNik } from '../../electron/core/satusehat/store'
 import { refreshNow } from '../../electron/core/reference/queries'
 import { listOutbox, outboxDetail, resend } from '../../electron/core/sync/admin'
 import { attemptsCsv } from '../../electron/core/sync/attempts-export'
@@ -26,6 +28,10 @@ Perintah / commands:
                                percobaan kirim per hari (tanggal lokal, --to ikut) sebagai CSV tanpa data pasien
                                send attempts by local day (--to included) as CSV without patient data
   reference refresh            ambil ulang data referensi dari PCare / fetch the reference lists again
+  satusehat ping               token + Organization SATUSEHAT dari Pengaturan / token and Organization check
+  satusehat patient <nik>      IHS id pasien di MPI menurut NIK (NIK disamarkan) / Patient IHS id by NIK (masked)
+  satusehat get <path>         GET mentah relatif ke basis FHIR, mis. "Encounter/<id>" (NIK dan nama disamarkan)
+                               raw GET relative to the FHIR base, e.g. "Encounter/<id>" (NIK and names masked)
 Opsi / options:
   --data-dir <folder>  folder berisi faskes.db (default: FASKES_DATA_DIR) / folder holding faskes.db
                        aplikasi desktop: folder userData Electron (Linux ~/.config/<nama aplikasi>,
@@ -34,7 +40,9 @@ Opsi / options:
   --help               bantuan ini / this help
 Kode keluar / exit codes: 0 berhasil / done, 1 gagal / failed, 2 pemakaian salah / bad usage.
 Kredensial PCare dari keychain seperti aplikasi; tanpa URL PCare di Pengaturan, simulator demo (FASKES_DEMO_PCARE_URL).
-PCare credentials come from the keychain as in the app; with no PCare URL in Settings, the demo simulator.`
+PCare credentials come from the keychain as in the app; with no PCare URL in Settings, the demo simulator.
+SATUSEHAT: lingkungan di Pengaturan; "demo" = simulator (FASKES_DEMO_SATUSEHAT_URL). / environment from Settings;
+"demo" = the simulator (FASKES_DEMO_SATUSEHAT_URL).`
 
 /** Where the CLI writes and what it may use instead of the OS (tests pass their own). */
 export interface OpsIo {
@@ -74,6 +82,8 @@ function when(ms: number | null): string {
 
 /** An error from core in both languages when it carries a catalogue key, else its (masked) text. */
 function describe(err: unknown): string {
+  // SATUSEHAT's own answer: kind/reason, HTTP status and the OperationOutcome issues (masked like the logs).
+  if (err instanceof SatusehatError) return `SATUSEHAT ${maskText(err.describe())}`
   if (err instanceof AppError && isServerMessageKey(err.key)) {
     const id = formatServerMessage('id', err.key, err.params)
     const en = formatServerMessage('en', err.key, err.params)
@@ -157,10 +167,45 @@ async function run(core: Core, command: string, rest: string[], flags: { json: b
     if (r.skipped.length) io.out(`Tidak diubah (PCare tidak memberi daftar) / kept (PCare sent no list): ${r.skipped.join(', ')}`)
     return 0
   }
+  if (command.startsWith('satusehat ')) return satusehat(core, command, rest, io)
   return usage(`perintah tidak dikenal / unknown command: ${command}`)
 }
 
-const COMMANDS = ['sync status', 'export attempts', 'reference refresh']
+/**
+ * `satusehat ping|patient <nik>|get <path>` through the engine's SATUSEHAT client (settings + keychain, or the demo
+ * simulator), as the outbox lane would call it. Output never holds a whole NIK or a patient's name: the NIK is shown
+ * as `maskNik` does, a GET's JSON goes through the log masking (13/16-digit numbers, name fields).
+ */
+async function satusehat(core: Core, command: string, rest: string[], io: OpsIo): Promise<number> {
+  if (!core.engine) throw new Error('SATUSEHAT: no sync engine in this core')
+  const sub = command.slice('satusehat '.length)
+  if (sub === 'ping') {
+    if (rest.length) usage(`satusehat ping: argumen berlebih / unexpected argument "${rest[0]}"`)
+    const c = await core.engine.satusehatClient()
+    const r = await c.ping()
+    io.out(`SATUSEHAT OK — ${c.config.fhirBase}, organisasi / organization ${c.config.orgId}${r.organizationName ? ` (${r.organizationName})` : ''}`)
+    return 0
+  }
+  if (sub === 'patient') {
+    const nik = rest[0] ?? ''
+    if (rest.length !== 1 || !/^\d{16}$/.test(nik)) usage('satusehat patient: NIK 16 digit / a 16-digit NIK is required')
+    const hit = await (await core.engine.satusehatClient()).patientByNik(nik)
+    // total: 0 is the platform's "not in the MPI" (reference §2.2): an answer, not a failure of the command.
+    io.out(hit ? `NIK ${maskNik(nik)}: Patient ${hit.id}` : `NIK ${maskNik(nik)}: tidak ada di MPI SATUSEHAT / not in SATUSEHAT's MPI (total 0)`)
+    return 0
+  }
+  // get: a path relative to the FHIR base; never an absolute URL (the token must not go to another host).
+  const path = rest[0] ?? ''
+  const resourcePart = path.split('?')[0]!
+  if (rest.length !== 1 || !/^[A-Za-z][A-Za-z0-9_$/.?=&|:%+,\-]*$/.test(path) || resourcePart.includes('..') || resourcePart.includes(':') || resourcePart.includes('//')) {
+    usage('satusehat get: path relatif ke basis FHIR, mis. Encounter/<id> / a path relative to the FHIR base, e.g. Encounter/<id>')
+  }
+  const r = await (await core.engine.satusehatClient()).request<unknown>('GET', path)
+  io.out(JSON.stringify(redact(r.body), null, 2))
+  return 0
+}
+
+const COMMANDS = ['sync status', 'export attempts', 'reference refresh', 'satusehat ping', 'satusehat patient', 'satusehat get']
 
 /**
  * The ops CLI: reads and acts on a workstation's SQLite file through the same core functions the app's IPC handlers
