@@ -197,7 +197,7 @@ async function satusehat(core: Core, command: string, rest: string[], io: OpsIo)
   // get: a path relative to the FHIR base; never an absolute URL (the token must not go to another host).
   const path = rest[0] ?? ''
   const resourcePart = path.split('?')[0]!
-  if (rest.length !== 1 || !/^[A-Za-z][A-Za-z0-9_$/.?=&|:%+,\-]*$/.test(path) || resourcePart.includes('..') || resourcePart.includes(':') || resourcePart.includes('//')) {
+  if (rest.length !== 1 || !/^[A-Za-z][A-Za-z0-9_$/.?=&|:%+,-]*$/.test(path) || resourcePart.includes('..') || resourcePart.includes(':') || resourcePart.includes('//')) {
     usage('satusehat get: path relatif ke basis FHIR, mis. Encounter/<id> / a path relative to the FHIR base, e.g. Encounter/<id>')
   }
   const r = await (await core.engine.satusehatClient()).request<unknown>('GET', path)
