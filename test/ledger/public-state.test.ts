@@ -1,16 +1,24 @@
 /**
  * No patient data in public state (issue 14, Deliver 5), read from the blocks themselves: a full visit (card issue and
- * check, visit, referral, claim, record hash) is committed, then every block from the card's issue on is fetched
+ * check, visit, referral, claim, record hash; BPJS's approval with remarks and a suspension with a reason) is committed, then every block from the card's issue on is fetched
  * through the gateway's block events and decoded with @hyperledger/fabric-protos. Every public key and value the
  * visit wrote, and every byte of those blocks (intents, results, events, private-data hashes), must hold no NIK, no
- * hash of it, no name and no clinical text.
+ * hash of it, no name and no clinical text. Twice: once written with the test helpers (every contract, a card issued
+ * here), once the way the app writes it (the clinician's save, recordExamination, then the sync engine's ledger worker).
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { common, ledger, peer } from '@hyperledger/fabric-protos'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { ExaminationInput } from '../../electron/contract'
+import { recordExamination } from '../../electron/core/clinic'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
-import { connectAs, createReferral, evaluate, height, issueCard, sha256, submit, submitPrivate, syntheticNik, uid } from './helpers'
+import { drained, engine, register, simulator, workstation } from '../sync/harness'
+import { connectAs, createReferral, decideClaim, evaluate, height, issueCard, sha256, submit, submitPrivate, suspendCard, syntheticNik, uid } from './helpers'
+
+process.env.FASKES_LOG_LEVEL ??= 'error'
 
 let bpjs: LedgerConnection
 let rs: LedgerConnection
@@ -72,9 +80,11 @@ async function blocks(conn: LedgerConnection, from: bigint, to: bigint): Promise
 it('a full visit leaves no NIK, no hash of it, no name and no clinical text in any public key, value or block byte', async () => {
   const tag = uid('walk')
   const nik = syntheticNik()
-  const nikSha = createHash('sha256').update(nik).digest()
   const name = `Siti Aminah ${tag}`
-  const clinical = { reason: `Curiga apendisitis akut ${tag}`, doctor: `dr. Budi Santoso ${tag}`, nmDiag: `Apendisitis akut ${tag}`, treatment: `Rujuk bedah cito ${tag}` }
+  const clinical = {
+    reason: `Curiga apendisitis akut ${tag}`, doctor: `dr. Budi Santoso ${tag}`, nmDiag: `Apendisitis akut ${tag}`, treatment: `Rujuk bedah cito ${tag}`,
+    remarks: `Tindakan apendektomi sesuai diagnosis ${tag}`, suspendReason: `Peserta meninggal dunia ${tag}`,
+  }
 
   const start = await height(bpjs)
   const noKartu = await issueCard(bpjs, nik)
@@ -91,23 +101,84 @@ it('a full visit leaves no NIK, no hash of it, no name and no clinical text in a
   await submit(rs, 'Claim', 'Submit', { claimId, visitId, noKartu, amount: 2_500_000, kdPPK })
   const recordId = uid('MR')
   await submit(rs, 'MedicalRecord', 'Anchor', { recordId, noKartu, docHash: sha256(`resume ${name} ${nik} ${clinical.nmDiag}`), pointerCiphertext: 'b3BhcXVl' })
+  // BPJS's side: the claim approved with remarks, later the card suspended with a reason (both free text, sent private).
+  await decideClaim(bpjs, 'Approve', claimId, clinical.remarks)
+  await suspendCard(bpjs, noKartu, clinical.suspendReason)
   const end = await height(bpjs)
 
+  const ours = await walk(start, end, noKartu, { nik, name, ...clinical, kdDiag: 'K35.8' })
+  // The walk saw what the visit wrote: the entity keys of card, visit, referral, claim and record, and the visit's claim link.
+  expect(ours.entityKeys).toEqual(expect.arrayContaining([`Card:${noKartu}`, `Visit:${visitId}`, `Referral:${referralId}`, `Claim:${claimId}`, `MedicalRecord:${recordId}`]))
+  expect(ours.visitClaimLinks(visitId)).toContain(claimId)
+  expect(ours.txCount).toBeGreaterThanOrEqual(7)
+})
+
+it('the app\'s own save-and-send path (recordExamination with a referral and a claim, then the ledger worker) leaves none either', { timeout: 120_000 }, async () => {
+  const tag = uid('app')
+  const ws = workstation('Puskesmas')
+  const sim = await simulator()
+  let eng: ReturnType<typeof engine> | undefined
+  try {
+    // A card the network's seed issued: its holder's NIK is in the workstation's patient cache (and nowhere public).
+    const peserta = JSON.parse(readFileSync(join(__dirname, '../../tools/demo-data/peserta.json'), 'utf8')) as { noKartu: string; noKTP: string; aktif: boolean }[]
+    const { noKartu, noKTP: nik } = peserta.filter((p) => p.aktif)[3]
+    const name = `Rahmawati Canary ${tag}`
+    ws.db.prepare('UPDATE patients SET nama = ? WHERE no_kartu = ?').run(name, noKartu)
+    const clinical = {
+      keluhan: `nyeri perut kanan bawah ${tag}`, anamnesa: `mual sejak kemarin ${tag}`, nmDiag: `Demam tifoid berat ${tag}`,
+      terapiObat: `Seftriakson 2x1 g ${tag}`, terapiNonObat: `tirah baring ${tag}`, alasan: `curiga perforasi usus ${tag}`, dokter: `dr. Hendra Wijaya ${tag}`,
+    }
+    const { noRawat } = register(ws, noKartu, { kdPoli: '001' })
+    const today = new Date().toISOString().slice(0, 10)
+    const saved = recordExamination(ws.db, { kdPPK: ws.kdPPK }, ExaminationInput.parse({
+      noRawat, keluhan: clinical.keluhan, anamnesa: clinical.anamnesa,
+      vitals: { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '38.5' },
+      kdSadar: '01', diagnoses: [{ kdDiag: 'A01.0', nmDiag: clinical.nmDiag }], kdDokter: '131491',
+      terapiObat: clinical.terapiObat, terapiNonObat: clinical.terapiNonObat,
+      kdStatusPulang: '4', alergiMakan: '00', alergiUdara: '00', alergiObat: '00', kdPrognosa: '01', kdPoliRujukInternal: null,
+      rujukan: { kdppk: DEFAULT_KDPPK.RS, nmppk: 'RSUD Contoh', kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: today, alasan: clinical.alasan, dokter: clinical.dokter },
+      claimAmount: 175_000,
+    }), { userId: 'test' })
+    expect(saved.referralId).not.toBeNull()
+    expect(saved.claimId).not.toBeNull()
+
+    const start = await height(bpjs)
+    eng = engine(ws, sim)
+    eng.start()
+    await drained(ws.db, 90_000)
+    await eng.stop()
+    eng = undefined
+    const ledgerJobs = ws.db.prepare(`SELECT operation, status, last_error_code AS code FROM outbox WHERE target = 'ledger' ORDER BY id`).all()
+    expect(ledgerJobs).toEqual(['Visit:Record', 'Referral:Create', 'Claim:Submit'].map((operation) => ({ operation, status: 'done', code: null })))
+    const end = await height(bpjs)
+
+    const ours = await walk(start, end, noKartu, { nik, name, ...clinical })
+    expect(ours.entityKeys).toEqual(expect.arrayContaining([`Visit:${saved.visitId}`, `Referral:${saved.referralId}`, `Claim:${saved.claimId}`]))
+    expect(ours.visitClaimLinks(saved.visitId)).toContain(saved.claimId)
+    // The texts did travel, privately: BPJS reads the referral's reason and doctor and the visit's diagnosis back.
+    const privately = async (contract: string, id: string) => Buffer.from(await bpjs.contract(contract).evaluateTransaction('ReadDetail', id)).toString('utf8')
+    expect(JSON.parse(await privately('Referral', saved.referralId!))).toMatchObject({ reason: clinical.alasan, doctor: clinical.dokter })
+    expect(await privately('Visit', saved.visitId)).toContain(clinical.nmDiag)
+  } finally {
+    await eng?.stop()
+    await sim.close()
+    ws.cleanup()
+  }
+})
+
+/**
+ * Walks blocks [start, end) as BPJS's peer has them and checks the transactions that touch card `noKartu` (every write
+ * of a visit indexes the card or names it in its record): no public key or value of theirs holds any `forbidden` text
+ * (the NIK, its sha256 as hex, base64 or raw bytes are added here), and no byte of any walked block (intents, results,
+ * events, private-data hashes) does either. Returns what the visit's transactions wrote, for the caller's checks.
+ */
+async function walk(start: bigint, end: bigint, noKartu: string, texts: { nik: string; name: string; kdDiag?: string } & Record<string, string>) {
   const walked = await blocks(bpjs, start, end)
   const writes = walked.flatMap(publicWrites)
-  // The visit's own transactions: every one of them indexes the card (patient~entity) or names it in its record.
   const mine = new Set(writes.filter((w) => w.key.includes(noKartu) || w.value.includes(noKartu)).map((w) => w.txId))
   const ours = writes.filter((w) => mine.has(w.txId) && w.namespace === 'faskes')
-  // The walk saw what the visit wrote: the entity keys of card, visit, referral, claim and record, and the visit's claim link.
-  const entityKeys = ours.map((w) => w.key.split('\u0000').filter(Boolean).slice(0, 2).join(':'))
-  expect(entityKeys).toEqual(expect.arrayContaining([`Card:${noKartu}`, `Visit:${visitId}`, `Referral:${referralId}`, `Claim:${claimId}`, `MedicalRecord:${recordId}`]))
-  expect(ours.filter((w) => w.key.includes(`Visit\u0000${visitId}`)).map((w) => JSON.parse(w.value).claimId)).toContain(claimId)
-  expect(mine.size).toBeGreaterThanOrEqual(5)
-
-  const forbidden: Record<string, string> = {
-    nik, 'sha256(nik)': nikSha.toString('hex'), 'sha256(nik) base64': nikSha.toString('base64'), name,
-    ...clinical, kdDiag: 'K35.8',
-  }
+  const nikSha = createHash('sha256').update(texts.nik).digest()
+  const forbidden: Record<string, string> = { ...texts, 'sha256(nik)': nikSha.toString('hex'), 'sha256(nik) base64': nikSha.toString('base64') }
   for (const w of ours) {
     for (const [what, text] of Object.entries(forbidden)) {
       expect(`${w.key}\n${w.value}`.includes(text), `public write ${JSON.stringify(w.key)} holds ${what}`).toBe(false)
@@ -121,4 +192,11 @@ it('a full visit leaves no NIK, no hash of it, no name and no clinical text in a
   }
   expect(bytes.includes(nikSha), 'a block holds the raw sha256 of the NIK').toBe(false)
   expect(bytes.includes(Buffer.from(noKartu)), 'the blocks walked are the visit\'s').toBe(true)
-})
+  return {
+    txCount: mine.size,
+    /** `<EntityType>:<id>` of every key the visit's transactions wrote. */
+    entityKeys: ours.map((w) => w.key.split('\u0000').filter(Boolean).slice(0, 2).join(':')),
+    /** The claimId of every write of Visit `visitId`'s record. */
+    visitClaimLinks: (visitId: string) => ours.filter((w) => w.key.includes(`Visit\u0000${visitId}`)).map((w) => (JSON.parse(w.value) as { claimId?: string }).claimId),
+  }
+}
