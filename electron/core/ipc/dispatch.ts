@@ -5,9 +5,14 @@ import type { MessageParams } from '../../contract/messages'
 
 /** Who is calling; filled by the transport (Electron IPC or the browser shell), never by the page. */
 export interface CallContext {
-  transport: 'ipc' | 'browser-shell' | 'test'
-  /** Where the call comes from, for sign-in throttling: the browser shell's remote address; absent = the transport itself. */
+  transport: 'ipc' | 'browser-shell' | 'hub' | 'test'
+  /**
+   * Where the call comes from, for sign-in throttling: the browser shell's remote address, the hub's `desk:<id>`;
+   * absent = the transport itself.
+   */
   source?: string
+  /** The paired desk a hub call came through (its mTLS certificate decided it, core/hub/server.ts); absent elsewhere. */
+  desk?: { id: string; name: string }
   /** Signed-in user, set by the transport from its session; recorded on resends and local records. */
   user?: string
   /** Role of the signed-in user; set together with `user` from the session. */

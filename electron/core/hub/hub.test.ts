@@ -1,0 +1,164 @@
+import { readdirSync, statSync } from 'node:fs'
+import { connect, createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../../../test/helpers/tmp'
+import { createCore, type Core } from '../app'
+import { AuthService } from '../auth'
+import type { CallContext, HandlerTable } from '../ipc/dispatch'
+import { createHandlers } from '../ipc/handlers'
+import { createLogger } from '../log'
+import { selfSignedCertificate } from './cert'
+import { HubClient, pairDesk, readDeskPairing } from './desk'
+import { MAX_ATTEMPTS } from './pairing'
+import { createPairingCode, deploymentMode, listDesks, revokeDesk, setDeploymentMode } from './registry'
+import { startHubServer, type HubServer } from './server'
+
+const quiet = createLogger({ level: 'error', sink: () => {} })
+
+describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
+  let hubDir: ReturnType<typeof tempDir>
+  let deskDirs: ReturnType<typeof tempDir>[]
+  let core: Core
+  let hub: HubServer
+  let seen: CallContext[]
+  const clients: HubClient[] = []
+
+  beforeEach(async () => {
+    hubDir = tempDir('faskes-hub-')
+    deskDirs = [tempDir('faskes-desk-'), tempDir('faskes-desk-')]
+    core = createCore({ dataDir: hubDir.dir, version: 'test', keychain: false })
+    await new AuthService(core.db, null).createUser('loket', 'rahasia-loket-1', 'counter')
+    const real = createHandlers(core)
+    seen = []
+    // The real table, with auth.me also remembering the context the hub built for each call, and queue.call a stub
+    // that succeeds without a visit (the wake-up test's shared write).
+    const handlers: HandlerTable = {
+      ...real,
+      'auth.me': (input, ctx) => (seen.push(ctx), real['auth.me'](input, ctx)),
+      'queue.call': () => ({ calledAt: 1, callCount: 1 }),
+    }
+    hub = await startHubServer({ core, handlers, dataDir: hubDir.dir, host: '127.0.0.1', port: 0, log: quiet })
+  })
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close()
+    await hub.close()
+    await core.close()
+    hubDir.cleanup()
+    for (const d of deskDirs) d.cleanup()
+  })
+
+  const code = () => createPairingCode(core.db, hub.fingerprint).code
+  const client = (dir: string) => {
+    const pairing = readDeskPairing(dir)
+    if (!pairing) throw new Error('not paired')
+    const c = new HubClient(dir, pairing)
+    clients.push(c)
+    return c
+  }
+
+  it('records the mode, pairs a desk with a typed code, pins the hub and names the desk in every call', async () => {
+    expect(deploymentMode(core.db)).toBe('standalone')
+    setDeploymentMode(core.db, 'hub')
+    expect(deploymentMode(core.db)).toBe('hub')
+
+    const typed = code().toLowerCase().replace('-', ' ')
+    const pairing = await pairDesk(deskDirs[0].dir, hub.url, typed, 'Loket 1')
+    expect(pairing.hubFingerprint).toBe(hub.fingerprint)
+    expect(listDesks(core.db)).toEqual([expect.objectContaining({ id: pairing.deskId, name: 'Loket 1', revokedAt: null })])
+    // The code is spent: a second desk cannot use it.
+    await expect(pairDesk(deskDirs[1].dir, hub.url, typed, 'Poli Umum')).rejects.toMatchObject({ key: 'hub.pairNoCode' })
+
+    const desk = client(deskDirs[0].dir)
+    const anon = await desk.call('auth.me', {}, undefined)
+    expect(anon.result).toMatchObject({ ok: true, value: { user: null } })
+    const login = await desk.call('auth.login', { username: 'loket', password: 'rahasia-loket-1' }, undefined)
+    expect(login.result).toMatchObject({ ok: true, value: { username: 'loket', role: 'counter' } })
+    expect(login.session).toMatch(/^[\w-]{20,}$/)
+    const me = await desk.call('auth.me', {}, login.session ?? undefined)
+    expect(me.result).toMatchObject({ ok: true, value: { user: { username: 'loket' } } })
+    expect(seen.at(-1)).toMatchObject({ transport: 'hub', source: `desk:${pairing.deskId}`, desk: { id: pairing.deskId, name: 'Loket 1' } })
+
+    // The desk's files: its key, its certificate and the pairing, all owner-only; nothing else.
+    const files = readdirSync(deskDirs[0].dir).sort()
+    expect(files).toEqual(['desk-tls.crt', 'desk-tls.key', 'desk.json'])
+    for (const f of files) expect(statSync(join(deskDirs[0].dir, f)).mode & 0o777).toBe(0o600)
+    expect(statSync(join(hubDir.dir, 'hub-tls.key')).mode & 0o777).toBe(0o600)
+  })
+
+  it('refuses wrong codes, and after MAX_ATTEMPTS wrong ones the right code is dead too', async () => {
+    const right = code()
+    const wrong = right.startsWith('0') ? `1${right.slice(1)}` : `0${right.slice(1)}`
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await expect(pairDesk(deskDirs[0].dir, hub.url, wrong, 'Tamu')).rejects.toMatchObject({ key: 'hub.pairBadCode' })
+    }
+    await expect(pairDesk(deskDirs[0].dir, hub.url, right, 'Tamu')).rejects.toMatchObject({ key: 'hub.pairNoCode' })
+    expect(listDesks(core.db)).toEqual([])
+    expect(readDeskPairing(deskDirs[0].dir)).toBeNull()
+  })
+
+  it('a machine in the middle with its own certificate cannot pair, even when it relays the right code', async () => {
+    const mitm = await relay(hub.port)
+    try {
+      await expect(pairDesk(deskDirs[0].dir, `https://127.0.0.1:${mitm.port}/`, code(), 'Poli')).rejects.toMatchObject({ key: 'hub.pairBadCode' })
+      expect(listDesks(core.db)).toEqual([])
+    } finally {
+      mitm.server.close()
+    }
+  })
+
+  it('a paired desk refuses a different hub certificate, and a revoked desk is refused at its next call', async () => {
+    const pairing = await pairDesk(deskDirs[0].dir, hub.url, code(), 'Poli Umum')
+    const desk = client(deskDirs[0].dir)
+    expect((await desk.call('auth.me', {}, undefined)).result.ok).toBe(true)
+
+    const mitm = await relay(hub.port)
+    try {
+      const redirected = new HubClient(deskDirs[0].dir, { ...pairing, hubUrl: `https://127.0.0.1:${mitm.port}/` })
+      clients.push(redirected)
+      expect((await redirected.call('auth.me', {}, undefined)).result).toMatchObject({ ok: false, error: { key: 'hub.pinMismatch' } })
+    } finally {
+      mitm.server.close()
+    }
+
+    expect(revokeDesk(core.db, pairing.deskId)).toBe(true)
+    expect((await desk.call('auth.me', {}, undefined)).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'hub.deskRefused' } })
+    await expect(desk.nextChange(0)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+  })
+
+  it('wakes a waiting desk when another desk writes, and not for reads or refused writes', async () => {
+    await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket')
+    await pairDesk(deskDirs[1].dir, hub.url, code(), 'Poli')
+    const counter = client(deskDirs[0].dir)
+    const poli = client(deskDirs[1].dir)
+    let woke: number | null = null
+    const waiting = poli.nextChange(hub.seq()).then((n) => (woke = n))
+    await counter.call('auth.me', {}, undefined)
+    expect((await counter.call('registration.create', {}, undefined)).result.ok).toBe(false)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(woke).toBeNull()
+    // queue.call is stubbed to succeed in this table (beforeEach): a shared write.
+    expect((await counter.call('queue.call', { noRawat: 'X' }, undefined)).result.ok).toBe(true)
+    await waiting
+    expect(woke).toBe(1)
+    // Behind already: answers at once with the current sequence.
+    expect(await poli.nextChange(0)).toBe(1)
+  })
+})
+
+/** A TLS relay with its own certificate in front of the hub: it terminates the desk's TLS and forwards the bytes. */
+async function relay(hubPort: number): Promise<{ server: TlsServer; port: number }> {
+  const own = selfSignedCertificate('Not the hub', ['127.0.0.1'], 'server')
+  const relayClient = selfSignedCertificate('Relay', [], 'client')
+  const server = createTlsServer({ key: own.keyPem, cert: own.certPem, requestCert: true, rejectUnauthorized: false }, (inbound) => {
+    const outbound = connect({ host: '127.0.0.1', port: hubPort, rejectUnauthorized: false, key: relayClient.keyPem, cert: relayClient.certPem })
+    inbound.pipe(outbound).pipe(inbound)
+    inbound.on('error', () => outbound.destroy())
+    outbound.on('error', () => inbound.destroy())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  return { server, port: (server.address() as AddressInfo).port }
+}
+

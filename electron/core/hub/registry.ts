@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import type { DB } from '../db'
+import { writeTx } from '../db/tx'
+import { CODE_TTL_MS, MAX_ATTEMPTS, newPairingCode, pairingKey, proofsEqual, deskProof, type PairingTranscript } from './pairing'
+
+/**
+ * The hub's own state in rows of the settings table (key → JSON), beside the contract's Settings, which ignores keys
+ * it does not know: the deployment mode, the paired desks and the open pairing codes. Every read-modify-write is one
+ * IMMEDIATE transaction, so the hub process and `npm run hub:admin` (another process on the same file) never lose
+ * each other's change.
+ */
+
+/** How this install runs (issue 16, Deliver 1): alone, as the faskes's hub, or as a desk of a hub. */
+export const DeploymentMode = z.enum(['standalone', 'hub', 'desk'])
+export type DeploymentMode = z.infer<typeof DeploymentMode>
+
+const MODE_KEY = 'deployment'
+const DESKS_KEY = 'hub.desks'
+const CODES_KEY = 'hub.pairingCodes'
+
+/** A paired desk as the hub records it. Times are epoch ms. */
+const Desk = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** SHA-256 of the desk's client certificate (hex): every call's mTLS certificate must match it. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  pairedAt: z.number(),
+  revokedAt: z.number().nullable(),
+})
+export type Desk = z.infer<typeof Desk>
+
+/** An open code: only its scrypt key (pairing.ts), never the code itself. */
+const OpenCode = z.object({ key: z.string(), expiresAt: z.number() })
+const Codes = z.object({ open: z.array(OpenCode), failures: z.number() })
+type Codes = z.infer<typeof Codes>
+
+function read<T>(db: DB, key: string, schema: z.ZodType<T>, fallback: T): T {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+  if (!row) return fallback
+  const parsed = schema.safeParse(JSON.parse(row.value))
+  return parsed.success ? parsed.data : fallback
+}
+
+function write(db: DB, key: string, value: unknown, now: number): void {
+  db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
+    key,
+    JSON.stringify(value),
+    now,
+  )
+}
+
+/** The install's mode; 'standalone' until one is chosen. */
+export function deploymentMode(db: DB): DeploymentMode {
+  return read<{ mode: DeploymentMode }>(db, MODE_KEY, z.object({ mode: DeploymentMode }), { mode: 'standalone' }).mode
+}
+
+/** Records the install's mode (the first-run choice, or `npm run hub` on its data folder). */
+export function setDeploymentMode(db: DB, mode: DeploymentMode, now = Date.now()): void {
+  write(db, MODE_KEY, { mode }, now)
+}
+
+/** Every desk ever paired, revoked ones included (the admin's list), oldest first. */
+export function listDesks(db: DB): Desk[] {
+  return read(db, DESKS_KEY, z.array(Desk), [])
+}
+
+/** The live (not revoked) desk whose client certificate has this fingerprint, or null. */
+export function deskByFingerprint(db: DB, fingerprint: string): Desk | null {
+  return listDesks(db).find((d) => d.fingerprint === fingerprint && d.revokedAt === null) ?? null
+}
+
+/** Revokes a desk at once: its next call is refused (the server looks the desk up on every request). False if unknown. */
+export function revokeDesk(db: DB, id: string, now = Date.now()): boolean {
+  return writeTx(db, () => {
+    const desks = listDesks(db)
+    const desk = desks.find((d) => d.id === id)
+    if (!desk) return false
+    if (desk.revokedAt === null) desk.revokedAt = now
+    write(db, DESKS_KEY, desks, now)
+    return true
+  })
+}
+
+/**
+ * A new one-time pairing code for the hub whose certificate has `hubFingerprint`: returned once, to show the admin;
+ * only its key is stored. It expires after CODE_TTL_MS, pairs one desk, and dies with every other open code after
+ * MAX_ATTEMPTS wrong proofs.
+ */
+export function createPairingCode(db: DB, hubFingerprint: string, now = Date.now()): { code: string; expiresAt: number } {
+  const code = newPairingCode()
+  const key = pairingKey(code, hubFingerprint)
+  if (!key) throw new Error('generated pairing code does not normalize')
+  const expiresAt = now + CODE_TTL_MS
+  writeTx(db, () => {
+    const codes = liveCodes(read(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
+    // A fresh code after a lock-out starts a fresh count: the admin saw the failures and chose to go on.
+    write(db, CODES_KEY, { open: [...codes.open, { key: key.toString('hex'), expiresAt }], failures: codes.open.length === 0 ? 0 : codes.failures }, now)
+  })
+  return { code, expiresAt }
+}
+
+function liveCodes(codes: Codes, now: number): Codes {
+  return { open: codes.open.filter((c) => c.expiresAt > now), failures: codes.failures }
+}
+
+/** The hub's answer to a pairing request: the new desk and the key that proved it (for the hub's own proof), or why not. */
+export type PairingOutcome = { ok: true; desk: Desk; key: Buffer } | { ok: false; reason: 'noCode' | 'badProof' }
+
+/**
+ * Checks a desk's pairing proof against every open code. A match spends that code and records the desk; a miss counts
+ * one failure, and the MAX_ATTEMPTS-th kills every open code. The scrypt keys were computed when the codes were made, so
+ * a guess costs the hub one HMAC per open code.
+ */
+export function redeemPairing(db: DB, t: PairingTranscript, deskName: string, proof: string, now = Date.now()): PairingOutcome {
+  return writeTx(db, (): PairingOutcome => {
+    const codes = liveCodes(read(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
+    if (codes.open.length === 0) return { ok: false, reason: 'noCode' }
+    const hit = codes.open.find((c) => proofsEqual(deskProof(Buffer.from(c.key, 'hex'), t, deskName), proof))
+    if (!hit) {
+      const failures = codes.failures + 1
+      write(db, CODES_KEY, failures >= MAX_ATTEMPTS ? { open: [], failures } : { open: codes.open, failures }, now)
+      return { ok: false, reason: 'badProof' }
+    }
+    write(db, CODES_KEY, { open: codes.open.filter((c) => c !== hit), failures: codes.failures }, now)
+    const desks = listDesks(db)
+    const desk: Desk = { id: `desk-${randomBytes(6).toString('hex')}`, name: deskName, fingerprint: t.deskFingerprint, pairedAt: now, revokedAt: null }
+    // Pairing again with the same key (a desk re-paired after a lost answer) replaces its earlier record.
+    write(db, DESKS_KEY, [...desks.filter((d) => d.fingerprint !== t.deskFingerprint), desk], now)
+    return { ok: true, desk, key: Buffer.from(hit.key, 'hex') }
+  })
+}

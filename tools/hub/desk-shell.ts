@@ -1,0 +1,153 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { formatServerMessage } from '../../electron/contract/messages'
+import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
+import { AppError, msg } from '../../electron/core/errors'
+import { HubClient, pairDesk, readDeskPairing } from '../../electron/core/hub/desk'
+import { MAX_BODY_BYTES } from '../../electron/core/hub/wire'
+import { CSP } from '../../electron/core/security/csp'
+import { contentTypeOf, injectShellScript, isAllowedOrigin, isLoopbackHost, resolveStaticPath, SHELL_SCRIPT_PATH } from '../browser-shell/guards'
+
+/**
+ * A desk (issue 16): the built renderer on 127.0.0.1 like the browser shell, but every `POST /rpc` goes to the paired
+ * hub over pinned mTLS (core/hub/desk.ts), carrying the user's hub session from this page's HttpOnly cookie. Until
+ * the desk is paired, `/` is a plain pairing form (hub address, one-time code, desk name), typed once by whoever sets
+ * the desk up. The desk opens no database and no keychain: it holds its key, its certificate and desk.json only.
+ */
+export interface DeskShellOptions {
+  port: number
+  dataDir: string
+  rendererDir: string
+}
+
+export interface DeskShell {
+  url: string
+  port: number
+  close(): Promise<void>
+}
+
+const pageScript = readFileSync(new URL('../browser-shell/page.js', import.meta.url), 'utf8')
+const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' }
+
+/** Starts a desk shell; pairs through its own form, or uses the pairing already in `dataDir`. */
+export async function startDeskShell(options: DeskShellOptions): Promise<DeskShell> {
+  const indexFile = join(options.rendererDir, 'index.html')
+  if (!existsSync(indexFile)) throw new Error(`Renderer not built: ${indexFile} is missing. Run \`npx electron-vite build\` first.`)
+  const existing = readDeskPairing(options.dataDir)
+  let hub: HubClient | null = existing ? new HubClient(options.dataDir, existing) : null
+  let port = 0
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) json(res, 500, { ok: false, error: new AppError('INTERNAL', msg('shell.internal')).toShape() })
+      else res.destroy()
+    })
+  })
+  // Long enough for a hub round trip; bounded so a stalled client cannot hold a connection for ever.
+  server.requestTimeout = 30_000
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (!isLoopbackHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port)) {
+      return json(res, 403, { ok: false, error: new AppError('FORBIDDEN', msg('shell.localOnly')).toShape() })
+    }
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    if (pathname === '/rpc' && req.method === 'POST') return rpc(req, res)
+    if (pathname === '/pair' && req.method === 'POST') return pair(req, res)
+    if (!hub) return send(res, 200, 'text/html; charset=utf-8', pairingPage(null))
+    if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript)
+    const file = resolveStaticPath(options.rendererDir, pathname)
+    const info = file ? await stat(file).catch(() => null) : null
+    if (file && info?.isFile() && file !== indexFile) return send(res, 200, contentTypeOf(file), await readFile(file))
+    return send(res, 200, contentTypeOf(indexFile), injectShellScript(await readFile(indexFile, 'utf8')))
+  }
+
+  async function rpc(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req)
+    let parsed: { channel?: unknown; input?: unknown } | null
+    try {
+      parsed = JSON.parse(body) as { channel?: unknown; input?: unknown } | null
+    } catch {
+      parsed = null
+    }
+    if (!parsed || typeof parsed.channel !== 'string') return json(res, 400, { ok: false, error: new AppError('INVALID_INPUT', msg('shell.shape')).toShape() })
+    if (!hub) return json(res, 200, { ok: false, error: new AppError('UNAVAILABLE', msg('hub.notPaired')).toShape() })
+    const session = cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c))
+    const answer = await hub.call(parsed.channel, parsed.input, session.token())
+    if (answer.session !== undefined) session.set(answer.session)
+    json(res, 200, answer.result)
+  }
+
+  async function pair(req: IncomingMessage, res: ServerResponse) {
+    const form = new URLSearchParams(await readBody(req))
+    const hubUrl = (form.get('hub') ?? '').trim()
+    const code = form.get('code') ?? ''
+    const name = (form.get('name') ?? '').trim().slice(0, 60)
+    try {
+      if (!hubUrl || !name) throw new AppError('INVALID_INPUT', msg('hub.pairBadCode'))
+      const pairing = await pairDesk(options.dataDir, hubUrl.includes('://') ? hubUrl : `https://${hubUrl}`, code, name)
+      hub?.close()
+      hub = new HubClient(options.dataDir, pairing)
+      res.writeHead(303, { ...headers, Location: '/' })
+      res.end()
+    } catch (err) {
+      const text = err instanceof AppError ? `${formatServerMessage('id', err.key, err.params)} / ${formatServerMessage('en', err.key, err.params)}` : String(err)
+      send(res, 403, 'text/html; charset=utf-8', pairingPage(text))
+    }
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => resolveListen())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((done) => {
+        hub?.close()
+        server.close(() => done())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
+  res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+function json(res: ServerResponse, status: number, value: unknown) {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value))
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) throw new Error('body too large')
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** The pairing form: no script and no style (the app's CSP applies), Bahasa Indonesia with English. */
+function pairingPage(error: string | null): string {
+  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pasangkan desk / Pair this desk</title></head><body>
+<h1>Pasangkan desk dengan hub <small>/ Pair this desk with the hub</small></h1>
+<p>Admin hub membuat kode pemasangan sekali pakai (<code>npm run hub:admin -- code</code>). Masukkan alamat hub dan kode itu di sini.<br>
+<small>The hub admin makes a one-time pairing code. Enter the hub address and that code here.</small></p>
+${error ? `<p role="alert" id="pair-error">${escape(error)}</p>` : ''}
+<form method="post" action="/pair">
+<p><label>Alamat hub / Hub address <input name="hub" id="hub" required placeholder="192.168.1.10:8443" autocomplete="off"></label></p>
+<p><label>Kode pemasangan / Pairing code <input name="code" id="code" required placeholder="XXXXX-XXXXX" autocomplete="off"></label></p>
+<p><label>Nama desk / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum"></label></p>
+<p><button type="submit" id="pair">Pasangkan / Pair</button></p>
+</form></body></html>`
+}
