@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     for (const conc of levels) {
       let next = 0
       let failed = 0
+      let firstError: string | undefined
       const latencies: number[] = []
       const worker = async (): Promise<void> => {
         for (let i = next++; i < total; i = next++) {
@@ -34,8 +35,9 @@ async function main(): Promise<void> {
             })
             const status = await tx.getStatus()
             if (!status.successful) failed++
-          } catch {
+          } catch (err) {
             failed++
+            firstError ??= `${(err as Error).message} ${JSON.stringify((err as { details?: unknown }).details ?? '')}`
           }
           latencies.push(performance.now() - t)
         }
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         `concurrency ${String(conc).padStart(3)}: ${total} tx in ${secs.toFixed(2)} s = ${((total - failed) / secs).toFixed(1)} tx/s ` +
           `(p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, failed ${failed})`,
       )
+      if (firstError) console.log(`  first failure: ${firstError}`)
     }
   } finally {
     rs.close()
