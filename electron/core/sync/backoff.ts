@@ -73,6 +73,14 @@ export function ledgerRepeatDelayMs(policy: { stepMs: number }, repeat: number):
 }
 
 /**
+ * Ledger batches (sync/ledger-batch.ts): ready ledger jobs of one kind go out together as one Batch:Submit transaction
+ * of at most `maxItems` intents (the chaincode takes 100); the first job of a batch waits at most `lingerMs` for others.
+ * A batch that fails as a whole is sent again job by job, `fallbackConcurrency` at a time (the single-send pipelining
+ * depth). A chaincode without Batch:Submit (older than issue 17) turns batching off for `offMs`.
+ */
+export const LEDGER_BATCH = { maxItems: 50, lingerMs: 200, fallbackConcurrency: 16, offMs: 10 * 60_000 } as const
+
+/**
  * Chain-event listener: the first reconnect waits EVENTS_RETRY_MS (as long as a probe interval; the engine passes its
  * probeMs when it has one), each further consecutive failure doubles it up to EVENTS_RETRY_MAX_FACTOR times. A stream
  * that stayed open longer than EVENTS_RETRY_MAX_FACTOR x the base before it broke starts a new outage (the count goes

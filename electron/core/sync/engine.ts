@@ -10,9 +10,10 @@ import { AppError, msg } from '../errors'
 import { ReferenceAutoRefresh, type AutoRefreshOptions } from '../reference/auto'
 import type { Settings } from '../../contract'
 import type { SettingsStore } from '../settings'
-import type { BackoffOptions } from './backoff'
+import { LEDGER_BATCH, type BackoffOptions } from './backoff'
 import { ChainEventListener } from './events'
 import { SendError } from './executor'
+import { batchingLedgerExecutor, type LedgerBatchOptions } from './ledger-batch'
 import { ledgerExecutor } from './ledger-executor'
 import { OutboxStore, type Target } from './outbox'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
@@ -68,6 +69,11 @@ export interface EngineOptions {
   log?: Logger
   onChange?: () => void
   /**
+   * Ledger jobs go out as Batch:Submit transactions (sync/ledger-batch.ts; LEDGER_BATCH in backoff.ts by default);
+   * false sends each job as its own transaction.
+   */
+  ledgerBatch?: Partial<LedgerBatchOptions> | false
+  /**
    * Keep the PCare reference lists filled and fresh by themselves (the app turns this on; sync tests and the
    * headless drain leave it off so their request counts and injected faults stay theirs).
    */
@@ -98,11 +104,19 @@ export class SyncEngine {
     this.store = new OutboxStore(db)
     const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange }
     // SATUSEHAT: one visit at a time (its quotas are not published; one token is shared by every send).
-    const c = { ledger: 16, pcare: 4, antrean: 2, satusehat: 1, ...options.concurrency }
+    // Ledger: with batching, two full batches in flight (one commits while the next fills); else the pipelining depth.
+    const batch = options.ledgerBatch === false ? null : { ...LEDGER_BATCH, ...options.ledgerBatch }
+    const c = { ledger: batch ? 2 * batch.maxItems : 16, pcare: 4, antrean: 2, satusehat: 1, ...options.concurrency }
+    const ledgerSingle = ledgerExecutor(() => this.ledger(), options.scheduler)
     this.workers = {
       pcare: new TargetWorker(db, this.store, pcareExecutor(db, () => this.pcareClient()), { ...common, concurrency: c.pcare }),
       antrean: new TargetWorker(db, this.store, antreanExecutor(db, () => this.antreanClient()), { ...common, concurrency: c.antrean }),
-      ledger: new TargetWorker(db, this.store, ledgerExecutor(() => this.ledger(), options.scheduler), { ...common, concurrency: c.ledger }),
+      ledger: new TargetWorker(
+        db,
+        this.store,
+        batch ? batchingLedgerExecutor(ledgerSingle, () => this.ledger(), batch, options.scheduler, options.log) : ledgerSingle,
+        { ...common, concurrency: c.ledger },
+      ),
       satusehat: new TargetWorker(db, this.store, satusehatExecutor(db, () => this.satusehatClient()), { ...common, concurrency: c.satusehat }),
     }
     this.events = new ChainEventListener(db, () => this.ledger(), { log: options.log, retryMs: options.probeMs, scheduler: options.scheduler })

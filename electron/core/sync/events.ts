@@ -53,6 +53,8 @@ interface EventPayload {
   entityId?: string
   action?: string
   status?: string
+  /** A `Batch.Submit` event: the event of each item that wrote (one event per transaction survives in Fabric). */
+  events?: { name?: string; payload?: EventPayload }[]
 }
 
 /**
@@ -194,8 +196,9 @@ export class ChainEventListener {
           } catch {
             this.options.log?.warn('chain event with unreadable payload', { event: ev.eventName, tx: ev.transactionId })
           }
+          const effects = Array.isArray(payload.events) ? payload.events.map((e) => e?.payload ?? {}) : [payload]
           writeTx(this.db, () => {
-            if (applyChainEvent(this.db, payload)) this.applied++
+            for (const p of effects) if (applyChainEvent(this.db, p)) this.applied++
             this.checkpointer.save(ev.blockNumber, ev.transactionId)
           })
           this.setParked(true)

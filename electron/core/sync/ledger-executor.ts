@@ -1,4 +1,4 @@
-import { CommitError, type SubmittedTransaction } from '@hyperledger/fabric-gateway'
+import { CommitError, type Proposal, type SubmittedTransaction } from '@hyperledger/fabric-gateway'
 import { AppError } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
 import { canonicalJson } from '../util/canonical'
@@ -43,7 +43,7 @@ const REFERRAL_TO_MSP = 'RSMSP'
  * that are not in the distribution policy of the private data collection(s): [_implicit_org_…]; retry specifying
  * trusted endorsing organizations") and the sender names the three (two when it is itself the receiving org).
  */
-function endorsersOf(job: ParsedJob<'ledger'>, ownMsp: string): string[] | undefined {
+export function endorsersOf(job: ParsedJob<'ledger'>, ownMsp: string): string[] | undefined {
   return job.operation === 'Referral:Create' ? [...new Set([ownMsp, REFERRAL_TO_MSP, 'BPJSMSP'])] : undefined
 }
 
@@ -79,41 +79,9 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
       endorsingOrganizations: endorsersOf(parsed, conn.profile.mspId),
     })
     const request = { contract: contractName, fn, intent: p.intent, transientKeys: Object.keys(p.transient ?? {}) }
-    let transaction
-    try {
-      transaction = await proposal.endorse()
-    } catch (err) {
-      throw sendError(classifyLedgerError(err, 'endorse'), request)
-    }
-
-    let submitted: SubmittedTransaction | undefined
-    for (let i = 1; !submitted; i++) {
-      try {
-        submitted = await transaction.submit()
-      } catch (err) {
-        // The orderer may or may not have it (ambiguous): the next run reads the key before sending a new proposal.
-        const c = classifyLedgerError(err, 'submit')
-        if (!c.repeatable || i >= LEDGER_SUBMIT_RETRY.tries) throw sendError(c, request)
-        await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_SUBMIT_RETRY, i))
-      }
-    }
-
-    let status
-    for (let i = 1; !status; i++) {
-      try {
-        status = await submitted.getStatus()
-      } catch (err) {
-        const c = classifyLedgerError(err, 'commitStatus')
-        if (!c.repeatable || i >= LEDGER_STATUS_RETRY.tries) throw sendError({ ...c, message: submitted.getTransactionId() }, request)
-        await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_STATUS_RETRY, i))
-      }
-    }
-    if (!status.successful) {
-      const e = new CommitError({ code: status.code, transactionId: status.transactionId, message: `Transaction ${status.transactionId} failed to commit with status code ${status.code}` })
-      throw sendError(classifyLedgerError(e, 'commit'), request)
-    }
-    const record = decode(submitted.getResult())
-    const result = { txId: status.transactionId, blockNumber: status.blockNumber.toString(), record }
+    const committed = await runLedgerTransaction(proposal, request, scheduler)
+    const record = decode(committed.payload)
+    const result = { txId: committed.txId, blockNumber: committed.blockNumber, record }
     return { result, request, response: result }
   }
 
@@ -153,6 +121,55 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
       }
     },
   }
+}
+
+/** A committed ledger transaction: its id, block and the chaincode's answer (bytes). */
+export interface CommittedTx {
+  txId: string
+  blockNumber: string
+  payload: Uint8Array
+}
+
+/**
+ * One proposal to a committed transaction, with the phases and in-place repeats described at `ledgerExecutor`:
+ * endorse, submit (the same signed transaction repeated under LEDGER_SUBMIT_RETRY), commit status (asked again under
+ * LEDGER_STATUS_RETRY). Throws a classified SendError (`request` is kept on it for the admin's detail panel).
+ */
+export async function runLedgerTransaction(proposal: Proposal, request: unknown, scheduler: Scheduler = realScheduler): Promise<CommittedTx> {
+  let transaction
+  try {
+    transaction = await proposal.endorse()
+  } catch (err) {
+    throw sendError(classifyLedgerError(err, 'endorse'), request)
+  }
+
+  let submitted: SubmittedTransaction | undefined
+  for (let i = 1; !submitted; i++) {
+    try {
+      submitted = await transaction.submit()
+    } catch (err) {
+      // The orderer may or may not have it (ambiguous): the next run reads the key before sending a new proposal.
+      const c = classifyLedgerError(err, 'submit')
+      if (!c.repeatable || i >= LEDGER_SUBMIT_RETRY.tries) throw sendError(c, request)
+      await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_SUBMIT_RETRY, i))
+    }
+  }
+
+  let status
+  for (let i = 1; !status; i++) {
+    try {
+      status = await submitted.getStatus()
+    } catch (err) {
+      const c = classifyLedgerError(err, 'commitStatus')
+      if (!c.repeatable || i >= LEDGER_STATUS_RETRY.tries) throw sendError({ ...c, message: submitted.getTransactionId() }, request)
+      await sleep(scheduler, ledgerRepeatDelayMs(LEDGER_STATUS_RETRY, i))
+    }
+  }
+  if (!status.successful) {
+    const e = new CommitError({ code: status.code, transactionId: status.transactionId, message: `Transaction ${status.transactionId} failed to commit with status code ${status.code}` })
+    throw sendError(classifyLedgerError(e, 'commit'), request)
+  }
+  return { txId: status.transactionId, blockNumber: status.blockNumber.toString(), payload: submitted.getResult() }
 }
 
 /** A classified ledger error as the worker takes it. */
