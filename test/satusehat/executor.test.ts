@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recordExamination, registerVisit } from '../../electron/core/clinic/index'
-import { editExamination } from '../../electron/core/clinic/corrections'
+import { deleteKunjungan, editExamination } from '../../electron/core/clinic/corrections'
 import { openDatabase, type DB } from '../../electron/core/db'
 import { SatusehatClient } from '../../electron/core/satusehat'
 import { SettingsStore } from '../../electron/core/settings'
@@ -102,6 +102,53 @@ describe('the SATUSEHAT lane', () => {
     expect(sim.state().counts.updated.Encounter).toBe(1)
     const sistole = sim.resources('Observation').find((o) => (o as { code: { coding: { code: string }[] } }).code.coding[0].code === '8480-6') as { valueQuantity: { value: number } }
     expect(sistole.valueQuantity.value).toBe(135)
+  })
+
+  it('a diagnosis removed by a correction: its Condition is PUT entered-in-error (no clinicalStatus), the other updated, none created', async () => {
+    const noRawat = closedVisit()
+    await drain()
+    const saved = JSON.parse((db.prepare('SELECT data FROM examinations WHERE no_rawat = ?').get(noRawat) as { data: string }).data)
+    editExamination(db, { ...saved, diagnoses: [saved.diagnoses[0]] }, 'diagnosis kedua keliru', { userId: 'dokter1' })
+    await drain()
+    expect(jobs().map((j) => j.status)).toEqual(['done', 'done'])
+    expect([created('Encounter'), created('Condition'), created('Observation')]).toEqual([1, 2, 7])
+    type Cond = { identifier: { value: string }[]; verificationStatus?: { coding: { code: string }[] }; clinicalStatus?: unknown }
+    const byValue = new Map((sim.resources('Condition') as Cond[]).map((c) => [c.identifier[0].value, c]))
+    expect(byValue.get(`${noRawat}-DX2`)).toMatchObject({ verificationStatus: { coding: [{ code: 'entered-in-error' }] } })
+    expect(byValue.get(`${noRawat}-DX2`)!.clinicalStatus).toBeUndefined()
+    expect(byValue.get(`${noRawat}-DX1`)!.verificationStatus).toBeUndefined()
+    // The Encounter names the remaining diagnosis only.
+    const enc = sim.resources('Encounter')[0] as { diagnosis: unknown[] }
+    expect(enc.diagnosis).toHaveLength(1)
+    // Another correction leaves the withdrawn Condition alone (already entered-in-error: no second PUT).
+    const updatedBefore = sim.state().counts.updated.Condition
+    const again = JSON.parse((db.prepare('SELECT data FROM examinations WHERE no_rawat = ?').get(noRawat) as { data: string }).data)
+    editExamination(db, { ...again, keluhan: 'demam 3 hari' }, 'keluhan', { userId: 'dokter1' })
+    await drain()
+    expect(sim.state().counts.updated.Condition).toBe(updatedBefore + 1)
+  })
+
+  it('a deleted kunjungan that was sent: its Encounter and every resource of it become entered-in-error, nothing created', async () => {
+    const noRawat = closedVisit()
+    await drain()
+    deleteKunjungan(db, noRawat, 'pasien salah', { userId: 'dokter1' })
+    expect(jobs().map((j) => j.status)).toEqual(['done', 'pending'])
+    await drain()
+    expect(jobs().map((j) => j.status)).toEqual(['done', 'done'])
+    expect([created('Encounter'), created('Condition'), created('Observation')]).toEqual([1, 2, 7])
+    expect((sim.resources('Encounter') as { status: string }[]).map((e) => e.status)).toEqual(['entered-in-error'])
+    expect((sim.resources('Observation') as { status: string }[]).every((o) => o.status === 'entered-in-error')).toBe(true)
+    expect((sim.resources('Condition') as { verificationStatus?: { coding: { code: string }[] } }[]).every((c) => c.verificationStatus?.coding[0].code === 'entered-in-error')).toBe(true)
+  })
+
+  it('a deleted kunjungan never sent: nothing is sent, and a later job finds nothing to withdraw', async () => {
+    const noRawat = closedVisit()
+    deleteKunjungan(db, noRawat, 'pasien salah', { userId: 'dokter1' })
+    // The first send is still waiting: no second job, and the first one sends nothing.
+    expect(jobs().map((j) => j.status)).toEqual(['pending'])
+    await drain()
+    expect(jobs().map((j) => j.status)).toEqual(['done'])
+    expect(created('Encounter')).toBe(0)
   })
 
   it('a Bundle the platform applied but whose answer was lost is reconciled, never posted twice', async () => {

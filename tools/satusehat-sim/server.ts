@@ -88,6 +88,17 @@ const outcome = (status: number, issues: OperationOutcomeIssue[]): Reply => json
 
 const WRITABLE = new Set(['Location', 'Encounter', 'Condition', 'Observation', 'MedicationRequest'])
 const STATUS_ORDER = ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished']
+/**
+ * Encounter status moves (FHIR R4's state machine as we read it; the platform's own rules are not public): forward along
+ * STATUS_ORDER; `entered-in-error` from any status; `cancelled` only before `finished`; nothing leaves either of them.
+ */
+function encounterMove(from: string, to: string): boolean {
+  if (from === to) return true
+  if (from === 'entered-in-error' || from === 'cancelled') return false
+  if (to === 'entered-in-error') return true
+  if (to === 'cancelled') return from !== 'finished'
+  return STATUS_ORDER.indexOf(to) >= STATUS_ORDER.indexOf(from)
+}
 const BUSINESS_RULE = 'resource cannot be accessed due to business rule'
 
 /** Platform timestamps: microseconds and +00:00, like `meta.lastUpdated` in the reference's examples. */
@@ -219,7 +230,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
     if (r.id !== id) return { status: 400, issues: [issue('value', `Element not found: ${path}.id (RuleNumber: 10263)`, `${path}.id`)] }
     const before = identKeys(cur.resource)
     if (before.length && !identKeys(r).some((k) => before.includes(k))) return { status: 400, issues: [issue('value', `Identifier cannot be changed: ${path}.identifier`, `${path}.identifier`)] }
-    if (r.resourceType === 'Encounter' && cur.resource.resourceType === 'Encounter' && STATUS_ORDER.indexOf(r.status) < STATUS_ORDER.indexOf(cur.resource.status)) {
+    if (r.resourceType === 'Encounter' && cur.resource.resourceType === 'Encounter' && !encounterMove(cur.resource.status, r.status)) {
       return { status: 400, issues: [issue('value', `Invalid status transition: ${cur.resource.status} to ${r.status}`, `${path}.status`)] }
     }
     return null

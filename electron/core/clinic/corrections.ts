@@ -201,7 +201,8 @@ export function editExamination(db: DB, input: ExaminationInput, reason: string,
  * withdrawn with its tindakan, obat and edits; a sent one gets `kunjungan.delete` behind it (tindakan and obat not
  * sent yet are withdrawn: PCare drops a kunjungan's items with it). Ledger: an unsent Visit:Record is withdrawn with
  * its referral and claim; a recorded visit gets Visit:Correct kind DELETE (its referral and claim not sent yet are
- * withdrawn; one already on the ledger stays). The registration can then be cancelled.
+ * withdrawn; one already on the ledger stays). SATUSEHAT: a sent visit is withdrawn (satusehat-executor.ts). The
+ * registration can then be cancelled.
  * Errors: NOT_FOUND, CONFLICT (cancelled, not examined, already deleted).
  */
 export function deleteKunjungan(db: DB, noRawat: string, reason: string, actor: Actor, now = Date.now()): CorrectionResult {
@@ -233,6 +234,9 @@ export function deleteKunjungan(db: DB, noRawat: string, reason: string, actor: 
       enqueue(db, { operation: 'Visit:Correct', chainKey: `ledger:${noRawat}`, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'DELETE', detailHash: sha256Hex(text) }, transient: { detail: text } } }, now)
       queued = true
     }
+    // SATUSEHAT: a visit already sent (or maybe sent) gets one more job behind it, which withdraws what the platform
+    // holds (Encounter and its resources entered-in-error); an unsent one finds the examination deleted and sends nothing.
+    if (queueSatusehatCorrection(db, noRawat, id, now)) queued = true
     return settle(db, id, queued, correctionId)
   })
 }

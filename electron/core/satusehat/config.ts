@@ -5,6 +5,8 @@
  * breaks behind a proxy; reference §1.1).
  */
 
+import type { RetractEncounterStatus } from './retract'
+
 /** Known hosts (reference §1.1: official MPI REST page, agumil `Endpoint.php`, ivanwilliammd `.env.example`). */
 export const SATUSEHAT_HOSTS = {
   production: {
@@ -77,6 +79,11 @@ export interface SatusehatConfig {
    * (the platform rejects future times with rule 10132; reference §2.9).
    */
   futureSkewMs: number
+  /**
+   * The status a deleted kunjungan's Encounter is PUT with (retract.ts): FHIR R4's `entered-in-error` by default,
+   * `cancelled` as the alternative; which one SATUSEHAT expects is UNCONFIRMED (the reference names neither).
+   */
+  retractEncounterStatus: RetractEncounterStatus
   timeouts: SatusehatTimeouts
 }
 
@@ -95,6 +102,7 @@ const DEFAULTS: Omit<SatusehatConfig, 'orgId'> = {
   encounterDiagnosis: true,
   statusHistory: true,
   futureSkewMs: 60_000,
+  retractEncounterStatus: 'entered-in-error',
   timeouts: { headersMs: 15_000, totalMs: 30_000 },
 }
 

@@ -56,6 +56,13 @@ export function visitIds(db: DB, noRawat: string): Map<string, string> {
   return new Map(rows.map((r) => [existingKey(r.resource_type, r.identifier_value), r.resource_id]))
 }
 
+/** Every resource the platform holds for a visit, as stored: type, business identifier value and server id. */
+export function visitResources(db: DB, noRawat: string): { resourceType: string; value: string; id: string }[] {
+  return db
+    .prepare('SELECT resource_type AS resourceType, identifier_value AS value, resource_id AS id FROM satusehat_ids WHERE no_rawat = ? ORDER BY resource_type, identifier_value')
+    .all(noRawat) as { resourceType: string; value: string; id: string }[]
+}
+
 /** One resource the platform holds for a visit: type, business identifier value, server id, and whether this send created it. */
 export interface StoredId {
   resourceType: string

@@ -21,6 +21,8 @@ export const SYSTEMS = {
   diagnosisRole: 'http://terminology.hl7.org/CodeSystem/diagnosis-role',
   conditionCategory: 'http://terminology.hl7.org/CodeSystem/condition-category',
   conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+  /** FHIR R4 Condition.verificationStatus (entered-in-error for a withdrawn diagnosis; retract.ts). */
+  conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
   icd10: 'http://hl7.org/fhir/sid/icd-10',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   loinc: 'http://loinc.org',

@@ -5,6 +5,7 @@ import { SatusehatClient, SatusehatError, SatusehatTimeError, type BuildContext,
 import { buildConditions, buildEncounter, buildMedicationRequests, buildObservations, buildVisitBundle, businessValue, existingKey, identifierValue } from '../satusehat/builders'
 import type { FhirVitalKey } from '../satusehat/systems'
 import { VITAL_LOINC, sysIds } from '../satusehat/systems'
+import { retracted } from '../satusehat/retract'
 import {
   adoptIds,
   locationOf,
@@ -16,6 +17,7 @@ import {
   storePractitionerIhs,
   visitIds,
   visitRecord,
+  visitResources,
   type StoredId,
   type VisitRecord,
 } from '../satusehat/store'
@@ -137,6 +139,60 @@ async function findExisting(db: DB, c: SatusehatClient, v: SatusehatVisit, ctx: 
   return found
 }
 
+/**
+ * Withdraws resources the platform holds (retract.ts: GET, then PUT with the entered-in-error status; one already
+ * withdrawn is left alone, so a repeat sends nothing twice). Non-Encounters first, so the Encounter goes last.
+ */
+async function retractAll(c: SatusehatClient, rows: { resourceType: string; value: string; id: string }[]): Promise<StoredId[]> {
+  const out: StoredId[] = []
+  const ordered = [...rows.filter((r) => r.resourceType !== 'Encounter'), ...rows.filter((r) => r.resourceType === 'Encounter')]
+  for (const row of ordered) {
+    const current = await c.read<Resource>(row.resourceType as ResourceType, row.id)
+    const next = retracted(current, c.config.retractEncounterStatus)
+    if (!next) continue
+    await c.update({ ...next, id: row.id })
+    out.push({ resourceType: row.resourceType, value: row.value, id: row.id, created: false })
+  }
+  return out
+}
+
+/**
+ * A correction's removed items: resources stored for the visit (other than its Encounter) that the corrected record
+ * no longer produces, e.g. a diagnosis taken out (its `noRawat-DX<n>` Condition) or a vital sign cleared. Each is
+ * withdrawn before the visit is sent again (docs/satusehat.md#corrections).
+ */
+async function retractRemoved(db: DB, c: SatusehatClient, v: SatusehatVisit, ctx: BuildContext): Promise<StoredId[]> {
+  const wanted = new Set(expectedResources(v, ctx).map((r) => existingKey(r.resourceType, businessValue(r as Resource & { identifier?: { value?: string }[] }))))
+  const gone = visitResources(db, v.noRawat).filter((r) => r.resourceType !== 'Encounter' && !wanted.has(existingKey(r.resourceType, r.value)))
+  return gone.length ? retractAll(c, gone) : []
+}
+
+/**
+ * A deleted kunjungan (recorded on the wrong patient) that SATUSEHAT already holds: its Encounter and every resource
+ * of it are withdrawn. What the workstation has not stored (a send whose answer was lost) is first found by the
+ * Encounter's identifier. Nothing held: nothing to do.
+ */
+async function retractVisit(db: DB, c: SatusehatClient, noRawat: string, now: () => number): Promise<StoredId[]> {
+  const rows = visitResources(db, noRawat)
+  if (!rows.some((r) => r.resourceType === 'Encounter')) {
+    const value = identifierValue.encounter(noRawat)
+    const [enc] = await c.searchByIdentifier(('Encounter' as ResourceType), sysIds('encounter', c.config.orgId), value)
+    if (enc?.id) {
+      const found = [{ resourceType: 'Encounter', value, id: enc.id }]
+      for (const type of ['Condition', 'Observation', 'MedicationRequest'] as const) {
+        const r = await c.request<Bundle>('GET', `${type}?encounter=${encodeURIComponent(`Encounter/${enc.id}`)}`)
+        for (const e of r.body.entry ?? []) {
+          const res = e.resource as (Resource & { identifier?: { value?: string }[] }) | undefined
+          if (res?.id && res.resourceType === type && !rows.some((x) => x.id === res.id)) found.push({ resourceType: type, value: businessValue(res), id: res.id })
+        }
+      }
+      adoptIds(db, noRawat, found, now())
+      rows.push(...found)
+    }
+  }
+  return retractAll(c, rows)
+}
+
 /** What an attempt keeps for the admin's detail panel: methods and URLs only (the resources carry patient data). */
 function requestSummary(bundle: Bundle): unknown {
   return (bundle.entry ?? []).map((e) => `${e.request?.method} ${e.request?.url}`)
@@ -214,13 +270,13 @@ async function sendStatusPath(db: DB, c: SatusehatClient, v: SatusehatVisit, ctx
  * across sends); `now` is the clock that decides "future" for the builders (never a time later than now is sent).
  */
 export function satusehatExecutor(db: DB, client: () => Promise<SatusehatClient>, now: () => number = Date.now): Executor {
-  async function prepare(job: OutboxJob): Promise<{ c: SatusehatClient; v: SatusehatVisit; ctx: BuildContext } | { skipped: string }> {
+  async function prepare(job: OutboxJob): Promise<{ c: SatusehatClient; v: SatusehatVisit; ctx: BuildContext } | { deleted: SatusehatClient; noRawat: string }> {
     const parsed = parseJob('satusehat', job)
     const rec = visitRecord(db, parsed.payload.noRawat)
     if (!rec) throw new SendError('permanent', 'SATUSEHAT_UNMAPPED', `no examination for ${parsed.payload.noRawat}`)
-    // A deleted kunjungan (recorded on the wrong patient) is not reported; one already sent stays as sent (not built yet).
-    if (rec.deleted) return { skipped: 'examination deleted' }
     const c = await client()
+    // A deleted kunjungan (recorded on the wrong patient) is not reported; what SATUSEHAT already holds of it is withdrawn.
+    if (rec.deleted) return { deleted: c, noRawat: rec.noRawat }
     try {
       const v = await resolveVisit(db, c, rec, now)
       return { c, v, ctx: { ...c.config, nowMs: now() } }
@@ -233,9 +289,17 @@ export function satusehatExecutor(db: DB, client: () => Promise<SatusehatClient>
     target: 'satusehat',
     async send(job) {
       const p = await prepare(job)
-      if ('skipped' in p) return { result: { ids: [], skipped: p.skipped }, response: { skipped: p.skipped } }
       try {
-        return p.c.config.encounterStyle === 'status-path' ? await sendStatusPath(db, p.c, p.v, p.ctx, job.attempts > 0, now) : await sendBundle(db, p.c, p.v, p.ctx, now)
+        if ('deleted' in p) {
+          const ids = await retractVisit(db, p.deleted, p.noRawat, now)
+          const what = ids.length ? 'examination deleted: withdrawn' : 'examination deleted: never sent'
+          return { result: { ids, skipped: what }, request: ids.map((x) => `PUT ${x.resourceType} (entered-in-error)`), response: { skipped: what, withdrawn: ids.map((x) => ({ resourceType: x.resourceType, id: x.id })) } }
+        }
+        const withdrawn = await retractRemoved(db, p.c, p.v, p.ctx)
+        const sent = p.c.config.encounterStyle === 'status-path' ? await sendStatusPath(db, p.c, p.v, p.ctx, job.attempts > 0, now) : await sendBundle(db, p.c, p.v, p.ctx, now)
+        if (!withdrawn.length) return sent
+        const ids = [...((sent.result as { ids: StoredId[] }).ids), ...withdrawn]
+        return { ...sent, result: { ids }, response: { sent: sent.response, withdrawn: withdrawn.map((x) => ({ resourceType: x.resourceType, id: x.id })) } }
       } catch (err) {
         throw satusehatSendError(err)
       }
@@ -247,7 +311,8 @@ export function satusehatExecutor(db: DB, client: () => Promise<SatusehatClient>
      */
     async reconcile(job) {
       const p = await prepare(job)
-      if ('skipped' in p) return null
+      // A deleted visit's withdrawal reads before it writes: sending it again is its own reconcile.
+      if ('deleted' in p) return null
       try {
         const found = await findExisting(db, p.c, p.v, p.ctx, now)
         const expected = expectedResources(p.v, p.ctx).length
