@@ -59,7 +59,8 @@ for ch in "${CHANNELS[@]}"; do
   n=$(cat "$work/$ch.number")
   deadline=$(( $(date +%s) + 60 ))
   for o in "${ORGS[@]}"; do
-    until [ "$(height "$o" "$ch")" -gt "$n" ]; do
+    # height prints nothing while the peer is busy or restarting: count that as not there yet.
+    until h=$(height "$o" "$ch" 2>/dev/null); [ "${h:-0}" -gt "$n" ] 2>/dev/null; do
       [ "$(date +%s)" -lt "$deadline" ] || die "peer of $o did not commit config block $n of $ch within 60 s"
       sleep 0.3
     done

@@ -54,14 +54,14 @@ it('marks a saved http PCare address as needing change, refuses the form until i
   await page.screenshot({ path: join(shots, 'settings-https-marked.png') })
 
   // Saving the form as it stands is refused at that field; nothing is stored.
-  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click()
   await expect.poll(() => url.getAttribute('aria-invalid')).toBe('true')
   expect(await page.getByText('Pengaturan tersimpan.').count()).toBe(0)
   expect(shell.core.settings.get().pcare.baseUrl).toBe(OLD_HTTP)
 
   await url.fill(NEW_HTTPS)
   expect(await url.getAttribute('aria-invalid')).toBe('false')
-  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click()
   await page.getByText('Pengaturan tersimpan.').waitFor()
   expect(shell.core.settings.get().pcare.baseUrl).toBe(NEW_HTTPS)
   expect(problems).toEqual([])

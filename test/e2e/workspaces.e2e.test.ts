@@ -113,7 +113,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
   expect(await nameInput.inputValue()).toBe(seededName)
   const kdInput = page.getByLabel('Kode faskes (kdPPK)')
   await kdInput.fill('12AB')
-  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click()
   await page.getByText('Kode faskes 8 karakter huruf besar/angka').waitFor()
   expect(await kdInput.getAttribute('aria-invalid')).toBe('true')
   await expect.poll(() => activeId(page)).toBe('f-kdPPK')
@@ -121,7 +121,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
 
   await kdInput.fill('0199b002')
   await nameInput.fill(`${seededName} Baru`)
-  await page.getByRole('button', { name: 'Simpan' }).click()
+  await page.getByRole('button', { name: 'Simpan', exact: true }).click()
   await page.getByText('Pengaturan tersimpan.').waitFor()
   await expect.poll(() => header.innerText()).toContain(`${seededName} Baru`)
   expect(await header.innerText()).toContain('0199B002')
