@@ -84,7 +84,7 @@ export class BatchContract extends FaskesContract {
     requireCurrentTxTime(ctx);
     requireWorkstation(ctx, 'submit batches');
     const items = parseBatch(batchJson);
-    const batch = stage(ctx.stub);
+    const batch = stage(ctx.stub, { cacheReads: true });
     const results: ItemResult[] = [];
     const events: { name: string; payload: unknown }[] = [];
     const decoder = new TextDecoder();

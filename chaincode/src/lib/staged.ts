@@ -38,6 +38,11 @@ export interface LayerOptions {
    * such a write (a claim linking into a visit recorded in the same batch) would bypass the policy (BPJS's peer).
    */
   guard?: Layer;
+  /**
+   * Keep what `below` answered to getState: the batch layer sits on the real stub, whose state cannot change during
+   * the transaction, and every read is a round trip to the peer (many items read the same Card key).
+   */
+  cacheReads?: boolean;
 }
 
 /** Marks an item stub with its batch item index (read by `auditSeqPrefix`). */
@@ -54,6 +59,7 @@ export function stage(below: ChaincodeStub, options: LayerOptions = {}): Layer {
   const state = new Map<string, Bytes | null>();
   const priv = new Map<string, Map<string, Bytes | null>>();
   const validation = new Map<string, Bytes>();
+  const readCache = new Map<string, Bytes>();
   let event: { name: string; payload: Uint8Array } | undefined;
   let wrote = false;
 
@@ -71,7 +77,10 @@ export function stage(below: ChaincodeStub, options: LayerOptions = {}): Layer {
   const overrides: Partial<Record<keyof ChaincodeStub | typeof ITEM_INDEX, unknown>> = {
     async getState(key: string): Promise<Bytes> {
       if (state.has(key)) return state.get(key) ?? new Uint8Array();
-      return below.getState(key);
+      if (!options.cacheReads) return below.getState(key);
+      let value = readCache.get(key);
+      if (value === undefined) readCache.set(key, (value = await below.getState(key)));
+      return value;
     },
     async putState(key: string, value: Bytes): Promise<void> {
       if (empty(value)) throw new Error(`empty value written to ${printable(key)}`);
