@@ -56,9 +56,10 @@ export function selfSignedCertificate(commonName: string, names: readonly string
     const san = new SubjectAlternativeName(names.map((n) => new GeneralName(isIP(n) ? { iPAddress: n } : { dNSName: n })))
     extensions.push(new Extension({ extnID: id_ce_subjectAltName, extnValue: asnOctets(san) }))
   }
-  // A positive 16-byte serial (high bit cleared), as RFC 5280 4.1.2.2 asks.
+  // A positive 16-byte serial, as RFC 5280 4.1.2.2 asks: high bit cleared (positive) and the next one set, so the first
+  // byte is never 0 (a leading 0x00 before a byte < 0x80 is non-minimal DER, which OpenSSL refuses: 'illegal padding').
   const serial = randomBytes(16)
-  serial[0] &= 0x7f
+  serial[0] = (serial[0] & 0x7f) | 0x40
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: serial.buffer.slice(serial.byteOffset, serial.byteOffset + serial.length),
