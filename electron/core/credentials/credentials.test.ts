@@ -29,7 +29,7 @@ describe.runIf(inKeyring)('CredentialStore on gnome-keyring', () => {
     expect(await store.fabricPin('RSMSP')).toBe('123456')
     await store.clear('fabric-pin:RSMSP')
     expect(await store.fabricPin('RSMSP')).toBeNull()
-    expect(await store.presence()).toEqual({ pcare: true, antrean: false, fabric: { RSMSP: true, PuskesmasMSP: false, BPJSMSP: false } })
+    expect(await store.presence()).toEqual({ pcare: true, antrean: false, satusehat: false, fabric: { RSMSP: true, PuskesmasMSP: false, BPJSMSP: false } })
     await store.clear('pcare')
     await store.clear('fabric-key:RSMSP')
     expect(await store.presence()).toMatchObject({ pcare: false, fabric: { RSMSP: false } })
