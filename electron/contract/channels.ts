@@ -52,4 +52,11 @@ export const channelNames = [
   'examination.get',
   'examination.edit',
   'kunjungan.delete',
+  'credentials.setSatusehat',
+  'satusehat.setup',
+  'satusehat.kfa.list',
+  'satusehat.kfa.set',
+  'users.satusehat',
+  'users.setNik',
+  'ledger.enrol',
 ] as const

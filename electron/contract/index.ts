@@ -654,6 +654,10 @@ export const SatusehatSetupResult = z.object({
   practitioners: z.array(z.object({ username: z.string(), ihsId: z.string().nullable(), code: z.string().nullable(), message: z.string().nullable() })),
 })
 export type SatusehatSetupResult = z.infer<typeof SatusehatSetupResult>
+/** A PCare obat with its KFA mapping (core/satusehat/store.ts kfaMappings); nmObat null when no longer in the PCare list. */
+export const SatusehatKfaRow = z.object({ kdObat: z.string(), nmObat: z.string().nullable(), kfaCode: z.string().nullable(), display: z.string().nullable() })
+/** A KFA product code: virtual (92…) or actual (93…) product, 8 digits (reference §4). */
+export const KfaCode = z.string().regex(/^9[23]\d{6}$/, 'v.kfaCode')
 export const PcareCredentialsInput = z
   .object({
     consId: z.string().regex(/^\d{1,12}$/, 'v.consId'),
@@ -768,6 +772,10 @@ export const contract = {
   'credentials.setSatusehat': { input: SatusehatCredentialsInput, output: CredentialPresence },
   /** Checks the SATUSEHAT credentials and organization, then maps every poli to a Location and every clinician with a NIK to a Practitioner. */
   'satusehat.setup': { input: Empty, output: SatusehatSetupResult },
+  /** Every PCare obat with its KFA mapping (MedicationRequests go out only for mapped obat). */
+  'satusehat.kfa.list': { input: Empty, output: z.array(SatusehatKfaRow) },
+  /** Maps (kfaCode null: unmaps) a PCare obat to a KFA product, checked with KFA first; answers the whole list. */
+  'satusehat.kfa.set': { input: z.object({ kdObat: z.string().trim().min(1).max(40), kfaCode: KfaCode.nullable() }).strict(), output: z.array(SatusehatKfaRow) },
   /** Users' NIK (masked: last 4 digits) and their cached Practitioner IHS id, for the SATUSEHAT column of the user list. */
   'users.satusehat': { input: Empty, output: z.array(z.object({ username: z.string(), nikMasked: z.string().nullable(), ihsPractitionerId: z.string().nullable() })) },
   /** Sets (null clears) a clinician's NIK; the cached Practitioner IHS id is dropped and looked up again by the next setup or send. */

@@ -9,7 +9,8 @@ import { enqueue, OutboxStore } from '../../electron/core/sync/outbox'
 import { satusehatExecutor } from '../../electron/core/sync/satusehat-executor'
 import { TargetWorker } from '../../electron/core/sync/worker'
 import { startSatusehatSimulator, type SatusehatSimulator } from '../../tools/satusehat-sim/server'
-import { MPI_PATIENTS, SEED_PRACTITIONERS } from '../../tools/satusehat-sim/seed'
+import { KFA_PRODUCTS, MPI_PATIENTS, SEED_PRACTITIONERS } from '../../tools/satusehat-sim/seed'
+import { setKfaMapping } from '../../electron/core/satusehat/setup'
 import { examinationInput, registrationInput } from '../helpers/clinic'
 import { tempDir } from '../helpers/tmp'
 import { until } from '../helpers/until'
@@ -149,6 +150,28 @@ describe('the SATUSEHAT lane', () => {
     await drain()
     expect(jobs().map((j) => j.status)).toEqual(['done'])
     expect(created('Encounter')).toBe(0)
+  })
+
+  it('KFA: an obat the admin mapped (checked with KFA) goes out as a MedicationRequest with its KFA code; an unmapped one does not', async () => {
+    const engine = { satusehatClient: async () => client }
+    await expect(setKfaMapping(db, engine, { kdObat: 'PCT500', kfaCode: '92999999' }, 'admin')).rejects.toMatchObject({ code: 'INVALID_INPUT', fields: [{ field: 'kfaCode' }] })
+    const rows = await setKfaMapping(db, engine, { kdObat: 'PCT500', kfaCode: KFA_PRODUCTS[0].kfa_code }, 'admin')
+    expect(rows.find((r) => r.kdObat === 'PCT500')).toMatchObject({ kfaCode: KFA_PRODUCTS[0].kfa_code, display: KFA_PRODUCTS[0].name })
+    const at = Date.now() - 2 * HOUR
+    const { noRawat } = registerVisit(db, { kdPPK: '0199B001' }, registrationInput(CARD), { userId: 'loket' }, at)
+    const obat = [
+      { kdObat: 'PCT500', nmObat: 'Parasetamol 500 mg', signa1: 3, signa2: 1, jmlObat: 10 },
+      { kdObat: 'CTM4', nmObat: 'Klorfeniramin 4 mg', signa1: 2, signa2: 1, jmlObat: 6 },
+    ]
+    recordExamination(db, { kdPPK: '0199B001' }, examinationInput(noRawat, { kdPoliRujukInternal: null, obat }), { userId: 'dokter1' }, at + HOUR)
+    await drain()
+    expect(jobs()).toMatchObject([{ status: 'done' }])
+    expect(created('MedicationRequest')).toBe(1)
+    const mr = sim.resources('MedicationRequest')[0] as { contained: { code: { coding: { system: string; code: string }[] } }[]; dispenseRequest: { quantity: { value: number } } }
+    expect(mr.contained[0].code.coding[0]).toMatchObject({ system: 'http://sys-ids.kemkes.go.id/kfa', code: KFA_PRODUCTS[0].kfa_code })
+    expect(mr.dispenseRequest.quantity.value).toBe(10)
+    // Unmapping: the list shows the obat without a code again.
+    expect((await setKfaMapping(db, engine, { kdObat: 'PCT500', kfaCode: null }, 'admin')).find((r) => r.kdObat === 'PCT500')).toBeUndefined()
   })
 
   it('a Bundle the platform applied but whose answer was lost is reconciled, never posted twice', async () => {

@@ -46,6 +46,8 @@ export const channelPolicy: Record<Channel, Rule> = {
   'credentials.setSatusehat': ADMIN,
   'satusehat.setup': ADMIN,
   'users.satusehat': ADMIN,
+  'satusehat.kfa.list': ADMIN,
+  'satusehat.kfa.set': ADMIN,
   'users.setNik': ADMIN,
   'ledger.enrol': ADMIN,
   'users.list': ADMIN,

@@ -16,8 +16,8 @@ import { todayRegistrations } from '../clinic/registrations'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
 import { credentialPresence, savePcareCredentials, saveSatusehatCredentials } from '../credentials/presence'
-import { runSatusehatSetup, setUserNik } from '../satusehat/setup'
-import { usersSatusehat } from '../satusehat/store'
+import { runSatusehatSetup, setKfaMapping, setUserNik } from '../satusehat/setup'
+import { kfaMappings, usersSatusehat } from '../satusehat/store'
 import { enrolFromPage } from '../ledger/enrolment'
 import { referralLetter, registrationSlip } from '../print'
 import { searchObat, searchTindakan } from '../reference/items'
@@ -106,6 +106,8 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'credentials.setSatusehat': (input) => saveSatusehatCredentials(core.credentials, core.engine, input),
     'satusehat.setup': () => runSatusehatSetup(core.db, core.engine),
     'users.satusehat': () => usersSatusehat(core.db),
+    'satusehat.kfa.list': () => kfaMappings(core.db),
+    'satusehat.kfa.set': (input, ctx) => setKfaMapping(core.db, core.engine, input, actor(ctx).userId),
     'users.setNik': ({ username, nik }) => setUserNik(core.db, username, nik),
     'ledger.enrol': (input) => enrolFromPage(core.settings, core.credentials, input),
 

@@ -75,21 +75,34 @@ export class SatusehatClient {
     })
   }
 
-  /** A raw FHIR call, `path` relative to fhirBase (`''` for a transaction Bundle). Throws SatusehatError. */
-  async request<R>(method: Method, path: string, body?: unknown): Promise<FhirAnswer<R>> {
+  /**
+   * A raw FHIR call, `path` relative to fhirBase (`''` for a transaction Bundle), or relative to `base` (the KFA
+   * base for `kfaProduct`). Throws SatusehatError.
+   */
+  async request<R>(method: Method, path: string, body?: unknown, base = this.config.fhirBase): Promise<FhirAnswer<R>> {
     const token = await this.token.get()
     try {
-      return await this.send<R>(method, path, token, body)
+      return await this.send<R>(method, path, token, body, base)
     } catch (err) {
       if (!(err instanceof SatusehatError) || err.httpStatus !== 401) throw err
       // An expired or revoked token (the platform's clock or a restart elsewhere): one new token, one retry.
       this.token.invalidate(token)
-      return this.send<R>(method, path, await this.token.get(), body)
+      return this.send<R>(method, path, await this.token.get(), body, base)
     }
   }
 
-  private async send<R>(method: Method, path: string, token: string, body?: unknown): Promise<FhirAnswer<R>> {
-    const url = path === '' ? this.config.fhirBase : `${this.config.fhirBase}/${path.replace(/^\/+/, '')}`
+  /**
+   * A KFA product by its code (reference §4: `GET {kfaBase}/products?identifier=kfa&code=<kfa>`, the answer's
+   * `result{kfa_code, name, active, …}`, null when KFA knows no such code). Throws SatusehatError.
+   */
+  async kfaProduct(code: string): Promise<{ code: string; name: string; active: boolean } | null> {
+    const r = await this.request<{ result?: { kfa_code?: string; name?: string; active?: boolean } | null }>('GET', `products?identifier=kfa&code=${encodeURIComponent(code)}`, undefined, this.config.kfaBase)
+    const p = r.body.result
+    return p?.kfa_code && p.name ? { code: p.kfa_code, name: p.name, active: p.active !== false } : null
+  }
+
+  private async send<R>(method: Method, path: string, token: string, body: unknown, base: string): Promise<FhirAnswer<R>> {
+    const url = path === '' ? base : `${base}/${path.replace(/^\/+/, '')}`
     const started = performance.now()
     const ctl = new AbortController()
     let timedOut = false

@@ -3,7 +3,7 @@ import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import { SatusehatError } from './errors'
 import type { SatusehatClient } from './client'
-import { cliniciansWithNik, maskNik, storeLocation, storePractitionerIhs } from './store'
+import { cliniciansWithNik, kfaMappings, maskNik, storeKfa, storeLocation, storePractitionerIhs } from './store'
 
 /** A line's failure as the page shows it: the sync error code (reason text) and the platform's own words. */
 function failure(err: unknown): { code: string; message: string } {
@@ -63,4 +63,37 @@ export function setUserNik(db: DB, username: string, nik: string | null): Output
   if (nik && u.role === 'counter') throw new AppError('INVALID_INPUT', msg('satusehat.notNik', { username }), [fieldError('nik', msg('satusehat.notNik', { username }))])
   if (u.nik !== nik) db.prepare('UPDATE users SET nik = ?, ihs_practitioner_id = NULL, ihs_practitioner_display = NULL WHERE username = ?').run(nik, username)
   return { username, nikMasked: maskNik(nik) }
+}
+
+/**
+ * Maps a PCare obat to a KFA product for its MedicationRequests (null removes the mapping: that obat is no longer
+ * sent). The code is checked with KFA first (reference §4, `kfaProduct`) and its product name stored as the display:
+ * a code KFA does not know is INVALID_INPUT on `kfaCode`; KFA not reachable or refusing is UNAVAILABLE, and nothing is
+ * stored. Applies to visits sent from now on (a visit already sent is not re-sent for it). Returns every mapping.
+ */
+export async function setKfaMapping(
+  db: DB,
+  engine: { satusehatClient(): Promise<SatusehatClient> } | null,
+  input: { kdObat: string; kfaCode: string | null },
+  by: string,
+  now = Date.now,
+): Promise<Output<'satusehat.kfa.list'>> {
+  if (input.kfaCode === null) {
+    storeKfa(db, input.kdObat, null, by, now())
+    return kfaMappings(db)
+  }
+  if (!engine) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
+  const c = await engine.satusehatClient()
+  let product: Awaited<ReturnType<SatusehatClient['kfaProduct']>>
+  try {
+    product = await c.kfaProduct(input.kfaCode)
+  } catch (err) {
+    throw new AppError('UNAVAILABLE', msg('satusehat.kfaCheckFailed', { message: failure(err).message }))
+  }
+  if (!product || !product.active) {
+    const m = msg('satusehat.kfaUnknown', { code: input.kfaCode })
+    throw new AppError('INVALID_INPUT', m, [fieldError('kfaCode', m)])
+  }
+  storeKfa(db, input.kdObat, { code: product.code, display: product.name }, by, now())
+  return kfaMappings(db)
 }

@@ -200,6 +200,38 @@ export function visitRecord(db: DB, noRawat: string): VisitRecord | null {
   }
 }
 
+/** The KFA product mapped to each of these PCare obat codes (migration 0014); obat without one are absent. */
+export function kfaFor(db: DB, kdObat: readonly string[]): Map<string, { code: string; display: string }> {
+  if (!kdObat.length) return new Map()
+  const rows = db.prepare(`SELECT kd_obat, kfa_code, display FROM satusehat_kfa WHERE kd_obat IN (${kdObat.map(() => '?').join(', ')})`).all(...kdObat) as { kd_obat: string; kfa_code: string; display: string }[]
+  return new Map(rows.map((r) => [r.kd_obat, { code: r.kfa_code, display: r.display }]))
+}
+
+/** Every obat of the PCare list (and any mapped obat no longer in it) with its KFA mapping or null, by name. */
+export function kfaMappings(db: DB): { kdObat: string; nmObat: string | null; kfaCode: string | null; display: string | null }[] {
+  return db
+    .prepare(
+      `SELECT kd_obat AS kdObat, nmObat, kfaCode, display FROM (
+         SELECT o.kd_obat, o.nm_obat AS nmObat, k.kfa_code AS kfaCode, k.display FROM ref_obat o LEFT JOIN satusehat_kfa k ON k.kd_obat = o.kd_obat
+         UNION ALL
+         SELECT k.kd_obat, NULL, k.kfa_code, k.display FROM satusehat_kfa k WHERE k.kd_obat NOT IN (SELECT kd_obat FROM ref_obat))
+       ORDER BY nmObat IS NULL, nmObat, kdObat`,
+    )
+    .all() as { kdObat: string; nmObat: string | null; kfaCode: string | null; display: string | null }[]
+}
+
+/** Stores (null removes) the KFA product of a PCare obat; `by` is the admin's username, `now` epoch ms. */
+export function storeKfa(db: DB, kdObat: string, product: { code: string; display: string } | null, by: string, now: number): void {
+  if (!product) {
+    db.prepare('DELETE FROM satusehat_kfa WHERE kd_obat = ?').run(kdObat)
+    return
+  }
+  db.prepare(
+    `INSERT INTO satusehat_kfa (kd_obat, kfa_code, display, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (kd_obat) DO UPDATE SET kfa_code = excluded.kfa_code, display = excluded.display, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+  ).run(kdObat, product.code, product.display, by, now)
+}
+
 /** Users' NIK masked to its last 4 digits (the admin list shows which NIK, never the whole number) and cached IHS id. */
 export function usersSatusehat(db: DB): { username: string; nikMasked: string | null; ihsPractitionerId: string | null }[] {
   const rows = db.prepare('SELECT username, nik, ihs_practitioner_id FROM users ORDER BY username').all() as { username: string; nik: string | null; ihs_practitioner_id: string | null }[]

@@ -8,6 +8,7 @@ import { VITAL_LOINC, sysIds } from '../satusehat/systems'
 import { retracted } from '../satusehat/retract'
 import {
   adoptIds,
+  kfaFor,
   locationOf,
   patientOf,
   practitionerCandidate,
@@ -94,6 +95,8 @@ async function resolveVisit(db: DB, c: SatusehatClient, rec: VisitRecord, now: (
     storePractitionerIhs(db, doc.username, practitioner)
   }
   const inProgress = Math.min(Math.max(rec.calledAt ?? rec.registeredAt, rec.registeredAt), rec.examinedAt)
+  // The admin's KFA mapping (Pengaturan, migration 0014): only mapped obat become MedicationRequests (reference §4).
+  const kfa = kfaFor(db, rec.input.obat.map((o) => o.kdObat))
   return {
     noRawat: rec.noRawat,
     patient: ihs,
@@ -105,8 +108,10 @@ async function resolveVisit(db: DB, c: SatusehatClient, rec: VisitRecord, now: (
     diagnoses: rec.input.diagnoses.map((d) => ({ kdDiag: d.kdDiag, nmDiag: d.nmDiag })),
     vitals: fhirVitals(rec.input.vitals as Record<string, unknown>),
     vitalsAtMs: inProgress,
-    // No local KFA mapping exists yet: MedicationRequests are sent only for obat with a KFA code (docs/satusehat.md).
-    obat: rec.input.obat.map((o) => ({ kdObat: o.kdObat, nmObat: o.nmObat, signa1: o.signa1, signa2: o.signa2, jmlObat: o.jmlObat })),
+    obat: rec.input.obat.map((o) => {
+      const k = kfa.get(o.kdObat)
+      return { kdObat: o.kdObat, nmObat: o.nmObat, signa1: o.signa1, signa2: o.signa2, jmlObat: o.jmlObat, ...(k ? { kfa: k } : {}) }
+    }),
   }
 }
 

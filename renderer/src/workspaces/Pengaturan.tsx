@@ -4,6 +4,7 @@ import { remoteUrlProblem } from '../../../electron/contract/remote-url'
 import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
 import { LedgerEnrolment } from './LedgerEnrolment'
+import { SatusehatKfa } from './SatusehatKfa'
 import { SatusehatSettings } from './SatusehatSettings'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useCall, useFocusFirst } from '../hooks'
@@ -248,6 +249,7 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
             onEnrolled={applied}
           />
           <SatusehatSettings settings={stored} onSaved={applied} />
+          {stored?.satusehat.enabled && <SatusehatKfa />}
           <fieldset className="card locale-switch">
             <legend>{t('settings.locale')}</legend>
             {(['id', 'en'] as const).map((l) => (
