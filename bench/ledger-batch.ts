@@ -78,6 +78,17 @@ async function raw(): Promise<{ rate: number; txBytes: number }> {
     const rate = (rawTx - r.failed) / r.secs
     const txBytes = await meanTxBytes(conn, seen)
     console.log(`1. raw single tx:  ${rawTx} Visit:Record, ${conc} in flight: ${r.secs.toFixed(2)} s = ${rate.toFixed(1)} tx/s (failed ${r.failed}); ${txBytes.toFixed(0)} bytes per transaction in the block`)
+    // A single claim's weight too (BPJS's peer endorses it besides the faskes's): 20 claims of the first visits.
+    const claims: Seen = new Map()
+    const claimContract = conn.contract('Claim')
+    await pool(20, 4, async (i) => {
+      const intent = { claimId: `RAWC${run}-${i}`, visitId: `RAW${run}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, amount: 150_000, kdPPK }
+      const tx = await claimContract.submitAsync('Submit', { arguments: [canonicalJson(intent)] })
+      const status = await tx.getStatus()
+      if (status.successful) claims.set(status.transactionId, status.blockNumber)
+      return status.successful
+    })
+    console.log(`                    single Claim:Submit: ${(await meanTxBytes(conn, claims)).toFixed(0)} bytes per transaction (${claims.size} of 20 committed)`)
     return { rate, txBytes }
   } finally {
     conn.close()
@@ -134,6 +145,20 @@ async function engineDrain(): Promise<number> {
     const done = (ws.db.prepare(`SELECT count(*) AS n FROM outbox WHERE target = 'ledger' AND status = 'done'`).get() as { n: number }).n
     const rate = done / 2 / secs
     console.log(`3. engine drain:   ${drainVisits} visits (${drainVisits * 2} ledger jobs, batching ${LEDGER_BATCH.maxItems} items / ${LEDGER_BATCH.lingerMs} ms): ${secs.toFixed(2)} s = ${rate.toFixed(1)} visits/s, ${(done / secs).toFixed(1)} jobs/s (not done: ${drainVisits * 2 - done})`)
+    // What each operation's batches weigh in the blocks, per item.
+    const conn = await ledgerAs('BPJS')
+    try {
+      for (const op of ['Visit:Record', 'Claim:Submit']) {
+        const rows = ws.db
+          .prepare(`SELECT json_extract(result, '$.txId') AS tx, json_extract(result, '$.blockNumber') AS b, count(*) AS n FROM outbox WHERE operation = ? AND status = 'done' GROUP BY tx`)
+          .all(op) as { tx: string; b: string; n: number }[]
+        const bytes = await meanTxBytes(conn, new Map(rows.map((r) => [r.tx, BigInt(r.b)])))
+        const items = rows.reduce((a, r) => a + r.n, 0) / rows.length
+        console.log(`                    ${op}: ${rows.length} transactions of ${items.toFixed(1)} items on average, ${bytes.toFixed(0)} bytes each = ${(bytes / items).toFixed(0)} per item`)
+      }
+    } finally {
+      conn.close()
+    }
     return rate
   } finally {
     await sim.close()
