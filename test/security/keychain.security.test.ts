@@ -97,7 +97,14 @@ describe('a keychain that never answers', () => {
   it("the counter's card check answers within its deadline from the cache, saying why, and reports no remote down", async () => {
     const settings = new SettingsStore(db)
     // Real PCare and ledger settings: their credentials then come from the keychain (no demo stand-ins).
-    settings.update({ pcare: { baseUrl: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest' }, ledger: { peerEndpoint: 'peer0.puskesmas.example:7051' } })
+    // A real peer with its TLS CA and an enrolled software identity, so the signing key is what the keychain is asked for.
+    const pem = '-----BEGIN CERTIFICATE-----\nTUlJ\n-----END CERTIFICATE-----\n'
+    settings.update({ pcare: { baseUrl: 'https://apijkn.bpjs-kesehatan.go.id/pcare-rest' }, ledger: { peerEndpoint: 'peer0.puskesmas.example:7051', peerTlsCaPem: pem } })
+    const org = settings.get().ledger.org
+    settings.setLedgerIdentity({
+      kind: 'software', enrollmentId: 'ws-sec', mspId: `${org}MSP`, kdPPK: settings.get().kdPPK, role: 'workstation', certPem: pem, chainPem: pem,
+      notBefore: Date.now() - 60_000, notAfter: Date.now() + 86_400_000, enrolledAt: Date.now(), demo: false,
+    })
     const k = standIn({ hang: true, notFound: false })
     // The keychain's own deadline (5 s here, 20 s in the app) is longer than the check's: the check must not wait for it.
     const engine = new SyncEngine(db, settings, { keychain: new CredentialStore(k.backend, 'faskes-sec', 5000) })
