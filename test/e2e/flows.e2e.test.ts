@@ -6,15 +6,18 @@ import QRCode from 'qrcode'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { startSatusehatSimulator, type SatusehatSimulator } from '../../tools/satusehat-sim/server'
+import { SEED_PRACTITIONERS } from '../../tools/satusehat-sim/seed'
 import { tempDir } from '../helpers/tmp'
 import { until } from '../helpers/until'
 import { demoRemotes, freshKdPPK, networkNode } from '../sync/harness'
 import { freshTotp, signIn, signOut } from './session'
-import { type BrowserPage, closeAll, demoPeserta, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
+import { type BrowserPage, closeAll, demoPeserta, openPage, quiet, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
 /**
  * The three workspaces end to end: Debian Chromium with a fake webcam showing a real QR image, the browser shell
- * running the real sync engine against the PCare simulator and the local Fabric network (`npm run network:up`).
+ * running the real sync engine against the PCare and SATUSEHAT simulators and the local Fabric network
+ * (`npm run network:up`).
  * The tests run in order and share one workstation, as one working day at one faskes would.
  */
 const peserta = demoPeserta()
@@ -25,6 +28,8 @@ const CLINICIAN = { username: 'dokter1', password: 'kata-sandi-dokter-e2e' }
 
 const tmp = tempDir('faskes-e2e-flows-')
 let sim: Simulator
+/** SATUSEHAT (issue 15), turned on for this faskes: every examined visit also goes there. */
+let ssim: SatusehatSimulator
 let simPort = 0
 const simState = join(tmp.dir, 'sim-state.json')
 let shell: BrowserShell
@@ -68,15 +73,16 @@ const statusOf = (target: string) => page.getByRole('contentinfo', { name: 'Stat
 beforeAll(async () => {
   requireBuiltRenderer()
   // A fresh faskes code: the ledger keeps state between runs, so ids must not collide with earlier runs.
-  await seedCore(tmp.dir, (seed) => seed.settings.update({ faskesName: 'Puskesmas E2E', kdPPK: freshKdPPK() }))
+  await seedCore(tmp.dir, (seed) => seed.settings.update({ faskesName: 'Puskesmas E2E', kdPPK: freshKdPPK(), satusehat: { enabled: true } }))
   sim = await startSimulator({ port: 0, statePath: simState })
   simPort = sim.port
-  shell = await startShell(tmp.dir, demoRemotes(sim))
+  ssim = await startSatusehatSimulator({ port: 0, logger: quiet })
+  shell = await startShell(tmp.dir, demoRemotes(sim, ssim))
   ;({ browser, page, problems } = await openPage(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${await qrVideo(card.noKartu)}`]))
 }, 120_000)
 
 afterAll(async () => {
-  await closeAll(browser, shell, sim)
+  await closeAll(browser, shell, sim, ssim)
   tmp.cleanup()
 })
 
@@ -113,6 +119,11 @@ it('first run: creates the admin with TOTP enrolment, signs in, adds counter and
     await page.getByRole('button', { name: 'Tambah pengguna' }).click()
     await page.getByText(`Pengguna ${u.username} dibuat.`).waitFor()
   }
+  // The clinician's NIK, for SATUSEHAT's Practitioner lookup (a sandbox practitioner the simulator knows).
+  await page.getByRole('button', { name: `Ubah NIK ${CLINICIAN.username}` }).click()
+  await page.getByLabel(`NIK ${CLINICIAN.username} (16 digit)`).fill(SEED_PRACTITIONERS[0].nik)
+  await page.getByRole('button', { name: 'Simpan NIK' }).click()
+  await page.getByText(`************${SEED_PRACTITIONERS[0].nik.slice(-4)}`).waitFor()
   await page.getByRole('button', { name: 'Perbarui data referensi dari PCare' }).click()
   await page.getByText(/Data referensi diperbarui: .*poli/).waitFor({ timeout: 20_000 })
   await signOut(page)
@@ -282,6 +293,8 @@ it('clinician refers: spesialis → sub-spesialis → a hospital from PCare\'s l
 it('remotes down (PCare and the ledger peer): the counter registers from the cache, the clinician refers from the last list; both queues drain when they return', async () => {
   await sim.close()
   networkNode('stop', 'peer-puskesmas')
+  // SATUSEHAT goes down as well (every connection dropped unanswered) and stays down until the next test.
+  ssim.setFault({ mode: 'drop', commit: false })
   try {
     await signIn(page, COUNTER.username, COUNTER.password)
     await heading('Pendaftaran').waitFor()
@@ -327,6 +340,34 @@ it('remotes down (PCare and the ledger peer): the counter registers from the cac
   expect(await statusOf('Ledger').innerText()).toMatch(/Gagal\s*0/)
   expect(sim.state().kunjungan.filter((k) => k.body.rujukLanjut?.kdppk === '0199R001').length).toBe(1)
   await page.screenshot({ path: join(shots, 'flow-8-drained.png'), fullPage: true })
+  await signOut(page)
+  expect(problems).toEqual([])
+})
+
+it('SATUSEHAT: the visit saved while it was down waits, then drains once the fault is off; the day\'s first visit reached PCare, the ledger and SATUSEHAT', async () => {
+  await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
+  const db = shell.core.db
+  const encounters = () => (ssim.resources('Encounter') as { identifier: { value: string }[] }[]).map((e) => e.identifier[0].value)
+  await expect.poll(() => statusOf('SATUSEHAT').innerText(), { timeout: 30_000 }).toMatch(/Terputus/)
+  const held = db.prepare(`SELECT entity_id AS noRawat FROM outbox WHERE target = 'satusehat' AND status != 'done'`).all() as { noRawat: string }[]
+  expect(held).toHaveLength(1)
+  expect(encounters()).not.toContain(held[0].noRawat)
+  await page.screenshot({ path: join(shots, 'flow-9-satusehat-down.png'), fullPage: true })
+
+  ssim.setFault({ mode: 'none' })
+  await expect.poll(() => statusOf('SATUSEHAT').innerText(), { timeout: 60_000 }).toMatch(/Terhubung[\s\S]*Tertunda\s*0/)
+  expect(await statusOf('SATUSEHAT').innerText()).toMatch(/Gagal\s*0/)
+  // The day's three examined visits, each Encounter once (counted in the simulator's own state).
+  expect(encounters()).toContain(held[0].noRawat)
+  expect(new Set(encounters()).size).toBe(3)
+  expect(ssim.state().counts.created.Encounter).toBe(3)
+  // One visit everywhere: the first registration's kunjungan at PCare, its ledger entries, its Encounter at SATUSEHAT.
+  const jobs = (target: string) => db.prepare(`SELECT operation, status FROM outbox WHERE target = ? AND entity_id IN (?, (SELECT ledger_visit_id FROM examinations WHERE no_rawat = ?))`).all(target, registeredNoRawat, registeredNoRawat) as { operation: string; status: string }[]
+  expect(jobs('pcare').filter((j) => j.operation === 'kunjungan.add').map((j) => j.status)).toEqual(['done'])
+  expect(jobs('ledger').some((j) => j.operation === 'Visit:Record' && j.status === 'done')).toBe(true)
+  expect(jobs('satusehat').map((j) => j.status)).toEqual(['done'])
+  expect(encounters()).toContain(registeredNoRawat)
+  await page.screenshot({ path: join(shots, 'flow-10-satusehat-drained.png'), fullPage: true })
   await signOut(page)
   expect(problems).toEqual([])
 })
