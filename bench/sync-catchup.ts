@@ -1,13 +1,16 @@
 /**
- * Catch-up after an offline period: `visits` registrations + examinations are queued while no engine runs (6 jobs
- * each: 4 PCare, 2 ledger), then the engine starts against the PCare simulator and the local Fabric network with its
- * production settings (concurrency ledger 16, PCare 4; default poll) and we time the drain.
+ * Catch-up after an offline period: `visits` registrations + examinations are queued while no engine runs (7 jobs
+ * each: 4 PCare, 2 ledger, 1 SATUSEHAT), then the engine starts against the PCare and SATUSEHAT simulators and the
+ * local Fabric network with its production settings (concurrency ledger 16, PCare 4, SATUSEHAT 1; default poll) and
+ * we time the drain.
  *   npx tsx bench/sync-catchup.ts [visits=2000] [limitMinutes=20]
- * The simulator runs in this process (it shares the event loop and the 2 cores with the engine and the network).
- * Prints the queueing time, total catch-up time and per-target jobs/s; if the limit is hit, what was done by then.
+ * SATUSEHAT=0 leaves SATUSEHAT out (the 6-job visit of before issue 15). The simulators run in this process (they
+ * share the event loop and the 2 cores with the engine and the network). Prints the queueing time, total catch-up time
+ * and per target its drain time and jobs/s; if the limit is hit, what was done by then.
  */
 import { SyncEngine } from '../electron/core/sync/engine'
 import { demoRemotes, simulator, visits, workstation } from '../test/sync/harness'
+import { enableSatusehat, satusehatReport, satusehatSimulator } from '../test/sync/satusehat'
 import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
@@ -19,9 +22,12 @@ type Row = { target: string; done: number; open: number; failed: number; last: n
 async function main(): Promise<void> {
   const ws = workstation()
   const sim = await simulator()
+  const withSatusehat = process.env.SATUSEHAT !== '0'
+  const ssim = withSatusehat ? await satusehatSimulator() : null
+  if (withSatusehat) enableSatusehat(ws)
   try {
     const tq = performance.now()
-    visits(ws, n)
+    const queued = visits(ws, n)
     const queueSecs = (performance.now() - tq) / 1000
     const stats = () =>
       ws.db
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
     const total = stats().reduce((a, r) => a + r.open, 0)
     console.log(`queued ${n} visits offline = ${total} jobs in ${queueSecs.toFixed(1)} s`)
 
-    const engine = new SyncEngine(ws.db, ws.settings, { ...demoRemotes(sim), keychain: memoryKeychain() })
+    const engine = new SyncEngine(ws.db, ws.settings, { ...demoRemotes(sim, ssim ?? undefined), keychain: memoryKeychain() })
     const start = Date.now()
     engine.start()
     let lastPrint = start
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
     for (const r of s) {
       // Per target: done jobs over the time until that target's last success (each target drains on its own).
       const secs = r.last ? (r.last - start) / 1000 : elapsed
-      console.log(`  ${r.target.padEnd(7)} ${r.done} done, ${r.open} open, ${r.failed} failed; drained in ${secs.toFixed(1)} s = ${(r.done / secs).toFixed(1)} jobs/s`)
+      console.log(`  ${r.target.padEnd(9)} ${r.done} done, ${r.open} open, ${r.failed} failed; drained in ${secs.toFixed(1)} s = ${(r.done / secs).toFixed(1)} jobs/s`)
     }
     const doneAll = s.reduce((a, r) => a + r.done, 0)
     if (!finished) console.log(`  extrapolated total at the measured rate: ${((total / doneAll) * elapsed / 60).toFixed(1)} min`)
@@ -65,8 +71,14 @@ async function main(): Promise<void> {
     for (const f of failures) console.log(`  failed: ${JSON.stringify(f)}`)
     const st = sim.state()
     console.log(`  simulator: pendaftaran ${st.pendaftaran.length}, kunjungan ${st.kunjungan.length}, tindakan ${st.tindakan.length}, obat ${st.obat.length}`)
+    if (ssim) {
+      const c = ssim.state().counts
+      const report = satusehatReport(ssim, queued)
+      console.log(`  SATUSEHAT simulator: created ${JSON.stringify(c.created)}, token calls ${c.tokenCalls}; visits missing ${report.losses}, identifiers held twice ${report.duplicates}`)
+    }
   } finally {
     await sim.close()
+    await ssim?.close()
     ws.cleanup()
   }
 }
