@@ -114,9 +114,9 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
           </button>
         </div>
       </header>
-      {demoKey && (
+      {(demoKey || info.demo.satusehat) && (
         <p className="demo-banner" role="note">
-          {t(demoKey)}
+          {[demoKey && t(demoKey), info.demo.satusehat && t('demo.satusehat')].filter(Boolean).join(' ')}
         </p>
       )}
       <main className="content">

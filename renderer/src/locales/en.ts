@@ -11,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   'demo.both': 'Demo mode: PCare uses the local simulator and the ledger uses the demo Fabric network. Nothing is sent to BPJS.',
   'demo.pcare': 'Demo mode: PCare uses the local simulator. Nothing is sent to BPJS.',
   'demo.ledger': 'Demo mode: the ledger uses the local demo Fabric network.',
+  'demo.satusehat': 'SATUSEHAT uses the local simulator; nothing is sent to the Ministry of Health.',
   'nav.label': 'Workspaces',
   'nav.shortcut': 'Alt+{n}',
   'ws.pendaftaran': 'Registration',

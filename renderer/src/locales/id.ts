@@ -9,6 +9,7 @@ export const id = {
   'demo.both': 'Mode demo: PCare memakai simulator lokal dan ledger memakai jaringan Fabric demo. Data tidak dikirim ke BPJS.',
   'demo.pcare': 'Mode demo: PCare memakai simulator lokal. Data tidak dikirim ke BPJS.',
   'demo.ledger': 'Mode demo: ledger memakai jaringan Fabric demo lokal.',
+  'demo.satusehat': 'SATUSEHAT memakai simulator lokal; data tidak dikirim ke Kemenkes.',
   'nav.label': 'Ruang kerja',
   'nav.shortcut': 'Alt+{n}',
   'ws.pendaftaran': 'Pendaftaran',
