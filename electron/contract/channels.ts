@@ -11,6 +11,7 @@ export const channelNames = [
   'patient.history',
   'registration.create',
   'registration.today',
+  'registration.changes',
   'registration.unsent',
   'examination.save',
   'print.slip',

@@ -408,6 +408,20 @@ export const RegistrationRow = z.object({
 export type RegistrationRow = z.infer<typeof RegistrationRow>
 
 /**
+ * `registration.changes` (issue 16): what to merge into today's list since the caller's cursor. `full`: the cursor
+ * was null or unknown (a restart of the hub or app, or too far behind), and `rows` is the whole list; otherwise
+ * `rows` are the changed visits' rows and `gone` the changed visits no longer in today's list. The caller keeps
+ * `cursor` (opaque) for its next call.
+ */
+export const RegistrationChanges = z.object({
+  cursor: z.string(),
+  full: z.boolean(),
+  rows: z.array(RegistrationRow),
+  gone: z.array(z.string()),
+})
+export type RegistrationChanges = z.infer<typeof RegistrationChanges>
+
+/**
  * A correction of a visit (core/clinic/corrections.ts), kept beside what it corrects. effect 'withdrawn': nothing had
  * reached PCare or the ledger, so the queued jobs were cancelled or given the corrected data; 'queued': correction
  * jobs follow the originals (DELETE pendaftaran then antrean/batal, PUT kunjungan, DELETE kunjungan, Visit:Correct).
@@ -745,6 +759,11 @@ export const contract = {
   'patient.history': { input: z.object({ noKartu: NoKartu, ledger: z.boolean().default(true) }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerTotal: z.number().int().nullable(), ledgerError: z.string().nullable() }) },
   'registration.create': { input: RegistrationInput, output: z.object({ noRawat: z.string(), tglDaftar: z.string() }) },
   'registration.today': { input: Empty, output: z.array(RegistrationRow) },
+  /** Waits up to waitMs (at most 10 s, clinic/changes.ts) for a visit change after `cursor`, then answers the delta. */
+  'registration.changes': {
+    input: z.object({ cursor: z.string().max(40).nullable(), waitMs: z.number().int().min(0).max(10_000).default(0) }).strict(),
+    output: RegistrationChanges,
+  },
   'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },
   'print.slip': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintSlip },
   'print.rujukan': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintReferral },

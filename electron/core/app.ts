@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { ChangeFeed } from './clinic/changes'
 import { CredentialStore, lazyKeytar } from './credentials'
 import { DatabaseKeyError, isEncryptedDatabase, openDatabase, type DB } from './db'
 import { AppError, msg } from './errors'
@@ -72,6 +73,8 @@ export interface Core {
   readonly engine: SyncEngine | null
   /** Null when this process was started without keychain access (unit tests). */
   readonly credentials: CredentialStore | null
+  /** The visits changed in this process (clinic/changes.ts): wakes today's lists here and at a hub's desks. */
+  readonly changes: ChangeFeed
   connectivity(): Connectivity
   close(): Promise<void>
 }
@@ -83,8 +86,11 @@ export function createCore(options: CoreOptions): Core {
   const settings = new SettingsStore(db)
   // A missing Secret Service shows up as a clear KeychainUnavailableError at first use, never as a fallback.
   const credentials = (options.keychain ?? true) ? new CredentialStore(lazyKeytar()) : null
+  const changes = new ChangeFeed()
+  // A chain's send settled: its visit's send state in today's list changed (the feed wakes the lists that show it).
+  const onChange = (chainKey?: string) => (changes.recordChain(chainKey), options.engine?.onChange?.(chainKey))
   const engine = options.remotes
-    ? new SyncEngine(db, settings, { ...options.remotes, keychain: options.remotes.keychain ?? credentials ?? undefined }, { log: options.log, referenceRefresh: {}, ...options.engine })
+    ? new SyncEngine(db, settings, { ...options.remotes, keychain: options.remotes.keychain ?? credentials ?? undefined }, { log: options.log, referenceRefresh: {}, ...options.engine, onChange })
     : null
   return {
     db,
@@ -93,6 +99,7 @@ export function createCore(options: CoreOptions): Core {
     settings,
     engine,
     credentials,
+    changes,
     connectivity: () => engine?.connectivity() ?? {},
     /** Without an engine the file is closed before this returns; with one, after the in-flight sends finish. */
     close: () => (engine ? engine.stop().finally(() => db.close()) : (db.close(), Promise.resolve())),

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObjec
 import type { Channel, Input, Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
 import { NO_ANSWER, createPoller, settleAnswer, viewAnswers, type Answers, type Poller, type Settled } from './poller'
+import { startTodayFeed, type TodayFeed } from './today-feed'
 
 /** What `useCall` hands the page. */
 export interface CallState<T> {
@@ -108,11 +109,33 @@ export function useDebounced<T>(value: T, ms: number): T {
 }
 
 /**
- * Today's registrations at this facility (`registration.today`, cancelled ones included), asked again `pollMs`
- * milliseconds after each answer so rows registered elsewhere and their send states show up without a reload.
+ * Today's registrations at this facility (cancelled ones included), kept current by core's change feed
+ * (`registration.changes`, today-feed.ts): a row registered or examined here or at another desk of the hub is merged
+ * the moment it changes, and the whole list (with its send states) is read again every `fullEveryMs` milliseconds.
  */
-export function useTodayRegistrations(pollMs: number): CallState<Output<'registration.today'>> {
-  return useCall('registration.today', {}, { pollMs })
+export function useTodayRegistrations(fullEveryMs: number): CallState<Output<'registration.today'>> {
+  const [state, setState] = useState<{ value?: Output<'registration.today'>; error?: ApiError; loading: boolean }>({ loading: true })
+  const feed = useRef<TodayFeed | null>(null)
+  useEffect(() => {
+    const f = startTodayFeed(
+      {
+        changes: (input) => call('registration.changes', input),
+        value: (value) => setState({ value, loading: false }),
+        error: (err) => setState((s) => ({ ...s, error: asApiError(err), loading: false })),
+      },
+      fullEveryMs,
+    )
+    feed.current = f
+    return () => {
+      f.stop()
+      feed.current = null
+    }
+  }, [fullEveryMs])
+  const reload = useCallback(() => {
+    setState((s) => ({ ...s, loading: true }))
+    feed.current?.reload()
+  }, [])
+  return { value: state.value, error: state.error, loading: state.loading, reload }
 }
 
 /**

@@ -29,6 +29,7 @@ export const channelPolicy: Record<Channel, Rule> = {
   'patient.check': ['counter', 'clinician', 'admin'],
   'patient.history': ['counter', 'clinician', 'admin'],
   'registration.today': ['counter', 'clinician', 'admin'],
+  'registration.changes': ['counter', 'clinician', 'admin'],
   'registration.create': ['counter', 'admin'],
   'examination.save': ['clinician', 'admin'],
   'referral.faskes': ['clinician', 'admin'],

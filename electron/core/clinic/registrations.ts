@@ -4,9 +4,10 @@ import { localIsoDate } from './dates'
 
 /**
  * The counter's and the poli's list: every visit registered on the workstation's day of `now` (epoch ms), in
- * registration order, with the patient from the cache and each remote's sync state. Reads SQLite only.
+ * registration order, with the patient from the cache and each remote's sync state. With `only`, just those visits
+ * (the change feed's delta, clinic/changes.ts). Reads SQLite only.
  */
-export function todayRegistrations(db: DB, now = Date.now()): RegistrationRow[] {
+export function todayRegistrations(db: DB, now = Date.now(), only?: readonly string[]): RegistrationRow[] {
   const rows = db
     .prepare(
       // Each remote's chain: 'none' nothing queued, 'failed' a job waits for a person, 'pending' one is still to be
@@ -17,9 +18,10 @@ export function todayRegistrations(db: DB, now = Date.now()): RegistrationRow[] 
             FROM outbox WHERE chain_key = 'pcare:' || r.no_rawat) AS pcare_sync,
          (SELECT CASE WHEN count(*) = 0 THEN 'none' WHEN sum(status = 'failed_permanent') > 0 THEN 'failed' WHEN sum(status != 'done' AND status != 'cancelled') > 0 THEN 'pending' ELSE 'done' END
             FROM outbox WHERE chain_key = 'ledger:' || r.no_rawat) AS ledger_sync
-       FROM registrations r LEFT JOIN patients p ON p.no_kartu = r.no_kartu WHERE r.tgl_daftar = ? ORDER BY r.created_at`,
+       FROM registrations r LEFT JOIN patients p ON p.no_kartu = r.no_kartu WHERE r.tgl_daftar = ?
+       ${only ? 'AND r.no_rawat IN (SELECT value FROM json_each(?))' : ''} ORDER BY r.created_at`,
     )
-    .all(localIsoDate(now)) as Record<string, string | number | null>[]
+    .all(...(only ? [localIsoDate(now), JSON.stringify(only)] : [localIsoDate(now)])) as Record<string, string | number | null>[]
   return rows.map((r) => ({
     noRawat: String(r.no_rawat),
     noKartu: String(r.no_kartu),

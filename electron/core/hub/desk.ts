@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { PeerCertificate, TLSSocket } from 'node:tls'
 import { z } from 'zod'
 import type { Result } from '../../contract'
+import type { Changes } from '../clinic/changes'
 import { AppError, msg } from '../errors'
 import { certFingerprint, derFingerprint, selfSignedCertificate, writePrivateFile, type KeyAndCert } from './cert'
 import { deskProof, hubProof, pairingKey, proofsEqual } from './pairing'
@@ -196,12 +197,18 @@ export class HubClient {
     }
   }
 
-  /** Waits (up to the hub's EVENTS_WAIT_MS) until the hub's change sequence passes `since`; answers the new sequence. */
-  async nextChange(since: number): Promise<number> {
-    const r = await this.request('GET', `/events?since=${since}`, undefined, {}, 40_000)
-    const seq = (r.body as { seq?: unknown } | undefined)?.seq
-    if (r.status !== 200 || typeof seq !== 'number') throw new AppError('UNAVAILABLE', msg('hub.unreachable', { cause: `HTTP ${r.status}` }))
-    return seq
+  /**
+   * Waits (up to the hub's EVENTS_WAIT_MS) for a visit change after `cursor` (null: answers at once); answers the new
+   * cursor and the changed noRawats, or `changed: null` when the cursor is unknown to the hub (reload everything).
+   */
+  async nextChange(cursor: string | null): Promise<Changes> {
+    const query = cursor === null ? '' : `?cursor=${encodeURIComponent(cursor)}`
+    const r = await this.request('GET', `/events${query}`, undefined, {}, 40_000)
+    const body = r.body as Partial<Changes> | undefined
+    if (r.status !== 200 || typeof body?.cursor !== 'string' || !(body.changed === null || Array.isArray(body.changed))) {
+      throw new AppError('UNAVAILABLE', msg('hub.unreachable', { cause: `HTTP ${r.status}` }))
+    }
+    return { cursor: body.cursor, changed: body.changed }
   }
 
   private request(method: 'GET' | 'POST', path: string, body: unknown, headers: Record<string, string>, timeoutMs?: number) {

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
+import type { RegistrationChanges } from '../../contract'
 import { createCore, type Core } from '../app'
 import { AuthService } from '../auth'
+import type { Changes } from '../clinic/changes'
 import type { CallContext, HandlerTable } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
 import { createLogger } from '../log'
@@ -16,6 +18,8 @@ import { createPairingCode, deploymentMode, listDesks, revokeDesk, setDeployment
 import { startHubServer, type HubServer } from './server'
 
 const quiet = createLogger({ level: 'error', sink: () => {} })
+const CARD = '0001234567890'
+const visit = { noKartu: CARD, kdPoli: '001', kunjSakit: true, keluhan: 'demam' }
 
 describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
   let hubDir: ReturnType<typeof tempDir>
@@ -30,15 +34,11 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
     deskDirs = [tempDir('faskes-desk-'), tempDir('faskes-desk-')]
     core = createCore({ dataDir: hubDir.dir, version: 'test', keychain: false })
     await new AuthService(core.db, null).createUser('loket', 'rahasia-loket-1', 'counter')
+    core.db.prepare("INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES (?, '3200000000000001', 'Uji', '0199B001', 1, 0)").run(CARD)
     const real = createHandlers(core)
     seen = []
-    // The real table, with auth.me also remembering the context the hub built for each call, and queue.call a stub
-    // that succeeds without a visit (the wake-up test's shared write).
-    const handlers: HandlerTable = {
-      ...real,
-      'auth.me': (input, ctx) => (seen.push(ctx), real['auth.me'](input, ctx)),
-      'queue.call': () => ({ calledAt: 1, callCount: 1 }),
-    }
+    // The real table, with auth.me also remembering the context the hub built for each call.
+    const handlers: HandlerTable = { ...real, 'auth.me': (input, ctx) => (seen.push(ctx), real['auth.me'](input, ctx)) }
     hub = await startHubServer({ core, handlers, dataDir: hubDir.dir, host: '127.0.0.1', port: 0, log: quiet })
   })
 
@@ -125,26 +125,51 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
 
     expect(revokeDesk(core.db, pairing.deskId)).toBe(true)
     expect((await desk.call('auth.me', {}, undefined)).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'hub.deskRefused' } })
-    await expect(desk.nextChange(0)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    await expect(desk.nextChange(null)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
   })
 
-  it('wakes a waiting desk when another desk writes, and not for reads or refused writes', async () => {
+  it('wakes a waiting desk with the changed visit when another desk writes, and not for reads or refused writes', async () => {
     await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket')
     await pairDesk(deskDirs[1].dir, hub.url, code(), 'Poli')
     const counter = client(deskDirs[0].dir)
     const poli = client(deskDirs[1].dir)
-    let woke: number | null = null
-    const waiting = poli.nextChange(hub.seq()).then((n) => (woke = n))
-    await counter.call('auth.me', {}, undefined)
-    expect((await counter.call('registration.create', {}, undefined)).result.ok).toBe(false)
+    const session = (await counter.call('auth.login', { username: 'loket', password: 'rahasia-loket-1' }, undefined)).session ?? undefined
+    const start = await poli.nextChange(null)
+    expect(start.changed).toBeNull()
+    let woke: Changes | null = null
+    const waiting = poli.nextChange(start.cursor).then((c) => (woke = c))
+    await counter.call('registration.today', {}, session)
+    // Refused (no session): records nothing.
+    expect((await counter.call('registration.create', visit, undefined)).result.ok).toBe(false)
     await new Promise((r) => setTimeout(r, 100))
     expect(woke).toBeNull()
-    // queue.call is stubbed to succeed in this table (beforeEach): a shared write.
-    expect((await counter.call('queue.call', { noRawat: 'X' }, undefined)).result.ok).toBe(true)
+    const made = await counter.call('registration.create', visit, session)
+    expect(made.result.ok).toBe(true)
+    const noRawat = (made.result as { value: { noRawat: string } }).value.noRawat
     await waiting
-    expect(woke).toBe(1)
-    // Behind already: answers at once with the current sequence.
-    expect(await poli.nextChange(0)).toBe(1)
+    expect(woke).toMatchObject({ changed: [noRawat] })
+    // Behind already: answers at once with what it missed.
+    expect(await poli.nextChange(start.cursor)).toMatchObject({ changed: [noRawat] })
+  })
+
+  it('registration.changes over /rpc: the whole list for a null cursor, then only the changed rows', async () => {
+    await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket')
+    const desk = client(deskDirs[0].dir)
+    const session = (await desk.call('auth.login', { username: 'loket', password: 'rahasia-loket-1' }, undefined)).session ?? undefined
+    const first = await desk.call('registration.create', visit, session)
+    expect(first.result.ok).toBe(true)
+    const all = (await desk.call('registration.changes', { cursor: null, waitMs: 0 }, session)).result as { ok: true; value: RegistrationChanges }
+    expect(all.value).toMatchObject({ full: true, gone: [] })
+    expect(all.value.rows).toHaveLength(1)
+    const pending = desk.call('registration.changes', { cursor: all.value.cursor, waitMs: 5000 }, session)
+    const second = await desk.call('registration.create', { ...visit, kdPoli: '002' }, session)
+    const delta = ((await pending).result as { ok: true; value: RegistrationChanges }).value
+    expect(delta).toMatchObject({ full: false, gone: [] })
+    expect(delta.rows.map((r) => r.noRawat)).toEqual([(second.result as { value: { noRawat: string } }).value.noRawat])
+    // A cursor from another start of the hub (or garbage) asks for the whole list again.
+    const stale = (await desk.call('registration.changes', { cursor: 'abc:1', waitMs: 0 }, session)).result as { ok: true; value: RegistrationChanges }
+    expect(stale.value).toMatchObject({ full: true })
+    expect(stale.value.rows).toHaveLength(2)
   })
 })
 

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,6 +6,7 @@ import type { TLSSocket } from 'node:tls'
 import { z } from 'zod'
 import type { Channel } from '../../contract'
 import type { Core } from '../app'
+import { VISIT_WRITES } from '../clinic/changes'
 import { dispatch, type HandlerTable } from '../ipc/dispatch'
 import type { Logger } from '../log'
 import { derFingerprint, certFingerprint, loadOrCreateHubCertificate } from './cert'
@@ -17,22 +17,8 @@ import { readJsonBody, sendJson, SESSION_HEADER, SESSION_SET_HEADER } from './wi
 /** The hub's TLS key and certificate inside its data folder (0600, made at the first start). */
 const HUB_KEY_FILE = 'hub-tls.key'
 export const HUB_CERT_FILE = 'hub-tls.crt'
-/** Longest a GET /events waits for a change before answering with the same sequence (the desk asks again). */
+/** Longest a GET /events waits for a change before answering with no change (the desk asks again). */
 const EVENTS_WAIT_MS = 20_000
-
-/**
- * Channels whose success changes what other desks show (today's lists, queue, visits): each bumps the hub's change
- * sequence, which wakes every desk waiting on GET /events.
- */
-const SHARED_WRITES: ReadonlySet<Channel> = new Set<Channel>([
-  'registration.create',
-  'registration.cancel',
-  'examination.save',
-  'examination.edit',
-  'kunjungan.delete',
-  'queue.call',
-  'queue.attendance',
-])
 
 export interface HubServerOptions {
   core: Core
@@ -52,8 +38,6 @@ export interface HubServer {
   port: number
   /** SHA-256 of the hub certificate: what pairing authenticates and each desk pins. */
   fingerprint: string
-  /** The change sequence (one more per shared write since the start). */
-  seq(): number
   close(): Promise<void>
 }
 
@@ -72,15 +56,14 @@ const RpcRequest = z.object({ channel: z.string(), input: z.unknown().optional()
  * - POST /rpc {channel, input}: the contract's dispatch into the handler table, ctx.transport 'hub', ctx.desk and
  *   ctx.source `desk:<id>` (sign-in throttling counts per desk); the user's hub session travels in SESSION_HEADER and
  *   comes back in SESSION_SET_HEADER when it changes.
- * - GET /events?since=N: answers {seq} as soon as the change sequence passes N, else after EVENTS_WAIT_MS.
+ * - GET /events?cursor=C: answers {cursor, changed} (clinic/changes.ts: the visits changed after C, null = reload all)
+ *   as soon as a visit changed after C, else after EVENTS_WAIT_MS with none. The page's own feed is the
+ *   registration.changes channel over /rpc; this route serves desk processes that watch without a page.
  */
 export async function startHubServer(options: HubServerOptions): Promise<HubServer> {
   const { core, handlers, log } = options
   const tls = loadOrCreateHubCertificate(join(options.dataDir, HUB_KEY_FILE), join(options.dataDir, HUB_CERT_FILE), [options.host])
   const fingerprint = certFingerprint(tls.certPem)
-  const changes = new EventEmitter()
-  changes.setMaxListeners(0)
-  let seq = 0
 
   const server: Server = createServer(
     // Any client certificate is accepted by TLS itself; the request handler decides by its fingerprint.
@@ -113,7 +96,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       return sendJson(res, 403, { ok: false, reason: 'deskRefused' })
     }
     if (url.pathname === '/rpc' && req.method === 'POST') return rpc(req, res, desk)
-    if (url.pathname === '/events' && req.method === 'GET') return events(res, Number(url.searchParams.get('since') ?? '0'))
+    if (url.pathname === '/events' && req.method === 'GET') return events(res, url.searchParams.get('cursor'))
     return sendJson(res, 404, { ok: false, reason: 'notFound' })
   }
 
@@ -149,28 +132,18 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       (ch, err) => log.error('handler failed', { channel: ch, desk: desk.id, error: err instanceof Error ? err.message : String(err) }),
     )
     // The hub's audit of desk traffic: which desk, which channel, whether it passed. Never inputs (patient data).
-    if (!result.ok || SHARED_WRITES.has(body.data.channel as Channel)) {
+    if (!result.ok || VISIT_WRITES.has(body.data.channel as Channel)) {
       log.info('desk call', { desk: desk.id, deskName: desk.name, channel: body.data.channel, ok: result.ok, code: result.ok ? undefined : result.error.code })
-    }
-    if (result.ok && SHARED_WRITES.has(body.data.channel as Channel)) {
-      seq += 1
-      changes.emit('change', seq)
     }
     if (changed) res.setHeader(SESSION_SET_HEADER, token ?? '')
     sendJson(res, 200, result)
   }
 
-  function events(res: ServerResponse, since: number) {
-    if (!Number.isFinite(since) || since !== seq) return sendJson(res, 200, { seq })
-    const onChange = (n: number) => finish(n)
-    const timer = setTimeout(() => finish(seq), EVENTS_WAIT_MS)
-    function finish(n: number) {
-      clearTimeout(timer)
-      changes.off('change', onChange)
-      if (!res.writableEnded) sendJson(res, 200, { seq: n })
-    }
-    changes.on('change', onChange)
-    res.on('close', () => finish(seq))
+  async function events(res: ServerResponse, cursor: string | null) {
+    const closed = new AbortController()
+    res.on('close', () => closed.abort())
+    const changes = await core.changes.wait(cursor, EVENTS_WAIT_MS, closed.signal)
+    if (!res.writableEnded && !closed.signal.aborted) sendJson(res, 200, changes)
   }
 
   await new Promise<void>((resolveListen, reject) => {
@@ -186,7 +159,6 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     url: `https://${hostInUrl}:${port}/`,
     port,
     fingerprint,
-    seq: () => seq,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done())

@@ -13,6 +13,7 @@ import { checkPatient } from '../clinic/eligibility'
 import { patientHistory } from '../clinic/history'
 import { callPatient, markAttendance } from '../clinic/queue'
 import { todayRegistrations } from '../clinic/registrations'
+import { changedVisit, registrationChanges, VISIT_WRITES, type ChangeFeed } from '../clinic/changes'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
 import { credentialPresence, savePcareCredentials, saveSatusehatCredentials } from '../credentials/presence'
@@ -34,7 +35,26 @@ import type { CallContext, Handler, HandlerTable } from './dispatch'
  */
 export function createHandlers(core: Core, options: { now?: () => number } = {}): HandlerTable {
   const auth = new AuthService(core.db, keychainSealKey(core.db, core.credentials), options.now)
-  return withAuth(auth, createTable(core, auth))
+  return withAuth(auth, withChangeFeed(core.changes, createTable(core, auth)))
+}
+
+/**
+ * Every successful visit write (VISIT_WRITES) records its visit in the change feed, so today's lists at this PC and
+ * at every desk of a hub re-read that one row at once (registration.changes). Inside withAuth: refused calls record
+ * nothing.
+ */
+function withChangeFeed(feed: ChangeFeed, table: HandlerTable): HandlerTable {
+  const wrapped = { ...table } as Record<Channel, Handler<Channel>>
+  for (const channel of VISIT_WRITES) {
+    const handler = table[channel] as Handler<Channel>
+    wrapped[channel] = async (input, ctx) => {
+      const output = await handler(input, ctx)
+      const noRawat = changedVisit(input, output)
+      if (noRawat) feed.record(noRawat)
+      return output
+    }
+  }
+  return wrapped as HandlerTable
 }
 
 /**
@@ -83,6 +103,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'patient.history': (input, ctx) => patientHistory(core.db, remotes, input, seesDiagnoses(ctx.role)),
     'registration.create': (input, ctx) => thenKick(core, registerVisit(core.db, core.settings.get(), input, actor(ctx))),
     'registration.today': () => todayRegistrations(core.db),
+    'registration.changes': (input) => registrationChanges(core.db, core.changes, input),
     'examination.save': (input, ctx) => thenKick(core, recordExamination(core.db, core.settings.get(), input, actor(ctx))),
     'print.slip': ({ noRawat }) => registrationSlip(core.db, core.settings.get(), noRawat),
     'print.rujukan': ({ noRawat }) => referralLetter(core.db, core.settings.get(), noRawat),

@@ -67,7 +67,8 @@ export interface EngineOptions {
    */
   satusehatTokenFailureWaitMs?: number
   log?: Logger
-  onChange?: () => void
+  /** A worker's view changed; after a chain's run, with its chain key (worker.ts WorkerOptions.onChange). */
+  onChange?: (chainKey?: string) => void
   /**
    * Ledger jobs go out as Batch:Submit transactions (sync/ledger-batch.ts; LEDGER_BATCH in backoff.ts by default);
    * false sends each job as its own transaction.

@@ -17,8 +17,11 @@ export interface WorkerOptions {
   /** Clock and timers; the real ones by default, a test's own to run hours of retries at once. */
   scheduler?: Scheduler
   log?: Logger
-  /** Called whenever the worker's view changes (online state, a job finished): the UI refreshes its status. */
-  onChange?: () => void
+  /**
+   * Called whenever the worker's view changes (online state, a job finished): the UI refreshes its status. After a
+   * chain's run, with its chain key (`pcare:<noRawat>`…), so the visit's row in today's list is re-read (clinic/changes.ts).
+   */
+  onChange?: (chainKey?: string) => void
 }
 
 /**
@@ -137,7 +140,7 @@ export class TargetWorker {
         void this.runChain(job).finally(() => {
           this.running.delete(job.chainKey)
           this.store.unlock(job.chainKey)
-          this.options.onChange?.()
+          this.options.onChange?.(job.chainKey)
           this.kick()
           if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
         })

@@ -27,7 +27,7 @@ type Lists = Output<'reference.lists'>
 export function Pemeriksaan() {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
-  const today = useTodayRegistrations(3000)
+  const today = useTodayRegistrations(30_000)
   const lists = useReferenceLists()
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)

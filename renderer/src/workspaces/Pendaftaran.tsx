@@ -39,7 +39,7 @@ export function Pendaftaran() {
   const [registered, setRegistered] = useState<string | null>(null)
   // Known from the form at once, before today's list brings the row: a self-paying visit never waits for PCare.
   const [registeredUmum, setRegisteredUmum] = useState(false)
-  const today = useTodayRegistrations(2000)
+  const today = useTodayRegistrations(30_000)
   const slip = useSlipPrint(registered)
   const cancel = useCancelRegistration(() => today.reload())
 
