@@ -162,6 +162,11 @@ export const TargetStatus = z.object({
   lastSuccessAt: z.number().int().nullable(),
   /** The newest send to this target failed and will be retried (its status is "disturbed", never "connected"). */
   failing: z.boolean(),
+  /**
+   * Ledger only (null elsewhere): when the peer last refused this workstation's certificate (IDENTITY_REFUSED), in ms,
+   * while no enrolment and no ledger success came after it. The bar shows "identity refused", never "connected".
+   */
+  identityRefusedAt: z.number().int().nullable(),
 })
 export const SyncStatus = z.object({
   targets: z.array(TargetStatus),

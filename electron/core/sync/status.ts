@@ -2,6 +2,7 @@ import type { SyncStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { referenceStamp } from '../reference/auto'
 import { satusehatEnabled } from '../satusehat/store'
+import { SettingsStore } from '../settings'
 
 /** Per remote: reachable at the last call or probe, false when not, null or absent when not yet known. */
 export type Connectivity = Partial<Record<Target, boolean | null>>
@@ -43,6 +44,7 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
     ).map((r) => [r.target, r.n]),
   )
   const byTarget = new Map(counts.map((c) => [c.target, c]))
+  const refusedAt = identityRefusedAt(db, byTarget.get('ledger')?.last_success ?? null)
   // SATUSEHAT is shown once it is enabled or has jobs (a faskes without its onboarding never sees it).
   const shown = satusehatEnabled(db) || byTarget.has('satusehat') ? (['ledger', 'pcare', 'antrean', 'satusehat'] as const) : (['ledger', 'pcare', 'antrean'] as const)
   const targets = shown.map((target) => {
@@ -57,7 +59,25 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
       lastSuccessAt: c?.last_success ?? null,
       // Reachable or not, the newest outcome is a failed send (5xx, timeout, refused credentials): never "connected".
       failing: c?.last_transient != null && (c.last_success == null || c.last_transient > c.last_success),
+      identityRefusedAt: target === 'ledger' ? refusedAt : null,
     }
   })
   return { targets, referenceAt: referenceStamp(db) }
+}
+
+/**
+ * When the ledger peer last refused this workstation's certificate (IDENTITY_REFUSED: revoked at the CA, expired, or
+ * another MSP), in ms; null when that is older than the current enrolment (`identity.enrolledAt`) or than the newest
+ * ledger success, or never happened. The peer still answers, so connectivity alone would show "connected" while
+ * nothing can be sent until an admin enrols again. Only failed rows are read (outbox_target_status index): a
+ * resent job clears its error and fails again at once while the refusal lasts.
+ */
+function identityRefusedAt(db: DB, lastSuccess: number | null): number | null {
+  const row = db.prepare(`SELECT max(updated_at) AS at FROM outbox WHERE target = 'ledger' AND status IN ('failed_permanent', 'failed_transient') AND last_error_code = 'IDENTITY_REFUSED'`).get() as { at: number | null }
+  if (row.at == null) return null
+  const identity = new SettingsStore(db).get().ledger.identity
+  const enrolledAt = identity.kind === 'none' ? null : identity.enrolledAt
+  if (enrolledAt != null && enrolledAt >= row.at) return null
+  if (lastSuccess != null && lastSuccess >= row.at) return null
+  return row.at
 }

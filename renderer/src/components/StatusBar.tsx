@@ -5,14 +5,18 @@ import { dateTime } from '../time'
 
 type TargetStatus = SyncStatus['targets'][number]
 
-/** Offline wins; "connected" only while the newest send did not fail (a failing target is "disturbed"). */
-const stateOf = (s: TargetStatus): 'unknown' | 'online' | 'offline' | 'failing' =>
-  s.online === false ? 'offline' : s.failing ? 'failing' : s.online === null ? 'unknown' : 'online'
+/**
+ * Offline wins; then a peer that refuses this workstation's certificate (it answers, but nothing can be sent until an
+ * admin enrols again); "connected" only while the newest send did not fail (a failing target is "disturbed").
+ */
+export const stateOf = (s: TargetStatus): 'unknown' | 'online' | 'offline' | 'failing' | 'refused' =>
+  s.online === false ? 'offline' : s.identityRefusedAt !== null ? 'refused' : s.failing ? 'failing' : s.online === null ? 'unknown' : 'online'
 const stateKey: Record<ReturnType<typeof stateOf>, MessageKey> = {
   unknown: 'sync.unknown',
   online: 'sync.online',
   offline: 'sync.offline',
   failing: 'sync.failing',
+  refused: 'sync.identityRefused',
 }
 
 /** Always at the bottom: one group per remote target, numbers straight from the outbox. */

@@ -3,6 +3,7 @@ import type { Settings } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
+import { useCall } from '../hooks'
 import { useI18n } from '../i18n'
 import { dateTime } from '../time'
 
@@ -34,6 +35,10 @@ export function LedgerEnrolment({
   // The saved faskes code is not the certificate's (changed after enrolment): the engine sends nothing to the ledger
   // (IDENTITY_KDPPK_MISMATCH) until the workstation is enrolled again. The demo identity re-enrols by itself.
   const mismatch = identity && identity.kind !== 'none' && !identity.demo && identity.role === 'workstation' && identity.kdPPK !== settings?.kdPPK
+  // The peer refused this certificate (revoked, expired, another MSP) after it was enrolled: it looks valid here but
+  // signs nothing, until the next enrolment (whose enrolledAt is newer) replaces it.
+  const sync = useCall('sync.status', {})
+  const refusedAt = refusedSince(identity, sync.value?.targets.find((x) => x.target === 'ledger')?.identityRefusedAt ?? null)
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -95,6 +100,12 @@ export function LedgerEnrolment({
                   <dt>{t('enrol.expires')}</dt>
                   <dd>{dateTime(locale, identity.notAfter)}</dd>
                 </div>
+                {refusedAt !== null && (
+                  <div className="has-failed" role="alert" data-testid="ledger-identity-refused">
+                    <dt>{t('enrol.refused')}</dt>
+                    <dd>{t('enrol.refusedValue', { at: dateTime(locale, refusedAt) })}</dd>
+                  </div>
+                )}
                 <div>
                   <dt>{t('enrol.key')}</dt>
                   <dd>{identity.kind === 'pkcs11' ? `${t('enrol.signer.pkcs11')}: ${identity.tokenLabel} / ${identity.keyLabel}` : t('enrol.signer.software')}</dd>
@@ -147,4 +158,14 @@ export function LedgerEnrolment({
       </fieldset>
     </form>
   )
+}
+
+/**
+ * When the peer refused the stored certificate (TargetStatus.identityRefusedAt, ms), or null: also null when there is
+ * no identity or it was enrolled after the refusal (the settings answer of a new enrolment can arrive before the
+ * next status read).
+ */
+export function refusedSince(identity: Settings['ledger']['identity'] | undefined, refusedAt: number | null): number | null {
+  if (!identity || identity.kind === 'none' || refusedAt === null) return null
+  return refusedAt > identity.enrolledAt ? refusedAt : null
 }
