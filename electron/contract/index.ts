@@ -167,6 +167,8 @@ export const TargetStatus = z.object({
    * while no enrolment and no ledger success came after it. The bar shows "identity refused", never "connected".
    */
   identityRefusedAt: z.number().int().nullable(),
+  /** True when the target lacks what a send needs (SATUSEHAT without organization id or credentials): "not configured". */
+  unconfigured: z.boolean().optional(),
 })
 export const SyncStatus = z.object({
   targets: z.array(TargetStatus),
@@ -372,7 +374,7 @@ export const PatientCheck = z.object({
   /** Why PCare gave no live answer: a technical detail for support (the client's or the library's text, English), not for the page's prose. */
   pcareError: z.string().nullable(),
   patient: PatientView.nullable(),
-  ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable() }),
+  ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable(), problem: LedgerReadProblem.nullable() }),
   /** This card's visits already registered today (not cancelled, not rejected), so the counter sees a repeat at once. */
   registeredToday: z.array(z.object({ noRawat: z.string(), kdPoli: z.string(), nmPoli: z.string().nullable() })),
 })
@@ -409,6 +411,8 @@ export const RegistrationRow = z.object({
   calledAt: z.number().nullable(),
   callCount: z.number().int(),
   attendance: Attendance.nullable(),
+  /** The visit's version (clinic/version.ts): a correction sends the one it read and is refused if it moved. */
+  version: z.number().int(),
 })
 export type RegistrationRow = z.infer<typeof RegistrationRow>
 
@@ -444,6 +448,11 @@ export type CorrectionRow = z.infer<typeof CorrectionRow>
 /** Why a correction is made: required, in the words of who makes it. */
 const CorrectionReason = z.string().trim().min(3).max(300)
 const CorrectionResult = CorrectionRow.pick({ id: true, effect: true })
+/**
+ * The visit version a correction's form read (RegistrationRow.version, examination.get): a visit changed since at
+ * another desk refuses it with CONFLICT visit.changedElsewhere. Optional: a caller that read none is not checked.
+ */
+const VisitVersion = z.number().int().min(1).optional()
 
 export const HistoryEntry = z.object({
   noRawat: z.string(),
@@ -459,6 +468,16 @@ export const HistoryEntry = z.object({
 })
 export type HistoryEntry = z.infer<typeof HistoryEntry>
 /** One ledger entity linked to the card: its type and id, its record's status, and when it was written (tx time). */
+/**
+ * Why an interactive ledger read (card check, patient history) gave no answer, for the page's own sentence:
+ * IDENTITY_REFUSED the peer refused this workstation's certificate (revoked, expired, another MSP); FORBIDDEN the
+ * chaincode refused the read (history is org-scoped: this faskes has not served the patient on the ledger, or its
+ * visit is not on the ledger yet); UNREACHABLE no answer in time or no connection; OTHER anything else (the raw
+ * text stays beside it for support).
+ */
+export const LedgerReadProblem = z.enum(['IDENTITY_REFUSED', 'FORBIDDEN', 'UNREACHABLE', 'OTHER'])
+export type LedgerReadProblem = z.infer<typeof LedgerReadProblem>
+
 export const LedgerHistoryEntry = z.object({ type: z.string(), id: z.string(), status: z.string().nullable(), at: z.string().nullable() })
 export type LedgerHistoryEntry = z.infer<typeof LedgerHistoryEntry>
 
@@ -761,7 +780,7 @@ export const contract = {
   'settings.update': { input: SettingsPatch, output: Settings },
   'patient.check': { input: z.object({ query: z.string().max(40) }).strict(), output: PatientCheck },
   // ledger: false answers from SQLite alone, so the page can show local visits without waiting for the ledger read.
-  'patient.history': { input: z.object({ noKartu: NoKartu, ledger: z.boolean().default(true) }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerTotal: z.number().int().nullable(), ledgerError: z.string().nullable() }) },
+  'patient.history': { input: z.object({ noKartu: NoKartu, ledger: z.boolean().default(true) }).strict(), output: z.object({ local: z.array(HistoryEntry), ledger: z.array(LedgerHistoryEntry).nullable(), ledgerTotal: z.number().int().nullable(), ledgerError: z.string().nullable(), ledgerProblem: LedgerReadProblem.nullable() }) },
   'registration.create': { input: RegistrationInput, output: z.object({ noRawat: z.string(), tglDaftar: z.string() }) },
   'registration.today': { input: Empty, output: z.array(RegistrationRow) },
   /** Waits up to waitMs (at most 10 s, clinic/changes.ts) for a visit change after `cursor`, then answers the delta. */
@@ -836,14 +855,14 @@ export const contract = {
   'doctors.schedule': { input: z.object({ kdPoli: KdPoli, force: z.boolean().default(false) }).strict(), output: DoctorSchedule },
   'queue.call': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: z.object({ calledAt: z.number(), callCount: z.number().int() }) },
   'queue.attendance': { input: z.object({ noRawat: z.string().min(1).max(40), attendance: Attendance }).strict(), output: z.object({ attendance: Attendance, queued: z.boolean() }) },
-  'registration.cancel': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason }).strict(), output: CorrectionResult },
+  'registration.cancel': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason, version: VisitVersion }).strict(), output: CorrectionResult },
   /** A saved examination as the form reopens it, whether PCare has its kunjungan, and the visit's corrections. */
   'examination.get': {
     input: z.object({ noRawat: z.string().min(1).max(40) }).strict(),
-    output: z.object({ input: ExaminationInput, noKunjungan: z.string().nullable(), deletedAt: z.number().nullable(), corrections: z.array(CorrectionRow) }),
+    output: z.object({ input: ExaminationInput, noKunjungan: z.string().nullable(), deletedAt: z.number().nullable(), corrections: z.array(CorrectionRow), version: z.number().int() }),
   },
-  'examination.edit': { input: z.object({ input: ExaminationInput, reason: CorrectionReason }).strict(), output: CorrectionResult },
-  'kunjungan.delete': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason }).strict(), output: CorrectionResult },
+  'examination.edit': { input: z.object({ input: ExaminationInput, reason: CorrectionReason, version: VisitVersion }).strict(), output: CorrectionResult },
+  'kunjungan.delete': { input: z.object({ noRawat: z.string().min(1).max(40), reason: CorrectionReason, version: VisitVersion }).strict(), output: CorrectionResult },
   /** An admin made here enrols their authenticator at their own first sign-in (enrolAtSignIn): no secret is returned. */
   'users.create': { input: z.object({ username: Username, password: Password, role: Role, kdDokter: KdDokter.optional() }).strict(), output: SessionUser.extend({ enrolAtSignIn: z.boolean() }) },
   /** Disabling also ends the user's sessions at once. Refused for oneself and for the last enabled admin. */

@@ -28,6 +28,7 @@ const row = (noRawat: string, createdAt: number, keluhan = 'demam'): Row => ({
   calledAt: null,
   callCount: 0,
   attendance: null,
+  version: 1,
 })
 
 describe('mergeChanges', () => {

@@ -256,5 +256,6 @@ export function correctionHistory(db: DB, noRawat: string): CorrectionRow[] {
 export function examinationForEdit(db: DB, noRawat: string) {
   const e = db.prepare('SELECT data, no_kunjungan, deleted_at FROM examinations WHERE no_rawat = ?').get(noRawat) as Omit<ExamRow, 'ledger_visit_id'> | undefined
   if (!e) throw new AppError('NOT_FOUND', msg('corr.notExamined', { noRawat }))
-  return { input: storedInput(e.data), noKunjungan: e.no_kunjungan, deletedAt: e.deleted_at, corrections: correctionHistory(db, noRawat) }
+  const { version } = db.prepare('SELECT version FROM registrations WHERE no_rawat = ?').get(noRawat) as { version: number }
+  return { input: storedInput(e.data), noKunjungan: e.no_kunjungan, deletedAt: e.deleted_at, corrections: correctionHistory(db, noRawat), version }
 }

@@ -45,5 +45,6 @@ export function todayRegistrations(db: DB, now = Date.now(), only?: readonly str
     calledAt: (r.called_at as number | null) ?? null,
     callCount: Number(r.call_count ?? 0),
     attendance: (r.attendance as RegistrationRow['attendance']) ?? null,
+    version: Number(r.version),
   }))
 }

@@ -152,6 +152,31 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
     expect(await poli.nextChange(start.cursor)).toMatchObject({ changed: [noRawat] })
   })
 
+  it('two desks change the same visit: the second, holding the version it read, gets CONFLICT and nothing is overwritten', async () => {
+    await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket 1')
+    await pairDesk(deskDirs[1].dir, hub.url, code(), 'Loket 2')
+    const one = client(deskDirs[0].dir)
+    const two = client(deskDirs[1].dir)
+    const signIn = async (c: HubClient) => (await c.call('auth.login', { username: 'loket', password: 'rahasia-loket-1' }, undefined)).session ?? undefined
+    const [s1, s2] = [await signIn(one), await signIn(two)]
+    const made = await one.call('registration.create', visit, s1)
+    const noRawat = (made.result as { value: { noRawat: string } }).value.noRawat
+    // Both desks show the visit at the same version.
+    const rowAt = async (c: HubClient, s: string | undefined) =>
+      ((await c.call('registration.today', {}, s)).result as { value: { noRawat: string; version: number }[] }).value.find((r) => r.noRawat === noRawat)!
+    const seenBy1 = await rowAt(one, s1)
+    const seenBy2 = await rowAt(two, s2)
+    expect(seenBy2.version).toBe(seenBy1.version)
+    const first = await one.call('registration.cancel', { noRawat, reason: 'salah poli', version: seenBy1.version }, s1)
+    expect(first.result).toMatchObject({ ok: true })
+    const second = await two.call('registration.cancel', { noRawat, reason: 'pasien pulang', version: seenBy2.version }, s2)
+    expect(second.result).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'visit.changedElsewhere', params: { noRawat } } })
+    // One correction, with the first desk's reason: the second did not overwrite it.
+    const reasons = core.db.prepare('SELECT reason FROM corrections WHERE no_rawat = ?').all(noRawat) as { reason: string }[]
+    expect(reasons).toEqual([{ reason: 'salah poli' }])
+    expect((await rowAt(two, s2)).version).toBe(seenBy1.version + 1)
+  })
+
   it('registration.changes over /rpc: the whole list for a null cursor, then only the changed rows', async () => {
     await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket')
     const desk = client(deskDirs[0].dir)

@@ -14,6 +14,7 @@ import { patientHistory } from '../clinic/history'
 import { callPatient, markAttendance } from '../clinic/queue'
 import { todayRegistrations } from '../clinic/registrations'
 import { changedVisit, registrationChanges, VISIT_WRITES, type ChangeFeed } from '../clinic/changes'
+import { withVisitVersion } from '../clinic/version'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
 import { credentialPresence, savePcareCredentials, saveSatusehatCredentials } from '../credentials/presence'
@@ -104,7 +105,7 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'registration.create': (input, ctx) => thenKick(core, registerVisit(core.db, core.settings.get(), input, actor(ctx))),
     'registration.today': () => todayRegistrations(core.db),
     'registration.changes': (input) => registrationChanges(core.db, core.changes, input),
-    'examination.save': (input, ctx) => thenKick(core, recordExamination(core.db, core.settings.get(), input, actor(ctx))),
+    'examination.save': (input, ctx) => thenKick(core, withVisitVersion(core.db, input.noRawat, undefined, () => recordExamination(core.db, core.settings.get(), input, actor(ctx)))),
     'print.slip': ({ noRawat }) => registrationSlip(core.db, core.settings.get(), noRawat),
     'print.rujukan': ({ noRawat }) => referralLetter(core.db, core.settings.get(), noRawat),
 
@@ -152,9 +153,11 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'doctors.schedule': (input) => poliSchedule(core.db, core.engine, input),
     'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),
     'queue.attendance': ({ noRawat, attendance }) => thenKick(core, markAttendance(core.db, noRawat, attendance), (r) => r.queued),
-    'registration.cancel': ({ noRawat, reason }, ctx) => thenKick(core, cancelRegistration(core.db, noRawat, reason, actor(ctx)), (r) => r.effect === 'queued'),
+    'registration.cancel': ({ noRawat, reason, version }, ctx) =>
+      thenKick(core, withVisitVersion(core.db, noRawat, version, () => cancelRegistration(core.db, noRawat, reason, actor(ctx))), (r) => r.effect === 'queued'),
     'examination.get': ({ noRawat }) => examinationForEdit(core.db, noRawat),
-    'examination.edit': ({ input, reason }, ctx) => thenKick(core, editExamination(core.db, input, reason, actor(ctx))),
-    'kunjungan.delete': ({ noRawat, reason }, ctx) => thenKick(core, deleteKunjungan(core.db, noRawat, reason, actor(ctx)), (r) => r.effect === 'queued'),
+    'examination.edit': ({ input, reason, version }, ctx) => thenKick(core, withVisitVersion(core.db, input.noRawat, version, () => editExamination(core.db, input, reason, actor(ctx)))),
+    'kunjungan.delete': ({ noRawat, reason, version }, ctx) =>
+      thenKick(core, withVisitVersion(core.db, noRawat, version, () => deleteKunjungan(core.db, noRawat, reason, actor(ctx))), (r) => r.effect === 'queued'),
   }
 }

@@ -32,7 +32,7 @@ export function Pemeriksaan() {
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   // A saved examination reopened for a correction (only while that visit stays selected), and the last one corrected.
-  const [editing, setEditing] = useState<{ noRawat: string; input: ExaminationInput } | null>(null)
+  const [editing, setEditing] = useState<{ noRawat: string; input: ExaminationInput; version: number } | null>(null)
   const [edited, setEdited] = useState<string | null>(null)
   useFocusFirst(ref, today.value !== undefined)
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
@@ -112,6 +112,7 @@ export function Pemeriksaan() {
                     row={selected}
                     lists={lists}
                     editing={editing.input}
+                    editVersion={editing.version}
                     onStopEditing={() => setEditing(null)}
                     onSaved={(n) => {
                       setEditing(null)
@@ -126,7 +127,7 @@ export function Pemeriksaan() {
                         {t('exam.alreadyExamined', { noRawat: selected.noRawat })} <ReferralPrintButton noRawat={selected.noRawat} />
                       </p>
                     )}
-                    <ExaminedCard noRawat={selected.noRawat} refreshKey={saved} onEdit={(input) => setEditing({ noRawat: selected.noRawat, input })} />
+                    <ExaminedCard noRawat={selected.noRawat} refreshKey={saved} onEdit={(input, version) => setEditing({ noRawat: selected.noRawat, input, version })} />
                   </>
                 )
               ) : current && rejected(current) ? (
@@ -160,9 +161,24 @@ const DEFAULT_STATUS_PULANG = [{ kdStatusPulang: '3', nmStatusPulang: 'Berobat J
 /**
  * The examination form. With `editing` (a saved examination reopened for a correction) it starts from what was saved,
  * leaves out what a correction cannot change (tindakan, obat, vertical referral, claim), and saving asks for the
- * reason before `examination.edit` (core queues a PUT kunjungan when the kunjungan was sent).
+ * reason before `examination.edit` (core queues a PUT kunjungan when the kunjungan was sent). `editVersion` is the visit
+ * version the saved examination was read at: changed meanwhile at another desk, core refuses the edit (CONFLICT).
  */
-function ExamForm({ row, lists, onSaved, editing, onStopEditing }: { row: Row; lists: Lists | null; onSaved: (noRawat: string) => void; editing?: ExaminationInput; onStopEditing?: () => void }) {
+function ExamForm({
+  row,
+  lists,
+  onSaved,
+  editing,
+  editVersion,
+  onStopEditing,
+}: {
+  row: Row
+  lists: Lists | null
+  onSaved: (noRawat: string) => void
+  editing?: ExaminationInput
+  editVersion?: number
+  onStopEditing?: () => void
+}) {
   const { t } = useI18n()
   const formRef = useRef<HTMLFormElement>(null)
   useFocusFirst(formRef)
@@ -326,7 +342,7 @@ function ExamForm({ row, lists, onSaved, editing, onStopEditing }: { row: Row; l
           onConfirm={async (reason) => {
             confirmed.current = true
             try {
-              await call('examination.edit', { input: pending, reason })
+              await call('examination.edit', { input: pending, reason, version: editVersion })
               dispatch({ type: 'saved' })
               onSaved(row.noRawat)
             } catch (err) {

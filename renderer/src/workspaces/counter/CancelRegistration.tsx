@@ -22,7 +22,7 @@ export function useCancelRegistration(onDone: (noRawat: string) => void): { open
       title={t('corr.cancelTitle', { noRawat: row.noRawat })}
       confirmLabel={t('corr.cancelConfirm')}
       onConfirm={async (reason) => {
-        await call('registration.cancel', { noRawat: row.noRawat, reason })
+        await call('registration.cancel', { noRawat: row.noRawat, reason, version: row.version })
         setDone(row.noRawat)
         onDone(row.noRawat)
       }}

@@ -7,11 +7,11 @@ import { useI18n } from '../../i18n'
 import { dateTime } from '../../time'
 
 /**
- * A saved examination's corrections (clinician or admin): reopen it to edit (`onEdit` gets it as saved), delete its
+ * A saved examination's corrections (clinician or admin): reopen it to edit (`onEdit` gets it as saved, with the visit version it was read at), delete its
  * kunjungan with a reason, and the visit's correction history (who, when, why, and whether anything went out).
  * Read from SQLite with `examination.get`; asked again when `refreshKey` changes (a save or an edit).
  */
-export function ExaminedCard({ noRawat, refreshKey, onEdit }: { noRawat: string; refreshKey: unknown; onEdit: (saved: ExaminationInput) => void }) {
+export function ExaminedCard({ noRawat, refreshKey, onEdit }: { noRawat: string; refreshKey: unknown; onEdit: (saved: ExaminationInput, version: number) => void }) {
   const { t, locale } = useI18n()
   const exam = useCall('examination.get', { noRawat })
   const [deleting, setDeleting] = useState(false)
@@ -37,7 +37,7 @@ export function ExaminedCard({ noRawat, refreshKey, onEdit }: { noRawat: string;
       {v && v.deletedAt !== null && !deleted && <p className="muted">{t('corr.examDeleted')}</p>}
       {v && v.deletedAt === null && (
         <div className="actions">
-          <button type="button" onClick={() => onEdit(v.input)}>
+          <button type="button" onClick={() => onEdit(v.input, v.version)}>
             {t('corr.edit')}
           </button>
           <button type="button" className="danger" onClick={() => setDeleting(true)}>
@@ -68,7 +68,7 @@ export function ExaminedCard({ noRawat, refreshKey, onEdit }: { noRawat: string;
           title={t('corr.deleteTitle', { noRawat })}
           confirmLabel={t('corr.deleteConfirm')}
           onConfirm={async (reason) => {
-            await call('kunjungan.delete', { noRawat, reason })
+            await call('kunjungan.delete', { noRawat, reason, version: v?.version })
             setDeleted(true)
             reload()
           }}
