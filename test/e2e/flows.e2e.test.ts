@@ -171,7 +171,7 @@ it('counter: QR from the webcam → live status → visit registered; then PCare
   await page.keyboard.press('Enter')
   await page.getByTestId('registered').waitFor()
   expect(await page.getByTestId('no-urut').innerText()).toBe('Nomor urut: menunggu PCare')
-  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 20_000 }).toMatch(/Terputus[\s\S]*Mengirim [1-9]/)
+  await expect.poll(() => statusOf('PCare').innerText(), { timeout: 20_000 }).toMatch(/Terputus[\s\S]*[1-9] menunggu/)
   await page.screenshot({ path: join(shots, 'flow-2-pendaftaran-offline.png') })
 
   // PCare is back on the same port and state: the queue drains, the number arrives, the progress goes away.

@@ -86,7 +86,7 @@ it('opens on the counter, switches workspaces by keyboard and click, and shows w
 
   // Status bar: counts come from the outbox rows seeded above.
   await expect.poll(() => statusOf(page, 'PCare').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*1/)
-  expect(await statusOf(page, 'Ledger').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*0[\s\S]*Terakhir berhasil\s*5 menit yang lalu/)
+  expect(await statusOf(page, 'Ledger').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*0[\s\S]*Berhasil\s*5 menit yang lalu/)
   expect(await statusOf(page, 'Antrean').innerText()).toMatch(/Tertunda\s*0[\s\S]*Gagal\s*0[\s\S]*belum pernah/)
   await page.screenshot({ path: join(shots, '1-pendaftaran.png') })
 

@@ -42,6 +42,7 @@ export async function savePcareCredentials(
 export async function saveSatusehatCredentials(store: CredentialStore | null, engine: SyncEngine | null, input: Input<'credentials.setSatusehat'>): Promise<CredentialPresence> {
   if (!store) throw new AppError('UNAVAILABLE', msg('err.noKeychain'))
   await store.setSatusehat(input)
+  await engine?.refreshSatusehatCredentials()
   engine?.kick()
   return credentialPresence(store)
 }

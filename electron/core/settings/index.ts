@@ -1,6 +1,7 @@
 import { Settings, SettingsPatch, type LedgerIdentity } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { AppError, fieldError, msg } from '../errors'
 
 /** Defaults for a fresh install: demo remotes until an admin configures real ones. */
 export const defaultSettings: Settings = {
@@ -72,6 +73,12 @@ export class SettingsStore {
       next[k] = cur && typeof cur === 'object' && v && typeof v === 'object' ? { ...cur, ...v } : v
     }
     const checked = Settings.parse(next)
+    // Sandbox, production and custom addresses send as the faskes's Organization: without its id nothing can be sent,
+    // so the lane is refused here rather than shown on and failing every visit (the demo uses the simulator's id).
+    const ss = checked.satusehat
+    if (valid.satusehat && ss.enabled && ss.environment !== 'demo' && !ss.orgId) {
+      throw new AppError('INVALID_INPUT', msg('err.invalidInput'), [fieldError('satusehat.orgId', msg('v.required'))])
+    }
     const upsert = this.db.prepare(
       'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
     )

@@ -94,6 +94,8 @@ export class SyncEngine {
   readonly reference: ReferenceAutoRefresh | null
   private ledgerConn: { key: string; conn: Promise<LedgerConnection> } | null = null
   private satusehat: { key: string; client: SatusehatClient } | null = null
+  /** Whether the keychain holds SATUSEHAT's client credentials: null until read (start, a save, each client build). */
+  private satusehatCreds: boolean | null = null
   private renewTimer: unknown = null
 
   constructor(
@@ -131,6 +133,16 @@ export class SyncEngine {
     if (options.events ?? true) this.events.start()
     this.reference?.start()
     this.scheduleRenewal()
+    void this.refreshSatusehatCredentials()
+  }
+
+  /** Re-reads whether SATUSEHAT's credentials are in the keychain (after a save, at start); an unreadable keychain leaves it unknown. */
+  async refreshSatusehatCredentials(): Promise<void> {
+    try {
+      this.satusehatCreds = (await this.remotes.keychain?.satusehat?.()) != null
+    } catch {
+      this.satusehatCreds = null
+    }
   }
 
   /** The daily re-enrolment check (the connect-time one is in ledger()); a due renewal reconnects on the next send. */
@@ -168,7 +180,25 @@ export class SyncEngine {
     for (const w of Object.values(this.workers)) w.kick()
   }
   connectivity(): Connectivity {
-    return { ledger: this.workers.ledger.online, pcare: this.workers.pcare.online, antrean: this.workers.antrean.online, satusehat: this.workers.satusehat.online }
+    return {
+      ledger: this.workers.ledger.online,
+      pcare: this.workers.pcare.online,
+      antrean: this.workers.antrean.online,
+      satusehat: this.workers.satusehat.online,
+      unconfigured: this.satusehatConfigured() ? [] : ['satusehat'],
+    }
+  }
+
+  /**
+   * Whether SATUSEHAT has what a send needs (the same checks as satusehatClient, without the keychain read): the demo
+   * simulator, or an organization id, the custom addresses and credentials not known to be missing. A lane without
+   * them is shown "not configured", never "connected" from an older state.
+   */
+  private satusehatConfigured(): boolean {
+    const s = this.settings.get().satusehat
+    if (s.environment === 'demo') return this.remotes.demoSatusehat !== undefined
+    if (!s.orgId || this.satusehatCreds === false) return false
+    return s.environment !== 'custom' || (!!s.authBase && !!s.fhirBase && !!s.kfaBase)
   }
   get idle(): boolean {
     return Object.values(this.workers).every((w) => w.idle)
@@ -215,6 +245,7 @@ export class SyncEngine {
     const demo = s.environment === 'demo' ? this.remotes.demoSatusehat : undefined
     if (s.environment === 'demo' && !demo) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
     const credentials = demo ? demo.credentials : await this.remotes.keychain?.satusehat?.()
+    if (!demo) this.satusehatCreds = credentials != null
     if (!credentials) throw new AppError('UNAVAILABLE', msg('remote.satusehatNoCredentials'))
     const orgId = demo ? demo.orgId : s.orgId
     if (!orgId) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))

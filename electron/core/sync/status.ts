@@ -4,8 +4,11 @@ import { referenceStamp } from '../reference/auto'
 import { satusehatEnabled } from '../satusehat/store'
 import { SettingsStore } from '../settings'
 
-/** Per remote: reachable at the last call or probe, false when not, null or absent when not yet known. */
-export type Connectivity = Partial<Record<Target, boolean | null>>
+/**
+ * Per remote: reachable at the last call or probe, false when not, null or absent when not yet known; `unconfigured`
+ * names the remotes that lack what a send needs (engine satusehatConfigured).
+ */
+export type Connectivity = Partial<Record<Target, boolean | null>> & { unconfigured?: readonly Target[] }
 
 /**
  * Status-bar numbers, read from the outbox itself so they survive restarts and can't drift from the truth.
@@ -52,6 +55,7 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
     return {
       target,
       online: connectivity[target] ?? null,
+      ...(connectivity.unconfigured?.includes(target) ? { unconfigured: true } : {}),
       pending: (c?.waiting ?? 0) - (blocked.get(target) ?? 0),
       blocked: blocked.get(target) ?? 0,
       inFlight: c?.in_flight ?? 0,

@@ -46,21 +46,30 @@ function TargetItem({ status }: { status: TargetStatus }) {
   const { t, locale } = useI18n()
   const name = t(`target.${status.target}`)
   const now = Date.now()
+  // A lane without its organization id or credentials sends nothing: never green from an older state.
+  const state = status.unconfigured ? 'unconfigured' : stateOf(status)
+  const queued = status.pending + status.inFlight
+  // Only a lane that can send is "sending"; offline or unconfigured, the queue waits (no progress bar).
+  const stalled = state === 'offline' || state === 'unconfigured'
+  const stateText = state === 'unconfigured' ? t('sync.unconfigured') : t(stateKey[state])
   return (
     <li className="status-target" aria-label={name}>
       <span className="status-name">
-        <span className={`dot dot-${stateOf(status)}`} aria-hidden="true" />
+        <span className={`dot dot-${state}`} aria-hidden="true" />
         {name}
-        <span className="status-online" data-state={stateOf(status)}>
-          {t(stateKey[stateOf(status)])}
+        <span className="status-online" data-state={state} title={stateText}>
+          {stateText}
         </span>
-        {status.pending + status.inFlight > 0 && (
-          // Indeterminate: how long draining takes depends on the remote, so only "busy" is honest.
-          <span className="status-progress">
-            <progress aria-label={t('sync.syncing', { n: status.pending + status.inFlight })} />
-            {t('sync.syncing', { n: status.pending + status.inFlight })}
-          </span>
-        )}
+        {queued > 0 &&
+          (stalled ? (
+            <span className="status-progress">{t('sync.waiting', { n: queued })}</span>
+          ) : (
+            // Indeterminate: how long draining takes depends on the remote, so only "busy" is honest.
+            <span className="status-progress">
+              <progress aria-label={t('sync.syncing', { n: queued })} />
+              {t('sync.syncing', { n: queued })}
+            </span>
+          ))}
       </span>
       <dl className="status-counts">
         <div>
@@ -85,7 +94,7 @@ function TargetItem({ status }: { status: TargetStatus }) {
           <dd>{status.failed}</dd>
         </div>
         <div>
-          <dt>{t('sync.lastSuccess')}</dt>
+          <dt title={t('sync.lastSuccess')}>{t('sync.lastOk')}</dt>
           <dd>
             {status.lastSuccessAt === null ? (
               t('sync.never')

@@ -41,6 +41,11 @@ export function SatusehatSettings({ settings, onSaved }: { settings: Settings | 
       setSave({ kind: 'error', error: new ApiError('INVALID_INPUT', t('settings.hasErrors'), [{ field: 'satusehat.timeoutMs', message: t('settings.notNumber') }]) })
       return
     }
+    // Sandbox, production and custom addresses send as the faskes's Organization: core refuses them without its id too.
+    if (form.enabled && form.environment !== 'demo' && form.orgId.trim() === '') {
+      setSave({ kind: 'error', error: new ApiError('INVALID_INPUT', t('settings.hasErrors'), [{ field: 'satusehat.orgId', message: t('ss.orgIdRequired') }]) })
+      return
+    }
     setSave({ kind: 'busy' })
     try {
       const s = await call('settings.update', {
@@ -104,7 +109,7 @@ export function SatusehatSettings({ settings, onSaved }: { settings: Settings | 
           <label className="checkbox">
             <input id="f-satusehat-enabled" type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> {t('ss.enabled')}
           </label>
-          {field('environment', 'ss.environment', select('environment', ['demo', 'sandbox', 'production', 'custom'] as const, (o) => t(`ss.env.${o}`)), 'ss.environmentHint')}
+          {field('environment', 'ss.environment', select('environment', ['demo', 'sandbox', 'production', 'custom'] as const, (o) => t(`ss.env.${o}`)), demo ? 'ss.environmentHintDemo' : 'ss.environmentHintLive')}
           {form.environment === 'custom' && (
             <>
               {field('authBase', 'ss.authBase', text('authBase', 'url'))}

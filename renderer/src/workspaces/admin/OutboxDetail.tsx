@@ -1,12 +1,24 @@
 import { when } from '../../components/Field'
 import { useCall } from '../../hooks'
-import { useI18n } from '../../i18n'
+import { useI18n, type MessageKey } from '../../i18n'
 import { pcareWords, reasonText } from '../../reasons'
 
-/** One outbox job: its payload and every attempt with request and response. */
+/** An attempt's outcome as the worker records it (core/sync/outbox.ts AttemptRow.outcome), in staff words. */
+const outcomeKey: Record<string, MessageKey> = {
+  ok: 'attempt.ok',
+  transient: 'attempt.transient',
+  permanent: 'attempt.permanent',
+  ambiguous: 'attempt.ambiguous',
+  reconciled: 'attempt.reconciled',
+}
+
+/**
+ * One outbox job: its payload and every attempt with request and response. Read again every 3 s like the list, so a
+ * resend that went through shows its new status and attempt without closing the panel.
+ */
 export function OutboxDetail({ id, onClose }: { id: number; onClose: () => void }) {
   const { t, locale } = useI18n()
-  const { value: d, error } = useCall('outbox.detail', { id })
+  const { value: d, error } = useCall('outbox.detail', { id }, { pollMs: 3000 })
   const err = error?.message
   return (
     <section className="detail" aria-labelledby="detail-title" data-testid="detail">
@@ -28,7 +40,7 @@ export function OutboxDetail({ id, onClose }: { id: number; onClose: () => void 
             {d.attempts.map((a) => (
               <li key={a.id}>
                 <p>
-                  <strong>{when(locale, a.startedAt)}</strong> · {a.outcome}
+                  <strong>{when(locale, a.startedAt)}</strong> · {outcomeKey[a.outcome] ? t(outcomeKey[a.outcome]) : a.outcome}
                   {a.httpStatus !== null && ` · HTTP ${a.httpStatus}`}
                   {a.durationMs !== null && ` · ${a.durationMs} ms`}
                   {a.errorCode && ` · ${pcareWords(a.errorCode, a.errorMessage) ? `“${a.errorMessage}” — ` : ''}${reasonText(locale, a.errorCode, a.errorMessage)}`}
