@@ -26,7 +26,9 @@ export function ExaminedCard({ noRawat, refreshKey, onEdit }: { noRawat: string;
 
   const v = exam.value
   return (
-    <section className="card" aria-labelledby="corr-title" data-testid="examined-card">
+    // Named on its own, not by the heading: the heading's sentence points at the patient history below, and a region
+    // named "… Riwayat pasien …" would be a second match for that history's name.
+    <section className="card" aria-label={t('corr.cardLabel', { noRawat })} data-testid="examined-card">
       <h2 id="corr-title">{t('exam.alreadyExamined', { noRawat })}</h2>
       {exam.error && <p className="alert">{exam.error.message}</p>}
       {deleted && (
