@@ -27,8 +27,14 @@ export function freshKdPPK(): string {
   return 'T' + randomBytes(8).toString('hex').toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 7)
 }
 
-/** The demo remotes on these simulators; with `satusehat`, the SATUSEHAT simulator is the demo SATUSEHAT too. */
-export function demoRemotes(sim: Simulator, satusehat?: SatusehatSimulator): Remotes {
+/**
+ * The demo remotes on these simulators; with `satusehat`, the SATUSEHAT simulator is the demo SATUSEHAT too. Only
+ * their addresses and fake credentials are read, so a simulator in another process (bench/sync-catchup.ts) serves too.
+ */
+export function demoRemotes(
+  sim: Pick<Simulator, 'pcareBaseUrl' | 'antreanBaseUrl' | 'credentials'>,
+  satusehat?: Pick<SatusehatSimulator, 'authBase' | 'fhirBase' | 'kfaBase' | 'credentials'>,
+): Remotes {
   const c = sim.credentials
   const s = satusehat
   return {

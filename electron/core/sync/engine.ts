@@ -106,10 +106,12 @@ export class SyncEngine {
   ) {
     this.store = new OutboxStore(db)
     const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange }
-    // SATUSEHAT: one visit at a time (its quotas are not published; one token is shared by every send).
+    // SATUSEHAT: four visits at a time (one chain per visit, so a visit's own jobs stay in order), all on the one
+    // cached client and its token. Its quotas are not published: a 429 holds that job until its Retry-After
+    // (classifier rate_limited, backoff.ts retryDelayMs). Measured in bench/sync-catchup.ts (docs/satusehat.md).
     // Ledger: with batching, two full batches in flight (one commits while the next fills); else the pipelining depth.
     const batch = options.ledgerBatch === false ? null : { ...LEDGER_BATCH, ...options.ledgerBatch }
-    const c = { ledger: batch ? 2 * batch.maxItems : 16, pcare: 4, antrean: 2, satusehat: 1, ...options.concurrency }
+    const c = { ledger: batch ? 2 * batch.maxItems : 16, pcare: 4, antrean: 2, satusehat: 4, ...options.concurrency }
     const ledgerSingle = ledgerExecutor(() => this.ledger(), options.scheduler)
     this.workers = {
       pcare: new TargetWorker(db, this.store, pcareExecutor(db, () => this.pcareClient()), { ...common, concurrency: c.pcare }),
