@@ -364,6 +364,16 @@ export const PatientView = z.object({
   tunggakan: z.number().nullable(),
 })
 export type PatientView = z.infer<typeof PatientView>
+/**
+ * Why an interactive ledger read (card check, patient history) gave no answer, for the page's own sentence:
+ * IDENTITY_REFUSED the peer refused this workstation's certificate (revoked, expired, another MSP); FORBIDDEN the
+ * chaincode refused the read (history is org-scoped: this faskes has not served the patient on the ledger, or its
+ * visit is not on the ledger yet); UNREACHABLE no answer in time or no connection; OTHER anything else (the raw
+ * text stays beside it for support).
+ */
+export const LedgerReadProblem = z.enum(['IDENTITY_REFUSED', 'FORBIDDEN', 'UNREACHABLE', 'OTHER'])
+export type LedgerReadProblem = z.infer<typeof LedgerReadProblem>
+
 export const PatientCheck = z.object({
   /** 'live' = PCare answered now; 'cache' = PCare could not be reached and this is the last known status. */
   source: z.enum(['live', 'cache', 'none']),
@@ -468,16 +478,6 @@ export const HistoryEntry = z.object({
 })
 export type HistoryEntry = z.infer<typeof HistoryEntry>
 /** One ledger entity linked to the card: its type and id, its record's status, and when it was written (tx time). */
-/**
- * Why an interactive ledger read (card check, patient history) gave no answer, for the page's own sentence:
- * IDENTITY_REFUSED the peer refused this workstation's certificate (revoked, expired, another MSP); FORBIDDEN the
- * chaincode refused the read (history is org-scoped: this faskes has not served the patient on the ledger, or its
- * visit is not on the ledger yet); UNREACHABLE no answer in time or no connection; OTHER anything else (the raw
- * text stays beside it for support).
- */
-export const LedgerReadProblem = z.enum(['IDENTITY_REFUSED', 'FORBIDDEN', 'UNREACHABLE', 'OTHER'])
-export type LedgerReadProblem = z.infer<typeof LedgerReadProblem>
-
 export const LedgerHistoryEntry = z.object({ type: z.string(), id: z.string(), status: z.string().nullable(), at: z.string().nullable() })
 export type LedgerHistoryEntry = z.infer<typeof LedgerHistoryEntry>
 

@@ -29,7 +29,7 @@ describe('what the counter may register after a check', () => {
     checkedAt: 1,
     pcareError: null,
     patient: null,
-    ledger: { status: null, checkedAt: null, source: 'none', error: null },
+    ledger: { status: null, checkedAt: null, source: 'none', error: null, problem: null },
     registeredToday: [],
     ...over,
   })

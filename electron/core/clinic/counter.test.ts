@@ -88,8 +88,17 @@ describe('checkPatient outcomes', () => {
     expect(reports.filter(([t]) => t === 'pcare').every(([, ok]) => ok)).toBe(true)
     expect(reports).toContainEqual(['ledger', false])
     // The ledger's transport error is kept for support, not turned into a card status.
-    expect(active.ledger).toMatchObject({ status: null, source: 'none' })
+    expect(active.ledger).toMatchObject({ status: null, source: 'none', problem: 'UNREACHABLE' })
     expect(active.ledger.error).toMatch(/UNAVAILABLE/)
+  })
+
+  it('a revoked workstation: the card check names the refused certificate and the ledger counts as reachable', async () => {
+    const refused = 'error validating proposal: access denied: channel [bpjs-main] creator org [PuskesmasMSP]'
+    const r: Remotes = { ...remotesWith(online), ledger: async () => ({ contract: () => ({ evaluateTransaction: () => Promise.reject(new Error(`10 ABORTED: ${refused}`)) }) }) as never }
+    const check = await checkPatient(db, r, ACTIVE, 1000)
+    expect(check.ledger).toMatchObject({ status: null, problem: 'IDENTITY_REFUSED' })
+    expect(reports).toContainEqual(['ledger', true])
+    expect(reports).not.toContainEqual(['ledger', false])
   })
 
   it('offline: a card seen before comes from the cache with its time; a never-seen one says so; PCare reported unreachable', async () => {

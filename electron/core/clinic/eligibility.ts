@@ -6,7 +6,7 @@ import { chaincodeErrorKind } from '../ledger/gateway'
 import type { PcareClient } from '../pcare'
 import type { Peserta } from '../pcare/types'
 import { localIsoDate } from './dates'
-import { DeadlineError, pcareUnreachable } from './remote-code'
+import { DeadlineError, ledgerReadProblem, pcareUnreachable } from './remote-code'
 
 export interface Remotes {
   pcare(): Promise<PcareClient>
@@ -127,7 +127,7 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
   const row = live === null ? undefined : cached()
   const noKartu = row?.no_kartu ?? (q.kind === 'noka' ? q.value : null)
 
-  const ledger: PatientCheck['ledger'] = { status: row?.ledger_status ?? null, checkedAt: row?.ledger_checked_at ?? null, source: row?.ledger_status ? 'cache' : 'none', error: null }
+  const ledger: PatientCheck['ledger'] = { status: row?.ledger_status ?? null, checkedAt: row?.ledger_checked_at ?? null, source: row?.ledger_status ? 'cache' : 'none', error: null, problem: null }
   if (noKartu && remotes) {
     try {
       const bytes = await boundedRead(() => remotes.ledger(), (conn) => conn.contract('Card').evaluateTransaction('ReadStatus', noKartu), timeoutMs, 'Ledger')
@@ -137,11 +137,13 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
       remotes.report?.('ledger', true)
     } catch (err) {
       const kind = chaincodeErrorKind(err)
-      // The chaincode answered (with a refusal): the ledger is reachable. Anything else is a transport failure,
-      // except a connection that was not ready in time (keychain or gateway setup), which says nothing of the peer.
-      if (!(err instanceof NotReadyError)) remotes.report?.('ledger', kind !== undefined)
+      const problem = ledgerReadProblem(err)
+      // The chaincode or the peer answered (with a refusal, of the card or of this workstation's certificate): the
+      // ledger is reachable. Anything else is a transport failure, except a connection that was not ready in time
+      // (keychain or gateway setup), which says nothing of the peer.
+      if (!(err instanceof NotReadyError)) remotes.report?.('ledger', kind !== undefined || problem === 'IDENTITY_REFUSED')
       if (kind === 'NOT_FOUND') Object.assign(ledger, { status: LEDGER_NOT_RECORDED, checkedAt: now, source: 'live' })
-      else ledger.error = err instanceof Error ? err.message : String(err)
+      else Object.assign(ledger, { error: err instanceof Error ? err.message : String(err), problem })
     }
   }
   if (live === null) return { source: 'live', notFound: true, checkedAt: now, pcareError: null, patient: null, ledger, registeredToday: [] }

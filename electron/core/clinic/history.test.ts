@@ -112,4 +112,16 @@ describe('patientHistory', () => {
     expect(h).toMatchObject({ ledger: null, ledgerTotal: null, ledgerError: '14 UNAVAILABLE: peer down' })
     expect(h.local).toHaveLength(1)
   })
+
+  it('names why the ledger gave no history: refused certificate, org-scoped FORBIDDEN, another refusal, no answer', async () => {
+    visit(now)
+    const refusedBy = async (text: string) => (await patientHistory(db(), ledgerAnswering(() => Promise.reject(new Error(text))), { noKartu: CARD, ledger: true }, true)).ledgerProblem
+    // The peer's words when the workstation's certificate is revoked (test/sync/identity.test.ts), and scope.ts's refusal.
+    expect(await refusedBy('10 ABORTED: failed to endorse: error validating proposal: access denied: channel [bpjs-main] creator org [PuskesmasMSP]')).toBe('IDENTITY_REFUSED')
+    expect(await refusedBy('chaincode response 500, FORBIDDEN: faskes 0199B001 neither served nor was referred this patient; it may not read its history')).toBe('FORBIDDEN')
+    expect(await refusedBy('chaincode response 500, INVALID: bad card number')).toBe('OTHER')
+    expect(await refusedBy('14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:9051')).toBe('UNREACHABLE')
+    expect((await patientHistory(db(), null, { noKartu: CARD, ledger: true }, true)).ledgerProblem).toBe('UNREACHABLE')
+    expect((await patientHistory(db(), null, { noKartu: CARD, ledger: false }, true)).ledgerProblem).toBeNull()
+  })
 })

@@ -2,6 +2,7 @@ import type { HistoryEntry, Output } from '../../contract'
 import type { DB } from '../db'
 import { recentLedgerEntries } from '../ledger/history'
 import { withTimeout, type Remotes } from './eligibility'
+import { ledgerReadProblem } from './remote-code'
 
 /** Ledger entries the patient history shows (newest first); the total is shown beside them. */
 const LEDGER_HISTORY_LIMIT = 50
@@ -36,7 +37,8 @@ function localHistory(db: DB, noKartu: string, withDiagnoses: boolean): HistoryE
 /**
  * A card's history: the local visits, and with `ledger` the newest entries on the ledger as well. The ledger read
  * never fails the call: without an engine, or when the ledger does not answer in time or refuses, `ledgerError`
- * says why (the ledger's or the client's words) and the local visits are still shown. `withDiagnoses` false (the
+ * says why (the ledger's or the client's words, for support), `ledgerProblem` which of LedgerReadProblem it is (for
+ * the page's sentence), and the local visits are still shown. `withDiagnoses` false (the
  * counter) leaves every visit's diagnoses out.
  */
 export async function patientHistory(
@@ -46,13 +48,13 @@ export async function patientHistory(
   withDiagnoses: boolean,
 ): Promise<Output<'patient.history'>> {
   const local = localHistory(db, input.noKartu, withDiagnoses)
-  if (!input.ledger) return { local, ledger: null, ledgerTotal: null, ledgerError: null }
-  if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'no ledger connection in this session' }
+  if (!input.ledger) return { local, ledger: null, ledgerTotal: null, ledgerError: null, ledgerProblem: null }
+  if (!remotes) return { local, ledger: null, ledgerTotal: null, ledgerError: 'no ledger connection in this session', ledgerProblem: 'UNREACHABLE' }
   try {
     // The newest entries only: a card used for years links hundreds of entities on the ledger.
     const { total, entries } = await withTimeout((async () => recentLedgerEntries(await remotes.ledger(), input.noKartu, LEDGER_HISTORY_LIMIT))(), LEDGER_HISTORY_TIMEOUT_MS, 'Ledger')
-    return { local, ledger: entries, ledgerTotal: total, ledgerError: null }
+    return { local, ledger: entries, ledgerTotal: total, ledgerError: null, ledgerProblem: null }
   } catch (err) {
-    return { local, ledger: null, ledgerTotal: null, ledgerError: err instanceof Error ? err.message : String(err) }
+    return { local, ledger: null, ledgerTotal: null, ledgerError: err instanceof Error ? err.message : String(err), ledgerProblem: ledgerReadProblem(err) }
   }
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors'
-import type { SyncErrorCode } from '../../contract'
+import type { LedgerReadProblem, SyncErrorCode } from '../../contract'
 import { PcareError, syncCodeOf } from '../pcare'
+import { classifyLedgerError } from '../sync/ledger-errors'
 
 /** The remote did not answer within an interactive deadline (withTimeout in eligibility.ts). */
 export class DeadlineError extends Error {
@@ -18,6 +19,20 @@ export function pcareErrorCode(err: unknown): SyncErrorCode {
   if (err instanceof DeadlineError) return 'TIMEOUT'
   if (err instanceof AppError && err.code === 'UNAVAILABLE') return 'UNCONFIGURED'
   return 'UNEXPECTED'
+}
+
+/**
+ * Why an interactive ledger read failed, by the one ledger classification (sync/ledger-errors.ts, phase evaluate):
+ * the peer refusing the certificate, the chaincode's FORBIDDEN, another chaincode refusal (OTHER), or no answer from
+ * the chaincode at all (UNREACHABLE: transport error, no connection, our deadline), as the card check reports the
+ * ledger's reachability.
+ */
+export function ledgerReadProblem(err: unknown): LedgerReadProblem {
+  if (err instanceof DeadlineError) return 'UNREACHABLE'
+  const c = classifyLedgerError(err, 'evaluate')
+  if (c.code === 'IDENTITY_REFUSED') return 'IDENTITY_REFUSED'
+  if (c.chaincode === 'FORBIDDEN') return 'FORBIDDEN'
+  return c.chaincode ? 'OTHER' : 'UNREACHABLE'
 }
 
 /**

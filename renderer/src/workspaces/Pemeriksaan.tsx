@@ -6,6 +6,7 @@ import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { useCall, useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
+import { LEDGER_PROBLEM_HISTORY, ledgerEntryWords } from '../ledger-words'
 import { useReferenceLists } from '../reference'
 import { ReferralPrintButton } from '../print/ReferralPrint'
 import { ReferralFields, emptyReferral, needsSub, toReferral } from './Rujukan'
@@ -364,7 +365,7 @@ function ExamForm({
 }
 
 function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string | null }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   // Local visits first: the ledger read lists every entry ever made for the card (about a second for a
   // well-used card, up to the 4 s bound), and the visit just saved must not wait for it.
   const local = useCall('patient.history', { noKartu, ledger: false })
@@ -418,11 +419,14 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
               <p className="empty">{t('exam.historyEmpty')}</p>
             ) : (
               <ul>
-                {h.ledger.map((l) => (
-                  <li key={`${l.type}:${l.id}`}>
-                    {l.type} {l.id} — {l.status ?? '—'} {l.at && <span className="muted">({l.at})</span>}
-                  </li>
-                ))}
+                {h.ledger.map((l) => {
+                  const w = ledgerEntryWords(t, locale, l)
+                  return (
+                    <li key={`${l.type}:${l.id}`}>
+                      {w.what} <span className="muted">{l.id}</span> — {w.status ?? '—'} {w.at && <time dateTime={l.at ?? undefined}>({w.at})</time>}
+                    </li>
+                  )
+                })}
                 {h.ledgerTotal !== null && h.ledgerTotal > h.ledger.length && (
                   <li className="muted">
                     {t('exam.ledgerMore', { n: h.ledger.length, total: h.ledgerTotal })}
@@ -435,7 +439,7 @@ function History({ noKartu, refreshKey }: { noKartu: string; refreshKey: string 
             <p className="muted">{t('app.loading')}</p>
           ) : (
             <p className="muted" title={h.ledgerError}>
-              {t('exam.ledgerUnavailable')}
+              {t(LEDGER_PROBLEM_HISTORY[h.ledgerProblem ?? 'OTHER'])}
             </p>
           )}
         </>

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import type { PatientCheck } from '../../../../electron/contract'
 import { when } from '../../components/Field'
 import { useI18n, type MessageKey } from '../../i18n'
+import { LEDGER_PROBLEM_COUNTER } from '../../ledger-words'
 import { ageOf, pcareReason } from './rules'
 
 /** The outcome kinds the page names in words (data-outcome on the panel, one headline each). */
@@ -127,7 +128,7 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
                   ? t(LEDGER_WORDS[check.ledger.status])
                   : check.ledger.status
                 : check.ledger.error
-                  ? t('counter.ledger.unreadable')
+                  ? t(LEDGER_PROBLEM_COUNTER[check.ledger.problem ?? 'OTHER'])
                   : t('pendaftaran.ledgerUnknown')}
               <span className="muted">
                 {' '}
