@@ -93,5 +93,21 @@ describe('workstation identities from the org CA', () => {
     const ids = JSON.parse(out.slice(out.indexOf('['))) as { enrollmentId: string; revoked: boolean; kdPPK?: string; role?: string }[]
     expect(ids.find((i) => i.enrollmentId === revokedId.enrollmentId)).toMatchObject({ revoked: true, kdPPK: '0114U163', role: 'workstation' })
     expect(ids.find((i) => i.enrollmentId === keptId.enrollmentId)).toMatchObject({ revoked: false })
+    // Filters: by enrolment id (one row) and by faskes code (lowercase upper-cased like Pengaturan holds it).
+    const one = await ledgerCli(['list', '--org', 'Puskesmas', '--id', keptId.enrollmentId, '--json'])
+    expect((JSON.parse(one.out.slice(one.out.indexOf('['))) as { enrollmentId: string }[]).map((i) => i.enrollmentId)).toEqual([keptId.enrollmentId])
+    const byCode = await ledgerCli(['list', '--org', 'Puskesmas', '--kdppk', '0114u163', '--json'])
+    const coded = JSON.parse(byCode.out.slice(byCode.out.indexOf('['))) as { enrollmentId: string; kdPPK?: string }[]
+    expect(coded.map((i) => i.enrollmentId)).toContain(revokedId.enrollmentId)
+    expect(coded.every((i) => i.kdPPK === '0114U163')).toBe(true)
+  })
+
+  it('revoking the same workstation again says it was revoked already, keeps the CRL in the channel and exits 0', async () => {
+    const again = await ledgerCli(['revoke', '--org', 'Puskesmas', '--id', revokedId.enrollmentId])
+    expect(again.out).toMatch(/already revoked at ca-puskesmas/)
+    expect(again.out).not.toMatch(/not a PEM CRL/)
+    expect(again.code).toBe(0)
+    expect(await failureOf(revoked.contract('MedicalRecord').evaluateTransaction('Verify', uid('REC'), sha256('x')))).toMatch(/creator org \[PuskesmasMSP\]/)
+    await anchorAndVerify(kept)
   })
 })

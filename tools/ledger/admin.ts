@@ -1,26 +1,30 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { localNetworkProfile, localRuntimeDir, type LedgerOrg } from '../../electron/core/ledger/profile'
 import { type ProcessIo, runAsMain } from '../lib/main'
+import { filterIdentities, kdppkArg, UsageError } from './args'
 import { CaRuleError, caFiles, type ClientRole, listClients, registerClient, revokeClient } from './ca'
 
 const USAGE = `Pemakaian / usage (admin organisasi / org admin, jaringan lokal / local network):
-  npm run ledger:register -- --org <RS|Puskesmas|BPJS> [--kdppk <Kode PPK>] [--id <enrolment id>] [--role workstation|bpjs]
-      daftarkan workstation; mencetak id dan rahasia enrolmen sekali pakai serta isian Pengaturan
-      register a workstation; prints the one-time enrolment id and secret and the Settings fields
+  npm run ledger:register -- --org <RS|Puskesmas> --kdppk <Kode PPK> [--id <enrolment id>]
+  npm run ledger:register -- --org BPJS [--role bpjs] [--id <enrolment id>]
+      daftarkan workstation (--kdppk wajib: 8 angka/huruf, huruf kecil ditulis besar); mencetak id dan rahasia
+      enrolmen sekali pakai, isian Pengaturan, dan kedua sertifikat TLS sebagai PEM untuk ditempel
+      register a workstation (--kdppk required: 8 digits/letters, lowercase is upper-cased); prints the one-time
+      enrolment id and secret, the Settings fields, and both TLS certificates as PEM to paste
   npm run ledger:revoke -- --org <org> --id <enrolment id> [--reason keycompromise]
-      cabut di CA, buat CRL, pasang di MSP organisasi pada kedua channel, tunggu sampai ter-commit
-      revoke at the CA, generate the CRL, put it into the org's MSP on both channels, wait until committed
-  npm run ledger:list -- --org <org> [--json]
+      cabut di CA, buat CRL, pasang di MSP organisasi pada kedua channel, tunggu sampai ter-commit; yang sudah
+      dicabut tidak dicabut lagi, CRL-nya dipastikan ada di channel (keluar 0)
+      revoke at the CA, generate the CRL, put it into the org's MSP on both channels, wait until committed; an id
+      revoked already is not revoked again, its CRL is made sure to be in the channel (exit 0)
+  npm run ledger:list -- --org <org> [--kdppk <Kode PPK>] [--id <enrolment id>] [--json]
       daftar identitas terdaftar / registered identities
 Kode keluar / exit codes: 0 berhasil / done, 1 gagal / failed, 2 pemakaian salah / bad usage.`
 
 const ORGS: readonly LedgerOrg[] = ['BPJS', 'RS', 'Puskesmas']
-
-class UsageError extends Error {}
 
 function orgOf(v: string | boolean | undefined): LedgerOrg {
   const org = ORGS.find((o) => o.toLowerCase() === String(v ?? '').toLowerCase())
@@ -84,7 +88,10 @@ async function run(argv: string[], io: ProcessIo): Promise<number> {
       case 'register': {
         const role = values.role as ClientRole | undefined
         if (role !== undefined && role !== 'workstation' && role !== 'bpjs') throw new UsageError('--role must be workstation or bpjs')
-        const kdPPK = typeof values.kdppk === 'string' ? values.kdppk.toUpperCase() : undefined
+        const kdPPK = kdppkArg(values.kdppk)
+        if ((role ?? (org === 'BPJS' ? 'bpjs' : 'workstation')) === 'workstation' && kdPPK === undefined) {
+          throw new UsageError('--kdppk <Kode PPK> wajib untuk workstation / is required for a workstation')
+        }
         const reg = await registerClient(org, { kdPPK, role, enrollmentId: values.id as string | undefined })
         const ca = caFiles(org)
         const peer = localNetworkProfile(org, { user: 'Admin' })
@@ -99,12 +106,23 @@ async function run(argv: string[], io: ProcessIo): Promise<number> {
         io.out(`  TLS server name        : ${peer.hostAlias ?? '(none)'}`)
         io.out(`  Channel                : ${peer.channel}`)
         io.out(`  MSP id                 : ${peer.mspId}`)
+        // Pengaturan takes both certificates as pasted PEM text, not as paths on the org admin's machine.
+        io.out('CA TLS certificate (PEM, tempel ke Pengaturan / paste into Settings):')
+        io.out(readFileSync(ca.tlsCertPath, 'utf8').trimEnd())
+        if (peer.tlsCaCertPath) {
+          io.out('Peer TLS CA certificate (PEM, tempel ke Pengaturan / paste into Settings):')
+          io.out(readFileSync(peer.tlsCaCertPath, 'utf8').trimEnd())
+        }
         return 0
       }
       case 'revoke': {
         if (typeof values.id !== 'string') throw new UsageError('--id is required')
-        const crl = await revokeClient(org, values.id, typeof values.reason === 'string' ? values.reason : undefined)
-        io.out(`Dicabut di CA / revoked at ${caFiles(org).caName}: ${values.id}; CRL dibuat / CRL generated`)
+        const { crl, alreadyRevoked } = await revokeClient(org, values.id, typeof values.reason === 'string' ? values.reason : undefined)
+        io.out(
+          alreadyRevoked
+            ? `Sudah dicabut sebelumnya / already revoked at ${caFiles(org).caName}: ${values.id}; CRL dipastikan ada di channel / making sure the CRL is in the channel`
+            : `Dicabut di CA / revoked at ${caFiles(org).caName}: ${values.id}; CRL dibuat / CRL generated`,
+        )
         const dir = mkdtempSync(path.join(tmpdir(), 'faskes-crl-'))
         try {
           writeFileSync(path.join(dir, 'crl.pem'), crl)
@@ -120,7 +138,7 @@ async function run(argv: string[], io: ProcessIo): Promise<number> {
         return 0
       }
       case 'list': {
-        const ids = await listClients(org)
+        const ids = filterIdentities(await listClients(org), { kdPPK: kdppkArg(values.kdppk), id: typeof values.id === 'string' ? values.id : undefined })
         if (values.json) {
           io.out(JSON.stringify(ids, null, 2))
           return 0
