@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { openCore } from '../../electron/core/app'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { startBrowserShell } from '../browser-shell/server'
+import { parseToolArgs } from '../lib/args'
+import { remindSetupCode } from '../lib/setup-code'
 import { startSimulator } from '../pcare-sim/server'
 import { startSatusehatSimulator } from '../satusehat-sim/server'
 
@@ -16,14 +17,25 @@ import { startSatusehatSimulator } from '../satusehat-sim/server'
  * the SATUSEHAT simulator likewise, ledger → the local Fabric network.
  */
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '5180' },
-    'sim-port': { type: 'string', default: '8787' },
-    'satusehat-sim-port': { type: 'string', default: '8788' },
-    'data-dir': { type: 'string', default: join(repoRoot, '.runtime', 'workstation') },
-  },
-})
+const USAGE = `npm start -- [options]   (or: npx tsx tools/dev/workstation.ts [options])
+  the workstation in a browser, with the sync engine and the demo stand-ins for remotes not set in Pengaturan
+  --port N                browser shell port on 127.0.0.1 (default 5180)
+  --data-dir DIR          folder of faskes.db and setup-code (default .runtime/workstation); another folder = another
+                          install (its own users, settings and outbox)
+  --sim-port N            PCare simulator port (default 8787), started while no PCare URL is set
+  --satusehat-sim-port N  SATUSEHAT simulator port (default 8788), started while SATUSEHAT is in its demo environment
+  --help, -h              this text`
+const parsed = parseToolArgs(process.argv.slice(2), {
+  port: { type: 'string', default: '5180' },
+  'sim-port': { type: 'string', default: '8787' },
+  'satusehat-sim-port': { type: 'string', default: '8788' },
+  'data-dir': { type: 'string', default: join(repoRoot, '.runtime', 'workstation') },
+}, USAGE)
+if (parsed.exit !== null) {
+  ;(parsed.exit === 0 ? console.log : console.error)(parsed.text)
+  process.exit(parsed.exit)
+}
+const { values } = parsed
 
 async function main() {
   const dataDir = values['data-dir']!
@@ -67,9 +79,15 @@ async function main() {
   console.log(`\nFaskes workstation: ${shell.url}`)
   for (const n of notes) console.log(`  ${n}`)
   console.log(`  Data: ${shell.core.dbFile}\n  Stop with Ctrl+C.`)
-  if (shell.setupCode) console.log(`  Kode penyiapan pertama / first-run setup code: ${shell.setupCode} (also in ${shell.setupCodeFile})`)
+  let stopReminders = () => {}
+  if (shell.setupCode) {
+    console.log(`  Kode penyiapan pertama / first-run setup code: ${shell.setupCode} (also in ${shell.setupCodeFile})`)
+    // The engine's first sends and reference fetches log right after this: say the code again while it is unused.
+    stopReminders = remindSetupCode(shell.setupCode, shell.setupCodeFile, (l) => console.log(`  ${l}`))
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      stopReminders()
       void shell
         .close()
         .then(() => sim?.close())
