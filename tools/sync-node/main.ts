@@ -76,7 +76,9 @@ async function main(): Promise<void> {
       keychain: memoryKeychain(),
     },
     {
-      ...(fast ? { pollMs: 20, probeMs: 100, backoff: { scale: 0.001 } } : {}),
+      // --fast scales every wait alike, SATUSEHAT's minute after a failed token call included (a token call timed out
+      // under load otherwise held the lane for a full minute and the final drain of the crash test ran out of time).
+      ...(fast ? { pollMs: 20, probeMs: 100, backoff: { scale: 0.001 }, satusehatTokenFailureWaitMs: 60 } : {}),
       pcareTimeoutMs: args['pcare-timeout-ms'] === undefined ? undefined : numberFlag(args, 'pcare-timeout-ms', 1500),
       concurrency: {
         ...(args['ledger-concurrency'] !== undefined ? { ledger: numberFlag(args, 'ledger-concurrency', 16) } : {}),
