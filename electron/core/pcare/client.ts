@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '../log'
+import { fetchWithTimeouts, networkCause } from '../util/http'
 import { resolveConfig, type PcareConfig, type PcareTimeouts } from './config'
 import type { AntreanCredentials, PcareCredentials } from './credentials'
 import { DEFAULT_KD_APLIKASI } from './credentials'
@@ -117,35 +118,17 @@ export class PcareTransport {
     const base = service === 'pcare' ? this.config.baseUrl : this.config.antreanBaseUrl
     const url = `${base}/${path.replace(/^\/+/, '')}`
     const started = performance.now()
-    const ctl = new AbortController()
-    let timedOut = false
-    const abort = (): void => {
-      timedOut = true
-      ctl.abort()
-    }
-    const headersTimer = setTimeout(abort, this.config.timeouts.headersMs)
-    const totalTimer = setTimeout(abort, this.config.timeouts.totalMs)
     this.log.debug('request', { service, method, path, headers })
     try {
-      let res: Response
-      let text: string
-      try {
-        res = await this.fetchImpl(url, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: ctl.signal,
-        })
-        clearTimeout(headersTimer)
-        text = await res.text()
-      } catch (err) {
-        const cause = err instanceof Error ? `${err.name}: ${(err as { cause?: Error }).cause?.message ?? err.message}` : String(err)
+      const answer = await fetchWithTimeouts(this.fetchImpl, url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, this.config.timeouts)
+      if (!answer.ok) {
         throw classify({
-          transport: timedOut ? 'timeout' : 'network',
+          transport: answer.transport,
           method,
-          message: timedOut ? `no complete answer within the timeout (${path})` : `network error: ${cause}`,
+          message: answer.transport === 'timeout' ? `no complete answer within the timeout (${path})` : `network error: ${networkCause(answer.error)}`,
         })
       }
+      const { res, text } = answer
       const result = parseResponse<R>(
         { status: res.status, contentType: res.headers.get('content-type'), body: text, retryAfter: res.headers.get('retry-after') },
         { service, method, consId: creds.consId, secretKey: creds.secretKey, timestamp, nowMs: this.now() },
@@ -173,9 +156,6 @@ export class PcareTransport {
         ms: Math.round(performance.now() - started),
       })
       throw e
-    } finally {
-      clearTimeout(headersTimer)
-      clearTimeout(totalTimer)
     }
   }
 }

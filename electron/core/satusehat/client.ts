@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, Location, OperationOutcome, Patient, Practitioner, Resource, ResourceType } from '@medplum/fhirtypes'
 import { createLogger, type Logger } from '../log'
+import { fetchWithTimeouts, networkCause } from '../util/http'
 import { resolveSatusehatConfig, type SatusehatConfig, type SatusehatConfigInput } from './config'
 import { classifySatusehat, retryAfterMs, SatusehatError } from './errors'
 import { NIK_SYSTEM, SYSTEMS, sysIds } from './systems'
@@ -104,32 +105,23 @@ export class SatusehatClient {
   private async send<R>(method: Method, path: string, token: string, body: unknown, base: string): Promise<FhirAnswer<R>> {
     const url = path === '' ? base : `${base}/${path.replace(/^\/+/, '')}`
     const started = performance.now()
-    const ctl = new AbortController()
-    let timedOut = false
-    const abort = (): void => {
-      timedOut = true
-      ctl.abort()
-    }
-    const headersTimer = setTimeout(abort, this.config.timeouts.headersMs)
-    const totalTimer = setTimeout(abort, this.config.timeouts.totalMs)
     // The path can hold a NIK (search by identifier); the logger masks 16-digit runs.
     const logPath = path.split('?')[0]
     try {
-      let res: Response
-      let text: string
-      try {
-        res = await this.fetchImpl(url, {
+      const answer = await fetchWithTimeouts(
+        this.fetchImpl,
+        url,
+        {
           method,
           headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: ctl.signal,
-        })
-        clearTimeout(headersTimer)
-        text = await res.text()
-      } catch (err) {
-        const cause = err instanceof Error ? `${err.name}: ${(err as { cause?: Error }).cause?.message ?? err.message}` : String(err)
-        throw classifySatusehat({ transport: timedOut ? 'timeout' : 'network', method, phase: 'fhir', message: timedOut ? `no complete answer within the timeout (${logPath})` : `network error: ${cause}` })
+        },
+        this.config.timeouts,
+      )
+      if (!answer.ok) {
+        throw classifySatusehat({ transport: answer.transport, method, phase: 'fhir', message: answer.transport === 'timeout' ? `no complete answer within the timeout (${logPath})` : `network error: ${networkCause(answer.error)}` })
       }
+      const { res, text } = answer
       const facts = { httpStatus: res.status, body: text, contentType: res.headers.get('content-type'), method, phase: 'fhir' as const }
       if (res.status < 200 || res.status >= 300) throw classifySatusehat({ ...facts, retryAfterMs: retryAfterMs(res.headers.get('retry-after'), this.now()) })
       let parsed: R
@@ -143,9 +135,6 @@ export class SatusehatClient {
     } catch (err) {
       if (err instanceof SatusehatError) this.log.warn('failed', { method, path: logPath, kind: err.kind, reason: err.reason, httpStatus: err.httpStatus, rules: err.rules, ms: Math.round(performance.now() - started) })
       throw err
-    } finally {
-      clearTimeout(headersTimer)
-      clearTimeout(totalTimer)
     }
   }
 

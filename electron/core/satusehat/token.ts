@@ -1,3 +1,4 @@
+import { fetchWithTimeouts } from '../util/http'
 import { classifySatusehat, SatusehatError } from './errors'
 
 /** The client credentials of one faskes (the secret lives in the OS keychain; never logged). */
@@ -89,27 +90,16 @@ export class TokenManager {
   private async fetchToken(): Promise<string> {
     this.calls++
     const body = new URLSearchParams({ client_id: this.opts.credentials.clientId, client_secret: this.opts.credentials.clientSecret })
-    const ctl = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      ctl.abort()
-    }, this.opts.timeoutMs)
     try {
-      let res: Response
-      let text: string
-      try {
-        // grant_type in the query, the credentials in a form body: what every source does (reference §1.2).
-        res = await this.opts.fetch(`${this.opts.tokenUrl}?grant_type=client_credentials`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-          body: body.toString(),
-          signal: ctl.signal,
-        })
-        text = await res.text()
-      } catch (err) {
-        throw classifySatusehat({ transport: timedOut ? 'timeout' : 'network', method: 'POST', phase: 'token', message: `token call: ${err instanceof Error ? err.message : String(err)}` })
-      }
+      // grant_type in the query, the credentials in a form body: what every source does (reference §1.2).
+      const call = await fetchWithTimeouts(
+        this.opts.fetch,
+        `${this.opts.tokenUrl}?grant_type=client_credentials`,
+        { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: body.toString() },
+        { totalMs: this.opts.timeoutMs },
+      )
+      if (!call.ok) throw classifySatusehat({ transport: call.transport, method: 'POST', phase: 'token', message: `token call: ${call.error instanceof Error ? call.error.message : String(call.error)}` })
+      const { res, text } = call
       const answer = parseTokenAnswer(res.status, text)
       if (!answer) throw classifySatusehat({ httpStatus: res.status, body: text, contentType: res.headers.get('content-type'), method: 'POST', phase: 'token' })
       // expires_in counted from our own clock: issued_at is the gateway's, and a skewed puskesmas PC must not keep a
@@ -123,8 +113,6 @@ export class TokenManager {
       this.failedAtMs = this.opts.now()
       this.lastFailure = err instanceof SatusehatError ? err : null
       throw err
-    } finally {
-      clearTimeout(timer)
     }
   }
 }
