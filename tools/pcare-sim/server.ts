@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createLogger, type Logger } from '../../electron/core/log'
 import type * as T from '../../electron/core/pcare/types'
 import { encryptPayload, expectedSignature, sameText } from './crypto'
 import * as seed from './seed'
-import { emptyState, loadState, saveState, type SimState } from './state'
+import { closeNow, listenLocal, loadSimState, saveSimState } from '../lib/sim'
+import { emptyState, type SimState } from './state'
 
 /** Obviously fake credentials; the simulator accepts only these unless a test passes others. */
 export interface SimCredentials {
@@ -223,13 +223,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     slowMs: options.slowMs ?? 35_000,
     now: options.now ?? Date.now,
   }
-  let state = loadState(options.statePath)
+  let state = loadSimState(options.statePath, emptyState)
   let fault: Fault & { remaining: number } = { mode: 'none', remaining: Infinity }
   let stats: SimStats = { requests: 0, byRoute: {} }
   const peserta = seed.loadPeserta()
   const pending = new Set<NodeJS.Timeout>()
 
-  const persist = (): void => saveState(options.statePath, state)
+  const persist = (): void => saveSimState(options.statePath, state)
   const duplicate = (op: string, fields: FieldMsg[]): Answer => {
     state.duplicatesRejected[op] = (state.duplicatesRejected[op] ?? 0) + 1
     persist()
@@ -874,12 +874,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
-  })
-  const port = (server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
+  const { port, url } = await listenLocal(server, options.port)
 
   const sim: Simulator = {
     port,
@@ -902,8 +897,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     close: async () => {
       for (const t of pending) clearTimeout(t)
       pending.clear()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await closeNow(server)
     },
   }
   return sim

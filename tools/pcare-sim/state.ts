@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type * as T from '../../electron/core/pcare/types'
 
 export interface PendaftaranRec {
@@ -56,17 +55,4 @@ export function emptyState(): SimState {
     antrean: [],
     duplicatesRejected: {},
   }
-}
-
-export function loadState(file: string | undefined): SimState {
-  if (!file || !existsSync(file)) return emptyState()
-  return { ...emptyState(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<SimState>) }
-}
-
-/** Atomic replace, so a simulator killed mid-write (the restart fault tests do that) never leaves half a file. */
-export function saveState(file: string | undefined, state: SimState): void {
-  if (!file) return
-  const tmp = `${file}.tmp`
-  writeFileSync(tmp, JSON.stringify(state))
-  renameSync(tmp, file)
 }

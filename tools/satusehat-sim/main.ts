@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util'
 import { createLogger } from '../../electron/core/log'
 import { numberFlag } from '../lib/flags'
+import { serveUntilSignal } from '../lib/sim'
 import { startSatusehatSimulator } from './server'
 
 /**
  * `npx tsx tools/satusehat-sim/main.ts --port 8788 [--state file.json] [--token-ttl 3599] [--utc-only]
  *   [--no-status-history-rule] [--partial-bundles] [--slow-ms 35000] [--quiet]`
  */
-async function main(): Promise<void> {
+function start() {
   const S = { type: 'string' } as const
   const B = { type: 'boolean' } as const
   const args = parseArgs({
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     options: { port: S, state: S, 'token-ttl': S, 'utc-only': B, 'no-status-history-rule': B, 'partial-bundles': B, 'slow-ms': S, quiet: B },
     strict: true,
   }).values
-  const sim = await startSatusehatSimulator({
+  return startSatusehatSimulator({
     port: numberFlag(args, 'port', 8788),
     statePath: typeof args.state === 'string' ? args.state : undefined,
     tokenTtlSeconds: numberFlag(args, 'token-ttl', 3599),
@@ -25,26 +26,16 @@ async function main(): Promise<void> {
     slowMs: numberFlag(args, 'slow-ms', 35_000),
     logger: createLogger({ scope: 'satusehat-sim', level: args.quiet ? 'warn' : 'info' }),
   })
-  const c = sim.credentials
-  process.stdout.write(
-    [
-      `Simulator SATUSEHAT berjalan / SATUSEHAT simulator listening on ${sim.url} (127.0.0.1 only)`,
-      `  Auth base: ${sim.authBase}`,
-      `  FHIR base: ${sim.fhirBase}`,
-      `  KFA base:  ${sim.kfaBase}`,
-      `  Admin:     ${sim.url}/__sim/state | POST /__sim/faults {"mode":"plain5xx","count":2} | POST /__sim/reset`,
-      `  Fake test credentials (not SATUSEHAT values): client ${c.clientId} / ${c.clientSecret}, organization ${c.orgId}`,
-      '',
-    ].join('\n'),
-  )
-  const stop = (): void => {
-    void sim.close().then(() => process.exit(0))
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`satusehat-sim: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exit(2)
+serveUntilSignal('satusehat-sim', async () => start(), (sim) => {
+  const c = sim.credentials
+  return [
+    `Simulator SATUSEHAT berjalan / SATUSEHAT simulator listening on ${sim.url} (127.0.0.1 only)`,
+    `  Auth base: ${sim.authBase}`,
+    `  FHIR base: ${sim.fhirBase}`,
+    `  KFA base:  ${sim.kfaBase}`,
+    `  Admin:     ${sim.url}/__sim/state | POST /__sim/faults {"mode":"plain5xx","count":2} | POST /__sim/reset`,
+    `  Fake test credentials (not SATUSEHAT values): client ${c.clientId} / ${c.clientSecret}, organization ${c.orgId}`,
+  ]
 })

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Bundle, BundleEntry, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
 import { createLogger, type Logger } from '../../electron/core/log'
 import { issue, platformIssues, type RuleContext } from './rules'
 import { KFA_PRODUCTS, MPI_PATIENTS, SEED_PRACTITIONERS, SIM_CLIENTS } from './seed'
-import { emptyState, loadState, saveState, type SimState } from './state'
+import { closeNow, listenLocal, loadSimState, saveSimState } from '../lib/sim'
+import { emptyState, type SimState } from './state'
 import { ensureIndexed, fhirR4Issues } from './validate'
 
 /**
@@ -124,9 +124,9 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
     slowMs: 35_000,
     ...Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && !['port', 'statePath', 'logger', 'now'].includes(k))),
   }
-  let state = loadState(options.statePath)
+  let state = loadSimState(options.statePath, emptyState)
   let fault: SimFault = { mode: 'none' }
-  const persist = (): void => saveState(options.statePath, state)
+  const persist = (): void => saveSimState(options.statePath, state)
   const bump = (m: Record<string, number>, type: string): void => {
     m[type] = (m[type] ?? 0) + 1
   }
@@ -501,9 +501,7 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
         })
     })
   })
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
+  const { url } = await listenLocal(server, options.port)
   const fhirBase = `${url}${FHIR}`
   const first = SIM_CLIENTS[0]
   return {
@@ -523,10 +521,6 @@ export async function startSatusehatSimulator(options: SatusehatSimOptions = {})
       fault = { mode: 'none' }
       persist()
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close: () => closeNow(server),
   }
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { Resource } from '@medplum/fhirtypes'
 
 /** A token the simulator issued: bound to one client and its org, refused after expiresAtMs. */
@@ -21,17 +20,4 @@ export interface SimState {
 
 export function emptyState(): SimState {
   return { resources: {}, tokens: [], tokenFailedAt: {}, counts: { tokenCalls: 0, created: {}, updated: {}, duplicatesRejected: {} } }
-}
-
-export function loadState(file: string | undefined): SimState {
-  if (!file || !existsSync(file)) return emptyState()
-  return { ...emptyState(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<SimState>) }
-}
-
-/** Atomic replace, so a simulator killed mid-write never leaves half a file. */
-export function saveState(file: string | undefined, state: SimState): void {
-  if (!file) return
-  const tmp = `${file}.tmp`
-  writeFileSync(tmp, JSON.stringify(state))
-  renameSync(tmp, file)
 }
