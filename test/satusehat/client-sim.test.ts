@@ -1,27 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Condition, Encounter } from '@medplum/fhirtypes'
-import { buildConditions, buildEncounter, buildVisitBundle, existingKey, identifierValue, SatusehatError, SatusehatTimeError } from '../../electron/core/satusehat'
+import { buildConditions, buildEncounter, buildVisitBundle, existingKey, identifierValue, SatusehatTimeError } from '../../electron/core/satusehat'
 import { sysIds } from '../../electron/core/satusehat/systems'
-import type { SatusehatSimulator } from '../../tools/satusehat-sim/server'
 import { SEED_PATIENTS, SEED_PRACTITIONERS, SIM_CLIENTS } from '../../tools/satusehat-sim/seed'
-import { buildContext, sampleVisit, simWithClient } from './helpers'
+import { buildContext, closeSimulatorsAfterEach, failure, sampleVisit, simWithClient } from './helpers'
 
-let sim: SatusehatSimulator | undefined
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
-
-async function failure(p: Promise<unknown>): Promise<SatusehatError> {
-  const err = await p.then(() => null, (e: unknown) => e)
-  if (!(err instanceof SatusehatError)) throw new Error(`expected a SatusehatError, got ${String(err)}`)
-  return err
-}
+closeSimulatorsAfterEach()
 
 describe('token', () => {
   it('has the real shape (numbers as strings) and is cached across calls', async () => {
     const s = await simWithClient({ tokenTtlSeconds: 3599 })
-    sim = s.sim
+    const sim = s.sim
     const res = await fetch(`${sim.authBase}/accesstoken?grant_type=client_credentials`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -40,7 +29,6 @@ describe('token', () => {
   it('is replaced before it expires (expires_in less the margin)', async () => {
     let clock = Date.now()
     const s = await simWithClient({ tokenTtlSeconds: 120, now: () => clock }, {}, () => clock)
-    sim = s.sim
     await s.client.ping()
     clock += 59_000
     await s.client.ping()
@@ -53,7 +41,7 @@ describe('token', () => {
   it('an expired token is refused by the platform; the client takes a new one and retries once', async () => {
     let simClock = Date.now()
     const s = await simWithClient({ tokenTtlSeconds: 100, now: () => simClock }, { tokenRefreshMarginMs: 0 })
-    sim = s.sim
+    const sim = s.sim
     await s.client.ping()
     simClock += 101_000 // the platform's clock has moved past the token's expiry, ours has not
     const stale = await fetch(`${sim.fhirBase}/Organization/${sim.credentials.orgId}`, { headers: { Authorization: 'Bearer nope' } })
@@ -66,7 +54,6 @@ describe('token', () => {
 describe('lookups', () => {
   it('Patient and Practitioner by NIK; an unknown NIK is total 0 = null, not an error', async () => {
     const s = await simWithClient()
-    sim = s.sim
     expect(await s.client.patientByNik(SEED_PATIENTS[1].nik)).toEqual({ id: SEED_PATIENTS[1].id, display: SEED_PATIENTS[1].name })
     expect(await s.client.patientByNik('3174000000000099')).toBeNull()
     expect((await s.client.practitionerByNik(SEED_PRACTITIONERS[0].nik))?.id).toBe(SEED_PRACTITIONERS[0].id)
@@ -75,7 +62,7 @@ describe('lookups', () => {
 
   it('a poli Location is created once, then found by its sys-ids identifier', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const id = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     expect(await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })).toBe(id)
     expect(await s.client.ensureLocation({ code: '003', name: 'Poli KIA' })).not.toBe(id)
@@ -84,7 +71,6 @@ describe('lookups', () => {
 
   it('the organization is bound to the credentials: another org answers business rule (wrong_org)', async () => {
     const s = await simWithClient({}, { orgId: SIM_CLIENTS[1].orgId })
-    sim = s.sim
     expect((await failure(s.client.ping())).reason).toBe('wrong_org')
   })
 })
@@ -92,7 +78,7 @@ describe('lookups', () => {
 describe('visit as a transaction Bundle', () => {
   it('lands every resource and maps each response entry to its type and id', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const bundle = buildVisitBundle(sampleVisit('RJ-0001', loc), buildContext(s.client))
     const results = await s.client.postBundle(bundle)
@@ -109,7 +95,7 @@ describe('visit as a transaction Bundle', () => {
 
   it('a resend is a duplicate, reconciled by identifier; a correction is a PUT of the same ids, never a second resource', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const ctx = buildContext(s.client)
     const visit = sampleVisit('RJ-0002', loc)
@@ -142,7 +128,7 @@ describe('visit as a transaction Bundle', () => {
 
   it('is all-or-nothing by default: one bad entry stores nothing and names the entry path and rule', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const visit = { ...sampleVisit('RJ-0003', loc), diagnoses: [{ kdDiag: 'Z99.99', nmDiag: 'unknown to the terminology' }] }
     const err = await failure(s.client.postBundle(buildVisitBundle(visit, buildContext(s.client))))
@@ -156,7 +142,7 @@ describe('visit as a transaction Bundle', () => {
 describe('Encounter status path and single resources', () => {
   it('POST arrived, PUT in-progress, PUT finished with the diagnoses; status never goes back', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const ctx = buildContext(s.client)
     const visit = sampleVisit('RJ-0004', loc)
@@ -173,7 +159,7 @@ describe('Encounter status path and single resources', () => {
 
   it('create() resolves a duplicate to the existing id and, when reconciling, finds it without posting', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const enc = buildEncounter(sampleVisit('RJ-0005', loc), buildContext(s.client), 'arrived')
     const first = await s.client.create(enc)
@@ -185,7 +171,7 @@ describe('Encounter status path and single resources', () => {
 
   it('the platform rules answer with rule numbers: wrong org in the identifier, missing serviceProvider, unknown property', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const enc = buildEncounter(sampleVisit('RJ-0006', loc), buildContext(s.client), 'arrived')
     const wrongOrg = await failure(s.client.create({ ...enc, identifier: [{ system: sysIds('encounter', '99999'), value: 'RJ-0006' }] }))
@@ -201,7 +187,6 @@ describe('Encounter status path and single resources', () => {
 
   it('a future visit time never leaves the workstation', async () => {
     const s = await simWithClient()
-    sim = s.sim
     const now = Date.now()
     const visit = { ...sampleVisit('RJ-0007', 'loc', now), finishedAtMs: now + 2 * 60 * 60_000 }
     expect(() => buildVisitBundle(visit, buildContext(s.client, now))).toThrow(SatusehatTimeError)
@@ -209,7 +194,7 @@ describe('Encounter status path and single resources', () => {
 
   it('the zone time style is accepted unless the platform enforces +00:00 (utcOnly)', async () => {
     const s = await simWithClient({ utcOnly: true }, { timeStyle: 'zone' })
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const err = await failure(s.client.create(buildEncounter(sampleVisit('RJ-0008', loc), buildContext(s.client), 'arrived')))
     expect(err.rules).toContain(10132)

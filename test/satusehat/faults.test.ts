@@ -1,27 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { buildVisitBundle, identifierValue, SatusehatError } from '../../electron/core/satusehat'
+import { describe, expect, it } from 'vitest'
+import { buildVisitBundle, identifierValue } from '../../electron/core/satusehat'
 import { sysIds } from '../../electron/core/satusehat/systems'
-import type { SatusehatSimulator } from '../../tools/satusehat-sim/server'
 import { SEED_PATIENTS } from '../../tools/satusehat-sim/seed'
-import { buildContext, sampleVisit, simWithClient } from './helpers'
+import { buildContext, closeSimulatorsAfterEach, failure, sampleVisit, simWithClient } from './helpers'
 
-let sim: SatusehatSimulator | undefined
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
-
-async function failure(p: Promise<unknown>): Promise<SatusehatError> {
-  const err = await p.then(() => null, (e: unknown) => e)
-  if (!(err instanceof SatusehatError)) throw new Error(`expected a SatusehatError, got ${String(err)}`)
-  return err
-}
+closeSimulatorsAfterEach()
 
 describe('token faults', () => {
   it('a token 500 is transient; no second token call within the minute (token_wait), then it recovers', async () => {
     let clock = Date.now()
     const s = await simWithClient({}, {}, () => clock)
-    sim = s.sim
+    const sim = s.sim
     sim.setFault({ mode: 'token500', count: 1 })
     const first = await failure(s.client.ping())
     expect([first.kind, first.reason, first.mayHaveCommitted]).toEqual(['transient', 'http5xx', false])
@@ -38,7 +27,7 @@ describe('token faults', () => {
 
   it('a wrong secret is permanent bad_credentials; the platform refuses a retry within the minute', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const { SatusehatClient } = await import('../../electron/core/satusehat')
     const bad = new SatusehatClient({ credentials: { clientId: sim.credentials.clientId, clientSecret: 'wrong' }, config: { ...s.client.config } })
     const err = await failure(bad.ping())
@@ -56,7 +45,7 @@ describe('token faults', () => {
 describe('FHIR faults', () => {
   it('a plain-text 5xx after the Bundle landed: transient, may have committed; the identifier search finds it, no second Encounter', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const bundle = buildVisitBundle(sampleVisit('RJ-0101', loc), buildContext(s.client))
     sim.setFault({ mode: 'plain5xx', status: 504, commit: true, count: 1, pathPrefix: '' })
@@ -70,7 +59,7 @@ describe('FHIR faults', () => {
 
   it('a plain-text 5xx before anything landed: nothing stored, the resend lands once', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const bundle = buildVisitBundle(sampleVisit('RJ-0102', loc), buildContext(s.client))
     sim.setFault({ mode: 'plain5xx', status: 502, count: 1 })
@@ -82,7 +71,7 @@ describe('FHIR faults', () => {
 
   it('a slow answer past the timeout: timeout, may have committed; create({reconcile}) adopts the landed resource', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     const ctx = buildContext(s.client)
     const { buildEncounter } = await import('../../electron/core/satusehat')
@@ -98,7 +87,7 @@ describe('FHIR faults', () => {
 
   it('429 is transient rate_limited with its Retry-After', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     await s.client.ping()
     sim.setFault({ mode: 'rate429', retryAfterSeconds: 2, count: 1 })
     const err = await failure(s.client.patientByNik(SEED_PATIENTS[0].nik))
@@ -108,7 +97,7 @@ describe('FHIR faults', () => {
 
   it('a dropped connection after the write: network error that may have committed; a read is not ambiguous', async () => {
     const s = await simWithClient()
-    sim = s.sim
+    const sim = s.sim
     const loc = await s.client.ensureLocation({ code: '001', name: 'Poli Umum' })
     sim.setFault({ mode: 'drop', count: 1, pathPrefix: '' })
     const err = await failure(s.client.postBundle(buildVisitBundle(sampleVisit('RJ-0104', loc), buildContext(s.client))))

@@ -1,13 +1,34 @@
+import { afterEach } from 'vitest'
 import { createLogger } from '../../electron/core/log'
-import { SatusehatClient, type BuildContext, type SatusehatConfigInput, type SatusehatVisit } from '../../electron/core/satusehat'
+import { SatusehatClient, SatusehatError, type BuildContext, type SatusehatConfigInput, type SatusehatVisit } from '../../electron/core/satusehat'
 import { startSatusehatSimulator, type SatusehatSimOptions, type SatusehatSimulator } from '../../tools/satusehat-sim/server'
 import { SEED_PATIENTS, SEED_PRACTITIONERS } from '../../tools/satusehat-sim/seed'
 
 export const quiet = createLogger({ level: 'error', sink: () => {} })
 
+/** Simulators simWithClient started that are still open (closeSimulatorsAfterEach closes them). */
+const open = new Set<SatusehatSimulator>()
+
+/** Close every simulator simWithClient started once each test ends: call once at the top of a test file. */
+export function closeSimulatorsAfterEach(): void {
+  afterEach(async () => {
+    const sims = [...open]
+    open.clear()
+    await Promise.all(sims.map((s) => s.close()))
+  })
+}
+
+/** How `p` failed, as a SatusehatError; throws (failing the test) when it resolves or fails with anything else. */
+export async function failure(p: Promise<unknown>): Promise<SatusehatError> {
+  const err = await p.then(() => null, (e: unknown) => e)
+  if (!(err instanceof SatusehatError)) throw new Error(`expected a SatusehatError, got ${String(err)}`)
+  return err
+}
+
 /** A simulator and a client bound to its credentials, with short timeouts. */
 export async function simWithClient(opts: SatusehatSimOptions = {}, config: Partial<SatusehatConfigInput> = {}, now?: () => number) {
   const sim: SatusehatSimulator = await startSatusehatSimulator({ logger: quiet, ...opts })
+  open.add(sim)
   const client = new SatusehatClient({
     credentials: { clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret },
     config: { authBase: sim.authBase, fhirBase: sim.fhirBase, kfaBase: sim.kfaBase, orgId: sim.credentials.orgId, timeouts: { headersMs: 1500, totalMs: 3000 }, ...config },
