@@ -766,7 +766,8 @@ export type SessionUser = z.infer<typeof SessionUser>
 /** One audited change to a user (auth/users.ts): who acted, when (ms since epoch), on which user, and what. */
 export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol', 'unlock'])
 export type UserAuditAction = z.infer<typeof UserAuditAction>
-const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction })
+/** One user audit row; `desk` names the hub desk the change was made at (null on a standalone PC or at the hub itself). */
+const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction, desk: z.string().nullable() })
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
 const Password = z.string().min(10, 'v.password').max(200)
 /** TOTP enrolment shown once to a new admin: the secret as text and as an otpauth:// URI. */

@@ -145,7 +145,7 @@ describe('users an admin manages', () => {
     const unlockedAt = clock.now
     expect(unlockUser(db, auth, { username: 'loket1' }, as('admin1', 'admin'), now)).toEqual({ username: 'loket1' })
     expect(row()?.lockedUntil).toBeNull()
-    expect(userAudit(db, { limit: 10 })[0]).toEqual({ at: unlockedAt, actor: 'admin1', username: 'loket1', action: 'unlock' })
+    expect(userAudit(db, { limit: 10 })[0]).toEqual({ at: unlockedAt, actor: 'admin1', username: 'loket1', action: 'unlock', desk: null })
     expect((await auth.login('loket1', 'rahasia-loket-satu', undefined, 'ipc')).user).toEqual({ username: 'loket1', role: 'counter' })
 
     expect(() => unlockUser(db, auth, { username: 'nobody' }, as('admin1', 'admin'), now)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
@@ -201,7 +201,7 @@ describe('users an admin manages', () => {
     expect(secret).not.toBe(old)
     expect(listUsers(db, auth).find((u) => u.username === 'admin2')).toMatchObject({ totp: false, enrolPending: true })
     await expect(resetEnrolment(db, auth, { username: 'loket1' }, as('admin1', 'admin'), now)).rejects.toMatchObject({ code: 'INVALID_INPUT', key: 'user.noAuthenticator' })
-    expect(userAudit(db, { limit: 1 })).toEqual([{ at: clock.now - 30_000, actor: 'admin1', username: 'admin2', action: 'resetEnrolment' }])
+    expect(userAudit(db, { limit: 1 })).toEqual([{ at: clock.now - 30_000, actor: 'admin1', username: 'admin2', action: 'resetEnrolment', desk: null }])
   })
 
   it('a reset password and a re-enrolment together: the password comes first, then the authenticator', async () => {
@@ -216,5 +216,25 @@ describe('users an admin manages', () => {
     expect((await changeOwnPassword(db, auth, { current: 'sementara-123', password: 'baru-sekali-123' }, me, now)).pending).toBe('totp')
     const { secret } = await ownEnrolment(auth, me)
     expect((await confirmOwnEnrolment(db, auth, { totp: totpAt(secret, clock.now) }, me, now)).pending).toBeUndefined()
+  })
+
+  it("records the hub desk's name on changes made through a desk call, and null on the hub's own calls", async () => {
+    const { db, auth, clock, as, now } = setup()
+    await auth.createUser('admin1', 'rahasia-admin-satu', 'admin')
+    const atDesk = { ...as('admin1', 'admin'), desk: { id: 'desk-0a1b2c', name: 'Loket 1' } }
+    await createUser(db, auth, { username: 'loket1', password: 'rahasia-loket-satu', role: 'counter' }, atDesk, now)
+    clock.now += 1000
+    setEnabled(db, auth, { username: 'loket1', enabled: false }, as('admin1', 'admin'), now)
+    clock.now += 1000
+    setEnabled(db, auth, { username: 'loket1', enabled: true }, { ...as('admin1', 'admin'), desk: { id: 'desk-3d4e5f', name: 'Poli Umum' } }, now)
+    clock.now += 1000
+    await resetPassword(db, auth, { username: 'loket1', password: 'sementara-baru-1' }, atDesk, now)
+
+    expect(userAudit(db, { limit: 10 }).map((a) => [a.action, a.desk])).toEqual([
+      ['resetPassword', 'Loket 1'],
+      ['enable', 'Poli Umum'],
+      ['disable', null],
+      ['create', 'Loket 1'],
+    ])
   })
 })

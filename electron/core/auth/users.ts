@@ -37,9 +37,15 @@ interface StateRow {
 /** Who acts: the signed-in user the channel's policy admitted (never absent behind withAuth; 'workstation' otherwise). */
 const actorOf = (ctx: Pick<CallContext, 'user'>) => ctx.user ?? 'workstation'
 
-/** Appends one row to the user audit (migration 0010): who acted, on which user, what, when (ms since epoch). */
-function audit(db: DB, at: number, actor: string, username: string, action: UserAuditAction): void {
-  db.prepare('INSERT INTO user_audit (at, actor, username, action) VALUES (?, ?, ?, ?)').run(at, actor, username, action)
+/** The context an audited call needs: who acts, and the hub desk the call came through (absent off a hub). */
+type AuditCtx = Pick<CallContext, 'user' | 'desk'>
+
+/**
+ * Appends one row to the user audit (migrations 0010, 0015): who acted, on which user, what, when (ms since epoch),
+ * and the name of the hub desk the call came through (null on a standalone PC and the hub's own window).
+ */
+function audit(db: DB, at: number, actor: string, username: string, action: UserAuditAction, desk: CallContext['desk']): void {
+  db.prepare('INSERT INTO user_audit (at, actor, username, action, desk) VALUES (?, ?, ?, ?, ?)').run(at, actor, username, action, desk?.name ?? null)
 }
 
 function userRow(db: DB, username: string): StateRow {
@@ -53,11 +59,11 @@ function userRow(db: DB, username: string): StateRow {
  * counter with a code, and a code missing from a filled dokter list), so a refused code creates no user. An admin made
  * here enrols their authenticator at their own first sign-in: the creating admin never sees its secret.
  */
-export async function createUser(db: DB, auth: AuthService, input: Input<'users.create'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Promise<Output<'users.create'>> {
+export async function createUser(db: DB, auth: AuthService, input: Input<'users.create'>, ctx: AuditCtx, now = Date.now): Promise<Output<'users.create'>> {
   checkUserDokter(db, input.role, input.kdDokter)
   const u = await auth.createUser(input.username, input.password, input.role, 'atSignIn')
   if (input.kdDokter) setUserDokter(db, input.username, input.kdDokter)
-  audit(db, now(), actorOf(ctx), u.username, 'create')
+  audit(db, now(), actorOf(ctx), u.username, 'create', ctx.desk)
   return { username: u.username, role: u.role, enrolAtSignIn: u.role === 'admin' }
 }
 
@@ -66,7 +72,7 @@ export async function createUser(db: DB, auth: AuthService, input: Input<'users.
  * CONFLICT for the caller's own account and for the last enabled admin, so an admin can never lock everyone out.
  * Setting the state it already has is a no-op without an audit row.
  */
-export function setEnabled(db: DB, auth: AuthService, input: Input<'users.setEnabled'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Output<'users.setEnabled'> {
+export function setEnabled(db: DB, auth: AuthService, input: Input<'users.setEnabled'>, ctx: AuditCtx, now = Date.now): Output<'users.setEnabled'> {
   const actor = actorOf(ctx)
   return writeTx(db, () => {
     const row = userRow(db, input.username)
@@ -80,18 +86,18 @@ export function setEnabled(db: DB, auth: AuthService, input: Input<'users.setEna
     } else {
       db.prepare('UPDATE users SET disabled_at = NULL WHERE username = ?').run(row.username)
     }
-    audit(db, now(), actor, row.username, input.enabled ? 'enable' : 'disable')
+    audit(db, now(), actor, row.username, input.enabled ? 'enable' : 'disable', ctx.desk)
     return { username: row.username, enabled: input.enabled }
   })
 }
 
 /** The admin sets a temporary password; the user's sessions end and their next sign-in must change it first. */
-export async function resetPassword(db: DB, auth: AuthService, input: Input<'users.resetPassword'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Promise<Output<'users.resetPassword'>> {
+export async function resetPassword(db: DB, auth: AuthService, input: Input<'users.resetPassword'>, ctx: AuditCtx, now = Date.now): Promise<Output<'users.resetPassword'>> {
   const row = userRow(db, input.username)
   await auth.setPassword(row.username, input.password, true)
   writeTx(db, () => {
     auth.endSessions(row.username)
-    audit(db, now(), actorOf(ctx), row.username, 'resetPassword')
+    audit(db, now(), actorOf(ctx), row.username, 'resetPassword', ctx.desk)
   })
   return { username: row.username }
 }
@@ -101,13 +107,13 @@ export async function resetPassword(db: DB, auth: AuthService, input: Input<'use
  * sessions end, and the user scans the seed at their own next sign-in. The seed is never returned to the caller.
  * INVALID_INPUT for a role without an authenticator.
  */
-export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'users.resetEnrolment'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Promise<Output<'users.resetEnrolment'>> {
+export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'users.resetEnrolment'>, ctx: AuditCtx, now = Date.now): Promise<Output<'users.resetEnrolment'>> {
   const row = userRow(db, input.username)
   if (row.role !== 'admin') throw new AppError('INVALID_INPUT', msg('user.noAuthenticator', { username: row.username }))
   await auth.renewEnrolment(row.username)
   writeTx(db, () => {
     auth.endSessions(row.username)
-    audit(db, now(), actorOf(ctx), row.username, 'resetEnrolment')
+    audit(db, now(), actorOf(ctx), row.username, 'resetEnrolment', ctx.desk)
   })
   return { username: row.username }
 }
@@ -117,18 +123,18 @@ export async function resetEnrolment(db: DB, auth: AuthService, input: Input<'us
  * to run out by time (auth/throttle.ts). Audited as 'unlock' even when no lock held: the admin's act is the fact.
  * NOT_FOUND for an unknown user.
  */
-export function unlockUser(db: DB, auth: AuthService, input: Input<'users.unlock'>, ctx: Pick<CallContext, 'user'>, now = Date.now): Output<'users.unlock'> {
+export function unlockUser(db: DB, auth: AuthService, input: Input<'users.unlock'>, ctx: AuditCtx, now = Date.now): Output<'users.unlock'> {
   return writeTx(db, () => {
     const row = userRow(db, input.username)
     auth.unlockUser(row.username)
-    audit(db, now(), actorOf(ctx), row.username, 'unlock')
+    audit(db, now(), actorOf(ctx), row.username, 'unlock', ctx.desk)
     return { username: row.username }
   })
 }
 
-/** The user audit, newest first, at most `limit` rows. */
+/** The user audit, newest first, at most `limit` rows; `desk` is the hub desk's name, null when not made at a desk. */
 export function userAudit(db: DB, input: Input<'users.audit'>): Output<'users.audit'> {
-  return db.prepare('SELECT at, actor, username, action FROM user_audit ORDER BY at DESC, id DESC LIMIT ?').all(input.limit ?? 100) as Output<'users.audit'>
+  return db.prepare('SELECT at, actor, username, action, desk FROM user_audit ORDER BY at DESC, id DESC LIMIT ?').all(input.limit ?? 100) as Output<'users.audit'>
 }
 
 /** The signed-in user from the call context; UNAUTHENTICATED without one (the 'user' policy makes that unreachable). */
@@ -147,7 +153,7 @@ export async function changeOwnPassword(
   db: DB,
   auth: AuthService,
   input: Input<'auth.changePassword'>,
-  ctx: Pick<CallContext, 'user' | 'role' | 'session' | 'transport' | 'source'>,
+  ctx: Pick<CallContext, 'user' | 'role' | 'session' | 'transport' | 'source' | 'desk'>,
   now = Date.now,
 ): Promise<Output<'auth.changePassword'>> {
   const me = signedIn(ctx)
@@ -158,7 +164,7 @@ export async function changeOwnPassword(
   await auth.setPassword(me.username, input.password, false)
   writeTx(db, () => {
     auth.endSessions(me.username, ctx.session?.token())
-    audit(db, now(), me.username, me.username, 'changePassword')
+    audit(db, now(), me.username, me.username, 'changePassword', ctx.desk)
   })
   return withPending(auth, me)
 }
@@ -171,13 +177,13 @@ export async function ownEnrolment(auth: AuthService, ctx: Pick<CallContext, 'us
 }
 
 /** Confirms the signed-in user's pending enrolment with a code from the new authenticator (INVALID_INPUT on `totp` when wrong). */
-export async function confirmOwnEnrolment(db: DB, auth: AuthService, input: Input<'auth.enrol'>, ctx: Pick<CallContext, 'user' | 'role'>, now = Date.now): Promise<Output<'auth.enrol'>> {
+export async function confirmOwnEnrolment(db: DB, auth: AuthService, input: Input<'auth.enrol'>, ctx: Pick<CallContext, 'user' | 'role' | 'desk'>, now = Date.now): Promise<Output<'auth.enrol'>> {
   const me = signedIn(ctx)
   if (auth.pendingStep(me.username) !== 'totp') throw new AppError('FORBIDDEN', msg('user.noEnrolmentPending'))
   if (!(await auth.confirmEnrolment(me.username, input.totp))) {
     throw new AppError('INVALID_INPUT', msg('user.enrolCodeWrong'), [fieldError('totp', msg('user.enrolCodeWrong'))])
   }
-  audit(db, now(), me.username, me.username, 'enrol')
+  audit(db, now(), me.username, me.username, 'enrol', ctx.desk)
   return withPending(auth, me)
 }
 

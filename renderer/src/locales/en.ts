@@ -546,6 +546,7 @@ export const en: Record<MessageKey, string> = {
   'users.auditEmpty': "No changes yet.",
   'users.auditAt': "Time",
   'users.auditActor': "By",
+  'users.auditDesk': "Desk",
   'users.auditAction': "Change",
   'users.action.create': "created",
   'users.action.disable': "disabled",

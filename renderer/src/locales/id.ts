@@ -544,6 +544,7 @@ export const id = {
   'users.auditEmpty': "Belum ada perubahan.",
   'users.auditAt': "Waktu",
   'users.auditActor': "Oleh",
+  'users.auditDesk': "Meja",
   'users.auditAction': "Perubahan",
   'users.action.create': "dibuat",
   'users.action.disable': "dinonaktifkan",

@@ -232,7 +232,7 @@ function ResetPassword({ username, onDone, onCancel }: { username: string; onDon
   )
 }
 
-/** The audit of user changes, newest first: when, who, which user, what. */
+/** The audit of user changes, newest first: when, who, which user, what, and at which hub desk (— when not at a desk). */
 function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
   const { t, locale } = useI18n()
   if (!audit) return null
@@ -249,6 +249,7 @@ function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
               <th scope="col">{t('users.auditActor')}</th>
               <th scope="col">{t('auth.username')}</th>
               <th scope="col">{t('users.auditAction')}</th>
+              <th scope="col">{t('users.auditDesk')}</th>
             </tr>
           </thead>
           <tbody>
@@ -258,6 +259,7 @@ function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
                 <td>{a.actor}</td>
                 <td>{a.username}</td>
                 <td>{t(`users.action.${a.action}`)}</td>
+                <td>{a.desk ?? '—'}</td>
               </tr>
             ))}
           </tbody>
