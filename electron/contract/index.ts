@@ -769,6 +769,16 @@ export type UserAuditAction = z.infer<typeof UserAuditAction>
 /** One user audit row; `desk` names the hub desk the change was made at (null on a standalone PC or at the hub itself). */
 const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction, desk: z.string().nullable() })
 const Username = z.string().trim().regex(/^[a-z0-9._-]{3,40}$/, 'v.username')
+/** How an install runs (issue 16; docs/hub.md): alone, as the faskes's hub, or as a desk of a hub. */
+export const DeploymentMode = z.enum(['standalone', 'hub', 'desk'])
+export type DeploymentMode = z.infer<typeof DeploymentMode>
+/** A paired desk as the admin sees it (epoch ms); its certificate fingerprint stays in core. */
+const HubDesk = z.object({ id: z.string(), name: z.string(), pairedAt: z.number(), revokedAt: z.number().nullable() })
+/**
+ * The Pengaturan "Hub & desk" view: the mode of the PC the page runs on ('desk' with `deskName` when the call came
+ * through a desk), and every desk ever paired when the answering install is a hub (null otherwise).
+ */
+const HubStatus = z.object({ mode: DeploymentMode, deskName: z.string().nullable(), desks: z.array(HubDesk).nullable() })
 const Password = z.string().min(10, 'v.password').max(200)
 /** TOTP enrolment shown once to a new admin: the secret as text and as an otpauth:// URI. */
 const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
@@ -880,6 +890,12 @@ export const contract = {
   'auth.enrolment': { input: Empty, output: Enrolment },
   /** Confirms the pending enrolment with a code from the newly scanned authenticator. */
   'auth.enrol': { input: z.object({ totp: z.string().regex(/^\d{6}$/, 'v.totp') }).strict(), output: SessionUser },
+  /** The deployment mode and, on a hub, its paired desks (admin). */
+  'hub.status': { input: Empty, output: HubStatus },
+  /** A new one-time pairing code for one desk (admin, hub only; CONFLICT hub.notHub elsewhere): shown once, expires at `expiresAt` (epoch ms). */
+  'hub.pairingCode': { input: Empty, output: z.object({ code: z.string(), expiresAt: z.number() }) },
+  /** Revokes a desk at once (admin, hub only): its next call is refused. NOT_FOUND for an unknown id, CONFLICT for the desk the call came through. */
+  'hub.revokeDesk': { input: z.object({ id: z.string().min(1).max(60) }).strict(), output: z.object({ id: z.string(), revokedAt: z.number() }) },
 } as const
 
 export type Contract = typeof contract

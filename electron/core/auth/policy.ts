@@ -62,6 +62,10 @@ export const channelPolicy: Record<Channel, Rule> = {
   'auth.changePassword': 'user',
   'auth.enrolment': 'user',
   'auth.enrol': 'user',
+  // Pairing and revoking desks decide which PCs reach the faskes's records (issue 16).
+  'hub.status': ADMIN,
+  'hub.pairingCode': ADMIN,
+  'hub.revokeDesk': ADMIN,
   'users.unlock': ADMIN,
   'doctors.schedule': ['counter', 'clinician', 'admin'],
   'queue.call': ['clinician', 'admin'],

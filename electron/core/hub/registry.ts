@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import { DeploymentMode } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { CODE_TTL_MS, MAX_ATTEMPTS, newPairingCode, pairingKey, proofsEqual, deskProof, type PairingTranscript } from './pairing'
@@ -11,9 +12,6 @@ import { CODE_TTL_MS, MAX_ATTEMPTS, newPairingCode, pairingKey, proofsEqual, des
  * each other's change.
  */
 
-/** How this install runs (issue 16, Deliver 1): alone, as the faskes's hub, or as a desk of a hub. */
-export const DeploymentMode = z.enum(['standalone', 'hub', 'desk'])
-export type DeploymentMode = z.infer<typeof DeploymentMode>
 
 const MODE_KEY = 'deployment'
 const DESKS_KEY = 'hub.desks'

@@ -15,6 +15,7 @@ import { callPatient, markAttendance } from '../clinic/queue'
 import { todayRegistrations } from '../clinic/registrations'
 import { changedVisit, registrationChanges, VISIT_WRITES, type ChangeFeed } from '../clinic/changes'
 import { withVisitVersion } from '../clinic/version'
+import { hubStatus, pairingCodeForAdmin, revokeDeskForAdmin } from '../hub/admin'
 import { interactiveRemotes, poliSchedule } from '../clinic/remotes'
 import { findFaskesRujukan } from '../clinic/rujukan'
 import { credentialPresence, savePcareCredentials, saveSatusehatCredentials } from '../credentials/presence'
@@ -149,6 +150,9 @@ function createTable(core: Core, auth: AuthService): HandlerTable {
     'auth.changePassword': (input, ctx) => changeOwnPassword(core.db, auth, input, ctx),
     'auth.enrolment': (_input, ctx) => ownEnrolment(auth, ctx),
     'auth.enrol': (input, ctx) => confirmOwnEnrolment(core.db, auth, input, ctx),
+    'hub.status': (_input, ctx) => hubStatus(core.db, ctx),
+    'hub.pairingCode': () => pairingCodeForAdmin(core),
+    'hub.revokeDesk': ({ id }, ctx) => revokeDeskForAdmin(core.db, id, ctx),
     'users.setDokter': ({ username, kdDokter }) => setUserDokter(core.db, username, kdDokter),
     'doctors.schedule': (input) => poliSchedule(core.db, core.engine, input),
     'queue.call': ({ noRawat }) => callPatient(core.db, noRawat),

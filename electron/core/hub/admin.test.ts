@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../../../test/helpers/tmp'
+import type { Channel, Input } from '../../contract'
+import { createCore, type Core } from '../app'
+import { AuthService } from '../auth'
+import { totpAt } from '../auth/totp'
+import { call, type CallContext, type HandlerTable } from '../ipc/dispatch'
+import { createHandlers } from '../ipc/handlers'
+import { loadOrCreateHubCertificate, certFingerprint } from './cert'
+import { pairingKey } from './pairing'
+import { listDesks, setDeploymentMode } from './registry'
+import { HUB_CERT_FILE } from './server'
+
+/** The Pengaturan "Hub & desk" channels through the real handler table (policy, dispatch, registry). */
+describe('hub admin channels (issue 16)', () => {
+  let dir: ReturnType<typeof tempDir>
+  let core: Core
+  let handlers: HandlerTable
+  const sessions: Record<'admin' | 'counter' | 'clinician', string> = { admin: '', counter: '', clinician: '' }
+
+  beforeEach(async () => {
+    dir = tempDir('faskes-hub-admin-')
+    core = createCore({ dataDir: dir.dir, version: 'test', keychain: false })
+    handlers = createHandlers(core)
+    // Sessions live in the database: this service (with a fixed seal key for the admin's authenticator) signs in, the table's resolves.
+    const auth = new AuthService(core.db, async () => Buffer.alloc(32, 7))
+    const admin = await auth.createUser('admin1', 'rahasia-admin-satu', 'admin', 'now')
+    await auth.createUser('loket1', 'rahasia-loket-satu', 'counter')
+    await auth.createUser('dokter1', 'rahasia-dokter-satu', 'clinician')
+    sessions.admin = (await auth.login('admin1', 'rahasia-admin-satu', totpAt(admin.enrolment?.secret ?? '', Date.now()), 'unit')).token
+    sessions.counter = (await auth.login('loket1', 'rahasia-loket-satu', undefined, 'unit')).token
+    sessions.clinician = (await auth.login('dokter1', 'rahasia-dokter-satu', undefined, 'unit')).token
+  })
+
+  afterEach(async () => {
+    await core.close()
+    dir.cleanup()
+  })
+
+  const ctx = (token: string | undefined, desk?: CallContext['desk']): CallContext => ({ transport: 'test', session: { token: () => token, set: () => {} }, desk })
+  const as = <C extends Channel>(role: keyof typeof sessions, channel: C, input: Input<C>, desk?: CallContext['desk']) => call(handlers, channel, input, ctx(sessions[role], desk))
+
+  /** Makes this install a hub with its certificate in the data folder, as `npm run hub` does at its first start. */
+  const becomeHub = () => {
+    setDeploymentMode(core.db, 'hub')
+    return certFingerprint(loadOrCreateHubCertificate(`${dir.dir}/hub-tls.key`, `${dir.dir}/${HUB_CERT_FILE}`, ['127.0.0.1']).certPem)
+  }
+
+  it('are admin only: counter, clinician and anonymous callers are refused and no code is made', async () => {
+    becomeHub()
+    for (const role of ['counter', 'clinician'] as const) {
+      expect(await as(role, 'hub.status', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await as(role, 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await as(role, 'hub.revokeDesk', { id: 'desk-x' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    }
+    expect(await call(handlers, 'hub.pairingCode', {}, ctx(undefined))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    expect(core.db.prepare("SELECT value FROM settings WHERE key = 'hub.pairingCodes'").get()).toBeUndefined()
+  })
+
+  it('off a hub: the mode shows, there is no desk list, and codes and revocations are refused', async () => {
+    expect(await as('admin', 'hub.status', {})).toEqual({ ok: true, value: { mode: 'standalone', deskName: null, desks: null } })
+    expect(await as('admin', 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
+    expect(await as('admin', 'hub.revokeDesk', { id: 'desk-x' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
+    // A call through a desk is at a desk, whatever the answering install says.
+    expect(await as('admin', 'hub.status', {}, { id: 'desk-1', name: 'Loket 1' })).toMatchObject({ ok: true, value: { mode: 'desk', deskName: 'Loket 1' } })
+  })
+
+  it('on a hub: a code bound to the hub certificate, the desk list without fingerprints, and revocation', async () => {
+    const hubFingerprint = becomeHub()
+    const before = Date.now()
+    const made = await as('admin', 'hub.pairingCode', {})
+    if (!made.ok) throw new Error(made.error.message)
+    expect(made.value.expiresAt).toBeGreaterThan(before)
+    // Only the code's scrypt key over this hub's fingerprint is stored, never the code.
+    const stored = core.db.prepare("SELECT value FROM settings WHERE key = 'hub.pairingCodes'").get() as { value: string }
+    expect(stored.value).not.toContain(made.value.code)
+    expect(stored.value).toContain(pairingKey(made.value.code, hubFingerprint)?.toString('hex'))
+
+    const fp = (n: number) => String(n).repeat(64)
+    const desks = [
+      { id: 'desk-aaa', name: 'Loket 1', fingerprint: fp(1), pairedAt: 1, revokedAt: null },
+      { id: 'desk-bbb', name: 'Poli Umum', fingerprint: fp(2), pairedAt: 2, revokedAt: null },
+    ]
+    core.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('hub.desks', ?, 0)").run(JSON.stringify(desks))
+    const status = await as('admin', 'hub.status', {})
+    expect(status).toEqual({
+      ok: true,
+      value: { mode: 'hub', deskName: null, desks: desks.map(({ id, name, pairedAt }) => ({ id, name, pairedAt, revokedAt: null })) },
+    })
+
+    // From desk-aaa itself the admin cannot revoke desk-aaa; desk-bbb yes; an unknown id is NOT_FOUND.
+    expect(await as('admin', 'hub.revokeDesk', { id: 'desk-aaa' }, { id: 'desk-aaa', name: 'Loket 1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.revokeOwnDesk' } })
+    expect(await as('admin', 'hub.revokeDesk', { id: 'desk-zzz' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', key: 'hub.deskNotFound' } })
+    const revoked = await as('admin', 'hub.revokeDesk', { id: 'desk-bbb' }, { id: 'desk-aaa', name: 'Loket 1' })
+    expect(revoked).toMatchObject({ ok: true, value: { id: 'desk-bbb', revokedAt: expect.any(Number) } })
+    expect(listDesks(core.db).map((d) => [d.id, d.revokedAt === null])).toEqual([
+      ['desk-aaa', true],
+      ['desk-bbb', false],
+    ])
+  })
+})
