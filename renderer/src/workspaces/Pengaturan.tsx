@@ -3,6 +3,7 @@ import type { Settings, SettingsPatch } from '../../../electron/contract'
 import { remoteUrlProblem } from '../../../electron/contract/remote-url'
 import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
+import { HubDesks } from './HubDesks'
 import { LedgerEnrolment } from './LedgerEnrolment'
 import { SatusehatKfa } from './SatusehatKfa'
 import { SatusehatSettings } from './SatusehatSettings'
@@ -250,6 +251,7 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
           />
           <SatusehatSettings settings={stored} onSaved={applied} />
           {stored?.satusehat.enabled && <SatusehatKfa />}
+          <HubDesks />
           <fieldset className="card locale-switch">
             <legend>{t('settings.locale')}</legend>
             {(['id', 'en'] as const).map((l) => (

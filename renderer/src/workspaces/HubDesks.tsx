@@ -1,0 +1,134 @@
+import { useRef, useState } from 'react'
+import type { Output } from '../../../electron/contract'
+import { ApiError, asApiError, call } from '../api'
+import { useCall } from '../hooks'
+import { useI18n } from '../i18n'
+import { clock, dateTime } from '../time'
+
+/**
+ * Pengaturan "Hub & desk" (issue 16; docs/hub.md): the mode of this PC and, on a hub, the admin's pairing codes and
+ * desks. A code is shown once, with its expiry, and only until the section is left (core keeps only its key). Revoking
+ * asks once more on the same row (Enter confirms, Escape cancels) because the desk is cut off at its next call.
+ * Hidden for a role the hub.* channels refuse.
+ */
+export function HubDesks() {
+  const { t, locale } = useI18n()
+  const status = useCall('hub.status', {})
+  const [code, setCode] = useState<Output<'hub.pairingCode'> | null>(null)
+  const [confirming, setConfirming] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const codeRef = useRef<HTMLElement>(null)
+
+  if (status.error?.code === 'FORBIDDEN' || status.error?.code === 'UNAUTHENTICATED') return null
+  const s = status.value
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true)
+    setError(null)
+    setDone(null)
+    try {
+      await action()
+    } catch (err) {
+      setError(asApiError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const newCode = () =>
+    run(async () => {
+      setCode(await call('hub.pairingCode', {}))
+      // The code is what the admin reads out or types at the desk: focus it, so a screen reader says it too.
+      requestAnimationFrame(() => codeRef.current?.focus())
+    })
+  const revoke = (id: string, name: string) =>
+    run(async () => {
+      await call('hub.revokeDesk', { id })
+      setConfirming(null)
+      setDone(t('hub.revoked', { name }))
+      status.reload()
+    })
+
+  return (
+    <section className="card" aria-labelledby="hub-title">
+      <h2 id="hub-title">{t('hub.title')}</h2>
+      {status.error && (
+        <p role="alert" className="alert">
+          {status.error.message}
+        </p>
+      )}
+      {s && (
+        <>
+          <p data-testid="hub-mode">
+            {s.mode === 'desk' && s.deskName ? t('hub.modeDeskNamed', { name: s.deskName }) : t(`hub.mode.${s.mode}`)}
+          </p>
+          {s.desks && (
+            <>
+              <p className="intro">{t('hub.codeIntro')}</p>
+              <button type="button" onClick={() => void newCode()} disabled={busy}>
+                {t('hub.newCode')}
+              </button>
+              {code && (
+                <p className="ok" data-testid="hub-code">
+                  {t('hub.codeLabel')}{' '}
+                  <strong ref={codeRef} tabIndex={-1} className="code">
+                    {code.code}
+                  </strong>{' '}
+                  {t('hub.codeValid', { time: clock(locale, code.expiresAt) })}
+                </p>
+              )}
+              <h3 id="hub-desks-title">{t('hub.desks')}</h3>
+              {s.desks.length === 0 ? (
+                <p>{t('hub.noDesks')}</p>
+              ) : (
+                <table className="table" aria-labelledby="hub-desks-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('hub.deskName')}</th>
+                      <th scope="col">{t('hub.pairedAt')}</th>
+                      <th scope="col">{t('hub.deskState')}</th>
+                      <th scope="col">{t('hub.actions')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {s.desks.map((d) => (
+                      <tr key={d.id}>
+                        <td>{d.name}</td>
+                        <td>{dateTime(locale, d.pairedAt)}</td>
+                        <td>{d.revokedAt === null ? t('hub.active') : t('hub.revokedAt', { at: dateTime(locale, d.revokedAt) })}</td>
+                        <td>
+                          {d.revokedAt === null &&
+                            (confirming === d.id ? (
+                              <span onKeyDown={(e) => e.key === 'Escape' && setConfirming(null)}>
+                                <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void revoke(d.id, d.name)}>
+                                  {t('hub.revokeConfirm', { name: d.name })}
+                                </button>{' '}
+                                <button type="button" onClick={() => setConfirming(null)}>
+                                  {t('hub.cancel')}
+                                </button>
+                              </span>
+                            ) : (
+                              <button type="button" onClick={() => setConfirming(d.id)}>
+                                {t('hub.revoke')}
+                              </button>
+                            ))}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </>
+          )}
+        </>
+      )}
+      <div role="status">{done && <p className="ok">{done}</p>}</div>
+      {error && (
+        <p role="alert" className="alert">
+          {error.message}
+        </p>
+      )}
+    </section>
+  )
+}
