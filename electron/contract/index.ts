@@ -852,7 +852,7 @@ export const contract = {
   },
   /** Only while no user exists; `setupCode` is the browser shell's one-time code (printed on its console, file `setup-code` in the data folder). */
   'auth.setup': { input: z.object({ username: Username, password: Password, setupCode: z.string().trim().max(40).optional() }).strict(), output: SessionUser.extend(Enrolment.shape) },
-  'auth.login': { input: z.object({ username: z.string().trim().max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
+  'auth.login': { input: z.object({ username: z.string().trim().min(1, 'v.required').max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
   /** The lock screen: the locked session's own user gives the password again (and the code for an admin); the session goes on. */
   'auth.unlock': { input: z.object({ password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
