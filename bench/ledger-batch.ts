@@ -17,6 +17,7 @@ import type { LedgerConnection } from '../electron/core/ledger/gateway'
 import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 import { LEDGER_BATCH } from '../electron/core/sync/backoff'
 import { SyncEngine } from '../electron/core/sync/engine'
+import { endorsersOf } from '../electron/core/sync/ledger-executor'
 import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
 import { ACTIVE_CARDS, demoRemotes, freshKdPPK, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
 
@@ -70,7 +71,7 @@ async function raw(): Promise<{ rate: number; txBytes: number }> {
     const contract = conn.contract('Visit')
     const r = await pool(rawTx, conc, async (i) => {
       const intent = { visitId: `RAW${run}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, kdPPK, tglKunjungan: today(), detailHash }
-      const tx = await contract.submitAsync('Record', { arguments: [canonicalJson(intent)], transientData: { detail: Buffer.from(detail) } })
+      const tx = await contract.submitAsync('Record', { arguments: [canonicalJson(intent)], transientData: { detail: Buffer.from(detail) }, endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId) })
       const status = await tx.getStatus()
       if (status.successful) seen.set(status.transactionId, status.blockNumber)
       return status.successful
@@ -111,7 +112,7 @@ async function batchTx(): Promise<{ rate: number; txBytes: number }> {
         intent: { visitId: `BAT${run}-${b}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, kdPPK, tglKunjungan: today(), detailHash },
       }))
       const transientData = Object.fromEntries(items.map((_, i) => [`${i}.detail`, Buffer.from(detail)]))
-      const tx = await contract.submitAsync('Submit', { arguments: [canonicalJson({ items })], transientData })
+      const tx = await contract.submitAsync('Submit', { arguments: [canonicalJson({ items })], transientData, endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId) })
       const status = await tx.getStatus()
       if (!status.successful) return false
       seen.set(status.transactionId, status.blockNumber)

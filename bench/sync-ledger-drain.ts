@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
 import { SyncEngine } from '../electron/core/sync/engine'
+import { endorsersOf } from '../electron/core/sync/ledger-executor'
 import { ACTIVE_CARDS, demoRemotes, freshKdPPK, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
 import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 
@@ -56,7 +57,7 @@ async function rawCeiling(total: number): Promise<{ secs: number; failed: number
       const t = performance.now()
       try {
         const intent = { visitId: `RAW${run}-${i}`, noKartu: ACTIVE_CARDS[i % ACTIVE_CARDS.length].noKartu, kdPPK, tglKunjungan: today, detailHash }
-        const tx = await contract.submitAsync('Record', { arguments: [canonicalJson(intent)], transientData: { detail: Buffer.from(detail) } })
+        const tx = await contract.submitAsync('Record', { arguments: [canonicalJson(intent)], transientData: { detail: Buffer.from(detail) }, endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId) })
         if (!(await tx.getStatus()).successful) failed++
       } catch {
         failed++

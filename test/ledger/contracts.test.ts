@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { chaincodeErrorKind } from '../../electron/core/ledger/gateway'
+import { endorsersOf } from '../../electron/core/sync/ledger-executor'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
 import { ISSUE_ENDORSERS, connectAs, createReferral, decideClaim, decision, evaluate, failureOf, issueCard, recordVisit, sha256, submit, submitPrivate, suspendCard, suspension, uid } from './helpers'
 
@@ -81,6 +82,7 @@ describe('Visit (private clinical detail)', () => {
       pkm.contract('Visit').submit('Record', {
         arguments: [JSON.stringify({ visitId: uid('V'), noKartu, kdPPK: PKM_PPK, tglKunjungan: '2026-01-02', detailHash: sha256('other') })],
         transientData: { detail: JSON.stringify({ diagnoses: [{ kdDiag: 'A09', nmDiag: 'Diare' }] }) },
+        endorsingOrganizations: endorsersOf('Visit:Record', pkm.profile.mspId),
       }),
     )
     expect(err).toMatch(/INVALID:.*detailHash/)

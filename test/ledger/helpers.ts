@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { connectLedger, type LedgerConnection } from '../../electron/core/ledger/gateway'
 import { localPeerProfile, localRuntimeDir, type LedgerOrg } from '../../electron/core/ledger/profile'
+import { endorsersOf } from '../../electron/core/sync/ledger-executor'
 import { type ClientRole } from '../../tools/ledger/ca'
 import { enrolTestIdentity } from '../helpers/fabric-identity'
 
@@ -190,7 +191,7 @@ export async function createReferral(
   const detail = JSON.stringify({ reason: r.reason ?? 'Butuh spesialis penyakit dalam', doctor: r.doctor ?? 'dr. Contoh', salt: randomBytes(16).toString('hex') })
   const intent = { referralId, noKartu: r.noKartu, visitId: r.visitId, fromPPK: r.fromPPK, toPPK: r.toPPK, detailHash: sha256(detail), toMsp: r.toMsp }
   // The detail goes to the implicit collections of both faskes orgs and BPJS: the gateway needs them named.
-  const endorsers = [...new Set([conn.profile.mspId, r.toMsp ?? 'RSMSP', 'BPJSMSP'])]
+  const endorsers = r.toMsp ? [...new Set([conn.profile.mspId, r.toMsp, 'BPJSMSP'])] : endorsersOf('Referral:Create', conn.profile.mspId)
   const record = await submitPrivate(conn, 'Referral', 'Create', intent, { detail }, endorsers)
   return { referralId, detail, record }
 }
@@ -202,6 +203,7 @@ export async function recordVisit(conn: LedgerConnection, noKartu: string, kdPPK
   await conn.contract('Visit').submit('Record', {
     arguments: [JSON.stringify({ visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) })],
     transientData: { detail },
+    endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId),
   })
   await settle(conn)
   return { visitId, detail }

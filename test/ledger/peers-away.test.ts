@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
+import { endorsersOf } from '../../electron/core/sync/ledger-executor'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
 import {
   connectAs, createReferral, decision, height, holderOf, issueCard, newCardNo, recordVisit, salted, sha256, submit, suspendCard, suspension, syntheticNik, uid,
@@ -43,13 +44,13 @@ interface Write {
 }
 
 /**
- * Visit:Record as `conn`'s workstation, the gateway choosing the endorsers. Not helpers' recordVisit: that one waits
+ * Visit:Record as `conn`'s workstation, naming the endorsers as the app does (endorsersOf). Not helpers' recordVisit: that one waits
  * for every open connection's peer, and one of them is away here.
  */
 function visitRecord(conn: LedgerConnection, noKartu: string, kdPPK: string) {
   const detail = JSON.stringify({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'ISPA' }] })
   const intent = { visitId: uid('V'), noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) }
-  return conn.contract('Visit').submit('Record', { arguments: [JSON.stringify(intent)], transientData: { detail } })
+  return conn.contract('Visit').submit('Record', { arguments: [JSON.stringify(intent)], transientData: { detail }, endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId) })
 }
 
 /** The facility org still up to endorse a card write beside BPJS (any one of them will do). */
@@ -98,7 +99,7 @@ const WRITES: Write[] = [
       const { visitId } = await recordVisit(c.Puskesmas, await issueCard(c.BPJS), PKM_PPK)
       const detail = JSON.stringify({ kind: 'DELETE', reason: 'salah pasien', by: 'admin' })
       const intent = { correctionId: `${visitId}-K1`, visitId, kind: 'DELETE', detailHash: sha256(detail) }
-      return async () => c.Puskesmas.contract('Visit').submit('Correct', { arguments: [JSON.stringify(intent)], transientData: { detail } })
+      return async () => c.Puskesmas.contract('Visit').submit('Correct', { arguments: [JSON.stringify(intent)], transientData: { detail }, endorsingOrganizations: endorsersOf('Visit:Correct', MSP.Puskesmas) })
     },
   },
   {

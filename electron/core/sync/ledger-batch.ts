@@ -101,7 +101,7 @@ export function batchingLedgerExecutor(
       const proposal = conn.contract('Batch').newProposal('Submit', {
         arguments: [canonicalJson({ items: items.map((w) => ({ fn: w.parsed.operation, intent: w.parsed.payload.intent })) })],
         transientData,
-        endorsingOrganizations: endorsersOf(items[0].parsed, conn.profile.mspId),
+        endorsingOrganizations: endorsersOf(items[0].parsed.operation, conn.profile.mspId),
       })
       committed = await runLedgerTransaction(proposal, request, scheduler)
       results = (JSON.parse(Buffer.from(committed.payload).toString('utf8')) as { results: ItemResult[] }).results

@@ -76,16 +76,17 @@ describe('ledgerExecutor endorsers', () => {
   }
   const store = () => new OutboxStore(db)
 
-  it('names the referring org, the receiving hospital and BPJS for a referral (its detail goes to their implicit collections), and lets discovery choose otherwise', async () => {
+  it('names the referring org, the receiving hospital and BPJS for a referral, and its own org and BPJS for every other write (never left to discovery, which may plan a visit without BPJS)', async () => {
     const { seen, connection } = capturing('PuskesmasMSP')
     const exec = ledgerExecutor(connection)
-    for (const op of ['Referral:Create', 'Visit:Record', 'Claim:Submit'] as const) {
+    for (const op of ['Referral:Create', 'Visit:Record', 'Visit:Correct', 'Claim:Submit'] as const) {
       await expect(exec.send(store().get(enqueue(db, sampleJob(op, `ledger:${op}`)))!)).rejects.toBeTruthy()
     }
     expect(seen).toEqual([
       { fn: 'Create', endorsingOrganizations: ['PuskesmasMSP', 'RSMSP', 'BPJSMSP'] },
-      { fn: 'Record', endorsingOrganizations: undefined },
-      { fn: 'Submit', endorsingOrganizations: undefined },
+      { fn: 'Record', endorsingOrganizations: ['PuskesmasMSP', 'BPJSMSP'] },
+      { fn: 'Correct', endorsingOrganizations: ['PuskesmasMSP', 'BPJSMSP'] },
+      { fn: 'Submit', endorsingOrganizations: ['PuskesmasMSP', 'BPJSMSP'] },
     ])
   })
 

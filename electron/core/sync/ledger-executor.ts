@@ -36,15 +36,25 @@ function recordOf(job: ParsedJob<'ledger'>): { contract: string; fn: string; key
 const REFERRAL_TO_MSP = 'RSMSP'
 
 /**
- * The orgs whose peers must endorse a job, where the gateway may not choose them itself; undefined lets discovery
- * choose (it sees the key-level and collection policies: a claim gets BPJS's peer on its own). A referral's detail is
- * written to the implicit collections of the referring org, the receiving org and BPJS, each distributed to its own org
- * only, so the gateway refuses to pick endorsers for that transient data ("requires endorsement from organisation(s)
- * that are not in the distribution policy of the private data collection(s): [_implicit_org_…]; retry specifying
- * trusted endorsing organizations") and the sender names the three (two when it is itself the receiving org).
+ * The orgs whose peers endorse each ledger write, named by the sender for every operation rather than left to the
+ * gateway. Every write but the referral's needs the faskes's own peer and BPJS's: a visit's or correction's clinical
+ * detail goes to `clinical<Org>` (members: the org and BPJS), and a claim writes the Visit key whose key-level policy is
+ * AND(BPJS, org). The channel's MAJORITY (2 of 3) is met by those two. Left to itself, the gateway may plan a
+ * Puskesmas visit on Puskesmas + RS (MAJORITY alone) and then refuse the transient detail: "9 FAILED_PRECONDITION:
+ * requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s):
+ * [clinicalPuskesmas]; retry specifying trusted endorsing organizations" (seen in CI on a plain Visit:Record with every
+ * peer up). A referral's detail is written to the implicit collections of the referring org, the receiving org and
+ * BPJS, so it names the three (two when the sender is the receiving org). chaincode/README.md#which-peers-a-write-needs.
  */
-export function endorsersOf(job: ParsedJob<'ledger'>, ownMsp: string): string[] | undefined {
-  return job.operation === 'Referral:Create' ? [...new Set([ownMsp, REFERRAL_TO_MSP, 'BPJSMSP'])] : undefined
+export function endorsersOf(operation: ParsedJob<'ledger'>['operation'], ownMsp: string): string[] {
+  switch (operation) {
+    case 'Visit:Record':
+    case 'Visit:Correct':
+    case 'Claim:Submit':
+      return [...new Set([ownMsp, 'BPJSMSP'])]
+    case 'Referral:Create':
+      return [...new Set([ownMsp, REFERRAL_TO_MSP, 'BPJSMSP'])]
+  }
 }
 
 const decode = (bytes: Uint8Array) => (bytes.length ? JSON.parse(Buffer.from(bytes).toString('utf8')) : null)
@@ -76,7 +86,7 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
     const proposal = contract.newProposal(fn, {
       arguments: [canonicalJson(p.intent)],
       transientData: p.transient ? Object.fromEntries(Object.entries(p.transient).map(([k, v]) => [k, Buffer.from(v)])) : undefined,
-      endorsingOrganizations: endorsersOf(parsed, conn.profile.mspId),
+      endorsingOrganizations: endorsersOf(parsed.operation, conn.profile.mspId),
     })
     const request = { contract: contractName, fn, intent: p.intent, transientKeys: Object.keys(p.transient ?? {}) }
     const committed = await runLedgerTransaction(proposal, request, scheduler)
