@@ -120,6 +120,8 @@ interface IteratorResultKV {
 
 export class FakeStub {
   readonly writes = new Map<string, Uint8Array | null>();
+  /** Set by a paginated query: Fabric's simulator then refuses every write of the transaction. */
+  private paginated = false;
   readonly privateWrites = new Map<string, Map<string, Uint8Array>>();
   readonly validationWrites = new Map<string, Uint8Array>();
   event?: { name: string; payload: Uint8Array };
@@ -157,6 +159,7 @@ export class FakeStub {
     return this.ledger.state.get(key) ?? new Uint8Array();
   }
   async putState(key: string, value: Uint8Array): Promise<void> {
+    if (this.paginated) throw new Error('txSimulator: transaction has already performed a paginated query. Writes are not allowed');
     if (!key) throw new Error('key must not be empty');
     // Fabric treats an empty value as a delete; writing one is always a bug here.
     if (!value || value.length === 0) throw new Error(`empty value written to ${JSON.stringify(key)}`);
@@ -189,6 +192,40 @@ export class FakeStub {
         }
       },
     };
+  }
+
+  /**
+   * As the peer (core/chaincode/handler.go): only in a read-only transaction; the page starts at `bookmark` when one
+   * is given, and the answer's bookmark is the key after the page ('' when none is left).
+   */
+  async getStateByPartialCompositeKeyWithPagination(objectType: string, attributes: string[], pageSize: number, bookmark = '') {
+    if (this.writes.size > 0) throw new Error('txSimulator: paginated queries are supported only in a read-only transaction');
+    this.paginated = true;
+    const prefix = createCompositeKey(objectType, attributes);
+    const rows = [...this.ledger.state.entries()]
+      .filter(([k]) => k.startsWith(prefix) && (bookmark === '' || k >= bookmark))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const page = rows.slice(0, pageSize);
+    const ledger = this.ledger;
+    ledger.openIterators += 1;
+    let i = 0;
+    let closed = false;
+    const iterator = {
+      async next(): Promise<IteratorResultKV> {
+        if (i < page.length) {
+          const [key, value] = page[i++];
+          return { value: { key, value }, done: false };
+        }
+        return { done: true };
+      },
+      async close(): Promise<void> {
+        if (!closed) {
+          closed = true;
+          ledger.openIterators -= 1;
+        }
+      },
+    };
+    return { iterator, metadata: { fetchedRecordsCount: page.length, bookmark: rows.length > pageSize ? rows[pageSize][0] : '' } };
   }
 
   // --- private data ---

@@ -48,13 +48,35 @@ describe('Audit and History', () => {
     const claimTrail = await h.evaluate<Record<string, string>[]>(BPJS, 'Audit:ListByEntity', 'Claim', 'CL-1');
     assert.deepEqual(claimTrail.map((a) => [a.action, a.status, a.actorMsp, a.requestId]), [['Submit', 'SUBMITTED', RS, 'CL-1'], ['Approve', 'APPROVED', BPJS, 'AP-1']]);
     assert.ok(claimTrail[0].timestamp < claimTrail[1].timestamp);
-    const rs = await h.evaluate<Record<string, string>[]>(BPJS, 'Audit:ListByActor', RS);
-    assert.deepEqual(rs.map((a) => `${a.entityType}:${a.action}`), ['Visit:Record', 'MedicalRecord:Anchor', 'Claim:Submit', 'Visit:LinkClaim', 'Referral:Accept']);
-    const ts = rs.map((a) => a.timestamp);
+    type Page = { entries: Record<string, string>[]; bookmark: string };
+    const rs = await h.evaluate<Page>(BPJS, 'Audit:ListByActor', RS, '', '100', '');
+    assert.equal(rs.bookmark, '');
+    assert.deepEqual(rs.entries.map((a) => `${a.entityType}:${a.action}`), ['Visit:Record', 'MedicalRecord:Anchor', 'Claim:Submit', 'Visit:LinkClaim', 'Referral:Accept']);
+    const ts = rs.entries.map((a) => a.timestamp);
     assert.deepEqual([...ts].sort(), ts);
-    assert.deepEqual((await h.evaluate<unknown[]>(BPJS, 'Audit:ListByActor', BPJS)).length, 2);
+    // Page by page (2, 2, 1) gives the same trail, each entry once.
+    const paged: Record<string, string>[] = [];
+    let bookmark = '';
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await h.evaluate<Page>(BPJS, 'Audit:ListByActor', RS, '', '2', bookmark);
+      assert.ok(page.entries.length <= 2);
+      paged.push(...page.entries);
+      bookmark = page.bookmark;
+      if (!bookmark) break;
+    }
+    assert.deepEqual(paged, rs.entries);
+    assert.deepEqual((await h.evaluate<Page>(BPJS, 'Audit:ListByActor', BPJS, '', '100', '')).entries.length, 2);
     await rejects(h.evaluate(BPJS, 'Audit:ListByEntity', 'Patient', 'x'), 'INVALID');
-    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', 'OrdererMSP'), 'INVALID');
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', 'OrdererMSP', '', '10', ''), 'INVALID');
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', RS, '', '0', ''), 'INVALID');
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', RS, '', '501', ''), 'INVALID');
+    // A bookmark from another org's index would read that org's trail: refused.
+    const bpjsFirst = await h.evaluate<Page>(BPJS, 'Audit:ListByActor', BPJS, '', '1', '');
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', RS, '', '1', bpjsFirst.bookmark), 'INVALID');
+    // From a time: the entries at or after it (the third entry's own time included).
+    const since = await h.evaluate<Page>(BPJS, 'Audit:ListByActor', RS, rs.entries[2].timestamp, '100', '');
+    assert.deepEqual(since.entries, rs.entries.slice(2));
+    await rejects(h.evaluate(BPJS, 'Audit:ListByActor', RS, 'kemarin', '10', ''), 'INVALID');
   });
 
   it('History:ForPatient merges all entity types of the card in tx-time order with current records', async () => {
@@ -118,10 +140,11 @@ describe('Org-scoped reads', () => {
     assert.deepEqual(await actors(BPJS), [RS, BPJS]);
     assert.deepEqual(await actors(RS), [RS]);
     assert.deepEqual(await actors(PKM), []);
-    assert.equal((await h.evaluate<unknown[]>(RS, 'Audit:ListByActor', RS)).length, 3);
-    await rejects(h.evaluate(RS, 'Audit:ListByActor', BPJS), 'FORBIDDEN', 'own audit trail');
-    await rejects(h.evaluate(PKM, 'Audit:ListByActor', RS), 'FORBIDDEN');
-    assert.equal((await h.evaluate<unknown[]>(BPJS, 'Audit:ListByActor', RS)).length, 3);
+    type Page = { entries: unknown[]; bookmark: string };
+    assert.equal((await h.evaluate<Page>(RS, 'Audit:ListByActor', RS, '', '100', '')).entries.length, 3);
+    await rejects(h.evaluate(RS, 'Audit:ListByActor', BPJS, '', '100', ''), 'FORBIDDEN', 'own audit trail');
+    await rejects(h.evaluate(PKM, 'Audit:ListByActor', RS, '', '100', ''), 'FORBIDDEN');
+    assert.equal((await h.evaluate<Page>(BPJS, 'Audit:ListByActor', RS, '', '100', '')).entries.length, 3);
   });
 
   it('MedicalRecord:Anchor records the certificate\'s faskes code; a cryptogen identity may not anchor', async () => {

@@ -8,7 +8,7 @@ import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { chaincodeErrorKind } from '../../electron/core/ledger/gateway'
 import { endorsersOf } from '../../electron/core/sync/ledger-executor'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
-import { ISSUE_ENDORSERS, connectAs, createReferral, decideClaim, decision, evaluate, failureOf, issueCard, recordVisit, sha256, submit, submitPrivate, suspendCard, suspension, uid } from './helpers'
+import { ISSUE_ENDORSERS, auditSince, connectAs, createReferral, decideClaim, decision, evaluate, failureOf, issueCard, recordVisit, sha256, submit, submitPrivate, suspendCard, suspension, uid } from './helpers'
 
 let bpjs: LedgerConnection
 let rs: LedgerConnection
@@ -191,6 +191,7 @@ describe('Idempotency', () => {
 
 describe('Audit and History', () => {
   it('lists audit entries by entity and actor, and the patient history in tx order', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString()
     const noKartu = await issueCard(bpjs)
     const { visitId } = await recordVisit(rs, noKartu, RS_PPK)
     const recordId = uid('MR')
@@ -201,7 +202,7 @@ describe('Audit and History', () => {
     expect(byEntity[0]).toMatchObject({ action: 'Record', actorMsp: 'RSMSP' })
     expect(byEntity[0].txId).toMatch(/^[0-9a-f]{64}$/)
 
-    const byActor = await evaluate<{ entityId: string }[]>(bpjs, 'Audit', 'ListByActor', 'RSMSP')
+    const byActor = await auditSince<{ entityId: string }>(bpjs, 'RSMSP', since)
     expect(byActor.map((a) => a.entityId)).toEqual(expect.arrayContaining([visitId, recordId]))
 
     const history = await evaluate<{ entityType: string; entityId: string }[]>(rs, 'History', 'ForPatient', noKartu)

@@ -209,6 +209,22 @@ export async function recordVisit(conn: LedgerConnection, noKartu: string, kdPPK
   return { visitId, detail }
 }
 
+/**
+ * `mspId`'s audit trail from `fromIso` on, read page by page through Audit:ListByActor (500 a page, at most 40
+ * pages: a test's own entries are minutes old, and an org's whole trail is never read).
+ */
+export async function auditSince<T = Record<string, unknown>>(conn: LedgerConnection, mspId: string, fromIso: string): Promise<T[]> {
+  const entries: T[] = []
+  let bookmark = ''
+  for (let page = 0; page < 40; page++) {
+    const answer = await evaluate<{ entries: T[]; bookmark: string }>(conn, 'Audit', 'ListByActor', mspId, fromIso, '500', bookmark)
+    entries.push(...answer.entries)
+    bookmark = answer.bookmark
+    if (!bookmark) return entries
+  }
+  throw new Error(`${mspId}'s audit trail since ${fromIso} has more than 40 pages`)
+}
+
 /** The chaincode error text of a failed gateway call (EndorseError details carry the chaincode message). */
 export async function failureOf(p: Promise<unknown>): Promise<string> {
   try {

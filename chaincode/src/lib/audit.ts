@@ -1,5 +1,5 @@
 import { Context } from 'fabric-contract-api';
-import { EntityType, KEY, putJson, scan } from './store';
+import { EntityType, KEY, putJson, scan, scanPage } from './store';
 
 export interface AuditEntry {
   entityType: EntityType;
@@ -28,6 +28,12 @@ export async function auditByEntity(ctx: Context, entityType: EntityType, entity
   return (await scan<AuditEntry>(ctx, KEY.auditByEntity, [entityType, entityId])).map((r) => r.value);
 }
 
-export async function auditByActor(ctx: Context, mspId: string): Promise<AuditEntry[]> {
-  return (await scan<AuditEntry>(ctx, KEY.auditByActor, [mspId])).map((r) => r.value);
+/**
+ * One page of an org's audit trail in tx-time order: an org writes without end (a national hospital: thousands of
+ * entries a day), so the trail is read page by page, never whole. `bookmark` '' = the first page; the answer's
+ * bookmark '' = no more.
+ */
+export async function auditByActor(ctx: Context, mspId: string, pageSize: number, bookmark: string): Promise<{ entries: AuditEntry[]; bookmark: string }> {
+  const page = await scanPage<AuditEntry>(ctx, KEY.auditByActor, [mspId], pageSize, bookmark);
+  return { entries: page.rows.map((r) => r.value), bookmark: page.bookmark };
 }

@@ -73,6 +73,34 @@ export async function scan<T>(ctx: Context, objectType: string, attrs: string[])
   return rows;
 }
 
+/** One page of a partial composite key scan and where the next page starts ('' when this was the last). */
+export interface ScanPage<T> {
+  rows: ScanRow<T>[];
+  bookmark: string;
+}
+
+/**
+ * Up to `pageSize` rows of a partial composite key scan, from `bookmark` on (empty: the first page). Fabric serves
+ * paginated range queries only in a read-only (evaluated) transaction; the peer's bookmark is the next key to read.
+ */
+export async function scanPage<T>(ctx: Context, objectType: string, attrs: string[], pageSize: number, bookmark: string): Promise<ScanPage<T>> {
+  const rows: ScanRow<T>[] = [];
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, attrs, pageSize, bookmark);
+  try {
+    for (;;) {
+      const res = await iterator.next();
+      if (res.value && res.value.key) {
+        const { attributes } = ctx.stub.splitCompositeKey(res.value.key);
+        rows.push({ attributes, value: JSON.parse(decoder.decode(res.value.value)) as T });
+      }
+      if (res.done) break;
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { rows, bookmark: metadata.bookmark };
+}
+
 export async function indexForPatient(ctx: Context, noKartu: string, type: EntityType, id: string, sortKey: string, at: string): Promise<void> {
   await putJson(ctx, ctx.stub.createCompositeKey(KEY.patientIndex, [noKartu, type, sortKey, id]), { at });
 }

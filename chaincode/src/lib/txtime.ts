@@ -21,6 +21,17 @@ export function txTime(ctx: Context): TxTime {
 }
 
 /**
+ * An ISO-8601 time a caller gave, as a TxTime.sortKey (what index keys hold), for range starts. Throws INVALID when
+ * it is not a time.
+ */
+export function isoSortKey(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(ms)) fail('INVALID', 'from must be an ISO-8601 time (yyyy-MM-ddTHH:mm:ssZ)');
+  const d = new Date(ms).toISOString();
+  return `${d.slice(0, 19)}.${d.slice(20, 23)}000000Z`;
+}
+
+/**
  * How far (ms) a write's proposal timestamp may be from the endorsing peer's clock, either way: 10 minutes
  * (issue 14). Fabric itself does not check the client-chosen timestamp, so without this a client could backdate
  * or postdate a record and its audit trail.
