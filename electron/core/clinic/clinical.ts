@@ -1,5 +1,6 @@
 import type { ExaminationInput, FieldError } from '../../contract'
 import type { DB } from '../db'
+import { prepared } from '../db/statements'
 import { AppError, fieldError, msg } from '../errors'
 import { ALERGI_JENIS, type AlergiKind } from '../reference/store'
 
@@ -12,8 +13,8 @@ const ALERGI_FIELDS: ReadonlyArray<[field: 'alergiMakan' | 'alergiUdara' | 'aler
 
 /** Whether `code` is on a cached list; an empty (never fetched) list knows nothing and refuses nothing. */
 function onList(db: DB, table: string, codeCol: string, code: string, where = '1', ...args: string[]): boolean {
-  const { n } = db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }
-  return n === 0 || Boolean(db.prepare(`SELECT 1 FROM ${table} WHERE ${where} AND ${codeCol} = ?`).get(...args, code))
+  const { n } = prepared(db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }
+  return n === 0 || Boolean(prepared(db, `SELECT 1 FROM ${table} WHERE ${where} AND ${codeCol} = ?`).get(...args, code))
 }
 
 /**
@@ -21,7 +22,7 @@ function onList(db: DB, table: string, codeCol: string, code: string, where = '1
  * place of care (kdTkp) first. A code the cache does not know is taken as given: withValue when a result was entered.
  */
 export function tindakanWithValue(db: DB, tindakan: ExaminationInput['tindakan'], kdTkp: string): boolean[] {
-  const q = db.prepare('SELECT with_value AS w FROM ref_tindakan WHERE kd_tindakan = ? ORDER BY kd_tkp <> ?, kd_tkp LIMIT 1')
+  const q = prepared(db, 'SELECT with_value AS w FROM ref_tindakan WHERE kd_tindakan = ? ORDER BY kd_tkp <> ?, kd_tkp LIMIT 1')
   return tindakan.map((t) => {
     const row = q.get(t.kdTindakan, kdTkp) as { w: number } | undefined
     return row ? row.w === 1 : t.hasil !== undefined

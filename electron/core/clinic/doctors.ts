@@ -1,6 +1,7 @@
 import type { DoctorSchedule } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { prepared } from '../db/statements'
 import { AppError, fieldError, msg } from '../errors'
 import type { AntreanClient } from '../pcare/antrean'
 import type * as T from '../pcare/types'
@@ -62,9 +63,9 @@ export function storeSchedule(db: DB, kdPoli: string, tanggal: string, list: T.A
  * earlier day, since a weekly schedule is a better guess than none when PCare cannot be asked.
  */
 export function cachedSchedule(db: DB, kdPoli: string, tanggal: string, fallback = true): { tanggal: string; fetchedAt: number; dokter: ScheduleEntry[] } | null {
-  const f = (db.prepare('SELECT tanggal, fetched_at FROM doctor_schedule_fetch WHERE kd_poli = ? AND tanggal = ?').get(kdPoli, tanggal) ??
+  const f = (prepared(db, 'SELECT tanggal, fetched_at FROM doctor_schedule_fetch WHERE kd_poli = ? AND tanggal = ?').get(kdPoli, tanggal) ??
     (fallback
-      ? db.prepare('SELECT tanggal, fetched_at FROM doctor_schedule_fetch WHERE kd_poli = ? AND tanggal < ? ORDER BY tanggal DESC LIMIT 1').get(kdPoli, tanggal)
+      ? prepared(db, 'SELECT tanggal, fetched_at FROM doctor_schedule_fetch WHERE kd_poli = ? AND tanggal < ? ORDER BY tanggal DESC LIMIT 1').get(kdPoli, tanggal)
       : undefined)) as { tanggal: string; fetched_at: number } | undefined
   if (!f) return null
   const dokter = db
@@ -142,8 +143,8 @@ export function checkDokter(db: DB, kdPoli: string, tanggal: string, kdDokter: s
     if (schedule.dokter.some((d) => d.kdDokter === kdDokter)) return
     throw new AppError('INVALID_INPUT', msg('dokter.notOnSchedule', { kdDokter, tanggal }), [fieldError(field, msg('dokter.notOnScheduleShort'))])
   }
-  const { n } = db.prepare('SELECT count(*) AS n FROM ref_dokter').get() as { n: number }
-  if (n > 0 && !db.prepare('SELECT 1 FROM ref_dokter WHERE kd_dokter = ?').get(kdDokter)) {
+  const { n } = prepared(db, 'SELECT count(*) AS n FROM ref_dokter').get() as { n: number }
+  if (n > 0 && !prepared(db, 'SELECT 1 FROM ref_dokter WHERE kd_dokter = ?').get(kdDokter)) {
     throw new AppError('INVALID_INPUT', msg('dokter.unknown', { kdDokter }), [fieldError(field, msg('dokter.unknownShort'))])
   }
 }

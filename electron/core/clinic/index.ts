@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { prepared } from '../db/statements'
 import { AppError, fieldError, msg } from '../errors'
 import { nonSpesialisCodes } from '../reference/store'
 import { recordDiagnosaPicks } from '../reference/search'
@@ -38,7 +39,8 @@ function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
  */
 export function registerVisit(db: DB, faskes: FaskesIdentity, input: RegistrationInput, actor: Actor, now = Date.now()) {
   return writeTx(db, () => {
-    const patient = db.prepare('SELECT no_kartu, nik, kd_provider, aktif, ket_aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
+    // The save path's statements are compiled once per connection (prepared): compiling cost more than running them.
+    const patient = prepared(db, 'SELECT no_kartu, nik, kd_provider, aktif, ket_aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
       | { no_kartu: string; nik: string | null; kd_provider: string | null; aktif: number | null; ket_aktif: string | null }
       | undefined
     const bpjs = input.penjamin === 'bpjs'
@@ -48,8 +50,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
     if (input.vitals) assertVitalsForPoli(input.vitals, input.kdPoli, input.nmPoli ?? null, false)
     const tgl = localIsoDate(now)
     if (input.kdDokter) checkDokter(db, input.kdPoli, tgl, input.kdDokter)
-    const dup = db
-      .prepare(`SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled' AND verification != 'rejected'`)
+    const dup = prepared(db, `SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled' AND verification != 'rejected'`)
       .get(input.noKartu, tgl, input.kdPoli) as { no_rawat: string } | undefined
     if (dup) throw new AppError('CONFLICT', msg('reg.duplicate', { noRawat: dup.no_rawat }))
     if (bpjs && patient?.aktif === 0) {
@@ -58,9 +59,10 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
     const verification = patient ? 'verified' : 'unverified'
 
     // no_rawat: date + running number of the day, the form the counters already know from SIMRS.
-    const { n } = db.prepare('SELECT count(*) + 1 AS n FROM registrations WHERE tgl_daftar = ?').get(tgl) as { n: number }
+    const { n } = prepared(db, 'SELECT count(*) + 1 AS n FROM registrations WHERE tgl_daftar = ?').get(tgl) as { n: number }
     const noRawat = `${tgl.replaceAll('-', '')}-${String(n).padStart(4, '0')}`
-    db.prepare(
+    prepared(
+      db,
       `INSERT INTO registrations (no_rawat, no_kartu, tgl_daftar, kd_poli, nm_poli, kd_dokter, kunj_sakit, kd_tkp, keluhan, antrean,
          penjamin, verification, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(noRawat, input.noKartu, tgl, input.kdPoli, input.nmPoli ?? null, input.kdDokter ?? null, input.kunjSakit ? 1 : 0,
@@ -155,7 +157,7 @@ function randomSalt(): string {
  */
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now(), salt: () => string = randomSalt) {
   return writeTx(db, () => {
-    const reg = db.prepare('SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
+    const reg = prepared(db, 'SELECT * FROM registrations WHERE no_rawat = ?').get(input.noRawat) as
       | { no_rawat: string; no_kartu: string; tgl_daftar: string; kd_poli: string; nm_poli: string | null; kd_tkp: string; status: string; penjamin: string; verification: string; verification_note: string | null }
       | undefined
     if (!reg) throw new AppError('NOT_FOUND', msg('exam.regNotFound', { noRawat: input.noRawat }))
@@ -165,7 +167,7 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     if (reg.verification === 'rejected') {
       throw new AppError('CONFLICT', reg.verification_note ? msg('exam.regRejected', { reason: reg.verification_note }) : msg('exam.regRejectedUnknown'))
     }
-    if (db.prepare('SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
+    if (prepared(db, 'SELECT 1 FROM examinations WHERE no_rawat = ?').get(input.noRawat)) {
       throw new AppError('CONFLICT', msg('exam.alreadySaved'))
     }
     assertVitalsForPoli(input.vitals, reg.kd_poli, reg.nm_poli)
@@ -180,12 +182,13 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     const visitId = ledgerVisitId(faskes.kdPPK, reg.no_rawat)
     const referralId = input.rujukan ? `${visitId}-R1` : null
     const claimId = input.claimAmount ? `${visitId}-C1` : null
-    db.prepare(
+    prepared(
+      db,
       `INSERT INTO examinations (no_rawat, data, ledger_visit_id, referral_id, referral_status, claim_id, claim_status, created_by, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(reg.no_rawat, JSON.stringify(input), visitId, referralId, referralId ? 'pending' : null, claimId, claimId ? 'pending' : null,
       actor.userId, now, now)
-    db.prepare(`UPDATE registrations SET status = 'examined', updated_at = ? WHERE no_rawat = ?`).run(now, reg.no_rawat)
+    prepared(db, `UPDATE registrations SET status = 'examined', updated_at = ? WHERE no_rawat = ?`).run(now, reg.no_rawat)
     recordDiagnosaPicks(db, actor.userId, input.diagnoses.map((d) => d.kdDiag), now)
 
     const pcareChain = `pcare:${reg.no_rawat}`

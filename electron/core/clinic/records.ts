@@ -1,4 +1,5 @@
 import type { DB } from '../db'
+import { prepared } from '../db/statements'
 
 /**
  * The local medical record number (nomor rekam medis) of a card: the one it was given at its first registration on
@@ -7,11 +8,11 @@ import type { DB } from '../db'
  * carries it. Call inside the registration's transaction so two registrations cannot take the same number.
  */
 export function medicalRecordNumber(db: DB, noKartu: string, now: number): string {
-  const known = db.prepare('SELECT no_rm FROM medical_records WHERE no_kartu = ?').get(noKartu) as { no_rm: string } | undefined
+  const known = prepared(db, 'SELECT no_rm FROM medical_records WHERE no_kartu = ?').get(noKartu) as { no_rm: string } | undefined
   if (known) return known.no_rm
-  const { next } = db.prepare('SELECT coalesce(max(CAST(no_rm AS INTEGER)), 0) + 1 AS next FROM medical_records').get() as { next: number }
+  const { next } = prepared(db, 'SELECT coalesce(max(CAST(no_rm AS INTEGER)), 0) + 1 AS next FROM medical_records').get() as { next: number }
   const noRm = String(next).padStart(6, '0')
-  db.prepare('INSERT INTO medical_records (no_kartu, no_rm, created_at) VALUES (?, ?, ?)').run(noKartu, noRm, now)
+  prepared(db, 'INSERT INTO medical_records (no_kartu, no_rm, created_at) VALUES (?, ?, ?)').run(noKartu, noRm, now)
   return noRm
 }
 

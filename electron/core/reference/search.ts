@@ -19,6 +19,7 @@ interface Statements {
   fts: Statement
   byCodes: Statement
   picks: Statement
+  pickUp: Statement
 }
 const statements = new WeakMap<Database, Statements>()
 
@@ -48,6 +49,10 @@ function prepared(db: Database): Statements {
         WHERE p.user_id = @user
         ORDER BY p.last_at DESC
         LIMIT ${MAX_PICKS}`),
+      // Compiled once here too: recordDiagnosaPicks runs in every examination's save (issue 17, Deliver 3).
+      pickUp: db.prepare(`
+        INSERT INTO diagnosa_picks (user_id, kd_diag, n, last_at) VALUES (?, ?, 1, ?)
+        ON CONFLICT (user_id, kd_diag) DO UPDATE SET n = n + 1, last_at = excluded.last_at`),
     }
     statements.set(db, s)
   }
@@ -164,9 +169,7 @@ function userPicks(db: Database, userId: string, now: number): Pick[] {
  * one and its time becomes `now` (epoch ms). Codes are ICD-10 as saved, e.g. `J06.9`.
  */
 export function recordDiagnosaPicks(db: Database, userId: string, codes: readonly string[], now = Date.now()): void {
-  const up = db.prepare(`
-    INSERT INTO diagnosa_picks (user_id, kd_diag, n, last_at) VALUES (?, ?, 1, ?)
-    ON CONFLICT (user_id, kd_diag) DO UPDATE SET n = n + 1, last_at = excluded.last_at`)
+  const up = prepared(db).pickUp
   for (const kd of new Set(codes)) up.run(userId, kd, now)
   pickCache.get(db)?.delete(userId)
 }

@@ -1,6 +1,7 @@
 import type { ExaminationInput, Settings } from '../../contract'
 import { localIsoDate } from '../clinic/dates'
 import type { DB } from '../db'
+import { prepared } from '../db/statements'
 import { enqueue } from '../sync/outbox'
 import type { IhsRef } from './client'
 import { existingKey } from './builders'
@@ -14,7 +15,7 @@ import { existingKey } from './builders'
 
 /** Whether visits are queued for SATUSEHAT: the `satusehat` settings row, read here so the clinic needs no settings store. */
 export function satusehatEnabled(db: DB): boolean {
-  const row = db.prepare(`SELECT value FROM settings WHERE key = 'satusehat'`).get() as { value: string } | undefined
+  const row = prepared(db, `SELECT value FROM settings WHERE key = 'satusehat'`).get() as { value: string } | undefined
   if (!row) return false
   try {
     return (JSON.parse(row.value) as Partial<Settings['satusehat']>).enabled === true

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { prepared } from '../db/statements'
 import { canonicalJson, sha256Hex } from '../util/canonical'
 import { CHAIN_LOCK_LEASE_MS } from './backoff'
 import { OPERATIONS, type Operation, type PayloadOf } from './operations'
@@ -111,23 +112,23 @@ export function enqueue(db: DB, job: NewJob, now = Date.now()): number {
   const payload = canonicalJson(job.payload)
   const hash = sha256Hex(payload)
   const key = job.idempotencyKey ?? `${job.operation}:${job.entityId}`
-  const existing = db.prepare('SELECT id, payload_hash FROM outbox WHERE idempotency_key = ?').get(key) as
+  // The three statements are compiled once per connection (prepared): enqueue runs up to six times in one save.
+  const existing = prepared(db, 'SELECT id, payload_hash FROM outbox WHERE idempotency_key = ?').get(key) as
     | { id: number; payload_hash: string }
     | undefined
   if (existing) {
     if (existing.payload_hash !== hash) throw new Error(`Outbox key ${key} already holds a different payload`)
     return existing.id
   }
-  const { seq } = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM outbox WHERE chain_key = ?').get(job.chainKey) as {
+  const { seq } = prepared(db, 'SELECT coalesce(max(seq), 0) + 1 AS seq FROM outbox WHERE chain_key = ?').get(job.chainKey) as {
     seq: number
   }
-  const info = db
-    .prepare(
-      `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
-         status, next_attempt_at, correlation_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-    )
-    .run(key, target, job.operation, job.chainKey, seq, job.entityType, job.entityId, payload, hash, now, randomUUID(), now, now)
+  const info = prepared(
+    db,
+    `INSERT INTO outbox (idempotency_key, target, operation, chain_key, seq, entity_type, entity_id, payload, payload_hash,
+       status, next_attempt_at, correlation_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+  ).run(key, target, job.operation, job.chainKey, seq, job.entityType, job.entityId, payload, hash, now, randomUUID(), now, now)
   return Number(info.lastInsertRowid)
 }
 
