@@ -31,6 +31,16 @@ export interface DeskShell {
 
 const pageScript = readFileSync(new URL('../browser-shell/page.js', import.meta.url), 'utf8')
 const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' }
+/**
+ * The pairing form's own headers: the app's CSP forbids every form submission (form-action 'none'), and with
+ * `no-referrer` Chromium sends a form post with `Origin: null`, which isAllowedOrigin refuses; so the form could not
+ * pair in a browser. This page may post to this desk only (no script, style or image), and names its origin there.
+ */
+const pairingHeaders = {
+  ...headers,
+  'Content-Security-Policy': "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'same-origin',
+}
 
 /** Starts a desk shell; pairs through its own form, or uses the pairing already in `dataDir`. */
 export async function startDeskShell(options: DeskShellOptions): Promise<DeskShell> {
@@ -56,7 +66,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     if (pathname === '/rpc' && req.method === 'POST') return rpc(req, res)
     if (pathname === '/pair' && req.method === 'POST') return pair(req, res)
-    if (!hub) return send(res, 200, 'text/html; charset=utf-8', pairingPage(null))
+    if (!hub) return send(res, 200, 'text/html; charset=utf-8', pairingPage(null), pairingHeaders)
     if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript)
     const file = resolveStaticPath(options.rendererDir, pathname)
     const info = file ? await stat(file).catch(() => null) : null
@@ -94,7 +104,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
       res.end()
     } catch (err) {
       const text = err instanceof AppError ? `${formatServerMessage('id', err.key, err.params)} / ${formatServerMessage('en', err.key, err.params)}` : String(err)
-      send(res, 403, 'text/html; charset=utf-8', pairingPage(text))
+      send(res, 403, 'text/html; charset=utf-8', pairingPage(text), pairingHeaders)
     }
   }
 
@@ -115,8 +125,8 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer) {
-  res.writeHead(status, { ...headers, 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, base: Record<string, string> = headers) {
+  res.writeHead(status, { ...base, 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) })
   res.end(body)
 }
 
