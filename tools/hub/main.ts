@@ -11,11 +11,14 @@ import { createPairingCode, deploymentMode, listDesks, revokeDesk, setDeployment
 import { HUB_CERT_FILE, startHubServer } from '../../electron/core/hub/server'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger } from '../../electron/core/log'
+import { exportKey, restore, startHubBackups } from './backup-admin'
 import { startDeskShell } from './desk-shell'
 
 /**
  * The faskes LAN (issue 16; docs/hub.md):
  *   npm run hub -- --host 192.168.1.10 [--port 8443] [--data-dir DIR]        the hub, headless (SQLite, sync engine, keychain)
+ *       [--backup-dir DIR] [--backup-every MIN] [--backup-keep K]            online backups (backup-admin.ts)
+ *   npm run hub:admin -- export-key --out FILE | restore COPY --key-file FILE --data-dir NEW_DIR   (backup-admin.ts)
  *   npm run hub:admin -- code|desks|revoke ID|add-user NAME ROLE [--data-dir DIR]   the hub admin's commands, on the hub PC
  *   npm run desk -- [--port N] [--data-dir DIR]                             a desk: the app on 127.0.0.1, paired with the hub
  * stdout of `hub` and `desk`: one JSON line {"event":"ready",...} once listening (the tests and the bench read it).
@@ -29,7 +32,17 @@ async function main(): Promise<void> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' } },
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      // Backups and restore (backup-admin.ts).
+      'backup-dir': { type: 'string' },
+      'backup-every': { type: 'string' },
+      'backup-keep': { type: 'string' },
+      out: { type: 'string' },
+      'key-file': { type: 'string' },
+    },
   })
   const port = Number(values.port ?? (command === 'hub' ? '8443' : '0'))
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0..65535, got ${values.port}`)
@@ -48,10 +61,18 @@ async function main(): Promise<void> {
     core.engine?.start()
     const hub = await startHubServer({ core, handlers: createHandlers(core), dataDir, host: values.host, port, log })
     console.log(JSON.stringify({ event: 'ready', url: hub.url, fingerprint: hub.fingerprint, data: core.dbFile }))
+    const backups = await startHubBackups(core, values, log)
     return stopOnSignal(async () => {
       await hub.close()
+      await backups?.stop()
       await core.close()
     })
+  }
+  // Restore runs before any core opens (openCore would mint a database key for the empty folder); export-key needs one.
+  if (command === 'admin' && positionals[0] === 'restore') return restore(positionals[1], values['key-file'], dataDir)
+  if (command === 'admin' && positionals[0] === 'export-key') {
+    const core = await openCore({ dataDir, version })
+    return exportKey(core, values.out).finally(() => core.close())
   }
   if (command === 'admin') return admin(dataDir, positionals)
   throw new Error('usage: main.ts hub|desk|admin … (see the comment at the top)')
@@ -81,7 +102,7 @@ async function admin(dataDir: string, args: string[]): Promise<void> {
       const made = await auth.createUser(a, password, b as 'admin' | 'counter' | 'clinician', 'now')
       console.log(`user ${made.username} (${made.role})${made.enrolment ? `; authenticator: ${made.enrolment.otpauthUri}` : ''}`)
     } else {
-      throw new Error('usage: hub:admin -- code | desks | revoke DESK_ID | add-user NAME ROLE (password on stdin)')
+      throw new Error('usage: hub:admin -- code | desks | revoke DESK_ID | add-user NAME ROLE (password on stdin) | export-key --out FILE | restore COPY --key-file FILE --data-dir NEW_DIR')
     }
   } finally {
     await core.close()

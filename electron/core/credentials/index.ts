@@ -17,7 +17,19 @@ export const KEYCHAIN_SERVICE = 'id.faskes.workstation'
 /** The keychain account (item name) of the seal key, under KEYCHAIN_SERVICE. */
 const SEAL_KEY_ACCOUNT = 'local-seal-key'
 /** The keychain account of the database key (databaseKey), under KEYCHAIN_SERVICE. */
-const DATABASE_KEY_ACCOUNT = 'local-database-key'
+export const DATABASE_KEY_ACCOUNT = 'local-database-key'
+/**
+ * Every item a hub needs on another PC to open its restored database and go on sending (hub/keyfile.ts): the database
+ * and seal keys, the remotes' credentials and the ledger identities with their PINs.
+ */
+const RESTORABLE_ACCOUNTS = [
+  DATABASE_KEY_ACCOUNT,
+  SEAL_KEY_ACCOUNT,
+  'pcare',
+  'antrean',
+  'satusehat',
+  ...(['RSMSP', 'PuskesmasMSP', 'BPJSMSP'] as const).flatMap((m) => [`fabric-key:${m}`, `fabric-pin:${m}`]),
+]
 /** An MSP whose Fabric signing key the keychain may hold (the keys of the contract's CredentialPresence.fabric). */
 export type FabricMsp = keyof CredentialPresence['fabric']
 
@@ -193,6 +205,41 @@ export class CredentialStore implements CredentialSource {
     const key = randomBytes(32)
     await this.set(DATABASE_KEY_ACCOUNT, key.toString('base64'))
     return key
+  }
+
+  /**
+   * The restorable items this keychain holds (account → stored text), for the admin's sealed key file only
+   * (`npm run hub:admin -- export-key`). The values are secrets: never log them.
+   */
+  async exportForRestore(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {}
+    for (const account of RESTORABLE_ACCOUNTS) {
+      const value = await this.get(account)
+      if (value !== null) out[account] = value
+    }
+    return out
+  }
+
+  /**
+   * Puts a key file's items into this keychain (restore on another PC). An item this keychain already holds with a
+   * different value is refused before anything is written (an Error naming the account; admin CLI only): above all a
+   * different database key, which would orphan the database it opens. Equal items are left as they are.
+   * Unknown accounts are refused too. Returns the accounts written.
+   */
+  async importForRestore(items: Record<string, string>): Promise<string[]> {
+    const accounts = Object.keys(items)
+    const unknown = accounts.find((a) => !RESTORABLE_ACCOUNTS.includes(a))
+    if (unknown) throw new Error(`not a restorable keychain item: ${unknown}`)
+    const missing: string[] = []
+    for (const account of accounts) {
+      const held = await this.get(account)
+      if (held === null) missing.push(account)
+      else if (held !== items[account]) {
+        throw new Error(`this keychain already holds a different ${account}: restore into a keychain of its own (a new OS user, or FASKES_KEYRING_DIR)`)
+      }
+    }
+    for (const account of missing) await this.set(account, items[account])
+    return missing
   }
 
   /** Which secrets are present, for the settings page. Values never leave this class except to the clients. */

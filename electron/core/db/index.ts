@@ -75,11 +75,17 @@ export function isEncryptedDatabase(file: string): boolean {
  * The pragmas only configure this connection; nothing is written until the first read or write.
  */
 function applyKey(db: DB, key: Buffer): void {
+  for (const p of keyPragmas(key)) db.pragma(p)
+}
+
+/**
+ * The pragmas applyKey runs, in order, for a connection opened elsewhere (hub/backup.ts keys its own connection in a
+ * worker thread). They hold the key: never log them.
+ */
+export function keyPragmas(key: Buffer): string[] {
   if (key.length !== 32) throw new Error('The database key must be 32 bytes')
-  db.pragma(`cipher = 'sqlcipher'`)
-  db.pragma('legacy = 4')
   // The key is our own hex string: no quoting issue, and pragmas cannot take bound parameters.
-  db.pragma(`key = "x'${key.toString('hex')}'"`)
+  return [`cipher = 'sqlcipher'`, 'legacy = 4', `key = "x'${key.toString('hex')}'"`]
 }
 
 /**
