@@ -36,8 +36,13 @@ function ledgerVisitId(kdPPK: string | null, noRawat: string): string {
  * - a card never read from PCare is accepted only with `unverified` (PCare was unreachable): the visit is marked
  *   unverified and a `peserta.verify` job runs first in the visit's PCare chain, so the pendaftaran waits for it.
  * Errors: NOT_FOUND (card never checked), CONFLICT (inactive card as BPJS; already registered at this poli today).
+ *
+ * `merge` (a hub applying a visit a desk started while the hub was away, core/hub/apply.ts): a visit already active for
+ * the same card, poli and day is answered (`merged: true`) instead of CONFLICT, and nothing is written or queued, so
+ * the counter's registration and the poli's offline start become one visit with one PCare pendaftaran and one ledger
+ * visit. Staff registering live keep the CONFLICT: they see the visit in the list and need no second one.
  */
-export function registerVisit(db: DB, faskes: FaskesIdentity, input: RegistrationInput, actor: Actor, now = Date.now()) {
+export function registerVisit(db: DB, faskes: FaskesIdentity, input: RegistrationInput, actor: Actor, now = Date.now(), merge = false): { noRawat: string; tglDaftar: string; merged?: true } {
   return writeTx(db, () => {
     // The save path's statements are compiled once per connection (prepared): compiling cost more than running them.
     const patient = prepared(db, 'SELECT no_kartu, nik, kd_provider, aktif, ket_aktif FROM patients WHERE no_kartu = ?').get(input.noKartu) as
@@ -52,6 +57,7 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
     if (input.kdDokter) checkDokter(db, input.kdPoli, tgl, input.kdDokter)
     const dup = prepared(db, `SELECT no_rawat FROM registrations WHERE no_kartu = ? AND tgl_daftar = ? AND kd_poli = ? AND status != 'cancelled' AND verification != 'rejected'`)
       .get(input.noKartu, tgl, input.kdPoli) as { no_rawat: string } | undefined
+    if (dup && merge) return { noRawat: dup.no_rawat, tglDaftar: tgl, merged: true }
     if (dup) throw new AppError('CONFLICT', msg('reg.duplicate', { noRawat: dup.no_rawat }))
     if (bpjs && patient?.aktif === 0) {
       throw new AppError('CONFLICT', msg('reg.inactive', { ketAktif: patient.ket_aktif ?? '-' }), [fieldError('penjamin', msg('reg.chooseUmum'))])

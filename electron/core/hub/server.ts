@@ -9,6 +9,7 @@ import type { Core } from '../app'
 import { VISIT_WRITES } from '../clinic/changes'
 import { dispatch, type HandlerTable } from '../ipc/dispatch'
 import type { Logger } from '../log'
+import { applyDeskCall, DeskApplyRequest } from './apply'
 import { derFingerprint, certFingerprint, loadOrCreateHubCertificate } from './cert'
 import { hubProof } from './pairing'
 import { deskByFingerprint, redeemPairing } from './registry'
@@ -56,6 +57,8 @@ const RpcRequest = z.object({ channel: z.string(), input: z.unknown().optional()
  * - POST /rpc {channel, input}: the contract's dispatch into the handler table, ctx.transport 'hub', ctx.desk and
  *   ctx.source `desk:<id>` (sign-in throttling counts per desk); the user's hub session travels in SESSION_HEADER and
  *   comes back in SESSION_SET_HEADER when it changes.
+ * - POST /apply {key, channel, input, user, at}: a write the desk made while the hub was away, replayed from its
+ *   outbox exactly once (apply.ts: the key is stored with the answer; a registration merges with the same visit).
  * - GET /events?cursor=C: answers {cursor, changed} (clinic/changes.ts: the visits changed after C, null = reload all)
  *   as soon as a visit changed after C, else after EVENTS_WAIT_MS with none. The page's own feed is the
  *   registration.changes channel over /rpc; this route serves desk processes that watch without a page.
@@ -96,6 +99,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       return sendJson(res, 403, { ok: false, reason: 'deskRefused' })
     }
     if (url.pathname === '/rpc' && req.method === 'POST') return rpc(req, res, desk)
+    if (url.pathname === '/apply' && req.method === 'POST') return apply(req, res, desk)
     if (url.pathname === '/events' && req.method === 'GET') return events(res, url.searchParams.get('cursor'))
     return sendJson(res, 404, { ok: false, reason: 'notFound' })
   }
@@ -136,6 +140,14 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       log.info('desk call', { desk: desk.id, deskName: desk.name, channel: body.data.channel, ok: result.ok, code: result.ok ? undefined : result.error.code })
     }
     if (changed) res.setHeader(SESSION_SET_HEADER, token ?? '')
+    sendJson(res, 200, result)
+  }
+
+  async function apply(req: IncomingMessage, res: ServerResponse, desk: { id: string; name: string }) {
+    const body = DeskApplyRequest.safeParse(await readJsonBody(req))
+    if (!body.success) return sendJson(res, 400, { ok: false, reason: 'badRequest' })
+    const result = applyDeskCall(core, desk.id, body.data)
+    log.info('desk replay', { desk: desk.id, deskName: desk.name, channel: body.data.channel, key: body.data.key, ok: result.ok, code: result.ok ? undefined : result.error.code })
     sendJson(res, 200, result)
   }
 
