@@ -5,19 +5,17 @@
  * we time the drain.
  *   npx tsx bench/sync-catchup.ts [visits=2000] [limitMinutes=20]
  * SATUSEHAT=0 leaves SATUSEHAT out (the 6-job visit of before issue 15). Each simulator runs in a child process of
- * its own (this file with `--sim pcare|satusehat`), like a remote: the SATUSEHAT simulator's Medplum validation and
+ * its own (bench/sim-child.ts), like a remote: the SATUSEHAT simulator's Medplum validation and
  * PCare's crypto no longer share the engine's event loop, so the bench times the workstation (they still share the
  * machine's cores). Prints the queueing time, total catch-up time, the load average, and per target its drain time and
  * jobs/s; if the limit is hit, what was done by then.
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { SyncEngine } from '../electron/core/sync/engine'
-import { demoRemotes, simulator, visits, workstation, type QueuedVisit } from '../test/sync/harness'
-import { enableSatusehat, satusehatReport, satusehatSimulator } from '../test/sync/satusehat'
+import { demoRemotes, visits, workstation } from '../test/sync/harness'
+import { enableSatusehat } from '../test/sync/satusehat'
 import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
-import type { Simulator } from '../tools/pcare-sim/server'
-import type { SatusehatSimulator } from '../tools/satusehat-sim/server'
+import { startChild } from './sim-child'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
 const n = Number(process.argv[2] ?? 2000)
@@ -25,85 +23,11 @@ const limitMs = Number(process.argv[3] ?? 20) * 60_000
 
 type Row = { target: string; done: number; open: number; failed: number; last: number | null }
 
-/** What a simulator child answers at the end: PCare's record counts, or SATUSEHAT's counters and per-visit report. */
-type SimReport = { pcare: string } | { satusehat: string }
-/** Messages child → bench: its remote's addresses once listening, then the report asked for. */
-type ChildMessage =
-  | { ready: Pick<Simulator, 'pcareBaseUrl' | 'antreanBaseUrl' | 'credentials'> }
-  | { ready: Pick<SatusehatSimulator, 'authBase' | 'fhirBase' | 'kfaBase' | 'credentials'> }
-  | { report: SimReport }
-
-/** Child side: one simulator on a free loopback port until the bench asks for its report and closes it. */
-async function simChild(kind: string): Promise<void> {
-  const send = (m: ChildMessage): void => void process.send?.(m)
-  if (kind === 'pcare') {
-    const sim = await simulator()
-    send({ ready: { pcareBaseUrl: sim.pcareBaseUrl, antreanBaseUrl: sim.antreanBaseUrl, credentials: sim.credentials } })
-    process.on('message', (m: { report?: true; close?: true }) => {
-      if (m.report) {
-        const st = sim.state()
-        send({ report: { pcare: `pendaftaran ${st.pendaftaran.length}, kunjungan ${st.kunjungan.length}, tindakan ${st.tindakan.length}, obat ${st.obat.length}` } })
-      }
-      if (m.close) void sim.close().then(() => process.exit(0))
-    })
-  } else {
-    const ssim = await satusehatSimulator()
-    send({ ready: { authBase: ssim.authBase, fhirBase: ssim.fhirBase, kfaBase: ssim.kfaBase, credentials: ssim.credentials } })
-    process.on('message', (m: { report?: QueuedVisit[]; close?: true }) => {
-      if (m.report) {
-        const c = ssim.state().counts
-        const r = satusehatReport(ssim, m.report)
-        send({ report: { satusehat: `created ${JSON.stringify(c.created)}, token calls ${c.tokenCalls}; visits missing ${r.losses}, identifiers held twice ${r.duplicates}` } })
-      }
-      if (m.close) void ssim.close().then(() => process.exit(0))
-    })
-  }
-}
-
-/** A simulator child: this file with `--sim <kind>` under the same loader (tsx), answering over the IPC channel. */
-interface SimChild<R> {
-  remote: R
-  report(list?: QueuedVisit[]): Promise<string>
-  close(): Promise<void>
-}
-
-function startChild<R>(kind: 'pcare' | 'satusehat'): Promise<SimChild<R>> {
-  const child: ChildProcess = fork(process.argv[1]!, ['--sim', kind], { stdio: 'inherit' })
-  const next = (): Promise<ChildMessage> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`${kind} simulator exited (${code})`))
-      child.once('exit', onExit)
-      child.once('message', (m) => {
-        child.off('exit', onExit)
-        resolve(m as ChildMessage)
-      })
-    })
-  return next().then((m) => {
-    if (!('ready' in m)) throw new Error(`${kind} simulator: unexpected first message`)
-    return {
-      remote: m.ready as R,
-      async report(list) {
-        const answer = next()
-        child.send({ report: list ?? true })
-        const r = await answer
-        if (!('report' in r)) throw new Error(`${kind} simulator: no report`)
-        return 'pcare' in r.report ? r.report.pcare : r.report.satusehat
-      },
-      close: () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once('exit', () => resolve())
-          child.send({ close: true })
-        }),
-    }
-  })
-}
-
 async function main(): Promise<void> {
   const ws = workstation()
   const withSatusehat = process.env.SATUSEHAT !== '0'
-  const sim = await startChild<Pick<Simulator, 'pcareBaseUrl' | 'antreanBaseUrl' | 'credentials'>>('pcare')
-  const ssim = withSatusehat ? await startChild<Pick<SatusehatSimulator, 'authBase' | 'fhirBase' | 'kfaBase' | 'credentials'>>('satusehat') : null
+  const sim = await startChild('pcare')
+  const ssim = withSatusehat ? await startChild('satusehat') : null
   if (withSatusehat) enableSatusehat(ws)
   try {
     const tq = performance.now()
@@ -163,8 +87,7 @@ async function main(): Promise<void> {
   }
 }
 
-const simKind = process.argv[2] === '--sim' ? process.argv[3] : null
-;(simKind ? simChild(simKind) : main()).catch((err: unknown) => {
+main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack : err)
   process.exit(1)
 })
