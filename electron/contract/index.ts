@@ -763,8 +763,12 @@ export const PendingStep = z.enum(['password', 'totp'])
 export type PendingStep = z.infer<typeof PendingStep>
 export const SessionUser = z.object({ username: z.string(), role: Role, pending: PendingStep.optional() })
 export type SessionUser = z.infer<typeof SessionUser>
-/** One audited change to a user (auth/users.ts): who acted, when (ms since epoch), on which user, and what. */
-export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol', 'unlock'])
+/**
+ * One audited change to a user (auth/users.ts): who acted, when (ms since epoch), on which user, and what. The hub's
+ * desk actions (issue 16) are audited with them: `deskPairingCode` (a one-time code was made; the code itself is never
+ * written) and `deskRevoke`, whose `username` holds the revoked desk's name ('' for a code: no desk has it yet).
+ */
+export const UserAuditAction = z.enum(['create', 'disable', 'enable', 'resetPassword', 'resetEnrolment', 'changePassword', 'enrol', 'unlock', 'deskPairingCode', 'deskRevoke'])
 export type UserAuditAction = z.infer<typeof UserAuditAction>
 /** One user audit row; `desk` names the hub desk the change was made at (null on a standalone PC or at the hub itself). */
 const UserAuditRow = z.object({ at: z.number(), actor: z.string(), username: z.string(), action: UserAuditAction, desk: z.string().nullable() })
@@ -775,10 +779,31 @@ export type DeploymentMode = z.infer<typeof DeploymentMode>
 /** A paired desk as the admin sees it (epoch ms); its certificate fingerprint stays in core. */
 const HubDesk = z.object({ id: z.string(), name: z.string(), pairedAt: z.number(), revokedAt: z.number().nullable() })
 /**
- * The Pengaturan "Hub & desk" view: the mode of the PC the page runs on ('desk' with `deskName` when the call came
- * through a desk), and every desk ever paired when the answering install is a hub (null otherwise).
+ * The hub as it describes itself, for the admin to read out at pairing: `fingerprint` is the SHA-256 of hub-tls.crt
+ * (64 hex; null until `npm run hub` first started on this data folder and made it), `url` the address the hub's desk
+ * endpoint last started on (null before that), `dataDir` the data folder `npm run hub --data-dir` must be given.
  */
-const HubStatus = z.object({ mode: DeploymentMode, deskName: z.string().nullable(), desks: z.array(HubDesk).nullable() })
+const HubSelf = z.object({ fingerprint: z.string().nullable(), url: z.string().nullable(), dataDir: z.string() })
+/**
+ * A desk's own pairing, from its desk.json (filled in by the desk shell, never by the hub): the hub address, the hub
+ * certificate's SHA-256 it pinned (64 hex), the id the hub gave it, its name and when it paired (epoch ms). Keys stay out.
+ */
+const ThisDesk = z.object({ hubUrl: z.string(), hubFingerprint: z.string(), deskId: z.string(), deskName: z.string(), pairedAt: z.number() })
+/**
+ * The Pengaturan "Hub & meja" view: the mode of the PC the page runs on ('desk' with `deskName` when the call came
+ * through a desk), and every desk ever paired when the answering install is a hub (null otherwise); `hub` when the
+ * answering install is a hub; `thisDesk` at a desk (null elsewhere).
+ */
+const HubStatus = z.object({
+  mode: DeploymentMode,
+  deskName: z.string().nullable(),
+  desks: z.array(HubDesk).nullable(),
+  hub: HubSelf.nullable(),
+  thisDesk: ThisDesk.nullable(),
+})
+/** The modes a first run can record in its own data folder: a desk is a different process (`npm run desk`). */
+const FirstRunMode = z.enum(['standalone', 'hub'])
+export type FirstRunMode = z.infer<typeof FirstRunMode>
 const Password = z.string().min(10, 'v.password').max(200)
 /** TOTP enrolment shown once to a new admin: the secret as text and as an otpauth:// URI. */
 const Enrolment = z.object({ secret: z.string(), otpauthUri: z.string() })
@@ -850,8 +875,14 @@ export const contract = {
     input: Empty,
     output: z.object({ user: SessionUser.extend({ kdDokter: z.string().nullable().optional() }).nullable(), setupRequired: z.boolean(), setupCodeRequired: z.boolean(), locale: Locale }),
   },
-  /** Only while no user exists; `setupCode` is the browser shell's one-time code (printed on its console, file `setup-code` in the data folder). */
-  'auth.setup': { input: z.object({ username: Username, password: Password, setupCode: z.string().trim().max(40).optional() }).strict(), output: SessionUser.extend(Enrolment.shape) },
+  /**
+   * Only while no user exists; `setupCode` is the browser shell's one-time code (printed on its console, file `setup-code` in the data folder);
+   * `mode` is the first-run choice (standalone when absent), recorded with the first admin.
+   */
+  'auth.setup': {
+    input: z.object({ username: Username, password: Password, setupCode: z.string().trim().max(40).optional(), mode: FirstRunMode.optional() }).strict(),
+    output: SessionUser.extend(Enrolment.shape),
+  },
   'auth.login': { input: z.object({ username: z.string().trim().min(1, 'v.required').max(40), password: z.string().max(200), totp: z.string().regex(/^\d{6}$/, 'Kode 6 digit').optional() }).strict(), output: SessionUser },
   'auth.logout': { input: Empty, output: z.object({ ok: z.literal(true) }) },
   /** The lock screen: the locked session's own user gives the password again (and the code for an admin); the session goes on. */

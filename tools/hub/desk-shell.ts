@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { formatServerMessage } from '../../electron/contract/messages'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
 import { AppError, msg } from '../../electron/core/errors'
-import { HubClient, pairDesk, readDeskPairing } from '../../electron/core/hub/desk'
+import type { Result } from '../../electron/contract'
+import { HubClient, pairDesk, readDeskPairing, type DeskPairing } from '../../electron/core/hub/desk'
 import { MAX_BODY_BYTES } from '../../electron/core/hub/wire'
 import { CSP } from '../../electron/core/security/csp'
 import { contentTypeOf, injectShellScript, isAllowedOrigin, isLoopbackHost, resolveStaticPath, SHELL_SCRIPT_PATH } from '../browser-shell/guards'
@@ -87,7 +88,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const session = cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c))
     const answer = await hub.call(parsed.channel, parsed.input, session.token())
     if (answer.session !== undefined) session.set(answer.session)
-    json(res, 200, answer.result)
+    json(res, 200, parsed.channel === 'hub.status' ? withThisDesk(answer.result, hub.pairing) : answer.result)
   }
 
   async function pair(req: IncomingMessage, res: ServerResponse) {
@@ -123,6 +124,17 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
         server.closeAllConnections()
       }),
   }
+}
+
+/**
+ * Adds this desk's own pairing (desk.json: hub address, the hub certificate it pinned, its id, name and pairing time)
+ * to the hub's answer to hub.status, so Pengaturan shows what this desk trusts beside what the hub says of itself. Only
+ * to an answer the hub gave (its admin policy decided who sees it); never the desk's key or the pinned PEM.
+ */
+function withThisDesk(result: Result<unknown>, pairing: DeskPairing): Result<unknown> {
+  if (!result.ok || !result.value || typeof result.value !== 'object') return result
+  const { hubUrl, hubFingerprint, deskId, deskName, pairedAt } = pairing
+  return { ok: true, value: { ...result.value, thisDesk: { hubUrl, hubFingerprint, deskId, deskName, pairedAt } } }
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, base: Record<string, string> = headers) {

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { groupedFingerprint } from '../../electron/contract/fingerprint'
 import { openCore } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
 import { keychainSealKey } from '../../electron/core/auth/seal'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { certFingerprint } from '../../electron/core/hub/cert'
-import { createPairingCode, deploymentMode, listDesks, revokeDesk, setDeploymentMode } from '../../electron/core/hub/registry'
+import { createPairingCode, deploymentMode, listDesks, recordHubEndpoint, revokeDesk, setDeploymentMode } from '../../electron/core/hub/registry'
 import { HUB_CERT_FILE, startHubServer } from '../../electron/core/hub/server'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger } from '../../electron/core/log'
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
     setDeploymentMode(core.db, 'hub')
     core.engine?.start()
     const hub = await startHubServer({ core, handlers: createHandlers(core), dataDir, host: values.host, port, log })
-    console.log(JSON.stringify({ event: 'ready', url: hub.url, fingerprint: hub.fingerprint, data: core.dbFile }))
+    recordHubEndpoint(core.db, hub.url)
+    // Grouped, as Pengaturan shows it at the hub and at each desk, so the admin can compare them by eye.
+    console.log(JSON.stringify({ event: 'ready', url: hub.url, fingerprint: groupedFingerprint(hub.fingerprint), data: core.dbFile }))
     const backups = await startHubBackups(core, values, log)
     return stopOnSignal(async () => {
       await hub.close()

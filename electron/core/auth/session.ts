@@ -1,6 +1,7 @@
-import type { AppInfo, Output, PendingStep } from '../../contract'
+import type { AppInfo, FirstRunMode, Output, PendingStep } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
+import { setDeploymentMode } from '../hub/registry'
 import type { CallContext, SessionCarrier } from '../ipc/dispatch'
 import { userDokter } from './doctor'
 import type { AuthService } from './index'
@@ -33,10 +34,13 @@ function firstRun(auth: AuthService, ctx: Pick<CallContext, 'setupGate'>) {
  * First run: makes the first admin and returns its TOTP enrolment; the caller is signed out and signs in with a code.
  * Refused (FORBIDDEN) once any user exists, and unless the transport's setup gate admits the caller: Electron's own
  * window, or the browser shell's one-time code (spent once the admin exists). A transport without a gate cannot set up.
+ * The first-run mode choice (`mode`; absent leaves the recorded one) is recorded once the admin exists, so a refused setup
+ * changes no mode, and a later one cannot turn a standalone PC into a hub (docs/hub.md).
  */
 export async function setupFirstAdmin(
+  db: DB,
   auth: AuthService,
-  input: { username: string; password: string; setupCode?: string },
+  input: { username: string; password: string; setupCode?: string; mode?: FirstRunMode },
   ctx: Pick<CallContext, 'session' | 'setupGate'>,
 ): Promise<Output<'auth.setup'>> {
   const session = needSession(ctx)
@@ -48,6 +52,8 @@ export async function setupFirstAdmin(
     throw new AppError('FORBIDDEN', msg('auth.setupCodeWrong'), [fieldError('setupCode', msg('auth.setupCodeField'))])
   }
   const admin = await auth.setupAdmin(input.username, input.password)
+  // Absent: the mode stays as recorded (standalone, or hub when `npm run hub` already ran on this data folder).
+  if (input.mode) setDeploymentMode(db, input.mode)
   gate.spend()
   session.set(null)
   return admin

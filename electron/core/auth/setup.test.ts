@@ -6,6 +6,7 @@ import type { Channel } from '../../contract'
 import { createCore, type Core } from '../app'
 import { call, type CallContext, type SetupGate } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
+import { deploymentMode, setDeploymentMode } from '../hub/registry'
 import { authorize, channelPolicy, seesDiagnoses } from './policy'
 import { openSetupCodeGate, SETUP_CODE_FILE, windowSetupGate } from './setup-gate'
 
@@ -113,6 +114,31 @@ describe('first run through the handler table', () => {
     }
     expect(usernames(c)).toEqual([ADMIN.username])
     expect(await call(table, 'auth.me', {}, ctx(windowSetupGate))).toMatchObject({ ok: true, value: { user: null, setupRequired: false } })
+  })
+
+  it('records the first-run mode with the first admin only: a refused setup and a later one change no mode', async () => {
+    const c = core()
+    const table = createHandlers(c)
+    const shell = openSetupCodeGate(dir(), false)
+    // A wrong code creates nobody and leaves the mode as it was.
+    expect(await call(table, 'auth.setup', { ...ADMIN, mode: 'hub', setupCode: 'AAAA-AAAA-AAAA' }, ctx(shell.gate))).toMatchObject({ ok: false, error: { key: 'auth.setupCodeWrong' } })
+    expect(deploymentMode(c.db)).toBe('standalone')
+    // A desk is another process: the first run cannot record it.
+    expect(await call(table, 'auth.setup', { ...ADMIN, mode: 'desk' as 'hub', setupCode: shell.code! }, ctx(shell.gate))).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(usernames(c)).toEqual([])
+    expect((await call(table, 'auth.setup', { ...ADMIN, mode: 'hub', setupCode: shell.code! }, ctx(shell.gate))).ok).toBe(true)
+    expect(deploymentMode(c.db)).toBe('hub')
+    // Once a user exists the channel is closed, from the window too, and the recorded mode stays.
+    const again = await call(table, 'auth.setup', { username: 'mallory', password: 'rahasia-mallory-1', mode: 'standalone' }, ctx(windowSetupGate))
+    expect(again).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'auth.setupDone' } })
+    expect(deploymentMode(c.db)).toBe('hub')
+  })
+
+  it('without a mode keeps the recorded one (a data folder `npm run hub` already ran on stays a hub)', async () => {
+    const c = core()
+    setDeploymentMode(c.db, 'hub')
+    expect((await call(createHandlers(c), 'auth.setup', ADMIN, ctx(windowSetupGate))).ok).toBe(true)
+    expect(deploymentMode(c.db)).toBe('hub')
   })
 
   it('two setups at once make one admin', async () => {

@@ -48,6 +48,15 @@ function audit(db: DB, at: number, actor: string, username: string, action: User
   db.prepare('INSERT INTO user_audit (at, actor, username, action, desk) VALUES (?, ?, ?, ?, ?)').run(at, actor, username, action, desk?.name ?? null)
 }
 
+/**
+ * Audits a hub desk action of an admin (core/hub/admin.ts): `deskPairingCode` with no desk yet ('' in the user
+ * column; the code itself is never written) or `deskRevoke` naming the revoked desk. The desk the call came through,
+ * if any, goes in the desk column as for every audited action.
+ */
+export function auditDeskAction(db: DB, ctx: AuditCtx, action: 'deskPairingCode' | 'deskRevoke', deskName: string, at = Date.now()): void {
+  audit(db, at, actorOf(ctx), deskName, action, ctx.desk)
+}
+
 function userRow(db: DB, username: string): StateRow {
   const row = db.prepare('SELECT username, role, disabled_at, must_change_password, totp_enrol_pending FROM users WHERE username = ?').get(username) as StateRow | undefined
   if (!row) throw new AppError('NOT_FOUND', msg('user.notFound', { username }))

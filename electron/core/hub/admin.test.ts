@@ -8,7 +8,7 @@ import { call, type CallContext, type HandlerTable } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
 import { loadOrCreateHubCertificate, certFingerprint } from './cert'
 import { pairingKey } from './pairing'
-import { listDesks, setDeploymentMode } from './registry'
+import { listDesks, recordHubEndpoint, setDeploymentMode } from './registry'
 import { HUB_CERT_FILE } from './server'
 
 /** The Pengaturan "Hub & desk" channels through the real handler table (policy, dispatch, registry). */
@@ -58,11 +58,48 @@ describe('hub admin channels (issue 16)', () => {
   })
 
   it('off a hub: the mode shows, there is no desk list, and codes and revocations are refused', async () => {
-    expect(await as('admin', 'hub.status', {})).toEqual({ ok: true, value: { mode: 'standalone', deskName: null, desks: null } })
+    expect(await as('admin', 'hub.status', {})).toEqual({ ok: true, value: { mode: 'standalone', deskName: null, desks: null, hub: null, thisDesk: null } })
     expect(await as('admin', 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
     expect(await as('admin', 'hub.revokeDesk', { id: 'desk-x' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
     // A call through a desk is at a desk, whatever the answering install says.
     expect(await as('admin', 'hub.status', {}, { id: 'desk-1', name: 'Loket 1' })).toMatchObject({ ok: true, value: { mode: 'desk', deskName: 'Loket 1' } })
+  })
+
+  it('making a pairing code and revoking a desk are in the user audit: who, when, which desk; never the code', async () => {
+    becomeHub()
+    const fp = (n: number) => String(n).repeat(64)
+    const desks = [
+      { id: 'desk-aaa', name: 'Loket 1', fingerprint: fp(1), pairedAt: 1, revokedAt: null },
+      { id: 'desk-bbb', name: 'Poli Umum', fingerprint: fp(2), pairedAt: 2, revokedAt: null },
+    ]
+    core.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('hub.desks', ?, 0)").run(JSON.stringify(desks))
+    const before = Date.now()
+    const made = await as('admin', 'hub.pairingCode', {})
+    if (!made.ok) throw new Error(made.error.message)
+    const revoked = await as('admin', 'hub.revokeDesk', { id: 'desk-bbb' }, { id: 'desk-aaa', name: 'Loket 1' })
+    if (!revoked.ok) throw new Error(revoked.error.message)
+    // A repeat changes nothing and is not audited again; refused calls write nothing.
+    expect(await as('admin', 'hub.revokeDesk', { id: 'desk-bbb' })).toMatchObject({ ok: true, value: { revokedAt: revoked.value.revokedAt } })
+    expect(await as('counter', 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await as('admin', 'hub.revokeDesk', { id: 'desk-zzz' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+
+    const audit = await as('admin', 'users.audit', {})
+    if (!audit.ok) throw new Error(audit.error.message)
+    const hubRows = audit.value.filter((a) => a.action.startsWith('desk'))
+    expect(hubRows).toEqual([
+      { at: revoked.value.revokedAt, actor: 'admin1', username: 'Poli Umum', action: 'deskRevoke', desk: 'Loket 1' },
+      { at: expect.any(Number), actor: 'admin1', username: '', action: 'deskPairingCode', desk: null },
+    ])
+    expect(hubRows[1].at).toBeGreaterThanOrEqual(before)
+    const everything = JSON.stringify(core.db.prepare('SELECT * FROM user_audit').all())
+    expect(everything).not.toContain(made.value.code)
+    expect(everything).not.toContain(made.value.code.replace('-', ''))
+  })
+
+  it('a hub chosen at first run, before `npm run hub` started on its folder: no fingerprint or address yet, and no code', async () => {
+    setDeploymentMode(core.db, 'hub')
+    expect(await as('admin', 'hub.status', {})).toMatchObject({ ok: true, value: { mode: 'hub', hub: { fingerprint: null, url: null, dataDir: dir.dir } } })
+    expect(await as('admin', 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
   })
 
   it('on a hub: a code bound to the hub certificate, the desk list without fingerprints, and revocation', async () => {
@@ -82,10 +119,18 @@ describe('hub admin channels (issue 16)', () => {
       { id: 'desk-bbb', name: 'Poli Umum', fingerprint: fp(2), pairedAt: 2, revokedAt: null },
     ]
     core.db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('hub.desks', ?, 0)").run(JSON.stringify(desks))
+    recordHubEndpoint(core.db, 'https://192.168.1.10:8443/')
     const status = await as('admin', 'hub.status', {})
     expect(status).toEqual({
       ok: true,
-      value: { mode: 'hub', deskName: null, desks: desks.map(({ id, name, pairedAt }) => ({ id, name, pairedAt, revokedAt: null })) },
+      value: {
+        mode: 'hub',
+        deskName: null,
+        desks: desks.map(({ id, name, pairedAt }) => ({ id, name, pairedAt, revokedAt: null })),
+        // What the admin reads out at pairing: this hub's own certificate, address and data folder.
+        hub: { fingerprint: hubFingerprint, url: 'https://192.168.1.10:8443/', dataDir: dir.dir },
+        thisDesk: null,
+      },
     })
 
     // From desk-aaa itself the admin cannot revoke desk-aaa; desk-bbb yes; an unknown id is NOT_FOUND.

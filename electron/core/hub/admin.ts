@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path'
 import type { Output } from '../../contract'
 import type { Core } from '../app'
 import type { DB } from '../db'
+import { auditDeskAction } from '../auth/users'
 import { AppError, msg } from '../errors'
 import type { CallContext } from '../ipc/dispatch'
 import { certFingerprint } from './cert'
-import { createPairingCode, deploymentMode, listDesks, revokeDesk } from './registry'
+import { createPairingCode, deploymentMode, hubEndpoint, listDesks, revokeDesk } from './registry'
 import { HUB_CERT_FILE } from './server'
 
 /**
@@ -16,16 +17,27 @@ import { HUB_CERT_FILE } from './server'
 
 /**
  * The mode of the PC the page runs on: a call that came through a desk (ctx.desk) is at a desk, whatever the answering
- * hub's own mode; otherwise the install's recorded mode. The desk list (fingerprints left out) only when the answering
- * install is a hub.
+ * hub's own mode; otherwise the install's recorded mode. The desk list (fingerprints left out) and the hub's own
+ * certificate fingerprint, endpoint address and data folder only when the answering install is a hub. `thisDesk` is
+ * always null here: the desk shell fills it in from its own desk.json (tools/hub/desk-shell.ts).
  */
-export function hubStatus(db: DB, ctx: Pick<CallContext, 'desk'>): Output<'hub.status'> {
+export function hubStatus(core: Pick<Core, 'db' | 'dbFile'>, ctx: Pick<CallContext, 'desk'>): Output<'hub.status'> {
+  const { db } = core
   const mode = deploymentMode(db)
+  const isHub = mode === 'hub'
   return {
     mode: ctx.desk ? 'desk' : mode,
     deskName: ctx.desk?.name ?? null,
-    desks: mode === 'hub' ? listDesks(db).map(({ id, name, pairedAt, revokedAt }) => ({ id, name, pairedAt, revokedAt })) : null,
+    desks: isHub ? listDesks(db).map(({ id, name, pairedAt, revokedAt }) => ({ id, name, pairedAt, revokedAt })) : null,
+    hub: isHub ? { fingerprint: hubFingerprint(core), url: hubEndpoint(db), dataDir: dirname(core.dbFile) } : null,
+    thisDesk: null,
   }
+}
+
+/** SHA-256 of this hub's certificate (hub-tls.crt beside faskes.db), or null before `npm run hub` first made it. */
+function hubFingerprint(core: Pick<Core, 'dbFile'>): string | null {
+  const certFile = join(dirname(core.dbFile), HUB_CERT_FILE)
+  return existsSync(certFile) ? certFingerprint(readFileSync(certFile, 'utf8')) : null
 }
 
 function requireHub(db: DB): void {
@@ -37,11 +49,15 @@ function requireHub(db: DB): void {
  * returned once, never stored (registry.ts keeps only its scrypt key). CONFLICT hub.notHub when this install is not a
  * hub or its certificate was not made yet (`npm run hub` makes it at its first start).
  */
-export function pairingCodeForAdmin(core: Pick<Core, 'db' | 'dbFile'>, now = Date.now): Output<'hub.pairingCode'> {
+export function pairingCodeForAdmin(core: Pick<Core, 'db' | 'dbFile'>, ctx: Pick<CallContext, 'user' | 'desk'>, now = Date.now): Output<'hub.pairingCode'> {
   requireHub(core.db)
-  const certFile = join(dirname(core.dbFile), HUB_CERT_FILE)
-  if (!existsSync(certFile)) throw new AppError('CONFLICT', msg('hub.notHub'))
-  return createPairingCode(core.db, certFingerprint(readFileSync(certFile, 'utf8')), now())
+  const fingerprint = hubFingerprint(core)
+  if (!fingerprint) throw new AppError('CONFLICT', msg('hub.notHub'))
+  const at = now()
+  const made = createPairingCode(core.db, fingerprint, at)
+  // Who made a code and when (a code pairs a desk with the hub's data): the code itself stays out of the audit.
+  auditDeskAction(core.db, ctx, 'deskPairingCode', '', at)
+  return made
 }
 
 /**
@@ -49,11 +65,14 @@ export function pairingCodeForAdmin(core: Pick<Core, 'db' | 'dbFile'>, now = Dat
  * admin cannot cut off the page they are typing on; NOT_FOUND for an unknown id; CONFLICT hub.notHub off a hub.
  * Revoking a revoked desk answers its first revocation time.
  */
-export function revokeDeskForAdmin(db: DB, id: string, ctx: Pick<CallContext, 'desk'>, now = Date.now): Output<'hub.revokeDesk'> {
+export function revokeDeskForAdmin(db: DB, id: string, ctx: Pick<CallContext, 'user' | 'desk'>, now = Date.now): Output<'hub.revokeDesk'> {
   requireHub(db)
   if (ctx.desk?.id === id) throw new AppError('CONFLICT', msg('hub.revokeOwnDesk'))
-  if (!revokeDesk(db, id, now())) throw new AppError('NOT_FOUND', msg('hub.deskNotFound', { id }))
-  const revokedAt = listDesks(db).find((d) => d.id === id)?.revokedAt
-  if (revokedAt == null) throw new Error(`desk ${id} not revoked after revokeDesk`)
-  return { id, revokedAt }
+  const at = now()
+  if (!revokeDesk(db, id, at)) throw new AppError('NOT_FOUND', msg('hub.deskNotFound', { id }))
+  const desk = listDesks(db).find((d) => d.id === id)
+  if (desk?.revokedAt == null) throw new Error(`desk ${id} not revoked after revokeDesk`)
+  // Audited once, by the call that revoked it (a repeat answers the first time and changes nothing).
+  if (desk.revokedAt === at) auditDeskAction(db, ctx, 'deskRevoke', desk.name, at)
+  return { id, revokedAt: desk.revokedAt }
 }

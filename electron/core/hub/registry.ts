@@ -16,6 +16,7 @@ import { CODE_TTL_MS, MAX_ATTEMPTS, newPairingCode, pairingKey, proofsEqual, des
 const MODE_KEY = 'deployment'
 const DESKS_KEY = 'hub.desks'
 const CODES_KEY = 'hub.pairingCodes'
+const ENDPOINT_KEY = 'hub.endpoint'
 
 /** A paired desk as the hub records it. Times are epoch ms. */
 const Desk = z.object({
@@ -56,6 +57,16 @@ export function deploymentMode(db: DB): DeploymentMode {
 /** Records the install's mode (the first-run choice, or `npm run hub` on its data folder). */
 export function setDeploymentMode(db: DB, mode: DeploymentMode, now = Date.now()): void {
   write(db, MODE_KEY, { mode }, now)
+}
+
+/** Records the address the hub's desk endpoint started on (`npm run hub`), for Pengaturan to show the admin. */
+export function recordHubEndpoint(db: DB, url: string, now = Date.now()): void {
+  write(db, ENDPOINT_KEY, { url }, now)
+}
+
+/** The address the hub's desk endpoint last started on, or null when it never started on this data folder. */
+export function hubEndpoint(db: DB): string | null {
+  return read<{ url: string | null }>(db, ENDPOINT_KEY, z.object({ url: z.string() }), { url: null }).url
 }
 
 /** Every desk ever paired, revoked ones included (the admin's list), oldest first. */

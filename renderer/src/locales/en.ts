@@ -568,6 +568,7 @@ export const en: Record<MessageKey, string> = {
   'pending.enrolCode': "Code from the authenticator app",
   'pending.enrolCodeHint': "The 6 digits it shows now.",
   'pending.enrol': "Enrol",
+  'users.auditTarget': "User / desk",
   'status.pending': "pending",
   'status.in_flight': "sending",
   'status.done': "sent",
@@ -578,6 +579,8 @@ export const en: Record<MessageKey, string> = {
   'sync.waiting': "{n} waiting",
   'admin.refresh': 'Refresh reference data from PCare',
   'admin.refreshed': 'Reference data refreshed: {written}',
+  'users.action.deskPairingCode': "desk pairing code made",
+  'users.action.deskRevoke': "desk revoked",
   'admin.refreshedAt': 'Oldest list fetched {time}; refreshed automatically every day.',
   'admin.refreshNever': 'No reference data yet; it is fetched automatically once PCare is connected.',
   // doctors and the poli queue
@@ -793,3 +796,11 @@ export const en: Record<MessageKey, string> = {
   'hub.cancel': "Cancel",
   'hub.revoked': "Desk {name} revoked: its next call is refused.",
 }
+  'hub.hubUrl': "Hub address",
+  'hub.pinnedFingerprint': "Hub certificate fingerprint (pinned at this desk)",
+  'hub.ownFingerprint': "Hub certificate fingerprint",
+  'hub.deskId': "Desk id",
+  'hub.notStarted': "none yet: the hub service has never run on this data folder",
+  'hub.startIntro': "Desks are served by the hub program on this data folder. Close this app first (one data folder is opened by one program), then in a terminal in the app's folder run:",
+  'hub.lanAddress': "<LAN address of this PC>",
+  'hub.startNote': "The \"ready\" line it prints holds the same address and fingerprint as shown here; docs/hub.md explains running it as a service.",

@@ -566,6 +566,7 @@ export const id = {
   'pending.enrolCode': "Kode dari aplikasi autentikator",
   'pending.enrolCodeHint': "6 digit yang sedang tampil.",
   'pending.enrol': "Daftarkan",
+  'users.auditTarget': "Pengguna / meja",
   'status.pending': "menunggu",
   'status.in_flight': "sedang dikirim",
   'status.done': "terkirim",
@@ -576,6 +577,8 @@ export const id = {
   'sync.waiting': "{n} menunggu",
   'admin.refresh': 'Perbarui data referensi dari PCare',
   'admin.refreshed': 'Data referensi diperbarui: {written}',
+  'users.action.deskPairingCode': "kode pemasangan meja dibuat",
+  'users.action.deskRevoke': "meja dicabut",
   'admin.refreshedAt': 'Daftar tertua diambil {time}; diperbarui otomatis setiap hari.',
   'admin.refreshNever': 'Belum ada data referensi; diambil otomatis begitu PCare tersambung.',
   // doctors and the poli queue
@@ -794,3 +797,11 @@ export const id = {
 } as const
 
 export type MessageKey = keyof typeof id
+  'hub.hubUrl': "Alamat hub",
+  'hub.pinnedFingerprint': "Sidik jari sertifikat hub (disematkan di meja ini)",
+  'hub.ownFingerprint': "Sidik jari sertifikat hub",
+  'hub.deskId': "ID meja",
+  'hub.notStarted': "belum ada: layanan hub belum pernah berjalan di folder data ini",
+  'hub.startIntro': "Meja dilayani oleh program hub pada folder data ini. Tutup aplikasi ini dulu (satu folder data dibuka oleh satu program), lalu di terminal pada folder aplikasi jalankan:",
+  'hub.lanAddress': "<alamat LAN PC ini>",
+  'hub.startNote': "Baris \"ready\" yang dicetaknya memuat alamat dan sidik jari yang sama dengan yang tampil di sini; docs/hub.md menjelaskan cara menjalankannya sebagai layanan.",

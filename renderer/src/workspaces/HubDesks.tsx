@@ -1,13 +1,15 @@
 import { useRef, useState } from 'react'
 import type { Output } from '../../../electron/contract'
+import { groupedFingerprint } from '../../../electron/contract/fingerprint'
 import { ApiError, asApiError, call } from '../api'
 import { useCall } from '../hooks'
 import { useI18n } from '../i18n'
 import { clock, dateTime } from '../time'
 
 /**
- * Pengaturan "Hub & desk" (issue 16; docs/hub.md): the mode of this PC and, on a hub, the admin's pairing codes and
- * desks. A code is shown once, with its expiry, and only until the section is left (core keeps only its key). Revoking
+ * Pengaturan "Hub & meja" (issue 16; docs/hub.md): the mode of this PC; at a desk, its pairing (hub address, the pinned
+ * hub certificate's fingerprint, its name, id and pairing time); on a hub, its own fingerprint and address and the
+ * admin's pairing codes and desks. A code is shown once, with its expiry, and only until the section is left (core keeps only its key). Revoking
  * asks once more on the same row (Enter confirms, Escape cancels) because the desk is cut off at its next call.
  * Hidden for a role the hub.* channels refuse.
  */
@@ -63,6 +65,8 @@ export function HubDesks() {
           <p data-testid="hub-mode">
             {s.mode === 'desk' && s.deskName ? t('hub.modeDeskNamed', { name: s.deskName }) : t(`hub.mode.${s.mode}`)}
           </p>
+          {s.thisDesk && <ThisDeskFacts desk={s.thisDesk} />}
+          {s.mode === 'hub' && s.hub && <HubSelfFacts hub={s.hub} />}
           {s.desks && (
             <>
               <p className="intro">{t('hub.codeIntro')}</p>
@@ -130,5 +134,69 @@ export function HubDesks() {
         </p>
       )}
     </section>
+  )
+}
+
+/** At a desk: what it pinned and who it is (desk.json, via the desk shell), so the admin can compare with the hub's own. */
+function ThisDeskFacts({ desk }: { desk: NonNullable<Output<'hub.status'>['thisDesk']> }) {
+  const { t, locale } = useI18n()
+  return (
+    <dl className="facts hub-facts" data-testid="hub-this-desk">
+      <div>
+        <dt>{t('hub.hubUrl')}</dt>
+        <dd>{desk.hubUrl}</dd>
+      </div>
+      <div>
+        <dt>{t('hub.pinnedFingerprint')}</dt>
+        <dd>
+          <code className="wrap">{groupedFingerprint(desk.hubFingerprint)}</code>
+        </dd>
+      </div>
+      <div>
+        <dt>{t('hub.deskName')}</dt>
+        <dd>{desk.deskName}</dd>
+      </div>
+      <div>
+        <dt>{t('hub.deskId')}</dt>
+        <dd>
+          <code>{desk.deskId}</code>
+        </dd>
+      </div>
+      <div>
+        <dt>{t('hub.pairedAt')}</dt>
+        <dd>{dateTime(locale, desk.pairedAt)}</dd>
+      </div>
+    </dl>
+  )
+}
+
+/**
+ * At the hub: its own certificate fingerprint and address, for the admin to read out at pairing; until `npm run hub`
+ * has started on this data folder (a hub chosen at first run), the command that starts it.
+ */
+function HubSelfFacts({ hub }: { hub: NonNullable<Output<'hub.status'>['hub']> }) {
+  const { t } = useI18n()
+  return (
+    <>
+      <dl className="facts hub-facts" data-testid="hub-self">
+        <div>
+          <dt>{t('hub.hubUrl')}</dt>
+          <dd>{hub.url ?? t('hub.notStarted')}</dd>
+        </div>
+        <div>
+          <dt>{t('hub.ownFingerprint')}</dt>
+          <dd>{hub.fingerprint ? <code className="wrap">{groupedFingerprint(hub.fingerprint)}</code> : t('hub.notStarted')}</dd>
+        </div>
+      </dl>
+      {(!hub.url || !hub.fingerprint) && (
+        <div className="hint" data-testid="hub-start">
+          <p>{t('hub.startIntro')}</p>
+          <p>
+            <code className="wrap">npm run hub -- --host {t('hub.lanAddress')} --port 8443 --data-dir {hub.dataDir}</code>
+          </p>
+          <p>{t('hub.startNote')}</p>
+        </div>
+      )}
+    </>
   )
 }

@@ -247,7 +247,7 @@ function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
             <tr>
               <th scope="col">{t('users.auditAt')}</th>
               <th scope="col">{t('users.auditActor')}</th>
-              <th scope="col">{t('auth.username')}</th>
+              <th scope="col">{t('users.auditTarget')}</th>
               <th scope="col">{t('users.auditAction')}</th>
               <th scope="col">{t('users.auditDesk')}</th>
             </tr>
@@ -257,7 +257,8 @@ function UserAudit({ audit }: { audit: Output<'users.audit'> | undefined }) {
               <tr key={`${a.at}-${i}`}>
                 <td>{when(locale, a.at)}</td>
                 <td>{a.actor}</td>
-                <td>{a.username}</td>
+                {/* A pairing code names no desk yet. */}
+                <td>{a.username || '—'}</td>
                 <td>{t(`users.action.${a.action}`)}</td>
                 <td>{a.desk ?? '—'}</td>
               </tr>
