@@ -778,6 +778,14 @@ export const id = {
   'hub.mode.hub': "PC ini adalah hub faskes: desk di LAN bekerja melaluinya.",
   'hub.mode.desk': "PC ini adalah desk dari hub faskes.",
   'hub.modeDeskNamed': "PC ini adalah desk \"{name}\" dari hub faskes.",
+  'hub.hubUrl': "Alamat hub",
+  'hub.pinnedFingerprint': "Sidik jari sertifikat hub (disematkan di meja ini)",
+  'hub.ownFingerprint': "Sidik jari sertifikat hub",
+  'hub.deskId': "ID meja",
+  'hub.notStarted': "belum ada: layanan hub belum pernah berjalan di folder data ini",
+  'hub.startIntro': "Meja dilayani oleh program hub pada folder data ini. Tutup aplikasi ini dulu (satu folder data dibuka oleh satu program), lalu di terminal pada folder aplikasi jalankan:",
+  'hub.lanAddress': "<alamat LAN PC ini>",
+  'hub.startNote': "Baris \"ready\" yang dicetaknya memuat alamat dan sidik jari yang sama dengan yang tampil di sini; docs/hub.md menjelaskan cara menjalankannya sebagai layanan.",
   'hub.codeIntro': "Untuk memasangkan desk baru: buat kode, lalu ketik kode itu di halaman desk bersama alamat hub dan nama desk. Kode hanya ditampilkan sekali, berlaku 10 menit, untuk satu desk.",
   'hub.newCode': "Buat kode pemasangan",
   'hub.codeLabel': "Kode pemasangan:",
@@ -797,11 +805,3 @@ export const id = {
 } as const
 
 export type MessageKey = keyof typeof id
-  'hub.hubUrl': "Alamat hub",
-  'hub.pinnedFingerprint': "Sidik jari sertifikat hub (disematkan di meja ini)",
-  'hub.ownFingerprint': "Sidik jari sertifikat hub",
-  'hub.deskId': "ID meja",
-  'hub.notStarted': "belum ada: layanan hub belum pernah berjalan di folder data ini",
-  'hub.startIntro': "Meja dilayani oleh program hub pada folder data ini. Tutup aplikasi ini dulu (satu folder data dibuka oleh satu program), lalu di terminal pada folder aplikasi jalankan:",
-  'hub.lanAddress': "<alamat LAN PC ini>",
-  'hub.startNote': "Baris \"ready\" yang dicetaknya memuat alamat dan sidik jari yang sama dengan yang tampil di sini; docs/hub.md menjelaskan cara menjalankannya sebagai layanan.",
