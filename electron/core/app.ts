@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ChangeFeed } from './clinic/changes'
 import { CredentialStore, lazyKeytar } from './credentials'
 import { DatabaseKeyError, isEncryptedDatabase, openDatabase, type DB } from './db'
+import { startCheckpointer } from './db/checkpoint'
 import { AppError, msg } from './errors'
 import type { Logger } from './log'
 import { SettingsStore } from './settings'
@@ -83,6 +84,8 @@ export function createCore(options: CoreOptions): Core {
   prepareDataDir(options.dataDir)
   const dbFile = join(options.dataDir, DB_FILE)
   const db = openDatabase(dbFile, { key: options.dbKey })
+  // WAL checkpoints run between saves, not inside the save whose COMMIT crosses 1000 pages (issue 17, Deliver 3).
+  const checkpointer = startCheckpointer(db)
   const settings = new SettingsStore(db)
   // A missing Secret Service shows up as a clear KeychainUnavailableError at first use, never as a fallback.
   const credentials = (options.keychain ?? true) ? new CredentialStore(lazyKeytar()) : null
@@ -102,6 +105,6 @@ export function createCore(options: CoreOptions): Core {
     changes,
     connectivity: () => engine?.connectivity() ?? {},
     /** Without an engine the file is closed before this returns; with one, after the in-flight sends finish. */
-    close: () => (engine ? engine.stop().finally(() => db.close()) : (db.close(), Promise.resolve())),
+    close: () => (engine ? engine.stop().finally(() => (checkpointer.stop(), db.close())) : (checkpointer.stop(), db.close(), Promise.resolve())),
   }
 }
