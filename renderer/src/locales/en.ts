@@ -774,7 +774,7 @@ export const en: Record<MessageKey, string> = {
   'corr.kind.delete_kunjungan': "Kunjungan deleted",
   'corr.effect.withdrawn': "not sent yet, so no correction was sent",
   'corr.effect.queued': "correction sent to PCare and the ledger",
-  'hub.title': "Hub & desk",
+  'hub.title': "Hub & desks",
   'hub.mode.standalone': "This PC works on its own (standalone): no hub or desks.",
   'hub.mode.hub': "This PC is the faskes's hub: the desks on the LAN work through it.",
   'hub.mode.desk': "This PC is a desk of the faskes's hub.",
