@@ -91,7 +91,7 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
       <header className="app-header">
         <div className="brand">
           <span className="faskes-name">{info.faskesName}</span>
-          <span className="kdppk">{info.kdPPK ? `kdPPK ${info.kdPPK}` : t('app.kdPPKUnset')}</span>
+          <span className="kdppk">{info.kdPPK ? t('app.kdPPK', { kdPPK: info.kdPPK }) : t('app.kdPPKUnset')}</span>
         </div>
         <nav aria-label={t('nav.label')}>
           <ul className="tabs">

@@ -156,7 +156,7 @@ it('enrols the workstation from the ledger fields by keyboard, shows the certifi
   await page.getByRole('radio', { name: 'English' }).focus()
   await page.keyboard.press('Space')
   await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
-  for (const label of ['Organisation CA address (https)', 'CA TLS certificate (PEM)', 'Workstation enrolment id', 'Peer gateway address (host:port)', 'Peer TLS CA certificate (PEM)', 'Peer TLS server name (optional)', 'MSP id']) {
+  for (const label of ['Organization CA address (https)', 'CA TLS certificate (PEM)', 'Workstation enrolment id', 'Peer gateway address (host:port)', 'Peer TLS CA certificate (PEM)', 'Peer TLS server name (optional)', 'MSP id']) {
     expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1)
   }
   await expect.poll(() => facts().innerText()).toMatch(/Valid until/)
