@@ -779,11 +779,16 @@ export type DeploymentMode = z.infer<typeof DeploymentMode>
 /** A paired desk as the admin sees it (epoch ms); its certificate fingerprint stays in core. */
 const HubDesk = z.object({ id: z.string(), name: z.string(), pairedAt: z.number(), revokedAt: z.number().nullable() })
 /**
+ * The hub's last online backup (hub/backup.ts): when it ended (epoch ms), the backup folder, and whether a copy was
+ * written; null before the first one (or when the hub runs without --backup-dir).
+ */
+const HubBackup = z.object({ at: z.number(), dir: z.string(), ok: z.boolean() })
+/**
  * The hub as it describes itself, for the admin to read out at pairing: `fingerprint` is the SHA-256 of hub-tls.crt
  * (64 hex; null until `npm run hub` first started on this data folder and made it), `url` the address the hub's desk
  * endpoint last started on (null before that), `dataDir` the data folder `npm run hub --data-dir` must be given.
  */
-const HubSelf = z.object({ fingerprint: z.string().nullable(), url: z.string().nullable(), dataDir: z.string() })
+const HubSelf = z.object({ fingerprint: z.string().nullable(), url: z.string().nullable(), dataDir: z.string(), backup: HubBackup.nullable() })
 /**
  * A desk's own pairing, from its desk.json (filled in by the desk shell, never by the hub): the hub address, the hub
  * certificate's SHA-256 it pinned (64 hex), the id the hub gave it, its name and when it paired (epoch ms). Keys stay out.

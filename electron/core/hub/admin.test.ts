@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
 import type { Channel, Input } from '../../contract'
@@ -6,6 +7,7 @@ import { AuthService } from '../auth'
 import { totpAt } from '../auth/totp'
 import { call, type CallContext, type HandlerTable } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
+import { startBackups } from './backup'
 import { loadOrCreateHubCertificate, certFingerprint } from './cert'
 import { pairingKey } from './pairing'
 import { listDesks, recordHubEndpoint, setDeploymentMode } from './registry'
@@ -102,6 +104,15 @@ describe('hub admin channels (issue 16)', () => {
     expect(await as('admin', 'hub.pairingCode', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT', key: 'hub.notHub' } })
   })
 
+  it("on a hub: the last online backup's time, folder and outcome (Deliver 5)", async () => {
+    becomeHub()
+    const backupDir = join(dir.dir, 'share')
+    const schedule = startBackups(core.db, { file: core.dbFile, dir: backupDir, keep: 1, intervalMs: 3_600_000 })
+    const made = await schedule.runNow()
+    await schedule.stop()
+    expect(await as('admin', 'hub.status', {})).toMatchObject({ ok: true, value: { hub: { backup: { at: made.at, dir: backupDir, ok: true } } } })
+  })
+
   it('on a hub: a code bound to the hub certificate, the desk list without fingerprints, and revocation', async () => {
     const hubFingerprint = becomeHub()
     const before = Date.now()
@@ -128,7 +139,7 @@ describe('hub admin channels (issue 16)', () => {
         deskName: null,
         desks: desks.map(({ id, name, pairedAt }) => ({ id, name, pairedAt, revokedAt: null })),
         // What the admin reads out at pairing: this hub's own certificate, address and data folder.
-        hub: { fingerprint: hubFingerprint, url: 'https://192.168.1.10:8443/', dataDir: dir.dir },
+        hub: { fingerprint: hubFingerprint, url: 'https://192.168.1.10:8443/', dataDir: dir.dir, backup: null },
         thisDesk: null,
       },
     })

@@ -6,6 +6,7 @@ import type { DB } from '../db'
 import { auditDeskAction } from '../auth/users'
 import { AppError, msg } from '../errors'
 import type { CallContext } from '../ipc/dispatch'
+import { lastBackup } from './backup'
 import { certFingerprint } from './cert'
 import { createPairingCode, deploymentMode, hubEndpoint, listDesks, revokeDesk } from './registry'
 import { HUB_CERT_FILE } from './server'
@@ -29,9 +30,15 @@ export function hubStatus(core: Pick<Core, 'db' | 'dbFile'>, ctx: Pick<CallConte
     mode: ctx.desk ? 'desk' : mode,
     deskName: ctx.desk?.name ?? null,
     desks: isHub ? listDesks(db).map(({ id, name, pairedAt, revokedAt }) => ({ id, name, pairedAt, revokedAt })) : null,
-    hub: isHub ? { fingerprint: hubFingerprint(core), url: hubEndpoint(db), dataDir: dirname(core.dbFile) } : null,
+    hub: isHub ? { fingerprint: hubFingerprint(core), url: hubEndpoint(db), dataDir: dirname(core.dbFile), backup: backupSummary(db) } : null,
     thisDesk: null,
   }
+}
+
+/** The last backup's time, folder and outcome (hub/backup.ts), or null before the first. */
+function backupSummary(db: DB): { at: number; dir: string; ok: boolean } | null {
+  const last = lastBackup(db)
+  return last ? { at: last.at, dir: last.dir, ok: last.ok } : null
 }
 
 /** SHA-256 of this hub's certificate (hub-tls.crt beside faskes.db), or null before `npm run hub` first made it. */

@@ -175,7 +175,7 @@ function ThisDeskFacts({ desk }: { desk: NonNullable<Output<'hub.status'>['thisD
  * has started on this data folder (a hub chosen at first run), the command that starts it.
  */
 function HubSelfFacts({ hub }: { hub: NonNullable<Output<'hub.status'>['hub']> }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   return (
     <>
       <dl className="facts hub-facts" data-testid="hub-self">
@@ -186,6 +186,14 @@ function HubSelfFacts({ hub }: { hub: NonNullable<Output<'hub.status'>['hub']> }
         <div>
           <dt>{t('hub.ownFingerprint')}</dt>
           <dd>{hub.fingerprint ? <code className="wrap">{groupedFingerprint(hub.fingerprint)}</code> : t('hub.notStarted')}</dd>
+        </div>
+        <div>
+          <dt>{t('hub.lastBackup')}</dt>
+          <dd data-testid="hub-backup">
+            {hub.backup === null
+              ? t('hub.backupNone')
+              : t(hub.backup.ok ? 'hub.backupAt' : 'hub.backupFailedAt', { time: dateTime(locale, hub.backup.at), dir: hub.backup.dir })}
+          </dd>
         </div>
       </dl>
       {(!hub.url || !hub.fingerprint) && (
