@@ -101,7 +101,15 @@ it('reset password: the admin sets a temporary one; the user must change it at t
 it('disable: the user can no longer sign in; the audit lists who did what to whom', async () => {
   await signIn(page, ADMIN.username, ADMIN.password, adminSecret)
   await page.getByRole('navigation').getByRole('link', { name: 'Admin' }).click()
+  // Asked once more on the row: Escape keeps the user, the autofocused confirm disables by Enter.
   await userRow(COUNTER.username).getByRole('button', { name: 'Nonaktifkan' }).click()
+  const confirm = userRow(COUNTER.username).getByRole('button', { name: `Ya, nonaktifkan ${COUNTER.username} sekarang` })
+  await expect.poll(() => confirm.count()).toBe(1)
+  await page.keyboard.press('Escape')
+  await expect.poll(() => confirm.count()).toBe(0)
+  await userRow(COUNTER.username).getByRole('button', { name: 'Nonaktifkan' }).click()
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe(`Ya, nonaktifkan ${COUNTER.username} sekarang`)
+  await page.keyboard.press('Enter')
   await page.getByText(`${COUNTER.username} dinonaktifkan; sesinya sudah berakhir.`).waitFor()
   await expect.poll(() => userRow(COUNTER.username).innerText()).toContain('Nonaktif')
   const audit = page.locator('table[aria-labelledby="users-audit-title"] tbody tr')

@@ -528,6 +528,7 @@ export const en: Record<MessageKey, string> = {
   'users.enrolPending': "authenticator enrolment waiting",
   'users.lockedUntil': "Locked until {time}",
   'users.disable': "Disable",
+  'users.disableConfirm': "Yes, disable {username} now",
   'users.enable': "Enable",
   'users.disabledDone': "{username} is disabled; their sessions have ended.",
   'users.enabledDone': "{username} is enabled again.",

@@ -526,6 +526,7 @@ export const id = {
   'users.enrolPending': "menunggu pendaftaran autentikator",
   'users.lockedUntil': "Terkunci sampai {time}",
   'users.disable': "Nonaktifkan",
+  'users.disableConfirm': "Ya, nonaktifkan {username} sekarang",
   'users.enable': "Aktifkan",
   'users.disabledDone': "{username} dinonaktifkan; sesinya sudah berakhir.",
   'users.enabledDone': "{username} diaktifkan kembali.",

@@ -33,6 +33,8 @@ export function Users() {
   const [done, setDone] = useState<string | null>(null)
   const [actionError, setActionError] = useState<ApiError | null>(null)
   const [resetting, setResetting] = useState<string | null>(null)
+  // Disabling ends the user's sessions at once (a clinician mid-examination loses the form): asked once more on the row.
+  const [disabling, setDisabling] = useState<string | null>(null)
   const reload = () => {
     list.reload()
     nik.reload()
@@ -102,15 +104,37 @@ export function Users() {
                         {t('users.unlock')}
                       </button>
                     )}
-                    {u.username !== myName && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => void act(() => call('users.setEnabled', { username: u.username, enabled: !u.enabled }), t(u.enabled ? 'users.disabledDone' : 'users.enabledDone', { username: u.username }))}
-                      >
-                        {t(u.enabled ? 'users.disable' : 'users.enable')}
-                      </button>
-                    )}
+                    {u.username !== myName &&
+                      (disabling === u.username ? (
+                        <span className="row-actions" onKeyDown={(e) => e.key === 'Escape' && setDisabling(null)}>
+                          <button
+                            type="button"
+                            className="danger"
+                            autoFocus
+                            onClick={() => {
+                              setDisabling(null)
+                              void act(() => call('users.setEnabled', { username: u.username, enabled: false }), t('users.disabledDone', { username: u.username }))
+                            }}
+                          >
+                            {t('users.disableConfirm', { username: u.username })}
+                          </button>
+                          <button type="button" className="secondary" onClick={() => setDisabling(null)}>
+                            {t('users.cancel')}
+                          </button>
+                        </span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() =>
+                            u.enabled
+                              ? setDisabling(u.username)
+                              : void act(() => call('users.setEnabled', { username: u.username, enabled: true }), t('users.enabledDone', { username: u.username }))
+                          }
+                        >
+                          {t(u.enabled ? 'users.disable' : 'users.enable')}
+                        </button>
+                      ))}
                     <button type="button" className="secondary" aria-expanded={resetting === u.username} onClick={() => setResetting(resetting === u.username ? null : u.username)}>
                       {t('users.resetPassword')}
                     </button>
