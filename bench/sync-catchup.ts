@@ -1,7 +1,7 @@
 /**
  * Catch-up after an offline period: `visits` registrations + examinations are queued while no engine runs (7 jobs
  * each: 4 PCare, 2 ledger, 1 SATUSEHAT), then the engine starts against the PCare and SATUSEHAT simulators and the
- * local Fabric network with its production settings (concurrency ledger 16, PCare 4, SATUSEHAT 4; default poll) and
+ * local Fabric network with its production settings (engine.ts: ledger batches, PCare 8, SATUSEHAT 4; default poll) and
  * we time the drain.
  *   npx tsx bench/sync-catchup.ts [visits=2000] [limitMinutes=20]
  * SATUSEHAT=0 leaves SATUSEHAT out (the 6-job visit of before issue 15). Each simulator runs in a child process of

@@ -12,6 +12,7 @@ import type { Settings } from '../../contract'
 import type { SettingsStore } from '../settings'
 import { LEDGER_BATCH, type BackoffOptions } from './backoff'
 import { ChainEventListener } from './events'
+import { GroupCommit } from './group-commit'
 import { SendError } from './executor'
 import { batchingLedgerExecutor, type LedgerBatchOptions } from './ledger-batch'
 import { ledgerExecutor } from './ledger-executor'
@@ -105,13 +106,17 @@ export class SyncEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.store = new OutboxStore(db)
-    const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange }
+    // One group commit for the four workers: their outbox state writes of one turn share a transaction and its fsync.
+    const commits = new GroupCommit(db)
+    const common = { pollMs: options.pollMs, probeMs: options.probeMs, backoff: options.backoff, scheduler: options.scheduler, log: options.log, onChange: options.onChange, commits }
     // SATUSEHAT: four visits at a time (one chain per visit, so a visit's own jobs stay in order), all on the one
     // cached client and its token. Its quotas are not published: a 429 holds that job until its Retry-After
     // (classifier rate_limited, backoff.ts retryDelayMs). Measured in bench/sync-catchup.ts (docs/satusehat.md).
     // Ledger: with batching, two full batches in flight (one commits while the next fills); else the pipelining depth.
+    // PCare: eight visits at a time. BPJS documents no limit; why 8 and what it buys after an outage: docs/pcare.md
+    // (Requests at once). A 429 holds only its own job until Retry-After.
     const batch = options.ledgerBatch === false ? null : { ...LEDGER_BATCH, ...options.ledgerBatch }
-    const c = { ledger: batch ? 2 * batch.maxItems : 16, pcare: 4, antrean: 2, satusehat: 4, ...options.concurrency }
+    const c = { ledger: batch ? 2 * batch.maxItems : 16, pcare: 8, antrean: 2, satusehat: 4, ...options.concurrency }
     const ledgerSingle = ledgerExecutor(() => this.ledger(), options.scheduler)
     this.workers = {
       pcare: new TargetWorker(db, this.store, pcareExecutor(db, () => this.pcareClient()), { ...common, concurrency: c.pcare }),

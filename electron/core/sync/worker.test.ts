@@ -10,14 +10,27 @@ import { sampleJob } from '../../../test/helpers/outbox'
 import { TargetWorker } from './worker'
 import { tempDir } from '../../../test/helpers/tmp'
 
+// Counts the outermost write transactions (one COMMIT and fsync each); nested writeTx calls are savepoints.
+const outerTx = vi.hoisted(() => ({ n: 0 }))
+vi.mock('../db/tx', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../db/tx')>()
+  return {
+    writeTx: ((d, fn) => {
+      if (!d.inTransaction) outerTx.n++
+      return actual.writeTx(d, fn)
+    }) as typeof actual.writeTx,
+  }
+})
+
 // These tests drive the worker's ordering and bookkeeping with a scripted executor; the real executors are
 // exercised against the PCare simulator and the Fabric network in test/sync. Time is vitest's fake clock: the
 // worker's default scheduler follows it, so minutes of backoff and probes run in milliseconds and in a fixed order.
+// setImmediate stays real: it is not time but "after this turn", when the worker's group commit writes (group-commit.ts).
 
 let tmp: ReturnType<typeof tempDir>
 let db: DB
 beforeEach(() => {
-  vi.useFakeTimers()
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
   tmp = tempDir()
   db = openDatabase(join(tmp.dir, 'w.db'))
 })
@@ -65,6 +78,10 @@ async function until(cond: () => boolean, maxMs = 60_000, stepMs = 10) {
     await vi.advanceTimersByTimeAsync(stepMs)
   }
 }
+/** Lets `n` real turns of the event loop pass without moving the fake clock: the group commit flushes between turns. */
+async function turns(n = 3) {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
+}
 const status = (key: string) => (db.prepare('SELECT status FROM outbox WHERE idempotency_key = ?').get(key) as { status: string }).status
 
 describe('TargetWorker', () => {
@@ -75,13 +92,53 @@ describe('TargetWorker', () => {
     const { exec, sent } = scripted((job) => ({ result: { ok: job.idempotencyKey } }))
     const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 4, pollMs: 10 })
     w.start()
-    // Both chains start at once: a1 and b1 are in flight together before either finishes.
+    // Both chains start at once: a1 and b1 are in flight together before either finishes (their in-flight marks are
+    // committed in one group on the next turn, then both are sent).
+    await turns()
     expect(sent).toEqual(['a1', 'b1'])
+    expect([status('a1'), status('b1')]).toEqual(['in_flight', 'in_flight'])
     await until(() => ['a1', 'a2', 'b1'].every((k) => status(k) === 'done'))
     await w.stop()
     expect(sent).toEqual(['a1', 'b1', 'a2'])
     expect(db.prepare("SELECT value FROM settings WHERE key = 'applied:a2'").get()).toEqual({ value: '{"ok":"a2"}' })
     expect(db.prepare("SELECT count(*) AS n FROM outbox_attempts WHERE outcome = 'ok'").get()).toEqual({ n: 3 })
+  })
+
+  it('jobs that settle together share one commit, which also marks each chain\'s next job in flight', async () => {
+    for (const c of ['A', 'B', 'C']) {
+      add(c, `${c.toLowerCase()}1`)
+      add(c, `${c.toLowerCase()}2`)
+    }
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const statusAtSend: Record<string, string> = {}
+    const exec: Executor = {
+      target: 'pcare',
+      async send(job) {
+        statusAtSend[job.idempotencyKey] = status(job.idempotencyKey)
+        // The chains' first jobs answer together, as the items of one ledger batch do.
+        if (job.idempotencyKey.endsWith('1')) await gate
+        return { result: 1 }
+      },
+      reconcile: async () => null,
+      apply: () => {},
+      probe: async () => true,
+    }
+    const w = new TargetWorker(db, new OutboxStore(db), exec, { concurrency: 4, pollMs: 60_000 })
+    outerTx.n = 0
+    w.start()
+    await turns()
+    expect(Object.keys(statusAtSend)).toEqual(['a1', 'b1', 'c1'])
+    release()
+    await w.whenIdle()
+    expect(['a1', 'a2', 'b1', 'b2', 'c1', 'c2'].map(status)).toEqual(Array(6).fill('done'))
+    // Every job was on disk as in flight before it was sent, the second ones marked in their predecessor's commit.
+    expect(statusAtSend).toEqual({ a1: 'in_flight', b1: 'in_flight', c1: 'in_flight', a2: 'in_flight', b2: 'in_flight', c2: 'in_flight' })
+    expect(db.prepare('SELECT sum(attempts) AS n FROM outbox').get()).toEqual({ n: 6 })
+    // Locks of the three chains, their first marks, first results + second marks, second results, unlocks: 5 commits
+    // for what were 18 (a lock, two marks, two results and an unlock per chain).
+    expect(outerTx.n).toBe(5)
+    await w.stop()
   })
 
   it('whenIdle resolves once the jobs in flight have finished, not before', async () => {
@@ -91,11 +148,15 @@ describe('TargetWorker', () => {
     w.start()
     let idle = false
     void w.whenIdle().then(() => (idle = true))
+    await turns()
     await vi.advanceTimersByTimeAsync(1)
+    // Sent (the send takes 2 ms), not finished.
+    expect(status('a1')).toBe('in_flight')
     expect(idle).toBe(false)
-    await vi.advanceTimersByTimeAsync(5)
-    expect(idle).toBe(true)
+    await until(() => idle, 100, 1)
+    // Idle only once the outcome and the chain's unlock are committed.
     expect(status('a1')).toBe('done')
+    expect(db.prepare('SELECT count(*) AS n FROM chain_locks').get()).toEqual({ n: 0 })
     await w.stop()
   })
 

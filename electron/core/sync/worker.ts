@@ -1,8 +1,10 @@
 import type { DB } from '../db'
 import type { Logger } from '../log'
 import { MAX_TRANSIENT_ATTEMPTS, POLL_INTERVAL_MS, PROBE_INTERVAL_MS, retryDelayMs, type BackoffOptions } from './backoff'
+import { writeTx } from '../db/tx'
 import { AppError } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
+import { GroupCommit } from './group-commit'
 import type { AttemptRecord, OutboxJob, OutboxStore } from './outbox'
 import { realScheduler, type Scheduler } from './scheduler'
 
@@ -18,16 +20,29 @@ export interface WorkerOptions {
   scheduler?: Scheduler
   log?: Logger
   /**
+   * Where the worker's outbox state writes are committed. The engine gives its four workers one, so the writes of
+   * every target made in the same turn share one fsync (group-commit.ts); a worker alone makes its own.
+   */
+  commits?: GroupCommit
+  /**
    * Called whenever the worker's view changes (online state, a job finished): the UI refreshes its status. After a
    * chain's run, with its chain key (`pcare:<noRawat>`…), so the visit's row in today's list is re-read (clinic/changes.ts).
    */
   onChange?: (chainKey?: string) => void
 }
 
+/** A chain's next job, and when it was marked in flight if the previous step's commit did that already. */
+interface NextStep {
+  job: OutboxJob
+  markedAt: number | null
+}
+
 /**
  * Drains one target's share of the outbox. Order: one runner per chain, chain heads only, a permanent failure
- * holds its chain. Safety: a job is marked in_flight before it is sent, and a job found in_flight (crash) or
- * flagged ambiguous is reconciled with the remote before it is sent again.
+ * holds its chain. Safety: a job is marked in_flight (committed) before it is sent, its outcome is committed before
+ * its chain goes on, and a job found in_flight (crash) or flagged ambiguous is reconciled with the remote before it is
+ * sent again. Cost: those state writes go through a GroupCommit, so jobs settling together (a ledger batch, PCare
+ * answers read in one turn) share a transaction, and the chains a scan finds are locked in one transaction.
  * Pace: a failed job waits its retry delay (backoff.ts); an offline remote pauses the worker, which probes it and pulls
  * the backlog forward when it answers, unless that probe has been seen to be blind (see `probeBlind`).
  */
@@ -39,6 +54,9 @@ export class TargetWorker {
   private ticking = false
   private probing: unknown = null
   private idleWaiters: (() => void)[] = []
+  private readonly commits: GroupCommit
+  /** A kick is scheduled for the next turn (see kickSoon). */
+  private kickPending = false
   /** Bumped at each pause and resume, so a probe answer that arrives after either is dropped. */
   private probeGen = 0
   /** When a probe or an outside read last declared the remote up and pulled the backlog forward; null after a success. */
@@ -57,7 +75,9 @@ export class TargetWorker {
     private readonly store: OutboxStore,
     private readonly executor: Executor,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.commits = options.commits ?? new GroupCommit(db)
+  }
 
   get target() {
     return this.executor.target
@@ -134,16 +154,23 @@ export class TargetWorker {
       const free = this.options.concurrency - this.running.size
       if (free <= 0) return
       const now = this.now()
-      for (const job of this.store.readyHeads(this.target, now, free)) {
-        if (this.running.has(job.chainKey) || !this.store.tryLock(job.chainKey, now)) continue
+      const heads = this.store.readyHeads(this.target, now, free).filter((job) => !this.running.has(job.chainKey))
+      // Every chain this scan found is locked in one transaction (one fsync, not one per chain); the scan itself is a
+      // read, so an idle poll takes no write lock.
+      const claimed = heads.length === 0 ? [] : writeTx(this.db, () => heads.filter((job) => this.store.tryLock(job.chainKey, now)))
+      for (const job of claimed) {
         this.running.add(job.chainKey)
-        void this.runChain(job).finally(() => {
-          this.running.delete(job.chainKey)
-          this.store.unlock(job.chainKey)
-          this.options.onChange?.(job.chainKey)
-          this.kick()
-          if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
-        })
+        void this.runChain(job)
+          // The unlock joins the group commit of the chain's last outcome or of the next turn's writes. Until it is
+          // committed the chain still counts as running, so stop() waits for it.
+          .finally(() => this.commits.run(() => this.store.unlock(job.chainKey)))
+          .catch((err: unknown) => this.options.log?.error('sync chain ended with an error', { target: this.target, err: String(err) }))
+          .finally(() => {
+            this.running.delete(job.chainKey)
+            this.options.onChange?.(job.chainKey)
+            this.kickSoon()
+            if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+          })
       }
     } catch (err) {
       this.options.log?.error('sync tick failed', { target: this.target, err: String(err) })
@@ -152,39 +179,58 @@ export class TargetWorker {
     }
   }
 
+  /**
+   * A kick on the next turn, once: the chains of a settled ledger batch end together, and one scan then takes their
+   * successors (and locks them in one transaction) instead of one scan and one lock transaction per ended chain.
+   */
+  private kickSoon(): void {
+    if (this.kickPending) return
+    this.kickPending = true
+    setImmediate(() => {
+      this.kickPending = false
+      this.kick()
+    })
+  }
+
   private async runChain(first: OutboxJob): Promise<void> {
-    let job: OutboxJob | undefined = first
-    while (job && !this.stopped && !this.paused) {
-      const ok = await this.runJob(job)
-      if (!ok) return
-      job = this.store.nextInChain(job.chainKey, this.target, this.now())
-    }
+    let step: NextStep | undefined = { job: first, markedAt: null }
+    // A job already marked in flight is sent even if the worker began to stop or pause meanwhile: its mark says it is
+    // on its way, and stop() waits for jobs in flight (an offline remote fails it like any other send).
+    while (step && (step.markedAt !== null || (!this.stopped && !this.paused))) step = await this.runJob(step)
   }
 
-  /** Runs one job to a recorded outcome. Returns true when the chain may go on. */
-  private async runJob(job: OutboxJob): Promise<boolean> {
-    const startedAt = this.now()
-    let sent = false
+  /**
+   * Runs one job to a recorded outcome. Returns the chain's next step when the chain may go on. A job the previous
+   * step already marked in flight (`markedAt`) is sent at once: that mark was committed with its predecessor's result.
+   */
+  private async runJob({ job, markedAt }: NextStep): Promise<NextStep | undefined> {
+    const startedAt = markedAt ?? this.now()
+    let sent = markedAt !== null
     try {
-      if (job.status === 'in_flight' || job.needsReconcile) {
+      if (!sent && (job.status === 'in_flight' || job.needsReconcile)) {
         const found = await this.executor.reconcile(job)
-        if (found) {
-          this.succeed(job, found, startedAt, 'reconciled')
-          return true
-        }
+        if (found) return await this.succeed(job, found, startedAt, 'reconciled')
       }
-      this.store.markInFlight(job.id, startedAt)
-      sent = true
+      if (!sent) {
+        // On disk before the request leaves (awaited): a crash while sending leaves in_flight, which is reconciled.
+        await this.commits.run(() => this.store.markInFlight(job.id, startedAt))
+        sent = true
+      }
       const res = await this.executor.send(job)
-      this.succeed(job, res, startedAt, 'ok')
-      return true
+      return await this.succeed(job, res, startedAt, 'ok')
     } catch (err) {
-      this.failed(job, err, startedAt, job.attempts + (sent ? 1 : 0))
-      return false
+      await this.failed(job, err, startedAt, job.attempts + (sent ? 1 : 0))
+      return undefined
     }
   }
 
-  private succeed(job: OutboxJob, res: SendSuccess, startedAt: number, outcome: 'ok' | 'reconciled') {
+  /**
+   * Records a success and, in the same transaction, finds the chain's next job of this target and marks it in flight
+   * (one commit per step of a chain instead of two; not a job that must be reconciled first, nor when the worker is
+   * stopping or pausing). Resolves once committed, so the next job starts only after its predecessor's result is on
+   * disk.
+   */
+  private async succeed(job: OutboxJob, res: SendSuccess, startedAt: number, outcome: 'ok' | 'reconciled'): Promise<NextStep | undefined> {
     const attempt: AttemptRecord = {
       startedAt,
       durationMs: this.now() - startedAt,
@@ -194,14 +240,23 @@ export class TargetWorker {
       request: res.request,
       response: res.response,
     }
-    this.store.complete(job, res.result, attempt, () => this.executor.apply(this.db, job, res.result))
+    const next = await this.commits.run((): NextStep | undefined => {
+      this.store.complete(job, res.result, attempt, () => this.executor.apply(this.db, job, res.result))
+      const now = this.now()
+      const n = this.store.nextInChain(job.chainKey, this.target, now)
+      if (!n || n.status === 'in_flight' || n.needsReconcile || this.stopped || this.paused) return n && { job: n, markedAt: null }
+      this.store.markInFlight(n.id, now)
+      return { job: n, markedAt: now }
+    })
     // A send went through: the remote is up for real, so the probe may be trusted again.
     this.resumedAt = null
     this.probeBlind = false
     this.setOnline(true)
+    return next
   }
 
-  private failed(job: OutboxJob, err: unknown, startedAt: number, attempts: number) {
+  /** Records a failure (committed when it resolves) and pauses the worker if the remote is offline. */
+  private async failed(job: OutboxJob, err: unknown, startedAt: number, attempts: number) {
     const e =
       err instanceof SendError
         ? err
@@ -223,24 +278,26 @@ export class TargetWorker {
     }
     const now = this.now()
     const next = kind === 'transient' ? now + retryDelayMs(Math.max(attempts, 1), e.extra.retryAfterMs, this.options.backoff) : now
-    this.store.fail(
-      job,
-      kind,
-      {
-        startedAt,
-        durationMs: now - startedAt,
-        outcome: e.extra.ambiguous ? 'ambiguous' : kind,
-        httpStatus: e.extra.httpStatus,
-        metaCode: e.extra.metaCode,
-        errorCode: code,
-        errorMessage: message,
-        errorFields: e.extra.fields,
-        request: e.extra.request,
-        response: e.extra.response,
-      },
-      next,
-      // Once a send may have landed, keep asking first until a success or a definite answer clears it.
-      Boolean(e.extra.ambiguous) || job.needsReconcile || job.status === 'in_flight',
+    await this.commits.run(() =>
+      this.store.fail(
+        job,
+        kind,
+        {
+          startedAt,
+          durationMs: now - startedAt,
+          outcome: e.extra.ambiguous ? 'ambiguous' : kind,
+          httpStatus: e.extra.httpStatus,
+          metaCode: e.extra.metaCode,
+          errorCode: code,
+          errorMessage: message,
+          errorFields: e.extra.fields,
+          request: e.extra.request,
+          response: e.extra.response,
+        },
+        next,
+        // Once a send may have landed, keep asking first until a success or a definite answer clears it.
+        Boolean(e.extra.ambiguous) || job.needsReconcile || job.status === 'in_flight',
+      ),
     )
     this.options.log?.warn('sync job failed', { target: this.target, op: job.operation, id: job.id, kind, code })
     if (e.extra.offline) {
