@@ -4,13 +4,15 @@
  * COMMIT fsyncs the WAL), encrypted as the app opens it (SQLCipher 4 format, a random 32-byte key here instead of the
  * keychain's), with the app's background checkpointer (createCore: startCheckpointer), which runs between saves: the
  * loop yields to the event loop after each save, as the app does between two IPC calls.
- *   npx tsx bench/sync-record-visit.ts [n=1000] [--plain] [--split] [--autocheckpoint] [--normal]
+ *   npx tsx bench/sync-record-visit.ts [n=1000] [--plain] [--split] [--autocheckpoint] [--normal] [--pace=ms]
  * --plain measures the same on an unencrypted file, for the cost of encryption (docs/data-at-rest.md).
  * --split runs each save inside an outer BEGIN IMMEDIATE (the save's own transaction becomes a savepoint) so the
  * statements and the COMMIT (WAL write, cipher, fsync) are timed apart.
  * --autocheckpoint leaves SQLite's automatic checkpoint (every 1000 WAL pages, inside the COMMIT that crosses it) as
  * before the checkpointer, for comparison. --normal measures synchronous=NORMAL (no fsync at COMMIT), for the cost of
- * FULL only: the app keeps FULL (docs/data-at-rest.md says why).
+ * FULL only: the app keeps FULL (docs/data-at-rest.md says why). --pace=ms waits that long between two visits (default
+ * 0: back to back, hundreds of visits a second, far faster than any counter; the WAL then grows by thousands of pages
+ * between two background checkpoints, which a clinic's pace never does).
  * Then the disk's own floor: a bare loop writing 16 kB (about one save's WAL frames) and calling fdatasync on a file in
  * the same folder, half before the saves and half after; a save with one fsync cannot be faster than it.
  * Inputs are validated (zod) before the clock starts: the number is the durable write, as the IPC handler runs it.
@@ -21,7 +23,7 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { cpus, loadavg } from 'node:os'
-import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { ExaminationInput, RegistrationInput } from '../electron/contract'
 import { recordExamination, registerVisit } from '../electron/core/clinic'
 import { startCheckpointer } from '../electron/core/db/checkpoint'
@@ -32,6 +34,7 @@ const plain = args.includes('--plain')
 const split = args.includes('--split')
 const autoCheckpoint = args.includes('--autocheckpoint')
 const normal = args.includes('--normal')
+const paceMs = Number(args.find((a) => a.startsWith('--pace='))?.slice('--pace='.length) ?? 0)
 const n = Number(args.find((a) => !a.startsWith('--')) ?? 1000)
 const GOAL_P99_MS = 2
 const POLIS = ['001', '002', '003', '008', '020', '021', '013']
@@ -107,7 +110,8 @@ async function main(): Promise<void> {
       exam.push(e.ms)
       both.push(r.ms + e.ms)
       // Between two saves the app's event loop runs whatever is due (the checkpointer's timer among it).
-      await yieldToLoop()
+      if (paceMs > 0) await sleep(paceMs)
+      else await yieldToLoop()
     }
     floor.push(...fsyncFloor(ws.dir, 250))
     const rows = (ws.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
     const cp = checkpointer?.stats()
     console.log(
       `record-visit on ${ws.dir}/faskes.db (journal_mode=${mode}, synchronous=${sync === 2 ? 'FULL' : sync === 1 ? 'NORMAL' : sync}, cipher ${cipher}), n=${n}, ` +
-        `outbox rows ${rows}, load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores${split ? ', --split' : ''}`,
+        `outbox rows ${rows}, load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores${split ? ', --split' : ''}${paceMs ? `, ${paceMs} ms between visits` : ''}`,
     )
     console.log(
       cp
