@@ -11,9 +11,9 @@ import { checkVitals } from './vitals'
 export const Locale = z.enum(['id', 'en'])
 /**
  * A remote the outbox delivers to (Antrean FKTP is PCare's queue service; SATUSEHAT is the Ministry of Health's FHIR
- * platform, docs/satusehat.md).
+ * platform, docs/satusehat.md). `hub` only at a desk: what it did while its hub was away (docs/hub.md "Offline").
  */
-export const Target = z.enum(['ledger', 'pcare', 'antrean', 'satusehat'])
+export const Target = z.enum(['ledger', 'pcare', 'antrean', 'satusehat', 'hub'])
 export type Target = z.infer<typeof Target>
 /** The faskes org this workstation's ledger identity belongs to (BPJS is the other party, never a workstation). */
 export const FabricOrg = z.enum(['RS', 'Puskesmas'])

@@ -94,8 +94,9 @@ export const SATUSEHAT_SYNC_CODES = [
  * the PCare/Antrean executors' local preconditions (`core/sync/pcare-executor.ts`), the worker
  * (`core/sync/worker.ts`: no client could be built, an unclassified throw, the transient retry budget spent), the
  * re-check of a card registered offline (VERIFY_REJECTED), a job withdrawn before it was sent because the visit was
- * corrected (`core/clinic/corrections.ts`: WITHDRAWN), and an admin's cancel or resend (`core/sync/admin.ts`,
- * attempt markers only).
+ * corrected (`core/clinic/corrections.ts`: WITHDRAWN), an admin's cancel or resend (`core/sync/admin.ts`,
+ * attempt markers only), and a desk's replay to its hub (`core/hub/offline.ts`: HUB_UNREACHABLE; HUB_REFUSED, whose
+ * stored message is the hub's catalogue key).
  */
 export const LOCAL_SYNC_CODES = [
   'NO_KUNJUNGAN',
@@ -111,6 +112,8 @@ export const LOCAL_SYNC_CODES = [
   'WITHDRAWN',
   'CANCELLED',
   'RESEND_REQUESTED',
+  'HUB_UNREACHABLE',
+  'HUB_REFUSED',
 ] as const
 
 /** Every sync error code with a fixed name (everything but the COMMIT_INVALID_<n> family). */

@@ -10,8 +10,8 @@ const _incomplete: typeof REASON_KEYS = { NETWORK: 'reason.NETWORK' }
 
 describe('sync error reasons', () => {
   it('has every code of the contract, each with its own Indonesian and English sentence', () => {
-    // The contract's four lists (20 PCare, 14 ledger, 17 SATUSEHAT, 13 of our own) hold 64 named codes.
-    expect(codes).toHaveLength(64)
+    // The contract's four lists (20 PCare, 14 ledger, 17 SATUSEHAT, 15 of our own) hold 66 named codes.
+    expect(codes).toHaveLength(66)
     for (const code of codes) {
       const id = reasonText('id', code, null)
       const en = reasonText('en', code, null)
@@ -24,6 +24,11 @@ describe('sync error reasons', () => {
       expect(dictionaries.en[REASON_KEYS[code]], code).toBeTruthy()
       expect(dictionaries.id[REASON_KEYS[code]], code).toBeTruthy()
     }
+  })
+
+  it("words a hub's refusal of a desk's replay by the hub's own catalogue key", () => {
+    expect(reasonText('id', 'HUB_REFUSED', 'exam.alreadySaved')).toMatch(/^Hub menolak kiriman dari desk ini: \S/)
+    expect(reasonText('en', 'HUB_REFUSED', 'auth.forbidden')).toMatch(/^The hub refused this desk's call: \S/)
   })
 
   it('words what a waiting job lacks (UNCONFIGURED) by the key core stored, and the identity codes by their own sentences', () => {

@@ -72,6 +72,8 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   SATUSEHAT_NO_NIK: 'reason.SATUSEHAT_NO_NIK',
   SATUSEHAT_UNMAPPED: 'reason.SATUSEHAT_UNMAPPED',
   SATUSEHAT_TIME_NOT_SENDABLE: 'reason.SATUSEHAT_TIME_NOT_SENDABLE',
+  HUB_UNREACHABLE: 'reason.HUB_UNREACHABLE',
+  HUB_REFUSED: 'reason.HUB_REFUSED',
 }
 
 const isNamed = (code: string): code is NamedSyncErrorCode => Object.prototype.hasOwnProperty.call(REASON_KEYS, code)
@@ -144,6 +146,11 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   // What is missing, as core named it (worker.ts stores the catalogue key: remote.fabricNoIdentity, ledger.kdPPKUnset…).
   // The key's parameters are not stored: a placeholder goes with the brackets around it.
   if (code === 'UNCONFIGURED' && isServerMessageKey(words)) return formatServerMessage(locale, words).replace(/\s*\(?\{\w+\}\)?/g, '')
+  // The hub's refusal of a desk's replay: its catalogue key (hub/offline.ts), worded here without its parameters.
+  if (code === 'HUB_REFUSED') {
+    const said = isServerMessageKey(words) ? formatServerMessage(locale, words).replace(/\s*\(?\{\w+\}\)?/g, '') : words
+    return t('reason.HUB_REFUSED', { message: said }).replace(/:\s*$/, '.')
+  }
   if (code.startsWith('CHAINCODE_')) return t('reason.CHAINCODE', { message: words || code })
   const invalid = COMMIT_INVALID.exec(code)
   if (invalid) return t('reason.COMMIT_INVALID', { n: invalid[1]! })

@@ -48,6 +48,7 @@ export const SAMPLE_PAYLOADS: { [Op in Operation]: PayloadOf<Op> } = {
   },
   'Claim:Submit': { intent: { claimId: 'C1', visitId: 'V1', noKartu: '0009999000001', amount: 150000, kdPPK: '0199B001' } },
   'satusehat.visit': { noRawat: '20261123-0001' },
+  'hub.call': { channel: 'examination.save', input: { noRawat: 'desk-1' }, user: 'dokter', at: 1764000000000, deskSeq: 1 },
 }
 
 /**

@@ -7,7 +7,9 @@ import { formatServerMessage } from '../../electron/contract/messages'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
 import { AppError, msg } from '../../electron/core/errors'
 import type { Result } from '../../electron/contract'
-import { HubClient, pairDesk, readDeskPairing, type DeskPairing } from '../../electron/core/hub/desk'
+import { pairDesk, readDeskPairing, type DeskPairing } from '../../electron/core/hub/desk'
+import { openDeskNode, type DeskNode } from '../../electron/core/hub/desk-node'
+import type { Logger } from '../../electron/core/log'
 import { MAX_BODY_BYTES } from '../../electron/core/hub/wire'
 import { CSP } from '../../electron/core/security/csp'
 import { contentTypeOf, injectShellScript, isAllowedOrigin, isLoopbackHost, resolveStaticPath, SHELL_SCRIPT_PATH } from '../browser-shell/guards'
@@ -16,12 +18,15 @@ import { contentTypeOf, injectShellScript, isAllowedOrigin, isLoopbackHost, reso
  * A desk (issue 16): the built renderer on 127.0.0.1 like the browser shell, but every `POST /rpc` goes to the paired
  * hub over pinned mTLS (core/hub/desk.ts), carrying the user's hub session from this page's HttpOnly cookie. Until
  * the desk is paired, `/` is a plain pairing form (hub address, one-time code, desk name), typed once by whoever sets
- * the desk up. The desk opens no database and no keychain: it holds its key, its certificate and desk.json only.
+ * the desk up. Once paired it keeps working while the hub is away (core/hub/desk-node.ts): its own desk.db, encrypted
+ * with its own keychain item, holds the caches and the outbox of what waits for the hub; never a hub secret.
  */
 export interface DeskShellOptions {
   port: number
   dataDir: string
   rendererDir: string
+  /** Where the desk's store logs its sends to the hub; silent by default. */
+  log?: Logger
 }
 
 export interface DeskShell {
@@ -48,7 +53,8 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
   const indexFile = join(options.rendererDir, 'index.html')
   if (!existsSync(indexFile)) throw new Error(`Renderer not built: ${indexFile} is missing. Run \`npx electron-vite build\` first.`)
   const existing = readDeskPairing(options.dataDir)
-  let hub: HubClient | null = existing ? new HubClient(options.dataDir, existing) : null
+  const open = (pairing: DeskPairing) => openDeskNode({ dataDir: options.dataDir, pairing, log: options.log })
+  let hub: DeskNode | null = existing ? await open(existing) : null
   let port = 0
 
   const server = createServer((req, res) => {
@@ -99,8 +105,8 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     try {
       if (!hubUrl || !name) throw new AppError('INVALID_INPUT', msg('hub.pairBadCode'))
       const pairing = await pairDesk(options.dataDir, hubUrl.includes('://') ? hubUrl : `https://${hubUrl}`, code, name)
-      hub?.close()
-      hub = new HubClient(options.dataDir, pairing)
+      await hub?.stop()
+      hub = await open(pairing)
       res.writeHead(303, { ...headers, Location: '/' })
       res.end()
     } catch (err) {
@@ -119,8 +125,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     port,
     close: () =>
       new Promise<void>((done) => {
-        hub?.close()
-        server.close(() => done())
+        server.close(() => void (hub ? hub.stop() : Promise.resolve()).finally(() => done()))
         server.closeAllConnections()
       }),
   }

@@ -8,6 +8,7 @@ import type { Result } from '../../contract'
 import type { Changes } from '../clinic/changes'
 import { AppError, msg } from '../errors'
 import { certFingerprint, derFingerprint, selfSignedCertificate, writePrivateFile, type KeyAndCert } from './cert'
+import type { DeskApplyRequest } from './apply'
 import { deskProof, hubProof, pairingKey, proofsEqual } from './pairing'
 import { SESSION_HEADER, SESSION_SET_HEADER } from './wire'
 
@@ -195,6 +196,18 @@ export class HubClient {
       const e = err instanceof AppError ? err : new AppError('UNAVAILABLE', msg('hub.unreachable', { cause: err instanceof Error ? err.message : String(err) }))
       return { result: { ok: false, error: e.toShape() } }
     }
+  }
+
+  /**
+   * Replays one write the desk made while the hub was away (POST /apply, core/hub/apply.ts). Answers the hub's Result
+   * (a refused desk: FORBIDDEN hub.deskRefused); throws AppError UNAVAILABLE when the hub cannot be reached or its
+   * answer is not a Result, so the caller cannot tell whether the hub applied it (sending the same key again is safe).
+   */
+  async apply(request: DeskApplyRequest): Promise<Result<unknown>> {
+    const r = await this.request('POST', '/apply', request, {})
+    if (r.status === 403) return { ok: false, error: new AppError('FORBIDDEN', msg('hub.deskRefused')).toShape() }
+    if (r.status !== 200 || !isResult(r.body)) throw new AppError('UNAVAILABLE', msg('hub.unreachable', { cause: `HTTP ${r.status}` }))
+    return r.body
   }
 
   /**

@@ -88,7 +88,8 @@ export interface EngineOptions {
  */
 export class SyncEngine {
   readonly store: OutboxStore
-  readonly workers: Record<Target, TargetWorker>
+  /** The faskes's remotes; a desk's `hub` target has its own worker (core/hub/offline.ts), never this engine's. */
+  readonly workers: Record<Exclude<Target, 'hub'>, TargetWorker>
   /** Updates local statuses from ledger events (e.g. a claim BPJS approved), resuming from its SQLite checkpoint. */
   readonly events: ChainEventListener
   /** Fetches reference data when a list is empty or stale; null unless `referenceRefresh` was given. */

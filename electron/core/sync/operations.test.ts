@@ -11,7 +11,8 @@ import { drain, steppedScheduler } from '../../../test/helpers/drive'
 import { SendError, type Executor } from './executor'
 import { ledgerExecutor } from './ledger-executor'
 import { OPERATIONS, parseJob, type Operation } from './operations'
-import { enqueue, OutboxStore } from './outbox'
+import { enqueue, OutboxStore, type Target } from './outbox'
+import { examineOffline, hubExecutor, registerOffline } from '../hub/offline'
 import { antreanExecutor, pcareExecutor } from './pcare-executor'
 import { satusehatExecutor } from './satusehat-executor'
 import { TargetWorker } from './worker'
@@ -41,11 +42,12 @@ const storedRows = () =>
 
 /** Remote clients that must never be reached: a job that fails its parse is refused before any call. */
 const unreachable = (): Promise<never> => Promise.reject(new Error('the remote was called'))
-const executors = (): Record<'pcare' | 'antrean' | 'ledger' | 'satusehat', Executor> => ({
+const executors = (): Record<Target, Executor> => ({
   pcare: pcareExecutor(db, unreachable),
   antrean: antreanExecutor(db, unreachable),
   ledger: ledgerExecutor(unreachable),
   satusehat: satusehatExecutor(db, unreachable),
+  hub: hubExecutor(db, { apply: unreachable, reachable: unreachable }),
 })
 
 describe('the operation map', () => {
@@ -152,6 +154,8 @@ describe('payloads the clinic queues', () => {
     db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('satusehat', '{"enabled":true}', 0)`).run()
     queueEveryKind()
     queueCorrections()
+    // A desk's outbox (its own database in real use): a visit started while the hub was away, and its examination.
+    examineOffline(db, 'desk-1', 'dokter', { ...examinationInput(registerOffline(db, 'desk-1', 'dokter', registrationInput('0009999000077')).noRawat) })
     const rows = storedRows()
     expect(new Set(rows.map((r) => r.operation))).toEqual(new Set(ALL))
     for (const r of rows) {

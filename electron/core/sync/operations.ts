@@ -198,6 +198,21 @@ const ClaimSubmit = z.object({
  */
 const SatusehatVisit = z.object({ noRawat: z.string().min(1) })
 
+/**
+ * `hub.call` (only at a desk, target `hub`): a write the desk made while its hub was away, replayed at the hub in the
+ * desk's order by POST /apply (core/hub/apply.ts) with the key `desk:<deskId>:<deskSeq>`, which the hub stores so a
+ * replay writes nothing twice. `input` is the contract input as typed at the desk; a `noRawat` that is still the
+ * desk's local id (`desk-<n>`) is replaced at send time by the hub's (core/hub/offline.ts). `user` was signed in at the
+ * desk; `at` is when (ms since epoch).
+ */
+const HubCall = z.object({
+  channel: z.enum(['registration.create', 'examination.save']),
+  input: z.record(z.string(), z.unknown()),
+  user: z.string().min(1),
+  at: z.number().int().nonnegative(),
+  deskSeq: z.number().int().positive(),
+})
+
 interface OperationSpec {
   readonly target: Target
   readonly payload: z.ZodType
@@ -224,6 +239,7 @@ export const OPERATIONS = {
   'Referral:Create': { target: 'ledger', payload: ReferralCreate },
   'Claim:Submit': { target: 'ledger', payload: ClaimSubmit },
   'satusehat.visit': { target: 'satusehat', payload: SatusehatVisit },
+  'hub.call': { target: 'hub', payload: HubCall },
 } as const satisfies Record<string, OperationSpec>
 
 export type Operation = keyof typeof OPERATIONS

@@ -51,7 +51,8 @@ function TargetItem({ status }: { status: TargetStatus }) {
   const queued = status.pending + status.inFlight
   // Only a lane that can send is "sending"; offline or unconfigured, the queue waits (no progress bar).
   const stalled = state === 'offline' || state === 'unconfigured'
-  const stateText = state === 'unconfigured' ? t('sync.unconfigured') : t(stateKey[state])
+  // At a desk (core/hub/desk-node.ts) the `hub` lane says in so many words that the hub is away; what it holds waits.
+  const stateText = state === 'unconfigured' ? t('sync.unconfigured') : status.target === 'hub' && state === 'offline' ? t('sync.hubOffline') : t(stateKey[state])
   return (
     <li className="status-target" aria-label={name}>
       <span className="status-name">

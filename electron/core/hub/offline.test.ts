@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
+import { tempDir } from '../../../test/helpers/tmp'
+import type { PatientCheck, RegistrationRow, SyncStatus } from '../../contract'
+import { createCore, type Core } from '../app'
+import { AuthService } from '../auth'
+import { registerVisit } from '../clinic'
+import { createHandlers } from '../ipc/handlers'
+import { createLogger } from '../log'
+import { pairDesk } from './desk'
+import { DeskNode } from './desk-node'
+import { createPairingCode } from './registry'
+import { startHubServer, type HubServer } from './server'
+
+// Issue 16, Deliver 3 and 4: a real hub server and a real desk process object in one Node process. The hub is stopped
+// (its server closed, its database kept, as after a crash of the hub's network side), the desk works on, the hub comes
+// back on the same address and certificate, and the desk's work arrives exactly once, in order, merged.
+
+const quiet = createLogger({ level: 'error', sink: () => {} })
+const CARD = '0009999000001'
+
+describe('a desk while its hub is away', () => {
+  let hubDir: ReturnType<typeof tempDir>
+  let deskDir: ReturnType<typeof tempDir>
+  let core: Core
+  let hub: HubServer | null
+  let desk: DeskNode
+  const handlers = () => createHandlers(core)
+  const startHub = async (port = 0) => (hub = await startHubServer({ core, handlers: handlers(), dataDir: hubDir.dir, host: '127.0.0.1', port, log: quiet }))
+  const count = (sql: string, ...args: unknown[]) => (core.db.prepare(sql).get(...args) as { n: number }).n
+
+  beforeEach(async () => {
+    hubDir = tempDir('faskes-hub-')
+    deskDir = tempDir('faskes-desk-')
+    core = createCore({ dataDir: hubDir.dir, version: 'test', keychain: false })
+    core.settings.update({ kdPPK: '0199B001' })
+    const auth = new AuthService(core.db, null)
+    await auth.createUser('dokter', 'rahasia-dokter-1', 'clinician')
+    core.db.prepare("INSERT INTO patients (no_kartu, nik, nama, kd_provider, aktif, updated_at) VALUES (?, '3200000000000001', 'Uji', '0199B001', 1, 0)").run(CARD)
+    await startHub()
+    const pairing = await pairDesk(deskDir.dir, hub!.url, createPairingCode(core.db, hub!.fingerprint).code, 'Poli Umum')
+    desk = new DeskNode({ dataDir: deskDir.dir, pairing, log: quiet, pollMs: 50, probeMs: 100, refreshMs: 60_000 })
+    desk.start()
+  })
+
+  afterEach(async () => {
+    await desk.stop()
+    await hub?.close()
+    await core.close()
+    hubDir.cleanup()
+    deskDir.cleanup()
+  })
+
+  /** Waits (at most `ms`) until `done` holds. */
+  async function until(done: () => boolean, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms
+    while (!done()) {
+      if (Date.now() > end) throw new Error('timed out')
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  }
+
+  it('checks a card, starts a visit and examines while the hub is away; the hub then gets both once, in order, merged with the counter', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    expect(session).toBeTruthy()
+    const online = (await desk.call('patient.check', { query: CARD }, session)).result as { ok: true; value: PatientCheck }
+    expect(online.ok).toBe(true)
+    expect((await desk.call('registration.today', {}, session)).result).toMatchObject({ ok: true, value: [] })
+
+    const port = hub!.port
+    await hub!.close()
+    hub = null
+
+    // The card: the last answer the hub gave, with its time.
+    const card = (await desk.call('patient.check', { query: CARD }, session)).result as { ok: true; value: PatientCheck }
+    expect(card).toMatchObject({ ok: true, value: { source: 'cache', patient: { noKartu: CARD } } })
+    // PCare never answered this hub (no engine here): the time is when the desk read the hub's answer.
+    expect(card.value.checkedAt).toEqual(online.value.checkedAt ?? expect.any(Number))
+    // A clinician starts the visit at the poli and examines it.
+    const started = (await desk.call('registration.create', registrationInput(CARD, { keluhan: 'batuk' }), session)).result as { ok: true; value: { noRawat: string } }
+    expect(started).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
+    expect((await desk.call('examination.save', examinationInput('desk-1'), session)).result).toMatchObject({ ok: true })
+    // A second examination of the same visit is refused here already; so is what needs the hub's live answer.
+    expect((await desk.call('examination.save', examinationInput('desk-1'), session)).result).toMatchObject({ ok: false, error: { key: 'exam.alreadySaved' } })
+    expect((await desk.call('registration.cancel', { noRawat: 'desk-1', reason: 'salah' }, session)).result).toMatchObject({
+      ok: false,
+      error: { code: 'UNAVAILABLE', key: 'hub.offlineRefused' },
+    })
+    // Signing in needs the hub; the signed-in user keeps working.
+    expect((await desk.call('auth.login', { username: 'dokter', password: 'x' }, undefined)).result).toMatchObject({ ok: false, error: { key: 'hub.offlineNoSession' } })
+    expect((await desk.call('auth.me', {}, session)).result).toMatchObject({ ok: true, value: { user: { username: 'dokter', role: 'clinician' } } })
+    // The desk's list holds the visit it started; the status bar says the hub is away and what waits.
+    const list = (await desk.call('registration.today', {}, session)).result as { ok: true; value: RegistrationRow[] }
+    expect(list.value.map((r) => [r.noRawat, r.status])).toEqual([['desk-1', 'registered']])
+    const status = (await desk.call('sync.status', {}, session)).result as { ok: true; value: SyncStatus }
+    expect(status.value.targets).toEqual([expect.objectContaining({ target: 'hub', online: false, pending: 2 })])
+
+    // Meanwhile the counter registered the same card at the same poli at the hub.
+    const counter = registerVisit(core.db, core.settings.get(), registrationInput(CARD), { userId: 'loket' })
+    expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(0)
+
+    await startHub(port)
+    await until(() => desk.waiting() === 0)
+
+    // Exactly once, in the desk's order, and one visit: the counter's.
+    const applied = core.db.prepare('SELECT idempotency_key AS key, channel FROM hub_applied ORDER BY rowid').all()
+    expect(applied).toEqual([
+      { key: `desk:${desk.deskId}:1`, channel: 'registration.create' },
+      { key: `desk:${desk.deskId}:2`, channel: 'examination.save' },
+    ])
+    expect(count('SELECT count(*) AS n FROM registrations WHERE no_kartu = ?', CARD)).toBe(1)
+    expect(count("SELECT count(*) AS n FROM examinations WHERE no_rawat = ? AND created_by = 'dokter'", counter.noRawat)).toBe(1)
+    expect(count("SELECT count(*) AS n FROM outbox WHERE operation = 'pendaftaran.add'")).toBe(1)
+    expect(count("SELECT count(*) AS n FROM outbox WHERE operation = 'kunjungan.add'")).toBe(1)
+    expect(count("SELECT count(*) AS n FROM outbox WHERE operation = 'Visit:Record'")).toBe(1)
+    // The desk now names the visit by the hub's noRawat, and calls with its old local id reach that visit.
+    expect(desk.db.prepare('SELECT hub_no_rawat, merged, examined FROM desk_visits').all()).toEqual([{ hub_no_rawat: counter.noRawat, merged: 1, examined: 1 }])
+    const print = (await desk.call('print.slip', { noRawat: 'desk-1' }, session)).result
+    expect(print).toMatchObject({ ok: true })
+    const back = (await desk.call('sync.status', {}, session)).result as { ok: true; value: SyncStatus }
+    expect(back.value.targets.find((t) => t.target === 'hub')).toMatchObject({ online: true, pending: 0, failed: 0 })
+  })
+
+  it('a refusal by the hub holds the later calls for a person instead of skipping them', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    await desk.call('patient.check', { query: CARD }, session)
+    const port = hub!.port
+    await hub!.close()
+    hub = null
+    await desk.call('registration.create', registrationInput(CARD), session)
+    await desk.call('examination.save', examinationInput('desk-1'), session)
+    // The user is disabled at the hub while the desk is cut off.
+    core.db.prepare("UPDATE users SET disabled_at = 1 WHERE username = 'dokter'").run()
+    await startHub(port)
+    await until(() => (desk.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'failed_permanent'").get() as { n: number }).n === 1)
+    const rows = desk.db.prepare('SELECT seq, status, last_error_code AS code, last_error_message AS message FROM outbox ORDER BY seq').all()
+    expect(rows).toEqual([
+      { seq: 1, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'auth.forbidden' },
+      { seq: 2, status: 'pending', code: null, message: null },
+    ])
+    expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(0)
+    expect(count('SELECT count(*) AS n FROM registrations')).toBe(0)
+  })
+})
