@@ -121,6 +121,23 @@ describe('a desk while its hub is away', () => {
     expect(back.value.targets.find((t) => t.target === 'hub')).toMatchObject({ online: true, pending: 0, failed: 0 })
   })
 
+  it("refreshes its copy of today's list when the hub's change feed wakes it, and answers from it once the hub is gone", async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    expect((await desk.call('registration.today', {}, session)).result).toMatchObject({ ok: true, value: [] })
+    const made = registerVisit(core.db, core.settings.get(), registrationInput(CARD), { userId: 'loket' })
+    // What the handler table's wrapper does for every visit write (ipc/handlers.ts withChangeFeed).
+    core.changes.record(made.noRawat)
+    const cached = () => (desk.db.prepare("SELECT value FROM desk_cache WHERE kind = 'today'").get() as { value: string }).value
+    await until(() => cached().includes(made.noRawat))
+    await hub!.close()
+    hub = null
+    const list = (await desk.call('registration.today', {}, session)).result as { ok: true; value: RegistrationRow[] }
+    expect(list.value.map((r) => r.noRawat)).toEqual([made.noRawat])
+    // The poli starts that visit from the slip: it is the counter's visit, and nothing waits for the hub.
+    expect((await desk.call('registration.create', registrationInput(CARD), session)).result).toMatchObject({ ok: true, value: { noRawat: made.noRawat } })
+    expect(desk.waiting()).toBe(0)
+  })
+
   it('a refusal by the hub holds the later calls for a person instead of skipping them', async () => {
     const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
     await desk.call('patient.check', { query: CARD }, session)
