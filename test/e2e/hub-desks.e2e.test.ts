@@ -1,0 +1,408 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, type WriteStream } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import type { Page, Request } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { formatServerMessage } from '../../electron/contract/messages'
+import { DEMO_ANTREAN_CREDENTIALS, DEMO_PCARE_CREDENTIALS } from '../../electron/core/demo'
+import { readDeskPairing } from '../../electron/core/hub/desk'
+import { localRuntimeDir } from '../../electron/core/ledger/profile'
+import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { tempDir } from '../helpers/tmp'
+import { until } from '../helpers/until'
+import { freshKdPPK, ledgerAs } from '../sync/harness'
+import { signIn } from './session'
+import { type BrowserPage, closeAll, demoPeserta, openPage, repoRoot, requireBuiltRenderer, shots } from './workstation'
+
+/**
+ * One faskes on its LAN (issue 16, Deliver 6), every part a real process: `npm run hub` (its own data folder and
+ * keyring, the sync engine on the PCare simulator and the local Fabric network) and two `npm run desk` processes (the
+ * counter and the poli, each with its own data folder, keyring and port), each under tools/dev/with-keyring.sh with
+ * its own FASKES_KEYRING_DIR. Debian Chromium drives each desk's page: pairing by keyboard, sign-in with hub accounts,
+ * a registration that reaches the poli's list, an examination the hub delivers once to PCare and the ledger, a desk
+ * SIGKILLed mid-send, a revoked desk, and a search of the desks' folders and keyrings for the hub's secrets.
+ * The processes' output goes to test-results/e2e/hub-desks/*.log.
+ */
+const active = demoPeserta().filter((p) => p.aktif)
+const [cardA, cardB] = active
+const COUNTER = { username: 'loket.hub', password: 'kata-sandi-loket-hub', role: 'counter' as const }
+const CLINICIAN = { username: 'dokter.hub', password: 'kata-sandi-dokter-hub', role: 'clinician' as const }
+const kdPPK = freshKdPPK()
+
+const tmp = tempDir('faskes-e2e-hub-')
+const logs = join(shots, 'hub-desks')
+const dir = (name: string) => join(tmp.dir, name)
+const hubDir = dir('hub')
+/** Each process's keyring and its unlock password file (kept out of the keyring folder, and out of ~/.config). */
+const keyring = (name: string) => ({ FASKES_KEYRING_DIR: dir(`${name}-keyring`), FASKES_KEYRING_PASSWORD_FILE: dir(`${name}-keyring-password`) })
+
+/** Bounds: a process start (tsx compiles on two shared cores), a one-shot command, a page step across processes. */
+const START_MS = 45_000
+const COMMAND_MS = 45_000
+const DELIVERY_MS = 40_000
+
+interface Proc {
+  name: string
+  child: ChildProcess
+  log: WriteStream
+  /** The process's `{"event":"ready",…}` line. */
+  ready: Promise<{ url: string }>
+  exited: boolean
+}
+
+const running = new Set<Proc>()
+let sim: Simulator
+let hub: Proc
+let counterDesk: Proc
+let poliDesk: Proc
+let hubUrl = ''
+let counterUrl = ''
+let counterPort = 0
+let poliUrl = ''
+let counter: BrowserPage
+let poli: BrowserPage
+let noRawatA = ''
+/** The two browsers, started while the hub is seeded (afterAll closes them even when a later step failed). */
+let pages: Promise<BrowserPage[]> | undefined
+
+/** The environment of a child under its own keyring: the test's own keyring session must not leak into it. */
+function childEnv(name: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...keyring(name), ...extra }
+  // Set by the with-keyring.sh the test runs under: it would make the child's with-keyring.sh reuse this keyring.
+  delete env.FASKES_IN_KEYRING
+  delete env.DBUS_SESSION_BUS_ADDRESS
+  return env
+}
+
+/**
+ * Starts `npm run <script>` under with-keyring.sh with `name`'s keyring, in its own process group (so SIGKILL reaches
+ * npm, tsx and node at once), its stdout and stderr appended to <logs>/<name>.log.
+ */
+function startProcess(name: string, keyringOf: string, script: string, args: string[], extraEnv: Record<string, string> = {}): Proc {
+  const log = createWriteStream(join(logs, `${name}.log`), { flags: 'a' })
+  log.write(`\n--- ${new Date().toISOString()} npm run ${script} -- ${args.join(' ')}\n`)
+  const child = spawn('bash', ['tools/dev/with-keyring.sh', 'npm', 'run', '-s', script, '--', ...args], {
+    cwd: repoRoot,
+    env: childEnv(keyringOf, extraEnv),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const proc: Proc = { name, child, log, exited: false, ready: Promise.resolve({ url: '' }) }
+  running.add(proc)
+  child.stderr!.pipe(log, { end: false })
+  proc.ready = new Promise((resolveReady, reject) => {
+    let buffered = ''
+    const timer = setTimeout(() => reject(new Error(`${name}: no ready line within ${START_MS} ms (see ${log.path})`)), START_MS)
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log.write(chunk)
+      buffered += chunk.toString('utf8')
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl).trim()
+        buffered = buffered.slice(nl + 1)
+        if (!line.startsWith('{')) continue
+        const parsed = JSON.parse(line) as { event?: string; url?: string }
+        if (parsed.event === 'ready' && parsed.url) {
+          clearTimeout(timer)
+          resolveReady({ url: parsed.url })
+        }
+      }
+    })
+    child.once('exit', (code, signal) => {
+      proc.exited = true
+      running.delete(proc)
+      log.write(`--- exited ${code ?? signal}\n`)
+      clearTimeout(timer)
+      reject(new Error(`${name} exited (${code ?? signal}) before it was ready (see ${log.path})`))
+    })
+  })
+  // A process killed on purpose after it was ready rejects nobody.
+  proc.ready.catch(() => {})
+  return proc
+}
+
+/** Ends a process group: SIGTERM, then SIGKILL after `graceMs`; bounded. */
+async function stop(proc: Proc, graceMs = 5000): Promise<void> {
+  if (proc.exited || proc.child.pid === undefined) return
+  const gone = new Promise<void>((done) => proc.child.once('exit', () => done()))
+  try {
+    process.kill(-proc.child.pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL')
+  } catch {
+    return
+  }
+  const timer = new Promise<'late'>((done) => setTimeout(() => done('late'), Math.max(graceMs, 2000)))
+  if ((await Promise.race([gone, timer])) === 'late') {
+    try {
+      process.kill(-proc.child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+    await Promise.race([gone, new Promise((done) => setTimeout(done, 3000))])
+  }
+}
+
+/**
+ * Runs a one-shot command under `name`'s keyring (`npm run -s hub:admin -- …` or test/e2e/hub-keyring.ts) and answers
+ * its stdout. stderr goes to the log; stdout too unless it carries a secret (`quietStdout`). Bounded by COMMAND_MS.
+ */
+function runCommand(keyringOf: string, argv: string[], options: { stdin?: string; quietStdout?: boolean } = {}): Promise<string> {
+  const log = createWriteStream(join(logs, `${keyringOf}-commands.log`), { flags: 'a' })
+  log.write(`\n--- ${new Date().toISOString()} ${argv.slice(0, 3).join(' ')}\n`)
+  const child = spawn('bash', ['tools/dev/with-keyring.sh', ...argv], { cwd: repoRoot, env: childEnv(keyringOf), stdio: ['pipe', 'pipe', 'pipe'] })
+  child.stdin.end(options.stdin ?? '')
+  const out: Buffer[] = []
+  child.stdout.on('data', (c: Buffer) => (out.push(c), options.quietStdout || log.write(c)))
+  child.stderr.pipe(log, { end: false })
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`${argv.join(' ')}: no exit within ${COMMAND_MS} ms`))), COMMAND_MS)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      log.end(`--- exit ${code}\n`)
+      if (code === 0) resolveRun(Buffer.concat(out).toString('utf8'))
+      else reject(new Error(`${argv.slice(0, 4).join(' ')} exited ${code} (see ${log.path})`))
+    })
+  })
+}
+
+const hubAdmin = (...args: string[]) => runCommand('hub', ['npm', 'run', '-s', 'hub:admin', '--', ...args, '--data-dir', hubDir])
+const keyringTool = (keyringOf: string, args: string[], options: { stdin?: string; quietStdout?: boolean } = {}) =>
+  runCommand(keyringOf, [join(repoRoot, 'node_modules/.bin/tsx'), 'test/e2e/hub-keyring.ts', ...args], options)
+
+/** A one-time pairing code made on the hub PC by the admin's command. */
+async function pairingCode(): Promise<string> {
+  const out = await hubAdmin('code')
+  const code = /pairing code: (\S+)/.exec(out)?.[1]
+  if (!code) throw new Error('hub:admin code printed no code')
+  return code
+}
+
+/** The desk's own pairing form, by keyboard only: hub address, Tab, code, Tab, desk name, Enter. */
+async function pairByKeyboard(page: Page, url: string, code: string, deskName: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'domcontentloaded' })
+  await page.getByRole('heading', { name: /Pasangkan desk dengan hub/ }).waitFor()
+  await page.locator('#hub').focus()
+  await page.keyboard.type(new URL(hubUrl).host)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(code)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(deskName)
+  await page.keyboard.press('Enter')
+  // Paired: the desk now serves the app, and the app asks for a hub account.
+  await page.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor({ timeout: 20_000 })
+}
+
+/** Every file under `root`, recursively. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name)
+    return statSync(path).isDirectory() ? filesUnder(path) : [path]
+  })
+}
+
+const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+
+beforeAll(async () => {
+  requireBuiltRenderer()
+  mkdirSync(logs, { recursive: true })
+  sim = await startSimulator({ port: 0, statePath: dir('sim-state.json') })
+  // The desks need no hub to start (they show their pairing form until paired).
+  counterDesk = startProcess('desk-counter', 'desk-counter', 'desk', ['--port', '0', '--data-dir', dir('desk-counter')])
+  poliDesk = startProcess('desk-poli', 'desk-poli', 'desk', ['--port', '0', '--data-dir', dir('desk-poli')])
+  // Two browsers: the desks' session cookies are both on 127.0.0.1, which one browser would share across ports.
+  pages = Promise.all([openPage(), openPage()])
+  // The hub's faskes (a fresh code: the ledger keeps earlier runs) and its two staff accounts, seeded in ITS keyring.
+  mkdirSync(hubDir)
+  await keyringTool('hub', ['seed', hubDir], { stdin: JSON.stringify({ settings: { faskesName: 'Puskesmas Hub E2E', kdPPK }, users: [COUNTER, CLINICIAN] }) })
+  hub = startProcess('hub', 'hub', 'hub', ['--host', '127.0.0.1', '--port', '0', '--data-dir', hubDir], {
+    FASKES_DEMO_PCARE_URL: `http://127.0.0.1:${sim.port}`,
+    FASKES_DEMO_LEDGER_DIR: localRuntimeDir(repoRoot),
+  })
+  ;[counter, poli] = await pages
+  ;[hubUrl, counterUrl, poliUrl] = (await Promise.all([hub.ready, counterDesk.ready, poliDesk.ready])).map((r) => r.url)
+  counterPort = Number(new URL(counterUrl).port)
+}, 120_000)
+
+afterAll(async () => {
+  await closeAll(...((await pages?.catch(() => [])) ?? []).map((p) => p.browser))
+  await Promise.all([...running].map((p) => stop(p)))
+  await sim?.close()
+  tmp.cleanup()
+}, 60_000)
+
+it('pairs each desk through its own page by keyboard; staff sign in at each desk with their hub account', async () => {
+  const first = await pairingCode()
+  // The admin makes the second desk's code while the first desk pairs (the command writes the hub's database while the
+  // running hub redeems the first code in it).
+  const second = pairingCode()
+  second.catch(() => {}) // awaited below; a failure of the first pairing must not leave it unhandled
+  await pairByKeyboard(counter.page, counterUrl, first, 'Loket 1')
+  await pairByKeyboard(poli.page, poliUrl, await second, 'Poli Umum')
+  expect(first).not.toBe(await second)
+  await signIn(counter.page, COUNTER.username, COUNTER.password)
+  await heading(counter.page, 'Pendaftaran').waitFor()
+  await signIn(poli.page, CLINICIAN.username, CLINICIAN.password)
+  await heading(poli.page, 'Pemeriksaan').waitFor()
+})
+
+it('the counter registers; the poli desk lists the patient within 2 s, examines and saves; the hub delivers once to PCare and the ledger', async () => {
+  const page = counter.page
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardA.noKartu)
+  await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await expect.poll(() => page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(cardA.nama)
+  await page.locator('#reg-poli').selectOption('001')
+  await page.locator('#reg-keluhan').fill('Demam dua hari')
+
+  // The poli desk is already waiting on its list when the counter submits: measure submit → row shown there.
+  const row = poli.page.locator('.pick-list button').filter({ hasText: cardA.nama })
+  expect(await row.count()).toBe(0)
+  const submitted = performance.now()
+  const seen = row.waitFor({ timeout: 10_000 }).then(() => performance.now())
+  await page.locator('#reg-keluhan').press('Enter')
+  await page.getByTestId('registered').waitFor()
+  const confirmed = performance.now()
+  noRawatA = /no\. rawat (\S+)\./.exec(await page.getByTestId('registered').innerText())![1]
+  const propagationMs = (await seen) - submitted
+  console.log(
+    `e2e hub-desks: counter submit → poli desk list shows the row ${propagationMs.toFixed(0)} ms ` +
+      `(counter's own answer ${(confirmed - submitted).toFixed(0)} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+  )
+  expect(propagationMs).toBeLessThan(2000)
+
+  // The clinician opens the patient by keyboard and saves the examination.
+  const p = poli.page
+  await row.focus()
+  await p.keyboard.press('Enter')
+  await p.locator('#ex-sistole').waitFor()
+  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
+  for (const [k, v] of Object.entries(vitals)) await p.locator(`#ex-${k}`).fill(v)
+  await expect.poll(() => p.locator('#ex-dokter option').count(), { timeout: 20_000 }).toBeGreaterThan(1)
+  await p.locator('#ex-dokter').selectOption({ index: 1 })
+  await p.locator('#ex-diag').fill('dengue')
+  await p.locator('#diag-list [role=option]').first().waitFor()
+  await p.keyboard.press('Enter')
+  await p.getByTestId('diagnosis').first().waitFor()
+  await p.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await p.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
+  await p.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await p.getByTestId('exam-saved').waitFor()
+  // The counter's list follows the visit too (its status word comes from the hub).
+  await expect.poll(() => page.getByTestId('today').innerText(), { timeout: 10_000 }).toMatch(/diperiksa/i)
+
+  // Only the hub talks to PCare and the ledger: one pendaftaran and one kunjungan for the card, one ledger visit.
+  const pcareCount = () => {
+    const s = sim.state()
+    return [s.pendaftaran.filter((x) => x.noKartu === cardA.noKartu).length, s.kunjungan.filter((x) => x.noKartu === cardA.noKartu).length]
+  }
+  await expect.poll(pcareCount, { timeout: DELIVERY_MS }).toEqual([1, 1])
+  const bpjs = await ledgerAs('BPJS')
+  try {
+    const visitId = `${kdPPK}-${noRawatA}`
+    const read = async (contract: string, fn: string, ...args: string[]) =>
+      JSON.parse(Buffer.from(await bpjs.contract(contract).evaluateTransaction(fn, ...args)).toString('utf8')) as unknown
+    await until('the hub records the visit on the ledger', async () => (await read('Visit', 'Read', visitId).catch(() => null)) !== null, DELIVERY_MS, 500)
+    expect(await read('Visit', 'Read', visitId)).toMatchObject({ visitId, noKartu: cardA.noKartu, kdPPK })
+    // Once: one Record in the visit's audit trail, and this faskes holds one visit of the card on the ledger.
+    const audit = (await read('Audit', 'ListByEntity', 'Visit', visitId)) as { action: string }[]
+    expect(audit.filter((a) => a.action === 'Record')).toHaveLength(1)
+    const ofCard = (await read('Visit', 'ListByPatient', cardA.noKartu)) as { visitId: string; kdPPK: string }[]
+    expect(ofCard.filter((v) => v.kdPPK === kdPPK).map((v) => v.visitId)).toEqual([visitId])
+  } finally {
+    bpjs.close()
+  }
+  expect(pcareCount()).toEqual([1, 1])
+  expect([...counter.problems, ...poli.problems]).toEqual([])
+})
+
+it('the counter desk SIGKILLed right after it sends a registration loses nothing: after a restart the visit exists once at the hub', async () => {
+  const page = counter.page
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardB.noKartu)
+  await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await expect.poll(() => page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(cardB.nama)
+  await page.locator('#reg-poli').selectOption('001')
+  await page.locator('#reg-keluhan').fill('Batuk')
+  // The moment Chromium sends registration.create to the desk, the desk process group is killed (npm, tsx, node):
+  // the desk may or may not have passed it on, and the hub may or may not have answered.
+  let killed = false
+  const killOnSend = (req: Request) => {
+    if (killed || !req.url().endsWith('/rpc') || !req.postData()?.includes('"registration.create"')) return
+    killed = true
+    process.kill(-counterDesk.child.pid!, 'SIGKILL')
+  }
+  page.on('request', killOnSend)
+  const exited = new Promise<void>((done) => (counterDesk.exited ? done() : counterDesk.child.once('exit', () => done())))
+  await page.locator('#reg-keluhan').press('Enter')
+  await until('the registration request was sent', () => killed, 10_000)
+  page.off('request', killOnSend)
+  await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed desk did not exit within 10 s')), 10_000))])
+  // The page got no answer: it says so (nothing claims the visit was registered).
+  await expect.poll(() => page.getByTestId('form-errors').innerText().catch(() => ''), { timeout: 20_000 }).not.toBe('')
+  expect(await page.getByTestId('registered').count()).toBe(0)
+  counter.problems.length = 0
+
+  // The desk starts again on the same port and folder (same keyring): the page and its hub session carry on.
+  counterDesk = startProcess('desk-counter', 'desk-counter', 'desk', ['--port', String(counterPort), '--data-dir', dir('desk-counter')])
+  await counterDesk.ready
+  await page.goto(counterUrl, { waitUntil: 'domcontentloaded' })
+  await heading(page, 'Pendaftaran').waitFor({ timeout: 20_000 })
+  // The staff member sends it again. Either the first one never reached the hub (now it is registered) or it did
+  // (the hub refuses a second registration of the card at this poli today): one visit either way.
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardB.noKartu)
+  await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await expect.poll(() => page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(cardB.nama)
+  await page.locator('#reg-poli').selectOption('001')
+  await page.locator('#reg-keluhan').fill('Batuk')
+  await page.locator('#reg-keluhan').press('Enter')
+  const outcome = page.getByTestId('registered').or(page.getByText(/Peserta sudah terdaftar di poli ini hari ini/))
+  await outcome.first().waitFor()
+  const resent = (await page.getByTestId('registered').count()) > 0 ? 'registered on re-send (the kill came before the hub had it)' : 'refused as a duplicate on re-send (the hub had it)'
+  console.log(`e2e hub-desks: counter desk killed mid-send; ${resent}`)
+
+  const rows = poli.page.locator('.pick-list button').filter({ hasText: cardB.nama })
+  await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1)
+  const pendaftaran = () => sim.state().pendaftaran.filter((x) => x.noKartu === cardB.noKartu).length
+  await expect.poll(pendaftaran, { timeout: DELIVERY_MS }).toBe(1)
+  expect(await rows.count()).toBe(1)
+})
+
+it('a revoked desk is refused at its next action, with the hub\'s words in the page', async () => {
+  const deskId = readDeskPairing(dir('desk-poli'))!.deskId
+  expect(await hubAdmin('revoke', deskId)).toContain(`${deskId} dicabut`)
+  const desks = await hubAdmin('desks')
+  expect(desks).toMatch(new RegExp(`^${deskId}\\tPoli Umum\\t.*\\trevoked`, 'm'))
+  expect(desks).toMatch(/\tLoket 1\t.*\tactive$/m)
+  // The clinician opens a patient: the hub refuses the desk, and the page says why.
+  await poli.page.reload({ waitUntil: 'domcontentloaded' })
+  await poli.page.getByText(formatServerMessage('id', 'hub.deskRefused', {})).first().waitFor({ timeout: 15_000 })
+  // The counter desk (not revoked) still works.
+  await counter.page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardA.noKartu)
+  await counter.page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await expect.poll(() => counter.page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(cardA.nama)
+})
+
+it('no desk holds the PCare credential or the ledger key: not in any file of its data folder, not in its keyring', async () => {
+  type Items = { accounts: string[]; hits: string[] }
+  // The hub's ledger key as a copy would hold it; the same keychain search finds it in the hub's own keyring.
+  const ledgerKey = JSON.parse(await keyringTool('hub', ['ledger-key'], { quietStdout: true })) as { text: string[]; raw: string; found: Items }
+  expect(ledgerKey.text.length).toBeGreaterThan(3)
+  expect(ledgerKey.found.hits).toEqual(['fabric-key:PuskesmasMSP'])
+  const pcare = [DEMO_PCARE_CREDENTIALS.password, DEMO_PCARE_CREDENTIALS.secretKey, DEMO_PCARE_CREDENTIALS.userKey, DEMO_ANTREAN_CREDENTIALS.userKey, `"${DEMO_PCARE_CREDENTIALS.username}"`]
+  const needles = [...pcare, ...ledgerKey.text]
+  const needleBytes = [...needles.map((n) => Buffer.from(n, 'utf8')), Buffer.from(ledgerKey.raw, 'hex')]
+  const desks = ['desk-counter', 'desk-poli']
+  const items = async (keyringOf: string) => JSON.parse(await keyringTool(keyringOf, ['items'], { stdin: JSON.stringify({ needles }) })) as Items
+  const deskItems = await Promise.all(desks.map(items))
+
+  desks.forEach((desk, d) => {
+    const files = [...filesUnder(dir(desk)), ...filesUnder(dir(`${desk}-keyring`))]
+    // The desk's folder really holds its pairing, key and certificate (what was searched is what a desk keeps).
+    expect(files.map((f) => f.split('/').pop())).toEqual(expect.arrayContaining(['desk.json', 'desk-tls.key', 'desk-tls.crt']))
+    const hits = files.flatMap((f) => {
+      const bytes = readFileSync(f)
+      return needleBytes.flatMap((n, i) => (bytes.includes(n) ? [`needle ${i} in ${f.slice(tmp.dir.length)}`] : []))
+    })
+    expect(hits).toEqual([])
+    expect(deskItems[d].hits).toEqual([])
+    // Not even an item of those names (a desk may hold keys of its own, never the hub's remote credentials).
+    expect(deskItems[d].accounts.filter((a) => /^(pcare|antrean|satusehat|fabric-)/.test(a))).toEqual([])
+  })
+})
