@@ -5,6 +5,7 @@ import { Writable } from 'node:stream'
 import type { Core } from '../../electron/core/app'
 import { CredentialStore, lazyKeytar } from '../../electron/core/credentials'
 import { startBackups, type BackupSchedule } from '../../electron/core/hub/backup'
+import { writePrivateFile } from '../../electron/core/hub/cert'
 import { databaseKeyOf, MIN_PASSPHRASE, openKeyFile, sealKeyFile, type HubSecrets } from '../../electron/core/hub/keyfile'
 import { restoreBackup } from '../../electron/core/hub/restore'
 import type { Logger } from '../../electron/core/log'
@@ -99,7 +100,7 @@ export async function restore(copy: string | undefined, keyFile: string | undefi
   // there before a refused copy are harmless: the same values, found equal by the next attempt.
   const written = await new CredentialStore(lazyKeytar()).importForRestore(secrets.keychain)
   const result = restoreBackup({ backupFile: resolve(copy), key, dataDir })
-  for (const [name, text] of Object.entries(secrets.files)) writeFileSync(join(dataDir, name), text, { mode: 0o600, flag: 'wx' })
+  for (const [name, text] of Object.entries(secrets.files)) writePrivateFile(join(dataDir, name), text)
   console.log(`Dipulihkan / restored: ${result.file} (schema ${result.schemaVersion}); ${result.toReconcile} unsent jobs will be looked up at the remotes before any send.`)
   console.log(`Keychain: ${written.length} items added. Start it: npm run hub -- --host <LAN address> --data-dir ${dataDir}`)
 }
