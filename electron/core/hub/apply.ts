@@ -15,7 +15,7 @@ import { zodFields } from '../ipc/dispatch'
  * - `examination.save`: as online.
  * Everything else needs the hub's (or PCare's) live answer and is refused at the desk while the hub is away.
  */
-const DESK_APPLY_ROLES = {
+export const DESK_APPLY_ROLES = {
   'registration.create': ['counter', 'clinician', 'admin'],
   'examination.save': ['clinician', 'admin'],
 } as const satisfies Record<string, readonly Role[]>

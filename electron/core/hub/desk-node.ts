@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import type { Output, PatientCheck, RegistrationRow, Role, SyncStatus } from '../../contract'
+import { contract, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
 import { CredentialStore, lazyKeytar } from '../credentials'
 import { isEncryptedDatabase, openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
+import { zodFields } from '../ipc/dispatch'
 import type { Logger } from '../log'
 import { OutboxStore } from '../sync/outbox'
 import type { Scheduler } from '../sync/scheduler'
 import { TargetWorker } from '../sync/worker'
+import { DESK_APPLY_ROLES, type DeskApplyChannel } from './apply'
 import { HubClient, type DeskPairing, type HubCallResult } from './desk'
 import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, recalled, registerOffline, remember } from './offline'
 
@@ -16,12 +18,11 @@ const DESK_DB_FILE = 'desk.db'
 /** How often a connected desk re-reads its caches besides each change-feed wake (issue 16: every 5 min). */
 const CACHE_REFRESH_MS = 5 * 60 * 1000
 
-/** Channels a desk answers from its own store while the hub is away; every other channel is refused (hub.offlineRefused). */
-const OFFLINE_WRITES: Record<'registration.create' | 'examination.save', readonly Role[]> = {
-  // A clinician starts the visit at the poli from the card or the slip's QR (issue 16, Deliver 4).
-  'registration.create': ['counter', 'clinician', 'admin'],
-  'examination.save': ['clinician', 'admin'],
-}
+/**
+ * The writes a desk keeps while the hub is away, with who may make them: the hub's own rule for their replay
+ * (apply.ts), so a write the desk accepts is not refused later for its role.
+ */
+const OFFLINE_WRITES: Record<DeskApplyChannel, readonly Role[]> = DESK_APPLY_ROLES
 
 export interface DeskNodeOptions {
   dataDir: string
@@ -189,6 +190,10 @@ export class DeskNode {
       if (!user) throw new AppError('UNAUTHENTICATED', msg('hub.offlineNoSession'))
       if (isOfflineWrite(channel)) {
         if (!OFFLINE_WRITES[channel].includes(user.role)) throw new AppError('FORBIDDEN', msg('auth.forbidden'))
+        // The contract's checks now, as online: a job the hub would refuse for its shape would hold every later one.
+        const parsed = contract[channel].input.safeParse(input ?? {}, { reportInput: true })
+        if (!parsed.success) return { result: { ok: false, error: { ...new AppError('INVALID_INPUT', msg('err.invalidInput')).toShape(), fields: zodFields(parsed.error) } } }
+        // Stored as typed (the hub parses it again at replay), not as parsed: defaults are the hub's to fill.
         const value =
           channel === 'registration.create'
             ? registerOffline(this.db, this.deskId, user.username, input as { noKartu: string; kdPoli: string })

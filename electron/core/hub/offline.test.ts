@@ -76,6 +76,9 @@ describe('a desk while its hub is away', () => {
     expect(card).toMatchObject({ ok: true, value: { source: 'cache', patient: { noKartu: CARD } } })
     // PCare never answered this hub (no engine here): the time is when the desk read the hub's answer.
     expect(card.value.checkedAt).toEqual(online.value.checkedAt ?? expect.any(Number))
+    // A form the contract refuses is refused here at once, as online: queued, it would hold every later call.
+    expect((await desk.call('registration.create', { noKartu: CARD }, session)).result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(desk.waiting()).toBe(0)
     // A clinician starts the visit at the poli and examines it.
     const started = (await desk.call('registration.create', registrationInput(CARD, { keluhan: 'batuk' }), session)).result as { ok: true; value: { noRawat: string } }
     expect(started).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
