@@ -13,7 +13,8 @@
  * FULL only: the app keeps FULL (docs/data-at-rest.md says why). --pace=ms waits that long between two visits (default
  * 0: back to back, hundreds of visits a second, far faster than any counter; the WAL then grows by thousands of pages
  * between two background checkpoints, which a clinic's pace never does).
- * Then the disk's own floor: a bare loop writing 16 kB (about one save's WAL frames) and calling fdatasync on a file in
+ * Each transaction's CPU time (process.cpuUsage: the statements, the page cipher and the write calls, none of the
+ * time spent waiting for the fsync or for a core) is printed as its own row. Then the disk's own floor: a bare loop writing 16 kB (about one save's WAL frames) and calling fdatasync on a file in
  * the same folder, half before the saves and half after; a save with one fsync cannot be faster than it.
  * Inputs are validated (zod) before the clock starts: the number is the durable write, as the IPC handler runs it.
  * Prints p50/p90/p99/max per transaction and for the whole visit against issue 17's goal (p99 <= 2 ms per
@@ -76,20 +77,30 @@ async function main(): Promise<void> {
     const both: number[] = []
     const statements: number[] = []
     const commits: number[] = []
+    /** CPU ms of each transaction (process.cpuUsage): the statements, the page cipher, the write calls; not the fsync wait. */
+    const cpuMs: number[] = []
     const begin = ws.db.prepare('BEGIN IMMEDIATE')
     const commit = ws.db.prepare('COMMIT')
     /** Runs one save; with --split, inside an outer transaction whose statements and COMMIT are timed apart. */
     const timed = <T>(save: () => T): { value: T; ms: number } => {
+      const c0 = process.cpuUsage()
       const t0 = performance.now()
+      const cpuSince = (): number => {
+        const d = process.cpuUsage(c0)
+        return (d.user + d.system) / 1000
+      }
       if (!split) {
         const value = save()
-        return { value, ms: performance.now() - t0 }
+        const ms = performance.now() - t0
+        cpuMs.push(cpuSince())
+        return { value, ms }
       }
       begin.run()
       const value = save()
       const t1 = performance.now()
       commit.run()
       const t2 = performance.now()
+      cpuMs.push(cpuSince())
       statements.push(t1 - t0)
       commits.push(t2 - t1)
       return { value, ms: t2 - t0 }
@@ -132,7 +143,7 @@ async function main(): Promise<void> {
       ['record visit (both)', both],
     ]
     if (split) rowsOut.push(['  statements (both kinds of tx)', statements], ['  COMMIT (both kinds of tx)', commits])
-    rowsOut.push(['disk floor: 16 kB write + fdatasync', floor])
+    rowsOut.push(['CPU time per transaction', cpuMs], ['disk floor: 16 kB write + fdatasync', floor])
     for (const [name, xs] of rowsOut) {
       const s = [...xs].sort((a, b) => a - b)
       console.log(
