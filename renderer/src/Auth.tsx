@@ -1,20 +1,53 @@
 import { useRef, useState } from 'react'
-import type { Output } from '../../electron/contract'
+import type { DeploymentMode, FirstRunMode, Output } from '../../electron/contract'
 import { call } from './api'
 import { Field } from './components/Field'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
 import { TotpEnrolment } from './components/TotpEnrolment'
 import { useFocusFirst, useSubmit } from './hooks'
 import { useI18n } from './i18n'
+import { DeskInstructions, ModeChoice } from './ModeChoice'
 
 export type Me = Output<'auth.me'>
 export type SessionUser = NonNullable<Me['user']>
 
 /**
- * First run: no user can sign in yet, so this screen creates the admin and shows the TOTP enrolment once. With
- * `needsCode` (the browser shell) it also asks for the one-time setup code printed on the server's console.
+ * First run: no user can sign in yet. This screen first asks what the PC is for (ModeChoice: standalone, hub or desk),
+ * then for standalone and hub creates the admin (recording the mode with it) and shows the TOTP enrolment once; for a
+ * desk it says what to run instead. With `needsCode` (the browser shell) it also asks for the one-time setup code
+ * printed on the server's console.
  */
 export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUser) => void; needsCode: boolean }) {
+  const { t } = useI18n()
+  const [mode, setMode] = useState<DeploymentMode>('standalone')
+  const [chosen, setChosen] = useState(false)
+  if (!chosen || mode === 'desk') {
+    return (
+      <main className="boot">
+        <section className="card auth-card" aria-labelledby="mode-title">
+          <h1 id="mode-title" tabIndex={-1}>
+            {t(chosen ? 'firstRun.deskTitle' : 'firstRun.title')}
+          </h1>
+          {chosen ? (
+            <DeskInstructions onBack={() => setChosen(false)} />
+          ) : (
+            <ModeChoice
+              initial={mode}
+              onChoose={(m) => {
+                setMode(m)
+                setChosen(true)
+              }}
+            />
+          )}
+        </section>
+      </main>
+    )
+  }
+  return <FirstAdmin mode={mode} onBack={() => setChosen(false)} onSignedIn={onSignedIn} needsCode={needsCode} />
+}
+
+/** The first admin, on a PC whose mode was just chosen (standalone or hub); "Kembali" returns to the choice. */
+function FirstAdmin({ mode, onBack, onSignedIn, needsCode }: { mode: FirstRunMode; onBack: () => void; onSignedIn: (u: SessionUser) => void; needsCode: boolean }) {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
   useFocusFirst(ref)
@@ -23,7 +56,7 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
   const [setupCode, setSetupCode] = useState('')
   const [enrolment, setEnrolment] = useState<Output<'auth.setup'> | null>(null)
   // Disabled while sending: a double press would otherwise ask for a second first admin, which core refuses.
-  const { submit, busy, error } = useSubmit(async () => setEnrolment(await call('auth.setup', { username, password, ...(needsCode ? { setupCode: setupCode.trim() } : {}) })))
+  const { submit, busy, error } = useSubmit(async () => setEnrolment(await call('auth.setup', { username, password, mode, ...(needsCode ? { setupCode: setupCode.trim() } : {}) })))
   return (
     <main className="boot">
       <section ref={ref} className="card auth-card" aria-labelledby="setup-title">
@@ -34,6 +67,12 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
           <form onSubmit={submit} noValidate className="auth-form">
             <FormErrorScope error={error}>
               <p className="intro">{t('auth.setupIntro')}</p>
+              <p className="hint" data-testid="setup-mode">
+                {t(`firstRun.chosen.${mode}`)}{' '}
+                <button type="button" className="link" onClick={onBack}>
+                  {t('firstRun.change')}
+                </button>
+              </p>
               {needsCode && (
                 <Field id="setup-code" name="setupCode" label={t('auth.setupCode')} hint={t('auth.setupCodeHint')}>
                   <input autoComplete="off" spellCheck={false} value={setupCode} onChange={(e) => setSetupCode(e.target.value)} />

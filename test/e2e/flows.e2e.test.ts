@@ -88,6 +88,11 @@ afterAll(async () => {
 
 it('first run: creates the admin with TOTP enrolment, signs in, adds counter and clinician users, refreshes reference data', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  // The first question: what this PC is for. Mandiri is chosen and focused; Enter goes on (keyboard first).
+  await page.getByRole('group', { name: 'Komputer ini dipakai sebagai' }).waitFor()
+  expect(await page.getByRole('radio', { name: 'Mandiri' }).isChecked()).toBe(true)
+  await expect.poll(() => page.evaluate<string | undefined>("document.activeElement?.getAttribute('value') ?? undefined")).toBe('standalone')
+  await page.keyboard.press('Enter')
   await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
   // The browser shell asks for its one-time setup code, read here as its starter would: from the data folder.
   await page.getByLabel('Kode penyiapan').fill(readFileSync(join(tmp.dir, 'setup-code'), 'utf8').trim())

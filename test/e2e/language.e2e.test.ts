@@ -62,6 +62,24 @@ async function decodeQr(name: string, file: string): Promise<string | null> {
 
 it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  // The first question: what this PC is for. Mandiri is chosen and focused; Enter goes on (keyboard first).
+  await page.getByRole('group', { name: 'Komputer ini dipakai sebagai' }).waitFor()
+  expect(await page.getByRole('radio', { name: 'Mandiri' }).isChecked()).toBe(true)
+  await expect.poll(() => page.evaluate<string | undefined>("document.activeElement?.getAttribute('value') ?? undefined")).toBe('standalone')
+  await page.screenshot({ path: join(shots, 'language-0-mode-choice.png') })
+  // Meja by arrows and Enter: this program cannot become a desk, so the page says what to run instead, and goes back.
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  expect(await page.getByRole('radio', { name: 'Meja' }).isChecked()).toBe(true)
+  await page.keyboard.press('Enter')
+  await page.getByRole('heading', { name: 'Penyiapan pertama: meja' }).waitFor()
+  expect(await page.getByTestId('desk-instructions').innerText()).toContain('npm run desk')
+  await page.keyboard.press('Enter') // "Kembali ke pilihan" has the focus
+  await page.getByRole('group', { name: 'Komputer ini dipakai sebagai' }).waitFor()
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('ArrowUp')
+  expect(await page.getByRole('radio', { name: 'Mandiri' }).isChecked()).toBe(true)
+  await page.keyboard.press('Enter')
   await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
   // The browser shell asks for its one-time setup code, read here as its starter would: from the data folder.
   await page.getByLabel('Kode penyiapan').fill(readFileSync(join(tmp.dir, 'setup-code'), 'utf8').trim())
