@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
@@ -7,7 +8,11 @@ import { AuthService } from '../auth'
 import { registerVisit } from '../clinic'
 import { createHandlers } from '../ipc/handlers'
 import { createLogger } from '../log'
-import { pairDesk } from './desk'
+import { openDatabase } from '../db'
+import { OutboxStore } from '../sync/outbox'
+import { TargetWorker } from '../sync/worker'
+import { HubClient, pairDesk, readDeskPairing } from './desk'
+import { hubExecutor, registerOffline } from './offline'
 import { DeskNode } from './desk-node'
 import { createPairingCode } from './registry'
 import { startHubServer, type HubServer } from './server'
@@ -139,6 +144,41 @@ describe('a desk while its hub is away', () => {
     // The poli starts that visit from the slip: it is the counter's visit, and nothing waits for the hub.
     expect((await desk.call('registration.create', registrationInput(CARD), session)).result).toMatchObject({ ok: true, value: { noRawat: made.noRawat } })
     expect(desk.waiting()).toBe(0)
+  })
+
+  it('an answer lost after the hub applied the call: the resend gets the first answer and the hub writes nothing again', async () => {
+    const deskDb = openDatabase(join(deskDir.dir, 'lossy.db'))
+    const client = new HubClient(deskDir.dir, readDeskPairing(deskDir.dir)!)
+    let lost = 0
+    const worker = new TargetWorker(
+      deskDb,
+      new OutboxStore(deskDb),
+      hubExecutor(deskDb, {
+        // The hub applies the first send, and its answer never arrives (a cable pulled, the desk killed after sending).
+        apply: async (request) => {
+          const answer = await client.apply(request)
+          if (lost++ === 0) throw new Error('socket hang up')
+          return answer
+        },
+        reachable: async () => true,
+      }),
+      { concurrency: 1, pollMs: 20, probeMs: 50, backoff: { scale: 0.001 } },
+    )
+    try {
+      const local = registerOffline(deskDb, desk.deskId, 'dokter', registrationInput(CARD))
+      worker.start()
+      await until(() => (deskDb.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'done'").get() as { n: number }).n === 1)
+      expect(lost).toBe(2)
+      expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(1)
+      expect(count('SELECT count(*) AS n FROM registrations')).toBe(1)
+      expect(count("SELECT count(*) AS n FROM outbox WHERE operation = 'pendaftaran.add'")).toBe(1)
+      const hubNoRawat = (core.db.prepare('SELECT no_rawat FROM registrations').get() as { no_rawat: string }).no_rawat
+      expect(deskDb.prepare('SELECT hub_no_rawat FROM desk_visits WHERE local_id = ?').get(local.noRawat)).toEqual({ hub_no_rawat: hubNoRawat })
+    } finally {
+      await worker.stop()
+      client.close()
+      deskDb.close()
+    }
   })
 
   it('a refusal by the hub holds the later calls for a person instead of skipping them', async () => {
