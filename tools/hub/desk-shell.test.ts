@@ -1,0 +1,90 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { groupedFingerprint } from '../../electron/contract/fingerprint'
+import { tempDir } from '../../test/helpers/tmp'
+import { createCore, type Core } from '../../electron/core/app'
+import { AuthService } from '../../electron/core/auth'
+import { totpAt } from '../../electron/core/auth/totp'
+import { pairDesk, readDeskPairing } from '../../electron/core/hub/desk'
+import { createPairingCode, setDeploymentMode } from '../../electron/core/hub/registry'
+import { startHubServer, type HubServer } from '../../electron/core/hub/server'
+import { createHandlers } from '../../electron/core/ipc/handlers'
+import { createLogger } from '../../electron/core/log'
+import { startDeskShell, type DeskShell } from './desk-shell'
+
+/**
+ * Pengaturan → "Hub & meja" at a desk (issue 16): the desk shell adds this desk's own pairing from desk.json to the
+ * hub's hub.status answer, so an admin can compare the pinned fingerprint with the hub's; never a key, and only to an
+ * answer the hub gave (its admin policy decides who sees it).
+ */
+describe('desk shell: this desk in hub.status', () => {
+  let hubDir: ReturnType<typeof tempDir>
+  let deskDir: ReturnType<typeof tempDir>
+  let core: Core
+  let hub: HubServer
+  let desk: DeskShell
+  const tokens = { admin: '', counter: '' }
+
+  beforeEach(async () => {
+    hubDir = tempDir('faskes-deskshell-hub-')
+    deskDir = tempDir('faskes-deskshell-desk-')
+    core = createCore({ dataDir: hubDir.dir, version: 'test', keychain: false })
+    setDeploymentMode(core.db, 'hub')
+    hub = await startHubServer({ core, handlers: createHandlers(core), dataDir: hubDir.dir, host: '127.0.0.1', port: 0, log: createLogger({ level: 'error', sink: () => {} }) })
+    // Sessions live in the hub's database: this service (fixed seal key for the admin's authenticator) signs in.
+    const auth = new AuthService(core.db, async () => Buffer.alloc(32, 7))
+    const admin = await auth.createUser('admin1', 'rahasia-admin-satu', 'admin', 'now')
+    await auth.createUser('loket1', 'rahasia-loket-satu', 'counter')
+    tokens.admin = (await auth.login('admin1', 'rahasia-admin-satu', totpAt(admin.enrolment?.secret ?? '', Date.now()), 'unit')).token
+    tokens.counter = (await auth.login('loket1', 'rahasia-loket-satu', undefined, 'unit')).token
+    await pairDesk(deskDir.dir, hub.url, createPairingCode(core.db, hub.fingerprint).code, 'Poli Umum')
+    const rendererDir = join(deskDir.dir, 'renderer')
+    mkdirSync(rendererDir)
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>')
+    desk = await startDeskShell({ port: 0, dataDir: deskDir.dir, rendererDir })
+  })
+
+  afterEach(async () => {
+    await desk.close()
+    await hub.close()
+    await core.close()
+    hubDir.cleanup()
+    deskDir.cleanup()
+  })
+
+  const status = async (token: string) => {
+    const res = await fetch(new URL('/rpc', desk.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `faskes_session=${token}` },
+      body: JSON.stringify({ channel: 'hub.status', input: {} }),
+    })
+    return { body: (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string } } }
+  }
+
+  it('adds the pinned hub fingerprint, address, desk id, name and pairing time; no key or certificate', async () => {
+    const pairing = readDeskPairing(deskDir.dir)
+    if (!pairing) throw new Error('not paired')
+    const { body } = await status(tokens.admin)
+    expect(body).toMatchObject({
+      ok: true,
+      value: {
+        mode: 'desk',
+        deskName: 'Poli Umum',
+        // The hub's own view of itself, and the desk's: the fingerprints are the same certificate's.
+        hub: { fingerprint: hub.fingerprint },
+        thisDesk: { hubUrl: pairing.hubUrl, hubFingerprint: hub.fingerprint, deskId: pairing.deskId, deskName: 'Poli Umum', pairedAt: pairing.pairedAt },
+      },
+    })
+    expect(Object.keys(body.value?.thisDesk as object).sort()).toEqual(['deskId', 'deskName', 'hubFingerprint', 'hubUrl', 'pairedAt'])
+    const raw = JSON.stringify(body)
+    expect(raw).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/)
+    // Pengaturan shows it grouped, the form npm run hub prints: 16 groups of 4 upper-case hex digits.
+    expect(groupedFingerprint(pairing.hubFingerprint)).toMatch(/^([0-9A-F]{4} ){15}[0-9A-F]{4}$/)
+  })
+
+  it('adds nothing to a refused answer: a counter user sees neither the hub nor this desk', async () => {
+    const { body } = await status(tokens.counter)
+    expect(body).toEqual({ ok: false, error: expect.objectContaining({ code: 'FORBIDDEN' }) })
+  })
+})
