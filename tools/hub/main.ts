@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { groupedFingerprint } from '../../electron/contract/fingerprint'
 import { openCore } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
+import { auditDeskAction } from '../../electron/core/auth/users'
 import { keychainSealKey } from '../../electron/core/auth/seal'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { certFingerprint } from '../../electron/core/hub/cert'
@@ -88,16 +90,23 @@ async function admin(dataDir: string, args: string[]): Promise<void> {
     const [sub, a, b] = args
     if (sub === 'code') {
       const fingerprint = certFingerprint(readFileSync(join(dataDir, HUB_CERT_FILE), 'utf8'))
-      const { code, expiresAt } = createPairingCode(core.db, fingerprint)
+      const now = Date.now()
+      const { code, expiresAt } = createPairingCode(core.db, fingerprint, now)
+      auditDeskAction(core.db, cliActor(), 'deskPairingCode', '', now)
       console.log(`Kode pemasangan / pairing code: ${code}`)
       console.log(`Berlaku sampai / valid until ${new Date(expiresAt).toLocaleTimeString('id-ID')} (sekali pakai / one use).`)
+      // What the desk will pin: its Pengaturan → "Hub & meja" shows the same groups after pairing.
+      console.log(`Sidik jari hub / hub fingerprint: ${groupedFingerprint(fingerprint)}`)
     } else if (sub === 'desks') {
       if (deploymentMode(core.db) !== 'hub') console.log('(this data folder has not run as a hub yet)')
       for (const d of listDesks(core.db)) {
         console.log([d.id, d.name, new Date(d.pairedAt).toISOString(), d.revokedAt ? `revoked ${new Date(d.revokedAt).toISOString()}` : 'active'].join('\t'))
       }
     } else if (sub === 'revoke' && a) {
-      if (!revokeDesk(core.db, a)) throw new Error(`no desk ${a} (npm run hub:admin -- desks lists them)`)
+      const before = listDesks(core.db).find((d) => d.id === a)
+      const now = Date.now()
+      if (!before || !revokeDesk(core.db, a, now)) throw new Error(`no desk ${a} (npm run hub:admin -- desks lists them)`)
+      if (before.revokedAt === null) auditDeskAction(core.db, cliActor(), 'deskRevoke', before.name, now)
       console.log(`${a} dicabut / revoked: its next call is refused.`)
     } else if (sub === 'add-user' && a && b) {
       const password = readFileSync(0, 'utf8').split('\n')[0]
@@ -110,6 +119,11 @@ async function admin(dataDir: string, args: string[]): Promise<void> {
   } finally {
     await core.close()
   }
+}
+
+/** Who acts in the user audit for a hub:admin command: the OS account that ran it on the hub PC (no app user signs in). */
+function cliActor(): { user: string } {
+  return { user: `hub:admin (${userInfo().username})` }
 }
 
 function stopOnSignal(stop: () => Promise<void>): void {
