@@ -668,7 +668,7 @@ export const id = {
   'reason.WITHDRAWN': "Ditarik sebelum terkirim: kunjungan ini dikoreksi (lihat riwayat koreksi).",
   'reason.RESEND_REQUESTED': "Dikirim ulang oleh admin.",
   'reason.HUB_UNREACHABLE': "Hub tidak terhubung; dikirim saat hub kembali.",
-  'reason.HUB_REFUSED': "Hub menolak kiriman dari desk ini: {message}",
+  'reason.HUB_REFUSED': "Hub menolak kiriman dari meja ini: {message}",
   'reason.SATUSEHAT_NETWORK': "SATUSEHAT tidak dapat dihubungi (jaringan). Dikirim ulang otomatis.",
   'reason.SATUSEHAT_TIMEOUT': "SATUSEHAT tidak menjawab tepat waktu. Dicek dulu apakah sudah diterima, lalu dikirim ulang.",
   'reason.SATUSEHAT_HTTP5XX': "Server SATUSEHAT sedang bermasalah. Dikirim ulang otomatis.",
