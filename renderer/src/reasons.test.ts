@@ -27,7 +27,7 @@ describe('sync error reasons', () => {
   })
 
   it("words a hub's refusal of a desk's replay by the hub's own catalogue key", () => {
-    expect(reasonText('id', 'HUB_REFUSED', 'exam.alreadySaved')).toMatch(/^Hub menolak kiriman dari desk ini: \S/)
+    expect(reasonText('id', 'HUB_REFUSED', 'exam.alreadySaved')).toMatch(/^Hub menolak kiriman dari meja ini: \S/)
     expect(reasonText('en', 'HUB_REFUSED', 'auth.forbidden')).toMatch(/^The hub refused this desk's call: \S/)
   })
 
