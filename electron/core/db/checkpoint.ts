@@ -1,12 +1,5 @@
 import type { Database } from 'better-sqlite3'
 
-/**
- * The automatic checkpoint left on a connection whose checkpoints run in the background: 10,000 WAL pages (about
- * 40 MB at 4096-byte pages). Only reached if the timer stops firing (a frozen event loop); then a save pays one
- * large checkpoint instead of the WAL growing without end.
- */
-export const SAFETY_AUTOCHECKPOINT_PAGES = 10_000
-
 /** How often the background checkpoint runs by default, in ms. */
 const CHECKPOINT_EVERY_MS = 1000
 
@@ -30,25 +23,25 @@ export interface Checkpointer {
   /** Runs one PASSIVE checkpoint now (what the timer does). */
   runNow(): CheckpointResult
   stats(): CheckpointStats
-  /** Stops the timer and gives the connection back SQLite's default automatic checkpoint (1000 pages). */
+  /** Stops the timer. */
   stop(): void
 }
 
 /**
  * Moves WAL checkpoints off the save path (issue 17, Deliver 3). SQLite's automatic checkpoint runs inside the COMMIT
- * that grows the WAL past 1000 pages: that save also copies the pages into the database file and fsyncs it twice
- * (synchronous=FULL), which made the slowest saves of the record-visit bench. Here the automatic threshold is raised to
- * SAFETY_AUTOCHECKPOINT_PAGES and a timer runs `PRAGMA wal_checkpoint(PASSIVE)` every `everyMs` between saves: it
- * copies what the saves since the last tick wrote (a visit is about twenty pages), never waits for a lock (a writer in
- * another process, the headless sync, is not held up; what it cannot copy now is copied next time), and costs nothing
- * when the WAL holds nothing new. It runs on this connection's thread, so it never overlaps a save of this process;
- * a save arriving while it runs waits for it (a few pages and two fsyncs). Durability is unchanged: a committed
- * transaction is in the fsynced WAL either way, and recovery replays the WAL after a crash.
+ * that grows the WAL past 1000 pages (about every 30 visits): that save also copies the pages into the database file
+ * and fsyncs it twice (synchronous=FULL). Here a timer runs `PRAGMA wal_checkpoint(PASSIVE)` every `everyMs` between
+ * saves: it copies what was written since the last tick (a visit is about 32 pages), so at a clinic's pace the WAL
+ * starts over every second and never reaches the automatic threshold, which stays as it is to bound a burst (a backlog
+ * drain, a bench saving hundreds of visits a second) and keep the WAL a small file rewritten in place. PASSIVE never
+ * waits for a lock (a writer in another process, the headless sync, is not held up; what it cannot copy now is copied
+ * next time) and costs nothing when the WAL holds nothing new. It runs on this connection's thread, so it never
+ * overlaps a save of this process; a save arriving while it runs waits for it (a second's pages and two fsyncs).
+ * Durability is unchanged: a committed transaction is in the fsynced WAL either way, and recovery replays the WAL.
  * The timer is unref'd (it never keeps the process alive) and stops itself once `db` is closed.
  */
 export function startCheckpointer(db: Database, everyMs = CHECKPOINT_EVERY_MS): Checkpointer {
   const stats: CheckpointStats = { runs: 0, ms: 0, maxMs: 0 }
-  db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`)
   const runNow = (): CheckpointResult => {
     const t0 = performance.now()
     const [row] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[]
@@ -70,9 +63,6 @@ export function startCheckpointer(db: Database, everyMs = CHECKPOINT_EVERY_MS): 
   return {
     runNow,
     stats: () => ({ ...stats }),
-    stop: () => {
-      clearInterval(timer)
-      if (db.open) db.pragma('wal_autocheckpoint = 1000')
-    },
+    stop: () => clearInterval(timer),
   }
 }
