@@ -828,6 +828,7 @@ export const en: Record<MessageKey, string> = {
   'hub.deskState': "State",
   'hub.actions': "Actions",
   'hub.active': "active",
+  'hub.thisDeskRow': "{name} (this desk)",
   'hub.revokedAt': "revoked {at}",
   'hub.revoke': "Revoke",
   'hub.revokeConfirm': "Yes, revoke {name}",

@@ -827,6 +827,7 @@ export const id = {
   'hub.deskState': "Status",
   'hub.actions': "Tindakan",
   'hub.active': "aktif",
+  'hub.thisDeskRow': "{name} (meja ini)",
   'hub.revokedAt': "dicabut {at}",
   'hub.revoke': "Cabut",
   'hub.revokeConfirm': "Ya, cabut {name}",

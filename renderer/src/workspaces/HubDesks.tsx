@@ -98,11 +98,13 @@ export function HubDesks() {
                   <tbody>
                     {s.desks.map((d) => (
                       <tr key={d.id}>
-                        <td>{d.name}</td>
+                        <td>{d.id === s.thisDesk?.deskId ? t('hub.thisDeskRow', { name: d.name }) : d.name}</td>
                         <td>{dateTime(locale, d.pairedAt)}</td>
                         <td>{d.revokedAt === null ? t('hub.active') : t('hub.revokedAt', { at: dateTime(locale, d.revokedAt) })}</td>
                         <td>
+                          {/* The desk this page runs on cannot revoke itself (core refuses it): no button to press in vain. */}
                           {d.revokedAt === null &&
+                            d.id !== s.thisDesk?.deskId &&
                             (confirming === d.id ? (
                               <span onKeyDown={(e) => e.key === 'Escape' && setConfirming(null)}>
                                 <button type="button" className="danger" autoFocus disabled={busy} onClick={() => void revoke(d.id, d.name)}>
