@@ -179,7 +179,7 @@ async function pairingCode(): Promise<string> {
 /** The desk's own pairing form, by keyboard only: hub address, Tab, code, Tab, desk name, Enter. */
 async function pairByKeyboard(page: Page, url: string, code: string, deskName: string): Promise<void> {
   await page.goto(url, { waitUntil: 'domcontentloaded' })
-  await page.getByRole('heading', { name: /Pasangkan desk dengan hub/ }).waitFor()
+  await page.getByRole('heading', { name: /Pasangkan meja dengan hub/ }).waitFor()
   await page.locator('#hub').focus()
   await page.keyboard.type(new URL(hubUrl).host)
   await page.keyboard.press('Tab')

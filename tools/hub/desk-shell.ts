@@ -166,15 +166,15 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 /** The pairing form: no script and no style (the app's CSP applies), Bahasa Indonesia with English. */
 function pairingPage(error: string | null): string {
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pasangkan desk / Pair this desk</title></head><body>
-<h1>Pasangkan desk dengan hub <small>/ Pair this desk with the hub</small></h1>
+  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pasangkan meja / Pair this desk</title></head><body>
+<h1>Pasangkan meja dengan hub <small>/ Pair this desk with the hub</small></h1>
 <p>Admin hub membuat kode pemasangan sekali pakai (<code>npm run hub:admin -- code</code>). Masukkan alamat hub dan kode itu di sini.<br>
 <small>The hub admin makes a one-time pairing code. Enter the hub address and that code here.</small></p>
 ${error ? `<p role="alert" id="pair-error">${escape(error)}</p>` : ''}
 <form method="post" action="/pair">
 <p><label>Alamat hub / Hub address <input name="hub" id="hub" required placeholder="192.168.1.10:8443" autocomplete="off"></label></p>
 <p><label>Kode pemasangan / Pairing code <input name="code" id="code" required placeholder="XXXXX-XXXXX" autocomplete="off"></label></p>
-<p><label>Nama desk / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum"></label></p>
+<p><label>Nama meja / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum"></label></p>
 <p><button type="submit" id="pair">Pasangkan / Pair</button></p>
 </form></body></html>`
 }
