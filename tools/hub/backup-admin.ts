@@ -102,5 +102,6 @@ export async function restore(copy: string | undefined, keyFile: string | undefi
   const result = restoreBackup({ backupFile: resolve(copy), key, dataDir })
   for (const [name, text] of Object.entries(secrets.files)) writePrivateFile(join(dataDir, name), text)
   console.log(`Dipulihkan / restored: ${result.file} (schema ${result.schemaVersion}); ${result.toReconcile} unsent jobs will be looked up at the remotes before any send.`)
+  console.log(`Visit numbers of ${result.raisedDays.join(', ') || 'no day'} continue from 5001 (the old hub may have used lower ones after the copy).`)
   console.log(`Keychain: ${written.length} items added. Start it: npm run hub -- --host <LAN address> --data-dir ${dataDir}`)
 }

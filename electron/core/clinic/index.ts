@@ -15,6 +15,7 @@ import { localIsoDate } from './dates'
 import { checkDokter } from './doctors'
 import { checkClinicalData, tindakanWithValue } from './clinical'
 import { medicalRecordNumber } from './records'
+import { noRawatOffset } from './no-rawat'
 import { queueSatusehatVisit } from '../satusehat/store'
 
 export interface Actor {
@@ -64,9 +65,10 @@ export function registerVisit(db: DB, faskes: FaskesIdentity, input: Registratio
     }
     const verification = patient ? 'verified' : 'unverified'
 
-    // no_rawat: date + running number of the day, the form the counters already know from SIMRS.
+    // no_rawat: date + running number of the day, the form the counters already know from SIMRS; raised on the days a
+    // restored hub's copy may not know of (no-rawat.ts), so no number the old hub sent is given again.
     const { n } = prepared(db, 'SELECT count(*) + 1 AS n FROM registrations WHERE tgl_daftar = ?').get(tgl) as { n: number }
-    const noRawat = `${tgl.replaceAll('-', '')}-${String(n).padStart(4, '0')}`
+    const noRawat = `${tgl.replaceAll('-', '')}-${String(n + noRawatOffset(db, tgl)).padStart(4, '0')}`
     prepared(
       db,
       `INSERT INTO registrations (no_rawat, no_kartu, tgl_daftar, kd_poli, nm_poli, kd_dokter, kunj_sakit, kd_tkp, keluhan, antrean,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
 import { RegistrationInput } from '../../contract'
 import { registerVisit } from '../clinic'
+import { localIsoDate } from '../clinic/dates'
 import { CredentialStore, DATABASE_KEY_ACCOUNT, type KeychainBackend } from '../credentials'
 import { DatabaseKeyError, openDatabase, type DB } from '../db'
 import { createLogger, memorySink } from '../log'
@@ -132,10 +133,14 @@ describe('hub backup and restore (issue 16, Deliver 5)', () => {
     const target = join(tmp.dir, 'new-hub')
     expect(() => restoreBackup({ backupFile: path, key: randomBytes(32), dataDir: target })).toThrow(DatabaseKeyError)
     expect(existsSync(join(target, 'faskes.db'))).toBe(false)
-    const done = restoreBackup({ backupFile: path, key, dataDir: target, now: 1234 })
+    const restoredAt = Date.now() + 5
+    const done = restoreBackup({ backupFile: path, key, dataDir: target, now: restoredAt })
     expect(done.toReconcile).toBe(ids.length - 1)
     const r = openDatabase(done.file, { key })
-    expect(r.prepare("SELECT count(*) AS n FROM outbox WHERE needs_reconcile = 1 AND next_attempt_at = 1234 AND status != 'done'").get()).toEqual({ n: ids.length - 1 })
+    expect(r.prepare("SELECT count(*) AS n FROM outbox WHERE needs_reconcile = 1 AND next_attempt_at = ? AND status != 'done'").get(restoredAt)).toEqual({ n: ids.length - 1 })
+    // Today's numbers continue above any the old hub may have given after the copy (the copy holds two of today's).
+    expect(done.raisedDays).toContain(localIsoDate(restoredAt))
+    expect(register(r, CARDS[2]).noRawat).toMatch(/-5003$/)
     expect(r.prepare("SELECT count(*) AS n FROM outbox WHERE needs_reconcile = 1 AND status = 'done'").get()).toEqual({ n: 0 })
     expect(r.prepare('SELECT count(*) AS n FROM chain_locks').get()).toEqual({ n: 0 })
     expect(deploymentMode(r)).toBe('hub')
