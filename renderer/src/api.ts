@@ -19,8 +19,13 @@ export class ApiError extends Error {
   readonly code: ErrorCode
   readonly fields: FieldError[]
 
-  constructor(code: ErrorCode, message: string, fields: FieldError[] = []) {
-    super(message)
+  /**
+   * `message` as text, or as a function read each time: an error from core keeps its message key, so one already on
+   * screen follows a language switch instead of staying in the language it arrived in.
+   */
+  constructor(code: ErrorCode, message: string | (() => string), fields: FieldError[] = []) {
+    super(typeof message === 'string' ? message : message())
+    if (typeof message === 'function') Object.defineProperty(this, 'message', { get: message, configurable: true })
     this.name = 'ApiError'
     this.code = code
     this.fields = fields
@@ -33,7 +38,8 @@ export class ApiError extends Error {
 
   /** An error from core, with its message and field messages in the page's language. */
   static from(e: ErrorShape): ApiError {
-    return new ApiError(e.code, localize(e), (e.fields ?? []).map((f) => ({ ...f, message: localize(f) })))
+    const fields = (e.fields ?? []).map((f) => Object.defineProperty({ ...f }, 'message', { get: () => localize(f), enumerable: true }))
+    return new ApiError(e.code, () => localize(e), fields)
   }
 }
 
@@ -56,7 +62,7 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
     result = await window.faskes.invoke(channel, input)
   } catch {
     // The bridge itself failed (Electron main gone, browser shell stopped): say so instead of crashing.
-    throw new ApiError('UNAVAILABLE', formatServerMessage(messageLocale, 'err.unavailableLocal'))
+    throw new ApiError('UNAVAILABLE', () => formatServerMessage(messageLocale, 'err.unavailableLocal'))
   }
   if (result.ok) return result.value
   const { code, key } = result.error
