@@ -108,7 +108,7 @@ it('disable: the user can no longer sign in; the audit lists who did what to who
   await page.keyboard.press('Escape')
   await expect.poll(() => confirm.count()).toBe(0)
   await userRow(COUNTER.username).getByRole('button', { name: 'Nonaktifkan' }).click()
-  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe(`Ya, nonaktifkan ${COUNTER.username} sekarang`)
+  await expect.poll(() => page.locator(':focus').innerText()).toBe(`Ya, nonaktifkan ${COUNTER.username} sekarang`)
   await page.keyboard.press('Enter')
   await page.getByText(`${COUNTER.username} dinonaktifkan; sesinya sudah berakhir.`).waitFor()
   await expect.poll(() => userRow(COUNTER.username).innerText()).toContain('Nonaktif')
