@@ -84,6 +84,10 @@ describe('a desk while its hub is away', () => {
     // A form the contract refuses is refused here at once, as online: queued, it would hold every later call.
     expect((await desk.call('registration.create', { noKartu: CARD }, session)).result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     expect(desk.waiting()).toBe(0)
+    // A card this desk never saw the hub read is registered only as unverified, which the hub then checks with PCare.
+    const stranger = registrationInput('0009999000555')
+    expect((await desk.call('registration.create', stranger, session)).result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', key: 'reg.checkFirst' } })
+    expect(desk.waiting()).toBe(0)
     // A clinician starts the visit at the poli and examines it.
     const started = (await desk.call('registration.create', registrationInput(CARD, { keluhan: 'batuk' }), session)).result as { ok: true; value: { noRawat: string } }
     expect(started).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
@@ -165,7 +169,8 @@ describe('a desk while its hub is away', () => {
       { concurrency: 1, pollMs: 20, probeMs: 50, backoff: { scale: 0.001 } },
     )
     try {
-      const local = registerOffline(deskDb, desk.deskId, 'dokter', registrationInput(CARD))
+      // This store never saw the hub read the card: unverified, as a counter registers while PCare is away.
+      const local = registerOffline(deskDb, desk.deskId, 'dokter', registrationInput(CARD, { unverified: true }))
       worker.start()
       await until(() => (deskDb.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'done'").get() as { n: number }).n === 1)
       expect(lost).toBe(2)

@@ -1,7 +1,7 @@
 import type { Result, SyncStatus } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
-import { AppError, msg } from '../errors'
+import { AppError, fieldError, msg } from '../errors'
 import { localIsoDate } from '../clinic/dates'
 import { SendError, type Executor } from '../sync/executor'
 import { parseJob } from '../sync/operations'
@@ -82,6 +82,12 @@ export function registerOffline(db: DB, deskId: string, user: string, input: Reg
   const today = recalled<TodayRow[]>(db, 'today', '')?.value ?? []
   const known = today.find((r) => r.noKartu === input.noKartu && r.kdPoli === input.kdPoli && r.tglDaftar === tglDaftar && r.status !== 'cancelled')
   if (known) return { noRawat: known.noRawat, tglDaftar }
+  // The hub's rule (clinic/index.ts registerVisit): a card it never read is registered only as BPJS `unverified`.
+  // Checked here against what the desk knows the hub read, so a replay the hub must refuse never holds the chain.
+  const seen = recalled<{ patient: unknown }>(db, 'card', input.noKartu)?.value.patient != null || today.some((r) => r.noKartu === input.noKartu)
+  if (!seen && !(input.penjamin !== 'umum' && input.unverified === true)) {
+    throw new AppError('NOT_FOUND', msg('reg.checkFirst'), [fieldError('noKartu', msg('reg.notChecked'))])
+  }
   return writeTx(db, () => {
     const mine = db.prepare('SELECT local_id, hub_no_rawat FROM desk_visits WHERE no_kartu = ? AND kd_poli = ? AND tgl_daftar = ?').get(input.noKartu, input.kdPoli, tglDaftar) as
       | { local_id: string; hub_no_rawat: string | null }

@@ -155,7 +155,7 @@ describe('payloads the clinic queues', () => {
     queueEveryKind()
     queueCorrections()
     // A desk's outbox (its own database in real use): a visit started while the hub was away, and its examination.
-    examineOffline(db, 'desk-1', 'dokter', { ...examinationInput(registerOffline(db, 'desk-1', 'dokter', registrationInput('0009999000077')).noRawat) })
+    examineOffline(db, 'desk-1', 'dokter', { ...examinationInput(registerOffline(db, 'desk-1', 'dokter', registrationInput('0009999000077', { unverified: true })).noRawat) })
     const rows = storedRows()
     expect(new Set(rows.map((r) => r.operation))).toEqual(new Set(ALL))
     for (const r of rows) {
