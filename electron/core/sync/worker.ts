@@ -155,12 +155,24 @@ export class TargetWorker {
       if (free <= 0) return
       const now = this.now()
       const heads = this.store.readyHeads(this.target, now, free).filter((job) => !this.running.has(job.chainKey))
-      // Every chain this scan found is locked in one transaction (one fsync, not one per chain); the scan itself is a
-      // read, so an idle poll takes no write lock.
-      const claimed = heads.length === 0 ? [] : writeTx(this.db, () => heads.filter((job) => this.store.tryLock(job.chainKey, now)))
-      for (const job of claimed) {
+      // Every chain this scan found is locked, and its head marked in flight, in one transaction (one fsync, not two
+      // per chain), so the heads are sent at once, from this call; a head that must be reconciled first is not marked.
+      // The scan itself is a read, so an idle poll takes no write lock.
+      const claimed =
+        heads.length === 0
+          ? []
+          : writeTx(this.db, () =>
+              heads
+                .filter((job) => this.store.tryLock(job.chainKey, now))
+                .map((job): NextStep => {
+                  if (job.status === 'in_flight' || job.needsReconcile) return { job, markedAt: null }
+                  this.store.markInFlight(job.id, now)
+                  return { job, markedAt: now }
+                }),
+            )
+      for (const { job, markedAt } of claimed) {
         this.running.add(job.chainKey)
-        void this.runChain(job)
+        void this.runChain({ job, markedAt })
           // The unlock joins the group commit of the chain's last outcome or of the next turn's writes. Until it is
           // committed the chain still counts as running, so stop() waits for it.
           .finally(() => this.commits.run(() => this.store.unlock(job.chainKey)))
@@ -192,8 +204,8 @@ export class TargetWorker {
     })
   }
 
-  private async runChain(first: OutboxJob): Promise<void> {
-    let step: NextStep | undefined = { job: first, markedAt: null }
+  private async runChain(first: NextStep): Promise<void> {
+    let step: NextStep | undefined = first
     // A job already marked in flight is sent even if the worker began to stop or pause meanwhile: its mark says it is
     // on its way, and stop() waits for jobs in flight (an offline remote fails it like any other send).
     while (step && (step.markedAt !== null || (!this.stopped && !this.paused))) step = await this.runJob(step)
