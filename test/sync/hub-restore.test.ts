@@ -44,6 +44,11 @@ interface Pc {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Failed attempts by error code (for the log: a transient failure waits a minute at the hub's real backoff). */
+const errorCodes = (db: DB) =>
+  Object.fromEntries(
+    (db.prepare("SELECT coalesce(error_code, outcome) AS code, count(*) AS n FROM outbox_attempts WHERE outcome IN ('transient', 'permanent', 'ambiguous') GROUP BY 1").all() as { code: string; n: number }[]).map((r) => [r.code, r.n]),
+  )
 
 /** Runs a hub command on `pc` to its end (bounded), stdin given; returns stdout. */
 function run(pc: Pc, args: string[], stdin: string, timeoutMs = 90_000): Promise<string> {
@@ -231,6 +236,7 @@ describe('a hub restored from its backup on another PC finishes the day without 
     copyDb.close()
     expect(waiting.length).toBeGreaterThan(0)
     // Two more visits at the old hub after that copy: the restored hub will not know them, though the old hub sends them.
+    const started = Date.now()
     const late = await work(desk(oldHub.url), slots.slice(MORNING, MORNING + LATE))
     const lateRecorded = () =>
       (oldDb.prepare(`SELECT count(*) AS n FROM outbox o JOIN examinations e ON e.ledger_visit_id = o.entity_id WHERE o.operation = 'Visit:Record' AND o.status = 'done' AND e.no_rawat IN (${late.map(() => '?').join(',')})`).get(...late) as { n: number }).n
@@ -243,7 +249,7 @@ describe('a hub restored from its backup on another PC finishes the day without 
     await oldHub.exited
     const sentAfterCopy = sentSinceCopy()
     const inFlightAtKill = inFlight()
-    console.log(`old hub killed: ${sentAfterCopy} of the copy's ${waiting.length} waiting jobs sent after it, ${inFlightAtKill} in flight; outbox ${JSON.stringify(outboxCounts(oldDb))}`)
+    console.log(`old hub killed ${((Date.now() - started) / 1000).toFixed(1)} s after the copy: ${sentAfterCopy} of the copy's ${waiting.length} waiting jobs sent after it, ${inFlightAtKill} in flight; outbox ${JSON.stringify(outboxCounts(oldDb))} ${JSON.stringify(errorCodes(oldDb))}`)
     expect(sentAfterCopy).toBeGreaterThan(0)
     expect(inFlightAtKill).toBeGreaterThan(0)
     expect(lateRecorded()).toBe(LATE)
@@ -263,12 +269,13 @@ describe('a hub restored from its backup on another PC finishes the day without 
     const drainBy = Date.now() + 150_000
     while (runnable(newDb) > 0 && Date.now() < drainBy) await sleep(250)
     const counts = outboxCounts(newDb)
+    const drainS = ((Date.now() - drainBy + 150_000) / 1000).toFixed(1)
     const visits = newDb
       .prepare('SELECT r.no_rawat AS noRawat, r.no_kartu AS noKartu, r.kd_poli AS kdPoli, r.tgl_daftar AS tglDaftar, e.ledger_visit_id AS visitId, e.claim_id AS claimId FROM registrations r JOIN examinations e USING (no_rawat)')
       .all() as QueuedVisit[]
     const reconciled = (newDb.prepare("SELECT count(*) AS n FROM outbox_attempts WHERE outcome = 'reconciled'").get() as { n: number }).n
     const report = await deliveryReport(sim.state(), visits)
-    console.log(`restored hub: ${visits.length} visits, ${reconciled} jobs reconciled instead of sent, outbox ${JSON.stringify(counts)}, losses ${report.losses}, duplicates ${report.duplicates}`)
+    console.log(`restored hub: drained in ${drainS} s, ${visits.length} visits, ${reconciled} jobs reconciled instead of sent, outbox ${JSON.stringify(counts)} ${JSON.stringify(errorCodes(newDb))}, losses ${report.losses}, duplicates ${report.duplicates}`)
     expect(visits).toHaveLength(MORNING + AFTERNOON)
     // The late visits are lost at the hub, and their numbers (their ledger and SATUSEHAT ids) are not given again:
     // the afternoon's numbers start above 5000 (clinic/no-rawat.ts). Given again, their ledger visits would be refused.
