@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { contract, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
+import { contract, type OutboxFilter, type OutboxRow, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
 import { CredentialStore, lazyKeytar } from '../credentials'
 import { isEncryptedDatabase, openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
 import { zodFields } from '../ipc/dispatch'
 import type { Logger } from '../log'
+import { cancel, listOutbox, outboxDetail, resend } from '../sync/admin'
 import { OutboxStore } from '../sync/outbox'
 import type { Scheduler } from '../sync/scheduler'
 import { TargetWorker } from '../sync/worker'
@@ -138,6 +139,10 @@ export class DeskNode {
    */
   async call(channel: string, input: unknown, session: string | undefined): Promise<Answer> {
     if (isOfflineWrite(channel) && this.waiting() > 0) return this.offline(channel, input, session)
+    if (channel.startsWith('outbox.')) {
+      const own = this.ownOutbox(channel, input, session)
+      if (own) return own
+    }
     const answer = await this.client.call(channel, withHubIds(this.db, input), session)
     const r = answer.result
     if (!r.ok && r.error.code === 'UNAVAILABLE' && r.error.key === 'hub.unreachable') {
@@ -151,7 +156,51 @@ export class DeskNode {
       const status = r.value as SyncStatus
       return ok({ ...status, targets: [...status.targets, deskHubStatus(this.db, true)] })
     }
+    if (channel === 'outbox.list' && r.ok && (input as OutboxFilter | null)?.target !== undefined && (input as OutboxFilter).target !== 'hub') return answer
+    if (channel === 'outbox.list' && r.ok) {
+      // The desk's own jobs beside the hub's, under negative ids (see ownOutbox), newest first as the hub's.
+      const mine = listOutbox(this.db, { ...(input as OutboxFilter), target: 'hub' }).map(deskRow)
+      return ok([...mine, ...(r.value as OutboxRow[])])
+    }
     return answer
+  }
+
+  /**
+   * The admin's outbox page at a desk also shows the desk's own `hub` jobs (a refused replay waits for a person and
+   * holds the desk's later ones), under negative ids so they cannot be taken for the hub's: detail, resend and cancel
+   * of a negative id act on desk.db, the rest goes to the hub. Admins only (the role the hub last named for this
+   * session); null when the call has nothing of the desk's.
+   */
+  private ownOutbox(channel: string, input: unknown, session: string | undefined): Answer | null {
+    const ids = channel === 'outbox.detail' ? [(input as { id?: unknown })?.id] : ((input as { ids?: unknown })?.ids as unknown[] | undefined)
+    const own = Array.isArray(ids) ? ids.filter((id): id is number => typeof id === 'number' && id < 0) : []
+    if (own.length === 0 || channel === 'outbox.list') return null
+    const user = session ? this.users.get(tokenKey(session)) : undefined
+    if (!user) return refused(new AppError('UNAUTHENTICATED', msg('auth.signInFirst')))
+    if (user.role !== 'admin') return refused(new AppError('FORBIDDEN', msg('auth.forbidden')))
+    if (own.length !== ids!.length) return refused(new AppError('INVALID_INPUT', msg('err.invalidInput')))
+    try {
+      const local = own.map((id) => -id)
+      if (channel === 'outbox.detail') {
+        return ok(deskRow(outboxDetail(this.db, local[0]!)))
+      }
+      if (channel === 'outbox.resend') {
+        const r = resend(this.db, local, user.username)
+        this.worker.kick()
+        return ok({ ...r, resent: r.resent.map((id) => -id) })
+      }
+      if (channel === 'outbox.cancel') {
+        const reason = String((input as { reason?: unknown }).reason ?? '').trim()
+        if (reason.length < 3) return refused(new AppError('INVALID_INPUT', msg('err.invalidInput')))
+        const r = cancel(this.db, local, user.username, reason)
+        this.worker.kick()
+        return ok({ cancelled: r.cancelled.map((id) => -id) })
+      }
+      return null
+    } catch (err) {
+      if (err instanceof AppError) return refused(err)
+      throw err
+    }
   }
 
   /** Keeps what the desk will need offline from an answer of the hub. */
@@ -304,6 +353,11 @@ export class DeskNode {
       }
     }
   }
+}
+
+/** A row of the desk's own outbox as the admin page sees it at a desk: its ids negated (DeskNode.ownOutbox). */
+function deskRow<T extends Pick<OutboxRow, 'id' | 'blockedBy'>>(row: T): T {
+  return { ...row, id: -row.id, blockedBy: row.blockedBy ? { ...row.blockedBy, id: -row.blockedBy.id } : null }
 }
 
 function isOfflineWrite(channel: string): channel is keyof typeof OFFLINE_WRITES {

@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { tempDir } from '../../../test/helpers/tmp'
-import type { PatientCheck, RegistrationRow, SyncStatus } from '../../contract'
+import type { OutboxRow, PatientCheck, RegistrationRow, SyncStatus } from '../../contract'
 import { createCore, type Core } from '../app'
 import { AuthService } from '../auth'
+import { totpAt } from '../auth/totp'
 import { registerVisit } from '../clinic'
 import { createHandlers } from '../ipc/handlers'
 import { createLogger } from '../log'
@@ -205,5 +206,24 @@ describe('a desk while its hub is away', () => {
     ])
     expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(0)
     expect(count('SELECT count(*) AS n FROM registrations')).toBe(0)
+
+    // The admin's outbox page at this desk lists the desk's own jobs under negative ids; the clinician cannot act on them.
+    expect((await desk.call('outbox.cancel', { ids: [-1], reason: 'pengguna dinonaktifkan' }, session)).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    // An admin session made at the hub (a fixed seal key for the authenticator); the desk learns its user from auth.me.
+    const sealed = new AuthService(core.db, async () => Buffer.alloc(32, 7))
+    const made = await sealed.createUser('admin1', 'rahasia-admin-satu', 'admin', 'now')
+    const admin = (await sealed.login('admin1', 'rahasia-admin-satu', totpAt(made.enrolment?.secret ?? '', Date.now()), 'unit')).token
+    expect((await desk.call('auth.me', {}, admin)).result).toMatchObject({ ok: true, value: { user: { username: 'admin1', role: 'admin' } } })
+    const listed = (await desk.call('outbox.list', {}, admin)).result as { ok: true; value: OutboxRow[] }
+    expect(listed.value.filter((r) => r.target === 'hub').map((r) => [r.id, r.status, r.blockedBy?.id ?? null])).toEqual([
+      [-2, 'pending', -1],
+      [-1, 'failed_permanent', null],
+    ])
+    expect((await desk.call('outbox.detail', { id: -1 }, admin)).result).toMatchObject({ ok: true, value: { id: -1, operation: 'hub.call', lastErrorCode: 'HUB_REFUSED' } })
+    // The user is enabled again: a resend goes through, and the examination behind it follows, in order.
+    core.db.prepare("UPDATE users SET disabled_at = NULL WHERE username = 'dokter'").run()
+    expect((await desk.call('outbox.resend', { ids: [-1] }, admin)).result).toMatchObject({ ok: true, value: { resent: [-1] } })
+    await until(() => desk.waiting() === 0)
+    expect(core.db.prepare('SELECT channel FROM hub_applied ORDER BY rowid').all()).toEqual([{ channel: 'registration.create' }, { channel: 'examination.save' }])
   })
 })
