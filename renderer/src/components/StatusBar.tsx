@@ -77,7 +77,8 @@ function TargetItem({ status }: { status: TargetStatus }) {
           <dt>{t('sync.pending')}</dt>
           <dd>{status.pending}</dd>
         </div>
-        {status.inFlight > 0 && (
+        {/* While sending, "Mengirim n" above already counts these: repeating them here cut the lane at 1366 px. */}
+        {status.inFlight > 0 && stalled && (
           <div>
             <dt>{t('sync.inFlight')}</dt>
             <dd>{status.inFlight}</dd>
@@ -94,18 +95,22 @@ function TargetItem({ status }: { status: TargetStatus }) {
           <dt>{t('sync.failed')}</dt>
           <dd>{status.failed}</dd>
         </div>
-        <div>
-          <dt title={t('sync.lastSuccess')}>{t('sync.lastOk')}</dt>
-          <dd>
-            {status.lastSuccessAt === null ? (
-              t('sync.never')
-            ) : (
+        {status.lastSuccessAt === null ? (
+          // "Berhasil belum pernah" read as broken Indonesian: one plain phrase, its label kept for screen readers.
+          <div>
+            <dt className="sr-only">{t('sync.lastSuccess')}</dt>
+            <dd>{t('sync.neverSent')}</dd>
+          </div>
+        ) : (
+          <div>
+            <dt title={t('sync.lastSuccess')}>{t('sync.lastOk')}</dt>
+            <dd>
               <time dateTime={new Date(status.lastSuccessAt).toISOString()} title={dateTime(locale, status.lastSuccessAt)}>
                 {relativeTime(locale, status.lastSuccessAt, now)}
               </time>
-            )}
-          </dd>
-        </div>
+            </dd>
+          </div>
+        )}
       </dl>
     </li>
   )

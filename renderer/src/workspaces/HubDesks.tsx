@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Output } from '../../../electron/contract'
 import { groupedFingerprint } from '../../../electron/contract/fingerprint'
 import { ApiError, asApiError, call } from '../api'
@@ -22,6 +22,17 @@ export function HubDesks() {
   const [error, setError] = useState<ApiError | null>(null)
   const [done, setDone] = useState<string | null>(null)
   const codeRef = useRef<HTMLElement>(null)
+  const desksRef = useRef<HTMLHeadingElement>(null)
+  // Focus moves after the DOM shows the result (a frame requested inside the call could run before React rendered it,
+  // and the pressed button, disabled while busy or removed after a revoke, had dropped focus to the body).
+  // The code is what the admin reads out or types at the desk: focused, a screen reader says it too.
+  useEffect(() => {
+    if (code) codeRef.current?.focus()
+  }, [code])
+  // After a revoke the confirming row's buttons are gone: back to the list, whose status line says what happened.
+  useEffect(() => {
+    if (done) desksRef.current?.focus()
+  }, [done])
 
   if (status.error?.code === 'FORBIDDEN' || status.error?.code === 'UNAUTHENTICATED') return null
   const s = status.value
@@ -41,8 +52,6 @@ export function HubDesks() {
   const newCode = () =>
     run(async () => {
       setCode(await call('hub.pairingCode', {}))
-      // The code is what the admin reads out or types at the desk: focus it, so a screen reader says it too.
-      requestAnimationFrame(() => codeRef.current?.focus())
     })
   const revoke = (id: string, name: string) =>
     run(async () => {
@@ -82,7 +91,7 @@ export function HubDesks() {
                   {t('hub.codeValid', { time: clock(locale, code.expiresAt) })}
                 </p>
               )}
-              <h3 id="hub-desks-title">{t('hub.desks')}</h3>
+              <h3 id="hub-desks-title" ref={desksRef} tabIndex={-1}>{t('hub.desks')}</h3>
               {s.desks.length === 0 ? (
                 <p>{t('hub.noDesks')}</p>
               ) : (
@@ -115,7 +124,8 @@ export function HubDesks() {
                                 </button>
                               </span>
                             ) : (
-                              <button type="button" onClick={() => setConfirming(d.id)}>
+                              // Destructive (the desk is cut off at its next call): styled as such, not as the primary action.
+                              <button type="button" className="danger" onClick={() => setConfirming(d.id)}>
                                 {t('hub.revoke')}
                               </button>
                             ))}
@@ -192,9 +202,15 @@ function HubSelfFacts({ hub }: { hub: NonNullable<Output<'hub.status'>['hub']> }
         <div>
           <dt>{t('hub.lastBackup')}</dt>
           <dd data-testid="hub-backup">
-            {hub.backup === null
-              ? t('hub.backupNone')
-              : t(hub.backup.ok ? 'hub.backupAt' : 'hub.backupFailedAt', { time: dateTime(locale, hub.backup.at), dir: hub.backup.dir })}
+            {hub.backup === null ? (
+              // Staff words first; the exact flag, for whoever runs the hub, in a smaller hint.
+              <>
+                {t('hub.backupNone')}
+                <small className="hint-line">{t('hub.backupNoneHint')}</small>
+              </>
+            ) : (
+              t(hub.backup.ok ? 'hub.backupAt' : 'hub.backupFailedAt', { time: dateTime(locale, hub.backup.at), dir: hub.backup.dir })
+            )}
           </dd>
         </div>
       </dl>
