@@ -16,6 +16,11 @@ import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, re
 
 /** The desk's own database file in its data folder (encrypted with the desk's own keychain key). */
 const DESK_DB_FILE = 'desk.db'
+/**
+ * desk_cache key of the hub's app.info answer, kept under kind `reference` (the migration's CHECK names three kinds;
+ * app.info is as slow-changing as the reference lists and refreshed with them).
+ */
+const APP_INFO_KEY = 'app.info'
 /** How often a connected desk re-reads its caches besides each change-feed wake (issue 16: every 5 min). */
 const CACHE_REFRESH_MS = 5 * 60 * 1000
 
@@ -225,6 +230,8 @@ export class DeskNode {
     }
     if (channel === 'registration.today') remember(this.db, 'today', '', r.value)
     if (channel === 'reference.lists') remember(this.db, 'reference', '', r.value)
+    // The page's first read after signing in (facility name, kdPPK, locale): without it a reload cannot start.
+    if (channel === 'app.info') remember(this.db, 'reference', APP_INFO_KEY, r.value)
   }
 
   /** The desk's answer while the hub is away (see the class comment). */
@@ -258,9 +265,9 @@ export class DeskNode {
       }
       if (channel === 'registration.today') return ok(this.todayOffline())
       if (channel === 'registration.changes') return ok({ cursor: `offline:${Date.now()}`, full: true, rows: this.todayOffline(), gone: [] })
-      if (channel === 'reference.lists') {
-        const lists = recalled(this.db, 'reference', '')
-        if (lists) return ok(lists.value)
+      if (channel === 'reference.lists' || channel === 'app.info') {
+        const cached = recalled(this.db, 'reference', channel === 'app.info' ? APP_INFO_KEY : '')
+        if (cached) return ok(cached.value)
       }
       throw new AppError('UNAVAILABLE', msg('hub.offlineRefused'))
     } catch (err) {
@@ -321,7 +328,7 @@ export class DeskNode {
   async refresh(): Promise<void> {
     const session = this.refreshSession
     if (!session) return
-    for (const channel of ['registration.today', 'reference.lists'] as const) {
+    for (const channel of ['registration.today', 'reference.lists', 'app.info'] as const) {
       const answer = await this.client.call(channel, {}, session)
       if (answer.result.ok) this.learn(channel, {}, answer, session)
       else if (answer.result.error.key === 'hub.unreachable') return this.worker.observe(false)

@@ -151,6 +151,25 @@ describe('a desk while its hub is away', () => {
     expect(desk.waiting()).toBe(0)
   })
 
+  it('a page reloaded while the hub is away starts from the cache: auth.me, app.info, reference lists, today and status', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    // What the page asks while signed in with the hub there (App.tsx, reference.tsx, the today list).
+    const info = (await desk.call('app.info', {}, session)).result as { ok: true; value: { kdPPK: string | null } }
+    expect(info).toMatchObject({ ok: true, value: { kdPPK: '0199B001' } })
+    await desk.call('reference.lists', {}, session)
+    await desk.call('registration.today', {}, session)
+    await hub!.close()
+    hub = null
+    // F5: the same session cookie, every start-up read of the page, in its order.
+    expect((await desk.call('auth.me', {}, session)).result).toMatchObject({ ok: true, value: { user: { username: 'dokter' } } })
+    expect((await desk.call('app.info', {}, session)).result).toEqual(info)
+    expect((await desk.call('reference.lists', {}, session)).result).toMatchObject({ ok: true })
+    expect((await desk.call('registration.changes', { cursor: null }, session)).result).toMatchObject({ ok: true, value: { full: true, rows: [] } })
+    expect((await desk.call('sync.status', {}, session)).result).toMatchObject({ ok: true, value: { targets: [{ target: 'hub', online: false }] } })
+    // Not for someone who is not signed in here.
+    expect((await desk.call('app.info', {}, 'another-token')).result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+  })
+
   it('an answer lost after the hub applied the call: the resend gets the first answer and the hub writes nothing again', async () => {
     const deskDb = openDatabase(join(deskDir.dir, 'lossy.db'))
     const client = new HubClient(deskDir.dir, readDeskPairing(deskDir.dir)!)
