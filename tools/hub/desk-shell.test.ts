@@ -7,7 +7,7 @@ import { createCore, type Core } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
 import { totpAt } from '../../electron/core/auth/totp'
 import { pairDesk, readDeskPairing } from '../../electron/core/hub/desk'
-import { createPairingCode, setDeploymentMode } from '../../electron/core/hub/registry'
+import { createPairingCode, revokeDesk, setDeploymentMode } from '../../electron/core/hub/registry'
 import { startHubServer, type HubServer } from '../../electron/core/hub/server'
 import { createHandlers } from '../../electron/core/ipc/handlers'
 import { createLogger } from '../../electron/core/log'
@@ -81,6 +81,46 @@ describe('desk shell: this desk in hub.status', () => {
     expect(raw).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/)
     // Pengaturan shows it grouped, the form npm run hub prints: 16 groups of 4 upper-case hex digits.
     expect(groupedFingerprint(pairing.hubFingerprint)).toMatch(/^([0-9A-F]{4} ){15}[0-9A-F]{4}$/)
+  })
+
+  const page = async () => (await fetch(desk.url)).text()
+  const pair = async (form: Record<string, string>) => {
+    const res = await fetch(new URL('/pair', desk.url), { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' })
+    return { status: res.status, html: await res.text() }
+  }
+  const value = (html: string, id: string) => / value="([^"]*)"/.exec(new RegExp(`id="${id}"[^>]*>`).exec(html)?.[0] ?? '')?.[1] ?? ''
+  const focused = (html: string) => /id="(\w+)"[^>]*autofocus/.exec(html)?.[1]
+
+  it('a revoked desk gets its pairing form again with the reason; a new code pairs it again under a new id, and a failed attempt keeps desk.json', async () => {
+    const old = readDeskPairing(deskDir.dir)!
+    expect(await page()).not.toContain('action="/pair"')
+    revokeDesk(core.db, old.deskId)
+    expect((await status(tokens.admin)).body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'hub.deskRefused' } })
+    const form = await page()
+    expect(form).toContain('action="/pair"')
+    expect(form).toContain('Hub menolak meja ini')
+    // A wrong code: refused, the old pairing untouched, the address and name kept, the code empty and focused.
+    const hubAddress = hub.url.replace('https://', '').replace(/\/$/, '')
+    const wrong = await pair({ hub: hubAddress, code: 'AAAAA-AAAAA', name: 'Poli Umum 2' })
+    expect(wrong.status).toBe(403)
+    expect(readDeskPairing(deskDir.dir)).toEqual(old)
+    expect([value(wrong.html, 'hub'), value(wrong.html, 'code'), value(wrong.html, 'name'), focused(wrong.html)]).toEqual([hubAddress, '', 'Poli Umum 2', 'code'])
+    // A new code from the admin: paired again, a new desk id, and the app is served again and answers.
+    const again = await pair({ hub: hubAddress, code: createPairingCode(core.db, hub.fingerprint).code, name: 'Poli Umum 2' })
+    expect(again.status).toBe(303)
+    const now = readDeskPairing(deskDir.dir)!
+    expect(now.deskId).not.toBe(old.deskId)
+    expect(now.deskName).toBe('Poli Umum 2')
+    expect(await page()).not.toContain('action="/pair"')
+    expect((await status(tokens.admin)).body).toMatchObject({ ok: true, value: { thisDesk: { deskId: now.deskId } } })
+  })
+
+  it('a hub that does not answer: a plain message with the address typed, no errno text; address and name kept, the address focused', async () => {
+    const failed = await pair({ hub: '127.0.0.1:1', code: 'AAAAA-AAAAA', name: 'Loket 1' })
+    expect(failed.status).toBe(403)
+    expect(failed.html).toContain('Hub di 127.0.0.1:1 tidak menjawab')
+    expect(failed.html).not.toMatch(/ECONNREFUSED|connect /)
+    expect([value(failed.html, 'hub'), value(failed.html, 'code'), value(failed.html, 'name'), focused(failed.html)]).toEqual(['127.0.0.1:1', '', 'Loket 1', 'hub'])
   })
 
   it('adds nothing to a refused answer: a counter user sees neither the hub nor this desk', async () => {

@@ -55,6 +55,12 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
   const existing = readDeskPairing(options.dataDir)
   const open = (pairing: DeskPairing) => openDeskNode({ dataDir: options.dataDir, pairing, log: options.log })
   let hub: DeskNode | null = existing ? await open(existing) : null
+  /**
+   * Set when the hub refused this desk (revoked, or a hub that no longer knows it: FORBIDDEN hub.deskRefused): the
+   * page then gets the pairing form again, with that reason, and a new code from the admin pairs it again. desk.json
+   * and desk.db stay as they are until a pairing succeeds (docs/hub.md "A revoked desk").
+   */
+  let refusal: string | null = null
   let port = 0
 
   const server = createServer((req, res) => {
@@ -73,7 +79,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     if (pathname === '/rpc' && req.method === 'POST') return rpc(req, res)
     if (pathname === '/pair' && req.method === 'POST') return pair(req, res)
-    if (!hub) return send(res, 200, 'text/html; charset=utf-8', pairingPage(null), pairingHeaders)
+    if (!hub || refusal) return send(res, 200, 'text/html; charset=utf-8', pairingPage({ error: refusal, focus: 'hub' }), pairingHeaders)
     if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript)
     const file = resolveStaticPath(options.rendererDir, pathname)
     const info = file ? await stat(file).catch(() => null) : null
@@ -94,6 +100,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const session = cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c))
     const answer = await hub.call(parsed.channel, parsed.input, session.token())
     if (answer.session !== undefined) session.set(answer.session)
+    if (!answer.result.ok && answer.result.error.code === 'FORBIDDEN' && answer.result.error.key === 'hub.deskRefused') refusal = bilingual(answer.result.error.key, {})
     json(res, 200, parsed.channel === 'hub.status' ? withThisDesk(answer.result, hub.pairing) : answer.result)
   }
 
@@ -103,15 +110,21 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const code = form.get('code') ?? ''
     const name = (form.get('name') ?? '').trim().slice(0, 60)
     try {
-      if (!hubUrl || !name) throw new AppError('INVALID_INPUT', msg('hub.pairBadCode'))
+      if (!hubUrl || !code.trim() || !name) throw new AppError('INVALID_INPUT', msg('hub.pairMissing'))
+      // desk.json is rewritten only by a pairing that succeeded (pairDesk writes it last): a failed one keeps the old.
       const pairing = await pairDesk(options.dataDir, hubUrl.includes('://') ? hubUrl : `https://${hubUrl}`, code, name)
       await hub?.stop()
       hub = await open(pairing)
+      refusal = null
       res.writeHead(303, { ...headers, Location: '/' })
       res.end()
     } catch (err) {
-      const text = err instanceof AppError ? `${formatServerMessage('id', err.key, err.params)} / ${formatServerMessage('en', err.key, err.params)}` : String(err)
-      send(res, 403, 'text/html; charset=utf-8', pairingPage(text), pairingHeaders)
+      // No errno text (ECONNREFUSED …) for whoever sets the desk up: the address they typed, and what to check.
+      const e = err instanceof AppError && err.key !== 'hub.unreachable' ? err : new AppError('UNAVAILABLE', msg('hub.pairUnreachable', { address: hubUrl }))
+      const text = !hubUrl || !code.trim() || !name ? bilingual('hub.pairMissing', {}) : bilingual(e.key, e.params)
+      // The address and name stay filled (never the code); the field to fix has the focus.
+      const focus = !hubUrl ? 'hub' : !name ? 'name' : e.key === 'hub.pairUnreachable' || e.key === 'hub.pinMismatch' ? 'hub' : 'code'
+      send(res, 403, 'text/html; charset=utf-8', pairingPage({ error: text, hub: hubUrl, name, focus }), pairingHeaders)
     }
   }
 
@@ -164,17 +177,26 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** The pairing form: no script and no style (the app's CSP applies), Bahasa Indonesia with English. */
-function pairingPage(error: string | null): string {
+/** A server message in Bahasa Indonesia, then English (the pairing form has no locale setting). */
+function bilingual(key: Parameters<typeof formatServerMessage>[1], params: Parameters<typeof formatServerMessage>[2]): string {
+  return `${formatServerMessage('id', key, params)} / ${formatServerMessage('en', key, params)}`
+}
+
+/**
+ * The pairing form: no script and no style (the app's CSP applies), Bahasa Indonesia with English. `hub` and `name`
+ * refill the fields after a failed attempt (never the code); `focus` names the field to fix (autofocus, no script).
+ */
+function pairingPage({ error, hub = '', name = '', focus }: { error: string | null; hub?: string; name?: string; focus: 'hub' | 'code' | 'name' }): string {
+  const af = (field: typeof focus) => (field === focus ? ' autofocus' : '')
   return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pasangkan meja / Pair this desk</title></head><body>
 <h1>Pasangkan meja dengan hub <small>/ Pair this desk with the hub</small></h1>
 <p>Admin hub membuat kode pemasangan sekali pakai (<code>npm run hub:admin -- code</code>). Masukkan alamat hub dan kode itu di sini.<br>
 <small>The hub admin makes a one-time pairing code. Enter the hub address and that code here.</small></p>
 ${error ? `<p role="alert" id="pair-error">${escape(error)}</p>` : ''}
 <form method="post" action="/pair">
-<p><label>Alamat hub / Hub address <input name="hub" id="hub" required placeholder="192.168.1.10:8443" autocomplete="off"></label></p>
-<p><label>Kode pemasangan / Pairing code <input name="code" id="code" required placeholder="XXXXX-XXXXX" autocomplete="off"></label></p>
-<p><label>Nama meja / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum"></label></p>
+<p><label>Alamat hub / Hub address <input name="hub" id="hub" required placeholder="192.168.1.10:8443" autocomplete="off" value="${escape(hub)}"${af('hub')}></label></p>
+<p><label>Kode pemasangan / Pairing code <input name="code" id="code" required placeholder="XXXXX-XXXXX" autocomplete="off"${af('code')}></label></p>
+<p><label>Nama meja / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum" value="${escape(name)}"${af('name')}></label></p>
 <p><button type="submit" id="pair">Pasangkan / Pair</button></p>
 </form></body></html>`
 }
