@@ -829,7 +829,20 @@ export const contract = {
     input: z.object({ cursor: z.string().max(40).nullable(), waitMs: z.number().int().min(0).max(10_000).default(0) }).strict(),
     output: RegistrationChanges,
   },
-  'examination.save': { input: ExaminationInput, output: z.object({ noRawat: z.string(), visitId: z.string(), referralId: z.string().nullable(), claimId: z.string().nullable() }) },
+  'examination.save': {
+    input: ExaminationInput,
+    output: z.object({
+      noRawat: z.string(),
+      visitId: z.string(),
+      referralId: z.string().nullable(),
+      claimId: z.string().nullable(),
+      /**
+       * Set by a desk only (core/hub/desk-node.ts): 'hub' when the hub stored it, 'desk' when it waits in the desk's
+       * outbox because the hub was away (that answer has only noRawat besides). Absent on a standalone PC or the hub.
+       */
+      savedAt: z.enum(['hub', 'desk']).optional(),
+    }),
+  },
   'print.slip': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintSlip },
   'print.rujukan': { input: z.object({ noRawat: z.string().min(1).max(40) }).strict(), output: PrintReferral },
   'reference.lists': { input: Empty, output: ReferenceLists },

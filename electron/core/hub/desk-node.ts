@@ -157,6 +157,7 @@ export class DeskNode {
     }
     this.worker.observe(true)
     this.learn(channel, input, answer, session)
+    if (channel === 'examination.save' && r.ok) return ok({ ...(r.value as object), savedAt: 'hub' })
     if (channel === 'sync.status' && r.ok) {
       const status = r.value as SyncStatus
       return ok({ ...status, targets: [...status.targets, deskHubStatus(this.db, true)] })
@@ -253,7 +254,7 @@ export class DeskNode {
         const value =
           channel === 'registration.create'
             ? registerOffline(this.db, this.deskId, user.username, input as { noKartu: string; kdPoli: string })
-            : examineOffline(this.db, this.deskId, user.username, input as { noRawat: string })
+            : { ...examineOffline(this.db, this.deskId, user.username, input as { noRawat: string }), savedAt: 'desk' }
         this.worker.kick()
         this.options.onChange?.()
         return ok(value)

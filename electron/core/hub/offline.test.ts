@@ -92,7 +92,8 @@ describe('a desk while its hub is away', () => {
     // A clinician starts the visit at the poli and examines it.
     const started = (await desk.call('registration.create', registrationInput(CARD, { keluhan: 'batuk' }), session)).result as { ok: true; value: { noRawat: string } }
     expect(started).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
-    expect((await desk.call('examination.save', examinationInput('desk-1'), session)).result).toMatchObject({ ok: true })
+    // The page says where it went: saved at this desk, sent when the hub is back.
+    expect((await desk.call('examination.save', examinationInput('desk-1'), session)).result).toMatchObject({ ok: true, value: { noRawat: 'desk-1', savedAt: 'desk' } })
     // A second examination of the same visit is refused here already; so is what needs the hub's live answer.
     expect((await desk.call('examination.save', examinationInput('desk-1'), session)).result).toMatchObject({ ok: false, error: { key: 'exam.alreadySaved' } })
     expect((await desk.call('registration.cancel', { noRawat: 'desk-1', reason: 'salah' }, session)).result).toMatchObject({
@@ -157,6 +158,10 @@ describe('a desk while its hub is away', () => {
     const info = (await desk.call('app.info', {}, session)).result as { ok: true; value: { kdPPK: string | null } }
     expect(info).toMatchObject({ ok: true, value: { kdPPK: '0199B001' } })
     await desk.call('reference.lists', {}, session)
+    // An examination saved while the hub answers was stored at the hub, and the page is told so.
+    const made = registerVisit(core.db, core.settings.get(), registrationInput(CARD), { userId: 'loket' })
+    expect((await desk.call('examination.save', examinationInput(made.noRawat), session)).result).toMatchObject({ ok: true, value: { noRawat: made.noRawat, savedAt: 'hub' } })
+    expect(count('SELECT count(*) AS n FROM examinations WHERE no_rawat = ?', made.noRawat)).toBe(1)
     await desk.call('registration.today', {}, session)
     await hub!.close()
     hub = null
@@ -164,7 +169,7 @@ describe('a desk while its hub is away', () => {
     expect((await desk.call('auth.me', {}, session)).result).toMatchObject({ ok: true, value: { user: { username: 'dokter' } } })
     expect((await desk.call('app.info', {}, session)).result).toEqual(info)
     expect((await desk.call('reference.lists', {}, session)).result).toMatchObject({ ok: true })
-    expect((await desk.call('registration.changes', { cursor: null }, session)).result).toMatchObject({ ok: true, value: { full: true, rows: [] } })
+    expect((await desk.call('registration.changes', { cursor: null }, session)).result).toMatchObject({ ok: true, value: { full: true, rows: [{ noRawat: made.noRawat }] } })
     expect((await desk.call('sync.status', {}, session)).result).toMatchObject({ ok: true, value: { targets: [{ target: 'hub', online: false }] } })
     // Not for someone who is not signed in here.
     expect((await desk.call('app.info', {}, 'another-token')).result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })

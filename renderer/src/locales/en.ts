@@ -287,6 +287,8 @@ export const en: Record<MessageKey, string> = {
   'exam.listEmpty': "No patients registered today.",
   'exam.pick': "Pick a patient from the list (arrow keys, Enter).",
   'exam.saved': "Examination {noRawat} saved on this computer; sending follows automatically.",
+  'exam.savedHub': "Examination {noRawat} saved at the hub; sending to PCare and the ledger follows automatically.",
+  'exam.savedDesk': "Examination {noRawat} saved at this desk; it goes to the hub once connected.",
   'exam.alreadyExamined': 'The examination for visit {noRawat} is already saved. The patient history is below.',
   'exam.cardRejected': 'Card refused by PCare: register again at the counter',
   'exam.cardNotFound': 'card not found',

@@ -285,6 +285,8 @@ export const id = {
   'exam.listEmpty': "Belum ada pasien terdaftar hari ini.",
   'exam.pick': "Pilih pasien dari daftar (panah atas/bawah, Enter).",
   'exam.saved': "Pemeriksaan {noRawat} tersimpan di komputer ini; pengiriman menyusul otomatis.",
+  'exam.savedHub': "Pemeriksaan {noRawat} tersimpan di hub; pengiriman ke PCare dan ledger menyusul otomatis.",
+  'exam.savedDesk': "Pemeriksaan {noRawat} tersimpan di meja ini; dikirim ke hub saat terhubung.",
   'exam.alreadyExamined': 'Pemeriksaan kunjungan {noRawat} sudah disimpan. Riwayat pasien ada di bawah.',
   'exam.cardRejected': 'Kartu ditolak PCare: daftar ulang di loket',
   'exam.cardNotFound': 'kartu tidak ditemukan',

@@ -32,6 +32,8 @@ export function Pemeriksaan() {
   const lists = useReferenceLists()
   const [selected, setSelected] = useState<Row | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
+  // Where a desk says the save went (examination.save's savedAt): at the hub, or queued at the desk while it is away.
+  const [savedAt, setSavedAt] = useState<'hub' | 'desk' | undefined>(undefined)
   // A saved examination reopened for a correction (only while that visit stays selected), and the last one corrected.
   const [editing, setEditing] = useState<{ noRawat: string; input: ExaminationInput; version: number } | null>(null)
   const [edited, setEdited] = useState<string | null>(null)
@@ -101,7 +103,8 @@ export function Pemeriksaan() {
         <div className="exam-main">
           {saved && (
             <p className="card registered" role="status" data-testid="exam-saved">
-              {t(edited === saved ? 'corr.edited' : 'exam.saved', { noRawat: saved })} <ReferralPrintButton noRawat={saved} />
+              {t(edited === saved ? 'corr.edited' : savedAt === 'hub' ? 'exam.savedHub' : savedAt === 'desk' ? 'exam.savedDesk' : 'exam.saved', { noRawat: saved })}{' '}
+              <ReferralPrintButton noRawat={saved} />
             </p>
           )}
           {selected ? (
@@ -136,7 +139,15 @@ export function Pemeriksaan() {
                   {t('exam.cardRejectedLong', { reason: current.verificationNote ?? t('exam.cardNotFound') })}
                 </p>
               ) : (
-                <ExamForm key={selected.noRawat} row={selected} lists={lists} onSaved={(n) => setSaved(n)} />
+                <ExamForm
+                  key={selected.noRawat}
+                  row={selected}
+                  lists={lists}
+                  onSaved={(n, at) => {
+                    setSaved(n)
+                    setSavedAt(at)
+                  }}
+                />
               )}
               <UnsentCard noRawat={selected.noRawat} jobs={unsent?.get(selected.noRawat)} />
               <History noKartu={selected.noKartu} refreshKey={saved} />
@@ -175,7 +186,8 @@ function ExamForm({
 }: {
   row: Row
   lists: Lists | null
-  onSaved: (noRawat: string) => void
+  /** `savedAt` only at a desk (examination.save's answer there). */
+  onSaved: (noRawat: string, savedAt?: 'hub' | 'desk') => void
   editing?: ExaminationInput
   editVersion?: number
   onStopEditing?: () => void
@@ -237,7 +249,7 @@ function ExamForm({
     try {
       const r = await call('examination.save', input)
       dispatch({ type: 'saved' })
-      onSaved(r.noRawat)
+      onSaved(r.noRawat, r.savedAt)
     } catch (err) {
       dispatch({ type: 'refused', error: asApiError(err) })
     }
