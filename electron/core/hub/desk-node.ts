@@ -261,6 +261,9 @@ export class DeskNode {
       }
       if (channel === 'patient.check') {
         const query = String((input as { query?: unknown } | null)?.query ?? '')
+        // A card number this desk never saw checked: no status to show, and the page offers what the desk can do,
+        // register it as unverified (checkMode 'unverified'; registerOffline accepts it; the hub checks it with PCare).
+        if (/^\d{13}$/.test(query) && !recalled(this.db, 'card', query)) return ok(this.unknownCard(query))
         const cached = cardOffline<PatientCheck>(this.db, query)
         return ok({ ...cached.value, source: 'cache', checkedAt: cached.value.checkedAt ?? cached.checkedAt, pcareError: 'hub unreachable' })
       }
@@ -275,6 +278,15 @@ export class DeskNode {
       if (err instanceof AppError) return refused(err)
       throw err
     }
+  }
+
+  /** The offline answer for a card number never checked at this desk: no status, and today's visits of it known here. */
+  private unknownCard(noKartu: string): PatientCheck {
+    const registeredToday = this.todayOffline()
+      .filter((r) => r.noKartu === noKartu && r.status !== 'cancelled')
+      .map((r) => ({ noRawat: r.noRawat, kdPoli: r.kdPoli, nmPoli: r.nmPoli }))
+    const ledger = { status: null, checkedAt: null, source: 'none' as const, error: 'hub unreachable', problem: null }
+    return { source: 'none', notFound: false, checkedAt: null, pcareError: 'hub unreachable', patient: null, ledger, registeredToday }
   }
 
   /** Today's list as last read from the hub, with the visits started here since and not yet in it. */

@@ -173,6 +173,16 @@ describe('a desk while its hub is away', () => {
     expect((await desk.call('sync.status', {}, session)).result).toMatchObject({ ok: true, value: { targets: [{ target: 'hub', online: false }] } })
     // Not for someone who is not signed in here.
     expect((await desk.call('app.info', {}, 'another-token')).result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    // A card number never checked here: no status, which the page reads as "register as unverified", and that works.
+    const stranger = '0009999000555'
+    expect((await desk.call('patient.check', { query: stranger }, session)).result).toEqual({
+      ok: true,
+      value: expect.objectContaining({ source: 'none', notFound: false, patient: null, checkedAt: null, registeredToday: [] }),
+    })
+    expect((await desk.call('registration.create', registrationInput(stranger, { unverified: true }), session)).result).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
+    expect((await desk.call('patient.check', { query: stranger }, session)).result).toMatchObject({ ok: true, value: { registeredToday: [{ noRawat: 'desk-1' }] } })
+    // A NIK never checked here cannot be registered offline (a visit needs the card number): the message says so.
+    expect((await desk.call('patient.check', { query: '3200000000000099' }, session)).result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', key: 'hub.offlineCardUnknown' } })
   })
 
   it('an answer lost after the hub applied the call: the resend gets the first answer and the hub writes nothing again', async () => {
