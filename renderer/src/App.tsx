@@ -53,7 +53,9 @@ export function App() {
         {loadError ? (
           <div role="alert" className="alert">
             <p>{t('app.loadFailed', { message: loadError.message })}</p>
-            <button type="button" onClick={loadInfo}>
+            {/* FORBIDDEN before any workspace is a desk the hub refuses (revoked): a full reload gets the desk shell's
+                pairing form again (tools/hub/desk-shell.ts); asking the same calls again would be refused again. */}
+            <button type="button" onClick={loadError.code === 'FORBIDDEN' ? () => window.location.reload() : loadInfo}>
               {t('app.retry')}
             </button>
           </div>
