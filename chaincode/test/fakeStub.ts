@@ -169,10 +169,17 @@ export class FakeStub {
   createCompositeKey(objectType: string, attributes: string[]): string { return createCompositeKey(objectType, attributes); }
   splitCompositeKey(key: string): { objectType: string | null; attributes: string[] } { return splitCompositeKey(key); }
 
-  async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
+  /** State rows under a partial composite key, in key order (from `from` on when given). */
+  private rowsUnder(objectType: string, attributes: string[], from = ''): [string, Uint8Array][] {
     const prefix = createCompositeKey(objectType, attributes);
     // LevelDB orders by bytes; all keys here are ASCII, where UTF-16 order is the same.
-    const rows = [...this.ledger.state.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.ledger.state.entries()]
+      .filter(([k]) => k.startsWith(prefix) && (from === '' || k >= from))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** An iterator over `rows` that the ledger counts as open until it is closed (tests check none is left open). */
+  private iteratorOver(rows: [string, Uint8Array][]) {
     const ledger = this.ledger;
     ledger.openIterators += 1;
     let i = 0;
@@ -194,6 +201,10 @@ export class FakeStub {
     };
   }
 
+  async getStateByPartialCompositeKey(objectType: string, attributes: string[]) {
+    return this.iteratorOver(this.rowsUnder(objectType, attributes));
+  }
+
   /**
    * As the peer (core/chaincode/handler.go): only in a read-only transaction; the page starts at `bookmark` when one
    * is given, and the answer's bookmark is the key after the page ('' when none is left).
@@ -201,31 +212,9 @@ export class FakeStub {
   async getStateByPartialCompositeKeyWithPagination(objectType: string, attributes: string[], pageSize: number, bookmark = '') {
     if (this.writes.size > 0) throw new Error('txSimulator: paginated queries are supported only in a read-only transaction');
     this.paginated = true;
-    const prefix = createCompositeKey(objectType, attributes);
-    const rows = [...this.ledger.state.entries()]
-      .filter(([k]) => k.startsWith(prefix) && (bookmark === '' || k >= bookmark))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = this.rowsUnder(objectType, attributes, bookmark);
     const page = rows.slice(0, pageSize);
-    const ledger = this.ledger;
-    ledger.openIterators += 1;
-    let i = 0;
-    let closed = false;
-    const iterator = {
-      async next(): Promise<IteratorResultKV> {
-        if (i < page.length) {
-          const [key, value] = page[i++];
-          return { value: { key, value }, done: false };
-        }
-        return { done: true };
-      },
-      async close(): Promise<void> {
-        if (!closed) {
-          closed = true;
-          ledger.openIterators -= 1;
-        }
-      },
-    };
-    return { iterator, metadata: { fetchedRecordsCount: page.length, bookmark: rows.length > pageSize ? rows[pageSize][0] : '' } };
+    return { iterator: this.iteratorOver(page), metadata: { fetchedRecordsCount: page.length, bookmark: rows.length > pageSize ? rows[pageSize][0] : '' } };
   }
 
   // --- private data ---

@@ -54,10 +54,9 @@ export interface ScanRow<T> {
   value: T;
 }
 
-/** Collects a partial composite key scan (sorted by key on LevelDB) and always closes the iterator. */
-export async function scan<T>(ctx: Context, objectType: string, attrs: string[]): Promise<ScanRow<T>[]> {
+/** Reads every row of a state iterator as parsed JSON with its key's attributes, and always closes it. */
+async function readRows<T>(ctx: Context, iterator: Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>): Promise<ScanRow<T>[]> {
   const rows: ScanRow<T>[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attrs);
   try {
     for (;;) {
       const res = await iterator.next();
@@ -73,6 +72,11 @@ export async function scan<T>(ctx: Context, objectType: string, attrs: string[])
   return rows;
 }
 
+/** Collects a partial composite key scan (sorted by key on LevelDB) and always closes the iterator. */
+export async function scan<T>(ctx: Context, objectType: string, attrs: string[]): Promise<ScanRow<T>[]> {
+  return readRows<T>(ctx, await ctx.stub.getStateByPartialCompositeKey(objectType, attrs));
+}
+
 /** One page of a partial composite key scan and where the next page starts ('' when this was the last). */
 export interface ScanPage<T> {
   rows: ScanRow<T>[];
@@ -84,21 +88,8 @@ export interface ScanPage<T> {
  * paginated range queries only in a read-only (evaluated) transaction; the peer's bookmark is the next key to read.
  */
 export async function scanPage<T>(ctx: Context, objectType: string, attrs: string[], pageSize: number, bookmark: string): Promise<ScanPage<T>> {
-  const rows: ScanRow<T>[] = [];
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, attrs, pageSize, bookmark);
-  try {
-    for (;;) {
-      const res = await iterator.next();
-      if (res.value && res.value.key) {
-        const { attributes } = ctx.stub.splitCompositeKey(res.value.key);
-        rows.push({ attributes, value: JSON.parse(decoder.decode(res.value.value)) as T });
-      }
-      if (res.done) break;
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { rows, bookmark: metadata.bookmark };
+  return { rows: await readRows<T>(ctx, iterator), bookmark: metadata.bookmark };
 }
 
 export async function indexForPatient(ctx: Context, noKartu: string, type: EntityType, id: string, sortKey: string, at: string): Promise<void> {
