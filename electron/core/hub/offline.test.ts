@@ -15,7 +15,7 @@ import { TargetWorker } from '../sync/worker'
 import { HubClient, pairDesk, readDeskPairing } from './desk'
 import { hubExecutor, registerOffline } from './offline'
 import { DeskNode } from './desk-node'
-import { createPairingCode } from './registry'
+import { createPairingCode, revokeDesk } from './registry'
 import { startHubServer, type HubServer } from './server'
 
 // Issue 16, Deliver 3 and 4: a real hub server and a real desk process object in one Node process. The hub is stopped
@@ -183,6 +183,39 @@ describe('a desk while its hub is away', () => {
     expect((await desk.call('patient.check', { query: stranger }, session)).result).toMatchObject({ ok: true, value: { registeredToday: [{ noRawat: 'desk-1' }] } })
     // A NIK never checked here cannot be registered offline (a visit needs the card number): the message says so.
     expect((await desk.call('patient.check', { query: '3200000000000099' }, session)).result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', key: 'hub.offlineCardUnknown' } })
+  })
+
+  it('a desk revoked with work queued: the old jobs are refused and kept for a person; paired again, new work reaches the hub under the new id', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    await desk.call('patient.check', { query: CARD }, session)
+    const port = hub!.port
+    await hub!.close()
+    hub = null
+    expect((await desk.call('registration.create', registrationInput(CARD), session)).result).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
+    const oldId = desk.deskId
+    revokeDesk(core.db, oldId)
+    await startHub(port)
+    const failed = () => desk.db.prepare("SELECT chain_key AS chain, status, last_error_code AS code, last_error_message AS message FROM outbox WHERE target = 'hub' ORDER BY id").all()
+    await until(() => (failed()[0] as { status: string }).status === 'failed_permanent')
+    expect(failed()).toEqual([{ chain: `hub:${oldId}`, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'hub.deskRefused' }])
+    expect(count('SELECT count(*) AS n FROM registrations')).toBe(0)
+
+    // Paired again with a new code: a new desk id on the same desk.db; the old job stays as it was, for the admin.
+    await desk.stop()
+    const pairing = await pairDesk(deskDir.dir, hub!.url, createPairingCode(core.db, hub!.fingerprint).code, 'Poli Umum')
+    expect(pairing.deskId).not.toBe(oldId)
+    desk = new DeskNode({ dataDir: deskDir.dir, pairing, log: quiet, pollMs: 50, probeMs: 100, refreshMs: 60_000 })
+    desk.start()
+    const again = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    // The offline visit is still the desk's (a second start of it is refused here); a visit at another poli goes through.
+    expect((await desk.call('registration.create', registrationInput(CARD), again)).result).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect((await desk.call('registration.create', registrationInput(CARD, { kdPoli: '002' }), again)).result).toMatchObject({ ok: true })
+    await until(() => count('SELECT count(*) AS n FROM hub_applied') === 1)
+    expect(core.db.prepare('SELECT desk_id FROM hub_applied').all()).toEqual([{ desk_id: pairing.deskId }])
+    expect(failed()).toEqual([
+      { chain: `hub:${oldId}`, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'hub.deskRefused' },
+      { chain: `hub:${pairing.deskId}`, status: 'done', code: null, message: null },
+    ])
   })
 
   it('an answer lost after the hub applied the call: the resend gets the first answer and the hub writes nothing again', async () => {

@@ -94,7 +94,8 @@ export function registerOffline(db: DB, deskId: string, user: string, input: Reg
       | undefined
     if (mine) throw new AppError('CONFLICT', msg('reg.duplicate', { noRawat: mine.hub_no_rawat ?? mine.local_id }))
     const deskSeq = nextDeskSeq(db, deskId)
-    const localId = `desk-${deskSeq}`
+    // Numbered over desk.db, not the chain: a desk paired again (new id, new chain from 1) keeps its old visits.
+    const localId = `desk-${(db.prepare("SELECT coalesce(max(CAST(substr(local_id, 6) AS INTEGER)), 0) + 1 AS n FROM desk_visits").get() as { n: number }).n}`
     db.prepare('INSERT INTO desk_visits (local_id, no_kartu, kd_poli, tgl_daftar, input, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
       localId,
       input.noKartu,
