@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, type WriteStream } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import type { Page, Request } from 'playwright-core'
+import type { Locator, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { formatServerMessage } from '../../electron/contract/messages'
 import { DEMO_ANTREAN_CREDENTIALS, DEMO_PCARE_CREDENTIALS } from '../../electron/core/demo'
@@ -21,7 +21,9 @@ import { type BrowserPage, closeAll, demoPeserta, openPage, repoRoot, requireBui
  * counter and the poli, each with its own data folder, keyring and port), each under tools/dev/with-keyring.sh with
  * its own FASKES_KEYRING_DIR. Debian Chromium drives each desk's page: pairing by keyboard, sign-in with hub accounts,
  * a registration that reaches the poli's list, an examination the hub delivers once to PCare and the ledger, a desk
- * SIGKILLed mid-send, a revoked desk, and a search of the desks' folders and keyrings for the hub's secrets.
+ * SIGKILLed mid-send, the hub SIGKILLed during the day while both desks work on (the merge of a counter's and a poli's
+ * offline registration of one card), a revoked desk, and a search of the desks' folders and keyrings for the hub's
+ * secrets.
  * The processes' output goes to test-results/e2e/hub-desks/*.log.
  */
 const active = demoPeserta().filter((p) => p.aktif)
@@ -191,6 +193,13 @@ async function pairByKeyboard(page: Page, url: string, code: string, deskName: s
   await page.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor({ timeout: 20_000 })
 }
 
+/** `npm run hub` on `port` (0: any) with the test's data folder and keyring, its engine on the simulator and the ledger. */
+const startHub = (port: number) =>
+  startProcess('hub', 'hub', 'hub', ['--host', '127.0.0.1', '--port', String(port), '--data-dir', hubDir], {
+    FASKES_DEMO_PCARE_URL: `http://127.0.0.1:${sim.port}`,
+    FASKES_DEMO_LEDGER_DIR: localRuntimeDir(repoRoot),
+  })
+
 /** Every file under `root`, recursively. */
 function filesUnder(root: string): string[] {
   return readdirSync(root).flatMap((name) => {
@@ -200,6 +209,47 @@ function filesUnder(root: string): string[] {
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true })
+
+/** The clinician opens the row by keyboard, fills the examination (vitals, doctor, a diagnosis, prognosis) and saves. */
+async function examine(p: Page, row: Locator): Promise<void> {
+  await row.focus()
+  await p.keyboard.press('Enter')
+  await p.locator('#ex-sistole').waitFor()
+  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
+  for (const [k, v] of Object.entries(vitals)) await p.locator(`#ex-${k}`).fill(v)
+  await expect.poll(() => p.locator('#ex-dokter option').count(), { timeout: 20_000 }).toBeGreaterThan(1)
+  await p.locator('#ex-dokter').selectOption({ index: 1 })
+  await p.locator('#ex-diag').fill('dengue')
+  await p.locator('#diag-list [role=option]').first().waitFor()
+  await p.keyboard.press('Enter')
+  await p.getByTestId('diagnosis').first().waitFor()
+  await p.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
+  await p.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
+  await p.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
+  await p.getByTestId('exam-saved').waitFor()
+}
+
+/** The counter checks a card through its page and waits for the patient's name. */
+async function checkCard(page: Page, card: { noKartu: string; nama: string }): Promise<void> {
+  await page.getByLabel('Nomor kartu BPJS atau NIK').fill(card.noKartu)
+  await page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
+  await expect.poll(() => page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(card.nama)
+}
+
+/** One channel through the page's own transport (tools/browser-shell/page.js: the desk's /rpc with the page's session). */
+async function invoke(page: Page, channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; key?: string } }> {
+  type Bridge = { faskes: { invoke(c: string, i: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; key?: string } }> } }
+  return page.evaluate(([c, i]) => (globalThis as unknown as Bridge).faskes.invoke(c as string, i), [channel, input] as const)
+}
+
+/** The `hub` lane of the desk's sync.status (its own outbox of calls for the hub), read through the page. */
+async function hubLane(page: Page): Promise<{ online: boolean | null; pending: number; inFlight: number; blocked: number; failed: number }> {
+  const r = await invoke(page, 'sync.status', {})
+  if (!r.ok) throw new Error(`sync.status: ${r.error?.code} ${r.error?.key ?? ''}`)
+  const lane = (r.value as { targets: { target: string; online: boolean | null; pending: number; inFlight: number; blocked: number; failed: number }[] }).targets.find((t) => t.target === 'hub')
+  if (!lane) throw new Error('sync.status has no hub lane')
+  return lane
+}
 
 beforeAll(async () => {
   requireBuiltRenderer()
@@ -213,10 +263,7 @@ beforeAll(async () => {
   // The hub's faskes (a fresh code: the ledger keeps earlier runs) and its two staff accounts, seeded in ITS keyring.
   mkdirSync(hubDir)
   await keyringTool('hub', ['seed', hubDir], { stdin: JSON.stringify({ settings: { faskesName: 'Puskesmas Hub E2E', kdPPK }, users: [COUNTER, CLINICIAN] }) })
-  hub = startProcess('hub', 'hub', 'hub', ['--host', '127.0.0.1', '--port', '0', '--data-dir', hubDir], {
-    FASKES_DEMO_PCARE_URL: `http://127.0.0.1:${sim.port}`,
-    FASKES_DEMO_LEDGER_DIR: localRuntimeDir(repoRoot),
-  })
+  hub = startHub(0)
   ;[counter, poli] = await pages
   ;[hubUrl, counterUrl, poliUrl] = (await Promise.all([hub.ready, counterDesk.ready, poliDesk.ready])).map((r) => r.url)
   counterPort = Number(new URL(counterUrl).port)
@@ -269,22 +316,7 @@ it('the counter registers; the poli desk lists the patient within 2 s, examines 
   expect(propagationMs).toBeLessThan(2000)
 
   // The clinician opens the patient by keyboard and saves the examination.
-  const p = poli.page
-  await row.focus()
-  await p.keyboard.press('Enter')
-  await p.locator('#ex-sistole').waitFor()
-  const vitals: Record<string, string> = { sistole: '120', diastole: '80', beratBadan: '55', tinggiBadan: '160', lingkarPerut: '70', respRate: '18', heartRate: '84', suhu: '37.2' }
-  for (const [k, v] of Object.entries(vitals)) await p.locator(`#ex-${k}`).fill(v)
-  await expect.poll(() => p.locator('#ex-dokter option').count(), { timeout: 20_000 }).toBeGreaterThan(1)
-  await p.locator('#ex-dokter').selectOption({ index: 1 })
-  await p.locator('#ex-diag').fill('dengue')
-  await p.locator('#diag-list [role=option]').first().waitFor()
-  await p.keyboard.press('Enter')
-  await p.getByTestId('diagnosis').first().waitFor()
-  await p.getByRole('button', { name: 'Tidak ada alergi (ketiganya)' }).click()
-  await p.locator('#ex-prognosa').selectOption({ label: 'Bonam (Baik)' })
-  await p.getByRole('button', { name: 'Simpan pemeriksaan' }).click()
-  await p.getByTestId('exam-saved').waitFor()
+  await examine(poli.page, row)
   // The counter's list follows the visit too (its status word comes from the hub).
   await expect.poll(() => page.getByTestId('today').innerText(), { timeout: 10_000 }).toMatch(/diperiksa/i)
 
@@ -363,6 +395,101 @@ it('the counter desk SIGKILLed right after it sends a registration loses nothing
   await expect.poll(pendaftaran, { timeout: DELIVERY_MS }).toBe(1)
   expect(await rows.count()).toBe(1)
 })
+
+it('the hub SIGKILLed during the day: both desks keep registering and examining (the poli starts a visit the counter registered too); back, it has everything exactly once', async () => {
+  const started = performance.now()
+  const [cardX, cardY] = active.slice(2, 4)
+  const c = counter.page
+  const p = poli.page
+  // Before the outage the counter checks the cards of X and Y (patients queueing): the desk keeps the hub's answers.
+  for (const card of [cardX, cardY]) await checkCard(c, card)
+  const hubPort = Number(new URL(hubUrl).port)
+  const hubGone = new Promise<void>((done) => (hub.exited ? done() : hub.child.once('exit', () => done())))
+  process.kill(-hub.child.pid!, 'SIGKILL')
+  await Promise.race([hubGone, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed hub did not exit within 10 s')), 10_000))])
+
+  // Each desk's status bar says so (its calls fail over to desk.db; the page's status poll reads the hub lane).
+  const hubItem = (page: Page) => page.locator('.status-target[aria-label="Hub"]')
+  for (const page of [c, p]) await expect.poll(() => hubItem(page).innerText().catch(() => ''), { timeout: 20_000 }).toContain('Hub tidak terhubung')
+
+  // The counter registers X and Y from the cached checks.
+  const offlineIds: string[] = []
+  for (const [card, keluhan] of [[cardX, 'Pusing'], [cardY, 'Sakit gigi']] as const) {
+    await checkCard(c, card)
+    await c.locator('#reg-poli').selectOption('001')
+    await c.locator('#reg-keluhan').fill(keluhan)
+    await c.locator('#reg-keluhan').press('Enter')
+    await c.getByTestId('registered').waitFor({ timeout: 15_000 })
+    offlineIds.push(/no\. rawat (\S+)\./.exec(await c.getByTestId('registered').innerText())![1])
+  }
+  // The poli examines B, in its list since before the outage.
+  // A row shows the patient's name, or the card number while the desk knows no name (a visit it started offline).
+  const rowOf = (card: { nama: string; noKartu: string }) => p.locator('.pick-list button').filter({ hasText: new RegExp(`${card.nama}|${card.noKartu}`) })
+  await examine(p, rowOf(cardB))
+  // The clinician starts X's visit from the card (no check at this desk: unverified, as a desk must for a card it never
+  // saw the hub read). The poli's page has no form for it, so through the page's own transport.
+  const start = await invoke(p, 'registration.create', { noKartu: cardX.noKartu, kdPoli: '001', kunjSakit: true, keluhan: 'Pusing', unverified: true })
+  expect(start).toMatchObject({ ok: true })
+  // The visit started here joins the poli's list, and is examined there.
+  await expect.poll(() => rowOf(cardX).count(), { timeout: 10_000 }).toBe(1)
+  await examine(p, rowOf(cardX))
+  // What waits, in each status bar: the counter's two registrations; the poli's two examinations and its start of X.
+  await expect.poll(() => hubItem(c).innerText(), { timeout: 15_000 }).toMatch(/Hub tidak terhubung[\s\S]*2 menunggu/)
+  await expect.poll(() => hubItem(p).innerText(), { timeout: 15_000 }).toMatch(/Hub tidak terhubung[\s\S]*3 menunggu/)
+  console.log(`e2e hub-desks: offline work at both desks done ${((performance.now() - started) / 1000).toFixed(1)} s after the hub's SIGKILL; counter's visits ${offlineIds.join(', ')}`)
+
+  // The hub comes back on the same address and data folder (its certificate stays, the desks' pins hold).
+  const restarted = performance.now()
+  hub = startHub(hubPort)
+  expect((await hub.ready).url).toBe(hubUrl)
+  const drained = async (page: Page) => {
+    const lane = await hubLane(page).catch(() => null)
+    return lane !== null && lane.online !== false && lane.pending + lane.inFlight === 0
+  }
+  await until("both desks' hub lanes are empty", async () => (await drained(c)) && (await drained(p)), DELIVERY_MS, 250)
+  console.log(`e2e hub-desks: hub restarted; both desk outboxes drained ${((performance.now() - restarted) / 1000).toFixed(1)} s after its start (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`)
+  // Nothing refused by the hub (a refusal would hold the desk's later calls for a person).
+  for (const page of [c, p]) expect(await hubLane(page)).toMatchObject({ blocked: 0, failed: 0 })
+
+  // At the hub: one active registration per (card, poli, day) — the counter's X and the poli's X became one visit.
+  const today = await invoke(c, 'registration.today', {})
+  expect(today.ok).toBe(true)
+  const rows = (today.value as { noKartu: string; kdPoli: string; tglDaftar: string; noRawat: string; status: string }[]).filter((r) => r.status !== 'cancelled')
+  const perKey = new Map<string, number>()
+  for (const r of rows) perKey.set(`${r.noKartu}/${r.kdPoli}/${r.tglDaftar}`, (perKey.get(`${r.noKartu}/${r.kdPoli}/${r.tglDaftar}`) ?? 0) + 1)
+  expect([...perKey.values()].filter((n) => n > 1)).toEqual([])
+  const visitOf = (card: { noKartu: string }) => rows.filter((r) => r.noKartu === card.noKartu)
+  for (const card of [cardX, cardY, cardB]) expect(visitOf(card)).toHaveLength(1)
+  expect(visitOf(cardX)[0].status).toBe('examined')
+  expect(visitOf(cardB)[0].status).toBe('examined')
+  // The poli's list shows X once, under the hub's number (its local id replaced).
+  await expect.poll(() => rowOf(cardX).count(), { timeout: 10_000 }).toBe(1)
+
+  // PCare: one pendaftaran per card, one kunjungan per examination.
+  const pcare = () => {
+    const s = sim.state()
+    return [cardX, cardY, cardB].map((k) => [s.pendaftaran.filter((x) => x.noKartu === k.noKartu).length, s.kunjungan.filter((x) => x.noKartu === k.noKartu).length])
+  }
+  await expect.poll(pcare, { timeout: DELIVERY_MS }).toEqual([[1, 1], [1, 0], [1, 1]])
+  // The ledger: each examined visit once (one Record in its audit trail, one visit of the card for this faskes).
+  const bpjs = await ledgerAs('BPJS')
+  try {
+    const read = async (contract: string, fn: string, ...args: string[]) =>
+      JSON.parse(Buffer.from(await bpjs.contract(contract).evaluateTransaction(fn, ...args)).toString('utf8')) as unknown
+    for (const card of [cardX, cardB]) {
+      const visitId = `${kdPPK}-${visitOf(card)[0].noRawat}`
+      await until(`the hub records ${card === cardX ? 'X' : 'B'}'s visit on the ledger`, async () => (await read('Visit', 'Read', visitId).catch(() => null)) !== null, DELIVERY_MS, 500)
+      const audit = (await read('Audit', 'ListByEntity', 'Visit', visitId)) as { action: string }[]
+      expect(audit.filter((a) => a.action === 'Record')).toHaveLength(1)
+      const ofCard = (await read('Visit', 'ListByPatient', card.noKartu)) as { visitId: string; kdPPK: string }[]
+      expect(ofCard.filter((v) => v.kdPPK === kdPPK).map((v) => v.visitId)).toEqual([visitId])
+    }
+  } finally {
+    bpjs.close()
+  }
+  expect(pcare()).toEqual([[1, 1], [1, 0], [1, 1]])
+  console.log(`e2e hub-desks: hub offline test ${((performance.now() - started) / 1000).toFixed(1)} s`)
+}, 150_000)
 
 it('a revoked desk is refused at its next action, with the hub\'s words in the page', async () => {
   const deskId = readDeskPairing(dir('desk-poli'))!.deskId

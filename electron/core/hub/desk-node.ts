@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { contract, type OutboxFilter, type OutboxRow, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
+import { contract, type DiagnosaHit, type OutboxFilter, type OutboxRow, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
 import { CredentialStore, lazyKeytar } from '../credentials'
 import { isEncryptedDatabase, openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
 import { zodFields } from '../ipc/dispatch'
 import type { Logger } from '../log'
+import { diagnosaHits } from '../reference/queries'
 import { cancel, listOutbox, outboxDetail, resend } from '../sync/admin'
 import { OutboxStore } from '../sync/outbox'
 import type { Scheduler } from '../sync/scheduler'
 import { TargetWorker } from '../sync/worker'
 import { DESK_APPLY_ROLES, type DeskApplyChannel } from './apply'
 import { HubClient, type DeskPairing, type HubCallResult } from './desk'
-import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, recalled, registerOffline, remember } from './offline'
+import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, recalled, registerOffline, remember, rememberDiagnoses } from './offline'
 
 /** The desk's own database file in its data folder (encrypted with the desk's own keychain key). */
 const DESK_DB_FILE = 'desk.db'
@@ -62,6 +63,9 @@ export async function openDeskNode(options: Omit<DeskNodeOptions, 'dbKey'>): Pro
   node.start()
   return node
 }
+
+/** desk_cache key (kind 'reference') of the hub's last `doctors.schedule` answer for a poli. */
+const scheduleKey = (kdPoli: string) => `doctors.schedule:${kdPoli}`
 
 const ok = (value: unknown): Answer => ({ result: { ok: true, value } })
 const refused = (err: AppError): Answer => ({ result: { ok: false, error: err.toShape() } })
@@ -231,6 +235,9 @@ export class DeskNode {
     }
     if (channel === 'registration.today') remember(this.db, 'today', '', r.value)
     if (channel === 'reference.lists') remember(this.db, 'reference', '', r.value)
+    if (channel === 'reference.diagnosa') rememberDiagnoses(this.db, r.value as DiagnosaHit[])
+    // The examination form offers the poli's doctors on today's schedule; the hub refuses any other at replay.
+    if (channel === 'doctors.schedule') remember(this.db, 'reference', scheduleKey((r.value as Output<'doctors.schedule'>).kdPoli), r.value)
     // The page's first read after signing in (facility name, kdPPK, locale): without it a reload cannot start.
     if (channel === 'app.info') remember(this.db, 'reference', APP_INFO_KEY, r.value)
   }
@@ -269,6 +276,18 @@ export class DeskNode {
       }
       if (channel === 'registration.today') return ok(this.todayOffline())
       if (channel === 'registration.changes') return ok({ cursor: `offline:${Date.now()}`, full: true, rows: this.todayOffline(), gone: [] })
+      // The examination form cannot be saved without a diagnosis: the desk searches the diagnoses it has seen.
+      if (channel === 'reference.diagnosa') {
+        const parsed = contract['reference.diagnosa'].input.safeParse(input ?? {})
+        if (!parsed.success) throw new AppError('INVALID_INPUT', msg('err.invalidInput'))
+        return ok(diagnosaHits(this.db, parsed.data, undefined))
+      }
+      // Without it the page offers the whole doctor list, and a doctor off today's schedule is refused at replay
+      // (dokter.notOnSchedule), which holds every later call of this desk.
+      if (channel === 'doctors.schedule') {
+        const cached = recalled<Output<'doctors.schedule'>>(this.db, 'reference', scheduleKey(String((input as { kdPoli?: unknown } | null)?.kdPoli ?? '')))
+        if (cached) return ok({ ...cached.value, source: 'cache', fetchedAt: cached.value.fetchedAt ?? cached.checkedAt, error: 'hub unreachable' })
+      }
       if (channel === 'reference.lists' || channel === 'app.info') {
         const cached = recalled(this.db, 'reference', channel === 'app.info' ? APP_INFO_KEY : '')
         if (cached) return ok(cached.value)

@@ -7,6 +7,7 @@ import { createCore, type Core } from '../app'
 import { AuthService } from '../auth'
 import { totpAt } from '../auth/totp'
 import { registerVisit } from '../clinic'
+import { localIsoDate } from '../clinic/dates'
 import { createHandlers } from '../ipc/handlers'
 import { createLogger } from '../log'
 import { openDatabase } from '../db'
@@ -185,6 +186,23 @@ describe('a desk while its hub is away', () => {
     expect((await desk.call('patient.check', { query: '3200000000000099' }, session)).result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', key: 'hub.offlineCardUnknown' } })
   })
 
+
+  it('finds offline the diagnoses its searches returned while connected, so the examination form can still be saved', async () => {
+    const insert = core.db.prepare('INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES (?, ?, 1, 0)')
+    insert.run('A01.0', 'Typhoid fever')
+    insert.run('A90', 'Dengue fever [classical dengue]')
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    const online = (await desk.call('reference.diagnosa', { q: 'typhoid', limit: 8 }, session)).result as { ok: true; value: { kdDiag: string }[] }
+    expect(online.value.map((h) => h.kdDiag)).toEqual(['A01.0'])
+    await hub!.close()
+    hub = null
+    // The same search answers the same hit (before: UNAVAILABLE hub.offlineRefused, and no diagnosis could be picked).
+    expect((await desk.call('reference.diagnosa', { q: 'typhoid', limit: 8 }, session)).result).toEqual(online)
+    expect((await desk.call('reference.diagnosa', { q: 'A01', limit: 8 }, session)).result).toMatchObject({ ok: true, value: [{ kdDiag: 'A01.0', nmDiag: 'Typhoid fever' }] })
+    // The hub's list is not at the desk: a diagnosis no search here ever returned is not found.
+    expect((await desk.call('reference.diagnosa', { q: 'dengue', limit: 8 }, session)).result).toEqual({ ok: true, value: [] })
+    expect((await desk.call('reference.diagnosa', { q: 'typhoid' }, 'another-token')).result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+  })
   it('a desk revoked with work queued: the old jobs are refused and kept for a person; paired again, new work reaches the hub under the new id', async () => {
     const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
     await desk.call('patient.check', { query: CARD }, session)
@@ -216,6 +234,25 @@ describe('a desk while its hub is away', () => {
       { chain: `hub:${oldId}`, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'hub.deskRefused' },
       { chain: `hub:${pairing.deskId}`, status: 'done', code: null, message: null },
     ])
+  })
+
+  it("answers the poli's doctor schedule from the hub's last answer, so the page offers no doctor the hub would refuse at replay", async () => {
+    const today = localIsoDate(Date.now())
+    core.db.prepare("INSERT INTO doctor_schedule (kd_poli, tanggal, kd_dokter, nm_dokter, jam_praktek, kapasitas) VALUES ('001', ?, '131491', 'dr. Jaga', '08:00-12:00', 20)").run(today)
+    core.db.prepare("INSERT INTO doctor_schedule_fetch (kd_poli, tanggal, fetched_at) VALUES ('001', ?, ?)").run(today, Date.now())
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    const online = (await desk.call('doctors.schedule', { kdPoli: '001' }, session)).result as { ok: true; value: { dokter: { kdDokter: string }[] } }
+    expect(online.value.dokter.map((d) => d.kdDokter)).toEqual(['131491'])
+    await hub!.close()
+    hub = null
+    // Before: UNAVAILABLE hub.offlineRefused, so the form listed every doctor and a replay with one off the schedule
+    // was refused by the hub (dokter.notOnSchedule), holding the desk's later calls.
+    expect((await desk.call('doctors.schedule', { kdPoli: '001' }, session)).result).toMatchObject({
+      ok: true,
+      value: { kdPoli: '001', tanggal: today, dokter: [{ kdDokter: '131491' }], source: 'cache' },
+    })
+    // A poli the desk never read stays refused.
+    expect((await desk.call('doctors.schedule', { kdPoli: '002' }, session)).result).toMatchObject({ ok: false, error: { key: 'hub.offlineRefused' } })
   })
 
   it('an answer lost after the hub applied the call: the resend gets the first answer and the hub writes nothing again', async () => {

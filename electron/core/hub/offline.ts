@@ -1,4 +1,4 @@
-import type { Result, SyncStatus } from '../../contract'
+import type { DiagnosaHit, Result, SyncStatus } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
@@ -46,6 +46,24 @@ export function remember(db: DB, kind: DeskCacheKind, key: string, value: unknow
     JSON.stringify(value),
     now,
   )
+}
+
+/**
+ * Keeps the diagnoses of a hub `reference.diagnosa` answer in desk.db's own `ref_diagnosa` (the faskes schema; its FTS
+ * triggers index them), so the examination form's diagnosis search still finds them while the hub is away, by the same
+ * search the hub runs (reference/search.ts). Only what this desk's searches returned while connected: the PCare list
+ * itself lives at the hub. A later answer updates the name.
+ */
+export function rememberDiagnoses(db: DB, hits: readonly DiagnosaHit[], now = Date.now()): void {
+  if (hits.length === 0) return
+  const upsert = db.prepare(
+    `INSERT INTO ref_diagnosa (kd_diag, nm_diag, non_spesialis, fetched_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (kd_diag) DO UPDATE SET nm_diag = excluded.nm_diag, non_spesialis = excluded.non_spesialis, fetched_at = excluded.fetched_at
+     WHERE nm_diag IS NOT excluded.nm_diag OR non_spesialis IS NOT excluded.non_spesialis`,
+  )
+  writeTx(db, () => {
+    for (const h of hits) upsert.run(h.kdDiag, h.nmDiag, h.nonSpesialis ? 1 : 0, now)
+  })
 }
 
 /** The last hub answer of `kind`/`key` with its time, or null when the desk never saw one. */
