@@ -786,9 +786,11 @@ const HubBackup = z.object({ at: z.number(), dir: z.string(), ok: z.boolean() })
 /**
  * The hub as it describes itself, for the admin to read out at pairing: `fingerprint` is the SHA-256 of hub-tls.crt
  * (64 hex; null until `npm run hub` first started on this data folder and made it), `url` the address the hub's desk
- * endpoint last started on (null before that), `dataDir` the data folder `npm run hub --data-dir` must be given.
+ * endpoint last started on (null before that), `dataDir` the data folder `npm run hub --data-dir` must be given,
+ * `running` whether the `npm run hub` process holding this data folder (its hub.pid file) is alive now: desks can
+ * connect only then.
  */
-const HubSelf = z.object({ fingerprint: z.string().nullable(), url: z.string().nullable(), dataDir: z.string(), backup: HubBackup.nullable() })
+const HubSelf = z.object({ fingerprint: z.string().nullable(), url: z.string().nullable(), dataDir: z.string(), backup: HubBackup.nullable(), running: z.boolean() })
 /**
  * A desk's own pairing, from its desk.json (filled in by the desk shell, never by the hub): the hub address, the hub
  * certificate's SHA-256 it pinned (64 hex), the id the hub gave it, its name and when it paired (epoch ms). Keys stay out.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +9,7 @@ import { auditDeskAction } from '../../electron/core/auth/users'
 import { keychainSealKey } from '../../electron/core/auth/seal'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { certFingerprint } from '../../electron/core/hub/cert'
+import { HUB_PID_FILE } from '../../electron/core/hub/admin'
 import { createPairingCode, deploymentMode, listDesks, recordHubEndpoint, revokeDesk, setDeploymentMode } from '../../electron/core/hub/registry'
 import { HUB_CERT_FILE, startHubServer } from '../../electron/core/hub/server'
 import { createHandlers } from '../../electron/core/ipc/handlers'
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     core.engine?.start()
     const hub = await startHubServer({ core, handlers: createHandlers(core), dataDir, host, port, log })
     recordHubEndpoint(core.db, hub.url)
+    // Pengaturan on this data folder reads it to say whether desks can connect now (core/hub/admin.ts).
+    const pidFile = join(dataDir, HUB_PID_FILE)
+    writeFileSync(pidFile, `${process.pid}\n`)
     // Grouped, as Pengaturan shows it at the hub and at each desk, so the admin can compare them by eye.
     console.log(JSON.stringify({ event: 'ready', url: hub.url, fingerprint: groupedFingerprint(hub.fingerprint), data: core.dbFile }))
     // The same in words for the admin at the terminal (stderr: stdout stays the JSON lines the tests read).
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     const backups = await startHubBackups(core, values, log)
     return stopOnSignal(async () => {
       await hub.close()
+      rmSync(pidFile, { force: true })
       await backups?.stop()
       await core.close()
     })

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../test/helpers/tmp'
@@ -7,6 +8,7 @@ import { AuthService } from '../auth'
 import { totpAt } from '../auth/totp'
 import { call, type CallContext, type HandlerTable } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
+import { HUB_PID_FILE } from './admin'
 import { startBackups } from './backup'
 import { loadOrCreateHubCertificate, certFingerprint } from './cert'
 import { pairingKey } from './pairing'
@@ -113,6 +115,19 @@ describe('hub admin channels (issue 16)', () => {
     expect(await as('admin', 'hub.status', {})).toMatchObject({ ok: true, value: { hub: { backup: { at: made.at, dir: backupDir, ok: true } } } })
   })
 
+  it('on a hub: "running" only while the hub.pid file names a live process (desks can connect only then)', async () => {
+    becomeHub()
+    const running = async () => ((await as('admin', 'hub.status', {})) as { value: { hub: { running: boolean } } }).value.hub.running
+    expect(await running()).toBe(false)
+    writeFileSync(join(dir.dir, HUB_PID_FILE), `${process.pid}\n`)
+    expect(await running()).toBe(true)
+    // A pid no process has (above Linux's pid_max): a hub killed without removing its file.
+    writeFileSync(join(dir.dir, HUB_PID_FILE), '4194305\n')
+    expect(await running()).toBe(false)
+    writeFileSync(join(dir.dir, HUB_PID_FILE), 'garbage')
+    expect(await running()).toBe(false)
+  })
+
   it('on a hub: a code bound to the hub certificate, the desk list without fingerprints, and revocation', async () => {
     const hubFingerprint = becomeHub()
     const before = Date.now()
@@ -139,7 +154,7 @@ describe('hub admin channels (issue 16)', () => {
         deskName: null,
         desks: desks.map(({ id, name, pairedAt }) => ({ id, name, pairedAt, revokedAt: null })),
         // What the admin reads out at pairing: this hub's own certificate, address and data folder.
-        hub: { fingerprint: hubFingerprint, url: 'https://192.168.1.10:8443/', dataDir: dir.dir, backup: null },
+        hub: { fingerprint: hubFingerprint, url: 'https://192.168.1.10:8443/', dataDir: dir.dir, backup: null, running: false },
         thisDesk: null,
       },
     })

@@ -30,7 +30,9 @@ export function hubStatus(core: Pick<Core, 'db' | 'dbFile'>, ctx: Pick<CallConte
     mode: ctx.desk ? 'desk' : mode,
     deskName: ctx.desk?.name ?? null,
     desks: isHub ? listDesks(db).map(({ id, name, pairedAt, revokedAt }) => ({ id, name, pairedAt, revokedAt })) : null,
-    hub: isHub ? { fingerprint: hubFingerprint(core), url: hubEndpoint(db), dataDir: dirname(core.dbFile), backup: backupSummary(db) } : null,
+    hub: isHub
+      ? { fingerprint: hubFingerprint(core), url: hubEndpoint(db), dataDir: dirname(core.dbFile), backup: backupSummary(db), running: hubProcessRunning(dirname(core.dbFile)) }
+      : null,
     thisDesk: null,
   }
 }
@@ -39,6 +41,30 @@ export function hubStatus(core: Pick<Core, 'db' | 'dbFile'>, ctx: Pick<CallConte
 function backupSummary(db: DB): { at: number; dir: string; ok: boolean } | null {
   const last = lastBackup(db)
   return last ? { at: last.at, dir: last.dir, ok: last.ok } : null
+}
+
+/** The file `npm run hub` writes into its data folder while it runs (its pid) and removes when it stops. */
+export const HUB_PID_FILE = 'hub.pid'
+
+/**
+ * Whether the hub process of this data folder is alive: its hub.pid names a live process (signal 0; EPERM is alive
+ * under another user). Same PC only, which the data folder is. A pid file left by a killed hub whose pid was reused
+ * reads "running" until the next hub start rewrites it: rare, and cheaper than a heartbeat's writes every few seconds.
+ */
+function hubProcessRunning(dataDir: string): boolean {
+  let pid: number
+  try {
+    pid = Number(readFileSync(join(dataDir, HUB_PID_FILE), 'utf8').trim())
+  } catch {
+    return false
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** SHA-256 of this hub's certificate (hub-tls.crt beside faskes.db), or null before `npm run hub` first made it. */

@@ -200,6 +200,13 @@ function HubSelfFacts({ hub }: { hub: NonNullable<Output<'hub.status'>['hub']> }
           <dd>{hub.fingerprint ? <code className="wrap">{groupedFingerprint(hub.fingerprint)}</code> : t('hub.notStarted')}</dd>
         </div>
         <div>
+          <dt>{t('hub.service')}</dt>
+          {/* The address alone looked like a working hub while `npm run hub` was stopped: say whether desks can connect. */}
+          <dd data-testid="hub-running" className={hub.running ? undefined : 'hub-down'}>
+            {t(hub.running ? 'hub.serviceUp' : 'hub.serviceDown')}
+          </dd>
+        </div>
+        <div>
           <dt>{t('hub.lastBackup')}</dt>
           <dd data-testid="hub-backup">
             {hub.backup === null ? (
