@@ -22,8 +22,8 @@ import { type BrowserPage, closeAll, demoPeserta, openPage, repoRoot, requireBui
  * its own FASKES_KEYRING_DIR. Debian Chromium drives each desk's page: pairing by keyboard, sign-in with hub accounts,
  * a registration that reaches the poli's list, an examination the hub delivers once to PCare and the ledger, a desk
  * SIGKILLed mid-send, the hub SIGKILLed during the day while both desks work on (the merge of a counter's and a poli's
- * offline registration of one card), a revoked desk, and a search of the desks' folders and keyrings for the hub's
- * secrets.
+ * offline registration of one card), the counter desk SIGKILLed while its outbox drains to the returning hub, a revoked
+ * desk, and a search of the desks' folders and keyrings for the hub's secrets.
  * The processes' output goes to test-results/e2e/hub-desks/*.log.
  */
 const active = demoPeserta().filter((p) => p.aktif)
@@ -490,6 +490,84 @@ it('the hub SIGKILLed during the day: both desks keep registering and examining 
   expect(pcare()).toEqual([[1, 1], [1, 0], [1, 1]])
   console.log(`e2e hub-desks: hub offline test ${((performance.now() - started) / 1000).toFixed(1)} s`)
 }, 150_000)
+
+it('the counter desk SIGKILLed while its outbox drains to the returning hub loses nothing: each queued registration reaches the hub and PCare once', async () => {
+  const started = performance.now()
+  const cards = active.slice(4, 9)
+  const c = counter.page
+  // Checked while the hub answers (a desk registers offline only a card it saw the hub read), then the hub goes away.
+  for (const card of cards) await checkCard(c, card)
+  const hubPort = Number(new URL(hubUrl).port)
+  const hubGone = new Promise<void>((done) => (hub.exited ? done() : hub.child.once('exit', () => done())))
+  process.kill(-hub.child.pid!, 'SIGKILL')
+  await Promise.race([hubGone, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed hub did not exit within 10 s')), 10_000))])
+  // Queued through the page's own transport (the desk's /rpc with the page's session), as the form sends them.
+  for (const card of cards) {
+    const r = await invoke(c, 'registration.create', { noKartu: card.noKartu, kdPoli: '001', kunjSakit: true, keluhan: 'Demam' })
+    expect(r).toMatchObject({ ok: true, value: { noRawat: expect.stringMatching(/^desk-\d+$/) } })
+  }
+  expect(await hubLane(c)).toMatchObject({ online: false, pending: cards.length, inFlight: 0 })
+
+  // The hub comes back; the moment the desk's hub lane starts sending, the desk's whole process group is killed.
+  hub = startHub(hubPort)
+  const deskGone = new Promise<void>((done) => (counterDesk.exited ? done() : counterDesk.child.once('exit', () => done())))
+  let atKill: Awaited<ReturnType<typeof hubLane>> | null = null
+  await until(
+    "the desk's hub lane starts sending",
+    async () => {
+      const lane = await hubLane(c).catch(() => null)
+      if (!lane || (lane.pending >= cards.length && lane.inFlight === 0)) return false
+      process.kill(-counterDesk.child.pid!, 'SIGKILL')
+      atKill = lane
+      return true
+    },
+    DELIVERY_MS,
+    20,
+  )
+  await Promise.race([deskGone, new Promise((_, reject) => setTimeout(() => reject(new Error('the killed desk did not exit within 10 s')), 10_000))])
+  await hub.ready
+  const at = atKill as unknown as Awaited<ReturnType<typeof hubLane>>
+  const killedAt = `${cards.length - at.pending - at.inFlight} of ${cards.length} sent, ${at.inFlight} in flight, ${at.pending} pending`
+  counter.problems.length = 0
+
+  // The desk starts again on the same port, data folder and keyring, and drains what its outbox still holds.
+  counterDesk = startProcess('desk-counter', 'desk-counter', 'desk', ['--port', String(counterPort), '--data-dir', dir('desk-counter')])
+  await counterDesk.ready
+  const restarted = performance.now()
+  await c.goto(counterUrl, { waitUntil: 'domcontentloaded' })
+  await heading(c, 'Pendaftaran').waitFor({ timeout: 20_000 })
+  await until(
+    "the restarted desk's hub lane is empty",
+    async () => {
+      const lane = await hubLane(c).catch(() => null)
+      return lane !== null && lane.online !== false && lane.pending + lane.inFlight === 0
+    },
+    DELIVERY_MS,
+    250,
+  )
+  const drainedS = ((performance.now() - restarted) / 1000).toFixed(1)
+  expect(await hubLane(c)).toMatchObject({ blocked: 0, failed: 0 })
+
+  // At the hub: one active registration of each card at the poli today.
+  const today = await invoke(c, 'registration.today', {})
+  expect(today.ok).toBe(true)
+  const rows = (today.value as { noKartu: string; kdPoli: string; status: string }[]).filter((r) => r.status !== 'cancelled' && r.kdPoli === '001')
+  expect(cards.map((k) => rows.filter((r) => r.noKartu === k.noKartu).length)).toEqual(cards.map(() => 1))
+  // PCare: one pendaftaran per card, still one once the hub's pcare lane has nothing left to send.
+  const pendaftaran = () => cards.map((k) => sim.state().pendaftaran.filter((x) => x.noKartu === k.noKartu).length)
+  await expect.poll(pendaftaran, { timeout: DELIVERY_MS }).toEqual(cards.map(() => 1))
+  const hubPcareIdle = async () => {
+    const r = await invoke(c, 'sync.status', {})
+    const lane = r.ok ? (r.value as { targets: { target: string; pending: number; inFlight: number }[] }).targets.find((t) => t.target === 'pcare') : undefined
+    return lane !== undefined && lane.pending + lane.inFlight === 0
+  }
+  await until("the hub's pcare lane has nothing left to send", hubPcareIdle, DELIVERY_MS, 250)
+  expect(pendaftaran()).toEqual(cards.map(() => 1))
+  console.log(
+    `e2e hub-desks: desk SIGKILLed mid-drain (${killedAt}); restarted desk drained in ${drainedS} s; test ${((performance.now() - started) / 1000).toFixed(1)} s ` +
+      `(load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`,
+  )
+}, 120_000)
 
 it('a revoked desk is refused at its next action, with the hub\'s words in the page', async () => {
   const deskId = readDeskPairing(dir('desk-poli'))!.deskId
