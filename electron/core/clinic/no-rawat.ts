@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { DB } from '../db'
-import { prepared } from '../db/statements'
+import { readSettingRow, writeSettingRow } from '../settings/rows'
 import { localIsoDate } from './dates'
 
 /**
@@ -24,10 +24,7 @@ const MAX_DAYS = 60
 const DAY_MS = 86_400_000
 
 function read(db: DB): Record<string, number> {
-  const row = prepared(db, 'SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined
-  if (!row) return {}
-  const parsed = Offsets.safeParse(JSON.parse(row.value))
-  return parsed.success ? parsed.data : {}
+  return readSettingRow(db, KEY, Offsets, {})
 }
 
 /** What registerVisit adds to `tgl`'s running number (0 unless a restore raised that day). */
@@ -49,10 +46,6 @@ export function raiseNoRawatOffsets(db: DB, fromMs: number, toMs: number): strin
     days.push(day)
     offsets[day] = (offsets[day] ?? 0) + OFFSET_STEP
   }
-  prepared(db, 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
-    KEY,
-    JSON.stringify(offsets),
-    toMs,
-  )
+  writeSettingRow(db, KEY, offsets, toMs)
   return days
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads'
 import { z } from 'zod'
 import { keyPragmas, type DB } from '../db'
 import type { Logger } from '../log'
+import { readSettingRow, writeSettingRow } from '../settings/rows'
 
 /**
  * The hub's online backup (issue 16, Deliver 5; docs/hub.md "Backup and restore").
@@ -41,18 +42,11 @@ export type BackupStatus = z.infer<typeof BackupStatus>
 
 /** The last recorded outcome, or null when this hub never ran a backup. */
 export function lastBackup(db: DB): BackupStatus | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(STATUS_KEY) as { value: string } | undefined
-  if (!row) return null
-  const parsed = BackupStatus.safeParse(JSON.parse(row.value))
-  return parsed.success ? parsed.data : null
+  return readSettingRow<BackupStatus | null>(db, STATUS_KEY, BackupStatus, null)
 }
 
 function recordStatus(db: DB, status: BackupStatus): void {
-  db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
-    STATUS_KEY,
-    JSON.stringify(status),
-    status.at,
-  )
+  writeSettingRow(db, STATUS_KEY, status, status.at)
 }
 
 /** Forgets the last outcome (a restored hub: the row in the copy describes the old hub's backups). */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DeploymentMode } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { readSettingRow, writeSettingRow } from '../settings/rows'
 import { CODE_TTL_MS, MAX_ATTEMPTS, newPairingCode, pairingKey, proofsEqual, deskProof, type PairingTranscript } from './pairing'
 
 /**
@@ -34,44 +35,29 @@ const OpenCode = z.object({ key: z.string(), expiresAt: z.number() })
 const Codes = z.object({ open: z.array(OpenCode), failures: z.number() })
 type Codes = z.infer<typeof Codes>
 
-function read<T>(db: DB, key: string, schema: z.ZodType<T>, fallback: T): T {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
-  if (!row) return fallback
-  const parsed = schema.safeParse(JSON.parse(row.value))
-  return parsed.success ? parsed.data : fallback
-}
-
-function write(db: DB, key: string, value: unknown, now: number): void {
-  db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
-    key,
-    JSON.stringify(value),
-    now,
-  )
-}
-
 /** The install's mode; 'standalone' until one is chosen. */
 export function deploymentMode(db: DB): DeploymentMode {
-  return read<{ mode: DeploymentMode }>(db, MODE_KEY, z.object({ mode: DeploymentMode }), { mode: 'standalone' }).mode
+  return readSettingRow<{ mode: DeploymentMode }>(db, MODE_KEY, z.object({ mode: DeploymentMode }), { mode: 'standalone' }).mode
 }
 
 /** Records the install's mode (the first-run choice, or `npm run hub` on its data folder). */
 export function setDeploymentMode(db: DB, mode: DeploymentMode, now = Date.now()): void {
-  write(db, MODE_KEY, { mode }, now)
+  writeSettingRow(db, MODE_KEY, { mode }, now)
 }
 
 /** Records the address the hub's desk endpoint started on (`npm run hub`), for Pengaturan to show the admin. */
 export function recordHubEndpoint(db: DB, url: string, now = Date.now()): void {
-  write(db, ENDPOINT_KEY, { url }, now)
+  writeSettingRow(db, ENDPOINT_KEY, { url }, now)
 }
 
 /** The address the hub's desk endpoint last started on, or null when it never started on this data folder. */
 export function hubEndpoint(db: DB): string | null {
-  return read<{ url: string | null }>(db, ENDPOINT_KEY, z.object({ url: z.string() }), { url: null }).url
+  return readSettingRow<{ url: string | null }>(db, ENDPOINT_KEY, z.object({ url: z.string() }), { url: null }).url
 }
 
 /** Every desk ever paired, revoked ones included (the admin's list), oldest first. */
 export function listDesks(db: DB): Desk[] {
-  return read(db, DESKS_KEY, z.array(Desk), [])
+  return readSettingRow(db, DESKS_KEY, z.array(Desk), [])
 }
 
 /** The live (not revoked) desk whose client certificate has this fingerprint, or null. */
@@ -86,7 +72,7 @@ export function revokeDesk(db: DB, id: string, now = Date.now()): boolean {
     const desk = desks.find((d) => d.id === id)
     if (!desk) return false
     if (desk.revokedAt === null) desk.revokedAt = now
-    write(db, DESKS_KEY, desks, now)
+    writeSettingRow(db, DESKS_KEY, desks, now)
     return true
   })
 }
@@ -102,9 +88,9 @@ export function createPairingCode(db: DB, hubFingerprint: string, now = Date.now
   if (!key) throw new Error('generated pairing code does not normalize')
   const expiresAt = now + CODE_TTL_MS
   writeTx(db, () => {
-    const codes = liveCodes(read(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
+    const codes = liveCodes(readSettingRow(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
     // A fresh code after a lock-out starts a fresh count: the admin saw the failures and chose to go on.
-    write(db, CODES_KEY, { open: [...codes.open, { key: key.toString('hex'), expiresAt }], failures: codes.open.length === 0 ? 0 : codes.failures }, now)
+    writeSettingRow(db, CODES_KEY, { open: [...codes.open, { key: key.toString('hex'), expiresAt }], failures: codes.open.length === 0 ? 0 : codes.failures }, now)
   })
   return { code, expiresAt }
 }
@@ -123,19 +109,19 @@ export type PairingOutcome = { ok: true; desk: Desk; key: Buffer } | { ok: false
  */
 export function redeemPairing(db: DB, t: PairingTranscript, deskName: string, proof: string, now = Date.now()): PairingOutcome {
   return writeTx(db, (): PairingOutcome => {
-    const codes = liveCodes(read(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
+    const codes = liveCodes(readSettingRow(db, CODES_KEY, Codes, { open: [], failures: 0 }), now)
     if (codes.open.length === 0) return { ok: false, reason: 'noCode' }
     const hit = codes.open.find((c) => proofsEqual(deskProof(Buffer.from(c.key, 'hex'), t, deskName), proof))
     if (!hit) {
       const failures = codes.failures + 1
-      write(db, CODES_KEY, failures >= MAX_ATTEMPTS ? { open: [], failures } : { open: codes.open, failures }, now)
+      writeSettingRow(db, CODES_KEY, failures >= MAX_ATTEMPTS ? { open: [], failures } : { open: codes.open, failures }, now)
       return { ok: false, reason: 'badProof' }
     }
-    write(db, CODES_KEY, { open: codes.open.filter((c) => c !== hit), failures: codes.failures }, now)
+    writeSettingRow(db, CODES_KEY, { open: codes.open.filter((c) => c !== hit), failures: codes.failures }, now)
     const desks = listDesks(db)
     const desk: Desk = { id: `desk-${randomBytes(6).toString('hex')}`, name: deskName, fingerprint: t.deskFingerprint, pairedAt: now, revokedAt: null }
     // Pairing again with the same key (a desk re-paired after a lost answer) replaces its earlier record.
-    write(db, DESKS_KEY, [...desks.filter((d) => d.fingerprint !== t.deskFingerprint), desk], now)
+    writeSettingRow(db, DESKS_KEY, [...desks.filter((d) => d.fingerprint !== t.deskFingerprint), desk], now)
     return { ok: true, desk, key: Buffer.from(hit.key, 'hex') }
   })
 }

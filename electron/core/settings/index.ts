@@ -1,6 +1,7 @@
 import { Settings, SettingsPatch, type LedgerIdentity } from '../../contract'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
+import { writeSettingRow } from './rows'
 import { AppError, fieldError, msg } from '../errors'
 
 /** Defaults for a fresh install: demo remotes until an admin configures real ones. */
@@ -79,12 +80,9 @@ export class SettingsStore {
     if (valid.satusehat && ss.enabled && ss.environment !== 'demo' && !ss.orgId) {
       throw new AppError('INVALID_INPUT', msg('err.invalidInput'), [fieldError('satusehat.orgId', msg('v.required'))])
     }
-    const upsert = this.db.prepare(
-      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    )
     const now = Date.now()
     writeTx(this.db, () => {
-      for (const k of Object.keys(valid)) upsert.run(k, JSON.stringify((checked as Record<string, unknown>)[k]), now)
+      for (const k of Object.keys(valid)) writeSettingRow(this.db, k, (checked as Record<string, unknown>)[k], now)
     })
     return checked
   }
@@ -96,9 +94,7 @@ export class SettingsStore {
   setLedgerIdentity(identity: LedgerIdentity): Settings {
     const current = this.get()
     const checked = Settings.parse({ ...current, ledger: { ...current.ledger, identity } })
-    this.db
-      .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
-      .run('ledger', JSON.stringify(checked.ledger), Date.now())
+    writeSettingRow(this.db, 'ledger', checked.ledger, Date.now())
     return checked
   }
 }
