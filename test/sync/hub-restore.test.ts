@@ -150,9 +150,12 @@ afterAll(async () => {
 
 describe('a hub restored from its backup on another PC finishes the day without duplicates (issue 16)', () => {
   it('backs up online, dies with sends in flight, is restored into a new folder and keychain, and sends nothing twice', async () => {
+    // Each PC gets a keyring of its own: drop the test's own session (npm test runs under with-keyring.sh, whose
+    // FASKES_IN_KEYRING would make the children run in the test's keyring, and the restore's new keychain untested).
+    const { FASKES_IN_KEYRING: _inKeyring, DBUS_SESSION_BUS_ADDRESS: _bus, ...outer } = process.env
     const pc = (name: string): Pc => ({
       env: {
-        ...process.env,
+        ...outer,
         FASKES_KEYRING_DIR: join(tmp.dir, `${name}-keyring`),
         FASKES_KEYRING_PASSWORD_FILE: join(tmp.dir, `${name}-keyring.pw`),
         FASKES_DEMO_PCARE_URL: sim.url,
