@@ -121,7 +121,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     } catch (err) {
       // No errno text (ECONNREFUSED …) for whoever sets the desk up: the address they typed, and what to check.
       const e = err instanceof AppError && err.key !== 'hub.unreachable' ? err : new AppError('UNAVAILABLE', msg('hub.pairUnreachable', { address: hubUrl }))
-      const text = !hubUrl || !code.trim() || !name ? bilingual('hub.pairMissing', {}) : bilingual(e.key, e.params)
+      const text = bilingual(e.key, e.params)
       // The address and name stay filled (never the code); the field to fix has the focus.
       const focus = !hubUrl ? 'hub' : !name ? 'name' : e.key === 'hub.pairUnreachable' || e.key === 'hub.pinMismatch' ? 'hub' : 'code'
       send(res, 403, 'text/html; charset=utf-8', pairingPage({ error: text, hub: hubUrl, name, focus }), pairingHeaders)

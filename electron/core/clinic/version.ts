@@ -1,4 +1,5 @@
 import type { DB } from '../db'
+import { prepared } from '../db/statements'
 import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
 
@@ -24,7 +25,7 @@ function bumpVisitVersion(db: DB, noRawat: string, expected: number | undefined)
  */
 export function withVisitVersion<T>(db: DB, noRawat: string, expected: number | undefined, fn: () => T): T {
   return writeTx(db, () => {
-    if (db.prepare('SELECT 1 FROM registrations WHERE no_rawat = ?').get(noRawat)) bumpVisitVersion(db, noRawat, expected)
+    if (prepared(db, 'SELECT 1 FROM registrations WHERE no_rawat = ?').get(noRawat)) bumpVisitVersion(db, noRawat, expected)
     return fn()
   })
 }

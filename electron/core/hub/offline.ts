@@ -183,9 +183,10 @@ export function hubExecutor(db: DB, hub: HubApplier): Executor {
       const { payload } = parseJob('hub', job)
       const input = { ...payload.input }
       if (typeof input.noRawat === 'string' && LOCAL_ID.test(input.noRawat)) {
-        const row = db.prepare('SELECT hub_no_rawat FROM desk_visits WHERE local_id = ?').get(input.noRawat) as { hub_no_rawat: string | null } | undefined
-        if (!row?.hub_no_rawat) throw new SendError('permanent', 'HUB_REFUSED', 'hub.offlineVisitUnknown')
-        input.noRawat = row.hub_no_rawat
+        // A visit started offline goes under the number the hub gave it; still local = the hub never named it.
+        const id = hubNoRawat(db, input.noRawat)
+        if (LOCAL_ID.test(id)) throw new SendError('permanent', 'HUB_REFUSED', 'hub.offlineVisitUnknown')
+        input.noRawat = id
       }
       let answer: Result<unknown>
       try {

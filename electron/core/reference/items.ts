@@ -1,5 +1,6 @@
-import type { Database, Statement } from 'better-sqlite3'
+import type { Database } from 'better-sqlite3'
 import type { KdTkp, ObatHit, TindakanHit } from '../../contract'
+import { prepared } from '../db/statements'
 
 /** Lower-cased words of the query (at most 6), so "amlo 5" finds "Amlodipin tab 5 mg". */
 function words(query: string): string[] {
@@ -12,15 +13,6 @@ function words(query: string): string[] {
     .slice(0, 6)
 }
 
-/** Prepared once per database and SQL text (the text varies only with the number of words and the TKP filter). */
-const statements = new WeakMap<Database, Map<string, Statement>>()
-function prepared(db: Database, sql: string): Statement {
-  let byText = statements.get(db)
-  if (!byText) statements.set(db, (byText = new Map()))
-  let stmt = byText.get(sql)
-  if (!stmt) byText.set(sql, (stmt = db.prepare(sql)))
-  return stmt
-}
 
 /** `%`, `_` and `\` typed by a person are plain characters in the code-prefix LIKE. */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
