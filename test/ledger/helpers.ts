@@ -191,7 +191,7 @@ export async function createReferral(
   const detail = JSON.stringify({ reason: r.reason ?? 'Butuh spesialis penyakit dalam', doctor: r.doctor ?? 'dr. Contoh', salt: randomBytes(16).toString('hex') })
   const intent = { referralId, noKartu: r.noKartu, visitId: r.visitId, fromPPK: r.fromPPK, toPPK: r.toPPK, detailHash: sha256(detail), toMsp: r.toMsp }
   // The detail goes to the implicit collections of both faskes orgs and BPJS: the gateway needs them named.
-  const endorsers = r.toMsp ? [...new Set([conn.profile.mspId, r.toMsp, 'BPJSMSP'])] : endorsersOf('Referral:Create', conn.profile.mspId)
+  const endorsers = [...new Set([conn.profile.mspId, r.toMsp ?? 'RSMSP', 'BPJSMSP'])]
   const record = await submitPrivate(conn, 'Referral', 'Create', intent, { detail }, endorsers)
   return { referralId, detail, record }
 }

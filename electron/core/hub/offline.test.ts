@@ -18,6 +18,7 @@ import { hubExecutor, registerOffline } from './offline'
 import { DeskNode } from './desk-node'
 import { createPairingCode, revokeDesk } from './registry'
 import { startHubServer, type HubServer } from './server'
+import { until } from '../../../test/helpers/until'
 
 // Issue 16, Deliver 3 and 4: a real hub server and a real desk process object in one Node process. The hub is stopped
 // (its server closed, its database kept, as after a crash of the hub's network side), the desk works on, the hub comes
@@ -57,15 +58,6 @@ describe('a desk while its hub is away', () => {
     hubDir.cleanup()
     deskDir.cleanup()
   })
-
-  /** Waits (at most `ms`) until `done` holds. */
-  async function until(done: () => boolean, ms = 10_000): Promise<void> {
-    const end = Date.now() + ms
-    while (!done()) {
-      if (Date.now() > end) throw new Error('timed out')
-      await new Promise((r) => setTimeout(r, 25))
-    }
-  }
 
   it('checks a card, starts a visit and examines while the hub is away; the hub then gets both once, in order, merged with the counter', async () => {
     const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
@@ -115,7 +107,7 @@ describe('a desk while its hub is away', () => {
     expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(0)
 
     await startHub(port)
-    await until(() => desk.waiting() === 0)
+    await until('the desk has nothing waiting', () => desk.waiting() === 0, 10_000, 25)
 
     // Exactly once, in the desk's order, and one visit: the counter's.
     const applied = core.db.prepare('SELECT idempotency_key AS key, channel FROM hub_applied ORDER BY rowid').all()
@@ -143,7 +135,7 @@ describe('a desk while its hub is away', () => {
     // What the handler table's wrapper does for every visit write (ipc/handlers.ts withChangeFeed).
     core.changes.record(made.noRawat)
     const cached = () => (desk.db.prepare("SELECT value FROM desk_cache WHERE kind = 'today'").get() as { value: string }).value
-    await until(() => cached().includes(made.noRawat))
+    await until('the desk caches the new visit', () => cached().includes(made.noRawat), 10_000, 25)
     await hub!.close()
     hub = null
     const list = (await desk.call('registration.today', {}, session)).result as { ok: true; value: RegistrationRow[] }
@@ -214,7 +206,7 @@ describe('a desk while its hub is away', () => {
     revokeDesk(core.db, oldId)
     await startHub(port)
     const failed = () => desk.db.prepare("SELECT chain_key AS chain, status, last_error_code AS code, last_error_message AS message FROM outbox WHERE target = 'hub' ORDER BY id").all()
-    await until(() => (failed()[0] as { status: string }).status === 'failed_permanent')
+    await until('the job is refused for good', () => (failed()[0] as { status: string }).status === 'failed_permanent', 10_000, 25)
     expect(failed()).toEqual([{ chain: `hub:${oldId}`, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'hub.deskRefused' }])
     expect(count('SELECT count(*) AS n FROM registrations')).toBe(0)
 
@@ -228,7 +220,7 @@ describe('a desk while its hub is away', () => {
     // The offline visit is still the desk's (a second start of it is refused here); a visit at another poli goes through.
     expect((await desk.call('registration.create', registrationInput(CARD), again)).result).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     expect((await desk.call('registration.create', registrationInput(CARD, { kdPoli: '002' }), again)).result).toMatchObject({ ok: true })
-    await until(() => count('SELECT count(*) AS n FROM hub_applied') === 1)
+    await until('the hub applied the call', () => count('SELECT count(*) AS n FROM hub_applied') === 1, 10_000, 25)
     expect(core.db.prepare('SELECT desk_id FROM hub_applied').all()).toEqual([{ desk_id: pairing.deskId }])
     expect(failed()).toEqual([
       { chain: `hub:${oldId}`, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'hub.deskRefused' },
@@ -277,7 +269,7 @@ describe('a desk while its hub is away', () => {
       // This store never saw the hub read the card: unverified, as a counter registers while PCare is away.
       const local = registerOffline(deskDb, desk.deskId, 'dokter', registrationInput(CARD, { unverified: true }))
       worker.start()
-      await until(() => (deskDb.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'done'").get() as { n: number }).n === 1)
+      await until('the desk job is done', () => (deskDb.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'done'").get() as { n: number }).n === 1, 10_000, 25)
       expect(lost).toBe(2)
       expect(count('SELECT count(*) AS n FROM hub_applied')).toBe(1)
       expect(count('SELECT count(*) AS n FROM registrations')).toBe(1)
@@ -302,7 +294,7 @@ describe('a desk while its hub is away', () => {
     // The user is disabled at the hub while the desk is cut off.
     core.db.prepare("UPDATE users SET disabled_at = 1 WHERE username = 'dokter'").run()
     await startHub(port)
-    await until(() => (desk.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'failed_permanent'").get() as { n: number }).n === 1)
+    await until('the desk job is refused for good', () => (desk.db.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'failed_permanent'").get() as { n: number }).n === 1, 10_000, 25)
     const rows = desk.db.prepare('SELECT seq, status, last_error_code AS code, last_error_message AS message FROM outbox ORDER BY seq').all()
     expect(rows).toEqual([
       { seq: 1, status: 'failed_permanent', code: 'HUB_REFUSED', message: 'auth.forbidden' },
@@ -327,7 +319,7 @@ describe('a desk while its hub is away', () => {
     // The user is enabled again: a resend goes through, and the examination behind it follows, in order.
     core.db.prepare("UPDATE users SET disabled_at = NULL WHERE username = 'dokter'").run()
     expect((await desk.call('outbox.resend', { ids: [-1] }, admin)).result).toMatchObject({ ok: true, value: { resent: [-1] } })
-    await until(() => desk.waiting() === 0)
+    await until('the desk has nothing waiting', () => desk.waiting() === 0, 10_000, 25)
     expect(core.db.prepare('SELECT channel FROM hub_applied ORDER BY rowid').all()).toEqual([{ channel: 'registration.create' }, { channel: 'examination.save' }])
   })
 })
