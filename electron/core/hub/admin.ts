@@ -10,6 +10,7 @@ import { lastBackup } from './backup'
 import { certFingerprint } from './cert'
 import { createPairingCode, deploymentMode, hubEndpoint, listDesks, revokeDesk } from './registry'
 import { HUB_CERT_FILE } from './server'
+import { pidAlive } from '../util/process'
 
 /**
  * The Pengaturan "Hub & desk" section's core side (issue 16): the same registry `npm run hub:admin` uses, behind
@@ -58,13 +59,7 @@ function hubProcessRunning(dataDir: string): boolean {
   } catch {
     return false
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid)
 }
 
 /** SHA-256 of this hub's certificate (hub-tls.crt beside faskes.db), or null before `npm run hub` first made it. */

@@ -7,6 +7,7 @@ import { canonicalJson, sha256Hex } from '../util/canonical'
 import { CHAIN_LOCK_LEASE_MS } from './backoff'
 import { OPERATIONS, type Operation, type PayloadOf } from './operations'
 import type { OutboxStatus, Target } from '../../contract'
+import { pidAlive } from '../util/process'
 
 // Declared once, in the contract (core takes its types from there); Target re-exported for the sync modules beside OutboxJob.
 export type { Target }
@@ -215,12 +216,7 @@ function processOwnerId(): string {
 function ownerAlive(owner: string): boolean {
   const [host, pid] = owner.split(':')
   if (host !== hostname()) return true // another machine on a shared file: trust the lease only
-  try {
-    process.kill(Number(pid), 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return pidAlive(Number(pid))
 }
 
 /*
