@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { cpus, loadavg } from 'node:os'
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises'
 import { ExaminationInput, RegistrationInput } from '../electron/contract'
 import { recordExamination, registerVisit } from '../electron/core/clinic'
@@ -80,6 +81,11 @@ async function main(): Promise<void> {
     const commits: number[] = []
     /** CPU ms of each transaction (process.cpuUsage): the statements, the page cipher, the write calls; not the fsync wait. */
     const cpuMs: number[] = []
+    /** Each transaction's [start, end] on the performance timeline, to find the ones a GC pause fell into. */
+    const spans: [number, number][] = []
+    const gcs: PerformanceEntry[] = []
+    const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries()))
+    gcObserver.observe({ entryTypes: ['gc'] })
     const begin = ws.db.prepare('BEGIN IMMEDIATE')
     const commit = ws.db.prepare('COMMIT')
     /** Runs one save; with --split, inside an outer transaction whose statements and COMMIT are timed apart. */
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
         const value = save()
         const ms = performance.now() - t0
         cpuMs.push(cpuSince())
+        spans.push([t0, t0 + ms])
         return { value, ms }
       }
       begin.run()
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
       commit.run()
       const t2 = performance.now()
       cpuMs.push(cpuSince())
+      spans.push([t0, t2])
       statements.push(t1 - t0)
       commits.push(t2 - t1)
       return { value, ms: t2 - t0 }
@@ -125,6 +133,8 @@ async function main(): Promise<void> {
       if (paceMs > 0) await sleep(paceMs)
       else await yieldToLoop()
     }
+    await yieldToLoop() // the observer's last entries are delivered on a later turn
+    gcObserver.disconnect()
     floor.push(...fsyncFloor(ws.dir, 250))
     const rows = (ws.db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n
     const cipher = plain ? 'none (plain file)' : `${String(ws.db.pragma('cipher', { simple: true }))} legacy ${String(ws.db.pragma('legacy', { simple: true }))}`
@@ -151,6 +161,16 @@ async function main(): Promise<void> {
         `  ${name.padEnd(40)} p50 ${pct(s, 0.5).toFixed(2)} ms  p90 ${pct(s, 0.9).toFixed(2)} ms  p99 ${pct(s, 0.99).toFixed(2)} ms  max ${s[s.length - 1].toFixed(2)} ms`,
       )
     }
+    // GC pauses (the main thread's share of V8's collections) that fell inside a transaction: the CPU tail that is not
+    // SQLite's (docs/data-at-rest.md).
+    const hit = spans.map(([a, b]) => gcs.some((g) => g.startTime < b && g.startTime + g.duration > a))
+    const hitMs = spans.map(([a, b], i) => (hit[i] ? b - a : -1)).filter((x) => x >= 0)
+    const minor = gcs.filter((g) => (g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === 1).length
+    console.log(
+      `  GC pauses in the run: ${gcs.length} (${minor} young-generation), longest ${Math.max(0, ...gcs.map((g) => g.duration)).toFixed(2)} ms; ` +
+        `transactions a pause fell into: ${hitMs.length} of ${spans.length}` +
+        (hitMs.length ? ` (their median ${[...hitMs].sort((a, b) => a - b)[Math.floor(hitMs.length / 2)].toFixed(2)} ms)` : ''),
+    )
     const perTx = [...reg, ...exam].sort((a, b) => a - b)
     const p99 = pct(perTx, 0.99)
     const floorP99 = pct([...floor].sort((a, b) => a - b), 0.99)

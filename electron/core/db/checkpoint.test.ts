@@ -64,6 +64,29 @@ describe('startCheckpointer', () => {
     }
   })
 
+  it('runs between saves after every N commits: never inside a save, and savepoints do not count', async () => {
+    const cp = startCheckpointer(db, 60_000, 3)
+    const ins = db.prepare('INSERT INTO blobs (b) VALUES (randomblob(3000))')
+    // Two outermost commits, one of them with a nested writeTx (a savepoint, not a commit): under the count.
+    writeTx(db, () => ins.run())
+    writeTx(db, () => writeTx(db, () => ins.run()))
+    await new Promise((r) => setImmediate(r))
+    expect(cp.stats().runs).toBe(0)
+    // The third commit schedules one run; it has not happened when writeTx returns (the save is not held up)...
+    writeTx(db, () => ins.run())
+    writeTx(db, () => ins.run())
+    expect(cp.stats().runs).toBe(0)
+    // ...and happens on the next turn of the event loop, once for the commits so far, copying their pages.
+    await new Promise((r) => setImmediate(r))
+    expect(cp.stats().runs).toBe(1)
+    expect(statSync(join(tmp.dir, 'f.db')).size).toBeGreaterThanOrEqual(4 * 3000)
+    // After stop(), commits schedule nothing.
+    cp.stop()
+    for (let i = 0; i < 6; i++) writeTx(db, () => ins.run())
+    await new Promise((r) => setImmediate(r))
+    expect(cp.stats().runs).toBe(1)
+  })
+
   it('stops itself once the connection is closed', async () => {
     const cp = startCheckpointer(db, 10)
     await until('a first run', () => cp.stats().runs >= 1, 5000)
