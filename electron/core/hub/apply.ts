@@ -6,7 +6,7 @@ import { withVisitVersion } from '../clinic/version'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
-import { zodFields } from '../ipc/dispatch'
+import { parseChannelInput } from '../ipc/dispatch'
 
 /**
  * What a desk may do while its hub is away, replayed here from the desk's outbox (docs/hub.md "Offline"), and who may:
@@ -52,8 +52,8 @@ export function applyDeskCall(core: Pick<Core, 'db' | 'settings' | 'changes' | '
     if (request.key.split(':')[1] !== deskId) throw new AppError('FORBIDDEN', msg('hub.deskRefused'))
     const role = enabledRole(db, request.user)
     if (!role || !(DESK_APPLY_ROLES[request.channel] as readonly Role[]).includes(role)) throw new AppError('FORBIDDEN', msg('auth.forbidden'))
-    const parsed = contract[request.channel].input.safeParse(request.input ?? {}, { reportInput: true })
-    if (!parsed.success) return { ok: false, error: { ...new AppError('INVALID_INPUT', msg('err.invalidInput')).toShape(), fields: zodFields(parsed.error) } }
+    const parsed = parseChannelInput(request.channel, request.input)
+    if (!parsed.ok) return parsed
     const at = request.at <= now && request.at >= now - MAX_OFFLINE_AGE_MS ? request.at : now
     const actor = { userId: request.user }
     const value = writeTx(db, () => {
@@ -65,9 +65,9 @@ export function applyDeskCall(core: Pick<Core, 'db' | 'settings' | 'changes' | '
       const faskes = core.settings.get()
       const result =
         request.channel === 'registration.create'
-          ? registerVisit(db, faskes, parsed.data as z.output<(typeof contract)['registration.create']['input']>, actor, at, true)
+          ? registerVisit(db, faskes, parsed.value as z.output<(typeof contract)['registration.create']['input']>, actor, at, true)
           : (() => {
-              const input = parsed.data as z.output<(typeof contract)['examination.save']['input']>
+              const input = parsed.value as z.output<(typeof contract)['examination.save']['input']>
               return withVisitVersion(db, input.noRawat, undefined, () => recordExamination(db, faskes, input, actor, at))
             })()
       db.prepare('INSERT INTO hub_applied (idempotency_key, desk_id, channel, result, applied_at) VALUES (?, ?, ?, ?, ?)').run(

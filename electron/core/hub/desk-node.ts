@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { contract, type DiagnosaHit, type OutboxFilter, type OutboxRow, type Output, type PatientCheck, type RegistrationRow, type Role, type SyncStatus } from '../../contract'
+import type { DiagnosaHit, OutboxFilter, OutboxRow, Output, PatientCheck, RegistrationRow, Role, SyncStatus } from '../../contract'
 import { CredentialStore, lazyKeytar } from '../credentials'
 import { isEncryptedDatabase, openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
-import { zodFields } from '../ipc/dispatch'
+import { parseChannelInput } from '../ipc/dispatch'
 import type { Logger } from '../log'
 import { diagnosaHits } from '../reference/queries'
 import { cancel, listOutbox, outboxDetail, resend } from '../sync/admin'
@@ -255,8 +255,8 @@ export class DeskNode {
       if (isOfflineWrite(channel)) {
         if (!OFFLINE_WRITES[channel].includes(user.role)) throw new AppError('FORBIDDEN', msg('auth.forbidden'))
         // The contract's checks now, as online: a job the hub would refuse for its shape would hold every later one.
-        const parsed = contract[channel].input.safeParse(input ?? {}, { reportInput: true })
-        if (!parsed.success) return { result: { ok: false, error: { ...new AppError('INVALID_INPUT', msg('err.invalidInput')).toShape(), fields: zodFields(parsed.error) } } }
+        const parsed = parseChannelInput(channel, input)
+        if (!parsed.ok) return { result: parsed }
         // Stored as typed (the hub parses it again at replay), not as parsed: defaults are the hub's to fill.
         const value =
           channel === 'registration.create'
@@ -278,9 +278,8 @@ export class DeskNode {
       if (channel === 'registration.changes') return ok({ cursor: `offline:${Date.now()}`, full: true, rows: this.todayOffline(), gone: [] })
       // The examination form cannot be saved without a diagnosis: the desk searches the diagnoses it has seen.
       if (channel === 'reference.diagnosa') {
-        const parsed = contract['reference.diagnosa'].input.safeParse(input ?? {})
-        if (!parsed.success) throw new AppError('INVALID_INPUT', msg('err.invalidInput'))
-        return ok(diagnosaHits(this.db, parsed.data, undefined))
+        const parsed = parseChannelInput(channel, input)
+        return parsed.ok ? ok(diagnosaHits(this.db, parsed.value, undefined)) : { result: parsed }
       }
       // Without it the page offers the whole doctor list, and a doctor off today's schedule is refused at replay
       // (dokter.notOnSchedule), which holds every later call of this desk.

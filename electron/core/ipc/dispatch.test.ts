@@ -4,7 +4,7 @@ import { channelNames } from '../../contract/channels'
 import { createCore, type Core } from '../app'
 import { AuthService } from '../auth'
 import { totpAt } from '../auth/totp'
-import { dispatch } from './dispatch'
+import { dispatch, parseChannelInput } from './dispatch'
 import { createHandlers } from './handlers'
 import { tempDir } from '../../../test/helpers/tmp'
 
@@ -66,6 +66,17 @@ describe('dispatch', () => {
     expect(byField.kunjSakit).toMatchObject({ key: 'v.format' })
     expect(byField.keluhan).toMatchObject({ key: 'v.maxLength', params: { max: 500 }, message: 'Maksimal 500 karakter.' })
     for (const f of r.error.fields ?? []) expect(f.message).not.toMatch(/Invalid|expected|received|Too (small|big)/)
+  })
+
+  it('checks input with the same parseChannelInput the hub and the desk use: the same error, the parsed value', async () => {
+    const bad = { noKartu: '12', kdPoli: '001', keluhan: 'x'.repeat(501) }
+    const viaDispatch = await dispatch(createHandlers(core), 'registration.create', bad, ctx)
+    expect(parseChannelInput('registration.create', bad)).toEqual(viaDispatch)
+    // A missing input counts as {}: a channel with no fields passes, one with required fields names them.
+    expect(parseChannelInput('app.info', undefined)).toEqual({ ok: true, value: {} })
+    const missing = parseChannelInput('examination.save', null)
+    expect(missing.ok).toBe(false)
+    if (!missing.ok) expect(missing.error.fields?.map((f) => f.field)).toContain('noRawat')
   })
 
   it('turns an unexpected throw into INTERNAL without leaking its text', async () => {

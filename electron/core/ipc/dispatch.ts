@@ -66,14 +66,11 @@ export async function dispatch(
     return fail(shape('UNKNOWN_CHANNEL', msg('err.unknownChannel')))
   }
   const spec = contract[channel]
-  // reportInput: the issue carries the value, so a missing field reads "required" and a wrong one "format".
-  const parsed = spec.input.safeParse(rawInput ?? {}, { reportInput: true })
-  if (!parsed.success) {
-    return fail({ ...shape('INVALID_INPUT', msg('err.invalidInput')), fields: zodFields(parsed.error) })
-  }
+  const parsed = parseChannelInput(channel, rawInput)
+  if (!parsed.ok) return parsed
   try {
     const handler = table[channel] as (input: unknown, ctx: CallContext) => unknown
-    const value = await handler(parsed.data, ctx)
+    const value = await handler(parsed.value, ctx)
     const out = spec.output.safeParse(value)
     if (!out.success) {
       onInternalError(channel, out.error)
@@ -82,17 +79,32 @@ export async function dispatch(
     return { ok: true, value: out.data }
   } catch (err) {
     if (err instanceof AppError) return fail(err.toShape())
-    if (err instanceof z.ZodError) {
-      return fail({ ...shape('INVALID_INPUT', msg('err.invalidInput')), fields: zodFields(err) })
-    }
+    if (err instanceof z.ZodError) return invalidInput(err)
     onInternalError(channel, err)
     return fail(shape('INTERNAL', msg('err.internal')))
   }
 }
 
+/**
+ * A call's input checked against its channel's contract, the one check every entry runs before core sees the input:
+ * dispatch (Electron IPC, the browser shell, the hub's /rpc), the hub's replay of a desk's offline write (hub/apply.ts)
+ * and the desk's own offline answers (hub/desk-node.ts), so a write the desk accepts offline is one the hub accepts.
+ * `value` is the parsed input (defaults filled); a missing input counts as `{}`. A mismatch is INVALID_INPUT
+ * (`err.invalidInput`) with one field error per issue (zodFields). Never throws.
+ */
+export function parseChannelInput<C extends Channel>(channel: C, input: unknown): Result<z.output<(typeof contract)[C]['input']>> {
+  // reportInput: the issue carries the value, so a missing field reads "required" and a wrong one "format".
+  const parsed = contract[channel].input.safeParse(input ?? {}, { reportInput: true })
+  return parsed.success ? { ok: true, value: parsed.data as z.output<(typeof contract)[C]['input']> } : invalidInput(parsed.error)
+}
+
 /** Typed helper for callers that know the channel at compile time (tests, the browser shell's page side). */
 export function call<C extends Channel>(table: HandlerTable, channel: C, input: Input<C>, ctx: CallContext) {
   return dispatch(table, channel, input, ctx) as Promise<Result<Output<C>>>
+}
+
+function invalidInput(err: z.ZodError): Result<never> {
+  return fail({ ...shape('INVALID_INPUT', msg('err.invalidInput')), fields: zodFields(err) })
 }
 
 function fail(error: ErrorShape): Result<never> {
