@@ -33,6 +33,15 @@ export interface OutboxJob {
   createdAt: number
 }
 
+/**
+ * An earlier send of this job may have reached the remote: it was found in flight (the app stopped mid-send) or a
+ * failure left it flagged ambiguous. Such a job is reconciled (read back from the remote) before it is sent again,
+ * and is never marked in flight ahead of that read (worker.ts).
+ */
+export function mayHaveLanded(job: Pick<OutboxJob, 'status' | 'needsReconcile'>): boolean {
+  return job.status === 'in_flight' || job.needsReconcile
+}
+
 interface JobOf<Op extends Operation> {
   /** Names the remote call; its target (worker) and payload shape come from OPERATIONS (operations.ts). */
   operation: Op

@@ -3,7 +3,7 @@ import type { DB } from '../db'
 import { AntreanClient, obatOf, PcareClient, PcareError, syncCodeOf } from '../pcare'
 import { pcareDay } from '../pcare/envelope'
 import { SendError, type Executor, type SendSuccess } from './executor'
-import type { OutboxJob } from './outbox'
+import { mayHaveLanded, type OutboxJob } from './outbox'
 import type { AntreanBatalInput } from '../pcare/types'
 import { antreanDoctor, storeSchedule } from '../clinic/doctors'
 import { medicalRecordNumber, patientPhone } from '../clinic/records'
@@ -295,8 +295,7 @@ export function antreanExecutor(db: DB, client: () => Promise<AntreanClient>): E
       const message = await (await client()).batal(p)
       return { result: { batal: true }, request: p, response: { message } }
     } catch (err) {
-      const repeat = job.needsReconcile || job.status === 'in_flight'
-      if (repeat && err instanceof PcareError && err.reason === 'rejected' && /tidak ditemukan/i.test(err.message)) {
+      if (mayHaveLanded(job) && err instanceof PcareError && err.reason === 'rejected' && /tidak ditemukan/i.test(err.message)) {
         return { result: { batal: true }, request: p, response: { message: err.message, via: 'antrean/batal repeat' } }
       }
       throw err

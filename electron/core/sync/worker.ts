@@ -5,7 +5,7 @@ import { writeTx } from '../db/tx'
 import { AppError } from '../errors'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import { GroupCommit } from './group-commit'
-import type { AttemptRecord, OutboxJob, OutboxStore } from './outbox'
+import { mayHaveLanded, type AttemptRecord, type OutboxJob, type OutboxStore } from './outbox'
 import { realScheduler, type Scheduler } from './scheduler'
 
 export interface WorkerOptions {
@@ -159,17 +159,7 @@ export class TargetWorker {
       // per chain), so the heads are sent at once, from this call; a head that must be reconciled first is not marked.
       // The scan itself is a read, so an idle poll takes no write lock.
       const claimed =
-        heads.length === 0
-          ? []
-          : writeTx(this.db, () =>
-              heads
-                .filter((job) => this.store.tryLock(job.chainKey, now))
-                .map((job): NextStep => {
-                  if (job.status === 'in_flight' || job.needsReconcile) return { job, markedAt: null }
-                  this.store.markInFlight(job.id, now)
-                  return { job, markedAt: now }
-                }),
-            )
+        heads.length === 0 ? [] : writeTx(this.db, () => heads.filter((job) => this.store.tryLock(job.chainKey, now)).map((job) => this.claim(job, now)))
       for (const { job, markedAt } of claimed) {
         this.running.add(job.chainKey)
         void this.runChain({ job, markedAt })
@@ -204,6 +194,17 @@ export class TargetWorker {
     })
   }
 
+  /**
+   * The one decision how a chain's job is taken, inside the caller's write transaction (the scan's lock transaction,
+   * or the commit of its predecessor's success): marked in flight at `now`, so the mark commits with that transaction
+   * and the job is sent at once; or, when an earlier send may have landed, left as it is for runJob to reconcile first.
+   */
+  private claim(job: OutboxJob, now: number): NextStep {
+    if (mayHaveLanded(job)) return { job, markedAt: null }
+    this.store.markInFlight(job.id, now)
+    return { job, markedAt: now }
+  }
+
   private async runChain(first: NextStep): Promise<void> {
     let step: NextStep | undefined = first
     // A job already marked in flight is sent even if the worker began to stop or pause meanwhile: its mark says it is
@@ -219,7 +220,7 @@ export class TargetWorker {
     const startedAt = markedAt ?? this.now()
     let sent = markedAt !== null
     try {
-      if (!sent && (job.status === 'in_flight' || job.needsReconcile)) {
+      if (!sent && mayHaveLanded(job)) {
         const found = await this.executor.reconcile(job)
         if (found) return await this.succeed(job, found, startedAt, 'reconciled')
       }
@@ -256,9 +257,9 @@ export class TargetWorker {
       this.store.complete(job, res.result, attempt, () => this.executor.apply(this.db, job, res.result))
       const now = this.now()
       const n = this.store.nextInChain(job.chainKey, this.target, now)
-      if (!n || n.status === 'in_flight' || n.needsReconcile || this.stopped || this.paused) return n && { job: n, markedAt: null }
-      this.store.markInFlight(n.id, now)
-      return { job: n, markedAt: now }
+      if (!n) return undefined
+      // A stopping or pausing worker marks nothing more; runChain then ends the chain here.
+      return this.stopped || this.paused ? { job: n, markedAt: null } : this.claim(n, now)
     })
     // A send went through: the remote is up for real, so the probe may be trusted again.
     this.resumedAt = null
@@ -308,7 +309,7 @@ export class TargetWorker {
         },
         next,
         // Once a send may have landed, keep asking first until a success or a definite answer clears it.
-        Boolean(e.extra.ambiguous) || job.needsReconcile || job.status === 'in_flight',
+        Boolean(e.extra.ambiguous) || mayHaveLanded(job),
       ),
     )
     this.options.log?.warn('sync job failed', { target: this.target, op: job.operation, id: job.id, kind, code })
