@@ -30,8 +30,8 @@ process.env.FASKES_LOG_LEVEL ??= 'error'
 const REPO = join(__dirname, '../..')
 const MAIN = join(REPO, 'tools/hub/main.ts')
 const PASSPHRASE = 'frasa sandi cadangan hub uji'
-// Few visits on purpose: the restored hub looks up every flagged ledger job at once (ledger lane concurrency 16), and
-// on a loaded machine those reads time out (5 s) and wait the hub's real retry schedule (1 min, then 5).
+// Few visits on purpose: the restored hub reads back every flagged ledger job (LEDGER_RECONCILE_AT_ONCE at a time) and
+// a read that still times out on a loaded machine waits the hub's real retry schedule (1 min, then 5).
 const MORNING = 6
 /** Visits the old hub registers after the copy that is restored: lost at the hub, though it sends them. */
 const LATE = 2

@@ -81,6 +81,14 @@ export function ledgerRepeatDelayMs(policy: { stepMs: number }, repeat: number):
 export const LEDGER_BATCH = { maxItems: 50, lingerMs: 200, fallbackConcurrency: 16, offMs: 10 * 60_000 } as const
 
 /**
+ * Reconcile reads (a ledger job that may have landed is read back by its key before it is sent again) run at most this
+ * many at once. A hub restored from a copy, or a workstation after a crash mid-drain, has every in-flight job flagged
+ * at once (up to the lane's 100); fired together, on a loaded 2-core PC their 5 s evaluate deadlines passed and each
+ * job waited the retry schedule (a minute, then five). Waiting for a slot does not use up a read's deadline.
+ */
+export const LEDGER_RECONCILE_AT_ONCE = 4
+
+/**
  * Chain-event listener: the first reconnect waits EVENTS_RETRY_MS (as long as a probe interval; the engine passes its
  * probeMs when it has one), each further consecutive failure doubles it up to EVENTS_RETRY_MAX_FACTOR times. A stream
  * that stayed open longer than EVENTS_RETRY_MAX_FACTOR x the base before it broke starts a new outage (the count goes

@@ -5,6 +5,7 @@ import { tempDir } from '../../../test/helpers/tmp'
 import { openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
+import { LEDGER_RECONCILE_AT_ONCE } from './backoff'
 import { ledgerExecutor } from './ledger-executor'
 import { enqueue, OutboxStore } from './outbox'
 import { TargetWorker } from './worker'
@@ -94,5 +95,39 @@ describe('ledgerExecutor endorsers', () => {
     const { seen, connection } = capturing('RSMSP')
     await expect(ledgerExecutor(connection).send(store().get(enqueue(db, sampleJob('Referral:Create', 'ledger:r')))!)).rejects.toBeTruthy()
     expect(seen).toEqual([{ fn: 'Create', endorsingOrganizations: ['RSMSP', 'BPJSMSP'] }])
+  })
+})
+
+describe('ledgerExecutor reconcile reads', () => {
+  it('reads back at most LEDGER_RECONCILE_AT_ONCE jobs at once; the others wait their turn and all answer', async () => {
+    vi.useRealTimers()
+    const ids = Array.from({ length: 10 }, (_, i) => enqueue(db, sampleJob('Visit:Record', `ledger:r${i}`, { idempotencyKey: `r${i}` })))
+    const store = new OutboxStore(db)
+    let inFlight = 0
+    let most = 0
+    const pending: (() => void)[] = []
+    // A peer that answers each read only when the test lets it: every key not on the ledger yet (an empty answer).
+    const contract = {
+      evaluateTransaction: async () => {
+        most = Math.max(most, ++inFlight)
+        await new Promise<void>((r) => pending.push(r))
+        inFlight--
+        return new Uint8Array()
+      },
+    }
+    const connection = async (): Promise<LedgerConnection> => ({ contract: () => contract }) as unknown as LedgerConnection
+    const executor = ledgerExecutor(connection)
+    const answers = ids.map((id) => executor.reconcile(store.get(id)!))
+    // Bounded: ten reads, released one at a time as they arrive.
+    for (let released = 0; released < 10; released++) {
+      for (let spin = 0; pending.length === 0; spin++) {
+        if (spin > 1000) throw new Error(`read ${released + 1} never reached the peer`)
+        await new Promise((r) => setImmediate(r))
+      }
+      expect(inFlight).toBeLessThanOrEqual(LEDGER_RECONCILE_AT_ONCE)
+      pending.shift()!()
+    }
+    expect(await Promise.all(answers)).toEqual(Array(10).fill(null))
+    expect(most).toBe(LEDGER_RECONCILE_AT_ONCE)
   })
 })

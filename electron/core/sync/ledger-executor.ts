@@ -2,7 +2,8 @@ import { CommitError, type Proposal, type SubmittedTransaction } from '@hyperled
 import { AppError } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
 import { canonicalJson } from '../util/canonical'
-import { LEDGER_STATUS_RETRY, LEDGER_SUBMIT_RETRY, ledgerRepeatDelayMs } from './backoff'
+import { gate } from '../util/gate'
+import { LEDGER_RECONCILE_AT_ONCE, LEDGER_STATUS_RETRY, LEDGER_SUBMIT_RETRY, ledgerRepeatDelayMs } from './backoff'
 import { SendError, type Executor, type SendSuccess } from './executor'
 import { classifyLedgerError, type LedgerErrorClass } from './ledger-errors'
 import { parseJob, type ParsedJob } from './operations'
@@ -95,6 +96,7 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
     return { result, request, response: result }
   }
 
+  const reconcileGate = gate(LEDGER_RECONCILE_AT_ONCE)
   async function reconcile(job: OutboxJob): Promise<SendSuccess | null> {
     const spec = recordOf(parseJob('ledger', job))
     const conn = await connection()
@@ -111,7 +113,7 @@ export function ledgerExecutor(connection: () => Promise<LedgerConnection>, sche
   return {
     target: 'ledger',
     send: (job) => send(job).catch((err) => Promise.reject(asSendError(err))),
-    reconcile: (job) => reconcile(job).catch((err) => Promise.reject(asSendError(err))),
+    reconcile: (job) => reconcileGate(() => reconcile(job)).catch((err) => Promise.reject(asSendError(err))),
     apply(d, job, result) {
       const r = result as { txId: string | null; record?: { status?: string } }
       const now = Date.now()
