@@ -95,8 +95,8 @@ export const SatusehatSettings = z.object({
 
 export const Settings = z.object({
   faskesName: z.string().trim().max(120),
-  /** PCare provider code of this faskes, e.g. 0199B001. */
-  kdPPK: z.string().regex(/^[0-9A-Z]{8}$/, 'v.kdPPK').nullable(),
+  /** PCare provider code of this faskes, e.g. 0199B001 (typed in lower case or with spaces around, it is stored as PCare writes it). */
+  kdPPK: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{8}$/, 'v.kdPPK').nullable(),
   locale: Locale,
   ledger: z.object({
     org: FabricOrg,

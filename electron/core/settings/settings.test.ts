@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { openDatabase, type DB } from '../db'
 import { AppError } from '../errors'
+import { SettingsPatch } from '../../contract'
 import { SettingsStore } from '.'
 
 let db: DB
@@ -30,4 +31,9 @@ it('accepts the demo without an Organization ID, and production once it has one'
   expect([s.enabled, s.environment, s.orgId]).toEqual([true, 'production', '100011961'])
   // Disabled, a missing id is no problem (the admin may be part-way through the onboarding).
   expect(store.update({ satusehat: { enabled: false, orgId: null } }).satusehat.enabled).toBe(false)
+})
+
+it('takes a Kode PPK typed in lower case or with spaces as PCare writes it, and still refuses a malformed one', () => {
+  expect(SettingsPatch.parse({ kdPPK: ' 0199b001 ' }).kdPPK).toBe('0199B001')
+  expect(SettingsPatch.safeParse({ kdPPK: '0199b00' }).error?.issues.map((i) => i.message)).toEqual(['v.kdPPK'])
 })
