@@ -194,7 +194,7 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   await page.locator('#ex-keluhan').fill('Kontrol kehamilan, mual')
   await page.keyboard.press('Alt+P')
   await expect.poll(() => rows.nth(0).innerText(), soon).toMatch(/dipanggil 2×/)
-  const dialog = page.waitForEvent('dialog')
+  const dialog = page.waitForEvent('dialog', { timeout: 15_000 }) // bounded: a missed question fails here, not at the 90 s test timeout
   await page.keyboard.press('Alt+H')
   const asked = await dialog
   expect(asked.message()).toContain(cardC.nama)
