@@ -76,6 +76,11 @@ export interface Core {
   readonly credentials: CredentialStore | null
   /** The visits changed in this process (clinic/changes.ts): wakes today's lists here and at a hub's desks. */
   readonly changes: ChangeFeed
+  /**
+   * The 32-byte key faskes.db was opened with (CoreOptions.dbKey), for the hub's backup copies, which are encrypted
+   * with it (hub/backup.ts); undefined for a plain file (unit tests). A secret: never log it.
+   */
+  databaseKey(): Buffer | undefined
   connectivity(): Connectivity
   close(): Promise<void>
 }
@@ -103,6 +108,7 @@ export function createCore(options: CoreOptions): Core {
     engine,
     credentials,
     changes,
+    databaseKey: () => options.dbKey,
     connectivity: () => engine?.connectivity() ?? {},
     /** Without an engine the file is closed before this returns; with one, after the in-flight sends finish. */
     close: () => (engine ? engine.stop().finally(() => (checkpointer.stop(), db.close())) : (checkpointer.stop(), db.close(), Promise.resolve())),

@@ -32,7 +32,7 @@ export interface BackupFlags {
 }
 
 /** Starts the hub's backups when --backup-dir is given (null otherwise). Throws on a bad --backup-every/--backup-keep. */
-export async function startHubBackups(core: Core, flags: BackupFlags, log: Logger): Promise<BackupSchedule | null> {
+export function startHubBackups(core: Core, flags: BackupFlags, log: Logger): BackupSchedule | null {
   if (!flags['backup-dir']) {
     log.warn('no --backup-dir: this hub keeps no backup copy (docs/hub.md, Backup and restore)')
     return null
@@ -41,8 +41,8 @@ export async function startHubBackups(core: Core, flags: BackupFlags, log: Logge
   if (!Number.isFinite(everyMin) || everyMin <= 0 || everyMin > 24 * 60) throw new Error(`--backup-every must be minutes in (0, 1440], got ${flags['backup-every']}`)
   const keep = Number(flags['backup-keep'] ?? DEFAULT_KEEP)
   if (!Number.isInteger(keep) || keep < 1) throw new Error(`--backup-keep must be a whole number ≥ 1, got ${flags['backup-keep']}`)
-  // The key openCore opened the file with (it is in the keychain now, so nothing is minted here).
-  const key = await new CredentialStore(lazyKeytar()).databaseKey(() => true)
+  // The key openCore opened the file with: the copy is encrypted as at rest, with the same key.
+  const key = core.databaseKey()
   const dir = resolve(flags['backup-dir'])
   log.info('backups on', { dir, everyMin, keep })
   return startBackups(core.db, { file: core.dbFile, key, dir, keep, intervalMs: Math.round(everyMin * 60_000), log: log.child('backup') })

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ event: 'ready', url: hub.url, fingerprint: groupedFingerprint(hub.fingerprint), data: core.dbFile }))
     // The same in words for the admin at the terminal (stderr: stdout stays the JSON lines the tests read).
     console.error(`Hub siap / hub ready: ${hub.url}\n  Sidik jari untuk dibacakan ke meja / fingerprint to read out to desks: ${groupedFingerprint(hub.fingerprint)}`)
-    const backups = await startHubBackups(core, values, log)
+    const backups = startHubBackups(core, values, log)
     return stopOnSignal(async () => {
       await hub.close()
       rmSync(pidFile, { force: true })

@@ -20,4 +20,28 @@ describe('visit numbers after a hub restore (no-rawat.ts)', () => {
     expect(raiseNoRawatOffsets(db, restore - 365 * 86_400_000, restore).length).toBeLessThanOrEqual(63)
     db.close()
   })
+
+  it('reads the row once per connection, again after a raise, and not a raise that rolled back', () => {
+    const db = openDatabase(':memory:')
+    const now = Date.parse('2026-11-30T03:00:00Z')
+    const day = localIsoDate(now)
+    expect(noRawatOffset(db, day)).toBe(0)
+    // Written behind the cache's back (no process does this; it shows the row is not parsed per registration).
+    db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('clinic.noRawatOffsets', ?, 0)").run(JSON.stringify({ [day]: 7 }))
+    expect(noRawatOffset(db, day)).toBe(0)
+    raiseNoRawatOffsets(db, now, now)
+    expect(noRawatOffset(db, day)).toBe(7 + OFFSET_STEP)
+    expect(() =>
+      db.transaction(() => {
+        raiseNoRawatOffsets(db, now, now)
+        throw new Error('restore failed')
+      })(),
+    ).toThrow('restore failed')
+    expect(noRawatOffset(db, day)).toBe(7 + OFFSET_STEP)
+    // Another connection has its own entry.
+    const other = openDatabase(':memory:')
+    expect(noRawatOffset(other, day)).toBe(0)
+    other.close()
+    db.close()
+  })
 })

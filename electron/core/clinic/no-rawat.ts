@@ -23,8 +23,19 @@ export const OFFSET_STEP = 5000
 const MAX_DAYS = 60
 const DAY_MS = 86_400_000
 
-function read(db: DB): Record<string, number> {
-  return readSettingRow(db, KEY, Offsets, {})
+/**
+ * The row as last read on each connection: registerVisit asks on every registration, and the row changes only at a
+ * restore (raiseNoRawatOffsets, which drops the entry), which runs on the restored file before any hub opens it.
+ */
+const cached = new WeakMap<DB, Readonly<Record<string, number>>>()
+
+function read(db: DB): Readonly<Record<string, number>> {
+  let offsets = cached.get(db)
+  if (!offsets) {
+    offsets = readSettingRow(db, KEY, Offsets, {})
+    cached.set(db, offsets)
+  }
+  return offsets
 }
 
 /** What registerVisit adds to `tgl`'s running number (0 unless a restore raised that day). */
@@ -37,7 +48,8 @@ export function noRawatOffset(db: DB, tgl: string): number {
  * MAX_DAYS days back from `toMs`. Call it inside the restore's transaction. Returns the days raised.
  */
 export function raiseNoRawatOffsets(db: DB, fromMs: number, toMs: number): string[] {
-  const offsets = read(db)
+  // Read-modify-write inside the caller's transaction: the row itself, never the cache.
+  const offsets = readSettingRow(db, KEY, Offsets, {})
   const days: string[] = []
   const start = Math.max(fromMs, toMs - MAX_DAYS * DAY_MS)
   for (let t = start, i = 0; i <= MAX_DAYS + 2 && localIsoDate(t) <= localIsoDate(toMs + DAY_MS); t += DAY_MS, i++) {
@@ -47,5 +59,7 @@ export function raiseNoRawatOffsets(db: DB, fromMs: number, toMs: number): strin
     offsets[day] = (offsets[day] ?? 0) + OFFSET_STEP
   }
   writeSettingRow(db, KEY, offsets, toMs)
+  // Dropped, not set: the caller's transaction may still roll back, and the next read sees what was committed.
+  cached.delete(db)
   return days
 }
