@@ -198,15 +198,13 @@ export class SyncEngine {
   }
 
   /**
-   * Whether SATUSEHAT has what a send needs (the same checks as satusehatClient, without the keychain read): the demo
-   * simulator, or an organization id, the custom addresses and credentials not known to be missing. A lane without
-   * them is shown "not configured", never "connected" from an older state.
+   * Whether SATUSEHAT has what a send needs, by satusehatClient's own rules without its keychain read (satusehatSetup,
+   * and credentials not known to be missing). A lane without them is shown "not configured", never "connected" from an
+   * older state.
    */
   private satusehatConfigured(): boolean {
-    const s = this.settings.get().satusehat
-    if (s.environment === 'demo') return this.remotes.demoSatusehat !== undefined
-    if (!s.orgId || this.satusehatCreds === false) return false
-    return s.environment !== 'custom' || (!!s.authBase && !!s.fhirBase && !!s.kfaBase)
+    const setup = satusehatSetup(this.settings.get().satusehat, this.remotes.demoSatusehat)
+    return setup !== null && (setup.demo !== undefined || this.satusehatCreds !== false)
   }
   get idle(): boolean {
     return Object.values(this.workers).every((w) => w.idle)
@@ -250,21 +248,18 @@ export class SyncEngine {
    */
   async satusehatClient(): Promise<SatusehatClient> {
     const s = this.settings.get().satusehat
-    const demo = s.environment === 'demo' ? this.remotes.demoSatusehat : undefined
-    if (s.environment === 'demo' && !demo) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
-    const credentials = demo ? demo.credentials : await this.remotes.keychain?.satusehat?.()
-    if (!demo) this.satusehatCreds = credentials != null
-    if (!credentials) throw new AppError('UNAVAILABLE', msg('remote.satusehatNoCredentials'))
-    const orgId = demo ? demo.orgId : s.orgId
-    if (!orgId) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
-    const hosts =
-      demo ?? (s.environment === 'custom' ? { authBase: s.authBase, fhirBase: s.fhirBase, kfaBase: s.kfaBase } : SATUSEHAT_HOSTS[s.environment === 'sandbox' ? 'sandbox' : 'production'])
-    if (!hosts.authBase || !hosts.fhirBase || !hosts.kfaBase) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
+    const setup = satusehatSetup(s, this.remotes.demoSatusehat)
+    let credentials = setup?.demo?.credentials
+    // Outside the demo the keychain is read first, so missing credentials are named even when more is missing.
+    if (s.environment !== 'demo') {
+      credentials = (await this.remotes.keychain?.satusehat?.()) ?? undefined
+      this.satusehatCreds = credentials !== undefined
+      if (!credentials) throw new AppError('UNAVAILABLE', msg('remote.satusehatNoCredentials'))
+    }
+    if (!setup || !credentials) throw new AppError('UNAVAILABLE', msg('remote.satusehatUnconfigured'))
     const config = {
-      authBase: hosts.authBase,
-      fhirBase: hosts.fhirBase,
-      kfaBase: hosts.kfaBase,
-      orgId,
+      ...setup.hosts,
+      orgId: setup.orgId,
       zone: s.zone,
       encounterStyle: s.encounterStyle,
       timeStyle: s.timeStyle,
@@ -352,6 +347,24 @@ export class SyncEngine {
     this.ledgerConn = { key, conn }
     return conn
   }
+}
+
+/**
+ * What SATUSEHAT's client is built from, by the settings alone (no keychain read): in the demo, the simulator's
+ * organization, addresses and fake credentials; otherwise the saved organization id and the environment's addresses
+ * (the custom ones as saved). Null when any of these is missing (remote.satusehatUnconfigured).
+ */
+function satusehatSetup(
+  s: Settings['satusehat'],
+  demoSim: Remotes['demoSatusehat'],
+): { demo?: NonNullable<Remotes['demoSatusehat']>; orgId: string; hosts: { authBase: string; fhirBase: string; kfaBase: string } } | null {
+  const demo = s.environment === 'demo' ? demoSim : undefined
+  if (s.environment === 'demo' && !demo) return null
+  const orgId = demo ? demo.orgId : s.orgId
+  const hosts =
+    demo ?? (s.environment === 'custom' ? { authBase: s.authBase, fhirBase: s.fhirBase, kfaBase: s.kfaBase } : SATUSEHAT_HOSTS[s.environment === 'sandbox' ? 'sandbox' : 'production'])
+  if (!orgId || !hosts.authBase || !hosts.fhirBase || !hosts.kfaBase) return null
+  return { demo, orgId, hosts: { authBase: hosts.authBase, fhirBase: hosts.fhirBase, kfaBase: hosts.kfaBase } }
 }
 
 /** What a ledger connection depends on: the ledger settings (identity included) and the faskes code (demo enrolment). */
