@@ -2,11 +2,10 @@ import type { PatientCheck, PatientView } from '../../contract'
 import type { DB } from '../db'
 import { AppError, fieldError, msg } from '../errors'
 import type { LedgerConnection } from '../ledger/gateway'
-import { chaincodeErrorKind } from '../ledger/gateway'
 import type { PcareClient } from '../pcare'
 import type { Peserta } from '../pcare/types'
 import { localIsoDate } from './dates'
-import { DeadlineError, ledgerReadProblem, pcareUnreachable } from './remote-code'
+import { DeadlineError, ledgerReadFailure, pcareUnreachable } from './remote-code'
 
 export interface Remotes {
   pcare(): Promise<PcareClient>
@@ -136,13 +135,12 @@ export async function checkPatient(db: DB, remotes: Remotes | null, query: strin
       if (row) db.prepare('UPDATE patients SET ledger_status = ?, ledger_checked_at = ? WHERE no_kartu = ?').run(status, now, noKartu)
       remotes.report?.('ledger', true)
     } catch (err) {
-      const kind = chaincodeErrorKind(err)
-      const problem = ledgerReadProblem(err)
+      const { problem, notFound } = ledgerReadFailure(err)
       // The chaincode or the peer answered (with a refusal, of the card or of this workstation's certificate): the
       // ledger is reachable. Anything else is a transport failure, except a connection that was not ready in time
       // (keychain or gateway setup), which says nothing of the peer.
-      if (!(err instanceof NotReadyError)) remotes.report?.('ledger', kind !== undefined || problem === 'IDENTITY_REFUSED')
-      if (kind === 'NOT_FOUND') Object.assign(ledger, { status: LEDGER_NOT_RECORDED, checkedAt: now, source: 'live' })
+      if (!(err instanceof NotReadyError)) remotes.report?.('ledger', problem !== 'UNREACHABLE')
+      if (notFound) Object.assign(ledger, { status: LEDGER_NOT_RECORDED, checkedAt: now, source: 'live' })
       else Object.assign(ledger, { error: err instanceof Error ? err.message : String(err), problem })
     }
   }

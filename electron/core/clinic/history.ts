@@ -2,7 +2,7 @@ import type { HistoryEntry, Output } from '../../contract'
 import type { DB } from '../db'
 import { recentLedgerEntries } from '../ledger/history'
 import { withTimeout, type Remotes } from './eligibility'
-import { ledgerReadProblem } from './remote-code'
+import { ledgerReadFailure } from './remote-code'
 
 /** Ledger entries the patient history shows (newest first); the total is shown beside them. */
 const LEDGER_HISTORY_LIMIT = 50
@@ -55,6 +55,6 @@ export async function patientHistory(
     const { total, entries } = await withTimeout((async () => recentLedgerEntries(await remotes.ledger(), input.noKartu, LEDGER_HISTORY_LIMIT))(), LEDGER_HISTORY_TIMEOUT_MS, 'Ledger')
     return { local, ledger: entries, ledgerTotal: total, ledgerError: null, ledgerProblem: null }
   } catch (err) {
-    return { local, ledger: null, ledgerTotal: null, ledgerError: err instanceof Error ? err.message : String(err), ledgerProblem: ledgerReadProblem(err) }
+    return { local, ledger: null, ledgerTotal: null, ledgerError: err instanceof Error ? err.message : String(err), ledgerProblem: ledgerReadFailure(err).problem }
   }
 }

@@ -22,17 +22,19 @@ export function pcareErrorCode(err: unknown): SyncErrorCode {
 }
 
 /**
- * Why an interactive ledger read failed, by the one ledger classification (sync/ledger-errors.ts, phase evaluate):
- * the peer refusing the certificate, the chaincode's FORBIDDEN, another chaincode refusal (OTHER), or no answer from
- * the chaincode at all (UNREACHABLE: transport error, no connection, our deadline), as the card check reports the
- * ledger's reachability.
+ * Why an interactive ledger read failed, by the one ledger classification (sync/ledger-errors.ts, phase evaluate).
+ * `problem`: the peer refusing the certificate, the chaincode's FORBIDDEN, another chaincode refusal (OTHER), or no
+ * answer from the chaincode at all (UNREACHABLE: transport error, no connection, our deadline); anything but
+ * UNREACHABLE means the ledger answered, as the card check reports its reachability. `notFound`: the chaincode's
+ * NOT_FOUND (a problem OTHER), which a read of a key that may not exist takes as an answer.
  */
-export function ledgerReadProblem(err: unknown): LedgerReadProblem {
-  if (err instanceof DeadlineError) return 'UNREACHABLE'
+export function ledgerReadFailure(err: unknown): { problem: LedgerReadProblem; notFound: boolean } {
+  if (err instanceof DeadlineError) return { problem: 'UNREACHABLE', notFound: false }
   const c = classifyLedgerError(err, 'evaluate')
-  if (c.code === 'IDENTITY_REFUSED') return 'IDENTITY_REFUSED'
-  if (c.chaincode === 'FORBIDDEN') return 'FORBIDDEN'
-  return c.chaincode ? 'OTHER' : 'UNREACHABLE'
+  const notFound = c.chaincode === 'NOT_FOUND'
+  if (c.code === 'IDENTITY_REFUSED') return { problem: 'IDENTITY_REFUSED', notFound }
+  if (c.chaincode === 'FORBIDDEN') return { problem: 'FORBIDDEN', notFound }
+  return { problem: c.chaincode ? 'OTHER' : 'UNREACHABLE', notFound }
 }
 
 /**
