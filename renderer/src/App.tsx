@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { AppInfo, SyncStatus } from '../../electron/contract'
-import { call } from './api'
+import { call, type ApiError } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { PendingStep } from './Pending'
 import { StatusBar } from './components/StatusBar'
@@ -20,6 +20,8 @@ export function App() {
   const meCall = useCall('auth.me', {})
   // Signing in or out changes who is signed in here without asking core again; until then core's answer holds.
   const [signedInAs, setMe] = useState<Me | null>(null)
+  // Why the last session ended, when the sign-in screen should say so (Lock.tsx onEnded; a hub desk's session).
+  const [loginNotice, setLoginNotice] = useState<ApiError | null>(null)
   const me = signedInAs ?? meCall.value
   // app.info (facility name, kdPPK) answers signed-in users only; the sign-in screen speaks auth.me's locale.
   const infoCall = useCall('app.info', me?.user ? {} : null)
@@ -39,6 +41,7 @@ export function App() {
   }, [locale])
 
   const signedIn = (user: SessionUser) => {
+    setLoginNotice(null)
     setMe({ user, setupRequired: false, setupCodeRequired: false, locale: me?.locale ?? 'id' })
     // Land on the first workspace this role may use.
     const allowed = allowedWorkspaces(user.role)
@@ -71,17 +74,25 @@ export function App() {
         // A temporary password or a new authenticator comes before any workspace (core refuses them meanwhile).
         <PendingStep user={me.user} onDone={signedIn} onSignedOut={() => setMe({ user: null, setupRequired: false, setupCodeRequired: false, locale })} />
       ) : me.user && info ? (
-        <Shell info={info} user={me.user} onSettingsSaved={loadInfo} onSignedOut={() => setMe({ user: null, setupRequired: false, setupCodeRequired: false, locale })} />
+        <Shell
+          info={info}
+          user={me.user}
+          onSettingsSaved={loadInfo}
+          onSignedOut={(notice) => {
+            setLoginNotice(notice ?? null)
+            setMe({ user: null, setupRequired: false, setupCodeRequired: false, locale })
+          }}
+        />
       ) : me.setupRequired ? (
         <FirstRun onSignedIn={signedIn} needsCode={me.setupCodeRequired} />
       ) : (
-        <LoginScreen onSignedIn={signedIn} />
+        <LoginScreen onSignedIn={signedIn} notice={loginNotice?.message} />
       )}
     </I18nProvider>
   )
 }
 
-function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; user: SessionUser; onSettingsSaved: () => void; onSignedOut: () => void }) {
+function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; user: SessionUser; onSettingsSaved: () => void; onSignedOut: (notice?: ApiError) => void }) {
   const { t } = useI18n()
   const current = useWorkspace()
   useWorkspaceShortcuts()

@@ -100,12 +100,18 @@ function FirstAdmin({ mode, onBack, onSignedIn, needsCode }: { mode: FirstRunMod
   )
 }
 
-export function LoginScreen({ onSignedIn }: { onSignedIn: (u: SessionUser) => void }) {
+/** The sign-in screen; `notice` says why a session just ended (a hub desk's session the hub no longer honours). */
+export function LoginScreen({ onSignedIn, notice }: { onSignedIn: (u: SessionUser) => void; notice?: string }) {
   const { t } = useI18n()
   return (
     <main className="boot">
       <section className="card auth-card" aria-labelledby="login-title">
         <h1 id="login-title">{t('auth.loginTitle')}</h1>
+        {notice && (
+          <p role="alert" className="alert" data-testid="login-notice">
+            {notice}
+          </p>
+        )}
         <Login onSignedIn={onSignedIn} />
       </section>
     </main>

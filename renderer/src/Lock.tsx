@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { SESSION_IDLE_MS, SESSION_TOUCH_MS } from '../../electron/contract/session'
-import { call, onSessionRefused } from './api'
+import { call, onSessionRefused, type ApiError } from './api'
 import type { SessionUser } from './Auth'
 import { Field } from './components/Field'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
@@ -19,7 +19,7 @@ const IDLE_CHECK_MS = 5000
  * unlocks into the same screen with the password (and the code for an admin). When core says the session is over
  * (12 h after sign-in, auth.signInFirst), `onEnded` leads to a full sign-in.
  */
-export function SessionLock({ user, onEnded }: { user: SessionUser; onEnded: () => void }) {
+export function SessionLock({ user, onEnded }: { user: SessionUser; onEnded: (notice?: ApiError) => void }) {
   const [locked, setLocked] = useState(false)
   const lockedRef = useRef(false)
   lockedRef.current = locked
@@ -42,7 +42,7 @@ export function SessionLock({ user, onEnded }: { user: SessionUser; onEnded: () 
     const timer = window.setInterval(() => {
       if (!lockedRef.current && Date.now() - lastInput.current >= SESSION_IDLE_MS) setLocked(true)
     }, IDLE_CHECK_MS)
-    const off = onSessionRefused((reason) => (reason === 'locked' ? setLocked(true) : endedRef.current()))
+    const off = onSessionRefused((reason, notice) => (reason === 'locked' ? setLocked(true) : endedRef.current(notice)))
     return () => {
       for (const e of ACTIVITY_EVENTS) window.removeEventListener(e, onInput, { capture: true })
       window.clearInterval(timer)

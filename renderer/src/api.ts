@@ -44,13 +44,16 @@ export class ApiError extends Error {
 }
 
 type SessionRefusal = 'locked' | 'ended'
-const sessionListeners = new Set<(reason: SessionRefusal) => void>()
+type SessionListener = (reason: SessionRefusal, notice?: ApiError) => void
+const sessionListeners = new Set<SessionListener>()
 
 /**
  * Tells `listener` when core refuses a call because the session is locked (idle, auth.locked) or over (auth.signInFirst,
- * e.g. 12 h after sign-in), whichever call it was; the lock screen (Lock.tsx) listens. Returns the unsubscribe.
+ * e.g. 12 h after sign-in; auth.deskSessionEnded, a hub desk's session the hub no longer honours), whichever call it
+ * was; the lock screen (Lock.tsx) listens. `notice` is the refusal the sign-in screen should show (the desk's only:
+ * it says why a user still working must sign in again). Returns the unsubscribe.
  */
-export function onSessionRefused(listener: (reason: SessionRefusal) => void): () => void {
+export function onSessionRefused(listener: SessionListener): () => void {
   sessionListeners.add(listener)
   return () => void sessionListeners.delete(listener)
 }
@@ -66,10 +69,11 @@ export async function call<C extends Channel>(channel: C, input: Input<C>): Prom
   }
   if (result.ok) return result.value
   const { code, key } = result.error
-  if (code === 'UNAUTHENTICATED' && (key === 'auth.locked' || key === 'auth.signInFirst')) {
-    for (const listener of sessionListeners) listener(key === 'auth.locked' ? 'locked' : 'ended')
+  const error = ApiError.from(result.error)
+  if (code === 'UNAUTHENTICATED' && (key === 'auth.locked' || key === 'auth.signInFirst' || key === 'auth.deskSessionEnded')) {
+    for (const listener of sessionListeners) listener(key === 'auth.locked' ? 'locked' : 'ended', key === 'auth.deskSessionEnded' ? error : undefined)
   }
-  throw ApiError.from(result.error)
+  throw error
 }
 
 export function asApiError(err: unknown): ApiError {

@@ -25,6 +25,7 @@ describe('desk shell: this desk in hub.status', () => {
   let hub: HubServer
   let desk: DeskShell
   const tokens = { admin: '', counter: '' }
+  let adminSecret = ''
 
   beforeEach(async () => {
     hubDir = tempDir('faskes-deskshell-hub-')
@@ -36,9 +37,11 @@ describe('desk shell: this desk in hub.status', () => {
     const auth = new AuthService(core.db, async () => Buffer.alloc(32, 7))
     const admin = await auth.createUser('admin1', 'rahasia-admin-satu', 'admin', 'now')
     await auth.createUser('loket1', 'rahasia-loket-satu', 'counter')
-    tokens.admin = (await auth.login('admin1', 'rahasia-admin-satu', totpAt(admin.enrolment?.secret ?? '', Date.now()), 'unit')).token
-    tokens.counter = (await auth.login('loket1', 'rahasia-loket-satu', undefined, 'unit')).token
-    await pairDesk(deskDir.dir, hub.url, createPairingCode(core.db, hub.fingerprint).code, 'Poli Umum')
+    adminSecret = admin.enrolment?.secret ?? ''
+    const { deskId } = await pairDesk(deskDir.dir, hub.url, createPairingCode(core.db, hub.fingerprint).code, 'Poli Umum')
+    // Signed in at this desk: a session is bound to the desk it was made at.
+    tokens.admin = (await auth.login('admin1', 'rahasia-admin-satu', totpAt(adminSecret, Date.now()), 'unit', deskId)).token
+    tokens.counter = (await auth.login('loket1', 'rahasia-loket-satu', undefined, 'unit', deskId)).token
     const rendererDir = join(deskDir.dir, 'renderer')
     mkdirSync(rendererDir)
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>')
@@ -112,7 +115,10 @@ describe('desk shell: this desk in hub.status', () => {
     expect(now.deskId).not.toBe(old.deskId)
     expect(now.deskName).toBe('Poli Umum 2')
     expect(await page()).not.toContain('action="/pair"')
-    expect((await status(tokens.admin)).body).toMatchObject({ ok: true, value: { thisDesk: { deskId: now.deskId } } })
+    // The old session ended with the revocation (and is bound to the old id): the page is sent to the sign-in.
+    expect((await status(tokens.admin)).body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'auth.deskSessionEnded' } })
+    const signedIn = await new AuthService(core.db, async () => Buffer.alloc(32, 7)).login('admin1', 'rahasia-admin-satu', totpAt(adminSecret, Date.now() + 30_000), 'unit', now.deskId)
+    expect((await status(signedIn.token)).body).toMatchObject({ ok: true, value: { thisDesk: { deskId: now.deskId } } })
   })
 
   it('a hub that does not answer: a plain message with the address typed, no errno text; address and name kept, the address focused', async () => {

@@ -124,11 +124,11 @@ export class AuthService {
    * password apart or an admin from other users; while the user or `source` is throttled the answer is
    * auth.throttled, given before any check (auth/throttle.ts).
    */
-  async login(username: string, password: string, totp: string | undefined, source: string): Promise<{ token: string; user: SessionUser }> {
+  async login(username: string, password: string, totp: string | undefined, source: string, desk: string | null = null): Promise<{ token: string; user: SessionUser }> {
     const user = await this.checkCredentials(username, password, totp, source)
     const token = randomBytes(32).toString('base64url')
     const now = this.now()
-    this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), username, now, now)
+    this.db.prepare('INSERT INTO sessions (token_hash, username, created_at, last_seen_at, desk_id) VALUES (?, ?, ?, ?, ?)').run(tokenHash(token), username, now, now, desk)
     return { token, user }
   }
 
@@ -168,16 +168,19 @@ export class AuthService {
   /**
    * The session for a token, or null when unknown or past SESSION_MAX_MS since its sign-in (then deleted). Reading a
    * session never refreshes it: only touch() (user input in the page) and unlock() do, so polls do not keep it alive.
+   * `desk` is the hub desk the call came through (CallContext.desk id; null off a desk): a session is bound to the
+   * desk it was made at (login's `desk`), and one presented anywhere else (another desk, a desk paired again under a
+   * new id, the hub's own window) is treated as leaked: null, and deleted so the copy works nowhere (docs/hub.md).
    */
-  resolve(token: string | undefined | null): SessionState | null {
+  resolve(token: string | undefined | null, desk: string | null = null): SessionState | null {
     if (!token) return null
     const now = this.now()
     const hash = tokenHash(token)
     const row = this.db
-      .prepare('SELECT u.username, u.role, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?')
-      .get(hash) as { username: string; role: Role; created_at: number; last_seen_at: number } | undefined
+      .prepare('SELECT u.username, u.role, s.created_at, s.last_seen_at, s.desk_id FROM sessions s JOIN users u ON u.username = s.username WHERE s.token_hash = ?')
+      .get(hash) as { username: string; role: Role; created_at: number; last_seen_at: number; desk_id: string | null } | undefined
     if (!row) return null
-    if (now - row.created_at >= SESSION_MAX_MS) {
+    if (now - row.created_at >= SESSION_MAX_MS || row.desk_id !== desk) {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash)
       return null
     }
@@ -185,8 +188,8 @@ export class AuthService {
   }
 
   /** User activity in the page: restarts an unlocked session's idle time. A locked session stays locked (unlock()). */
-  touch(token: string | undefined | null): void {
-    const s = this.resolve(token)
+  touch(token: string | undefined | null, desk: string | null = null): void {
+    const s = this.resolve(token, desk)
     if (s && !s.locked && token) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(this.now(), tokenHash(token))
   }
 
@@ -195,8 +198,8 @@ export class AuthService {
    * checks and throttle as login) and the same session goes on, its 12 h lifetime still counted from the sign-in.
    * UNAUTHENTICATED auth.signInFirst when the session has ended: then only a full sign-in helps.
    */
-  async unlock(token: string | undefined | null, password: string, totp: string | undefined, source: string): Promise<SessionUser> {
-    const s = this.resolve(token)
+  async unlock(token: string | undefined | null, password: string, totp: string | undefined, source: string, desk: string | null = null): Promise<SessionUser> {
+    const s = this.resolve(token, desk)
     if (!s || !token) throw new AppError('UNAUTHENTICATED', msg('auth.signInFirst'))
     const user = await this.checkCredentials(s.user.username, password, totp, source)
     this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(this.now(), tokenHash(token))
@@ -293,4 +296,14 @@ const IPC_SOURCE = 'ipc'
  */
 function throttleKeys(username: string, source: string): ThrottleKey[] {
   return source === IPC_SOURCE ? [{ scope: 'user', key: username }] : [{ scope: 'user', key: username }, { scope: 'source', key: source }]
+}
+
+/**
+ * Ends every session made at the hub desks `deskIds` (their sign-ins, login's `desk`): a revoked desk, or the old
+ * record of a desk paired again, keeps no signed-in user (docs/hub.md "Sessions at a desk"). Runs inside the caller's
+ * transaction when there is one (hub/registry.ts revokes and re-pairs in one).
+ */
+export function endDeskSessions(db: DB, deskIds: readonly string[]): void {
+  const del = db.prepare('DELETE FROM sessions WHERE desk_id = ?')
+  for (const id of deskIds) del.run(id)
 }

@@ -68,14 +68,18 @@ function pendingOf(auth: AuthService, username: string): { pending?: PendingStep
 /** Where a sign-in comes from, for throttling: the browser shell's remote address, else the transport ("ipc"). */
 const sourceOf = (ctx: Pick<CallContext, 'transport' | 'source'>) => ctx.source ?? ctx.transport
 
+/** The hub desk a session is bound to: the paired desk the call came through, null off a desk. */
+export const deskOf = (ctx: Pick<CallContext, 'desk'>): string | null => ctx.desk?.id ?? null
+
 /** Signs in (AuthService.login checks password and TOTP) and replaces the transport's session with the new one. */
 export async function signIn(
   auth: AuthService,
   input: { username: string; password: string; totp?: string },
-  ctx: Pick<CallContext, 'session' | 'transport' | 'source'>,
+  ctx: Pick<CallContext, 'session' | 'transport' | 'source' | 'desk'>,
 ): Promise<Output<'auth.login'>> {
   const session = needSession(ctx)
-  const { token, user } = await auth.login(input.username, input.password, input.totp, sourceOf(ctx))
+  // Bound to the desk it is made at (AuthService.resolve): another desk cannot present it.
+  const { token, user } = await auth.login(input.username, input.password, input.totp, sourceOf(ctx), deskOf(ctx))
   auth.logout(session.token())
   session.set(token)
   return user
@@ -89,12 +93,12 @@ export function signOut(auth: AuthService, ctx: Pick<CallContext, 'session'>): O
 }
 
 /** The lock screen: the transport's locked session goes on once its own user has given the password (and code) again. */
-export function unlockSession(auth: AuthService, input: { password: string; totp?: string }, ctx: Pick<CallContext, 'session' | 'transport' | 'source'>): Promise<Output<'auth.unlock'>> {
-  return auth.unlock(needSession(ctx).token(), input.password, input.totp, sourceOf(ctx))
+export function unlockSession(auth: AuthService, input: { password: string; totp?: string }, ctx: Pick<CallContext, 'session' | 'transport' | 'source' | 'desk'>): Promise<Output<'auth.unlock'>> {
+  return auth.unlock(needSession(ctx).token(), input.password, input.totp, sourceOf(ctx), deskOf(ctx))
 }
 
 /** User input in the page: restarts the idle time of the transport's session (a locked one stays locked). */
-export function touchSession(auth: AuthService, ctx: Pick<CallContext, 'session'>): Output<'session.touch'> {
-  auth.touch(ctx.session?.token())
+export function touchSession(auth: AuthService, ctx: Pick<CallContext, 'session' | 'desk'>): Output<'session.touch'> {
+  auth.touch(ctx.session?.token(), deskOf(ctx))
   return { ok: true }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -42,7 +43,15 @@ describe('hub admin channels (issue 16)', () => {
   })
 
   const ctx = (token: string | undefined, desk?: CallContext['desk']): CallContext => ({ transport: 'test', session: { token: () => token, set: () => {} }, desk })
-  const as = <C extends Channel>(role: keyof typeof sessions, channel: C, input: Input<C>, desk?: CallContext['desk']) => call(handlers, channel, input, ctx(sessions[role], desk))
+  /**
+   * The role's call as if its user had signed in at `desk` (none: the hub's own window): a session is bound to the
+   * desk it was made at (AuthService.resolve), so the token is re-bound here rather than signing in again per desk
+   * (an admin's one-time code cannot be used twice in the same 30 s).
+   */
+  const as = <C extends Channel>(role: keyof typeof sessions, channel: C, input: Input<C>, desk?: CallContext['desk']) => {
+    core.db.prepare('UPDATE sessions SET desk_id = ? WHERE token_hash = ?').run(desk?.id ?? null, createHash('sha256').update(sessions[role]).digest('hex'))
+    return call(handlers, channel, input, ctx(sessions[role], desk))
+  }
 
   /** Makes this install a hub with its certificate in the data folder, as `npm run hub` does at its first start. */
   const becomeHub = () => {

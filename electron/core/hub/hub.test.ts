@@ -128,6 +128,48 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
     await expect(desk.nextChange(null)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
   })
 
+  it('binds a session to its desk: another desk, the re-paired desk and the hub window cannot use it; revoking ends it', async () => {
+    const first = await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket 1')
+    await pairDesk(deskDirs[1].dir, hub.url, code(), 'Poli')
+    const signIn = async (desk: HubClient) => (await desk.call('auth.login', { username: 'loket', password: 'rahasia-loket-1' }, undefined)).session ?? undefined
+    const today = (desk: HubClient, token: string | undefined) => desk.call('registration.today', {}, token)
+
+    // Made at desk 1, presented by desk 2: refused with the desk message, the desk is told to drop it, and the copy
+    // is ended, so desk 1 cannot use it either.
+    const stolen = await signIn(client(deskDirs[0].dir))
+    expect((await today(client(deskDirs[0].dir), stolen)).result.ok).toBe(true)
+    const elsewhere = await today(client(deskDirs[1].dir), stolen)
+    expect(elsewhere.result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'auth.deskSessionEnded' } })
+    expect(elsewhere.session).toBeNull()
+    expect((await today(client(deskDirs[0].dir), stolen)).result).toMatchObject({ ok: false, error: { key: 'auth.deskSessionEnded' } })
+
+    // A desk session is not one of the hub's own window (no desk in the context) either.
+    const atDesk = await signIn(client(deskDirs[0].dir))
+    const auth = new AuthService(core.db, null)
+    expect(auth.resolve(atDesk)).toBeNull()
+
+    // Revoking desk 1 ends its sessions; paired again (same key, new id), its old token is refused.
+    const kept = await signIn(client(deskDirs[0].dir))
+    expect(auth.resolve(kept, first.deskId)).toMatchObject({ user: { username: 'loket' } })
+    expect(revokeDesk(core.db, first.deskId)).toBe(true)
+    expect(auth.resolve(kept, first.deskId)).toBeNull()
+    const again = await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket 1')
+    expect(again.deskId).not.toBe(first.deskId)
+    const repaired = new HubClient(deskDirs[0].dir, again)
+    clients.push(repaired)
+    expect((await today(repaired, kept)).result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'auth.deskSessionEnded' } })
+    // auth.me is public: the page gets no user (the sign-in screen) and the desk drops the cookie.
+    const me = await repaired.call('auth.me', {}, kept)
+    expect(me).toMatchObject({ result: { ok: true, value: { user: null } }, session: null })
+    const fresh = await signIn(repaired)
+    expect((await today(repaired, fresh)).result.ok).toBe(true)
+
+    // Pairing again without a revocation (same key) also ends the sessions of the replaced record.
+    const third = await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket 1')
+    expect(auth.resolve(fresh, again.deskId)).toBeNull()
+    expect(auth.resolve(fresh, third.deskId)).toBeNull()
+  })
+
   it('wakes a waiting desk with the changed visit when another desk writes, and not for reads or refused writes', async () => {
     await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket')
     await pairDesk(deskDirs[1].dir, hub.url, code(), 'Poli')

@@ -305,10 +305,11 @@ describe('a desk while its hub is away', () => {
 
     // The admin's outbox page at this desk lists the desk's own jobs under negative ids; the clinician cannot act on them.
     expect((await desk.call('outbox.cancel', { ids: [-1], reason: 'pengguna dinonaktifkan' }, session)).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    // An admin session made at the hub (a fixed seal key for the authenticator); the desk learns its user from auth.me.
+    // An admin session made for this desk (a fixed seal key for the authenticator; sessions are bound to their desk);
+    // the desk learns its user from auth.me.
     const sealed = new AuthService(core.db, async () => Buffer.alloc(32, 7))
     const made = await sealed.createUser('admin1', 'rahasia-admin-satu', 'admin', 'now')
-    const admin = (await sealed.login('admin1', 'rahasia-admin-satu', totpAt(made.enrolment?.secret ?? '', Date.now()), 'unit')).token
+    const admin = (await sealed.login('admin1', 'rahasia-admin-satu', totpAt(made.enrolment?.secret ?? '', Date.now()), 'unit', desk.deskId)).token
     expect((await desk.call('auth.me', {}, admin)).result).toMatchObject({ ok: true, value: { user: { username: 'admin1', role: 'admin' } } })
     const listed = (await desk.call('outbox.list', {}, admin)).result as { ok: true; value: OutboxRow[] }
     expect(listed.value.filter((r) => r.target === 'hub').map((r) => [r.id, r.status, r.blockedBy?.id ?? null])).toEqual([

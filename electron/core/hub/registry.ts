@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { DeploymentMode } from '../../contract'
+import { endDeskSessions } from '../auth'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { readSettingRow, writeSettingRow } from '../settings/rows'
@@ -65,7 +66,10 @@ export function deskByFingerprint(db: DB, fingerprint: string): Desk | null {
   return listDesks(db).find((d) => d.fingerprint === fingerprint && d.revokedAt === null) ?? null
 }
 
-/** Revokes a desk at once: its next call is refused (the server looks the desk up on every request). False if unknown. */
+/**
+ * Revokes a desk at once: its next call is refused (the server looks the desk up on every request), and the sessions
+ * signed in at it end in the same transaction (a desk paired again starts at the sign-in). False if unknown.
+ */
 export function revokeDesk(db: DB, id: string, now = Date.now()): boolean {
   return writeTx(db, () => {
     const desks = listDesks(db)
@@ -73,6 +77,7 @@ export function revokeDesk(db: DB, id: string, now = Date.now()): boolean {
     if (!desk) return false
     if (desk.revokedAt === null) desk.revokedAt = now
     writeSettingRow(db, DESKS_KEY, desks, now)
+    endDeskSessions(db, [id])
     return true
   })
 }
@@ -120,8 +125,10 @@ export function redeemPairing(db: DB, t: PairingTranscript, deskName: string, pr
     writeSettingRow(db, CODES_KEY, { open: codes.open.filter((c) => c !== hit), failures: codes.failures }, now)
     const desks = listDesks(db)
     const desk: Desk = { id: `desk-${randomBytes(6).toString('hex')}`, name: deskName, fingerprint: t.deskFingerprint, pairedAt: now, revokedAt: null }
-    // Pairing again with the same key (a desk re-paired after a lost answer) replaces its earlier record.
+    // Pairing again with the same key (a desk re-paired after a lost answer) replaces its earlier record, and the
+    // sessions made under the old id end with it (they could never be presented again: the id is the binding).
     writeSettingRow(db, DESKS_KEY, [...desks.filter((d) => d.fingerprint !== t.deskFingerprint), desk], now)
+    endDeskSessions(db, desks.filter((d) => d.fingerprint === t.deskFingerprint).map((d) => d.id))
     return { ok: true, desk, key: Buffer.from(hit.key, 'hex') }
   })
 }

@@ -3,9 +3,9 @@ import type { Core } from '../app'
 import { AuthService } from '../auth'
 import { AppError, msg } from '../errors'
 import { setUserDokter } from '../auth/doctor'
-import { authorize, seesDiagnoses } from '../auth/policy'
+import { authorize, channelPolicy, seesDiagnoses } from '../auth/policy'
 import { keychainSealKey } from '../auth/seal'
-import { setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
+import { deskOf, setupFirstAdmin, signIn, signOut, touchSession, unlockSession, whoAmI } from '../auth/session'
 import { changeOwnPassword, confirmOwnEnrolment, createUser, listUsers, ownEnrolment, refuseWhilePending, resetEnrolment, resetPassword, setEnabled, unlockUser, userAudit } from '../auth/users'
 import { recordExamination, registerVisit } from '../clinic'
 import { cancelRegistration, deleteKunjungan, editExamination, examinationForEdit } from '../clinic/corrections'
@@ -69,9 +69,16 @@ function withAuth(auth: AuthService, table: HandlerTable): HandlerTable {
   for (const channel of Object.keys(table) as Channel[]) {
     const handler = table[channel] as Handler<Channel>
     guarded[channel] = (input, ctx) => {
-      const session = auth.resolve(ctx.session?.token())
+      const token = ctx.session?.token()
+      const session = auth.resolve(token, deskOf(ctx))
       const user = session && !session.locked ? session.user : null
       try {
+        // At a desk, a token the hub does not honour (made at another desk, before this desk was paired again, or
+        // ended) is dropped from the desk's cookie, and the page is told why it must sign in (docs/hub.md).
+        if (ctx.desk && token && !session) {
+          ctx.session?.set(null)
+          if (channelPolicy[channel] !== 'public') throw new AppError('UNAUTHENTICATED', msg('auth.deskSessionEnded'))
+        }
         authorize(channel, user)
         refuseWhilePending(auth, channel, user)
       } catch (err) {
