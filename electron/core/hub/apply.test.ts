@@ -4,7 +4,8 @@ import { tempDir } from '../../../test/helpers/tmp'
 import { createCore, type Core } from '../app'
 import { AuthService } from '../auth'
 import { registerVisit } from '../clinic'
-import { applyDeskCall, type DeskApplyRequest } from './apply'
+import type { Scheduler } from '../sync/scheduler'
+import { APPLIED_KEEP_MS, APPLIED_PRUNE_EVERY_MS, applyDeskCall, pruneApplied, startAppliedPruning, type DeskApplyRequest } from './apply'
 
 // The hub's side of a desk's offline work (issue 16, Deliver 3 and 4), on a real SQLite file.
 
@@ -101,5 +102,59 @@ describe('applyDeskCall', () => {
     expect(r).toMatchObject({ ok: true, value: { tglDaftar: isoDay(yesterday) } })
     const future = applyDeskCall(core, DESK, { ...req(2, 'registration.create', registrationInput(CARD, { kdPoli: '002' }), 'loket'), at: Date.now() + 86_400_000 * 3 })
     expect(future).toMatchObject({ ok: true, value: { tglDaftar: isoDay(Date.now()) } })
+  })
+
+  describe('pruning hub_applied', () => {
+    const DAY = 86_400_000
+    const keys = () => (core.db.prepare('SELECT idempotency_key AS k FROM hub_applied ORDER BY k').all() as { k: string }[]).map((r) => r.k)
+    /** Applies one registration as `desk` with key seq `seq`, then dates its hub_applied row `ageMs` before `now`. */
+    const appliedAt = (desk: string, seq: number, kdPoli: string, ageMs: number, now: number) => {
+      const r = applyDeskCall(core, desk, req(seq, 'registration.create', registrationInput(CARD, { kdPoli }), 'loket', desk))
+      expect(r.ok).toBe(true)
+      core.db.prepare('UPDATE hub_applied SET applied_at = ? WHERE idempotency_key = ?').run(now - ageMs, `desk:${desk}:${seq}`)
+      return r
+    }
+
+    it('drops rows past the bound, keeps recent ones and each desk\'s newest, and a replay inside the bound still answers', () => {
+      const now = Date.now()
+      appliedAt(DESK, 1, '001', APPLIED_KEEP_MS + DAY, now)
+      appliedAt(DESK, 2, '002', APPLIED_KEEP_MS + 1, now)
+      const recent = appliedAt(DESK, 3, '003', APPLIED_KEEP_MS - DAY, now)
+      appliedAt(DESK, 10, '004', 1000, now)
+      // Another desk whose only rows are old: its newest (by desk sequence as a number; as text '9' > '10') is the one
+      // it may still send again, so it stays whatever its age.
+      appliedAt('desk-b2', 9, '005', APPLIED_KEEP_MS + 3 * DAY, now)
+      appliedAt('desk-b2', 10, '006', APPLIED_KEEP_MS + 2 * DAY, now)
+      expect(pruneApplied(core.db, now)).toBe(3)
+      expect(keys()).toEqual(['desk:desk-a1:10', 'desk:desk-a1:3', 'desk:desk-b2:10'])
+      // A replay of a kept key answers its first answer and writes nothing.
+      const registrations = count('SELECT count(*) AS n FROM registrations')
+      expect(applyDeskCall(core, DESK, req(3, 'registration.create', registrationInput(CARD, { kdPoli: '003' }), 'loket'))).toEqual(recent)
+      expect(count('SELECT count(*) AS n FROM registrations')).toBe(registrations)
+      // Nothing more to drop at the same time.
+      expect(pruneApplied(core.db, now)).toBe(0)
+    })
+
+    it('runs at the start and then once a day until stopped', () => {
+      let clock = Date.now()
+      const timers: { fn: () => void; at: number }[] = []
+      const scheduler: Scheduler = {
+        now: () => clock,
+        setTimeout: (fn, ms) => (timers.push({ fn, at: clock + ms }), timers.length - 1),
+        clearTimeout: (h) => void (timers[h as number].at = Infinity),
+      }
+      appliedAt(DESK, 1, '001', APPLIED_KEEP_MS + 1, clock)
+      appliedAt(DESK, 2, '002', APPLIED_KEEP_MS - DAY / 2, clock)
+      appliedAt(DESK, 3, '003', 0, clock)
+      const pruning = startAppliedPruning(core.db, { scheduler })
+      expect(keys()).toEqual(['desk:desk-a1:2', 'desk:desk-a1:3'])
+      expect(timers.map((t) => t.at)).toEqual([clock + APPLIED_PRUNE_EVERY_MS])
+      clock += APPLIED_PRUNE_EVERY_MS
+      timers[0].fn()
+      expect(keys()).toEqual(['desk:desk-a1:3'])
+      expect(timers.map((t) => t.at)).toEqual([clock, clock + APPLIED_PRUNE_EVERY_MS])
+      pruning.stop()
+      expect(timers[1].at).toBe(Infinity)
+    })
   })
 })

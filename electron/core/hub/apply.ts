@@ -7,6 +7,8 @@ import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { AppError, msg } from '../errors'
 import { parseChannelInput } from '../ipc/dispatch'
+import type { Logger } from '../log'
+import { realScheduler, type Scheduler } from '../sync/scheduler'
 
 /**
  * What a desk may do while its hub is away, replayed here from the desk's outbox (docs/hub.md "Offline"), and who may:
@@ -86,6 +88,69 @@ export function applyDeskCall(core: Pick<Core, 'db' | 'settings' | 'changes' | '
   } catch (err) {
     if (err instanceof AppError) return { ok: false, error: err.toShape() }
     throw err
+  }
+}
+
+/**
+ * How long the hub keeps a desk's applied key (hub_applied) before pruneApplied may drop it: 90 days. A desk keeps its
+ * un-sent work without any time limit (docs/hub.md "Pruning hub_applied"): while the hub is away its `hub` worker only
+ * probes, a job refused or past RETRY_LIMIT waits for a person, and neither desk.db nor its outbox expires anything.
+ * So no age alone is safe for the one key a desk can still send again: the head of its chain (the desk sends its calls
+ * one at a time, in order, and moves on only once a call is answered or cancelled, and a cancelled job is never
+ * resent), which is the desk's highest applied sequence; pruneApplied keeps that row of every desk whatever its age.
+ * Every other row was answered at its desk already; the bound keeps them, for support (what a desk replayed, and
+ * when), far longer than a hub outage a faskes works through at its desks: days, since a desk's offline answers come
+ * from caches of the hub's day and a replay more than a day old already takes the hub's time (MAX_OFFLINE_AGE_MS).
+ */
+export const APPLIED_KEEP_MS = 90 * 24 * 60 * 60 * 1000
+/** How often a running hub prunes hub_applied after the prune at its start. */
+export const APPLIED_PRUNE_EVERY_MS = 24 * 60 * 60 * 1000
+
+/** SQL: a hub_applied row's desk sequence, the number after `desk:<desk_id>:` in its key. */
+const SEQ_OF_KEY = `CAST(substr(idempotency_key, length('desk:') + length(desk_id) + 2) AS INTEGER)`
+
+/**
+ * Drops the hub_applied rows applied more than APPLIED_KEEP_MS before `now` (epoch ms), except each desk's row with
+ * the highest desk sequence (see APPLIED_KEEP_MS), in one write transaction. The sequence is read from the key
+ * (`desk:<deskId>:<seq>`, checked against desk_id by applyDeskCall), not from applied_at, so a hub clock set back
+ * cannot make an older row look newest. Returns the number of rows dropped.
+ */
+export function pruneApplied(db: DB, now = Date.now()): number {
+  return writeTx(
+    db,
+    () =>
+      db
+        .prepare(
+          `DELETE FROM hub_applied WHERE applied_at < ? AND (desk_id, ${SEQ_OF_KEY}) NOT IN (SELECT desk_id, max(${SEQ_OF_KEY}) FROM hub_applied GROUP BY desk_id)`,
+        )
+        .run(now - APPLIED_KEEP_MS).changes,
+  )
+}
+
+/**
+ * Prunes hub_applied now (the hub's start) and every APPLIED_PRUNE_EVERY_MS until `stop()`. A failed prune is logged
+ * and tried again at the next turn (the rows only wait longer).
+ */
+export function startAppliedPruning(db: DB, options: { scheduler?: Scheduler; log?: Logger } = {}): { stop(): void } {
+  const scheduler = options.scheduler ?? realScheduler
+  let timer: unknown = null
+  let stopped = false
+  const run = () => {
+    if (stopped) return
+    try {
+      const dropped = pruneApplied(db, scheduler.now())
+      if (dropped > 0) options.log?.info('hub_applied pruned', { dropped })
+    } catch (err) {
+      options.log?.warn('hub_applied prune failed', { error: err instanceof Error ? err.message : String(err) })
+    }
+    timer = scheduler.setTimeout(run, APPLIED_PRUNE_EVERY_MS)
+  }
+  run()
+  return {
+    stop() {
+      stopped = true
+      if (timer !== null) scheduler.clearTimeout(timer)
+    },
   }
 }
 

@@ -9,7 +9,7 @@ import type { Core } from '../app'
 import { VISIT_WRITES } from '../clinic/changes'
 import { dispatch, type HandlerTable } from '../ipc/dispatch'
 import type { Logger } from '../log'
-import { applyDeskCall, DeskApplyRequest } from './apply'
+import { applyDeskCall, DeskApplyRequest, startAppliedPruning } from './apply'
 import { derFingerprint, certFingerprint, loadOrCreateHubCertificate } from './cert'
 import { hubProof } from './pairing'
 import { deskByFingerprint, redeemPairing } from './registry'
@@ -165,6 +165,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       resolveListen()
     })
   })
+  // The keys of desks' replays (apply.ts): at the start and daily, the old ones go.
+  const pruning = startAppliedPruning(core.db, { log })
   const port = (server.address() as AddressInfo).port
   const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host
   return {
@@ -173,6 +175,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     fingerprint,
     close: () =>
       new Promise<void>((done) => {
+        pruning.stop()
         server.close(() => done())
         server.closeAllConnections()
       }),
