@@ -7,6 +7,7 @@ import { StatusBar } from './components/StatusBar'
 import { SessionLock } from './Lock'
 import { useCall } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
+import { setPreferredLocale, usePreferredLocale } from './preferred-locale'
 import { ReferenceStampProvider } from './reference'
 import { allowedWorkspaces, hrefOf, parseHash, useWorkspace, useWorkspaceShortcuts, workspaceLabel, workspaceRoles, workspaces, type Workspace } from './router'
 import { Admin } from './workspaces/admin'
@@ -35,10 +36,16 @@ export function App() {
   }, [reloadInfo, reloadMe])
   // While either is being asked (again) the boot screen says so; a failure shows once nothing is pending.
   const loadError = infoCall.loading || meCall.loading ? undefined : (infoCall.error ?? meCall.error)
-  const locale = info?.locale ?? me?.locale
+  // Signed in, the faskes setting; before sign-in, the language chosen (or last spoken) on this PC, else core's.
+  const preferred = usePreferredLocale()
+  const locale = info?.locale ?? preferred ?? me?.locale
   useEffect(() => {
     if (locale) document.documentElement.lang = locale
   }, [locale])
+  // The next sign-in screen on this PC speaks what the app last spoke (a language saved in Pengaturan included).
+  useEffect(() => {
+    if (info) setPreferredLocale(info.locale)
+  }, [info])
 
   const signedIn = (user: SessionUser) => {
     setLoginNotice(null)
@@ -84,7 +91,17 @@ export function App() {
           }}
         />
       ) : me.setupRequired ? (
-        <FirstRun onSignedIn={signedIn} needsCode={me.setupCodeRequired} />
+        <FirstRun
+          onSignedIn={(user) => {
+            // The language the first admin chose on the first-run screens becomes the faskes setting, so the pages
+            // after it speak it too. Best effort: if core refuses, Pengaturan has the same switch.
+            if (!preferred || preferred === me.locale) return signedIn(user)
+            void call('settings.update', { locale: preferred })
+              .catch(() => undefined)
+              .finally(() => signedIn(user))
+          }}
+          needsCode={me.setupCodeRequired}
+        />
       ) : (
         <LoginScreen onSignedIn={signedIn} notice={loginNotice?.message} />
       )}

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react'
 import type { DeploymentMode, FirstRunMode, Output } from '../../electron/contract'
 import { call } from './api'
 import { Field } from './components/Field'
+import { LocaleSwitch } from './components/LocaleSwitch'
 import { FormErrorScope, FormErrors } from './components/FormErrors'
 import { TotpEnrolment } from './components/TotpEnrolment'
 import { useFocusFirst, useSubmit } from './hooks'
@@ -15,7 +16,8 @@ export type SessionUser = NonNullable<Me['user']>
  * First run: no user can sign in yet. This screen first asks what the PC is for (ModeChoice: standalone, hub or desk),
  * then for standalone and hub creates the admin (recording the mode with it) and shows the TOTP enrolment once; for a
  * desk it says what to run instead. With `needsCode` (the browser shell) it also asks for the one-time setup code
- * printed on the server's console.
+ * printed on the server's console. Every card ends with the language switch (LocaleSwitch), so a newcomer who reads
+ * English can switch before anything else.
  */
 export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUser) => void; needsCode: boolean }) {
   const { t } = useI18n()
@@ -39,6 +41,7 @@ export function FirstRun({ onSignedIn, needsCode }: { onSignedIn: (u: SessionUse
               }}
             />
           )}
+          <LocaleSwitch />
         </section>
       </main>
     )
@@ -95,6 +98,7 @@ function FirstAdmin({ mode, onBack, onSignedIn, needsCode }: { mode: FirstRunMod
             <Login onSignedIn={onSignedIn} presetUser={enrolment.username} />
           </>
         )}
+        <LocaleSwitch />
       </section>
     </main>
   )
@@ -113,6 +117,7 @@ export function LoginScreen({ onSignedIn, notice }: { onSignedIn: (u: SessionUse
           </p>
         )}
         <Login onSignedIn={onSignedIn} />
+        <LocaleSwitch />
       </section>
     </main>
   )

@@ -31,8 +31,14 @@ let page: Page
 let adminSecret = ''
 let problems: string[] = []
 
-/** Common words of our own Indonesian texts; none may show on a page in English. */
-const INDONESIAN = /\b(yang|tidak|belum|dengan|untuk|sudah|dari|atau|menunggu|Terhubung|Terputus|Tertunda|Gagal|Simpan|Periksa|Daftarkan|Keluar|Pengguna|Pengaturan|Pendaftaran|Pemeriksaan|Kirim|Batal|Tanggal|Nama|Pilih|Cari|Semua|Antrean hari ini|Sakit|Sehat|pasien|Pasien|Dokter|Perbarui)\b/g
+/**
+ * Common words of our own Indonesian texts; none may show on a page in English. The staff terms too (poli, no.
+ * rawat, kunjungan, umum): "All polis" and "(no. rawat)" passed an older list. PCare's own names are upper case
+ * (UMUM, GIGI & MULUT), so lower-case umum is ours.
+ */
+const INDONESIAN = /\b(yang|tidak|belum|dengan|untuk|sudah|dari|atau|menunggu|Terhubung|Terputus|Tertunda|Gagal|Simpan|Periksa|Daftarkan|Keluar|Pengguna|Pengaturan|Pendaftaran|Pemeriksaan|Kirim|Batal|Tanggal|Nama|Pilih|Cari|Semua|Antrean hari ini|Sakit|Sehat|pasien|Pasien|Dokter|Perbarui|[Pp]olis?|rawat|[Kk]unjungan|umum|Lanjut|Penyiapan|Masuk|Kata sandi|Komputer)\b/g
+/** The words of INDONESIAN on this page (none expected in English). */
+const indonesianWords = async () => [...(await page.locator('body').innerText()).matchAll(INDONESIAN)].map((m) => m[0])
 /** A workspace tab in the header's navigation (pages may link to a workspace too). */
 const nav = (name: string) => page.getByRole('navigation').getByRole('link', { name })
 const H24 = /\b([01]\d|2[0-3])[.:][0-5]\d\b/
@@ -60,8 +66,33 @@ async function decodeQr(name: string, file: string): Promise<string | null> {
   return jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), png.width, png.height)?.data ?? null
 }
 
-it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
+it('first run: a newcomer switches the first screens to English by keyboard before anything else, and back', async () => {
   await page.goto(shell.url, { waitUntil: 'domcontentloaded' })
+  await page.getByRole('group', { name: 'Komputer ini dipakai sebagai' }).waitFor()
+  // The switch sits after the form: Tab from the chosen mode passes "Lanjut" and reaches it; arrows switch at once.
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  expect(await page.evaluate<string | undefined>("document.activeElement?.getAttribute('name') ?? undefined")).toBe('locale-before-sign-in')
+  await page.keyboard.press('ArrowDown')
+  await page.getByRole('group', { name: 'This computer is used as' }).waitFor()
+  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
+  expect(await page.getByRole('radio', { name: 'English' }).isChecked()).toBe(true)
+  expect(await indonesianWords(), 'mode choice in English').toEqual([])
+  await page.screenshot({ path: join(shots, 'language-0-mode-choice-en.png') })
+  // Remembered on this PC: a reload keeps English; the first admin's form speaks it too.
+  await page.reload({ waitUntil: 'domcontentloaded' })
+  await page.getByRole('group', { name: 'This computer is used as' }).waitFor()
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await page.getByRole('heading', { name: 'First run: create the admin' }).waitFor()
+  expect(await indonesianWords(), 'first admin form in English').toEqual([])
+  // The same scan finds our words on the Indonesian form, so an empty result in English means something.
+  await page.getByRole('radio', { name: 'Bahasa Indonesia' }).check()
+  await page.getByRole('heading', { name: 'Penyiapan pertama: buat admin' }).waitFor()
+  expect((await indonesianWords()).length).toBeGreaterThan(3)
+  await page.getByRole('button', { name: 'Ubah pilihan' }).click()
+})
+
+it('first run shows the authenticator secret as a QR code that decodes to the otpauth URI', async () => {
   // The first question: what this PC is for. Mandiri is chosen and focused; Enter goes on (keyboard first).
   await page.getByRole('group', { name: 'Komputer ini dipakai sebagai' }).waitFor()
   expect(await page.getByRole('radio', { name: 'Mandiri' }).isChecked()).toBe(true)
@@ -150,7 +181,7 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   expect(source).toMatch(H24)
   expect(source).not.toMatch(/\b(AM|PM)\b/i)
   const en = await duplicateRegistration('Register')
-  expect(en).toMatch(/^This member is already registered at this poli today \(\d{8}-\d{4}\)\.$/)
+  expect(en).toMatch(/^This member is already registered at this clinic today \(\d{8}-\d{4}\)\.$/)
   const today = await page.getByTestId('today').innerText()
   expect(today).not.toMatch(/\b(AM|PM)\b/i)
   await page.screenshot({ path: join(shots, 'language-2-en-duplicate.png') })
@@ -166,8 +197,7 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
       await page.locator('#ex-keluhan').waitFor()
     }
     await page.screenshot({ path: join(shots, `language-en-${link.toLowerCase()}.png`), fullPage: true })
-    const words = [...(await page.locator('body').innerText()).matchAll(INDONESIAN)].map((m) => m[0])
-    expect(words, `${link} page in English`).toEqual([])
+    expect(await indonesianWords(), `${link} page in English`).toEqual([])
   }
 
   // An admin adds a second admin: the creating admin sees no secret (issue 13). The new admin scans it at their own
@@ -197,6 +227,7 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   // A wrong password is refused by core; the login screen follows the saved language.
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+  expect(await indonesianWords(), 'sign-in page in English').toEqual([])
   await page.getByLabel('Username').fill(ADMIN.username)
   await page.getByLabel('Password').fill('not-the-password')
   await page.getByRole('button', { name: 'Sign in' }).click()
@@ -211,7 +242,7 @@ it('English mode: a server error (duplicate registration) and the wrong sign-in 
   await nav('Pendaftaran').click()
   await checkCard('Nomor kartu BPJS atau NIK')
   // The same scan finds our words on the Indonesian page, so an empty result in English means something.
-  expect((await page.locator('body').innerText()).match(INDONESIAN)?.length ?? 0).toBeGreaterThan(3)
+  expect((await indonesianWords()).length).toBeGreaterThan(3)
   const id = await duplicateRegistration('Daftarkan')
   expect(id).toMatch(/^Peserta sudah terdaftar di poli ini hari ini \(\d{8}-\d{4}\)\.$/)
   expect(id.match(/\(([^)]+)\)/)![1]).toBe(en.match(/\(([^)]+)\)/)![1])

@@ -58,7 +58,7 @@ function TargetItem({ status }: { status: TargetStatus }) {
       <span className="status-name">
         <span className={`dot dot-${state}`} aria-hidden="true" />
         {name}
-        <span className="status-online" data-state={state} title={stateText}>
+        <span className="status-online" data-state={state}>
           {stateText}
         </span>
         {queued > 0 &&

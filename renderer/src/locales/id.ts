@@ -120,6 +120,8 @@ export const id = {
   'sync.hubOffline': 'Hub tidak terhubung',
   'locale.id': 'Bahasa Indonesia',
   'locale.en': 'English',
+  // Both languages in both: the switch before sign-in is for whoever cannot read the one shown.
+  'locale.switch': 'Bahasa / Language',
   'firstRun.title': "Penyiapan pertama",
   'firstRun.modeLegend': "Komputer ini dipakai sebagai",
   'firstRun.modeIntro': "Pilih dengan tombol panah, lalu tekan Enter. Pilihan ini tampil lagi di Pengaturan → Hub & meja.",
