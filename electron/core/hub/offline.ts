@@ -6,6 +6,7 @@ import { localIsoDate } from '../clinic/dates'
 import { SendError, type Executor } from '../sync/executor'
 import { parseJob } from '../sync/operations'
 import { enqueue } from '../sync/outbox'
+import { countsOf, outboxCounts } from '../sync/status'
 import type { DeskApplyRequest } from './apply'
 
 /**
@@ -216,33 +217,15 @@ export function hubExecutor(db: DB, hub: HubApplier): Executor {
 }
 
 /**
- * The status bar's `hub` entry at a desk, read from the desk's outbox like every other target's (sync/status.ts):
- * what waits for the hub, and whether the hub answered last (`online`, from the worker).
+ * The status bar's `hub` entry at a desk, counted from the desk's outbox by the same counting as every other target's
+ * (sync/status.ts outboxCounts): what waits for the hub, and whether the hub answered last (`online`, from the worker).
  */
 export function deskHubStatus(db: DB, online: boolean | null): SyncStatus['targets'][number] {
-  const c = db
-    .prepare(
-      `SELECT coalesce(sum(status IN ('pending', 'failed_transient')), 0) AS waiting, coalesce(sum(status = 'in_flight'), 0) AS in_flight,
-              coalesce(sum(status = 'failed_permanent'), 0) AS failed, max(CASE WHEN status = 'done' THEN done_at END) AS last_success
-         FROM outbox WHERE target = 'hub'`,
-    )
-    .get() as { waiting: number; in_flight: number; failed: number; last_success: number | null }
-  const blocked = (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM outbox o WHERE o.target = 'hub' AND o.status IN ('pending', 'failed_transient')
-            AND EXISTS (SELECT 1 FROM outbox p WHERE p.chain_key = o.chain_key AND p.seq < o.seq AND p.status = 'failed_permanent')`,
-      )
-      .get() as { n: number }
-  ).n
   return {
     target: 'hub',
     online,
-    pending: c.waiting - blocked,
-    blocked,
-    inFlight: c.in_flight,
-    failed: c.failed,
-    lastSuccessAt: c.last_success,
+    ...countsOf(outboxCounts(db), 'hub'),
+    // The hub lane is connected or away by `online` alone; a send the hub refused is listed in the desk's outbox page.
     failing: false,
     identityRefusedAt: null,
   }

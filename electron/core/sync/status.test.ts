@@ -1,13 +1,15 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
+import { sampleJob } from '../../../test/helpers/outbox'
 import { tempDir } from '../../../test/helpers/tmp'
 import type { LedgerIdentity } from '../../contract'
 import { recordExamination, registerVisit } from '../clinic'
 import { openDatabase, type DB } from '../db'
 import { SettingsStore } from '../settings'
-import { OutboxStore } from './outbox'
-import { syncStatus } from './status'
+import { deskHubStatus } from '../hub/offline'
+import { enqueue, OutboxStore } from './outbox'
+import { countsOf, outboxCounts, syncStatus } from './status'
 
 // The peer answers (connectivity says online) but refuses the certificate: the ledger's status must say so until a
 // new enrolment or a ledger success comes after the refusal.
@@ -76,5 +78,36 @@ describe('ledger identity refused by the peer', () => {
     const job = store.get(ids[ids.length - 1].id)!
     store.complete(job, { txId: 'x' }, { startedAt: 8_000, durationMs: 5, outcome: 'ok' })
     expect(ledger().identityRefusedAt).toBeNull()
+  })
+})
+
+describe('the counting shared by the faskes lanes and a desk\'s hub lane', () => {
+  it('counts waiting, blocked, in flight, failed, the last success and failing per target, the same for both', () => {
+    const dir = tempDir('faskes-counts-')
+    const cdb = openDatabase(join(dir.dir, 'counts.db'))
+    try {
+      const store = new OutboxStore(cdb)
+      // Two hub chains: the first held by a permanent failure (its two later jobs blocked), the second with one job
+      // done, one in flight and one waiting. A PCare job failed transiently, after nothing succeeded: failing.
+      const held = ['a1', 'a2', 'a3'].map((k) => enqueue(cdb, sampleJob('hub.call', 'hub:a', { idempotencyKey: k }), 1_000))
+      const free = ['b1', 'b2', 'b3'].map((k) => enqueue(cdb, sampleJob('hub.call', 'hub:b', { idempotencyKey: k }), 1_000))
+      const pcare = enqueue(cdb, sampleJob('pendaftaran.add', 'pcare:c'), 1_000)
+      store.fail(store.get(held[0])!, 'permanent', { startedAt: 2_000, durationMs: 1, outcome: 'permanent', errorCode: 'REJECTED' }, 2_001, false)
+      store.complete(store.get(free[0])!, {}, { startedAt: 3_000, durationMs: 5, outcome: 'ok' })
+      store.markInFlight(free[1], 3_010)
+      store.fail(store.get(pcare)!, 'transient', { startedAt: 4_000, durationMs: 1, outcome: 'transient', errorCode: 'NETWORK' }, 9_000, false)
+
+      const counts = outboxCounts(cdb)
+      const hub = { pending: 1, blocked: 2, inFlight: 1, failed: 1, lastSuccessAt: 3_005, failing: false }
+      expect(countsOf(counts, 'hub')).toEqual(hub)
+      expect(deskHubStatus(cdb, true)).toEqual({ target: 'hub', online: true, ...hub, identityRefusedAt: null })
+      expect(syncStatus(cdb, { pcare: true }).targets.find((t) => t.target === 'pcare')).toMatchObject({ online: true, pending: 1, blocked: 0, failed: 0, failing: true })
+      // A target without jobs has zeros, in both.
+      expect(countsOf(counts, 'ledger')).toEqual({ pending: 0, blocked: 0, inFlight: 0, failed: 0, lastSuccessAt: null, failing: false })
+      expect(syncStatus(cdb).targets.find((t) => t.target === 'ledger')).toMatchObject(countsOf(counts, 'ledger'))
+    } finally {
+      cdb.close()
+      dir.cleanup()
+    }
   })
 })
