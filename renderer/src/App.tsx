@@ -178,6 +178,6 @@ function WorkspaceView({ ws, info, sync, onSettingsSaved }: { ws: Workspace; inf
     case 'admin':
       return <Admin info={info} status={sync} />
     case 'pengaturan':
-      return <Pengaturan onSaved={onSettingsSaved} />
+      return <Pengaturan onSaved={onSettingsSaved} status={sync} />
   }
 }

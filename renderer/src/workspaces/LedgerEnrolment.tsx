@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react'
-import type { Settings } from '../../../electron/contract'
+import type { Settings, SyncStatus } from '../../../electron/contract'
 import { ApiError, asApiError, call } from '../api'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
-import { useCall } from '../hooks'
 import { useI18n } from '../i18n'
 import { dateTime } from '../time'
 
@@ -13,15 +12,18 @@ const EMPTY = { secret: '', signer: 'software' as Signer, library: '', tokenLabe
 /**
  * "Daftarkan workstation": the one-time secret the org admin gave (never stored), where the key is made, and the
  * enrolled certificate's facts (kdPPK, role, MSP, expiry). The CA address, its TLS certificate and the enrolment id
- * are fields of the settings form above: pressing the button saves that form first, then enrols.
+ * are fields of the settings form above: pressing the button saves that form first, then enrols. `status` is the
+ * shell's polled sync.status (not read again here), undefined until its first answer.
  */
 export function LedgerEnrolment({
   settings,
+  status,
   enrollmentId,
   saveForm,
   onEnrolled,
 }: {
   settings: Settings | null
+  status: SyncStatus | undefined
   enrollmentId: string
   saveForm: () => Promise<void>
   onEnrolled: (s: Settings) => void
@@ -37,8 +39,7 @@ export function LedgerEnrolment({
   const mismatch = identity && identity.kind !== 'none' && !identity.demo && identity.role === 'workstation' && identity.kdPPK !== settings?.kdPPK
   // The peer refused this certificate (revoked, expired, another MSP) after it was enrolled: it looks valid here but
   // signs nothing, until the next enrolment (whose enrolledAt is newer) replaces it.
-  const sync = useCall('sync.status', {})
-  const refusedAt = refusedSince(identity, sync.value?.targets.find((x) => x.target === 'ledger')?.identityRefusedAt ?? null)
+  const refusedAt = refusedSince(identity, status?.targets.find((x) => x.target === 'ledger')?.identityRefusedAt ?? null)
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
-import type { Settings, SettingsPatch } from '../../../electron/contract'
+import type { Settings, SettingsPatch, SyncStatus } from '../../../electron/contract'
 import { remoteUrlProblem } from '../../../electron/contract/remote-url'
 import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
@@ -101,7 +101,8 @@ function needsChange(stored: Form | null, form: Form, name: FieldName): string |
   return localize({ message: value, key: 'v.httpsOnly' })
 }
 
-export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
+/** The settings page; `status` is the shell's polled sync.status (undefined until its first answer). */
+export function Pengaturan({ onSaved, status }: { onSaved: (s: Settings) => void; status: SyncStatus | undefined }) {
   const { t } = useI18n()
   const ref = useRef<HTMLElement>(null)
   const loaded = useCall('settings.get', {})
@@ -242,6 +243,7 @@ export function Pengaturan({ onSaved }: { onSaved: (s: Settings) => void }) {
           </form>
           <LedgerEnrolment
             settings={stored}
+            status={status}
             enrollmentId={form['ledger.enrollmentId'].trim()}
             saveForm={async () => {
               const patch = toPatch(form)
