@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { groupedFingerprint } from '../../electron/contract/fingerprint'
+import { formatServerMessage } from '../../electron/contract/messages'
+import { en } from '../../renderer/src/locales/en'
+import { id } from '../../renderer/src/locales/id'
 import { tempDir } from '../../test/helpers/tmp'
 import { createCore, type Core } from '../../electron/core/app'
 import { AuthService } from '../../electron/core/auth'
@@ -44,7 +47,9 @@ describe('desk shell: this desk in hub.status', () => {
     tokens.counter = (await auth.login('loket1', 'rahasia-loket-satu', undefined, 'unit', deskId)).token
     const rendererDir = join(deskDir.dir, 'renderer')
     mkdirSync(rendererDir)
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>')
+    mkdirSync(join(rendererDir, 'assets'))
+    writeFileSync(join(rendererDir, 'assets', 'index-test.css'), ':root { --accent: #0b6e4f; }')
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><link rel="stylesheet" crossorigin href="./assets/index-test.css"></head><body></body></html>')
     desk = await startDeskShell({ port: 0, dataDir: deskDir.dir, rendererDir })
   })
 
@@ -119,6 +124,55 @@ describe('desk shell: this desk in hub.status', () => {
     expect((await status(tokens.admin)).body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', key: 'auth.deskSessionEnded' } })
     const signedIn = await new AuthService(core.db, async () => Buffer.alloc(32, 7)).login('admin1', 'rahasia-admin-satu', totpAt(adminSecret, Date.now() + 30_000), 'unit', now.deskId)
     expect((await status(signedIn.token)).body).toMatchObject({ ok: true, value: { thisDesk: { deskId: now.deskId } } })
+  })
+
+  it('the first page load after a revocation is the pairing form, filled from the last pairing; a hub away serves the app', async () => {
+    const old = readDeskPairing(deskDir.dir)!
+    revokeDesk(core.db, old.deskId)
+    // No call of the page came first: the page load itself asks the hub.
+    const form = await page()
+    expect(form).toContain('action="/pair"')
+    expect(form).toContain(formatServerMessage('id', 'hub.deskRefused', {}))
+    // Address and name from desk.json (the code never), so only the new code is typed; it has the focus.
+    const hubAddress = new URL(hub.url).host
+    expect([value(form, 'hub'), value(form, 'code'), value(form, 'name'), focused(form)]).toEqual([hubAddress, '', 'Poli Umum', 'code'])
+
+    // A hub that is away is not a refusal: a paired desk serves the app and works offline.
+    await desk.close()
+    await hub.close()
+    desk = await startDeskShell({ port: 0, dataDir: deskDir.dir, rendererDir: join(deskDir.dir, 'renderer') })
+    const started = Date.now()
+    expect(await page()).not.toContain('action="/pair"')
+    expect(Date.now() - started).toBeLessThan(2_500)
+  })
+
+  it('the pairing page: one language at a time (Bahasa Indonesia first, a link to English), the app stylesheet, no script', async () => {
+    revokeDesk(core.db, readDeskPairing(deskDir.dir)!.deskId)
+    const res = await fetch(desk.url)
+    const html = await res.text()
+    expect(html).toContain('<html lang="id">')
+    expect(html).toContain(`<h1 id="pair-title">${id['pair.title']}</h1>`)
+    expect(html).not.toContain(en['pair.title'])
+    expect(html).toContain(`href="/?lang=en" lang="en" hreflang="en" id="pair-locale">English</a>`)
+    const english = await (await fetch(new URL('/?lang=en', desk.url))).text()
+    expect(english).toContain('<html lang="en">')
+    expect(english).toContain(en['pair.title'])
+    expect(english).toContain(formatServerMessage('en', 'hub.deskRefused', {}))
+    expect(english).not.toContain(id['pair.title'])
+    expect(english).not.toContain(formatServerMessage('id', 'hub.deskRefused', {}))
+    expect(english).toContain('name="lang" value="en"')
+    // A failed attempt answers in the language it was made in.
+    const wrong = await pair({ lang: 'en', hub: new URL(hub.url).host, code: 'AAAAA-AAAAA', name: 'Poli Umum' })
+    expect(wrong.html).toContain(formatServerMessage('en', 'hub.pairNoCode', {}))
+    expect(wrong.html).not.toContain(formatServerMessage('id', 'hub.pairNoCode', {}))
+    // The app's own stylesheet, allowed by the page's CSP and served while the desk is not paired; still no script.
+    expect(html).toContain('<link rel="stylesheet" href="/assets/index-test.css">')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("style-src 'self'")
+    expect(csp).not.toContain('script-src')
+    expect(html).not.toContain('<script')
+    const css = await fetch(new URL('/assets/index-test.css', desk.url))
+    expect([css.status, await css.text()]).toEqual([200, ':root { --accent: #0b6e4f; }'])
   })
 
   it('a hub that does not answer: a plain message with the address typed, no errno text; address and name kept, the address focused', async () => {

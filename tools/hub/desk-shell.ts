@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { formatServerMessage } from '../../electron/contract/messages'
+import { en } from '../../renderer/src/locales/en'
+import { id, type MessageKey } from '../../renderer/src/locales/id'
 import { cookieSessionCarrier } from '../../electron/core/auth/cookie'
 import { AppError, msg } from '../../electron/core/errors'
 import type { Result } from '../../electron/contract'
@@ -44,9 +46,15 @@ const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nos
  */
 const pairingHeaders = {
   ...headers,
-  'Content-Security-Policy': "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  // The app's own stylesheet (style-src 'self', as the app), no script: the form works by keyboard and plain posts.
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'Referrer-Policy': 'same-origin',
 }
+/**
+ * How long a page load waits for the hub to say whether it still accepts this desk (refusedNow); past it the app is
+ * served as when the hub is away (the desk works offline). A LAN round trip takes milliseconds.
+ */
+const PAGE_CHECK_MS = 2_000
 
 /** Starts a desk shell; pairs through its own form, or uses the pairing already in `dataDir`. */
 export async function startDeskShell(options: DeskShellOptions): Promise<DeskShell> {
@@ -56,12 +64,15 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
   const open = (pairing: DeskPairing) => openDeskNode({ dataDir: options.dataDir, pairing, log: options.log })
   let hub: DeskNode | null = existing ? await open(existing) : null
   /**
-   * Set when the hub refused this desk (revoked, or a hub that no longer knows it: FORBIDDEN hub.deskRefused): the
-   * page then gets the pairing form again, with that reason, and a new code from the admin pairs it again. desk.json
-   * and desk.db stay as they are until a pairing succeeds (docs/hub.md "A revoked desk").
+   * Set when the hub refused this desk (revoked, or a hub that no longer knows it: FORBIDDEN hub.deskRefused), by a
+   * call of the page or by the check at each page load (refusedNow): the page then gets the pairing form again, with
+   * that reason, and a new code from the admin pairs it again. desk.json and desk.db stay as they are until a pairing
+   * succeeds (docs/hub.md "A revoked desk").
    */
-  let refusal: string | null = null
+  let refused = false
   let port = 0
+  // The app's built stylesheet, which the pairing page shares (the same tokens and classes as the sign-in screen).
+  const stylesheet = stylesheetOf(await readFile(indexFile, 'utf8'))
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -79,12 +90,36 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
     if (pathname === '/rpc' && req.method === 'POST') return rpc(req, res)
     if (pathname === '/pair' && req.method === 'POST') return pair(req, res)
-    if (!hub || refusal) return send(res, 200, 'text/html; charset=utf-8', pairingPage({ error: refusal, focus: 'hub' }), pairingHeaders)
-    if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript)
+    const lang = langOf(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('lang'))
+    const form = () => send(res, 200, 'text/html; charset=utf-8', pairingPage({ lang, stylesheet, error: refused ? serverText(lang, 'hub.deskRefused', {}) : null, ...lastPairing() }), pairingHeaders)
     const file = resolveStaticPath(options.rendererDir, pathname)
+    if (stylesheet && pathname === stylesheet && file) return send(res, 200, contentTypeOf(file), await readFile(file))
+    if (!hub || refused) return form()
+    if (pathname === SHELL_SCRIPT_PATH) return send(res, 200, contentTypeOf(SHELL_SCRIPT_PATH), pageScript)
     const info = file ? await stat(file).catch(() => null) : null
     if (file && info?.isFile() && file !== indexFile) return send(res, 200, contentTypeOf(file), await readFile(file))
+    // A page load: the app only if the hub still accepts this desk (else the first reload after a revocation would
+    // still show the workspace, refused at its every call).
+    if (await refusedNow(hub)) return form()
     return send(res, 200, contentTypeOf(indexFile), injectShellScript(await readFile(indexFile, 'utf8')))
+  }
+
+  /**
+   * Asks the hub whether it still accepts this desk (auth.me, public: any answer but hub.deskRefused means yes), at
+   * most PAGE_CHECK_MS; an unreachable or slow hub counts as accepting, so the desk keeps working offline.
+   */
+  async function refusedNow(node: DeskNode): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<null>((done) => (timer = setTimeout(() => done(null), PAGE_CHECK_MS)))
+    const answer = await Promise.race([node.client.call('auth.me', {}, undefined), late]).finally(() => clearTimeout(timer))
+    if (answer && isDeskRefused(answer.result)) refused = true
+    return refused
+  }
+
+  /** The form's address and name, filled from this desk's last pairing (desk.json) when it has one; the code never. */
+  function lastPairing(): { hub: string; name: string; focus: PairingField } {
+    const last = hub?.pairing ?? readDeskPairing(options.dataDir)
+    return last ? { hub: new URL(last.hubUrl).host, name: last.deskName, focus: 'code' } : { hub: '', name: '', focus: 'hub' }
   }
 
   async function rpc(req: IncomingMessage, res: ServerResponse) {
@@ -100,12 +135,13 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     const session = cookieSessionCarrier(req.headers.cookie, (c) => res.setHeader('Set-Cookie', c))
     const answer = await hub.call(parsed.channel, parsed.input, session.token())
     if (answer.session !== undefined) session.set(answer.session)
-    if (!answer.result.ok && answer.result.error.code === 'FORBIDDEN' && answer.result.error.key === 'hub.deskRefused') refusal = bilingual(answer.result.error.key, {})
+    if (isDeskRefused(answer.result)) refused = true
     json(res, 200, parsed.channel === 'hub.status' ? withThisDesk(answer.result, hub.pairing) : answer.result)
   }
 
   async function pair(req: IncomingMessage, res: ServerResponse) {
     const form = new URLSearchParams(await readBody(req))
+    const lang = langOf(form.get('lang'))
     const hubUrl = (form.get('hub') ?? '').trim()
     const code = form.get('code') ?? ''
     const name = (form.get('name') ?? '').trim().slice(0, 60)
@@ -115,16 +151,16 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
       const pairing = await pairDesk(options.dataDir, hubUrl.includes('://') ? hubUrl : `https://${hubUrl}`, code, name)
       await hub?.stop()
       hub = await open(pairing)
-      refusal = null
+      refused = false
       res.writeHead(303, { ...headers, Location: '/' })
       res.end()
     } catch (err) {
       // No errno text (ECONNREFUSED …) for whoever sets the desk up: the address they typed, and what to check.
       const e = err instanceof AppError && err.key !== 'hub.unreachable' ? err : new AppError('UNAVAILABLE', msg('hub.pairUnreachable', { address: hubUrl }))
-      const text = bilingual(e.key, e.params)
+      const text = serverText(lang, e.key, e.params)
       // The address and name stay filled (never the code); the field to fix has the focus.
       const focus = !hubUrl ? 'hub' : !name ? 'name' : e.key === 'hub.pairUnreachable' || e.key === 'hub.pinMismatch' ? 'hub' : 'code'
-      send(res, 403, 'text/html; charset=utf-8', pairingPage({ error: text, hub: hubUrl, name, focus }), pairingHeaders)
+      send(res, 403, 'text/html; charset=utf-8', pairingPage({ lang, stylesheet, error: text, hub: hubUrl, name, focus }), pairingHeaders)
     }
   }
 
@@ -177,26 +213,59 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-/** A server message in Bahasa Indonesia, then English (the pairing form has no locale setting). */
-function bilingual(key: Parameters<typeof formatServerMessage>[1], params: Parameters<typeof formatServerMessage>[2]): string {
-  return `${formatServerMessage('id', key, params)} / ${formatServerMessage('en', key, params)}`
+type Lang = 'id' | 'en'
+type PairingField = 'hub' | 'code' | 'name'
+const pageText: Record<Lang, Record<MessageKey, string>> = { id, en }
+
+/** The pairing page's language: `?lang=en` (or the form's `lang`) for English, Bahasa Indonesia otherwise. */
+function langOf(value: string | null): Lang {
+  return value === 'en' ? 'en' : 'id'
+}
+
+function serverText(lang: Lang, key: Parameters<typeof formatServerMessage>[1], params: Parameters<typeof formatServerMessage>[2]): string {
+  return formatServerMessage(lang, key, params)
+}
+
+function isDeskRefused(result: Result<unknown>): boolean {
+  return !result.ok && result.error.code === 'FORBIDDEN' && result.error.key === 'hub.deskRefused'
 }
 
 /**
- * The pairing form: no script and no style (the app's CSP applies), Bahasa Indonesia with English. `hub` and `name`
- * refill the fields after a failed attempt (never the code); `focus` names the field to fix (autofocus, no script).
+ * The path of the built app's stylesheet as index.html links it (`./assets/index-….css` → `/assets/index-….css`), or
+ * null (a renderer without one, or a link to another origin).
  */
-function pairingPage({ error, hub = '', name = '', focus }: { error: string | null; hub?: string; name?: string; focus: 'hub' | 'code' | 'name' }): string {
-  const af = (field: typeof focus) => (field === focus ? ' autofocus' : '')
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Pasangkan meja / Pair this desk</title></head><body>
-<h1>Pasangkan meja dengan hub <small>/ Pair this desk with the hub</small></h1>
-<p>Admin hub membuat kode pemasangan sekali pakai (<code>npm run hub:admin -- code</code>). Masukkan alamat hub dan kode itu di sini.<br>
-<small>The hub admin makes a one-time pairing code. Enter the hub address and that code here.</small></p>
-${error ? `<p role="alert" id="pair-error">${escape(error)}</p>` : ''}
-<form method="post" action="/pair">
-<p><label>Alamat hub / Hub address <input name="hub" id="hub" required placeholder="192.168.1.10:8443" autocomplete="off" value="${escape(hub)}"${af('hub')}></label></p>
-<p><label>Kode pemasangan / Pairing code <input name="code" id="code" required placeholder="XXXXX-XXXXX" autocomplete="off"${af('code')}></label></p>
-<p><label>Nama meja / Desk name <input name="name" id="name" required maxlength="60" placeholder="Poli Umum" value="${escape(name)}"${af('name')}></label></p>
-<p><button type="submit" id="pair">Pasangkan / Pair</button></p>
-</form></body></html>`
+function stylesheetOf(indexHtml: string): string | null {
+  const link = /<link\b[^>]*rel="stylesheet"[^>]*>/.exec(indexHtml)?.[0]
+  const href = link ? /href="([^"]+)"/.exec(link)?.[1] : undefined
+  if (!href) return null
+  const url = new URL(href, 'http://desk/')
+  return url.origin === 'http://desk' ? url.pathname : null
+}
+
+/**
+ * The pairing form, in one language at a time (`lang`; Bahasa Indonesia first, a link switches), with the app's
+ * stylesheet and the sign-in screen's classes; no script (the app's CSP applies). `hub` and `name` fill the fields
+ * (the desk's last pairing, or what was typed in a failed attempt; never the code); `focus` names the field to fix
+ * (autofocus, no script). Tab order: address, code, name, the button, then the language link.
+ */
+function pairingPage({ lang, stylesheet, error, hub = '', name = '', focus }: { lang: Lang; stylesheet: string | null; error: string | null; hub?: string; name?: string; focus: PairingField }): string {
+  const t = (key: MessageKey) => escape(pageText[lang][key])
+  const other: Lang = lang === 'id' ? 'en' : 'id'
+  const af = (field: PairingField) => (field === focus ? ' autofocus' : '')
+  const input = (field: PairingField, attrs: string) =>
+    `<div class="field"><label for="${field}">${t(`pair.${field}`)}</label><input name="${field}" id="${field}" required autocomplete="off" aria-describedby="${field}-hint"${attrs}${af(field)}><p class="hint" id="${field}-hint">${t(`pair.${field}Hint`)}</p></div>`
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t('pair.title')}</title>${stylesheet ? `<link rel="stylesheet" href="${escape(stylesheet)}">` : ''}</head><body>
+<main class="boot"><section class="card auth-card" aria-labelledby="pair-title">
+<h1 id="pair-title">${t('pair.title')}</h1>
+<p class="muted">${t('pair.intro')}</p>
+<form method="post" action="/pair" class="auth-form">
+${error ? `<p role="alert" class="alert" id="pair-error">${escape(error)}</p>` : ''}
+<input type="hidden" name="lang" value="${lang}">
+${input('hub', ` placeholder="192.168.1.10:8443" value="${escape(hub)}"`)}
+${input('code', ' placeholder="XXXXX-XXXXX"')}
+${input('name', ` maxlength="60" placeholder="Poli Umum" value="${escape(name)}"`)}
+<div class="actions"><button type="submit" id="pair">${t('pair.submit')}</button></div>
+</form>
+<p class="pair-locale"><a href="/?lang=${other}" lang="${other}" hreflang="${other}" id="pair-locale">${escape(pageText[other]['pair.localeName'])}</a></p>
+</section></main></body></html>`
 }

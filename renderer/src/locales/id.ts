@@ -842,6 +842,16 @@ export const id = {
   'hub.revokeConfirm': "Ya, cabut {name}",
   'hub.cancel': "Batal",
   'hub.revoked': "Meja {name} dicabut: panggilan berikutnya dari meja itu ditolak.",
+  'pair.title': "Pasangkan meja dengan hub",
+  'pair.intro': "Admin membuat kode pemasangan sekali pakai di Pengaturan → Hub & meja (di hub atau di meja lain), atau dengan npm run hub:admin -- code di PC hub. Masukkan alamat hub, kode itu, dan nama meja ini.",
+  'pair.hub': "Alamat hub",
+  'pair.hubHint': "Alamat LAN dan port hub, seperti yang dicetak npm run hub.",
+  'pair.code': "Kode pemasangan",
+  'pair.codeHint': "Berlaku 10 menit untuk satu meja. Huruf besar/kecil, spasi, dan tanda hubung tidak berpengaruh.",
+  'pair.name': "Nama meja",
+  'pair.nameHint': "Nama yang dilihat admin di daftar meja, misalnya Loket 1.",
+  'pair.submit': "Pasangkan",
+  'pair.localeName': "Bahasa Indonesia",
 } as const
 
 export type MessageKey = keyof typeof id
