@@ -622,7 +622,7 @@ export const en: Record<MessageKey, string> = {
   'dokter.onDuty': "on duty now: {nama}",
   'dokter.nobodyOnDuty': "not exactly one doctor on duty now, choose the doctor",
   'queue.title': "Clinic queue",
-  'queue.poli': "Queue of clinic",
+  'queue.poli': "Clinic",
   'queue.pickPoli': "— choose a clinic —",
   'queue.empty': "Nobody is waiting at this clinic.",
   'queue.actionsFor': "Calling {nama}",
