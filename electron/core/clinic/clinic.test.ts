@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ExaminationInput, RegistrationInput } from '../../contract'
 import { recordExamination, registerVisit } from './index'
-import { sha256Hex } from '../util/canonical'
+import { canonicalJson, sha256Hex } from '../util/canonical'
 import { examinationInput, registrationInput } from '../../../test/helpers/clinic'
 import { useClinicDb } from '../../../test/helpers/clinic-db'
 
@@ -59,6 +59,26 @@ describe('recordExamination', () => {
     // The public intent carries only the hash; the clinical detail travels as transient data.
     expect(JSON.stringify(visit.intent)).not.toContain('Typhoid')
     expect(visit.transient.detail).toContain('Typhoid')
+  })
+
+  it('salts the clinical detail whose hash is public: the same examination twice gives two hashes nobody can guess', () => {
+    const detailOf = (noRawat: string) => {
+      const p = JSON.parse((db().prepare(`SELECT payload FROM outbox WHERE operation = 'Visit:Record' AND chain_key = ?`).get(`ledger:${noRawat}`) as { payload: string }).payload)
+      return p as { intent: { detailHash: string }; transient: { detail: string } }
+    }
+    const a = registerVisit(db(), faskes, reg(), actor, now).noRawat
+    const b = registerVisit(db(), faskes, reg({ kdPoli: '002' }), actor, now).noRawat
+    recordExamination(db(), faskes, exam(a), actor, now)
+    recordExamination(db(), faskes, exam(b), actor, now)
+    const [da, db2] = [detailOf(a), detailOf(b)]
+    expect(JSON.parse(da.transient.detail).salt).toMatch(/^[0-9a-f]{32}$/)
+    expect(da.intent.detailHash).toBe(sha256Hex(da.transient.detail))
+    // Same clinical fields, different salt: the hash of the unsalted fields (what a guesser would try) is neither.
+    const { salt: _sa, ...fieldsA } = JSON.parse(da.transient.detail) as Record<string, unknown>
+    const { salt: _sb, ...fieldsB } = JSON.parse(db2.transient.detail) as Record<string, unknown>
+    expect(fieldsA).toEqual(fieldsB)
+    expect(da.intent.detailHash).not.toBe(db2.intent.detailHash)
+    expect([da.intent.detailHash, db2.intent.detailHash]).not.toContain(sha256Hex(canonicalJson(fieldsA)))
   })
 
   it('rolls everything back when the examination cannot be saved', () => {

@@ -151,7 +151,7 @@ describe('editExamination', () => {
     expect(ops(`ledger:${noRawat}`)).toEqual(['Visit:Record:done', 'Claim:Submit:pending', 'Visit:Correct:pending'])
     const correct = payloadOf(`ledger:${noRawat}`, 'Visit:Correct')
     expect(correct.intent).toEqual({ correctionId: `0199B001-${noRawat}-K${r.id}`, visitId: `0199B001-${noRawat}`, kind: 'EDIT', detailHash: sha256Hex(correct.transient.detail) })
-    expect(JSON.parse(correct.transient.detail)).toMatchObject({ kind: 'EDIT', reason: 'diagnosis salah ketik', by: 'dokter1', detail: { diagnoses: [{ kdDiag: 'A09' }] } })
+    expect(JSON.parse(correct.transient.detail)).toMatchObject({ kind: 'EDIT', reason: 'diagnosis salah ketik', by: 'dokter1', detail: { diagnoses: [{ kdDiag: 'A09' }] }, salt: expect.stringMatching(/^[0-9a-f]{32}$/) })
     // The original record's payload is untouched: the ledger keeps both.
     expect(JSON.parse(payloadOf(`ledger:${noRawat}`, 'Visit:Record').transient.detail).diagnoses[0].kdDiag).toBe('A01.0')
     // A second edit is a second entry, each keyed by its own correction.

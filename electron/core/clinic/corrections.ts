@@ -4,9 +4,9 @@ import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
 import { antreanBatalBody, kunjunganBody, registrationRef, type RegistrationFacts } from '../pcare/bodies'
 import { chainJobs, enqueue, replaceUnsentPayload, withdrawJobs, type ChainJob } from '../sync/outbox'
-import { canonicalJson, sha256Hex } from '../util/canonical'
+import { canonicalJson } from '../util/canonical'
 import { checkDokter } from './doctors'
-import { checkReferral, visitDetail, type Actor } from './index'
+import { checkReferral, privateDetail, visitDetail, type Actor } from './index'
 import { assertVitalsForPoli } from './vitals'
 import { queueSatusehatCorrection } from '../satusehat/store'
 
@@ -132,9 +132,9 @@ const FIXED_ON_EDIT = ['tindakan', 'obat', 'rujukan', 'claimAmount'] as const
 /** The ledger's id of a correction: the visit id and the local correction number, unique across faskes. */
 const ledgerCorrectionId = (visitId: string, id: number) => `${visitId}-K${id}`
 
-/** Visit:Correct's private detail: canonical JSON of what was corrected, why and by whom (a username, no patient data). */
-function correctionDetail(kind: 'EDIT' | 'DELETE', reason: string, actor: Actor, detail: object | null): string {
-  return canonicalJson({ kind, reason: reason.trim(), by: actor.userId, ...(detail ? { detail } : {}) })
+/** Visit:Correct's private detail (salted, privateDetail): what was corrected, why and by whom (a username, no patient data). */
+function correctionDetail(kind: 'EDIT' | 'DELETE', reason: string, actor: Actor, detail: object | null): { detail: string; detailHash: string } {
+  return privateDetail({ kind, reason: reason.trim(), by: actor.userId, ...(detail ? { detail } : {}) })
 }
 
 /**
@@ -177,16 +177,17 @@ export function editExamination(db: DB, input: ExaminationInput, reason: string,
     const detail = visitDetail(input)
     let correctionId: string | null = null
     if (record?.unsent) {
-      // The intent as queued at save (its kdPPK then), with the corrected detail and its hash.
+      // The intent as queued at save (its kdPPK then), with the corrected detail (salted afresh: nothing was sent) and its hash.
       const queuedIntent = (record.payload as { intent: { kdPPK: string } }).intent
+      const clinical = privateDetail(detail)
       replaceUnsentPayload(db, record.id, 'Visit:Record', {
-        intent: { visitId, noKartu: reg.no_kartu, kdPPK: queuedIntent.kdPPK, tglKunjungan: reg.tgl_daftar, detailHash: sha256Hex(canonicalJson(detail)) },
-        transient: { detail: canonicalJson(detail) },
+        intent: { visitId, noKartu: reg.no_kartu, kdPPK: queuedIntent.kdPPK, tglKunjungan: reg.tgl_daftar, detailHash: clinical.detailHash },
+        transient: { detail: clinical.detail },
       }, now)
     } else if (record) {
       correctionId = ledgerCorrectionId(visitId, id)
       const text = correctionDetail('EDIT', reason, actor, detail)
-      enqueue(db, { operation: 'Visit:Correct', chainKey: ledgerChain, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'EDIT', detailHash: sha256Hex(text) }, transient: { detail: text } } }, now)
+      enqueue(db, { operation: 'Visit:Correct', chainKey: ledgerChain, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'EDIT', detailHash: text.detailHash }, transient: { detail: text.detail } } }, now)
       queued = true
     }
     // SATUSEHAT: a visit already sent gets its resources PUT again with the corrected record (never second ones).
@@ -231,7 +232,7 @@ export function deleteKunjungan(db: DB, noRawat: string, reason: string, actor: 
     if (record && !record.unsent) {
       correctionId = ledgerCorrectionId(visitId, id)
       const text = correctionDetail('DELETE', reason, actor, null)
-      enqueue(db, { operation: 'Visit:Correct', chainKey: `ledger:${noRawat}`, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'DELETE', detailHash: sha256Hex(text) }, transient: { detail: text } } }, now)
+      enqueue(db, { operation: 'Visit:Correct', chainKey: `ledger:${noRawat}`, entityType: 'correction', entityId: correctionId, payload: { intent: { correctionId, visitId, kind: 'DELETE', detailHash: text.detailHash }, transient: { detail: text.detail } } }, now)
       queued = true
     }
     // SATUSEHAT: a visit already sent (or maybe sent) gets one more job behind it, which withdraws what the platform

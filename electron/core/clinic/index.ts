@@ -158,10 +158,24 @@ function randomSalt(): string {
 }
 
 /**
+ * The bytes of a private ledger detail (a transient `detail` kept in a private collection) and the sha256 hex the
+ * public intent carries: canonical JSON of `fields` plus a `salt` of 16 random bytes (32 hex digits). Every private
+ * detail is salted because its hash is public twice over: in our intent's `detailHash`, and in the block itself, where
+ * Fabric writes the plain SHA-256 of every private value it stores (the hashed read-write set). Unsalted, a detail of
+ * few likely values (a common diagnosis with normal vitals, a stock reason) could be found by hashing guesses
+ * (Fabric's private data docs advise the same). Computed once, at enqueue: a resend sends the same bytes, so it stays
+ * idempotent. `salt` is for tests that need fixed bytes.
+ */
+export function privateDetail(fields: Record<string, unknown>, salt: () => string = randomSalt): { detail: string; detailHash: string } {
+  const detail = canonicalJson({ ...fields, salt: salt() })
+  return { detail, detailHash: sha256Hex(detail) }
+}
+
+/**
  * Saves the clinician's examination locally and queues, in order: PCare kunjungan then its tindakan and obat;
- * on the ledger the visit (clinical detail goes to the private collection via transient data), the referral (reason
+ * on the ledger the visit (salted clinical detail goes to the private collection via transient data), the referral (reason
  * and doctor as salted transient detail, chaincode/README.md#trust-model) and the claim. One transaction: the save is
- * instant and either all of it is queued or none. `salt` makes the referral detail's salt (tests pass a fixed one).
+ * instant and either all of it is queued or none. `salt` makes the private details' salts (tests pass a fixed one).
  */
 export function recordExamination(db: DB, faskes: FaskesIdentity, input: ExaminationInput, actor: Actor, now = Date.now(), salt: () => string = randomSalt) {
   return writeTx(db, () => {
@@ -215,28 +229,28 @@ export function recordExamination(db: DB, faskes: FaskesIdentity, input: Examina
     )
 
     const ledgerChain = `ledger:${reg.no_rawat}`
-    const detail = visitDetail(input)
+    const clinical = privateDetail(visitDetail(input), salt)
     enqueue(db, {
       operation: 'Visit:Record',
       chainKey: ledgerChain,
       entityType: 'visit',
       entityId: visitId,
       payload: {
-        intent: { visitId, noKartu: reg.no_kartu, kdPPK: faskes.kdPPK ?? 'LOCAL', tglKunjungan: reg.tgl_daftar, detailHash: sha256Hex(canonicalJson(detail)) },
-        transient: { detail: canonicalJson(detail) },
+        intent: { visitId, noKartu: reg.no_kartu, kdPPK: faskes.kdPPK ?? 'LOCAL', tglKunjungan: reg.tgl_daftar, detailHash: clinical.detailHash },
+        transient: { detail: clinical.detail },
       },
     }, now)
     if (input.rujukan && referralId) {
       const r = input.rujukan
-      const referralDetail = canonicalJson({ reason: r.alasan, doctor: r.dokter, salt: salt() })
+      const referral = privateDetail({ reason: r.alasan, doctor: r.dokter }, salt)
       enqueue(db, {
         operation: 'Referral:Create',
         chainKey: ledgerChain,
         entityType: 'referral',
         entityId: referralId,
         payload: {
-          intent: { referralId, noKartu: reg.no_kartu, visitId, fromPPK: faskes.kdPPK ?? 'LOCAL', toPPK: r.kdppk, detailHash: sha256Hex(referralDetail) },
-          transient: { detail: referralDetail },
+          intent: { referralId, noKartu: reg.no_kartu, visitId, fromPPK: faskes.kdPPK ?? 'LOCAL', toPPK: r.kdppk, detailHash: referral.detailHash },
+          transient: { detail: referral.detail },
         },
       }, now)
     }
