@@ -387,6 +387,11 @@ export const PatientCheck = z.object({
   ledger: z.object({ status: z.string().nullable(), checkedAt: z.number().nullable(), source: z.enum(['live', 'cache', 'none']), error: z.string().nullable(), problem: LedgerReadProblem.nullable() }),
   /** This card's visits already registered today (not cancelled, not rejected), so the counter sees a repeat at once. */
   registeredToday: z.array(z.object({ noRawat: z.string(), kdPoli: z.string(), nmPoli: z.string().nullable() })),
+  /**
+   * True when a hub desk answered from its own copy because its HUB is away (core/hub/desk-node.ts): then the remote
+   * that could not be reached is the hub, not PCare, and the page says so. Absent elsewhere.
+   */
+  fromDesk: z.boolean().optional(),
 })
 export type PatientCheck = z.infer<typeof PatientCheck>
 
@@ -748,6 +753,8 @@ export const DoctorSchedule = z.object({
   fetchedAt: z.number().nullable(),
   /** Why the live answer is missing (PCare's or the network's words), null when live. */
   error: z.string().nullable(),
+  /** True when a hub desk answered from its own copy because its hub is away (as PatientCheck.fromDesk). */
+  fromDesk: z.boolean().optional(),
 })
 export type DoctorSchedule = z.infer<typeof DoctorSchedule>
 const KdDokter = z.string().trim().regex(/^[0-9A-Za-z]{1,20}$/, 'v.kdDokter')

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import type { DiagnosaHit, OutboxFilter, OutboxRow, Output, PatientCheck, RegistrationRow, Role, SyncStatus } from '../../contract'
+import type { Channel, DiagnosaHit, OutboxFilter, OutboxRow, Output, PatientCheck, RegistrationRow, Role, SyncStatus } from '../../contract'
+import { VISIT_WRITES } from '../clinic/changes'
 import { CredentialStore, lazyKeytar } from '../credentials'
 import { isEncryptedDatabase, openDatabase, type DB } from '../db'
 import { AppError, msg } from '../errors'
@@ -13,7 +14,7 @@ import type { Scheduler } from '../sync/scheduler'
 import { TargetWorker } from '../sync/worker'
 import { DESK_APPLY_ROLES, type DeskApplyChannel } from './apply'
 import { HubClient, type DeskPairing, type HubCallResult } from './desk'
-import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, recalled, registerOffline, remember, rememberDiagnoses } from './offline'
+import { cardOffline, deskHubStatus, examineOffline, hubExecutor, hubNoRawat, recalled, recordDelivery, registerOffline, remember, rememberDiagnoses } from './offline'
 
 /** The desk's own database file in its data folder (encrypted with the desk's own keychain key). */
 const DESK_DB_FILE = 'desk.db'
@@ -161,6 +162,7 @@ export class DeskNode {
     }
     this.worker.observe(true)
     this.learn(channel, input, answer, session)
+    if (r.ok && VISIT_WRITES.has(channel as Channel)) recordDelivery(this.db)
     if (channel === 'examination.save' && r.ok) return ok({ ...(r.value as object), savedAt: 'hub' })
     if (channel === 'sync.status' && r.ok) {
       const status = r.value as SyncStatus
@@ -272,7 +274,7 @@ export class DeskNode {
         // register it as unverified (checkMode 'unverified'; registerOffline accepts it; the hub checks it with PCare).
         if (/^\d{13}$/.test(query) && !recalled(this.db, 'card', query)) return ok(this.unknownCard(query))
         const cached = cardOffline<PatientCheck>(this.db, query)
-        return ok({ ...cached.value, source: 'cache', checkedAt: cached.value.checkedAt ?? cached.checkedAt, pcareError: 'hub unreachable' })
+        return ok({ ...cached.value, source: 'cache', checkedAt: cached.value.checkedAt ?? cached.checkedAt, pcareError: 'hub unreachable', fromDesk: true })
       }
       if (channel === 'registration.today') return ok(this.todayOffline())
       if (channel === 'registration.changes') return ok({ cursor: `offline:${Date.now()}`, full: true, rows: this.todayOffline(), gone: [] })
@@ -285,7 +287,7 @@ export class DeskNode {
       // (dokter.notOnSchedule), which holds every later call of this desk.
       if (channel === 'doctors.schedule') {
         const cached = recalled<Output<'doctors.schedule'>>(this.db, 'reference', scheduleKey(String((input as { kdPoli?: unknown } | null)?.kdPoli ?? '')))
-        if (cached) return ok({ ...cached.value, source: 'cache', fetchedAt: cached.value.fetchedAt ?? cached.checkedAt, error: 'hub unreachable' })
+        if (cached) return ok({ ...cached.value, source: 'cache', fetchedAt: cached.value.fetchedAt ?? cached.checkedAt, error: 'hub unreachable', fromDesk: true })
       }
       if (channel === 'reference.lists' || channel === 'app.info') {
         const cached = recalled(this.db, 'reference', channel === 'app.info' ? APP_INFO_KEY : '')
@@ -304,7 +306,7 @@ export class DeskNode {
       .filter((r) => r.noKartu === noKartu && r.status !== 'cancelled')
       .map((r) => ({ noRawat: r.noRawat, kdPoli: r.kdPoli, nmPoli: r.nmPoli }))
     const ledger = { status: null, checkedAt: null, source: 'none' as const, error: 'hub unreachable', problem: null }
-    return { source: 'none', notFound: false, checkedAt: null, pcareError: 'hub unreachable', patient: null, ledger, registeredToday }
+    return { source: 'none', notFound: false, checkedAt: null, pcareError: 'hub unreachable', patient: null, ledger, registeredToday, fromDesk: true }
   }
 
   /** Today's list as last read from the hub, with the visits started here since and not yet in it. */

@@ -283,6 +283,32 @@ describe('a desk while its hub is away', () => {
     }
   })
 
+  it('the hub lane says what is true (connected, what waits here, the last delivery, live writes included); answers from the desk copy name the hub', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    const lane = async () => ((await desk.call('sync.status', {}, session)).result as { ok: true; value: SyncStatus }).value.targets.find((t) => t.target === 'hub')
+    // Nothing sent from this desk yet: no time, and nothing waits.
+    expect(await lane()).toMatchObject({ online: true, pending: 0, lastSuccessAt: null })
+    const live = (await desk.call('patient.check', { query: CARD }, session)).result as { ok: true; value: PatientCheck }
+    expect(live.value.fromDesk).toBeUndefined()
+    // A read is not a delivery; a visit write the hub took live is, though the desk's outbox sent nothing.
+    expect((await lane())?.lastSuccessAt).toBeNull()
+    const before = Date.now()
+    const visit = registerVisit(core.db, core.settings.get(), registrationInput(CARD), { userId: 'loket' })
+    expect((await desk.call('examination.save', examinationInput(visit.noRawat), session)).result).toMatchObject({ ok: true, value: { savedAt: 'hub' } })
+    const delivered = await lane()
+    expect(delivered).toMatchObject({ online: true, pending: 0 })
+    expect(delivered?.lastSuccessAt).toBeGreaterThanOrEqual(before)
+
+    await hub!.close()
+    hub = null
+    // The desk's own copy answers, and says so: the page then names the hub, not PCare.
+    expect((await desk.call('patient.check', { query: CARD }, session)).result).toMatchObject({ ok: true, value: { source: 'cache', fromDesk: true } })
+    expect((await desk.call('patient.check', { query: '0009999000777' }, session)).result).toMatchObject({ ok: true, value: { source: 'none', fromDesk: true } })
+    // Away: the lane keeps the last delivery, and counts what waits at this desk.
+    expect((await desk.call('registration.create', registrationInput(CARD, { kdPoli: '002' }), session)).result).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
+    expect(await lane()).toMatchObject({ online: false, pending: 1, lastSuccessAt: delivered?.lastSuccessAt })
+  })
+
   it('a refusal by the hub holds the later calls for a person instead of skipping them', async () => {
     const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
     await desk.call('patient.check', { query: CARD }, session)

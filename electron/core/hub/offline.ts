@@ -216,15 +216,31 @@ export function hubExecutor(db: DB, hub: HubApplier): Executor {
   }
 }
 
+/** desk_cache key (kind 'reference') of when the hub last took a visit write of this desk live (recordDelivery). */
+const DELIVERED_KEY = 'hub.lastDelivered'
+
+/**
+ * Notes that the hub took a visit write of this desk just now, live (not through the outbox): most of a connected
+ * desk's work reaches the hub this way, so the hub lane's "last delivered" must count it, not only outbox sends.
+ */
+export function recordDelivery(db: DB, now = Date.now()): void {
+  remember(db, 'reference', DELIVERED_KEY, { at: now }, now)
+}
+
 /**
  * The status bar's `hub` entry at a desk, counted from the desk's outbox by the same counting as every other target's
- * (sync/status.ts outboxCounts): what waits for the hub, and whether the hub answered last (`online`, from the worker).
+ * (sync/status.ts outboxCounts): what waits at this desk for the hub, whether the hub answered last (`online`, from
+ * the worker), and when this desk's work last reached the hub (`lastSuccessAt`): the later of its last outbox send
+ * and its last live visit write (recordDelivery); null when neither happened yet.
  */
 export function deskHubStatus(db: DB, online: boolean | null): SyncStatus['targets'][number] {
+  const counts = countsOf(outboxCounts(db), 'hub')
+  const live = recalled<{ at: number }>(db, 'reference', DELIVERED_KEY)?.value.at ?? null
   return {
     target: 'hub',
     online,
-    ...countsOf(outboxCounts(db), 'hub'),
+    ...counts,
+    lastSuccessAt: counts.lastSuccessAt === null || live === null ? (counts.lastSuccessAt ?? live) : Math.max(counts.lastSuccessAt, live),
     // The hub lane is connected or away by `online` alone; a send the hub refused is listed in the desk's outbox page.
     failing: false,
     identityRefusedAt: null,

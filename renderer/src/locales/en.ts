@@ -853,4 +853,12 @@ export const en: Record<MessageKey, string> = {
   'pair.nameHint': "The name the admin sees in the desk list, e.g. Loket 1.",
   'pair.submit': "Pair",
   'pair.localeName': "English",
+  'counter.offlineUnknownCardHub': "Hub not connected and this card was never checked at this desk.",
+  'counter.offlineUnknownCardHubHint': "It can be registered marked UNVERIFIED: it is kept at this desk, and the card is checked when the hub is back.",
+  'counter.offlineUnknownNikHub': "Hub not connected and this NIK was never checked at this desk.",
+  'counter.cachedAtHub': "Hub not connected — this desk's copy as of {time}. Work is kept at this desk until the hub is back.",
+  'counter.ledgerCachedHub': "this desk's copy as of {time}",
+  'counter.sourceNoneHub': "Hub not connected. Work is kept at this desk until the hub is back.",
+  'dokter.cachedHub': "Hub not connected: the schedule this desk kept at {time} ({tanggal})",
+  'sync.hubNothingSent': "nothing sent from this desk yet",
 }

@@ -852,6 +852,14 @@ export const id = {
   'pair.nameHint': "Nama yang dilihat admin di daftar meja, misalnya Loket 1.",
   'pair.submit': "Pasangkan",
   'pair.localeName': "Bahasa Indonesia",
+  'counter.offlineUnknownCardHub': "Hub tidak terhubung dan kartu ini belum pernah diperiksa di meja ini.",
+  'counter.offlineUnknownCardHubHint': "Dapat didaftarkan dengan tanda BELUM TERVERIFIKASI: disimpan di meja ini, dan kartu diperiksa saat hub kembali.",
+  'counter.offlineUnknownNikHub': "Hub tidak terhubung dan NIK ini belum pernah diperiksa di meja ini.",
+  'counter.cachedAtHub': "Hub tidak terhubung — data meja ini per {time}. Pekerjaan disimpan di meja ini sampai hub kembali.",
+  'counter.ledgerCachedHub': "data meja ini per {time}",
+  'counter.sourceNoneHub': "Hub tidak terhubung. Pekerjaan disimpan di meja ini sampai hub kembali.",
+  'dokter.cachedHub': "Hub tidak terhubung: jadwal yang disimpan meja ini pukul {time} ({tanggal})",
+  'sync.hubNothingSent': "belum ada kiriman dari meja ini",
 } as const
 
 export type MessageKey = keyof typeof id

@@ -30,11 +30,13 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
   }, [check])
   const outcome: Outcome = check.notFound ? 'notFound' : !p ? 'offlineUnknown' : p.aktif === false ? 'inactive' : 'active'
   const byNik = kind === 'nik'
+  // A desk answering from its own copy (its hub is away) names the hub, not PCare, and says the work stays here.
+  const hubAway = check.fromDesk === true
   const headline =
     outcome === 'notFound'
       ? t(byNik ? 'counter.notFoundNik' : 'counter.notFoundCard', { no: query })
       : outcome === 'offlineUnknown'
-        ? t(byNik ? 'counter.offlineUnknownNik' : 'counter.offlineUnknownCard')
+        ? t(hubAway ? (byNik ? 'counter.offlineUnknownNikHub' : 'counter.offlineUnknownCardHub') : byNik ? 'counter.offlineUnknownNik' : 'counter.offlineUnknownCard')
         : outcome === 'inactive'
           ? pcareReason(p?.ketAktif ?? null)
             ? t('counter.inactive', { ket: pcareReason(p?.ketAktif ?? null)! })
@@ -44,7 +46,7 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
     outcome === 'notFound'
       ? t('counter.notFoundHint')
       : outcome === 'offlineUnknown'
-        ? t(byNik ? 'counter.offlineUnknownNikHint' : 'counter.offlineUnknownCardHint')
+        ? t(byNik ? 'counter.offlineUnknownNikHint' : hubAway ? 'counter.offlineUnknownCardHubHint' : 'counter.offlineUnknownCardHint')
         : outcome === 'inactive'
           ? t('counter.inactiveHint')
           : null
@@ -74,8 +76,8 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
         {check.source === 'live'
           ? t('counter.sourceLive', { time: when(locale, check.checkedAt ?? Date.now()) })
           : check.source === 'cache' && check.checkedAt
-            ? t('pendaftaran.cachedAt', { time: when(locale, check.checkedAt) })
-            : t('counter.sourceNone')}
+            ? t(hubAway ? 'counter.cachedAtHub' : 'pendaftaran.cachedAt', { time: when(locale, check.checkedAt) })
+            : t(hubAway ? 'counter.sourceNoneHub' : 'counter.sourceNone')}
       </p>
       {p && (
         <dl className="facts">
@@ -132,7 +134,7 @@ export function CheckOutcome({ query, kind, check }: { query: string; kind: 'noK
                   : t('pendaftaran.ledgerUnknown')}
               <span className="muted">
                 {' '}
-                {check.ledger.source === 'live' ? t('pendaftaran.ledgerLive') : check.ledger.checkedAt ? t('pendaftaran.cachedAt', { time: when(locale, check.ledger.checkedAt) }) : ''}
+                {check.ledger.source === 'live' ? t('pendaftaran.ledgerLive') : check.ledger.checkedAt ? t(hubAway ? 'counter.ledgerCachedHub' : 'pendaftaran.cachedAt', { time: when(locale, check.ledger.checkedAt) }) : ''}
               </span>
             </dd>
           </div>

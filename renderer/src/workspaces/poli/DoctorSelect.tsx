@@ -69,7 +69,8 @@ export function DoctorSelect({
   else {
     const time = schedule.fetchedAt ? clock(locale, schedule.fetchedAt) : '—'
     // A cached answer without an error is simply recent (core does not ask PCare again within minutes).
-    const from = schedule.error === null ? t('dokter.live', { time }) : t('dokter.cached', { time, tanggal: schedule.tanggal ?? '' })
+    // From a desk's own copy while its hub is away, the hub is what could not be reached.
+    const from = schedule.error === null ? t('dokter.live', { time }) : t(schedule.fromDesk ? 'dokter.cachedHub' : 'dokter.cached', { time, tanggal: schedule.tanggal ?? '' })
     hint = `${from} · ${onDutyName ? t('dokter.onDuty', { nama: onDutyName }) : t('dokter.nobodyOnDuty')}`
   }
 
