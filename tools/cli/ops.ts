@@ -7,7 +7,7 @@ import { formatServerMessage, isServerMessageKey } from '../../electron/contract
 import { openCore, type Core } from '../../electron/core/app'
 import { demoRemotesFromEnv } from '../../electron/core/demo'
 import { AppError } from '../../electron/core/errors'
-import { createLogger, maskText, redact } from '../../electron/core/log'
+import { createLogger, maskText, namesIn, redact } from '../../electron/core/log'
 import { SatusehatError } from '../../electron/core/satusehat'
 import { maskNik } from '../../electron/core/satusehat/store'
 import { refreshNow } from '../../electron/core/reference/queries'
@@ -41,8 +41,9 @@ Opsi / options:
 Kode keluar / exit codes: 0 berhasil / done, 1 gagal / failed, 2 pemakaian salah / bad usage.
 Kredensial PCare dari keychain seperti aplikasi; tanpa URL PCare di Pengaturan, simulator demo (FASKES_DEMO_PCARE_URL).
 PCare credentials come from the keychain as in the app; with no PCare URL in Settings, the demo simulator.
-SATUSEHAT: lingkungan di Pengaturan; "demo" = simulator (FASKES_DEMO_SATUSEHAT_URL). / environment from Settings;
-"demo" = the simulator (FASKES_DEMO_SATUSEHAT_URL).`
+SATUSEHAT: lingkungan di Pengaturan; "demo" = simulator di http://127.0.0.1:8788 seperti "npm start" menjalankannya
+(port lain: FASKES_DEMO_SATUSEHAT_URL=http://127.0.0.1:<port>). / environment from Settings; "demo" = the simulator
+at http://127.0.0.1:8788 where "npm start" runs it (another port: FASKES_DEMO_SATUSEHAT_URL=http://127.0.0.1:<port>).`
 
 /** Where the CLI writes and what it may use instead of the OS (tests pass their own). */
 export interface OpsIo {
@@ -51,6 +52,21 @@ export interface OpsIo {
   err: (line: string) => void
   /** Credentials source instead of the OS keychain (tests); the app's CredentialStore when absent. */
   keychain?: Remotes['keychain']
+  /** Where the demo SATUSEHAT simulator is looked for without FASKES_DEMO_SATUSEHAT_URL (tests); DEMO_SATUSEHAT_ORIGIN when absent. */
+  demoSatusehatOrigin?: string
+}
+
+/**
+ * Where `npm start` (tools/dev/run.sh, tools/dev/workstation.ts `--satusehat-sim-port` default) and `npm run
+ * sim:satusehat` run the SATUSEHAT simulator and point the app at it: the CLI looks there too when
+ * FASKES_DEMO_SATUSEHAT_URL is not set, so `satusehat ping` beside a running demo needs no variable.
+ */
+const DEMO_SATUSEHAT_ORIGIN = 'http://127.0.0.1:8788'
+
+/** The demo simulator's address the CLI uses, and whether it came from FASKES_DEMO_SATUSEHAT_URL. */
+function demoSatusehatOrigin(io: OpsIo): { origin: string; fromEnv: boolean } {
+  const fromEnv = io.env.FASKES_DEMO_SATUSEHAT_URL
+  return fromEnv ? { origin: fromEnv, fromEnv: true } : { origin: io.demoSatusehatOrigin ?? DEMO_SATUSEHAT_ORIGIN, fromEnv: false }
 }
 
 class UsageError extends Error {}
@@ -177,6 +193,22 @@ async function run(core: Core, command: string, rest: string[], flags: { json: b
  * as `maskNik` does, a GET's JSON goes through the log masking (13/16-digit numbers, name fields).
  */
 async function satusehat(core: Core, command: string, rest: string[], io: OpsIo): Promise<number> {
+  try {
+    return await satusehatCommand(core, command, rest, io)
+  } catch (err) {
+    // The demo simulator not answering where it was looked for: say where, and what to set.
+    const demo = demoSatusehatOrigin(io)
+    if (err instanceof SatusehatError && err.reason === 'network' && core.settings.get().satusehat.environment === 'demo') {
+      const how = demo.fromEnv
+        ? 'periksa FASKES_DEMO_SATUSEHAT_URL / check FASKES_DEMO_SATUSEHAT_URL'
+        : 'jalankan "npm start" atau "npm run sim:satusehat", atau set FASKES_DEMO_SATUSEHAT_URL=http://127.0.0.1:<port> / run "npm start" or "npm run sim:satusehat", or set FASKES_DEMO_SATUSEHAT_URL=http://127.0.0.1:<port>'
+      throw new Error(`simulator demo SATUSEHAT tidak menjawab di / the demo SATUSEHAT simulator does not answer at ${demo.origin}: ${how}`, { cause: err })
+    }
+    throw err
+  }
+}
+
+async function satusehatCommand(core: Core, command: string, rest: string[], io: OpsIo): Promise<number> {
   if (!core.engine) throw new Error('SATUSEHAT: no sync engine in this core')
   const sub = command.slice('satusehat '.length)
   if (sub === 'ping') {
@@ -201,7 +233,8 @@ async function satusehat(core: Core, command: string, rest: string[], io: OpsIo)
     usage('satusehat get: path relatif ke basis FHIR, mis. Encounter/<id> / a path relative to the FHIR base, e.g. Encounter/<id>')
   }
   const r = await (await core.engine.satusehatClient()).request<unknown>('GET', path)
-  io.out(JSON.stringify(redact(r.body), null, 2))
+  // Names under name keys and in FHIR References' displays are also masked in the rest of the answer (a narrative).
+  io.out(JSON.stringify(redact(r.body, namesIn(r.body)), null, 2))
   return 0
 }
 
@@ -242,7 +275,7 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     core = await openCore({
       dataDir: resolve(dataDir),
       version: 'cli',
-      remotes: { ...demoRemotesFromEnv(io.env), ...(io.keychain ? { keychain: io.keychain } : {}) },
+      remotes: { ...demoRemotesFromEnv({ ...io.env, FASKES_DEMO_SATUSEHAT_URL: demoSatusehatOrigin(io).origin }), ...(io.keychain ? { keychain: io.keychain } : {}) },
       // Nothing runs in the background here: the engine only builds the PCare client for `reference refresh`.
       engine: { referenceRefresh: undefined },
       keychain: !io.keychain,

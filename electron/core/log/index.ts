@@ -1,3 +1,3 @@
 export { createLogger, memorySink } from './logger'
 export type { Logger } from './logger'
-export { maskText, redact, REDACTED } from './mask'
+export { maskText, namesIn, redact, REDACTED } from './mask'

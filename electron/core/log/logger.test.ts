@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createLogger, memorySink, maskText, redact, REDACTED } from './index'
+import { createLogger, memorySink, maskText, namesIn, redact, REDACTED } from './index'
 
 describe('maskText', () => {
   it('keeps only the last 4 digits of a 13-digit card number and a 16-digit NIK', () => {
@@ -77,6 +77,35 @@ describe('redact, names', () => {
     expect(out.username).toBe('admin')
     expect(out.err.name).toBe('TypeError')
     expect(out.empty.nama).toBeNull()
+  })
+})
+
+describe('redact, FHIR References', () => {
+  const encounter = {
+    resourceType: 'Encounter',
+    subject: { reference: 'Patient/P02478375538', display: 'Made Wirawan' },
+    participant: [{ type: [{ coding: [{ system: 'x', code: 'ATND', display: 'attender' }] }], individual: { reference: 'Practitioner/10009880728', display: 'dr. Alexander' } }],
+    recorder: { identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: '1' }, display: 'Ns. Rina' },
+    diagnosis: [{ condition: { reference: 'Condition/c1', display: 'Gastritis' } }],
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'K29.7', display: 'Gastritis, unspecified' }] },
+    text: { div: '<div>Kunjungan Made Wirawan oleh dr. Alexander</div>' },
+  }
+
+  it("removes every Reference's display, keeps Codings' displays", () => {
+    const out = redact(encounter) as any
+    expect(out.subject).toEqual({ reference: 'Patient/P02478375538', display: REDACTED })
+    expect(out.participant[0].individual.display).toBe(REDACTED)
+    expect(out.recorder.display).toBe(REDACTED)
+    expect(out.diagnosis[0].condition.display).toBe(REDACTED)
+    expect(out.participant[0].type[0].coding[0].display).toBe('attender')
+    expect(out.code.coding[0].display).toBe('Gastritis, unspecified')
+  })
+
+  it("counts a person Reference's display as a name for the record's other texts, not a Condition's", () => {
+    expect(namesIn(encounter)).toEqual(['dr. Alexander', 'Made Wirawan', 'Ns. Rina'])
+    const out = redact(encounter, namesIn(encounter)) as any
+    expect(out.text.div).toBe(`<div>Kunjungan ${REDACTED} oleh ${REDACTED}</div>`)
+    expect(out.code.coding[0].display).toBe('Gastritis, unspecified')
   })
 })
 

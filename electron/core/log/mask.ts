@@ -11,6 +11,12 @@
  *   field (or as a child logger's field) and the whole record, or every record of that child, is masked for it.
  *   Names in free text with no such field cannot be recognised: log messages are constant strings with the
  *   variable parts as fields (security review finding 20).
+ * - The `display` of a FHIR Reference (an object with a `display` text and a `reference` or `identifier`: `subject`,
+ *   `participant[].individual`, `performer[]`, `requester`, `recorder`, …) is removed like a name: SATUSEHAT answers
+ *   name the patient and the clinician there, not under a `name` key. A Coding's `display` (a diagnosis, a LOINC
+ *   term) has neither key and stays readable. The display of a reference to a person (`Patient/…`, `Practitioner/…`,
+ *   `RelatedPerson/…`, `Person/…`, `PractitionerRole/…`, or a logical reference with no `reference`) counts as a name
+ *   found by key, so it is masked in the record's other texts too (a FHIR narrative, an error).
  */
 
 const SECRET_KEYS = new Set([
@@ -45,6 +51,23 @@ const NAME_KEYS = new Set(['name', 'nama', 'fullname', 'namalengkap', 'patientna
 function isNameKey(key: string): boolean {
   const k = normalKey(key)
   return NAME_KEYS.has(k) || k.startsWith('nm') || k.startsWith('nama') || k.endsWith('nama')
+}
+
+/**
+ * Whether `value` is a FHIR Reference carrying a display text (FHIR R4 Reference: `reference`, `type`, `identifier`,
+ * `display`). A Coding (`system`, `code`, `display`) never has `reference` or `identifier`, so it is not one.
+ */
+function isReferenceWithDisplay(value: object): value is { display: string; reference?: unknown } {
+  const v = value as Record<string, unknown>
+  return typeof v.display === 'string' && v.display !== '' && (typeof v.reference === 'string' || (v.identifier !== null && typeof v.identifier === 'object'))
+}
+
+/** Resource types whose display is a person's name (FHIR R4 Reference targets that are people). */
+const PERSON_REFERENCE = /^(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)\//
+
+/** Whether a Reference's display names a person: a person resource, or a logical reference (identifier only, e.g. a NIK). */
+function isPersonReference(ref: { reference?: unknown }): boolean {
+  return typeof ref.reference !== 'string' || PERSON_REFERENCE.test(ref.reference)
 }
 
 /**
@@ -119,12 +142,13 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * The names held under name keys anywhere in `value` (strings of at least 3 characters, trimmed), longest first so a
- * full name is masked before a part of it. Bounded like `redact`.
+ * The names held under name keys anywhere in `value`, and the displays of FHIR References to people (strings of at
+ * least 3 characters, trimmed), longest first so a full name is masked before a part of it. Bounded like `redact`.
  */
 export function namesIn(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet(), found: Set<string> = new Set()): string[] {
   if (value !== null && typeof value === 'object' && depth <= 12 && !seen.has(value)) {
     seen.add(value)
+    if (isReferenceWithDisplay(value) && isPersonReference(value) && value.display.trim().length >= 3) found.add(value.display.trim())
     const entries: [string, unknown][] =
       value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v]) : Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value)
     for (const [k, v] of entries) {
@@ -136,8 +160,8 @@ export function namesIn(value: unknown, depth = 0, seen: WeakSet<object> = new W
 }
 
 /**
- * Deep copy of `value` with secret and name keys redacted, identifiers masked, and each of `names` masked in every
- * string. Cycles and depth are bounded so a log call can never hang or blow the stack on an odd object.
+ * Deep copy of `value` with secret and name keys and FHIR Reference displays redacted, identifiers masked, and each
+ * of `names` masked in every string. Cycles and depth are bounded so a log call can never hang or blow the stack on an odd object.
  */
 export function redact(value: unknown, names: readonly string[] = [], depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (typeof value === 'string') return maskText(value, names)
@@ -166,6 +190,7 @@ export function redact(value: unknown, names: readonly string[] = [], depth = 0,
     return out
   }
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) out[k] = field(k, v)
+  const reference = isReferenceWithDisplay(value)
+  for (const [k, v] of Object.entries(value)) out[k] = reference && k === 'display' ? REDACTED : field(k, v)
   return out
 }
