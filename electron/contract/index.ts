@@ -167,6 +167,11 @@ export const TargetStatus = z.object({
    * while no enrolment and no ledger success came after it. The bar shows "identity refused", never "connected".
    */
   identityRefusedAt: z.number().int().nullable(),
+  /**
+   * Ledger only: the faskes code in the settings is not the certificate's (IDENTITY_KDPPK_MISMATCH). Nothing is sent
+   * until the workstation is enrolled again for that code; the bar says so instead of a bare "offline".
+   */
+  kdppkMismatch: z.boolean().optional(),
   /** True when the target lacks what a send needs (SATUSEHAT without organization id or credentials): "not configured". */
   unconfigured: z.boolean().optional(),
 })

@@ -34,6 +34,17 @@ const keychainMsp = (org: Settings['ledger']['org']): FabricMsp => `${org}MSP`
 /** The MSP id the workstation signs as: the settings' own, else the local network's `<org>MSP`. */
 export const effectiveMspId = (l: Settings['ledger']): string => l.mspId ?? `${l.org}MSP`
 
+/**
+ * Whether the faskes code in the settings is not the one in this workstation's certificate, against a real peer
+ * (`peerEndpoint` set): the chaincode takes every write's kdPPK from the certificate, so nothing may be sent
+ * (IDENTITY_KDPPK_MISMATCH) until the workstation is enrolled again for the settings' code. The demo network's identity
+ * re-enrols by itself, and a BPJS officer's client carries no faskes code: neither is a mismatch.
+ */
+export function kdppkMismatch(settings: Settings): boolean {
+  const { identity, peerEndpoint } = settings.ledger
+  return peerEndpoint !== null && identity.kind !== 'none' && identity.role === 'workstation' && identity.kdPPK !== settings.kdPPK
+}
+
 /** Re-enrol once less than this share of the certificate's validity is left (checked at start and daily). */
 const RENEW_FRACTION = 1 / 3
 

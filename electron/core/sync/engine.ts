@@ -1,6 +1,6 @@
 import type { DB } from '../db'
 import type { Logger } from '../log'
-import { effectiveMspId, ensureDemoIdentity, identitySigner, renewIfDue, settingsCa, type LedgerKeychain } from '../ledger/enrolment'
+import { effectiveMspId, ensureDemoIdentity, identitySigner, kdppkMismatch, renewIfDue, settingsCa, type LedgerKeychain } from '../ledger/enrolment'
 import { connectLedger, type LedgerConnection } from '../ledger/gateway'
 import { LEDGER_CHAINCODE, localPeerProfile, type LedgerProfile } from '../ledger/profile'
 import { AntreanClient, PcareClient } from '../pcare'
@@ -312,7 +312,7 @@ export class SyncEngine {
         // The chaincode takes the faskes code of every write from the certificate, so a code changed in the settings
         // after enrolment must not go out under the old one: nothing is sent (the ledger waits, probed) until the
         // workstation is enrolled again for the settings' code. The demo path re-enrols by itself instead.
-        if (s.identity.kind !== 'none' && s.identity.role === 'workstation' && s.identity.kdPPK !== all.kdPPK) {
+        if (kdppkMismatch(all) && s.identity.kind !== 'none') {
           throw new SendError('transient', 'IDENTITY_KDPPK_MISMATCH', `certificate ${s.identity.kdPPK ?? '-'}, settings ${all.kdPPK ?? '-'}`, { offline: true })
         }
         if (s.identity.kind !== 'none' && s.caUrl && s.caTlsCaPem) {

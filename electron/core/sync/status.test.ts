@@ -111,3 +111,20 @@ describe('the counting shared by the faskes lanes and a desk\'s hub lane', () =>
     }
   })
 })
+
+describe('faskes code in the settings not the certificate\'s (IDENTITY_KDPPK_MISMATCH)', () => {
+  const settings = () => new SettingsStore(db)
+  it('is flagged on the ledger lane alone, against a real peer, until the codes agree again', () => {
+    settings().setLedgerIdentity(identity(9_000))
+    settings().update({ kdPPK: '0199B001', ledger: { peerEndpoint: 'peer.example.id:7051' } })
+    expect(ledger().kdppkMismatch).toBeUndefined()
+    settings().update({ kdPPK: '0199B999' })
+    expect(ledger().kdppkMismatch).toBe(true)
+    expect(syncStatus(db).targets.filter((t) => t.kdppkMismatch).map((t) => t.target)).toEqual(['ledger'])
+    // The demo network's identity re-enrols by itself: no mismatch to show there.
+    settings().update({ ledger: { peerEndpoint: null } })
+    expect(ledger().kdppkMismatch).toBeUndefined()
+    settings().update({ kdPPK: '0199B001', ledger: { peerEndpoint: 'peer.example.id:7051' } })
+    expect(ledger().kdppkMismatch).toBeUndefined()
+  })
+})

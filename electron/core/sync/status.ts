@@ -1,6 +1,7 @@
 import type { SyncStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { prepared } from '../db/statements'
+import { kdppkMismatch } from '../ledger/enrolment'
 import { referenceStamp } from '../reference/auto'
 import { satusehatEnabled } from '../satusehat/store'
 import { SettingsStore } from '../settings'
@@ -80,6 +81,7 @@ export function countsOf(counts: Map<string, OutboxCounts>, target: string): Out
 export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus {
   const byTarget = outboxCounts(db)
   const refusedAt = identityRefusedAt(db, countsOf(byTarget, 'ledger').lastSuccessAt)
+  const mismatch = kdppkMismatch(new SettingsStore(db).get())
   // SATUSEHAT is shown once it is enabled or has jobs (a faskes without its onboarding never sees it).
   const shown = satusehatEnabled(db) || byTarget.has('satusehat') ? (['ledger', 'pcare', 'antrean', 'satusehat'] as const) : (['ledger', 'pcare', 'antrean'] as const)
   const targets = shown.map((target) => ({
@@ -88,6 +90,7 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
     ...(connectivity.unconfigured?.includes(target) ? { unconfigured: true } : {}),
     ...countsOf(byTarget, target),
     identityRefusedAt: target === 'ledger' ? refusedAt : null,
+    ...(target === 'ledger' && mismatch ? { kdppkMismatch: true } : {}),
   }))
   return { targets, referenceAt: referenceStamp(db) }
 }

@@ -6,17 +6,30 @@ import { dateTime } from '../time'
 type TargetStatus = SyncStatus['targets'][number]
 
 /**
- * Offline wins; then a peer that refuses this workstation's certificate (it answers, but nothing can be sent until an
- * admin enrols again); "connected" only while the newest send did not fail (a failing target is "disturbed").
+ * A faskes code that is not the certificate's comes first (the engine holds the ledger offline for it, so "offline"
+ * alone would hide why); then offline; then a peer that refuses this workstation's certificate (it answers, but
+ * nothing can be sent until an admin enrols again); "connected" only while the newest send did not fail (a failing
+ * target is "disturbed").
  */
-export const stateOf = (s: TargetStatus): 'unknown' | 'online' | 'offline' | 'failing' | 'refused' =>
-  s.online === false ? 'offline' : s.identityRefusedAt !== null ? 'refused' : s.failing ? 'failing' : s.online === null ? 'unknown' : 'online'
+export const stateOf = (s: TargetStatus): 'unknown' | 'online' | 'offline' | 'failing' | 'refused' | 'mismatch' =>
+  s.kdppkMismatch
+    ? 'mismatch'
+    : s.online === false
+      ? 'offline'
+      : s.identityRefusedAt !== null
+        ? 'refused'
+        : s.failing
+          ? 'failing'
+          : s.online === null
+            ? 'unknown'
+            : 'online'
 const stateKey: Record<ReturnType<typeof stateOf>, MessageKey> = {
   unknown: 'sync.unknown',
   online: 'sync.online',
   offline: 'sync.offline',
   failing: 'sync.failing',
   refused: 'sync.identityRefused',
+  mismatch: 'sync.kdppkMismatch',
 }
 
 /** Always at the bottom: one group per remote target, numbers straight from the outbox. */
@@ -49,8 +62,10 @@ function TargetItem({ status }: { status: TargetStatus }) {
   // A lane without its organization id or credentials sends nothing: never green from an older state.
   const state = status.unconfigured ? 'unconfigured' : stateOf(status)
   const queued = status.pending + status.inFlight
-  // Only a lane that can send is "sending"; offline or unconfigured, the queue waits (no progress bar).
-  const stalled = state === 'offline' || state === 'unconfigured'
+  // Only a lane that can send is "sending"; offline or unconfigured, the queue waits (no progress bar); with its
+  // certificate refused or of another faskes code, it waits for the workstation to be enrolled again.
+  const awaitsEnrolment = state === 'refused' || state === 'mismatch'
+  const stalled = state === 'offline' || state === 'unconfigured' || awaitsEnrolment
   // At a desk (core/hub/desk-node.ts) the `hub` lane says in so many words that the hub is away; what it holds waits.
   const stateText = state === 'unconfigured' ? t('sync.unconfigured') : status.target === 'hub' && state === 'offline' ? t('sync.hubOffline') : t(stateKey[state])
   return (
@@ -63,7 +78,7 @@ function TargetItem({ status }: { status: TargetStatus }) {
         </span>
         {queued > 0 &&
           (stalled ? (
-            <span className="status-progress">{t('sync.waiting', { n: queued })}</span>
+            <span className="status-progress">{t(awaitsEnrolment ? 'sync.waitingEnrolment' : 'sync.waiting', { n: queued })}</span>
           ) : (
             // Indeterminate: how long draining takes depends on the remote, so only "busy" is honest.
             <span className="status-progress">
