@@ -21,7 +21,8 @@ import { memoryKeychain } from '../electron/core/ledger/memory-keychain'
 import { LEDGER_BATCH } from '../electron/core/sync/backoff'
 import { SyncEngine } from '../electron/core/sync/engine'
 import { endorsersOf } from '../electron/core/sync/ledger-executor'
-import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
+import { privateDetail } from '../electron/core/clinic'
+import { canonicalJson } from '../electron/core/util/canonical'
 import { ACTIVE_CARDS, demoRemotes, freshKdPPK, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
 import { startChild } from './sim-child'
 import { profileDrain } from './sync-profile'
@@ -29,8 +30,7 @@ import { profileDrain } from './sync-profile'
 process.env.FASKES_LOG_LEVEL ??= 'error'
 const [rawTx, drainVisits, catchupVisits, conc] = [300, 500, 2000, 16].map((d, i) => Number(process.argv[2 + i] ?? d))
 
-const detail = canonicalJson({ diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }], vitals: { sistole: 120 } })
-const detailHash = sha256Hex(detail)
+const { detail, detailHash } = privateDetail({ diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }], vitals: { sistole: 120 } })
 const today = () => new Date().toISOString().slice(0, 10)
 
 /** A worker pool: `total` tasks, `width` at a time; returns seconds and failures. */

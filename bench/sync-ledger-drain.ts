@@ -7,7 +7,8 @@
  * transactions (with the transient detail), `concurrency` in flight (submitAsync + getStatus), as Puskesmas.
  */
 import { randomBytes } from 'node:crypto'
-import { canonicalJson, sha256Hex } from '../electron/core/util/canonical'
+import { privateDetail } from '../electron/core/clinic'
+import { canonicalJson } from '../electron/core/util/canonical'
 import { SyncEngine } from '../electron/core/sync/engine'
 import { endorsersOf } from '../electron/core/sync/ledger-executor'
 import { ACTIVE_CARDS, demoRemotes, freshKdPPK, ledgerAs, simulator, visits, workstation } from '../test/sync/harness'
@@ -46,8 +47,7 @@ async function rawCeiling(total: number): Promise<{ secs: number; failed: number
   const conn = await ledgerAs('Puskesmas', { kdPPK })
   const contract = conn.contract('Visit')
   const run = randomBytes(4).toString('hex').toUpperCase()
-  const detail = canonicalJson({ diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }], vitals: { sistole: 120 } })
-  const detailHash = sha256Hex(detail)
+  const { detail, detailHash } = privateDetail({ diagnoses: [{ kdDiag: 'A01.0', nmDiag: 'Demam tifoid' }], vitals: { sistole: 120 } })
   const today = new Date().toISOString().slice(0, 10)
   let next = 0
   let failed = 0

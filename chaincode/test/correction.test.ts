@@ -6,7 +6,7 @@ import { BPJS, Harness, KARTU, PKM, RS, rejects, sha256, visitDetail } from './h
 /** A correction's private detail as the workstation sends it: canonical-looking JSON of kind, reason, by, detail?. */
 function correctionDetail(kind: string, over: Record<string, unknown> = {}): string {
   const detail = kind === 'EDIT' ? { detail: JSON.parse(visitDetail('corrected')) } : {};
-  return JSON.stringify({ by: 'dokter1', kind, reason: 'diagnosis salah ketik', ...detail, ...over });
+  return JSON.stringify({ by: 'dokter1', kind, reason: 'diagnosis salah ketik', ...detail, salt: 'c0'.repeat(16), ...over });
 }
 function intent(correctionId: string, kind: string, detail: string, visitId = 'V1') {
   return { correctionId, visitId, kind, detailHash: sha256(detail) };
@@ -70,6 +70,8 @@ describe('Visit:Correct', () => {
     await rejects(h.submit(RS, 'Visit:Correct', intent('V1-K1', 'DELETE', noReason), { detail: noReason }), 'INVALID', 'detail.reason');
     const noDiagnosis = correctionDetail('EDIT', { detail: { diagnoses: [] } });
     await rejects(h.submit(RS, 'Visit:Correct', intent('V1-K1', 'EDIT', noDiagnosis), { detail: noDiagnosis }), 'INVALID', 'detail.detail.diagnoses');
+    const unsalted = correctionDetail('DELETE', { salt: undefined });
+    await rejects(h.submit(RS, 'Visit:Correct', intent('V1-K1', 'DELETE', unsalted), { detail: unsalted }), 'INVALID', 'detail.salt');
     await rejects(h.submit(RS, 'Visit:Correct', intent('V9-K1', 'DELETE', del, 'V9'), { detail: del }), 'NOT_FOUND');
   });
 

@@ -160,11 +160,13 @@ export function referralDetail(reason = 'Perlu penanganan spesialis penyakit dal
   return { detail, detailHash: sha256(detail) };
 }
 
+/** Visit:Record's transient `detail`: clinical fields and a salt (fixed per seed, so a replay sends the same bytes). */
 export function visitDetail(seed: string): string {
   return JSON.stringify({
     diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'Acute upper respiratory infection, unspecified' }],
     treatment: `Paracetamol 3x500mg (${seed})`,
     vitals: { sistole: 120, diastole: 80, nadi: 82 },
+    salt: sha256(`visit|${seed}`).slice(0, 32),
   });
 }
 

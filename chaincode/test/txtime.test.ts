@@ -7,7 +7,7 @@ const claim = { claimId: 'CL-1', visitId: 'V1', noKartu: KARTU[0], amount: 18500
 const rd = referralDetail();
 const referral = { referralId: 'RJ-1', noKartu: KARTU[0], fromPPK: '0199B001', toPPK: '0199R001', detailHash: rd.detailHash };
 const createReferral = (h: Harness) => h.submit(PKM, 'Referral:Create', referral, { detail: rd.detail });
-const correction = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'kunjungan ganda' });
+const correction = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'kunjungan ganda', salt: 'a1'.repeat(16) });
 
 interface WriteCase {
   name: string;

@@ -45,6 +45,11 @@ describe('Visit', () => {
     await rejects(h.submit(RS, 'Visit:Record', intent('V1', detail)), 'INVALID', 'transient');
     const noDiag = JSON.stringify({ diagnoses: [], treatment: 'x' });
     await rejects(h.submit(RS, 'Visit:Record', intent('V1', noDiag), { detail: noDiag }), 'INVALID', 'diagnoses');
+    // Unsalted, or with a short salt: its public sha256 could be matched against guessed details.
+    const { salt: _salt, ...unsalted } = JSON.parse(detail) as Record<string, unknown>;
+    for (const d of [JSON.stringify(unsalted), JSON.stringify({ ...unsalted, salt: 'abc123' })]) {
+      await rejects(h.submit(RS, 'Visit:Record', intent('V1', d), { detail: d }), 'INVALID', 'detail.salt');
+    }
     const notJson = 'diagnosa: J06';
     await rejects(h.submit(RS, 'Visit:Record', intent('V1', notJson), { detail: notJson }), 'INVALID', 'JSON');
     await rejects(h.submit(RS, 'Visit:Record', intent('V1', detail, { tglKunjungan: '2025-02-30' }), { detail }), 'INVALID', 'tglKunjungan');
@@ -129,7 +134,7 @@ describe('Visit: the faskes code comes from the certificate', () => {
     const h = new Harness();
     await h.issueCard();
     await h.recordVisit(RS, 'V1');
-    const detail = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'ganda' });
+    const detail = JSON.stringify({ by: 'dokter1', kind: 'DELETE', reason: 'ganda', salt: 'b2'.repeat(16) });
     const correct = { correctionId: 'V1-K1', visitId: 'V1', kind: 'DELETE', detailHash: sha256(detail) };
     await rejects(h.submit(ws(RS, '0199R002'), 'Visit:Correct', correct, { detail }), 'FORBIDDEN', '0199R002');
     assert.equal((await h.submit(RS, 'Visit:Correct', correct, { detail })).kdPPK, '0199R001');

@@ -30,7 +30,8 @@ afterAll(() => {
   for (const c of [bpjs, pkm]) c?.close()
 })
 
-const detailOf = (visitId: string) => JSON.stringify({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'ISPA' }], note: visitId })
+// Salted like every private detail (the chaincode refuses one without); fixed per visit, so a replay sends the same bytes.
+const detailOf = (visitId: string) => JSON.stringify({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'ISPA' }], note: visitId, salt: sha256(`salt|${visitId}`).slice(0, 32) })
 
 /** Visit:Record items for `cards` (one visit each) and their transient details under `<i>.detail`. */
 function visitItems(cards: string[], ids = cards.map(() => uid('BV'))) {

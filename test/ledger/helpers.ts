@@ -144,7 +144,7 @@ export async function issueCard(bpjs: LedgerConnection, nik = syntheticNik()): P
  * A write's salted private text (chaincode/README.md#intents-and-validation): the transient `detail` = JSON of `fields`
  * plus 16 random bytes of salt, and its sha256, the intent's `detailHash`.
  */
-export function salted(fields: Record<string, string>): { detail: string; detailHash: string } {
+export function salted(fields: Record<string, unknown>): { detail: string; detailHash: string } {
   const detail = JSON.stringify({ ...fields, salt: randomBytes(16).toString('hex') })
   return { detail, detailHash: sha256(detail) }
 }
@@ -199,9 +199,9 @@ export async function createReferral(
 /** Record a visit with private clinical detail (transient `detail`) as a facility org. */
 export async function recordVisit(conn: LedgerConnection, noKartu: string, kdPPK: string): Promise<{ visitId: string; detail: string }> {
   const visitId = uid('V')
-  const detail = JSON.stringify({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'Acute upper respiratory infection' }], treatment: 'Paracetamol 500mg', vitals: { sistole: 120, diastole: 80 } })
+  const { detail, detailHash } = salted({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'Acute upper respiratory infection' }], treatment: 'Paracetamol 500mg', vitals: { sistole: 120, diastole: 80 } })
   await conn.contract('Visit').submit('Record', {
-    arguments: [JSON.stringify({ visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) })],
+    arguments: [JSON.stringify({ visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash })],
     transientData: { detail },
     endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId),
   })

@@ -48,8 +48,8 @@ interface Write {
  * for every open connection's peer, and one of them is away here.
  */
 function visitRecord(conn: LedgerConnection, noKartu: string, kdPPK: string) {
-  const detail = JSON.stringify({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'ISPA' }] })
-  const intent = { visitId: uid('V'), noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) }
+  const { detail, detailHash } = salted({ diagnoses: [{ kdDiag: 'J06.9', nmDiag: 'ISPA' }] })
+  const intent = { visitId: uid('V'), noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash }
   return conn.contract('Visit').submit('Record', { arguments: [JSON.stringify(intent)], transientData: { detail }, endorsingOrganizations: endorsersOf('Visit:Record', conn.profile.mspId) })
 }
 

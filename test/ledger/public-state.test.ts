@@ -12,11 +12,12 @@ import { join } from 'node:path'
 import { common, ledger, peer } from '@hyperledger/fabric-protos'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ExaminationInput } from '../../electron/contract'
-import { recordExamination } from '../../electron/core/clinic'
+import { recordExamination, visitDetail } from '../../electron/core/clinic'
+import { canonicalJson } from '../../electron/core/util/canonical'
 import type { LedgerConnection } from '../../electron/core/ledger/gateway'
 import { DEFAULT_KDPPK } from '../helpers/fabric-identity'
 import { drained, engine, register, simulator, workstation } from '../sync/harness'
-import { connectAs, createReferral, decideClaim, evaluate, height, issueCard, sha256, submit, submitPrivate, suspendCard, syntheticNik, uid } from './helpers'
+import { connectAs, createReferral, decideClaim, evaluate, height, issueCard, salted, sha256, submit, submitPrivate, suspendCard, syntheticNik, uid } from './helpers'
 
 process.env.FASKES_LOG_LEVEL ??= 'error'
 
@@ -94,8 +95,8 @@ it('a full visit leaves no NIK, no hash of it, no name and no clinical text in a
   const visitId = uid('V')
   // The clinical detail as the workstation sends it (clinic/index.ts visitDetail), the patient's name included as a
   // canary: nothing of it may reach public state.
-  const detail = JSON.stringify({ patient: name, diagnoses: [{ kdDiag: 'K35.8', nmDiag: clinical.nmDiag }], terapiNonObat: clinical.treatment })
-  await submitPrivate(rs, 'Visit', 'Record', { visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash: sha256(detail) }, { detail })
+  const { detail, detailHash } = salted({ patient: name, diagnoses: [{ kdDiag: 'K35.8', nmDiag: clinical.nmDiag }], terapiNonObat: clinical.treatment })
+  await submitPrivate(rs, 'Visit', 'Record', { visitId, noKartu, kdPPK, tglKunjungan: new Date().toISOString().slice(0, 10), detailHash }, { detail })
   const { referralId } = await createReferral(rs, { noKartu, visitId, fromPPK: kdPPK, toPPK: '0101R009', reason: clinical.reason, doctor: clinical.doctor })
   const claimId = uid('CL')
   await submit(rs, 'Claim', 'Submit', { claimId, visitId, noKartu, amount: 2_500_000, kdPPK })
@@ -130,7 +131,7 @@ it('the app\'s own save-and-send path (recordExamination with a referral and a c
     }
     const { noRawat } = register(ws, noKartu, { kdPoli: '001' })
     const today = new Date().toISOString().slice(0, 10)
-    const saved = recordExamination(ws.db, { kdPPK: ws.kdPPK }, ExaminationInput.parse({
+    const input = ExaminationInput.parse({
       noRawat, keluhan: clinical.keluhan, anamnesa: clinical.anamnesa,
       vitals: { sistole: 120, diastole: 80, beratBadan: 55, tinggiBadan: 160, lingkarPerut: 70, respRate: 18, heartRate: 80, suhu: '38.5' },
       kdSadar: '01', diagnoses: [{ kdDiag: 'A01.0', nmDiag: clinical.nmDiag }], kdDokter: '131491',
@@ -138,7 +139,8 @@ it('the app\'s own save-and-send path (recordExamination with a referral and a c
       kdStatusPulang: '4', alergiMakan: '00', alergiUdara: '00', alergiObat: '00', kdPrognosa: '01', kdPoliRujukInternal: null,
       rujukan: { kdppk: DEFAULT_KDPPK.RS, nmppk: 'RSUD Contoh', kdSubSpesialis: '26', kdSarana: '1', tglEstRujuk: today, alasan: clinical.alasan, dokter: clinical.dokter },
       claimAmount: 175_000,
-    }), { userId: 'test' })
+    })
+    const saved = recordExamination(ws.db, { kdPPK: ws.kdPPK }, input, { userId: 'test' })
     expect(saved.referralId).not.toBeNull()
     expect(saved.claimId).not.toBeNull()
 
@@ -152,7 +154,11 @@ it('the app\'s own save-and-send path (recordExamination with a referral and a c
     expect(ledgerJobs).toEqual(['Visit:Record', 'Referral:Create', 'Claim:Submit'].map((operation) => ({ operation, status: 'done', code: null })))
     const end = await height(bpjs)
 
-    const ours = await walk(start, end, noKartu, { nik, name, ...clinical })
+    // What a guesser would hash: the visit's clinical fields as the app builds them, without the salt. Neither as hex
+    // (an intent's detailHash) nor as raw bytes (Fabric's hash of the private value in the block) may it appear.
+    const guess = createHash('sha256').update(canonicalJson(visitDetail(input))).digest()
+    const ours = await walk(start, end, noKartu, { nik, name, ...clinical, 'sha256(unsalted clinical detail)': guess.toString('hex') })
+    expect(ours.blockBytes.includes(guess), 'a block holds the raw sha256 of the unsalted clinical detail').toBe(false)
     expect(ours.entityKeys).toEqual(expect.arrayContaining([`Visit:${saved.visitId}`, `Referral:${saved.referralId}`, `Claim:${saved.claimId}`]))
     expect(ours.visitClaimLinks(saved.visitId)).toContain(saved.claimId)
     // The texts did travel, privately: BPJS reads the referral's reason and doctor and the visit's diagnosis back.
@@ -193,6 +199,8 @@ async function walk(start: bigint, end: bigint, noKartu: string, texts: { nik: s
   expect(bytes.includes(nikSha), 'a block holds the raw sha256 of the NIK').toBe(false)
   expect(bytes.includes(Buffer.from(noKartu)), 'the blocks walked are the visit\'s').toBe(true)
   return {
+    /** Every byte of the walked blocks, for the caller's own raw-byte checks. */
+    blockBytes: bytes,
     txCount: mine.size,
     /** `<EntityType>:<id>` of every key the visit's transactions wrote. */
     entityKeys: ours.map((w) => w.key.split('\u0000').filter(Boolean).slice(0, 2).join(':')),

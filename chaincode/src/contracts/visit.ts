@@ -7,6 +7,7 @@ import { COLLECTION_BY_MSP, COLLECTION_READERS } from '../lib/collections';
 import { fail } from '../lib/errors';
 import { requirePatientReader } from '../lib/scope';
 import { entityKey, getEntity, indexForPatient, listForPatient, mustGetEntity, putJson } from '../lib/store';
+import { checkSalt } from '../lib/transient';
 import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 import { CardRecord } from './card';
@@ -79,9 +80,11 @@ function transientDetail(ctx: Context, detailHash: string): Uint8Array {
   return detail;
 }
 
-/** Minimal shape check of the clinical detail; the rest (treatment, vitals, ...) is free-form. */
+/** Minimal shape check of the clinical detail and its salt (checkSalt); the rest (treatment, vitals, ...) is free-form. */
 function checkDetail(bytes: Uint8Array): void {
-  checkClinical(detailObject(bytes), 'detail');
+  const d = detailObject(bytes);
+  checkClinical(d, 'detail');
+  checkSalt(d.salt, 'detail');
 }
 
 function checkClinical(detail: unknown, name: string): void {
@@ -96,13 +99,14 @@ function checkClinical(detail: unknown, name: string): void {
   });
 }
 
-/** A correction's private detail: its kind (as the intent's), a reason, who, and for an EDIT the corrected clinical detail. */
+/** A correction's private detail: its kind (as the intent's), a reason, who, for an EDIT the corrected clinical detail, and a salt. */
 function checkCorrectionDetail(bytes: Uint8Array, kind: string): void {
   const d = detailObject(bytes);
   if (d.kind !== kind) fail('INVALID', `detail.kind must be ${kind}`);
   checkField('detail.reason', d.reason, { kind: 'text' });
   checkField('detail.by', d.by, { kind: 'text', max: 100 });
   if (kind === 'EDIT') checkClinical(d.detail, 'detail.detail');
+  checkSalt(d.salt, 'detail');
 }
 
 @Info({ title: 'Visit', description: 'Patient visits; clinical detail in the facility org private collection' })

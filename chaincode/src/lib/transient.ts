@@ -33,6 +33,15 @@ export function saltedTransient(ctx: Context, key: string, hash: string, schema:
     if (fields[name] === undefined && rule.optional) continue;
     checkField(`${key}.${name}`, fields[name], rule);
   }
-  if (typeof salt !== 'string' || !SALT_RE.test(salt)) fail('INVALID', `${key}.salt must be 32-128 lowercase hex chars`);
+  checkSalt(salt, key);
   return bytes;
+}
+
+/**
+ * The `salt` of a private value whose sha256 is public: 32-128 lowercase hex chars (>= 16 random bytes), INVALID
+ * naming `${name}.salt` otherwise. Every private value a write takes carries one (saltedTransient's fields, the visit's
+ * clinical detail, a correction's detail): Fabric writes the plain SHA-256 of each private value into the block.
+ */
+export function checkSalt(salt: unknown, name: string): void {
+  if (typeof salt !== 'string' || !SALT_RE.test(salt)) fail('INVALID', `${name}.salt must be 32-128 lowercase hex chars`);
 }

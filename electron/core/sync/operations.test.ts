@@ -172,7 +172,8 @@ describe('payloads the clinic queues', () => {
     // issue 12: antrean.add no longer carries the complaint as keterangan (Mobile JKN shows it to the patient), and
     // the pendaftaran sends the weight as weighed (55.6 kg, no longer rounded to 56); jobs stored before still send.
     // Issue 14 changed Referral:Create (reason and doctor left the intent for a salted transient detail); jobs stored
-    // before are converted by migration 0013 (0013-referral-detail.test.ts).
+    // before are converted by migration 0013 (0013-referral-detail.test.ts). Issue 14 (later) salted Visit:Record's
+    // clinical detail (its sha256 is public); jobs stored before are converted by migration 0018.
     const before: Record<string, string> = {
       'pendaftaran.add:20261123-0001': 'c2e0917fa630055c',
       'antrean.add:20261123-0001': '5b42fc2e18f34132',
@@ -183,13 +184,13 @@ describe('payloads the clinic queues', () => {
       'tindakan.add:20261123-0001:2': '091f3f2a120ead0d',
       'obat.add:20261123-0001:1': '629d1467c4fc864c',
       'obat.add:20261123-0001:2': '2025cefc12909c6d',
-      'Visit:Record:0199B001-20261123-0001': 'c6a8f9443565cea2',
+      'Visit:Record:0199B001-20261123-0001': '870529335e5d293c',
       'Referral:Create:0199B001-20261123-0001-R1': 'ed8fb79c711b693b',
       'Claim:Submit:0199B001-20261123-0001-C1': 'fa79f7b97000ced1',
       'peserta.verify:20261123-0002': '164cf2b9165a8ee6',
       'pendaftaran.add:20261123-0002': '0f40e0cd7c719f94',
       'kunjungan.add:20261123-0002': '3235e75da630840c',
-      'Visit:Record:LOCAL-20261123-0002': 'fb3453d7f6d449e6',
+      'Visit:Record:LOCAL-20261123-0002': 'dbfb6eb03241a198',
       'Referral:Create:LOCAL-20261123-0002-R1': '88f9d809374008f5',
     }
     expect(Object.fromEntries(storedRows().map((r) => [r.key, r.hash.slice(0, 16)]))).toEqual(before)

@@ -16,6 +16,7 @@ import { migration as m0014 } from './0014-satusehat-kfa'
 import { migration as m0015 } from './0015-hub-desks'
 import { migration as m0016 } from './0016-desk-offline'
 import { migration as m0017 } from './0017-desk-sessions'
+import { migration as m0018 } from './0018-private-detail-salt'
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017]
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014, m0015, m0016, m0017, m0018]
