@@ -109,10 +109,10 @@ async function admin(dataDir: string, args: string[]): Promise<void> {
         console.log([d.id, d.name, localTime(d.pairedAt), d.revokedAt ? `revoked ${localTime(d.revokedAt)}` : 'active'].join('\t'))
       }
     } else if (sub === 'revoke' && a) {
-      const before = listDesks(core.db).find((d) => d.id === a)
       const now = Date.now()
-      if (!before || !revokeDesk(core.db, a, now)) throw new UsageError(`Tidak ada meja ${a}; npm run hub:admin -- desks menampilkan ID-nya / no desk ${a}; desks lists the ids`)
-      if (before.revokedAt === null) auditDeskAction(core.db, cliActor(), 'deskRevoke', before.name, now)
+      const revoked = revokeDesk(core.db, a, now)
+      if (!revoked) throw new UsageError(`Tidak ada meja ${a}; npm run hub:admin -- desks menampilkan ID-nya / no desk ${a}; desks lists the ids`)
+      if (revoked.revokedNow) auditDeskAction(core.db, cliActor(), 'deskRevoke', revoked.name, now)
       console.log(`${a} dicabut / revoked: its next call is refused.`)
     } else if (sub === 'add-user' && newUser) {
       const password = passwordArg(readFileSync(0, 'utf8').split('\n')[0].replace(/\r$/, ''))

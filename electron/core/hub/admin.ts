@@ -97,10 +97,9 @@ export function revokeDeskForAdmin(db: DB, id: string, ctx: Pick<CallContext, 'u
   requireHub(db)
   if (ctx.desk?.id === id) throw new AppError('CONFLICT', msg('hub.revokeOwnDesk'))
   const at = now()
-  if (!revokeDesk(db, id, at)) throw new AppError('NOT_FOUND', msg('hub.deskNotFound', { id }))
-  const desk = listDesks(db).find((d) => d.id === id)
-  if (desk?.revokedAt == null) throw new Error(`desk ${id} not revoked after revokeDesk`)
+  const revoked = revokeDesk(db, id, at)
+  if (!revoked) throw new AppError('NOT_FOUND', msg('hub.deskNotFound', { id }))
   // Audited once, by the call that revoked it (a repeat answers the first time and changes nothing).
-  if (desk.revokedAt === at) auditDeskAction(db, ctx, 'deskRevoke', desk.name, at)
-  return { id, revokedAt: desk.revokedAt }
+  if (revoked.revokedNow) auditDeskAction(db, ctx, 'deskRevoke', revoked.name, at)
+  return { id, revokedAt: revoked.revokedAt }
 }

@@ -123,7 +123,7 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
       mitm.server.close()
     }
 
-    expect(revokeDesk(core.db, pairing.deskId)).toBe(true)
+    expect(revokeDesk(core.db, pairing.deskId)).toMatchObject({ revokedNow: true })
     expect((await desk.call('auth.me', {}, undefined)).result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', key: 'hub.deskRefused' } })
     await expect(desk.nextChange(null)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
   })
@@ -151,7 +151,7 @@ describe('hub and desks over HTTPS (issue 16, Deliver 2)', () => {
     // Revoking desk 1 ends its sessions; paired again (same key, new id), its old token is refused.
     const kept = await signIn(client(deskDirs[0].dir))
     expect(auth.resolve(kept, first.deskId)).toMatchObject({ user: { username: 'loket' } })
-    expect(revokeDesk(core.db, first.deskId)).toBe(true)
+    expect(revokeDesk(core.db, first.deskId)).toMatchObject({ revokedNow: true })
     expect(auth.resolve(kept, first.deskId)).toBeNull()
     const again = await pairDesk(deskDirs[0].dir, hub.url, code(), 'Loket 1')
     expect(again.deskId).not.toBe(first.deskId)

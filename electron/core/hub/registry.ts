@@ -68,17 +68,20 @@ export function deskByFingerprint(db: DB, fingerprint: string): Desk | null {
 
 /**
  * Revokes a desk at once: its next call is refused (the server looks the desk up on every request), and the sessions
- * signed in at it end in the same transaction (a desk paired again starts at the sign-in). False if unknown.
+ * signed in at it end in the same transaction (a desk paired again starts at the sign-in). Answers the desk's name and
+ * revocation time, and whether this call revoked it (`revokedNow`: false for a desk revoked before, which is left as
+ * it was and keeps its first time), from the one read the transaction makes; null for an unknown id.
  */
-export function revokeDesk(db: DB, id: string, now = Date.now()): boolean {
+export function revokeDesk(db: DB, id: string, now = Date.now()): { name: string; revokedAt: number; revokedNow: boolean } | null {
   return writeTx(db, () => {
     const desks = listDesks(db)
     const desk = desks.find((d) => d.id === id)
-    if (!desk) return false
-    if (desk.revokedAt === null) desk.revokedAt = now
+    if (!desk) return null
+    if (desk.revokedAt !== null) return { name: desk.name, revokedAt: desk.revokedAt, revokedNow: false }
+    desk.revokedAt = now
     writeSettingRow(db, DESKS_KEY, desks, now)
     endDeskSessions(db, [id])
-    return true
+    return { name: desk.name, revokedAt: now, revokedNow: true }
   })
 }
 
