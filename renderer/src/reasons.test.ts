@@ -52,6 +52,11 @@ describe('sync error reasons', () => {
   it('quotes only the remote’s words and an admin’s note; our codes never show the stored detail', () => {
     expect(reasonText('en', 'CHAINCODE_STATE', 'STATE: claim already submitted')).toBe('The ledger refused because the record is in the wrong state. STATE: claim already submitted')
     expect(reasonText('en', 'CHAINCODE_FORBIDDEN', null)).toBe('The ledger refused the transaction: CHAINCODE_FORBIDDEN')
+    // Same id, other content: its own words (what to check, what to do), never the wrong-state sentence.
+    const conflict = { id: reasonText('id', 'CHAINCODE_CONFLICT', 'CONFLICT: visit 0114U163-1 already exists'), en: reasonText('en', 'CHAINCODE_CONFLICT', 'CONFLICT: visit 0114U163-1 already exists') }
+    expect(conflict.id).toMatch(/^Ledger sudah menyimpan data dengan ID yang sama tetapi isinya lain \(CONFLICT: visit 0114U163-1 already exists\).*Kode PPK.*batalkan kiriman ini/)
+    expect(conflict.en).toMatch(/^The ledger already holds a record with the same id but other content \(CONFLICT: visit 0114U163-1 already exists\).*Kode PPK.*cancel this send/)
+    expect(conflict.id + conflict.en).not.toMatch(/status data tidak sesuai|wrong state/)
     // A clock refusal is worded by us (the fix is this computer's clock), not by quoting the chaincode.
     expect(reasonText('id', 'CHAINCODE_CLOCK', 'CLOCK: transaction time 2026-11-30T00:00:00.000Z is 11.0 min behind')).toMatch(/^Ledger menolak waktu pengiriman: jam komputer ini/)
     expect(reasonText('en', 'CANCELLED', 'fixed in PCare by hand')).toBe('Cancelled by an admin. fixed in PCare by hand')

@@ -5,7 +5,7 @@ import { translator, type Locale, type MessageKey } from './i18n'
 /**
  * The sentence for every sync error code (contract/sync-errors.ts), as a locale key: a code added to the contract
  * without one here does not compile. The texts live in locales/id.ts and en.ts as `reason.<CODE>`; the chaincode's
- * refusals share two sentences that quote its own words. The COMMIT_INVALID_<n> family is worded by reasonText.
+ * refusals share sentences that quote its own words (CONFLICT, STATE and CLOCK have their own). The COMMIT_INVALID_<n> family is worded by reasonText.
  */
 export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   NETWORK: 'reason.NETWORK',
@@ -37,7 +37,7 @@ export const REASON_KEYS: Record<NamedSyncErrorCode, MessageKey> = {
   CHAINCODE_INVALID: 'reason.CHAINCODE',
   CHAINCODE_FORBIDDEN: 'reason.CHAINCODE',
   CHAINCODE_NOT_FOUND: 'reason.CHAINCODE',
-  CHAINCODE_CONFLICT: 'reason.CHAINCODE_STATE',
+  CHAINCODE_CONFLICT: 'reason.CHAINCODE_CONFLICT',
   CHAINCODE_STATE: 'reason.CHAINCODE_STATE',
   CHAINCODE_CLOCK: 'reason.CHAINCODE_CLOCK',
   IDENTITY_REFUSED: 'reason.IDENTITY_REFUSED',
@@ -140,7 +140,9 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   const words = message?.trim() ?? ''
   // The admin's own reason for a cancel is kept with it; show it rather than only "cancelled".
   if (code === 'CANCELLED' && words) return `${t('reason.CANCELLED')} ${words}`
-  if (code === 'CHAINCODE_STATE' || code === 'CHAINCODE_CONFLICT') return t('reason.CHAINCODE_STATE', { message: words }).trim()
+  if (code === 'CHAINCODE_STATE') return t('reason.CHAINCODE_STATE', { message: words }).trim()
+  // The same id already on the ledger with other content: a resend is refused again, so the words say what to check.
+  if (code === 'CHAINCODE_CONFLICT') return t('reason.CHAINCODE_CONFLICT', { message: words || code })
   // A clock refusal is ours to word (the fix is on this computer); the chaincode's words with both times stay stored.
   if (code === 'CHAINCODE_CLOCK') return t('reason.CHAINCODE_CLOCK')
   // What is missing, as core named it (worker.ts stores the catalogue key: remote.fabricNoIdentity, ledger.kdPPKUnset…).

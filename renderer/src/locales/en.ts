@@ -769,6 +769,7 @@ export const en: Record<MessageKey, string> = {
   'reason.CHAINCODE': "The ledger refused the transaction: {message}",
   'reason.IDENTITY_REFUSED': "The ledger peer refused this workstation's identity (revoked, expired, or a wrong MSP id) — enrol the workstation again in Settings with a new secret from the org admin, then resend.",
   'reason.IDENTITY_KDPPK_MISMATCH': "The faskes code in Settings differs from the code in the workstation's certificate. Nothing is sent under the wrong code: enrol the workstation again for this faskes code (a new secret from the org admin); sending then resumes by itself.",
+  'reason.CHAINCODE_CONFLICT': "The ledger already holds a record with the same id but other content ({message}); sending again will be refused again. Usually two installs use the same Kode PPK and give out the same visit numbers: check the Kode PPK in Settings (each install has its own). If the ledger's record is this visit, cancel this send; if not, contact the ledger's administrator.",
   'reason.CHAINCODE_CLOCK': "The ledger refused the sending time: this computer's clock is more than 10 minutes from the ledger peer's. Check the clock and time zone; sending is retried automatically.",
   'reason.CHAINCODE_STATE': "The ledger refused because the record is in the wrong state. {message}",
   'reason.COMMIT_INVALID': "The ledger transaction failed validation (code {n}).",

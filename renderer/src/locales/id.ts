@@ -767,6 +767,7 @@ export const id = {
   'reason.CHAINCODE': "Ledger menolak transaksi: {message}",
   'reason.IDENTITY_REFUSED': "Identitas workstation ditolak peer ledger (dicabut, kedaluwarsa, atau ID MSP salah) — daftarkan ulang workstation di Pengaturan dengan kode rahasia baru dari admin organisasi, lalu kirim ulang.",
   'reason.IDENTITY_KDPPK_MISMATCH': "Kode faskes di Pengaturan berbeda dengan kode di sertifikat workstation. Tidak ada yang dikirim dengan kode yang salah: daftarkan ulang workstation untuk kode faskes ini (kode rahasia baru dari admin organisasi); pengiriman lalu berlanjut sendiri.",
+  'reason.CHAINCODE_CONFLICT': "Ledger sudah menyimpan data dengan ID yang sama tetapi isinya lain ({message}); kirim ulang akan ditolak lagi. Biasanya dua instalasi memakai Kode PPK yang sama dan memberi nomor kunjungan yang sama: periksa Kode PPK di Pengaturan (tiap instalasi kodenya sendiri). Jika data di ledger memang kunjungan ini, batalkan kiriman ini; jika bukan, hubungi pengelola ledger.",
   'reason.CHAINCODE_CLOCK': "Ledger menolak waktu pengiriman: jam komputer ini berbeda lebih dari 10 menit dari jam peer ledger. Periksa jam dan zona waktu komputer; pengiriman dicoba lagi otomatis.",
   'reason.CHAINCODE_STATE': "Ledger menolak karena status data tidak sesuai (mis. sudah diproses atau belum ada). {message}",
   'reason.COMMIT_INVALID': "Transaksi ledger tidak sah saat validasi (kode {n}).",
