@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, type WriteStream } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page, Request } from 'playwright-core'
@@ -9,6 +8,7 @@ import { DEMO_ANTREAN_CREDENTIALS, DEMO_PCARE_CREDENTIALS } from '../../electron
 import { readDeskPairing } from '../../electron/core/hub/desk'
 import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
+import { ownKeyringEnv, runUnderKeyring, startUnderKeyring, stopGroup, type KeyringProcess } from '../helpers/keyring-process'
 import { tempDir } from '../helpers/tmp'
 import { until } from '../helpers/until'
 import { freshKdPPK, ledgerAs } from '../sync/harness'
@@ -36,22 +36,12 @@ const tmp = tempDir('faskes-e2e-hub-')
 const logs = join(shots, 'hub-desks')
 const dir = (name: string) => join(tmp.dir, name)
 const hubDir = dir('hub')
-/** Each process's keyring and its unlock password file (kept out of the keyring folder, and out of ~/.config). */
-const keyring = (name: string) => ({ FASKES_KEYRING_DIR: dir(`${name}-keyring`), FASKES_KEYRING_PASSWORD_FILE: dir(`${name}-keyring-password`) })
-
 /** Bounds: a process start (tsx compiles on two shared cores), a one-shot command, a page step across processes. */
 const START_MS = 45_000
 const COMMAND_MS = 45_000
 const DELIVERY_MS = 40_000
 
-interface Proc {
-  name: string
-  child: ChildProcess
-  log: WriteStream
-  /** The process's `{"event":"ready",…}` line. */
-  ready: Promise<{ url: string }>
-  exited: boolean
-}
+type Proc = KeyringProcess
 
 const running = new Set<Proc>()
 let sim: Simulator
@@ -68,103 +58,33 @@ let noRawatA = ''
 /** The two browsers, started while the hub is seeded (afterAll closes them even when a later step failed). */
 let pages: Promise<BrowserPage[]> | undefined
 
-/** The environment of a child under its own keyring: the test's own keyring session must not leak into it. */
-function childEnv(name: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...keyring(name), ...extra }
-  // Set by the with-keyring.sh the test runs under: it would make the child's with-keyring.sh reuse this keyring.
-  delete env.FASKES_IN_KEYRING
-  delete env.DBUS_SESSION_BUS_ADDRESS
-  return env
-}
+/**
+ * The environment of a child under `name`'s keyring (test/helpers/keyring-process.ts): the keyring and its unlock
+ * password file in the test's folder (the password kept out of the keyring folder, and out of ~/.config).
+ */
+const childEnv = (name: string, extra: Record<string, string> = {}) =>
+  ownKeyringEnv({ dir: dir(`${name}-keyring`), passwordFile: dir(`${name}-keyring-password`) }, extra)
 
 /**
  * Starts `npm run <script>` under with-keyring.sh with `name`'s keyring, in its own process group (so SIGKILL reaches
  * npm, tsx and node at once), its stdout and stderr appended to <logs>/<name>.log.
  */
 function startProcess(name: string, keyringOf: string, script: string, args: string[], extraEnv: Record<string, string> = {}): Proc {
-  const log = createWriteStream(join(logs, `${name}.log`), { flags: 'a' })
-  log.write(`\n--- ${new Date().toISOString()} npm run ${script} -- ${args.join(' ')}\n`)
-  const child = spawn('bash', ['tools/dev/with-keyring.sh', 'npm', 'run', '-s', script, '--', ...args], {
-    cwd: repoRoot,
-    env: childEnv(keyringOf, extraEnv),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const proc: Proc = { name, child, log, exited: false, ready: Promise.resolve({ url: '' }) }
+  const proc = startUnderKeyring(name, ['npm', 'run', '-s', script, '--', ...args], { env: childEnv(keyringOf, extraEnv), readyMs: START_MS, logFile: join(logs, `${name}.log`) })
   running.add(proc)
-  child.stderr!.pipe(log, { end: false })
-  proc.ready = new Promise((resolveReady, reject) => {
-    let buffered = ''
-    const timer = setTimeout(() => reject(new Error(`${name}: no ready line within ${START_MS} ms (see ${log.path})`)), START_MS)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      log.write(chunk)
-      buffered += chunk.toString('utf8')
-      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, nl).trim()
-        buffered = buffered.slice(nl + 1)
-        if (!line.startsWith('{')) continue
-        const parsed = JSON.parse(line) as { event?: string; url?: string }
-        if (parsed.event === 'ready' && parsed.url) {
-          clearTimeout(timer)
-          resolveReady({ url: parsed.url })
-        }
-      }
-    })
-    child.once('exit', (code, signal) => {
-      proc.exited = true
-      running.delete(proc)
-      log.write(`--- exited ${code ?? signal}\n`)
-      clearTimeout(timer)
-      reject(new Error(`${name} exited (${code ?? signal}) before it was ready (see ${log.path})`))
-    })
-  })
-  // A process killed on purpose after it was ready rejects nobody.
-  proc.ready.catch(() => {})
+  void proc.gone.then(() => running.delete(proc))
   return proc
 }
 
 /** Ends a process group: SIGTERM, then SIGKILL after `graceMs`; bounded. */
-async function stop(proc: Proc, graceMs = 5000): Promise<void> {
-  if (proc.exited || proc.child.pid === undefined) return
-  const gone = new Promise<void>((done) => proc.child.once('exit', () => done()))
-  try {
-    process.kill(-proc.child.pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL')
-  } catch {
-    return
-  }
-  const timer = new Promise<'late'>((done) => setTimeout(() => done('late'), Math.max(graceMs, 2000)))
-  if ((await Promise.race([gone, timer])) === 'late') {
-    try {
-      process.kill(-proc.child.pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-    await Promise.race([gone, new Promise((done) => setTimeout(done, 3000))])
-  }
-}
+const stop = (proc: Proc, graceMs = 5000) => stopGroup(proc, graceMs)
 
 /**
  * Runs a one-shot command under `name`'s keyring (`npm run -s hub:admin -- …` or test/e2e/hub-keyring.ts) and answers
  * its stdout. stderr goes to the log; stdout too unless it carries a secret (`quietStdout`). Bounded by COMMAND_MS.
  */
-function runCommand(keyringOf: string, argv: string[], options: { stdin?: string; quietStdout?: boolean } = {}): Promise<string> {
-  const log = createWriteStream(join(logs, `${keyringOf}-commands.log`), { flags: 'a' })
-  log.write(`\n--- ${new Date().toISOString()} ${argv.slice(0, 3).join(' ')}\n`)
-  const child = spawn('bash', ['tools/dev/with-keyring.sh', ...argv], { cwd: repoRoot, env: childEnv(keyringOf), stdio: ['pipe', 'pipe', 'pipe'] })
-  child.stdin.end(options.stdin ?? '')
-  const out: Buffer[] = []
-  child.stdout.on('data', (c: Buffer) => (out.push(c), options.quietStdout || log.write(c)))
-  child.stderr.pipe(log, { end: false })
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`${argv.join(' ')}: no exit within ${COMMAND_MS} ms`))), COMMAND_MS)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      log.end(`--- exit ${code}\n`)
-      if (code === 0) resolveRun(Buffer.concat(out).toString('utf8'))
-      else reject(new Error(`${argv.slice(0, 4).join(' ')} exited ${code} (see ${log.path})`))
-    })
-  })
-}
+const runCommand = (keyringOf: string, argv: string[], options: { stdin?: string; quietStdout?: boolean } = {}) =>
+  runUnderKeyring(argv, { ...options, env: childEnv(keyringOf), timeoutMs: COMMAND_MS, logFile: join(logs, `${keyringOf}-commands.log`) })
 
 const hubAdmin = (...args: string[]) => runCommand('hub', ['npm', 'run', '-s', 'hub:admin', '--', ...args, '--data-dir', hubDir])
 const keyringTool = (keyringOf: string, args: string[], options: { stdin?: string; quietStdout?: boolean } = {}) =>

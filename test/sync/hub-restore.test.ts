@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ExaminationInput } from '../../electron/contract'
@@ -14,6 +13,7 @@ import { localRuntimeDir } from '../../electron/core/ledger/profile'
 import { SettingsStore } from '../../electron/core/settings'
 import type { Simulator } from '../../tools/pcare-sim/server'
 import { ACTIVE_CARDS, deliveryReport, freshKdPPK, outboxCounts, runnable, simulator, type QueuedVisit } from './harness'
+import { ownKeyringEnv, runUnderKeyring, startUnderKeyring, stopGroup, type KeyringProcess } from '../helpers/keyring-process'
 import { tempDir } from '../helpers/tmp'
 
 /**
@@ -57,73 +57,22 @@ const errorCodes = (db: DB) =>
   )
 
 /** Runs a hub command on `pc` to its end (bounded), stdin given; returns stdout. */
-function run(pc: Pc, args: string[], stdin: string, timeoutMs = 90_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn('bash', [join(REPO, 'tools/dev/with-keyring.sh'), process.execPath, '--import', 'tsx', MAIN, ...args], { cwd: REPO, env: pc.env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    proc.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
-    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
-    proc.on('exit', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`hub ${args[0]} ${args[1] ?? ''} exited ${code}: ${err}`))
-    })
-    proc.stdin.end(stdin)
-  })
-}
+const run = (pc: Pc, args: string[], stdin: string, timeoutMs = 90_000) => runUnderKeyring([process.execPath, '--import', 'tsx', MAIN, ...args], { env: pc.env, stdin, timeoutMs })
 
-interface Hub {
-  proc: ChildProcess
-  url: string
-  /** The node process itself (the wrappers only pass signals on). */
-  pid: number
-  exited: Promise<void>
-}
-
-/** The node process of a hub on `dataDir` (/proc: its comm is node, its arguments name the folder). */
-function hubPid(dataDir: string): number | null {
-  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() !== 'node') continue
-      const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')
-      if (args.includes(MAIN) && args.includes(dataDir)) return Number(p)
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return null
-}
+type Hub = KeyringProcess & { url: string }
 
 /** Starts `npm run hub` on `pc` for `dataDir` with backups into `backupDir`; resolves at its ready line (bounded). */
 async function startHub(pc: Pc, dataDir: string, backupDir: string): Promise<Hub> {
   const args = ['hub', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--backup-dir', backupDir, '--backup-every', BACKUP_EVERY_MIN, '--backup-keep', '50']
-  const proc = spawn('bash', [join(REPO, 'tools/dev/with-keyring.sh'), process.execPath, '--import', 'tsx', MAIN, ...args], { cwd: REPO, env: pc.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)))
-  const exited = new Promise<void>((r) => proc.on('exit', () => r()))
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub not ready after 60 s: ${err}`)), 60_000)
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const line = out.split('\n').find((l) => l.includes('"ready"'))
-      if (line) {
-        clearTimeout(timer)
-        resolve((JSON.parse(line) as { url: string }).url)
-      }
-    })
-    void exited.then(() => reject(new Error(`hub exited before ready: ${err}`)))
-  })
-  const pid = hubPid(dataDir)
-  if (!pid) throw new Error('hub node process not found')
-  return { proc, url, pid, exited }
+  const proc = startUnderKeyring('hub', [process.execPath, '--import', 'tsx', MAIN, ...args], { env: pc.env, readyMs: 60_000 })
+  hubs.push(proc)
+  return Object.assign(proc, { url: (await proc.ready).url })
 }
 
 let tmp: ReturnType<typeof tempDir>
 let sim: Simulator
-const hubs: Hub[] = []
+/** Every hub started, for afterAll (pushed before it is ready, so one that never got ready is stopped too). */
+const hubs: KeyringProcess[] = []
 const clients: HubClient[] = []
 const dbs: DB[] = []
 
@@ -134,34 +83,21 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.close()
   for (const d of dbs) if (d.open) d.close()
-  for (const h of hubs) {
-    if (h.proc.exitCode === null && h.proc.signalCode === null) {
-      try {
-        process.kill(h.pid, 'SIGTERM')
-      } catch {
-        /* already gone */
-      }
-      await Promise.race([h.exited, sleep(20_000)])
-    }
-  }
+  // SIGTERM (the hub stops cleanly), SIGKILL after 20 s.
+  await Promise.all(hubs.map((h) => stopGroup(h, 20_000)))
   await sim.close()
   tmp.cleanup()
 })
 
 describe('a hub restored from its backup on another PC finishes the day without duplicates (issue 16)', () => {
   it('backs up online, dies with sends in flight, is restored into a new folder and keychain, and sends nothing twice', async () => {
-    // Each PC gets a keyring of its own: drop the test's own session (npm test runs under with-keyring.sh, whose
-    // FASKES_IN_KEYRING would make the children run in the test's keyring, and the restore's new keychain untested).
-    const { FASKES_IN_KEYRING: _inKeyring, DBUS_SESSION_BUS_ADDRESS: _bus, ...outer } = process.env
+    // Each PC gets a keyring of its own (ownKeyringEnv drops the test's own session, which would make the children
+    // run in the test's keyring and leave the restore's new keychain untested).
     const pc = (name: string): Pc => ({
-      env: {
-        ...outer,
-        FASKES_KEYRING_DIR: join(tmp.dir, `${name}-keyring`),
-        FASKES_KEYRING_PASSWORD_FILE: join(tmp.dir, `${name}-keyring.pw`),
-        FASKES_DEMO_PCARE_URL: sim.url,
-        FASKES_DEMO_LEDGER_DIR: localRuntimeDir(),
-        FASKES_LOG_LEVEL: 'error',
-      },
+      env: ownKeyringEnv(
+        { dir: join(tmp.dir, `${name}-keyring`), passwordFile: join(tmp.dir, `${name}-keyring.pw`) },
+        { FASKES_DEMO_PCARE_URL: sim.url, FASKES_DEMO_LEDGER_DIR: localRuntimeDir(), FASKES_LOG_LEVEL: 'error' },
+      ),
     })
     const oldPc = pc('old')
     const newPc = pc('new')
@@ -184,7 +120,6 @@ describe('a hub restored from its backup on another PC finishes the day without 
     await auth.createUser('dokter', 'rahasia-dokter-1', 'clinician')
 
     const oldHub = await startHub(oldPc, oldDir, backupDir)
-    hubs.push(oldHub)
     // The admin's pairing code (as `hub:admin code` makes it), entered at the desk.
     const fingerprint = certFingerprint(readFileSync(join(oldDir, 'hub-tls.crt'), 'utf8'))
     await pairDesk(deskDir, oldHub.url, createPairingCode(oldDb, fingerprint).code, 'Loket 1')
@@ -254,8 +189,8 @@ describe('a hub restored from its backup on another PC finishes the day without 
     // The kill: once the old hub has sent some of those and the late visits to the ledger, with sends still in flight.
     const killBy = Date.now() + 60_000
     while (Date.now() < killBy && !(sentSinceCopy() > 0 && lateRecorded() === LATE && inFlight() > 0)) await sleep(20)
-    process.kill(oldHub.pid, 'SIGKILL')
-    await oldHub.exited
+    // SIGKILL to its process group: the node process dies mid-send, no clean stop.
+    await stopGroup(oldHub, 0)
     const sentAfterCopy = sentSinceCopy()
     const inFlightAtKill = inFlight()
     console.log(`old hub killed ${((Date.now() - started) / 1000).toFixed(1)} s after the copy: ${sentAfterCopy} of the copy's ${waiting.length} waiting jobs sent after it, ${inFlightAtKill} in flight; outbox ${JSON.stringify(outboxCounts(oldDb))} ${JSON.stringify(errorCodes(oldDb))}`)
@@ -269,7 +204,6 @@ describe('a hub restored from its backup on another PC finishes the day without 
     expect(restored).toMatch(/unsent jobs will be looked up/)
     sim.setFault({ mode: 'none' })
     const newHub = await startHub(newPc, newDir, join(tmp.dir, 'share-2'))
-    hubs.push(newHub)
     // The same desk, its pin unchanged (the key file carried the hub's TLS key), at the new address.
     const afternoon = await work(desk(newHub.url), slots.slice(MORNING + LATE))
 
