@@ -1,12 +1,22 @@
 import { useRef } from 'react'
 import type { AppInfo, SyncStatus } from '../../../../electron/contract'
 import { useFocusFirst } from '../../hooks'
-import { relativeTime, useI18n } from '../../i18n'
+import { relativeTime, translator, useI18n, type Locale } from '../../i18n'
 import { Credentials } from './Credentials'
 import { Monitoring } from './Monitoring'
 import { OutboxList } from './OutboxList'
 import { RefreshReference } from './RefreshReference'
 import { Users } from './Users'
+
+/**
+ * The intro sentence naming every target this install sends to, in `locale`: the status's lanes (SATUSEHAT once it is
+ * on, the hub at a desk), so it never names fewer than the page then lists. Before the first status, no names.
+ */
+export function adminIntro(locale: Locale, targets: readonly SyncStatus['targets'][number]['target'][] | undefined): string {
+  const t = translator(locale)
+  if (!targets?.length) return t('admin.introAny')
+  return t('admin.intro', { targets: new Intl.ListFormat(locale, { type: 'conjunction' }).format(targets.map((x) => t(`target.${x}`))) })
+}
 
 /**
  * The admin workspace: send monitoring, per-target queue counts (from the status the shell already polls), the outbox
@@ -22,7 +32,7 @@ export function Admin({ info, status }: { info: AppInfo; status: SyncStatus | un
       <h1 id="ws-title" tabIndex={-1}>
         {t('ws.admin')}
       </h1>
-      <p className="intro">{t('admin.intro')}</p>
+      <p className="intro">{adminIntro(locale, status?.targets.map((s) => s.target))}</p>
       <Monitoring />
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">{t('admin.syncTitle')}</h2>
