@@ -148,9 +148,10 @@ export default defineConfig(
               // contract/messages (the server messages in both languages), contract/vitals (the vital-sign rules the
               // page checks while typing) and contract/remote-url (which remote addresses may be used: Pengaturan marks
               // a saved one that needs changing) are plain data and pure functions, so they may be imported as values;
-              // so is contract/session (the idle and lifetime limits the lock screen shares with core), and
-              // contract/fingerprint (the grouped form of a certificate fingerprint `npm run hub` prints too).
-              regex: '(^|/)electron/contract(/(?!messages$|vitals$|remote-url$|session$|fingerprint$)|$)',
+              // so is contract/session (the idle and lifetime limits the lock screen shares with core),
+              // contract/fingerprint (the grouped form of a certificate fingerprint `npm run hub` prints too), and
+              // contract/desk-ids (a desk's local visit id, which the page drops once the hub has the visit).
+              regex: '(^|/)electron/contract(/(?!messages$|vitals$|remote-url$|session$|fingerprint$|desk-ids$)|$)',
               allowTypeImports: true,
               message: 'The renderer may import electron/contract with `import type` only (schemas stay in the main process).',
             },

@@ -4,6 +4,7 @@ import { call, type ApiError } from './api'
 import { FirstRun, LoginScreen, type Me, type SessionUser } from './Auth'
 import { PendingStep } from './Pending'
 import { StatusBar } from './components/StatusBar'
+import { DeskSettleContext, useDeskSettleCount } from './desk-settle'
 import { SessionLock } from './Lock'
 import { useCall } from './hooks'
 import { I18nProvider, translator, useI18n } from './i18n'
@@ -114,6 +115,8 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
   const current = useWorkspace()
   useWorkspaceShortcuts()
   const sync = useCall('sync.status', {}, { pollMs: SYNC_POLL_MS })
+  // At a desk: each time its offline work has reached the hub, the workspaces re-read and drop offline notices.
+  const deskSettled = useDeskSettleCount(sync.value)
   const demoKey = info.demo.pcare && info.demo.ledger ? 'demo.both' : info.demo.pcare ? 'demo.pcare' : info.demo.ledger ? 'demo.ledger' : null
 
   return (
@@ -152,7 +155,9 @@ function Shell({ info, user, onSettingsSaved, onSignedOut }: { info: AppInfo; us
       <main className="content">
         {workspaceRoles[current].includes(user.role) ? (
           <ReferenceStampProvider stamp={sync.value?.referenceAt}>
-            <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+            <DeskSettleContext.Provider value={deskSettled}>
+              <WorkspaceView key={current} ws={current} info={info} sync={sync.value} onSettingsSaved={onSettingsSaved} />
+            </DeskSettleContext.Provider>
           </ReferenceStampProvider>
         ) : (
           <section className="workspace">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react'
 import type { Channel, Input, Output } from '../../electron/contract'
 import { asApiError, call, type ApiError } from './api'
+import { useOnDeskSettled } from './desk-settle'
 import { NO_ANSWER, createPoller, settleAnswer, viewAnswers, type Answers, type Poller, type Settled } from './poller'
 import { startTodayFeed, type TodayFeed } from './today-feed'
 
@@ -135,6 +136,8 @@ export function useTodayRegistrations(fullEveryMs: number): CallState<Output<'re
     setState((s) => ({ ...s, loading: true }))
     feed.current?.reload()
   }, [])
+  // A desk's offline work just reached the hub: the whole list again, under the hub's numbers (no local desk-N).
+  useOnDeskSettled(reload)
   return { value: state.value, error: state.error, loading: state.loading, reload }
 }
 

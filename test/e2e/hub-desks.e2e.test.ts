@@ -336,6 +336,8 @@ it('the hub SIGKILLed during the day: both desks keep registering and examining 
   const offlineIds: string[] = []
   for (const [card, keluhan] of [[cardX, 'Pusing'], [cardY, 'Sakit gigi']] as const) {
     await checkCard(c, card)
+    // The desk's own copy answered: the page names the hub, not PCare, and says the work stays at this desk.
+    expect(await c.getByTestId('source').innerText()).toMatch(/^Hub tidak terhubung — data meja ini per .*Pekerjaan disimpan di meja ini sampai hub kembali\.$/)
     await c.locator('#reg-poli').selectOption('001')
     await c.locator('#reg-keluhan').fill(keluhan)
     await c.locator('#reg-keluhan').press('Enter')
@@ -370,6 +372,13 @@ it('the hub SIGKILLed during the day: both desks keep registering and examining 
   console.log(`e2e hub-desks: hub restarted; both desk outboxes drained ${((performance.now() - restarted) / 1000).toFixed(1)} s after its start (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`)
   // Nothing refused by the hub (a refusal would hold the desk's later calls for a person).
   for (const page of [c, p]) expect(await hubLane(page)).toMatchObject({ blocked: 0, failed: 0 })
+  // The pages refresh by themselves once the desk's work is at the hub, with no action of the staff: the counter's
+  // notice of its last offline registration (a local desk-N number) and the "hub not connected" card status go, the
+  // poli's "saved at this desk" too, and no page shows a local number any more (the lists carry the hub's).
+  await expect.poll(() => c.getByTestId('registered').count(), { timeout: 10_000 }).toBe(0)
+  await expect.poll(() => c.getByText('Hub tidak terhubung — data meja ini').count(), { timeout: 10_000 }).toBe(0)
+  await expect.poll(() => p.getByText('tersimpan di meja ini').count(), { timeout: 10_000 }).toBe(0)
+  for (const page of [c, p]) await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).not.toMatch(/\bdesk-\d+\b/)
 
   // At the hub: one active registration per (card, poli, day) — the counter's X and the poli's X became one visit.
   const today = await invoke(c, 'registration.today', {})
@@ -495,13 +504,23 @@ it('a revoked desk is refused at its next action, with the hub\'s words in the p
   const desks = await hubAdmin('desks')
   expect(desks).toMatch(new RegExp(`^${deskId}\\tPoli Umum\\t.*\\trevoked`, 'm'))
   expect(desks).toMatch(/\tLoket 1\t.*\tactive$/m)
-  // The clinician opens a patient: the hub refuses the desk, and the page says why.
+  // The first reload already shows the desk's pairing form with the hub's words (the page load asks the hub), filled
+  // from the desk's last pairing: only the new code is typed, and the focus is on it.
   await poli.page.reload({ waitUntil: 'domcontentloaded' })
+  await poli.page.getByRole('heading', { name: /Pasangkan meja dengan hub/ }).waitFor({ timeout: 15_000 })
   await poli.page.getByText(formatServerMessage('id', 'hub.deskRefused', {})).first().waitFor({ timeout: 15_000 })
+  expect([await poli.page.locator('#hub').inputValue(), await poli.page.locator('#code').inputValue(), await poli.page.locator('#name').inputValue()]).toEqual([new URL(hubUrl).host, '', 'Poli Umum'])
+  expect(await poli.page.locator('#code').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true)
   // The counter desk (not revoked) still works.
   await counter.page.getByLabel('Nomor kartu BPJS atau NIK').fill(cardA.noKartu)
   await counter.page.getByLabel('Nomor kartu BPJS atau NIK').press('Enter')
   await expect.poll(() => counter.page.getByTestId('nama').innerText().catch(() => ''), { timeout: 20_000 }).toBe(cardA.nama)
+  // Paired again with a new code (typed alone), the desk has a new id, and the clinician's old session is over: the
+  // sign-in screen, not the workspace.
+  await poli.page.keyboard.type(await pairingCode())
+  await poli.page.keyboard.press('Enter')
+  await poli.page.getByRole('heading', { level: 1, name: 'Masuk' }).waitFor({ timeout: 20_000 })
+  expect(readDeskPairing(dir('desk-poli'))!.deskId).not.toBe(deskId)
 })
 
 it('no desk holds the PCare credential or the ledger key: not in any file of its data folder, not in its keyring', async () => {

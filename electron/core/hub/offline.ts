@@ -1,4 +1,5 @@
 import type { DiagnosaHit, Result, SyncStatus } from '../../contract'
+import { isDeskLocalId } from '../../contract/desk-ids'
 import type { DB } from '../db'
 import { writeTx } from '../db/tx'
 import { AppError, fieldError, msg } from '../errors'
@@ -19,8 +20,6 @@ import type { DeskApplyRequest } from './apply'
  *   order they were made, each exactly once (key `desk:<deskId>:<deskSeq>`, stored by the hub: apply.ts).
  */
 
-/** Prefix of the id a visit started at a desk while the hub was away has until the hub names it. */
-const LOCAL_ID = /^desk-\d+$/
 
 /** What the desk remembers of the hub, by kind (desk_cache.kind). */
 export type DeskCacheKind = 'reference' | 'today' | 'card'
@@ -137,7 +136,7 @@ export function registerOffline(db: DB, deskId: string, user: string, input: Reg
 export function examineOffline(db: DB, deskId: string, user: string, input: { noRawat: string; [field: string]: unknown }, now = Date.now()): { noRawat: string } {
   return writeTx(db, () => {
     const noRawat = input.noRawat
-    const local = LOCAL_ID.test(noRawat) && db.prepare('SELECT 1 FROM desk_visits WHERE local_id = ?').get(noRawat) !== undefined
+    const local = isDeskLocalId(noRawat) && db.prepare('SELECT 1 FROM desk_visits WHERE local_id = ?').get(noRawat) !== undefined
     const cached = (recalled<TodayRow[]>(db, 'today', '')?.value ?? []).find((r) => r.noRawat === noRawat)
     if (!local && !cached) throw new AppError('NOT_FOUND', msg('hub.offlineVisitUnknown', { noRawat }))
     if (cached && cached.status === 'examined') throw new AppError('CONFLICT', msg('exam.alreadySaved'))
@@ -183,10 +182,10 @@ export function hubExecutor(db: DB, hub: HubApplier): Executor {
     async send(job) {
       const { payload } = parseJob('hub', job)
       const input = { ...payload.input }
-      if (typeof input.noRawat === 'string' && LOCAL_ID.test(input.noRawat)) {
+      if (typeof input.noRawat === 'string' && isDeskLocalId(input.noRawat)) {
         // A visit started offline goes under the number the hub gave it; still local = the hub never named it.
         const id = hubNoRawat(db, input.noRawat)
-        if (LOCAL_ID.test(id)) throw new SendError('permanent', 'HUB_REFUSED', 'hub.offlineVisitUnknown')
+        if (isDeskLocalId(id)) throw new SendError('permanent', 'HUB_REFUSED', 'hub.offlineVisitUnknown')
         input.noRawat = id
       }
       let answer: Result<unknown>
@@ -249,7 +248,7 @@ export function deskHubStatus(db: DB, online: boolean | null): SyncStatus['targe
 
 /** The desk's answer for a visit id: the hub's noRawat once the hub named it, else the id as given. */
 export function hubNoRawat(db: DB, id: string): string {
-  if (!LOCAL_ID.test(id)) return id
+  if (!isDeskLocalId(id)) return id
   const row = db.prepare('SELECT hub_no_rawat FROM desk_visits WHERE local_id = ?').get(id) as { hub_no_rawat: string | null } | undefined
   return row?.hub_no_rawat ?? id
 }

@@ -1,9 +1,11 @@
 import { useEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { ExaminationInput, Output } from '../../../electron/contract'
+import { isDeskLocalId } from '../../../electron/contract/desk-ids'
 import { asApiError, call } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
+import { useOnDeskSettled } from '../desk-settle'
 import { useCall, useFocusFirst, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { LEDGER_PROBLEM_HISTORY, ledgerEntryWords } from '../ledger-words'
@@ -38,6 +40,15 @@ export function Pemeriksaan() {
   const [editing, setEditing] = useState<{ noRawat: string; input: ExaminationInput; version: number } | null>(null)
   const [edited, setEdited] = useState<string | null>(null)
   useFocusFirst(ref, today.value !== undefined)
+  // A desk's offline work just reached the hub: "saved at this desk" and a visit picked under its local desk-N number
+  // are old news (the list, re-read, shows it under the hub's number).
+  useOnDeskSettled(() => {
+    if (savedAt === 'desk' || (saved !== null && isDeskLocalId(saved))) {
+      setSaved(null)
+      setSavedAt(undefined)
+    }
+    if (selected && isDeskLocalId(selected.noRawat)) setSelected(null)
+  })
   const rows = today.value?.filter((r) => r.status !== 'cancelled') ?? []
   // A card PCare refused on its re-check waits for the counter to register the patient anew: out of the call queue,
   // and marked in the list so the clinician knows why it cannot be examined.

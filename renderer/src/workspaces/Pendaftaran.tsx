@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output, PatientCheck } from '../../../electron/contract'
+import { isDeskLocalId } from '../../../electron/contract/desk-ids'
 import { asApiError, call, type ApiError } from '../api'
 import { CodeSelect } from '../components/CodeSelect'
 import { Field } from '../components/Field'
 import { FormErrorScope, FormErrors } from '../components/FormErrors'
 import { classifyId, scannedId } from '../components/cardScan'
 import { QrScanner } from '../components/QrScanner'
+import { useOnDeskSettled } from '../desk-settle'
 import { useFocusFirst, useSubmit, useTodayRegistrations } from '../hooks'
 import { useI18n } from '../i18n'
 import { useReferenceLists } from '../reference'
@@ -42,6 +44,20 @@ export function Pendaftaran() {
   const today = useTodayRegistrations(30_000)
   const slip = useSlipPrint(registered)
   const cancel = useCancelRegistration(() => today.reload())
+  // A desk's offline work just reached the hub: a registration shown under its local desk-N number, and a card status
+  // read from the desk's copy ("hub not connected"), are old news; the list shows the visit under the hub's number.
+  useOnDeskSettled(() => {
+    if (registered !== null && isDeskLocalId(registered)) {
+      setRegistered(null)
+      setCheck(null)
+    } else if (check?.result.fromDesk && registered === null) {
+      // Read again in place (the form, keyed by checkSeq, keeps what was typed); a failure keeps the old answer.
+      const query = check.query
+      call('patient.check', { query })
+        .then((result) => setCheck((c) => (c?.query === query ? { query, result } : c)))
+        .catch(() => {})
+    }
+  })
 
   // F2 opens the camera from anywhere on this page (the counter keeps both hands on the keyboard and card).
   useEffect(() => {
