@@ -207,7 +207,8 @@ export function loadPeserta(file = join(__dirname, '..', 'demo-data', 'peserta.j
   return demo.map((p, i) => ({
     noKartu: p.noKartu,
     nama: p.nama,
-    hubunganKeluarga: i % 3 === 0 ? 'PESERTA' : i % 3 === 1 ? 'ISTRI' : 'ANAK',
+    // A spouse is ISTRI (wife) or SUAMI (husband) by the card's sex, never a man as ISTRI.
+    hubunganKeluarga: i % 3 === 0 ? 'PESERTA' : i % 3 === 1 ? (p.sex === 'P' ? 'ISTRI' : 'SUAMI') : 'ANAK',
     sex: p.sex,
     tglLahir: p.tglLahir,
     tglMulaiAktif: '01-01-2020',
