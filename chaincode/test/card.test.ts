@@ -4,7 +4,7 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import { createCompositeKey } from './fakeStub';
 import { BPJS, Harness, KARTU, PKM, RS, bare, holderOf, nikOf, rejects, saltedDetail, sha256, suspendOf, ws } from './harness';
 
-const issue = (noKartu = KARTU[0]) => ({ noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+const issue = (noKartu = KARTU[0]) => ({ noKartu, kdProviderPst: '0199B001' });
 const holder = (noKartu = KARTU[0]) => ({ holder: holderOf(noKartu) });
 
 describe('Card', () => {
@@ -42,7 +42,7 @@ describe('Card', () => {
     const first = await h.call(BPJS, 'Card:Issue', [JSON.stringify(issue())], holder());
     const writes = h.ledger.committedWrites;
     // Different key order, same canonical intent.
-    const reordered = JSON.stringify({ jnsPeserta: 'PBI', kdProviderPst: '0199B001', noKartu: KARTU[0] });
+    const reordered = JSON.stringify({ kdProviderPst: '0199B001', noKartu: KARTU[0] });
     const again = await h.call(BPJS, 'Card:Issue', [reordered], holder());
     assert.equal(again, first);
     assert.equal(h.ledger.committedWrites, writes);
@@ -53,7 +53,7 @@ describe('Card', () => {
   it('same id with a changed payload is CONFLICT', async () => {
     const h = new Harness();
     await h.issueCard();
-    await rejects(h.submit(BPJS, 'Card:Issue', { ...issue(), jnsPeserta: 'PPU' }, holder()), 'CONFLICT');
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...issue(), kdProviderPst: '0199B009' }, holder()), 'CONFLICT');
     await h.submit(BPJS, 'Card:Suspend', ...suspendOf('REQ-1', KARTU[0], 'tunggakan iuran'));
     await rejects(h.submit(BPJS, 'Card:Suspend', ...suspendOf('REQ-1', KARTU[0], 'lain')), 'CONFLICT');
     // A requestId is bound to its function too.
@@ -154,13 +154,16 @@ describe('Card: BPJS-only data and endorsement', () => {
 
   it('Issue keeps the holder in bpjsPeserta only, and makes the public card key BPJS-endorsed', async () => {
     const h = new Harness();
+    // The membership type in the public intent is refused: it belongs in the holder.
+    await rejects(h.submit(BPJS, 'Card:Issue', { ...issue(), jnsPeserta: 'PBI (APBN)' }, holder()), 'INVALID', 'jnsPeserta');
     const card = await h.issueCard();
     assert.equal(card.holderHash, undefined);
     const key = createCompositeKey('Card', [KARTU[0]]);
     assert.equal(Buffer.from(h.ledger.privateData.get('bpjsPeserta')!.get(key)!).toString(), holderOf(KARTU[0]));
     const publicText = [...h.ledger.state.entries()].map(([k, v]) => k + Buffer.from(v).toString()).join('\n');
     const nik = nikOf(KARTU[0]);
-    for (const leak of [nik, sha256(nik), JSON.parse(holderOf(KARTU[0])).salt]) assert.ok(!publicText.includes(leak), `public state holds ${leak}`);
+    // Nor the membership type (PBI: the state pays the premium), which is personal: it is in the holder only.
+    for (const leak of [nik, sha256(nik), JSON.parse(holderOf(KARTU[0])).salt, 'PBI']) assert.ok(!publicText.includes(leak), `public state holds ${leak}`);
     assert.deepEqual(new KeyEndorsementPolicy(h.ledger.validationParams.get(key)).listOrgs(), [BPJS]);
   });
 

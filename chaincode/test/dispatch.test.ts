@@ -60,7 +60,7 @@ describe('contract SPI dispatch', () => {
   it('routes <Contract>:<Fn>, returns the record as payload and errors with the prefix as message', async () => {
     const cc = router();
     const ledger = new FakeLedger();
-    const issue = JSON.stringify({ noKartu: KARTU[0], kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+    const issue = JSON.stringify({ noKartu: KARTU[0], kdProviderPst: '0199B001' });
     const holder = { holder: holderOf(KARTU[0]) };
     const stale = await invoke(cc, ledger, BPJS, ['Card:Issue', issue], 11 * 60_000, { transient: holder });
     assert.equal(stale.status, 500);
@@ -84,7 +84,7 @@ describe('certificate attributes through fabric-shim\'s ClientIdentity', () => {
   it('a workstation certificate with kdPPK=0199R001 records a visit as 0199R001 and is refused as another code; the same org without attributes is refused', async () => {
     const cc = router();
     const ledger = new FakeLedger();
-    const issue = JSON.stringify({ noKartu: KARTU[0], kdProviderPst: '0199B001', jnsPeserta: 'PBI' });
+    const issue = JSON.stringify({ noKartu: KARTU[0], kdProviderPst: '0199B001' });
     assert.equal((await invoke(cc, ledger, BPJS, ['Card:Issue', issue], 0, { transient: { holder: holderOf(KARTU[0]) } })).status, 200);
     const detail = visitDetail('V1');
     const visit = (visitId: string, kdPPK: string) =>

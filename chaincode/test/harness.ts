@@ -114,7 +114,7 @@ export class Harness {
 
   // --- fixtures ---
   async issueCard(noKartu = KARTU[0]): Promise<Record<string, unknown>> {
-    return this.submit(BPJS, 'Card:Issue', { noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, { holder: holderOf(noKartu) });
+    return this.submit(BPJS, 'Card:Issue', { noKartu, kdProviderPst: '0199B001' }, { holder: holderOf(noKartu) });
   }
 
   async recordVisit(who: Who, visitId: string, noKartu = KARTU[0], kdPPK = resolveWho(who).attrs.kdPPK ?? RS_PPK) {
@@ -127,9 +127,9 @@ export class Harness {
 /** Demo NIK of a card's holder (synthetic): what must never reach public state, not even hashed. */
 export const nikOf = (noKartu: string): string => `3201${noKartu.slice(-12)}`;
 
-/** Card:Issue's transient `holder`: {holderHash: sha256(NIK), salt}. */
-export function holderOf(noKartu: string): string {
-  return JSON.stringify({ holderHash: sha256(nikOf(noKartu)), salt: sha256(`salt-${noKartu}`).slice(0, 32) });
+/** Card:Issue's transient `holder`: {holderHash: sha256(NIK), jnsPeserta, salt}. */
+export function holderOf(noKartu: string, jnsPeserta = 'PBI (APBN)'): string {
+  return JSON.stringify({ holderHash: sha256(nikOf(noKartu)), jnsPeserta, salt: sha256(`salt-${noKartu}`).slice(0, 32) });
 }
 
 /**

@@ -21,7 +21,7 @@ interface WriteCase {
 /** Every writing transaction of the chaincode (chaincode/README.md#contracts, "Writes"). */
 const WRITES: WriteCase[] = [
   { name: 'Card:Issue', msp: BPJS, setup: async () => undefined,
-    intent: { noKartu: KARTU[1], kdProviderPst: '0199B001', jnsPeserta: 'PBI' }, transient: { holder: holderOf(KARTU[1]) } },
+    intent: { noKartu: KARTU[1], kdProviderPst: '0199B001' }, transient: { holder: holderOf(KARTU[1]) } },
   { name: 'Card:Replace', msp: BPJS, setup: (h) => h.issueCard(),
     intent: { requestId: 'REP-1', noKartu: KARTU[0], newNoKartu: KARTU[1] } },
   { name: 'Card:Suspend', msp: BPJS, setup: (h) => h.issueCard(),

@@ -26,7 +26,15 @@ interface Peserta {
   aktif: boolean
 }
 
-const intentOf = (p: Peserta): string => JSON.stringify({ noKartu: p.noKartu, kdProviderPst: p.kdProviderPst, jnsPeserta: p.jnsPeserta })
+const intentOf = (p: Peserta): string => JSON.stringify({ noKartu: p.noKartu, kdProviderPst: p.kdProviderPst })
+
+/**
+ * The ordering probe's card: issued on the first network:up, then replayed (an idempotent replay still commits a
+ * transaction). A number of its own, outside the demo cards (0009999000001-12) and the tests' (0009999100000-999999):
+ * a demo card issued by an older chaincode (its membership type in the public intent, before issue 14) would answer
+ * the replay with CONFLICT and the probe would never pass on a network made before that change.
+ */
+const PROBE: Peserta = { noKartu: '0009999099999', noKTP: '3201019999999999', kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)', aktif: true }
 
 /**
  * BPJS's holder key: 32 random bytes made once per network and kept beside the seed identity (0600), as BPJS would
@@ -45,10 +53,11 @@ function holderKey(): Buffer {
 /**
  * Card:Issue's transient map: the holder as an HMAC of the NIK under BPJS's holder key, so no one without that key
  * (a second endorsing peer that sees the transient in memory, anyone reading a block) can test candidate NIKs against
- * it. The salt keeps the hash Fabric writes of the private value from matching between cards.
+ * it. The membership type (jnsPeserta) is personal too and travels here, not in the public intent. The salt keeps the
+ * hash Fabric writes of the private value from matching between cards.
  */
 const holderOf = (p: Peserta, key: Buffer): Record<string, Uint8Array> => ({
-  holder: Buffer.from(JSON.stringify({ holderHash: createHmac('sha256', key).update(p.noKTP).digest('hex'), salt: randomBytes(16).toString('hex') })),
+  holder: Buffer.from(JSON.stringify({ holderHash: createHmac('sha256', key).update(p.noKTP).digest('hex'), jnsPeserta: p.jnsPeserta, salt: randomBytes(16).toString('hex') })),
 })
 
 /**
@@ -92,7 +101,7 @@ async function main(): Promise<void> {
     const start = Date.now()
     for (;;) {
       try {
-        await card.submit('Issue', { arguments: [intentOf(active[0])], transientData: holderOf(active[0], holderKey()), ...CARD_ENDORSERS })
+        await card.submit('Issue', { arguments: [intentOf(PROBE)], transientData: holderOf(PROBE, holderKey()), ...CARD_ENDORSERS })
         break
       } catch (err) {
         if (Date.now() - start > 60_000) throw err

@@ -159,7 +159,7 @@ describe('Claim', () => {
 
 describe('ACL', () => {
   it('Puskesmas cannot issue a card; RS cannot suspend one; BPJS cannot record a visit', async () => {
-    const issue = await failureOf(submit(pkm, 'Card', 'Issue', { noKartu: '0009999777777', kdProviderPst: PKM_PPK, jnsPeserta: 'PBI (APBN)' }))
+    const issue = await failureOf(submit(pkm, 'Card', 'Issue', { noKartu: '0009999777777', kdProviderPst: PKM_PPK }))
     expect(issue).toMatch(/FORBIDDEN: PuskesmasMSP/)
     expect(await failureOf(submit(rs, 'Card', 'Suspend', suspension('0009999000001').intent))).toMatch(/FORBIDDEN:/)
     let kind

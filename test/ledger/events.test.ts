@@ -55,7 +55,7 @@ describe('chaincode events', () => {
     // Listen from the block after this card's issue: no race with stream set-up, no older traffic.
     const first = newCardNo()
     const issued = await bpjs.contract('Card').submitAsync('Issue', {
-      arguments: [JSON.stringify({ noKartu: first, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })],
+      arguments: [JSON.stringify({ noKartu: first, kdProviderPst: '0199B001' })],
       transientData: holderOf(syntheticNik()),
       endorsingOrganizations: ISSUE_ENDORSERS,
     })
@@ -70,7 +70,7 @@ describe('chaincode events', () => {
     await submit(bpjs, 'Card', 'Reactivate', { requestId: uid('R'), noKartu: first })
     const second = newCardNo()
     batch1.add(second)
-    await submitPrivate(bpjs, 'Card', 'Issue', { noKartu: second, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, holderOf(syntheticNik()), ISSUE_ENDORSERS)
+    await submitPrivate(bpjs, 'Card', 'Issue', { noKartu: second, kdProviderPst: '0199B001' }, holderOf(syntheticNik()), ISSUE_ENDORSERS)
     const got1 = await p1
     expect(got1.map((m) => `${m.ev.eventName}:${m.p.status}`)).toEqual(['Card.Suspend:SUSPENDED', 'Card.Reactivate:ACTIVE', 'Card.Issue:ACTIVE'])
     for (const m of got1) {

@@ -120,8 +120,8 @@ const holderKey = randomBytes(32)
  * The transient `holder` of a card write: HMAC-SHA256 of the NIK under a key only BPJS holds, with a fresh salt
  * (chaincode/README.md#intents-and-validation).
  */
-export const holderOf = (nik: string): Record<string, string> => ({
-  holder: JSON.stringify({ holderHash: createHmac('sha256', holderKey).update(nik).digest('hex'), salt: randomBytes(16).toString('hex') }),
+export const holderOf = (nik: string, jnsPeserta = 'PBI (APBN)'): Record<string, string> => ({
+  holder: JSON.stringify({ holderHash: createHmac('sha256', holderKey).update(nik).digest('hex'), jnsPeserta, salt: randomBytes(16).toString('hex') }),
 })
 
 /**
@@ -136,7 +136,7 @@ export const ISSUE_ENDORSERS = ['BPJSMSP', 'RSMSP']
 /** Issue a new ACTIVE card as BPJS (holder `nik`, a synthetic one unless given) and return its number. */
 export async function issueCard(bpjs: LedgerConnection, nik = syntheticNik()): Promise<string> {
   const noKartu = newCardNo()
-  await submitPrivate(bpjs, 'Card', 'Issue', { noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' }, holderOf(nik), ISSUE_ENDORSERS)
+  await submitPrivate(bpjs, 'Card', 'Issue', { noKartu, kdProviderPst: '0199B001' }, holderOf(nik), ISSUE_ENDORSERS)
   return noKartu
 }
 

@@ -60,7 +60,7 @@ const WRITES: Write[] = [
   {
     name: 'Card:Issue', needs: ['BPJS'],
     prepare: async (c) => async (away) => c.BPJS.contract('Card').submit('Issue', {
-      arguments: [JSON.stringify({ noKartu: newCardNo(), kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })],
+      arguments: [JSON.stringify({ noKartu: newCardNo(), kdProviderPst: '0199B001' })],
       transientData: holderOf(syntheticNik()), endorsingOrganizations: [MSP.BPJS, otherFacility(away)],
     }),
   },

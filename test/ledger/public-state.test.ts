@@ -107,7 +107,8 @@ it('a full visit leaves no NIK, no hash of it, no name and no clinical text in a
   await suspendCard(bpjs, noKartu, clinical.suspendReason)
   const end = await height(bpjs)
 
-  const ours = await walk(start, end, noKartu, { nik, name, ...clinical, kdDiag: 'K35.8' })
+  // The membership type (issueCard's holder: 'PBI (APBN)', the state pays the premium) is personal too: private only.
+  const ours = await walk(start, end, noKartu, { nik, name, ...clinical, kdDiag: 'K35.8', jnsPeserta: 'PBI (APBN)' })
   // The walk saw what the visit wrote: the entity keys of card, visit, referral, claim and record, and the visit's claim link.
   expect(ours.entityKeys).toEqual(expect.arrayContaining([`Card:${noKartu}`, `Visit:${visitId}`, `Referral:${referralId}`, `Claim:${claimId}`, `MedicalRecord:${recordId}`]))
   expect(ours.visitClaimLinks(visitId)).toContain(claimId)

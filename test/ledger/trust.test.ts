@@ -113,7 +113,7 @@ describe('claims and card writes need BPJS', () => {
     const noKartu = newCardNo()
     const issue = await commitFailure(
       bpjs.contract('Card').submit('Issue', {
-        arguments: [JSON.stringify({ noKartu, kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)' })],
+        arguments: [JSON.stringify({ noKartu, kdProviderPst: '0199B001' })],
         transientData: holderOf('9999000000000001'),
         endorsingOrganizations: ['RSMSP', 'PuskesmasMSP'],
       }),

@@ -6,18 +6,21 @@ import { canonicalStringify } from '../lib/canonical';
 import { BPJS_PESERTA } from '../lib/collections';
 import { fail } from '../lib/errors';
 import { entityKey, getEntity, indexForPatient, mustGetEntity, putJson } from '../lib/store';
-import { saltedTransient } from '../lib/transient';
+import { checkSalt, saltedTransient } from '../lib/transient';
 import { arg, checkField, parseIntent } from '../lib/validate';
 import { runWrite } from '../lib/write';
 
 export type CardStatus = 'ACTIVE' | 'SUSPENDED' | 'REPLACED';
 
-/** The public card: no holder data and no status reason (those are in the BPJS-only collection `bpjsPeserta`). */
+/**
+ * The public card: no holder data, no membership type and no status reason (those are in the BPJS-only collection
+ * `bpjsPeserta`). The membership type (jnsPeserta, e.g. "PBI (APBN)": the state pays the premium, a sign of poverty)
+ * is personal, so it travels in the salted transient `holder` too.
+ */
 export interface CardRecord {
   docType: 'Card';
   noKartu: string;
   kdProviderPst: string;
-  jnsPeserta: string;
   status: CardStatus;
   replacedBy?: string;
   replaces?: string;
@@ -26,7 +29,7 @@ export interface CardRecord {
   updatedAt: string;
 }
 
-interface IssueIntent { noKartu: string; kdProviderPst: string; jnsPeserta: string }
+interface IssueIntent { noKartu: string; kdProviderPst: string }
 interface ReplaceIntent { requestId: string; noKartu: string; newNoKartu: string }
 interface SuspendIntent { requestId: string; noKartu: string; detailHash: string }
 interface ReactivateIntent { requestId: string; noKartu: string }
@@ -35,10 +38,10 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * The transient `holder`: JSON `{holderHash, salt}` (holderHash = HMAC-SHA256 hex of the holder's NIK under a key only
- * BPJS holds, so the second endorsing peer cannot test NIKs against it; salt >= 16 random bytes as hex), stored
- * verbatim in `bpjsPeserta`. Fabric puts sha256(value) of every private write into the block;
- * the salt keeps that hash from being matched against candidate NIKs.
+ * The transient `holder`: JSON `{holderHash, jnsPeserta?, salt}` (holderHash = HMAC-SHA256 hex of the holder's NIK under
+ * a key only BPJS holds, so the second endorsing peer cannot test NIKs against it; jnsPeserta the membership type, at
+ * most 100 chars; salt >= 16 random bytes as hex), stored verbatim in `bpjsPeserta`. Fabric puts sha256(value) of
+ * every private write into the block; the salt keeps that hash from being matched against candidate NIKs.
  */
 function transientHolder(ctx: Context): Uint8Array {
   const bytes = ctx.stub.getTransient().get('holder');
@@ -51,10 +54,11 @@ function transientHolder(ctx: Context): Uint8Array {
     fail('INVALID', 'transient holder is not valid JSON');
   }
   if (holder === null || typeof holder !== 'object' || Array.isArray(holder)) fail('INVALID', 'transient holder must be a JSON object');
-  const { holderHash, salt, ...rest } = holder as Record<string, unknown>;
+  const { holderHash, jnsPeserta, salt, ...rest } = holder as Record<string, unknown>;
   if (Object.keys(rest).length > 0) fail('INVALID', `unknown field holder.${Object.keys(rest)[0]}`);
   checkField('holder.holderHash', holderHash, { kind: 'sha256' });
-  if (typeof salt !== 'string' || !/^[0-9a-f]{32,128}$/.test(salt)) fail('INVALID', 'holder.salt must be 32-128 lowercase hex chars');
+  if (jnsPeserta !== undefined) checkField('holder.jnsPeserta', jnsPeserta, { kind: 'text', max: 100 });
+  checkSalt(salt, 'holder');
   return bytes;
 }
 
@@ -87,7 +91,6 @@ export class CardContract extends FaskesContract {
     const intent = parseIntent<IssueIntent>(intentJson, {
       noKartu: { kind: 'noKartu' },
       kdProviderPst: { kind: 'code' },
-      jnsPeserta: { kind: 'text', max: 100 },
     });
     requireBpjs(ctx, 'issue cards');
     return runWrite(ctx, {
@@ -97,7 +100,7 @@ export class CardContract extends FaskesContract {
         const holder = transientHolder(ctx);
         const card: CardRecord = {
           docType: 'Card', noKartu: intent.noKartu,
-          kdProviderPst: intent.kdProviderPst, jnsPeserta: intent.jnsPeserta, status: 'ACTIVE',
+          kdProviderPst: intent.kdProviderPst, status: 'ACTIVE',
           issuerMsp: actorMsp, createdAt: t.iso, updatedAt: t.iso,
         };
         const key = entityKey(ctx, 'Card', card.noKartu);
@@ -112,8 +115,8 @@ export class CardContract extends FaskesContract {
 
   /**
    * Old card -> REPLACED (replacedBy = new), new card ACTIVE with the same holder. Returns the old card. The holder
-   * data stays under the old number in bpjsPeserta (endorsers that are not BPJS cannot read it, so it is not copied);
-   * the new card's `replaces` leads to it.
+   * data (and membership type) stays under the old number in bpjsPeserta (endorsers that are not BPJS cannot read it,
+   * so it is not copied); the new card's `replaces` leads to it.
    */
   @Transaction()
   @Returns('string')
@@ -132,7 +135,7 @@ export class CardContract extends FaskesContract {
         const replaced: CardRecord = { ...old, status: 'REPLACED', replacedBy: intent.newNoKartu, updatedAt: t.iso };
         const fresh: CardRecord = {
           docType: 'Card', noKartu: intent.newNoKartu, kdProviderPst: old.kdProviderPst,
-          jnsPeserta: old.jnsPeserta, status: 'ACTIVE', replaces: old.noKartu, issuerMsp: actorMsp,
+          status: 'ACTIVE', replaces: old.noKartu, issuerMsp: actorMsp,
           createdAt: t.iso, updatedAt: t.iso,
         };
         await putJson(ctx, entityKey(ctx, 'Card', replaced.noKartu), replaced);
