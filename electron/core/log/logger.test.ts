@@ -101,6 +101,17 @@ describe('redact, FHIR References', () => {
     expect(out.code.coding[0].display).toBe('Gastritis, unspecified')
   })
 
+  it('removes the stored SATUSEHAT names and an IhsRef display; a Coding with an id stays', () => {
+    const out = redact({
+      row: { ihs_display: 'Made Wirawan', ihs_practitioner_display: 'dr. Alexander', ihs_patient_id: 'P1' },
+      practitioner: { id: '10009880728', display: 'dr. Alexander' },
+      coding: { id: 'c1', system: 'http://loinc.org', code: '8480-6', display: 'Systolic blood pressure' },
+    }) as any
+    expect(out.row).toEqual({ ihs_display: REDACTED, ihs_practitioner_display: REDACTED, ihs_patient_id: 'P1' })
+    expect(out.practitioner).toEqual({ id: '10009880728', display: REDACTED })
+    expect(out.coding.display).toBe('Systolic blood pressure')
+  })
+
   it("counts a person Reference's display as a name for the record's other texts, not a Condition's", () => {
     expect(namesIn(encounter)).toEqual(['dr. Alexander', 'Made Wirawan', 'Ns. Rina'])
     const out = redact(encounter, namesIn(encounter)) as any

@@ -12,8 +12,8 @@
  *   Names in free text with no such field cannot be recognised: log messages are constant strings with the
  *   variable parts as fields (security review finding 20).
  * - The `display` of a FHIR Reference (an object with a `display` text and a `reference` or `identifier`: `subject`,
- *   `participant[].individual`, `performer[]`, `requester`, `recorder`, …) is removed like a name: SATUSEHAT answers
- *   name the patient and the clinician there, not under a `name` key. A Coding's `display` (a diagnosis, a LOINC
+ *   `participant[].individual`, `performer[]`, `requester`, `recorder`, …; also an IhsRef `{ id, display }`) is
+ *   removed like a name: SATUSEHAT answers name the patient and the clinician there, not under a `name` key. A Coding's `display` (a diagnosis, a LOINC
  *   term) has neither key and stays readable. The display of a reference to a person (`Patient/…`, `Practitioner/…`,
  *   `RelatedPerson/…`, `Person/…`, `PractitionerRole/…`, or a logical reference with no `reference`) counts as a name
  *   found by key, so it is masked in the record's other texts too (a FHIR narrative, an error).
@@ -44,28 +44,32 @@ const NAME_KEYS = new Set(['name', 'nama', 'fullname', 'namalengkap', 'patientna
 
 /**
  * Whether a key holds a person's name: `name`/`nama` themselves, PCare's and SIMRS's `nm…`/`nama…` fields (`nmPeserta`,
- * `nmPst`, `namaPasien`, also `nmDiag`, `nmDokter`: a diagnosis name is health data, a doctor's name is a person), and
- * `…nama`. Deliberately broad (a masked `nmPoli` costs little); `username`, `hostname`, `faskesName` are not names of
- * patients and stay readable.
+ * `nmPst`, `namaPasien`, also `nmDiag`, `nmDokter`: a diagnosis name is health data, a doctor's name is a person),
+ * `…nama`, and a `…display` other than a bare `display` (the stored SATUSEHAT names `ihs_display`,
+ * `ihs_practitioner_display`). Deliberately broad (a masked `nmPoli` costs little); `username`, `hostname`,
+ * `faskesName` are not names of patients and stay readable.
  */
 function isNameKey(key: string): boolean {
   const k = normalKey(key)
-  return NAME_KEYS.has(k) || k.startsWith('nm') || k.startsWith('nama') || k.endsWith('nama')
+  return NAME_KEYS.has(k) || k.startsWith('nm') || k.startsWith('nama') || k.endsWith('nama') || (k.endsWith('display') && k !== 'display')
 }
 
 /**
  * Whether `value` is a FHIR Reference carrying a display text (FHIR R4 Reference: `reference`, `type`, `identifier`,
- * `display`). A Coding (`system`, `code`, `display`) never has `reference` or `identifier`, so it is not one.
+ * `display`), or the client's own `{ id, display }` of a Patient or Practitioner found by NIK (satusehat IhsRef). A
+ * Coding (`system`, `code`, `display`) has neither `reference` nor `identifier`, and a `code` or `system` beside an
+ * `id` keeps it a Coding.
  */
 function isReferenceWithDisplay(value: object): value is { display: string; reference?: unknown } {
   const v = value as Record<string, unknown>
-  return typeof v.display === 'string' && v.display !== '' && (typeof v.reference === 'string' || (v.identifier !== null && typeof v.identifier === 'object'))
+  if (typeof v.display !== 'string' || v.display === '') return false
+  return typeof v.reference === 'string' || (v.identifier !== null && typeof v.identifier === 'object') || (typeof v.id === 'string' && !('code' in v) && !('system' in v))
 }
 
 /** Resource types whose display is a person's name (FHIR R4 Reference targets that are people). */
 const PERSON_REFERENCE = /^(Patient|Practitioner|PractitionerRole|RelatedPerson|Person)\//
 
-/** Whether a Reference's display names a person: a person resource, or a logical reference (identifier only, e.g. a NIK). */
+/** Whether a Reference's display names a person: a person resource, or one without a `reference` (a logical reference by NIK, an IhsRef). */
 function isPersonReference(ref: { reference?: unknown }): boolean {
   return typeof ref.reference !== 'string' || PERSON_REFERENCE.test(ref.reference)
 }
