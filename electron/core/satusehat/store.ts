@@ -14,7 +14,7 @@ import { existingKey } from './builders'
  */
 
 /** Whether visits are queued for SATUSEHAT: the `satusehat` settings row, read here so the clinic needs no settings store. */
-export function satusehatEnabled(db: DB): boolean {
+function satusehatEnabled(db: DB): boolean {
   const row = prepared(db, `SELECT value FROM settings WHERE key = 'satusehat'`).get() as { value: string } | undefined
   if (!row) return false
   try {

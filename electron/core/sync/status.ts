@@ -1,9 +1,8 @@
-import type { SyncStatus, Target } from '../../contract'
+import type { Settings, SyncStatus, Target } from '../../contract'
 import type { DB } from '../db'
 import { prepared } from '../db/statements'
 import { kdppkMismatch } from '../ledger/enrolment'
 import { referenceStamp } from '../reference/auto'
-import { satusehatEnabled } from '../satusehat/store'
 import { SettingsStore } from '../settings'
 
 /**
@@ -80,10 +79,12 @@ export function countsOf(counts: Map<string, OutboxCounts>, target: string): Out
  */
 export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus {
   const byTarget = outboxCounts(db)
-  const refusedAt = identityRefusedAt(db, countsOf(byTarget, 'ledger').lastSuccessAt)
-  const mismatch = kdppkMismatch(new SettingsStore(db).get())
+  // Read once per poll: the ledger identity checks and the SATUSEHAT switch all come from it.
+  const settings = new SettingsStore(db).get()
+  const refusedAt = identityRefusedAt(db, settings.ledger.identity, countsOf(byTarget, 'ledger').lastSuccessAt)
+  const mismatch = kdppkMismatch(settings)
   // SATUSEHAT is shown once it is enabled or has jobs (a faskes without its onboarding never sees it).
-  const shown = satusehatEnabled(db) || byTarget.has('satusehat') ? (['ledger', 'pcare', 'antrean', 'satusehat'] as const) : (['ledger', 'pcare', 'antrean'] as const)
+  const shown = settings.satusehat.enabled || byTarget.has('satusehat') ? (['ledger', 'pcare', 'antrean', 'satusehat'] as const) : (['ledger', 'pcare', 'antrean'] as const)
   const targets = shown.map((target) => ({
     target,
     online: connectivity[target] ?? null,
@@ -103,13 +104,12 @@ export function syncStatus(db: DB, connectivity: Connectivity = {}): SyncStatus 
  * resent job clears its error and fails again at once while the refusal lasts. Runs on every status poll (2 s): its
  * statement is compiled once per connection.
  */
-function identityRefusedAt(db: DB, lastSuccess: number | null): number | null {
+function identityRefusedAt(db: DB, identity: Settings['ledger']['identity'], lastSuccess: number | null): number | null {
   const row = prepared(
     db,
     `SELECT max(updated_at) AS at FROM outbox WHERE target = 'ledger' AND status IN ('failed_permanent', 'failed_transient') AND last_error_code = 'IDENTITY_REFUSED'`,
   ).get() as { at: number | null }
   if (row.at == null) return null
-  const identity = new SettingsStore(db).get().ledger.identity
   const enrolledAt = identity.kind === 'none' ? null : identity.enrolledAt
   if (enrolledAt != null && enrolledAt >= row.at) return null
   if (lastSuccess != null && lastSuccess >= row.at) return null
