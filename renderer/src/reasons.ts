@@ -141,8 +141,6 @@ export function reasonText(locale: Locale, code: string | null, message: string 
   // The admin's own reason for a cancel is kept with it; show it rather than only "cancelled".
   if (code === 'CANCELLED' && words) return `${t('reason.CANCELLED')} ${words}`
   if (code === 'CHAINCODE_STATE') return t('reason.CHAINCODE_STATE', { message: words }).trim()
-  // The same id already on the ledger with other content: a resend is refused again, so the words say what to check.
-  if (code === 'CHAINCODE_CONFLICT') return t('reason.CHAINCODE_CONFLICT', { message: words || code })
   // A clock refusal is ours to word (the fix is on this computer); the chaincode's words with both times stay stored.
   if (code === 'CHAINCODE_CLOCK') return t('reason.CHAINCODE_CLOCK')
   // What is missing, as core named it (worker.ts stores the catalogue key: remote.fabricNoIdentity, ledger.kdPPKUnset…).
@@ -153,7 +151,9 @@ export function reasonText(locale: Locale, code: string | null, message: string 
     const said = isServerMessageKey(words) ? formatServerMessage(locale, words).replace(/\s*\(?\{\w+\}\)?/g, '') : words
     return t('reason.HUB_REFUSED', { message: said }).replace(/:\s*$/, '.')
   }
-  if (code.startsWith('CHAINCODE_')) return t('reason.CHAINCODE', { message: words || code })
+  // The chaincode's own words inside ours; a kind with its own sentence (CONFLICT: the same id already on the ledger
+  // with other content, so the words say what to check) uses it, the others the general one.
+  if (code.startsWith('CHAINCODE_')) return t(isNamed(code) ? REASON_KEYS[code] : 'reason.CHAINCODE', { message: words || code })
   const invalid = COMMIT_INVALID.exec(code)
   if (invalid) return t('reason.COMMIT_INVALID', { n: invalid[1]! })
   if (isNamed(code)) return t(REASON_KEYS[code])

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { AuthService } from '../auth'
 import { totpAt } from '../auth/totp'
 import { call, type CallContext, type HandlerTable } from '../ipc/dispatch'
 import { createHandlers } from '../ipc/handlers'
+import { sha256Hex } from '../util/canonical'
 import { HUB_PID_FILE } from './admin'
 import { startBackups } from './backup'
 import { loadOrCreateHubCertificate, certFingerprint } from './cert'
@@ -49,7 +49,7 @@ describe('hub admin channels (issue 16)', () => {
    * (an admin's one-time code cannot be used twice in the same 30 s).
    */
   const as = <C extends Channel>(role: keyof typeof sessions, channel: C, input: Input<C>, desk?: CallContext['desk']) => {
-    core.db.prepare('UPDATE sessions SET desk_id = ? WHERE token_hash = ?').run(desk?.id ?? null, createHash('sha256').update(sessions[role]).digest('hex'))
+    core.db.prepare('UPDATE sessions SET desk_id = ? WHERE token_hash = ?').run(desk?.id ?? null, sha256Hex(sessions[role]))
     return call(handlers, channel, input, ctx(sessions[role], desk))
   }
 
