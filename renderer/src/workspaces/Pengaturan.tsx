@@ -3,6 +3,7 @@ import type { Settings, SettingsPatch, SyncStatus } from '../../../electron/cont
 import { remoteUrlProblem } from '../../../electron/contract/remote-url'
 import { ApiError, asApiError, call, localize } from '../api'
 import { Field, type ControlProps } from '../components/Field'
+import { LocaleSwitch } from '../components/LocaleSwitch'
 import { HubDesks } from './HubDesks'
 import { LedgerEnrolment } from './LedgerEnrolment'
 import { SatusehatKfa } from './SatusehatKfa'
@@ -254,15 +255,7 @@ export function Pengaturan({ onSaved, status }: { onSaved: (s: Settings) => void
           <SatusehatSettings settings={stored} onSaved={applied} />
           {stored?.satusehat.enabled && <SatusehatKfa />}
           <HubDesks />
-          <fieldset className="card locale-switch">
-            <legend>{t('settings.locale')}</legend>
-            {(['id', 'en'] as const).map((l) => (
-              <label key={l} className="radio">
-                <input type="radio" name="locale" value={l} checked={locale === l} onChange={() => void switchLocale(l)} />
-                {t(`locale.${l}`)}
-              </label>
-            ))}
-          </fieldset>
+          <LocaleSwitch className="card locale-switch" legend={t('settings.locale')} name="locale" value={locale} onChange={(l) => void switchLocale(l)} />
         </>
       )}
     </section>
