@@ -91,6 +91,13 @@ export class DeskNode {
   private locale: 'id' | 'en' = 'id'
   private stopped = true
   private refreshTimer: ReturnType<typeof setTimeout> | null = null
+  /**
+   * The offline change feed (offlineChanges): a count of the visit writes made at this desk while the hub is away,
+   * under this process's epoch, and the long-polls waiting for the next one (or for the hub to answer again).
+   */
+  private readonly localEpoch = Date.now().toString(36)
+  private localWrites = 0
+  private readonly localWaiters = new Set<() => void>()
 
   constructor(private readonly options: DeskNodeOptions) {
     this.db = openDatabase(join(options.dataDir, DESK_DB_FILE), { key: options.dbKey })
@@ -131,6 +138,7 @@ export class DeskNode {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.wakeLocalWaiters()
     if (this.refreshTimer) clearTimeout(this.refreshTimer)
     await this.worker.stop()
     this.client.close()
@@ -158,9 +166,11 @@ export class DeskNode {
     if (!r.ok && r.error.code === 'UNAVAILABLE' && r.error.key === 'hub.unreachable') {
       this.worker.observe(false)
       this.options.onChange?.()
-      return this.offline(channel, input, session)
+      return channel === 'registration.changes' ? this.offlineChanges(input, session) : this.offline(channel, input, session)
     }
     this.worker.observe(true)
+    // The hub answers again: a page waiting in the offline feed goes back to the hub's.
+    this.wakeLocalWaiters()
     this.learn(channel, input, answer, session)
     if (r.ok && VISIT_WRITES.has(channel as Channel)) recordDelivery(this.db)
     if (channel === 'examination.save' && r.ok) return ok({ ...(r.value as object), savedAt: 'hub' })
@@ -266,6 +276,8 @@ export class DeskNode {
             : { ...examineOffline(this.db, this.deskId, user.username, input as { noRawat: string }), savedAt: 'desk' }
         this.worker.kick()
         this.options.onChange?.()
+        this.localWrites += 1
+        this.wakeLocalWaiters()
         return ok(value)
       }
       if (channel === 'patient.check') {
@@ -277,7 +289,7 @@ export class DeskNode {
         return ok({ ...cached.value, source: 'cache', checkedAt: cached.value.checkedAt ?? cached.checkedAt, pcareError: 'hub unreachable', fromDesk: true })
       }
       if (channel === 'registration.today') return ok(this.todayOffline())
-      if (channel === 'registration.changes') return ok({ cursor: `offline:${Date.now()}`, full: true, rows: this.todayOffline(), gone: [] })
+      if (channel === 'registration.changes') return ok({ cursor: this.localCursor(), full: true, rows: this.todayOffline(), gone: [] })
       // The examination form cannot be saved without a diagnosis: the desk searches the diagnoses it has seen.
       if (channel === 'reference.diagnosa') {
         const parsed = parseChannelInput(channel, input)
@@ -298,6 +310,40 @@ export class DeskNode {
       if (err instanceof AppError) return refused(err)
       throw err
     }
+  }
+
+  /** The offline feed's cursor: this process's epoch and its count of offline visit writes. */
+  private localCursor(): string {
+    return `offline:${this.localEpoch}:${this.localWrites}`
+  }
+
+  private wakeLocalWaiters(): void {
+    for (const wake of [...this.localWaiters]) wake()
+  }
+
+  /**
+   * registration.changes while the hub is away, a long-poll like the hub's: a cursor of this feed that is still
+   * current waits (at most the call's waitMs) for a visit write at this desk, or for the hub to answer again, and
+   * answers the whole list if a write came, else no change. Answering the whole list at once every time made each
+   * desk page ask again without pause for as long as the hub was away.
+   */
+  private async offlineChanges(input: unknown, session: string | undefined): Promise<Answer> {
+    const first = this.offline('registration.changes', input, session)
+    const parsed = parseChannelInput('registration.changes', input)
+    if (!first.result.ok || !parsed.ok || parsed.value.cursor !== this.localCursor()) return first
+    if (parsed.value.waitMs > 0 && !this.stopped) {
+      await new Promise<void>((done) => {
+        const wake = () => {
+          clearTimeout(timer)
+          this.localWaiters.delete(wake)
+          done()
+        }
+        const timer = setTimeout(wake, parsed.value.waitMs)
+        this.localWaiters.add(wake)
+      })
+    }
+    if (parsed.value.cursor === this.localCursor()) return ok({ cursor: parsed.value.cursor, full: false, rows: [], gone: [] })
+    return this.offline('registration.changes', input, session)
   }
 
   /** The offline answer for a card number never checked at this desk: no status, and today's visits of it known here. */
@@ -385,6 +431,7 @@ export class DeskNode {
         const woke = cursor !== null
         cursor = next.cursor
         this.worker.observe(true)
+        this.wakeLocalWaiters()
         if (woke) await this.refresh()
       } catch {
         if (this.stopped) return

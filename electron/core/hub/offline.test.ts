@@ -309,6 +309,33 @@ describe('a desk while its hub is away', () => {
     expect(await lane()).toMatchObject({ online: false, pending: 1, lastSuccessAt: delivered?.lastSuccessAt })
   })
 
+  it('while the hub is away the desk feed of today waits like the hub feed: no change, no answer until waitMs; a write here answers at once', async () => {
+    const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
+    await desk.call('patient.check', { query: CARD }, session)
+    await hub!.close()
+    hub = null
+    type Feed = { ok: true; value: { cursor: string; full: boolean; rows: RegistrationRow[] } }
+    const changes = async (cursor: string | null, waitMs: number) => (await desk.call('registration.changes', { cursor, waitMs }, session)).result as Feed
+    const first = await changes(null, 0)
+    expect(first.value).toMatchObject({ full: true, rows: [] })
+    // Nothing changed at this desk: the call waits its waitMs and answers no change (the page then asks again), instead
+    // of the whole list at once, which made every desk page ask without pause while the hub was away.
+    let started = Date.now()
+    const quiet = await changes(first.value.cursor, 400)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350)
+    expect(quiet.value).toEqual({ cursor: first.value.cursor, full: false, rows: [], gone: [] })
+    // A visit started here ends the wait at once, with the list that holds it.
+    started = Date.now()
+    const waiting = changes(quiet.value.cursor, 8_000)
+    await new Promise((r) => setTimeout(r, 100))
+    expect((await desk.call('registration.create', registrationInput(CARD), session)).result).toMatchObject({ ok: true, value: { noRawat: 'desk-1' } })
+    const woke = await waiting
+    expect(Date.now() - started).toBeLessThan(4_000)
+    expect(woke.value.full).toBe(true)
+    expect(woke.value.rows.map((r) => r.noRawat)).toEqual(['desk-1'])
+    expect(woke.value.cursor).not.toBe(quiet.value.cursor)
+  })
+
   it('a refusal by the hub holds the later calls for a person instead of skipping them', async () => {
     const session = (await desk.call('auth.login', { username: 'dokter', password: 'rahasia-dokter-1' }, undefined)).session ?? undefined
     await desk.call('patient.check', { query: CARD }, session)
