@@ -87,11 +87,12 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     if (!isLoopbackHost(req.headers.host, port) || !isAllowedOrigin(req.headers.origin, port)) {
       return json(res, 403, { ok: false, error: new AppError('FORBIDDEN', msg('shell.localOnly')).toShape() })
     }
-    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const pathname = url.pathname
     if (pathname === '/rpc' && req.method === 'POST') return rpc(req, res)
     if (pathname === '/pair' && req.method === 'POST') return pair(req, res)
-    const lang = langOf(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('lang'))
-    const form = () => send(res, 200, 'text/html; charset=utf-8', pairingPage({ lang, stylesheet, error: refused ? serverText(lang, 'hub.deskRefused', {}) : null, ...lastPairing() }), pairingHeaders)
+    const lang = langOf(url.searchParams.get('lang'))
+    const form = () => send(res, 200, 'text/html; charset=utf-8', pairingPage({ lang, stylesheet, error: refused ? formatServerMessage(lang, 'hub.deskRefused') : null, ...lastPairing() }), pairingHeaders)
     const file = resolveStaticPath(options.rendererDir, pathname)
     if (stylesheet && pathname === stylesheet && file) return send(res, 200, contentTypeOf(file), await readFile(file))
     if (!hub || refused) return form()
@@ -157,7 +158,7 @@ export async function startDeskShell(options: DeskShellOptions): Promise<DeskShe
     } catch (err) {
       // No errno text (ECONNREFUSED …) for whoever sets the desk up: the address they typed, and what to check.
       const e = err instanceof AppError && err.key !== 'hub.unreachable' ? err : new AppError('UNAVAILABLE', msg('hub.pairUnreachable', { address: hubUrl }))
-      const text = serverText(lang, e.key, e.params)
+      const text = formatServerMessage(lang, e.key, e.params)
       // The address and name stay filled (never the code); the field to fix has the focus.
       const focus = !hubUrl ? 'hub' : !name ? 'name' : e.key === 'hub.pairUnreachable' || e.key === 'hub.pinMismatch' ? 'hub' : 'code'
       send(res, 403, 'text/html; charset=utf-8', pairingPage({ lang, stylesheet, error: text, hub: hubUrl, name, focus }), pairingHeaders)
@@ -222,10 +223,7 @@ function langOf(value: string | null): Lang {
   return value === 'en' ? 'en' : 'id'
 }
 
-function serverText(lang: Lang, key: Parameters<typeof formatServerMessage>[1], params: Parameters<typeof formatServerMessage>[2]): string {
-  return formatServerMessage(lang, key, params)
-}
-
+/** The hub's answer refuses this desk itself (revoked, or unknown to the hub), not only the call. */
 function isDeskRefused(result: Result<unknown>): boolean {
   return !result.ok && result.error.code === 'FORBIDDEN' && result.error.key === 'hub.deskRefused'
 }
