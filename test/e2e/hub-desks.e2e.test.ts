@@ -41,13 +41,11 @@ const START_MS = 45_000
 const COMMAND_MS = 45_000
 const DELIVERY_MS = 40_000
 
-type Proc = KeyringProcess
-
-const running = new Set<Proc>()
+const running = new Set<KeyringProcess>()
 let sim: Simulator
-let hub: Proc
-let counterDesk: Proc
-let poliDesk: Proc
+let hub: KeyringProcess
+let counterDesk: KeyringProcess
+let poliDesk: KeyringProcess
 let hubUrl = ''
 let counterUrl = ''
 let counterPort = 0
@@ -69,15 +67,12 @@ const childEnv = (name: string, extra: Record<string, string> = {}) =>
  * Starts `npm run <script>` under with-keyring.sh with `name`'s keyring, in its own process group (so SIGKILL reaches
  * npm, tsx and node at once), its stdout and stderr appended to <logs>/<name>.log.
  */
-function startProcess(name: string, keyringOf: string, script: string, args: string[], extraEnv: Record<string, string> = {}): Proc {
+function startProcess(name: string, keyringOf: string, script: string, args: string[], extraEnv: Record<string, string> = {}): KeyringProcess {
   const proc = startUnderKeyring(name, ['npm', 'run', '-s', script, '--', ...args], { env: childEnv(keyringOf, extraEnv), readyMs: START_MS, logFile: join(logs, `${name}.log`) })
   running.add(proc)
   void proc.gone.then(() => running.delete(proc))
   return proc
 }
-
-/** Ends a process group: SIGTERM, then SIGKILL after `graceMs`; bounded. */
-const stop = (proc: Proc, graceMs = 5000) => stopGroup(proc, graceMs)
 
 /**
  * Runs a one-shot command under `name`'s keyring (`npm run -s hub:admin -- …` or test/e2e/hub-keyring.ts) and answers
@@ -191,7 +186,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeAll(...((await pages?.catch(() => [])) ?? []).map((p) => p.browser))
-  await Promise.all([...running].map((p) => stop(p)))
+  await Promise.all([...running].map((p) => stopGroup(p)))
   await sim?.close()
   tmp.cleanup()
 }, 60_000)

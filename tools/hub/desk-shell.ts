@@ -264,6 +264,6 @@ ${input('code', ' placeholder="XXXXX-XXXXX"')}
 ${input('name', ` maxlength="60" placeholder="Poli Umum" value="${escape(name)}"`)}
 <div class="actions"><button type="submit" id="pair">${t('pair.submit')}</button></div>
 </form>
-<p class="pair-locale"><a href="/?lang=${other}" lang="${other}" hreflang="${other}" id="pair-locale">${escape(pageText[other]['pair.localeName'])}</a></p>
+<p class="pair-locale"><a href="/?lang=${other}" lang="${other}" hreflang="${other}" id="pair-locale">${escape(pageText[other][`locale.${other}`])}</a></p>
 </section></main></body></html>`
 }

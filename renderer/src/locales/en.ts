@@ -856,7 +856,6 @@ export const en: Record<MessageKey, string> = {
   'pair.name': "Desk name",
   'pair.nameHint': "The name the admin sees in the desk list, e.g. Loket 1.",
   'pair.submit': "Pair",
-  'pair.localeName': "English",
   'counter.offlineUnknownCardHub': "Hub not connected and this card was never checked at this desk.",
   'counter.offlineUnknownCardHubHint': "It can be registered marked UNVERIFIED: it is kept at this desk, and the card is checked when the hub is back.",
   'counter.offlineUnknownNikHub': "Hub not connected and this NIK was never checked at this desk.",

@@ -855,7 +855,6 @@ export const id = {
   'pair.name': "Nama meja",
   'pair.nameHint': "Nama yang dilihat admin di daftar meja, misalnya Loket 1.",
   'pair.submit': "Pasangkan",
-  'pair.localeName': "Bahasa Indonesia",
   'counter.offlineUnknownCardHub': "Hub tidak terhubung dan kartu ini belum pernah diperiksa di meja ini.",
   'counter.offlineUnknownCardHubHint': "Dapat didaftarkan dengan tanda BELUM TERVERIFIKASI: disimpan di meja ini, dan kartu diperiksa saat hub kembali.",
   'counter.offlineUnknownNikHub': "Hub tidak terhubung dan NIK ini belum pernah diperiksa di meja ini.",
