@@ -30,11 +30,12 @@ const intentOf = (p: Peserta): string => JSON.stringify({ noKartu: p.noKartu, kd
 
 /**
  * The ordering probe's card: issued on the first network:up, then replayed (an idempotent replay still commits a
- * transaction). A number of its own, outside the demo cards (0009999000001-12) and the tests' (0009999100000-999999):
+ * transaction). A number of its own, outside the demo cards (0009999000001-12), the tests' fresh ones (0009999100000-999999) and
+ * the numbers tests use as unknown cards (0009999000099, 0009999099999, 0009999999999, …; grep before changing it):
  * a demo card issued by an older chaincode (its membership type in the public intent, before issue 14) would answer
  * the replay with CONFLICT and the probe would never pass on a network made before that change.
  */
-const PROBE: Peserta = { noKartu: '0009999099999', noKTP: '3201019999999999', kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)', aktif: true }
+const PROBE: Peserta = { noKartu: '0009999000090', noKTP: '3201019999999999', kdProviderPst: '0199B001', jnsPeserta: 'PBI (APBN)', aktif: true }
 
 /**
  * BPJS's holder key: 32 random bytes made once per network and kept beside the seed identity (0600), as BPJS would

@@ -97,8 +97,8 @@ const WRITES: Write[] = [
     name: 'Visit:Correct (Puskesmas)', needs: ['Puskesmas', 'BPJS'],
     prepare: async (c) => {
       const { visitId } = await recordVisit(c.Puskesmas, await issueCard(c.BPJS), PKM_PPK)
-      const detail = JSON.stringify({ kind: 'DELETE', reason: 'salah pasien', by: 'admin' })
-      const intent = { correctionId: `${visitId}-K1`, visitId, kind: 'DELETE', detailHash: sha256(detail) }
+      const { detail, detailHash } = salted({ kind: 'DELETE', reason: 'salah pasien', by: 'admin' })
+      const intent = { correctionId: `${visitId}-K1`, visitId, kind: 'DELETE', detailHash }
       return async () => c.Puskesmas.contract('Visit').submit('Correct', { arguments: [JSON.stringify(intent)], transientData: { detail }, endorsingOrganizations: endorsersOf('Visit:Correct', MSP.Puskesmas) })
     },
   },
