@@ -39,3 +39,17 @@ export async function launchChromium(extraArgs: string[] = []): Promise<{ contex
     },
   }
 }
+
+/**
+ * `p` (a page read such as `locator.allInnerTexts()`, which has no timeout of its own), or a rejection after `ms`.
+ * Inside `expect.poll` a read that never answers would otherwise hold the poll past its own timeout (vitest awaits
+ * each call) until the test's 90 s limit, with no word of which step; bounded, the poll tries again and, if the page
+ * stays silent, fails at its own line.
+ */
+export function answered<T>(p: Promise<T>, ms = 3000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the page did not answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}

@@ -6,6 +6,7 @@ import type { BrowserShell } from '../../tools/browser-shell/server'
 import { startSimulator, type Simulator } from '../../tools/pcare-sim/server'
 import { tempDir } from '../helpers/tmp'
 import { demoRemotes, freshKdPPK } from '../sync/harness'
+import { answered } from './browser'
 import { signIn, signOut } from './session'
 import { type BrowserPage, closeAll, createUser, demoPeserta, openPage, requireBuiltRenderer, seedCore, shots, startShell } from './workstation'
 
@@ -98,7 +99,7 @@ it('counter: the poli\'s doctor on duty is preselected, the list follows the pol
   await signIn(page, COUNTER.username, COUNTER.password)
   await heading('Pendaftaran').waitFor()
   const dokter = page.locator('#reg-dokter')
-  const optionTexts = () => dokter.locator('option').allInnerTexts()
+  const optionTexts = () => answered(dokter.locator('option').allInnerTexts())
 
   for (const [key, card] of [['A', cardA], ['B', cardB]] as const) {
     await page.getByLabel('Nomor kartu BPJS atau NIK').fill(card.noKartu)
@@ -174,14 +175,14 @@ it('clinician: poli queue by keyboard — Panggil, Tidak hadir, Panggil, Hadir �
   // The doctor chosen at the counter, from UMUM's schedule only.
   await expect.poll(() => page.locator('#ex-dokter').inputValue(), soon).toBe('131491')
   const umum = ['— tanpa dokter —', 'dr. Contoh Dua (' + shiftAway(2) + ')', 'dr. Contoh Satu (00:00-23:59)'].sort()
-  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort(), soon).toEqual(umum)
+  await expect.poll(async () => (await answered(page.locator('#ex-dokter option').allInnerTexts())).sort(), soon).toEqual(umum)
   await page.screenshot({ path: join(shots, 'poli-2-queue.png') })
 
   // A KIA visit registered without a doctor: the clinician's own doctor (131491) is not on KIA's schedule, so it is
   // not preselected (the save would refuse it); the list offers KIA's schedule only.
   await page.locator('.patient-list .pick-list button').filter({ hasText: noRawat.C }).click()
   await page.getByRole('heading', { name: `Pemeriksaan ${cardC.nama} (${noRawat.C})` }).waitFor()
-  await expect.poll(async () => (await page.locator('#ex-dokter option').allInnerTexts()).sort(), soon).toEqual(
+  await expect.poll(async () => (await answered(page.locator('#ex-dokter option').allInnerTexts())).sort(), soon).toEqual(
     ['— tanpa dokter —', `Bidan Contoh Empat, A.Md.Keb (${shiftAway(3)})`].sort(),
   )
   expect(await page.locator('#ex-dokter').inputValue()).toBe('')
